@@ -337,9 +337,7 @@ def _gcj_offset(
     return np.where(inside, dlon, 0.0), np.where(inside, dlat, 0.0)
 
 
-def _as_arrays(
-    lon: ArrayLike, lat: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _as_arrays(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     lon_a = np.asarray(lon, dtype=float)
     lat_a = np.asarray(lat, dtype=float)
     if lon_a.shape != lat_a.shape:
@@ -348,9 +346,7 @@ def _as_arrays(
     return lon_a, lat_a
 
 
-def wgs84_to_gcj02(
-    lon: ArrayLike, lat: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Forward GCJ-02 transform of WGS84 lon/lat [deg].
 
     Parameters
@@ -407,9 +403,7 @@ def gcj02_to_wgs84(
     return w_lon, w_lat
 
 
-def gcj02_to_bd09(
-    lon: ArrayLike, lat: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def gcj02_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Forward BD-09 transform of GCJ-02 lon/lat [deg].
 
     Parameters
@@ -462,9 +456,7 @@ def bd09_to_gcj02(
     return g_lon, g_lat
 
 
-def wgs84_to_bd09(
-    lon: ArrayLike, lat: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def wgs84_to_bd09(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Forward BD-09 transform of WGS84 lon/lat [deg] (via GCJ-02).
 
     Parameters
@@ -480,9 +472,7 @@ def wgs84_to_bd09(
     return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
 
 
-def bd09_to_wgs84(
-    lon: ArrayLike, lat: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def bd09_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Inverse BD-09 transform to WGS84 lon/lat [deg] (via GCJ-02).
 
     Parameters

@@ -111,9 +111,7 @@ def _spread_seeds(geom: shapely.Geometry, k: int, rng: np.random.Generator, *, i
     return centres
 
 
-def _partition(
-    regions: np.ndarray, seeds: list[np.ndarray]
-) -> list[np.ndarray]:
+def _partition(regions: np.ndarray, seeds: list[np.ndarray]) -> list[np.ndarray]:
     """Voronoi cells of each region's seeds inside the region, all as one exact coverage.
 
     Clipping each cell separately leaves slivers of a few m2 where cell edges cross a border,
@@ -147,7 +145,9 @@ def _partition(
         f = faces[inside]
         rxy = shapely.get_coordinates(reps[inside])
         owner = ((rxy[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
-        out.append(np.array([shapely.coverage_union_all(f[owner == j]) for j in range(len(pts))], dtype=object))
+        out.append(
+            np.array([shapely.coverage_union_all(f[owner == j]) for j in range(len(pts))], dtype=object)
+        )
     return out
 
 
@@ -179,14 +179,21 @@ def make_towns(
     codes_by_county = [towns[towns["county_adcode"] == a].sort_values("code") for a in metric["adcode"]]
     all_seeds = [_spread_seeds(g, len(c), rng) for g, c in zip(regions, codes_by_county, strict=True)]
     all_cells = _partition(regions, all_seeds)
-    for adcode, codes, seeds, cells in zip(metric["adcode"], codes_by_county, all_seeds, all_cells, strict=True):
+    for adcode, codes, seeds, cells in zip(
+        metric["adcode"], codes_by_county, all_seeds, all_cells, strict=True
+    ):
         # 街道 (street offices, third code group 0xx) take the cells nearest the seat
         dist = np.hypot(seeds[:, 0] - seats[adcode][0], seeds[:, 1] - seats[adcode][1])
         streets_first = sorted(codes.itertuples(index=False), key=lambda r: (int(r.code[6:9]) >= 100, r.code))
         for row, cell_idx in zip(streets_first, np.argsort(dist, kind="stable"), strict=True):
             records.append(
-                {"code": row.code, "name": row.name, "county_adcode": adcode,
-                 "kind": _town_kind(row.name), "geometry": cells[cell_idx]}
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "county_adcode": adcode,
+                    "kind": _town_kind(row.name),
+                    "geometry": cells[cell_idx],
+                }
             )
     out = gpd.GeoDataFrame(records, crs=metric.crs).sort_values("code").reset_index(drop=True)
     return _label(sxcrs.to_lonlat(out, what="demo towns"), seed)
@@ -229,9 +236,14 @@ def make_villages(
         xy = _sample_in(town_geom, len(rows), rng)
         frames.append(
             gpd.GeoDataFrame(
-                {"code": rows["code"].to_numpy(), "name": rows["name"].to_numpy(),
-                 "town_code": town_code, "county_adcode": rows["county_adcode"].to_numpy()},
-                geometry=shapely.points(xy), crs=metric.crs,
+                {
+                    "code": rows["code"].to_numpy(),
+                    "name": rows["name"].to_numpy(),
+                    "town_code": town_code,
+                    "county_adcode": rows["county_adcode"].to_numpy(),
+                },
+                geometry=shapely.points(xy),
+                crs=metric.crs,
             )
         )
     out = pd.concat(frames, ignore_index=True).sort_values("code").reset_index(drop=True)
@@ -245,12 +257,16 @@ def _seats_metric() -> dict[str, tuple[float, float]]:
     return {code: t.transform(*ll) for code, ll in COUNTY_SEATS_LONLAT.items()}
 
 
-def _blob(cx: float, cy: float, radius_m: float, rng: np.random.Generator, *, n: int = 180) -> shapely.Polygon:
+def _blob(
+    cx: float, cy: float, radius_m: float, rng: np.random.Generator, *, n: int = 180
+) -> shapely.Polygon:
     theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
     r = np.ones(n)
     for k in range(2, 7):
         r += rng.uniform(0.02, 0.12) / (k - 1) * np.cos(k * theta + rng.uniform(0, 2 * np.pi))
-    return shapely.Polygon(np.column_stack([cx + radius_m * r * np.cos(theta), cy + radius_m * r * np.sin(theta)]))
+    return shapely.Polygon(
+        np.column_stack([cx + radius_m * r * np.cos(theta), cy + radius_m * r * np.sin(theta)])
+    )
 
 
 def make_built_up(
@@ -296,7 +312,9 @@ def make_built_up(
             if abs(ratio - 1) < 1e-3:
                 break
             scale *= np.sqrt(ratio)
-        records.append({"adcode": adcode, "name_zh": name, "area_km2": round(geom.area / 1e6, 3), "geometry": geom})
+        records.append(
+            {"adcode": adcode, "name_zh": name, "area_km2": round(geom.area / 1e6, 3), "geometry": geom}
+        )
     out = gpd.GeoDataFrame(records, crs=metric.crs)
     return _label(sxcrs.to_lonlat(out, what="demo built-up"), seed)
 
@@ -341,8 +359,11 @@ def generate(
     towns = make_towns(counties, divisions, seed=seed)
     villages = make_villages(towns, divisions, seed=seed)
     built_up = make_built_up(counties, seed=seed)
-    frames = {"demo_towns.geojson": towns, "demo_villages.geojson": villages,
-              "demo_built_up.geojson": built_up}
+    frames = {
+        "demo_towns.geojson": towns,
+        "demo_villages.geojson": villages,
+        "demo_built_up.geojson": built_up,
+    }
     written: dict[str, Path] = {}
     for layer in DEMO_LAYERS:
         path = out / layer.name
@@ -356,12 +377,20 @@ def generate(
         "generator": f"sxgeo demo-data --seed {seed}",
         "seed": seed,
         "layers": [
-            {"file": layer.name, "title": layer.title, "synthetic": True, "crs": sxcrs.WGS84,
-             "features": len(frames[layer.name]), "sha256": _sha256(written[layer.name])}
+            {
+                "file": layer.name,
+                "title": layer.title,
+                "synthetic": True,
+                "crs": sxcrs.WGS84,
+                "features": len(frames[layer.name]),
+                "sha256": _sha256(written[layer.name]),
+            }
             for layer in DEMO_LAYERS
         ],
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     log.info("wrote %d synthetic layers to %s (seed %d)", len(written), out, seed)
     return written
 

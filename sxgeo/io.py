@@ -161,8 +161,7 @@ class LayerReport:
             f"encoding: {self.encoding or 'n/a'} ({self.encoding_source})",
             f"crs: {self.crs} ({self.crs_source})",
             f"features: {self.features} of {self.features_read} read",
-            "geometry types: "
-            + (", ".join(f"{k} {v}" for k, v in self.geometry_types.items()) or "none"),
+            "geometry types: " + (", ".join(f"{k} {v}" for k, v in self.geometry_types.items()) or "none"),
         ]
         if self.bounds_lonlat is not None:
             b = self.bounds_lonlat
@@ -281,7 +280,7 @@ def _shapefile_encoding(path: Path, report: LayerReport) -> str | None:
 
 
 def _text_encoding(path: Path) -> str:
-    """Encoding of a CSV: UTF-8 (with or without BOM) or GB18030."""
+    """Guess the encoding of a CSV: UTF-8 (with or without BOM) or GB18030."""
     raw = path.read_bytes()[:1_000_000]
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -344,8 +343,11 @@ def _read_point_table(
     geoms[bad] = None
     for i in np.flatnonzero(bad):
         report.excluded.append(
-            RowNote(int(i), f"no usable coordinates ({lon_col}={df[lon_col].iloc[i]!r}, "
-                            f"{lat_col}={df[lat_col].iloc[i]!r})")
+            RowNote(
+                int(i),
+                f"no usable coordinates ({lon_col}={df[lon_col].iloc[i]!r}, "
+                f"{lat_col}={df[lat_col].iloc[i]!r})",
+            )
         )
     return gpd.GeoDataFrame(df, geometry=geoms, crs=None)
 
@@ -395,7 +397,9 @@ def _read_vector(
         raise LayerError(msg) from exc
 
 
-def _exclude(gdf: gpd.GeoDataFrame, mask: np.ndarray, reasons: list[str], report: LayerReport) -> gpd.GeoDataFrame:
+def _exclude(
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, reasons: list[str], report: LayerReport
+) -> gpd.GeoDataFrame:
     for row, reason in zip(gdf.index[mask], reasons, strict=True):
         report.excluded.append(RowNote(int(row), reason))
     return gdf.loc[~mask]
@@ -452,8 +456,7 @@ def _clean_geometries(
     gdf.geometry = geoms
     if other.any():
         reasons = [
-            f"{g.geom_type} in a {geometry_type} layer (geometry_type=... to keep it)"
-            for g in geoms[other]
+            f"{g.geom_type} in a {geometry_type} layer (geometry_type=... to keep it)" for g in geoms[other]
         ]
         gdf = _exclude(gdf, other, reasons, report)
 
@@ -512,8 +515,8 @@ def _check_coordinates(
                 "CGCS2000 / 3-degree GK CM 120E, read it with crs=4549"
             )
             raise CoordinateError(msg)
-        lat_like_x = 0 <= xmin and xmax <= 60
-        lon_like_y = 70 <= ymin and ymax <= 140
+        lat_like_x = xmin >= 0 and xmax <= 60
+        lon_like_y = ymin >= 70 and ymax <= 140
         if lat_like_x and lon_like_y:
             msg = (
                 f"{name}: longitude and latitude look swapped (x {xmin:.3f}..{xmax:.3f} looks like "
@@ -522,11 +525,16 @@ def _check_coordinates(
             )
             raise CoordinateError(msg)
         # rows at (0, 0) are a missing value written as zero, never a place
-        zero = (np.abs(bounds[:, 0]) < 1e-9) & (np.abs(bounds[:, 1]) < 1e-9) & (
-            np.abs(bounds[:, 2]) < 1e-9
-        ) & (np.abs(bounds[:, 3]) < 1e-9)
+        zero = (
+            (np.abs(bounds[:, 0]) < 1e-9)
+            & (np.abs(bounds[:, 1]) < 1e-9)
+            & (np.abs(bounds[:, 2]) < 1e-9)
+            & (np.abs(bounds[:, 3]) < 1e-9)
+        )
         if zero.any() and not zero.all():
-            gdf = _exclude(gdf, zero, ["coordinates (0, 0): a missing value, not a place"] * int(zero.sum()), report)
+            gdf = _exclude(
+                gdf, zero, ["coordinates (0, 0): a missing value, not a place"] * int(zero.sum()), report
+            )
             return _check_coordinates(gdf, src_crs, path, report, check_extent=check_extent)
     elif max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
         msg = (

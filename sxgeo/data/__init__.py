@@ -1,0 +1,1 @@
+"""Build scripts of the shipped layers and cited parameter tables."""

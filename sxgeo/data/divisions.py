@@ -55,16 +55,26 @@ def extract(tarball: Path) -> list[dict[str, str]]:
         streets = _read_member(tar, "streets.csv")
         villages = _read_member(tar, "villages.csv")
     rows = [
-        {"code": s["code"], "name": s["name"], "level": "town", "parent_code": s["areaCode"],
-         "county_adcode": s["areaCode"]}
+        {
+            "code": s["code"],
+            "name": s["name"],
+            "level": "town",
+            "parent_code": s["areaCode"],
+            "county_adcode": s["areaCode"],
+        }
         for s in streets
         if s["cityCode"] == CITY_PREFIX and s["areaCode"] in COUNTY_BY_CODE
     ]
     rows.sort(key=lambda r: r["code"])
     towns = {r["code"] for r in rows}
     vrows = [
-        {"code": v["code"], "name": v["name"], "level": "village", "parent_code": v["streetCode"],
-         "county_adcode": v["areaCode"]}
+        {
+            "code": v["code"],
+            "name": v["name"],
+            "level": "village",
+            "parent_code": v["streetCode"],
+            "county_adcode": v["areaCode"],
+        }
         for v in villages
         if v["cityCode"] == CITY_PREFIX and v["streetCode"] in towns
     ]

