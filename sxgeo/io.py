@@ -508,13 +508,6 @@ def _check_coordinates(
     crs_obj = sxcrs.parse_crs(src_crs)
     label = crs_obj.to_string()
     if crs_obj.is_geographic:
-        if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
-            msg = (
-                f"{name}: coordinates reach x={xmax:,.0f}, y={ymax:,.0f}, impossible for {label} "
-                "(degrees); they look like metres of a projected CRS. If the file is in "
-                "CGCS2000 / 3-degree GK CM 120E, read it with crs=4549"
-            )
-            raise CoordinateError(msg)
         lat_like_x = xmin >= 0 and xmax <= 60
         lon_like_y = ymin >= 70 and ymax <= 140
         if lat_like_x and lon_like_y:
@@ -522,6 +515,13 @@ def _check_coordinates(
                 f"{name}: longitude and latitude look swapped (x {xmin:.3f}..{xmax:.3f} looks like "
                 f"latitude, y {ymin:.3f}..{ymax:.3f} like longitude); swap the columns "
                 "(lon=..., lat=... for tables, or swap_xy=True)"
+            )
+            raise CoordinateError(msg)
+        if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
+            msg = (
+                f"{name}: coordinates reach x={xmax:,.0f}, y={ymax:,.0f}, impossible for {label} "
+                "(degrees); they look like metres of a projected CRS. If the file is in "
+                "CGCS2000 / 3-degree GK CM 120E, read it with crs=4549"
             )
             raise CoordinateError(msg)
         # rows at (0, 0) are a missing value written as zero, never a place

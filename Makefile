@@ -1,0 +1,34 @@
+# Two commands on a fresh machine with only Python 3.11+:
+#   make demo   set up .venv, install sxgeo, generate the synthetic layers, run `sxgeo build` into maps/
+#   make test   set up .venv, install sxgeo with its test extra, run ruff and pytest
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/sxgeo demo-data --out layers/demo
+	$(BIN)/sxgeo build --layers layers --out maps
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) maps/*.html maps/*.csv maps/*.xlsx maps/*.txt layers/demo/demo_* layers/demo/manifest.json

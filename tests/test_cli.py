@@ -1,0 +1,158 @@
+"""The sxgeo command: check on every bad-input case, build, demo-data, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from sxgeo import __version__
+from sxgeo.cli import app
+
+from .conftest import LAYERS
+from .test_io import BOWTIE, make_gbk_shapefile_without_cpg
+
+runner = CliRunner()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """The real console entry point in a subprocess, to see stderr and the exit code as a shell does."""
+    return subprocess.run(
+        [sys.executable, "-c", "from sxgeo.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=LAYERS.parent,
+        check=False,
+    )
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"sxgeo {__version__}"
+
+
+def test_check_gbk_shapefile(tmp_path):
+    path = make_gbk_shapefile_without_cpg(tmp_path)
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "encoding: GB18030 (detected (no .cpg))" in proc.stdout
+    assert "counties: 330602, 330603" in proc.stdout
+    assert "usable: yes" in proc.stdout
+
+
+def test_check_missing_prj_fails_in_one_line(tmp_path):
+    path = tmp_path / "noprj.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=[shapely.Point(120.58, 30.0)], crs=4326), path)
+    path.with_suffix(".prj").unlink()
+    proc = run_cli("check", str(path))
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1
+    assert "noprj.shp has no CRS" in proc.stderr and "Traceback" not in proc.stderr
+    assert run_cli("check", str(path), "--crs", "4326").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (pd.DataFrame({"lon": [30.0], "lat": [120.58]}), "look swapped"),
+        (pd.DataFrame({"lon": [500_000.0], "lat": [3_320_000.0]}), "look like metres"),
+        (pd.DataFrame({"lon": [116.4], "lat": [39.9]}), "nowhere near Shaoxing"),
+    ],
+)
+def test_check_impossible_coordinates(tmp_path, frame, message):
+    path = tmp_path / "pts.csv"
+    frame.to_csv(path, index=False)
+    proc = run_cli("check", str(path), "--crs", "4326")
+    assert proc.returncode == 1
+    assert message in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_check_bowtie_and_empty(tmp_path):
+    good = tmp_path / "bowtie.geojson"
+    gpd.GeoDataFrame(geometry=[BOWTIE], crs=4326).to_file(good)
+    result = runner.invoke(app, ["check", str(good)])
+    assert result.exit_code == 0
+    assert "repaired: 1" in result.output and "Self-intersection" in result.output
+    empty = tmp_path / "empty.gpkg"
+    gpd.GeoDataFrame(geometry=[], crs=4326).to_file(empty)
+    proc = run_cli("check", str(empty))
+    assert proc.returncode == 1 and "no features" in proc.stderr
+
+
+def test_check_json(tmp_path):
+    path = make_gbk_shapefile_without_cpg(tmp_path)
+    result = runner.invoke(app, ["check", str(path), "--json"])
+    assert result.exit_code == 0
+    assert '"encoding": "GB18030"' in result.output
+
+
+def test_build_writes_table_and_map(tmp_path, demo_dir):
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    for name in ("counties.geojson", "divisions.csv"):
+        (layers / name).write_bytes((LAYERS / name).read_bytes())
+    (layers / "demo").symlink_to(demo_dir)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["-q", "build", "--layers", str(layers), "--out", str(out), "--basemap", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "counties.csv", dtype={"unit_code": str})
+    assert table["unit_code"].tolist()[-1] == "330600"
+    assert table.loc[table["unit_code"] == "330600", "villages"].item() == 2168
+    html = (out / "county_overview.html").read_text(encoding="utf-8")
+    assert "合成示例数据" in html and "SYNTHETIC" in html
+    assert "\\u8d8a\\u57ce\\u533a" in html or "越城区" in html  # folium may escape non-ASCII in JSON
+    assert (out / "demo_built_up_by_county.csv").exists()
+    assert "SYNTHETIC" in (out / "demo_built_up_by_county.notes.txt").read_text(encoding="utf-8")
+
+
+def test_build_without_demo_layers_says_so(tmp_path):
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    for name in ("counties.geojson", "divisions.csv"):
+        (layers / name).write_bytes((LAYERS / name).read_bytes())
+    proc = run_cli("build", "--layers", str(layers), "--out", str(tmp_path / "o"), "--basemap", "none")
+    assert proc.returncode == 0
+    assert "sxgeo demo-data" in proc.stderr
+    html = (tmp_path / "o" / "county_overview.html").read_text(encoding="utf-8")
+    assert "合成示例数据" not in html
+
+
+def test_tooltips_escape_html(tmp_path, counties):
+    from sxgeo.maps import county_overview_map
+
+    evil = counties.copy()
+    evil.loc[0, "name_zh"] = "<script>alert(1)</script>"
+    fmap = county_overview_map(evil, basemap="none")
+    html = fmap.get_root().render()
+    assert "<script>alert(1)</script>" not in html
+    tips = [
+        feature["properties"]["tip"]
+        for child in _walk(fmap)
+        if isinstance(child, folium.GeoJson)
+        for feature in child.data["features"]
+    ]
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in t for t in tips)
+    assert not any("<script>" in t for t in tips)
+
+
+def _walk(element):
+    for child in element._children.values():
+        yield child
+        yield from _walk(child)
+
+
+def test_demo_data_command(tmp_path):
+    result = runner.invoke(app, ["demo-data", "--out", str(tmp_path), "--layers", str(LAYERS)])
+    assert result.exit_code == 0
+    assert (tmp_path / "demo_towns.geojson").exists()

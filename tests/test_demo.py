@@ -1,0 +1,86 @@
+"""The synthetic generator: real counts, labels, determinism, exact coverage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+import shapely
+
+from sxgeo import crs as sxcrs
+from sxgeo import demo
+from sxgeo.io import read_layer
+
+from .conftest import LAYERS
+
+
+@pytest.fixture(scope="module")
+def towns(demo_dir):
+    return read_layer(demo_dir / "demo_towns.geojson")[0]
+
+
+@pytest.fixture(scope="module")
+def villages(demo_dir):
+    return read_layer(demo_dir / "demo_villages.geojson")[0]
+
+
+@pytest.fixture(scope="module")
+def built_up(demo_dir):
+    return read_layer(demo_dir / "demo_built_up.geojson")[0]
+
+
+def test_every_feature_is_labelled_synthetic(demo_dir, towns, villages, built_up):
+    for gdf in (towns, villages, built_up):
+        assert gdf["synthetic"].all()
+        assert gdf["geometry_source"].str.startswith("synthetic").all()
+    manifest = json.loads((demo_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert all(layer["synthetic"] and layer["file"].startswith("demo_") for layer in manifest["layers"])
+    for layer in manifest["layers"]:
+        assert layer["sha256"] == hashlib.sha256((demo_dir / layer["file"]).read_bytes()).hexdigest()
+
+
+def test_towns_use_real_codes_and_counts(towns, divisions):
+    real = divisions[divisions["level"] == "town"]
+    assert sorted(towns["code"]) == sorted(real["code"])
+    assert towns.groupby("county_adcode").size().to_dict() == real.groupby("county_adcode").size().to_dict()
+
+
+def test_towns_tile_each_county_exactly(towns, counties):
+    t = sxcrs.to_metric(towns)
+    c = sxcrs.to_metric(counties)
+    assert shapely.coverage_is_valid(np.asarray(t.geometry.values), gap_width=1.0)
+    for code, county in zip(c["adcode"], c.geometry, strict=True):
+        cells = shapely.union_all(np.asarray(t.loc[t["county_adcode"] == code].geometry.values))
+        assert cells.symmetric_difference(county).area < 1.0, code
+
+
+def test_villages_lie_in_their_town(villages, towns, divisions):
+    real = divisions[divisions["level"] == "village"]
+    assert sorted(villages["code"]) == sorted(real["code"])
+    joined = villages.sjoin(towns[["code", "geometry"]], predicate="within", lsuffix="v", rsuffix="t")
+    assert len(joined) == len(villages)
+    assert (joined["town_code"] == joined["code_t"]).all()
+    pilot = villages.loc[villages["code"] == "330602002053"]
+    assert pilot["name"].iloc[0] == "西小路社区"
+
+
+def test_built_up_areas_are_sized_and_inside_their_county(built_up, counties):
+    b = sxcrs.to_metric(built_up)
+    area_km2 = dict(zip(b["adcode"], sxcrs.area_m2(b) / 1e6, strict=True))
+    for code, target in demo.BUILT_UP_KM2.items():
+        assert area_km2[code] == pytest.approx(target, rel=2e-3)
+    c = sxcrs.to_metric(counties).set_index("adcode")
+    for code, geom in zip(b["adcode"], b.geometry, strict=True):
+        assert geom.difference(c.loc[code, "geometry"]).area < 1.0
+        seat = shapely.Point(*demo._seats_metric()[code])
+        assert geom.contains(seat), code
+
+
+def test_same_seed_same_files_other_seed_other_files(demo_dir, tmp_path):
+    again = demo.generate(tmp_path / "again", layers=LAYERS)
+    for name, path in again.items():
+        assert path.read_bytes() == (demo_dir / name).read_bytes()
+    other = demo.generate(tmp_path / "other", layers=LAYERS, seed=1)
+    assert other["demo_towns.geojson"].read_bytes() != (demo_dir / "demo_towns.geojson").read_bytes()

@@ -1,0 +1,305 @@
+"""read_layer on what planners really send, every case built from scratch in a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from sxgeo import crs as sxcrs
+from sxgeo.errors import CoordinateError, CRSError, LayerError, OutputError
+from sxgeo.io import detect_encoding, read_layer, write_table
+
+# two points in Shaoxing (越城, 柯桥 county seats) [deg]
+LONLAT = [(120.582, 30.000), (120.493, 30.082)]
+BOWTIE = shapely.Polygon(
+    [(120.50, 30.00), (120.52, 30.02), (120.52, 30.00), (120.50, 30.02), (120.50, 30.00)]
+)
+
+
+def _points(crs: object = 4326, **cols: list) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(cols, geometry=[shapely.Point(x, y) for x, y in LONLAT], crs=crs)
+
+
+def make_gbk_shapefile_without_cpg(folder: Path) -> Path:
+    """A GBK-encoded shapefile as Chinese desktop GIS exports it: no .cpg, codepage byte 0."""
+    path = folder / "试点.shp"
+    gdf = _points(名称=["越城区西小路社区", "柯桥区海绵公园"], 类型=["社区", "公园"])
+    pyogrio.write_dataframe(gdf, path, encoding="GBK")
+    path.with_suffix(".cpg").unlink()
+    with path.with_suffix(".dbf").open("r+b") as fh:
+        fh.seek(29)
+        fh.write(b"\x00")
+    return path
+
+
+def test_gbk_shapefile_without_cpg_is_decoded(tmp_path):
+    path = make_gbk_shapefile_without_cpg(tmp_path)
+    # what GDAL alone makes of it: mojibake (so this test can fail)
+    assert "名称" not in pyogrio.read_dataframe(path).columns
+    gdf, report = read_layer(path)
+    assert list(gdf.columns) == ["名称", "类型", "geometry"]
+    assert gdf["名称"].tolist() == ["越城区西小路社区", "柯桥区海绵公园"]
+    assert report.encoding == "GB18030"
+    assert report.encoding_source == "detected (no .cpg)"
+
+
+def test_cpg_that_contradicts_the_data_is_overruled_with_a_warning(tmp_path):
+    path = make_gbk_shapefile_without_cpg(tmp_path)
+    path.with_suffix(".cpg").write_text("UTF-8", encoding="ascii")
+    gdf, report = read_layer(path)
+    assert gdf["类型"].tolist() == ["社区", "公园"]
+    assert any("do not decode" in w for w in report.warnings)
+
+
+def test_utf8_shapefile_with_cpg_is_read_as_declared(tmp_path):
+    path = tmp_path / "u.shp"
+    pyogrio.write_dataframe(_points(名称=["新昌县", "小将镇"]), path, encoding="UTF-8")
+    gdf, report = read_layer(path)
+    assert gdf["名称"].tolist() == ["新昌县", "小将镇"]
+    assert report.encoding_source == ".cpg"
+
+
+def test_detect_encoding():
+    assert detect_encoding(b"abc") is None
+    assert detect_encoding("绍兴".encode()) == "UTF-8"
+    assert detect_encoding("绍兴市越城区".encode("gbk")) == "GB18030"
+
+
+def test_shapefile_without_prj_raises_and_names_file_and_fix(tmp_path):
+    path = tmp_path / "noprj.shp"
+    pyogrio.write_dataframe(_points(id=[1, 2]), path)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(CRSError) as err:
+        read_layer(path)
+    assert "noprj.shp has no CRS" in str(err.value)
+    assert "crs=4326" in str(err.value)
+    gdf, report = read_layer(path, crs=4326)
+    assert gdf.crs.to_epsg() == 4326
+    assert report.crs_source == "argument"
+
+
+def test_csv_with_chinese_columns_in_gbk(tmp_path):
+    path = tmp_path / "villages.csv"
+    df = pd.DataFrame({"村名": ["里小将村", "西小路社区"], "经度": [120.90, 120.582], "纬度": [29.45, 30.0]})
+    df.to_csv(path, index=False, encoding="gbk")
+    with pytest.raises(CRSError, match="villages.csv has no CRS"):
+        read_layer(path)
+    gdf, report = read_layer(path, crs=4326)
+    assert gdf["村名"].tolist() == ["里小将村", "西小路社区"]
+    assert gdf.geometry.x.tolist() == [120.90, 120.582]
+    assert report.encoding == "GB18030"
+
+
+def test_swapped_lon_lat_is_named(tmp_path):
+    path = tmp_path / "swapped.csv"
+    pd.DataFrame({"lon": [30.0, 30.08], "lat": [120.58, 120.49]}).to_csv(path, index=False)
+    with pytest.raises(CoordinateError, match="swapped"):
+        read_layer(path, crs=4326)
+    gdf, _ = read_layer(path, crs=4326, lon="lat", lat="lon")
+    assert gdf.geometry.x.round(2).tolist() == [120.58, 120.49]
+    gdf, _ = read_layer(path, crs=4326, swap_xy=True)
+    assert gdf.geometry.y.round(2).tolist() == [30.0, 30.08]
+
+
+def test_metres_labelled_as_degrees(tmp_path):
+    path = tmp_path / "metres.geojson"
+    metric = _points().to_crs(sxcrs.METRIC)
+    metric.set_crs(4326, allow_override=True).to_file(path)
+    with pytest.raises(CoordinateError, match="look like metres"):
+        read_layer(path)
+    gdf, _ = read_layer(path, crs=4549)
+    assert gdf.to_crs(4326).geometry.x.round(3).tolist() == [120.582, 120.493]
+
+
+def test_degrees_labelled_as_metres(tmp_path):
+    path = tmp_path / "degrees.gpkg"
+    _points().set_crs(sxcrs.METRIC, allow_override=True).to_file(path)
+    with pytest.raises(CoordinateError, match="look like degrees"):
+        read_layer(path)
+
+
+def test_layer_nowhere_near_shaoxing(tmp_path):
+    path = tmp_path / "beijing.geojson"
+    gpd.GeoDataFrame(geometry=[shapely.Point(116.4, 39.9)], crs=4326).to_file(path)
+    with pytest.raises(CoordinateError, match="nowhere near Shaoxing"):
+        read_layer(path)
+    gdf, _ = read_layer(path, check_extent=False)
+    assert len(gdf) == 1
+
+
+def test_zone_prefixed_gauss_kruger_gets_a_hint(tmp_path):
+    path = tmp_path / "prefixed.gpkg"
+    m = _points().to_crs(sxcrs.METRIC)
+    m.geometry = shapely.transform(np.asarray(m.geometry.values), lambda c: c + np.array([40_000_000.0, 0.0]))
+    m.to_file(path)
+    with pytest.raises(CoordinateError, match="crs=4528"):
+        read_layer(path)
+    gdf, _ = read_layer(path, crs=4528)  # CGCS2000 / 3-degree GK zone 40, the same place
+    assert gdf.to_crs(4326).geometry.x.round(3).tolist() == [120.582, 120.493]
+
+
+def test_bowtie_is_repaired_and_reported(tmp_path):
+    path = tmp_path / "bowtie.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["ok", "bowtie"]}, geometry=[shapely.box(120.5, 30, 120.51, 30.01), BOWTIE], crs=4326
+    ).to_file(path)
+    gdf, report = read_layer(path)
+    assert gdf.is_valid.all()
+    assert [n.row for n in report.repaired] == [1]
+    assert "Self-intersection" in report.repaired[0].reason
+    # the repaired bow-tie is its two triangles: half the 0.02 x 0.02 deg box
+    half_box = (
+        gpd.GeoSeries([shapely.box(120.50, 30.00, 120.52, 30.02)], crs=4326).to_crs(sxcrs.METRIC).area[0] / 2
+    )
+    repaired_area = sxcrs.area_m2(sxcrs.to_metric(gdf.iloc[[1]]))[0]
+    assert repaired_area == pytest.approx(half_box, rel=1e-3)
+    with pytest.raises(LayerError, match="invalid geometries"):
+        read_layer(path, repair=False)
+
+
+def test_empty_layer_is_an_error(tmp_path):
+    path = tmp_path / "empty.gpkg"
+    gpd.GeoDataFrame({"name": pd.Series([], dtype=str)}, geometry=[], crs=4326).to_file(path)
+    with pytest.raises(LayerError, match="no features"):
+        read_layer(path)
+
+
+def test_null_and_empty_geometries_are_excluded_and_named(tmp_path):
+    path = tmp_path / "holes.gpkg"
+    geoms = [shapely.Point(120.58, 30.0), None, shapely.Polygon(), shapely.Point(120.49, 30.08)]
+    gpd.GeoDataFrame({"id": [10, 11, 12, 13]}, geometry=geoms, crs=4326).to_file(path)
+    gdf, report = read_layer(path, geometry_type="point")
+    assert gdf["id"].tolist() == [10, 13]
+    assert gdf.index.tolist() == [0, 3]  # file feature numbers survive
+    assert {n.row: n.reason for n in report.excluded} == {1: "null geometry", 2: "empty geometry"}
+    assert report.features_read == 4 and report.features == 2
+
+
+def test_only_null_geometries_is_an_error(tmp_path):
+    path = tmp_path / "nulls.csv"
+    pd.DataFrame({"lon": ["", "n/a"], "lat": [None, "x"]}).to_csv(path, index=False)
+    with pytest.raises(LayerError, match="no usable features"):
+        read_layer(path, crs=4326)
+
+
+def test_mixed_geometry_types_keep_the_majority_and_report_the_rest(tmp_path):
+    path = tmp_path / "mixed.gpkg"
+    geoms = [
+        shapely.box(120.50, 30.0, 120.51, 30.01),
+        shapely.box(120.52, 30.0, 120.53, 30.01),
+        shapely.Point(120.55, 30.0),
+    ]
+    gpd.GeoDataFrame({"k": [1, 2, 3]}, geometry=geoms, crs=4326).to_file(path)
+    gdf, report = read_layer(path)
+    assert gdf["k"].tolist() == [1, 2]
+    assert len(report.excluded) == 1
+    assert report.excluded[0].row == 2
+    assert "Point in a polygon layer" in report.excluded[0].reason
+    pts, _ = read_layer(path, geometry_type="point")
+    assert pts["k"].tolist() == [3]
+
+
+def test_duplicate_vertices_are_removed_and_counted(tmp_path):
+    path = tmp_path / "dups.geojson"
+    ring = [(120.5, 30.0), (120.51, 30.0), (120.51, 30.0), (120.51, 30.01), (120.5, 30.01), (120.5, 30.0)]
+    gpd.GeoDataFrame(geometry=[shapely.Polygon(ring)], crs=4326).to_file(path)
+    gdf, report = read_layer(path)
+    assert shapely.get_num_coordinates(gdf.geometry.iloc[0]) == 5
+    assert report.repaired[0].reason == "1 duplicate vertices removed"
+
+
+def test_zero_zero_rows_are_excluded(tmp_path):
+    path = tmp_path / "zeros.csv"
+    pd.DataFrame({"x": [120.58, 0.0, 120.49], "y": [30.0, 0.0, 30.08]}).to_csv(path, index=False)
+    gdf, report = read_layer(path, crs=4326)
+    assert gdf.index.tolist() == [0, 2]
+    assert report.excluded[0].row == 1
+    assert "(0, 0)" in report.excluded[0].reason
+
+
+def test_gcj02_input_is_converted_to_wgs84(tmp_path):
+    path = tmp_path / "amap.csv"
+    glon, glat = sxcrs.wgs84_to_gcj02([120.582], [30.0])
+    pd.DataFrame({"lng": glon, "lat": glat}).to_csv(path, index=False)
+    gdf, report = read_layer(path, crs="gcj02")
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.geometry.x.iloc[0] == pytest.approx(120.582, abs=1e-9)
+    assert gdf.geometry.y.iloc[0] == pytest.approx(30.0, abs=1e-9)
+    assert "converted from GCJ-02" in report.crs_source
+
+
+def test_excel_point_table(tmp_path):
+    path = tmp_path / "pilots.xlsx"
+    pd.DataFrame({"名称": ["小将镇"], "Longitude": [120.95], "Latitude": [29.43]}).to_excel(path, index=False)
+    gdf, _ = read_layer(path, crs=4326)
+    assert gdf["名称"].tolist() == ["小将镇"]
+    with pytest.raises(LayerError, match="cannot read sheet"):
+        read_layer(path, crs=4326, layer="nope")
+
+
+def test_point_table_without_coordinate_columns(tmp_path):
+    path = tmp_path / "nocoords.csv"
+    pd.DataFrame({"name": ["a"], "value": [1]}).to_csv(path, index=False)
+    with pytest.raises(LayerError, match="cannot find a longitude column"):
+        read_layer(path, crs=4326)
+
+
+def test_multilayer_geopackage_needs_a_layer_name(tmp_path):
+    path = tmp_path / "two.gpkg"
+    _points().to_file(path, layer="a")
+    _points().to_file(path, layer="b")
+    with pytest.raises(LayerError, match="layer='a'"):
+        read_layer(path)
+    gdf, report = read_layer(path, layer="b")
+    assert len(gdf) == 2 and report.layer == "b"
+
+
+@pytest.mark.parametrize("suffix", [".fgb", ".parquet", ".gpkg", ".geojson"])
+def test_formats_round_trip(tmp_path, suffix):
+    path = tmp_path / f"pts{suffix}"
+    src = _points(name=["越城", "柯桥"])
+    if suffix == ".parquet":
+        src.to_parquet(path)
+    else:
+        src.to_file(path)
+    gdf, report = read_layer(path)
+    assert gdf["name"].tolist() == ["越城", "柯桥"]
+    assert report.bounds_lonlat == pytest.approx((120.493, 30.0, 120.582, 30.082))
+
+
+def test_unknown_format_and_missing_file(tmp_path):
+    with pytest.raises(LayerError, match="no such file"):
+        read_layer(tmp_path / "missing.shp")
+    bad = tmp_path / "x.kml2"
+    bad.write_text("x")
+    with pytest.raises(LayerError, match="unknown layer format"):
+        read_layer(bad)
+
+
+def test_report_summary_lists_what_happened(tmp_path):
+    path = make_gbk_shapefile_without_cpg(tmp_path)
+    _, report = read_layer(path)
+    text = str(report)
+    assert "encoding: GB18030 (detected (no .cpg))" in text
+    assert "features: 2 of 2 read" in text
+
+
+def test_write_table_formats(tmp_path):
+    df = pd.DataFrame({"unit_code": ["330602"], "unit_name": ["越城区"], "area_km2": [646.53]})
+    csv = write_table(df, tmp_path / "t.csv", notes=["synthetic"])
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for Chinese
+    assert pd.read_csv(csv, dtype={"unit_code": str})["unit_name"].tolist() == ["越城区"]
+    xlsx = write_table(df, tmp_path / "t.xlsx", labels_zh={"area_km2": "面积"}, notes=["SYNTHETIC"])
+    back = pd.read_excel(xlsx, header=0, skiprows=[1], dtype={"unit_code": str})
+    assert back["area_km2"].tolist() == [646.53]
+    assert pd.read_excel(xlsx, sheet_name="notes", header=None).iloc[0, 0] == "SYNTHETIC"
+    with pytest.raises(OutputError, match="GeoPackage needs geometry"):
+        write_table(df, tmp_path / "t.gpkg")
+    with pytest.raises(OutputError, match="unknown table format"):
+        write_table(df, tmp_path / "t.txt")
