@@ -64,13 +64,26 @@ def check(
     encoding: Annotated[str | None, typer.Option(help="Attribute encoding; detected when omitted.")] = None,
     lon: Annotated[str | None, typer.Option(help="Longitude column of a point table.")] = None,
     lat: Annotated[str | None, typer.Option(help="Latitude column of a point table.")] = None,
+    swap_xy: Annotated[
+        bool, typer.Option("--swap-xy", help="Swap x and y (lat/lon written as lon/lat).")
+    ] = False,
+    anywhere: Annotated[bool, typer.Option("--anywhere", help="Accept a layer far from Shaoxing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Read a layer as sxgeo would and report what it found, repaired and excluded."""
     from sxgeo.admin import counties_touched, load_counties
     from sxgeo.io import read_layer
 
-    gdf, report = read_layer(path, crs=crs, layer=layer, encoding=encoding, lon=lon, lat=lat)
+    gdf, report = read_layer(
+        path,
+        crs=crs,
+        layer=layer,
+        encoding=encoding,
+        lon=lon,
+        lat=lat,
+        swap_xy=swap_xy,
+        check_extent=not anywhere,
+    )
     try:
         touched = counties_touched(gdf, load_counties())
     except SxgeoError:

@@ -514,7 +514,7 @@ def _check_coordinates(
             msg = (
                 f"{name}: longitude and latitude look swapped (x {xmin:.3f}..{xmax:.3f} looks like "
                 f"latitude, y {ymin:.3f}..{ymax:.3f} like longitude); swap the columns "
-                "(lon=..., lat=... for tables, or swap_xy=True)"
+                "(lon=..., lat=... for tables, or swap_xy=True; sxgeo check --swap-xy)"
             )
             raise CoordinateError(msg)
         if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
@@ -560,7 +560,7 @@ def _check_coordinates(
             msg = (
                 f"{name}: the layer lies at lon {lon0:.3f}..{lon1:.3f}, lat {lat0:.3f}..{lat1:.3f}, "
                 f"nowhere near Shaoxing (lon {s[0]}..{s[2]}, lat {s[1]}..{s[3]}); is the CRS "
-                f"{label} right?{hint} (check_extent=False reads it anyway)"
+                f"{label} right?{hint} (check_extent=False, or sxgeo check --anywhere, reads it anyway)"
             )
             raise CoordinateError(msg)
     return gdf

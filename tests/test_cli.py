@@ -76,6 +76,17 @@ def test_check_impossible_coordinates(tmp_path, frame, message):
     assert proc.stderr.count("\n") == 1
 
 
+def test_check_fix_flags(tmp_path):
+    swapped = tmp_path / "swapped.csv"
+    pd.DataFrame({"lon": [30.0], "lat": [120.58]}).to_csv(swapped, index=False)
+    result = runner.invoke(app, ["check", str(swapped), "--crs", "4326", "--swap-xy"])
+    assert result.exit_code == 0 and "counties: 330602" in result.output
+    far = tmp_path / "far.csv"
+    pd.DataFrame({"lon": [116.4], "lat": [39.9]}).to_csv(far, index=False)
+    result = runner.invoke(app, ["check", str(far), "--crs", "4326", "--anywhere"])
+    assert result.exit_code == 0 and "counties: none" in result.output
+
+
 def test_check_bowtie_and_empty(tmp_path):
     good = tmp_path / "bowtie.geojson"
     gpd.GeoDataFrame(geometry=[BOWTIE], crs=4326).to_file(good)
