@@ -78,3 +78,48 @@ def area_by_zone(
     unassigned = max(float(np.nansum(total) - per_zone.sum()), 0.0)
     index = [*zm[zone_col].astype(str).tolist(), UNASSIGNED]
     return pd.Series([*per_zone.tolist(), unassigned], index=index, name="area_m2")
+
+
+def grid_counts(
+    gdf: gpd.GeoDataFrame,
+    *,
+    cell_m: float = 250.0,
+    weight: str | None = None,
+    crs: object = sxcrs.METRIC,
+) -> gpd.GeoDataFrame:
+    """Aggregate features to square cells of a grid in a projected CRS (for maps of big layers).
+
+    Each feature goes to the cell holding its centroid (a representative point for polygons).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Points, buildings, ... with a CRS.
+    cell_m : float
+        Cell side [m]; the grid is aligned on multiples of it.
+    weight : str, optional
+        Column to sum per cell besides the count.
+    crs : Any
+        Projected CRS of the grid (default EPSG:4549).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per non-empty cell: ``count``, ``<weight>_sum`` when asked, cell polygon, in *crs*.
+    """
+    m = sxcrs.to_metric(gdf, crs, what="layer to grid")
+    pts = shapely.point_on_surface(np.asarray(m.geometry.values))
+    xy = shapely.get_coordinates(pts)
+    ix = np.floor(xy[:, 0] / cell_m).astype(np.int64)
+    iy = np.floor(xy[:, 1] / cell_m).astype(np.int64)
+    frame = pd.DataFrame({"ix": ix, "iy": iy})
+    frame["count"] = 1
+    aggs = {"count": "sum"}
+    if weight is not None:
+        frame[f"{weight}_sum"] = m[weight].to_numpy()
+        aggs[f"{weight}_sum"] = "sum"
+    cells = frame.groupby(["ix", "iy"], as_index=False).agg(aggs)
+    geoms = shapely.box(
+        cells["ix"] * cell_m, cells["iy"] * cell_m, (cells["ix"] + 1) * cell_m, (cells["iy"] + 1) * cell_m
+    )
+    return gpd.GeoDataFrame(cells.drop(columns=["ix", "iy"]), geometry=geoms, crs=m.crs)
