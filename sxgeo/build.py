@@ -15,7 +15,7 @@ from sxgeo import __version__
 from sxgeo.admin import layers_dir, load_counties, load_divisions
 from sxgeo.demo import SYNTHETIC_NOTE
 from sxgeo.io import read_layer, write_table
-from sxgeo.maps.overview import county_overview_map, save_map
+from sxgeo.maps.views import counties_map, demo_overview_map
 from sxgeo.overview import LABELS_ZH, built_up_table, county_table
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def run(
     out: str | Path = "maps",
     *,
     lang: str = "zh",
-    basemap: str = "osm",
+    basemap: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the county table and overview map (and the demo tables when demo layers exist).
@@ -63,8 +63,8 @@ def run(
         Output folder.
     lang : {'zh', 'en'}
         Language of the map.
-    basemap : {'osm', 'none'}
-        Basemap of the map.
+    basemap : str, optional
+        Basemap name (see :mod:`sxgeo.maps.basemaps`); default Tianditu with a key, else OSM.
     progress : callable, optional
         Called with the name of each step (the CLI draws a progress bar with it).
 
@@ -87,9 +87,13 @@ def run(
         table, out / "counties.xlsx", labels_zh=LABELS_ZH, notes=PROVENANCE, sheet="counties"
     )
 
+    step("county map")
+    result.outputs["counties.html"] = counties_map(counties, lang=lang, basemap=basemap).save(
+        out / "counties.html"
+    )
+
     step("demo layers")
     demo = root / "demo"
-    towns = villages = built_up = None
     if (demo / "demo_towns.geojson").exists():
         towns, _ = read_layer(demo / "demo_towns.geojson")
         villages, _ = read_layer(demo / "demo_villages.geojson")
@@ -99,14 +103,10 @@ def run(
         result.outputs["demo_built_up_by_county.csv"] = write_table(
             bt, out / "demo_built_up_by_county.csv", notes=notes
         )
+        overview = demo_overview_map(counties, towns, villages, built_up, lang=lang, basemap=basemap)
+        result.outputs["demo_overview.html"] = overview.save(out / "demo_overview.html")
     else:
-        result.notes.append(f"no synthetic layers in {demo}; run `sxgeo demo-data` to add them to the map")
-
-    step("map")
-    fmap = county_overview_map(
-        counties, towns=towns, villages=villages, built_up=built_up, lang=lang, basemap=basemap
-    )
-    result.outputs["county_overview.html"] = save_map(fmap, out / "county_overview.html")
+        result.notes.append(f"no synthetic layers in {demo}; run `sxgeo demo-data` to add the demo overview")
     for note in result.notes:
         log.warning(note)
     return result

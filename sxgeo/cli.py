@@ -27,6 +27,7 @@ app = typer.Typer(
     add_completion=False,
 )
 _err = Console(stderr=True)
+BASEMAP_HELP = "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>."
 
 
 def _version(value: bool) -> None:
@@ -104,7 +105,7 @@ def build(
         "maps"
     ),
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
-    basemap: Annotated[str, typer.Option(help="Basemap: osm or none.")] = "osm",
+    basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
 ) -> None:
     """Run the main job: every table and map from the shipped layers."""
     from rich.progress import Progress
@@ -113,7 +114,7 @@ def build(
 
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=3)
+        task = bar.add_task("build", total=4)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
@@ -121,6 +122,51 @@ def build(
         result = pipeline.run(layers, out, lang=lang, basemap=basemap, progress=step)
     for name, path in result.outputs.items():
         typer.echo(f"{name}: {path}")
+
+
+@app.command("map")
+def map_command(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            help="Layer files to show; or `png MAP.html` to render a map to PNG.", show_default=False
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output .html (layers) or .png (png).")],
+    basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
+    lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    title: Annotated[str | None, typer.Option(help="Map title.")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of layers that carry none (e.g. 4326, gcj02).")] = None,
+    force: Annotated[bool, typer.Option(help="Write a map above the 20 MB guard.")] = False,
+    width: Annotated[int, typer.Option(help="PNG width [px].")] = 1600,
+    height: Annotated[int, typer.Option(help="PNG height [px].")] = 1000,
+) -> None:
+    """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
+    if items and items[0] == "png":
+        from sxgeo.maps.export import render_png
+
+        if len(items) != 2:
+            raise typer.BadParameter("usage: sxgeo map png MAP.html -o MAP.png")
+        typer.echo(render_png(items[1], out, width=width, height=height))
+        return
+    from sxgeo.admin import load_counties
+    from sxgeo.io import read_layer
+    from sxgeo.maps.views import quicklook_map
+
+    layers = []
+    for item in items:
+        gdf, report = read_layer(item, crs=crs)
+        for note in report.excluded[:5]:
+            logging.getLogger("sxgeo").warning(
+                "%s row %d excluded: %s", Path(item).name, note.row, note.reason
+            )
+        layers.append((Path(item).stem, gdf))
+    try:
+        counties = load_counties()
+    except SxgeoError:
+        counties = None
+    m = quicklook_map(layers, counties, lang=lang, basemap=basemap, title=title)
+    typer.echo(m.save(out, force=force))
 
 
 @app.command("demo-data")

@@ -441,7 +441,8 @@ class WebMap:
             "title": self.title,
             "banner": i18n["synthetic"] if self.synthetic else None,
             "notes": notes,
-            "i18n": i18n,
+            # only the runtime's own strings; banner and notes are filled in above
+            "i18n": {k: v for k, v in i18n.items() if k not in ("synthetic", "crs", "gcj")},
             "basemap": self.choice.selected.id,
             "basemaps": [
                 {"id": b.id, "name": b.label(self.lang), "tiles": b.tiles} for b in self.choice.offered

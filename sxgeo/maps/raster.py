@@ -102,7 +102,15 @@ def raster_png(
     valid = np.isfinite(dst)
     rgba = _rgba(np.where(valid, dst, 0), valid, style)
     with MemoryFile() as mem:
-        with mem.open(driver="PNG", width=dw, height=dh, count=4, dtype="uint8") as png:
+        with mem.open(
+            driver="PNG",
+            width=dw,
+            height=dh,
+            count=4,
+            dtype="uint8",
+            crs=sxcrs.WEB_MERCATOR,
+            transform=dst_transform,
+        ) as png:
             png.write(rgba)
         data = mem.read()
     log.info("raster overlay %dx%d px (%.0f KB PNG)", dw, dh, len(data) / 1024)

