@@ -198,8 +198,15 @@ def test_raster_overlay_is_capped_and_coloured():
         rgba = png.read()
     assert rgba[3, 0, 0] == 0  # nodata transparent
     assert tuple(rgba[:3, -1, 2]) == (0, 255, 0) and tuple(rgba[:3, -1, -3]) == (0, 0, 255)
+    # the raster spans x 500-545 km, y 3,250-3,340 km in EPSG:4549: its corners in lon/lat
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(sxcrs.METRIC, 4326, always_xy=True).transform(
+        [500_000, 545_000, 500_000, 545_000], [3_250_000, 3_250_000, 3_340_000, 3_340_000]
+    )
     (s, w), (n, e) = bounds
-    assert 29.9 < s < n < 30.2 and 119.9 < w < e < 121.0
+    assert s == pytest.approx(min(lat), abs=1e-3) and n == pytest.approx(max(lat), abs=1e-3)
+    assert w == pytest.approx(min(lon), abs=1e-3) and e == pytest.approx(max(lon), abs=1e-3)
 
 
 def test_grid_counts_by_hand():
