@@ -232,13 +232,16 @@
       inp.addEventListener('change', function () {
         var hit = index[inp.value];
         if (!hit) return;
-        if (!map.hasLayer(hit.o.layer)) { hit.o.layer.addTo(map); if (hit.o.checkbox) hit.o.checkbox.checked = true; }
-        if (hit.f.getBounds) map.fitBounds(hit.f.getBounds(), { maxZoom: 14 });
-        else map.setView(hit.f.getLatLng(), Math.max(map.getZoom(), 13));
-        if (hit.o.cluster && hit.o.cluster.zoomToShowLayer) {
+        if (!map.hasLayer(hit.o.layer)) hit.o.layer.addTo(map);
+        if (hit.o.cluster) {
+          // the cluster group zooms until the marker leaves its cluster, then opens it
           hit.o.cluster.zoomToShowLayer(hit.f, function () { hit.f.openTooltip(); });
-        } else if (hit.f.openTooltip) {
-          hit.f.openTooltip(hit.f.getBounds ? hit.f.getBounds().getCenter() : undefined);
+        } else if (hit.f.getBounds) {
+          map.fitBounds(hit.f.getBounds(), { maxZoom: 14, animate: false });
+          hit.f.openTooltip(hit.f.getBounds().getCenter());
+        } else {
+          map.setView(hit.f.getLatLng(), Math.max(map.getZoom(), 13), { animate: false });
+          hit.f.openTooltip();
         }
       });
       div.appendChild(inp);
@@ -339,6 +342,8 @@
     // with no tile layer the map has no zoom range, which markercluster needs
     if (map.options.maxZoom === undefined) map.setMaxZoom(page.maxZoom || 19);
     if (map.options.minZoom === undefined) map.setMinZoom(3);
+    // fit first, so no tile or canvas is drawn for a view the page immediately leaves
+    if (page.bounds) map.fitBounds(page.bounds, { animate: false });
     var canvas = L.canvas({ padding: 0.5 });
     var bases = page.basemaps.map(function (b) {
       return { id: b.id, name: b.name, layers: b.tiles.map(function (t) { return L.tileLayer(t.url, t.options); }) };
@@ -380,7 +385,6 @@
     if (page.tools.measure) measureTool(map);
     if (page.tools.scale) L.control.scale({ imperial: false, maxWidth: 150 }).addTo(map);
     layerSwitcher(map, page, bases, overlays);
-    if (page.bounds) map.fitBounds(page.bounds);
     S.ready = true;
   };
 })();
