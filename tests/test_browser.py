@@ -68,7 +68,8 @@ class Opened:
     def hover_lonlat(self, lon: float, lat: float) -> str:
         x, y = self.page.evaluate(
             "([lat, lon]) => { const p = sxgeo.map.latLngToContainerPoint([lat, lon]);"
-            " const r = sxgeo.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+            " const r = sxgeo.map.getContainer().getBoundingClientRect();"
+            " return [p.x + r.left, p.y + r.top]; }",
             [lat, lon],
         )
         self.page.mouse.move(1, 1)  # leave the previous feature: its tooltip closes
@@ -257,7 +258,8 @@ def test_measure_tool_agrees_with_pyproj(open_map, counties):
     for cx, cy in clicks:
         page.mouse.click(box[0] + cx, box[1] + cy)
         ll = page.evaluate(
-            f"(() => {{ const l = sxgeo.map.containerPointToLatLng([{cx}, {cy}]); return [l.lng, l.lat]; }})()"
+            "([x, y]) => { const l = sxgeo.map.containerPointToLatLng([x, y]); return [l.lng, l.lat]; }",
+            [cx, cy],
         )
         lonlat.append(ll)
     text = page.locator(".sxgeo-measure-out").inner_text()
