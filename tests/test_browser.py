@@ -235,7 +235,9 @@ def test_canvas_layer_of_3000_polygons(open_map):
     )
     sym = styles.classes(gdf["v"], title="V", unit="t", k=4)
     opened = open_map(
-        WebMap("canvas", basemap="none").add_vector(gdf, "many", symbology=sym, tooltip=[("v", "值", 1, "t")])
+        WebMap("canvas", basemap="none").add_vector(
+            gdf, "many", symbology=sym, tooltip=[("v", "值", 1, "t")], show=True
+        )
     )
     _assert_clean(opened)
     assert opened.registry()["layers"]["many"]["count"] == 3000
@@ -295,3 +297,45 @@ def test_png_export(tmp_path, counties, browser):
     pixels = _png_pixels(png.read_bytes())
     assert pixels.shape[1:] == (600, 800)
     assert len({tuple(p) for p in pixels[:3].reshape(3, -1).T[::97]}) > 10  # not blank
+
+
+def test_raster_overlay_legend_and_opacity(open_map):
+    from rasterio.transform import from_origin
+
+    arr = np.ones((400, 600), dtype=np.uint8)
+    arr[:, 300:] = 2
+    sym = styles.categorical(
+        __import__("pandas").Series([1, 2], name="lc"),
+        title="土地覆盖 Land cover",
+        colors={1: "#1a9641", 2: "#2b83ba"},
+        labels={1: "森林 forest", 2: "水体 water"},
+    )
+    m = WebMap("raster", basemap="none").add_raster(
+        arr,
+        from_origin(520_000, 3_330_000, 30, 30),
+        sxcrs.METRIC,
+        "土地覆盖 Land cover",
+        symbology=sym,
+        show=True,
+    )
+    opened = open_map(m)
+    _assert_clean(opened)
+    assert opened.registry()["layers"]["土地覆盖 Land cover"]["visible"] is True
+    assert opened.page.locator("img.leaflet-image-layer").count() == 1
+    assert "森林 forest" in opened.page.locator(".sxgeo-legend").inner_text()
+    slider = opened.page.locator('input.sxgeo-opacity[data-layer="土地覆盖 Land cover"]')
+    slider.fill("0.3")
+    assert opened.page.locator("img.leaflet-image-layer").evaluate("e => e.style.opacity") == "0.3"
+
+
+def test_popup_on_click(open_map, counties):
+    opened = open_map(counties_map(counties, basemap="none"))
+    c = counties.loc[counties["adcode"] == "330624"].geometry.iloc[0].representative_point()
+    xy = opened.page.evaluate(
+        "([lat, lon]) => { const p = sxgeo.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [c.y, c.x],
+    )
+    opened.page.mouse.click(*xy)
+    popup = opened.page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=3000)
+    assert "新昌县" in popup.inner_text() and "1,219.8 km²" in popup.inner_text()

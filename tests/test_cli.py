@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -143,3 +144,29 @@ def test_demo_data_command(tmp_path):
     result = runner.invoke(app, ["demo-data", "--out", str(tmp_path), "--layers", str(LAYERS)])
     assert result.exit_code == 0
     assert (tmp_path / "demo_towns.geojson").exists()
+
+
+def test_map_quicklook_and_png(tmp_path):
+    pts = tmp_path / "pilots.csv"
+    pd.DataFrame({"名称": ["西小路社区", "小将镇"], "经度": [120.582, 120.95], "纬度": [30.0, 29.43]}).to_csv(
+        pts, index=False
+    )
+    html = tmp_path / "pilots.html"
+    proc = run_cli(
+        "map", str(pts), "--crs", "4326", "-o", str(html), "--basemap", "none", "--title", "试点 Pilots"
+    )
+    assert proc.returncode == 0, proc.stderr
+    from sxgeo.maps.page import _safe_json
+
+    text = html.read_text(encoding="utf-8")
+    assert "西小路社区" in text and _safe_json("试点 Pilots")[1:-1] in text
+    assert "县(市、区) Counties" in text  # counties underneath
+    proc = run_cli("map", str(pts), "-o", str(tmp_path / "x.html"))
+    assert proc.returncode == 1 and "no CRS" in proc.stderr
+    proc = run_cli("map", str(pts), "--crs", "4326", "-o", str(tmp_path / "y.html"), "--basemap", "google")
+    assert proc.returncode == 1 and "unknown basemap" in proc.stderr
+    if shutil.which("chromium"):
+        png = tmp_path / "pilots.png"
+        proc = run_cli("map", "png", str(html), "-o", str(png), "--width", "640", "--height", "480")
+        assert proc.returncode == 0, proc.stderr
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

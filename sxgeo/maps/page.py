@@ -65,6 +65,7 @@ I18N = {
         "distance": "距离",
         "area": "面积",
         "fullscreen": "全屏",
+        "opacity": "透明度",
         "yes": "是",
         "no": "否",
         "synthetic": "含合成示例数据，仅供演示 · contains SYNTHETIC demo data",
@@ -80,6 +81,7 @@ I18N = {
         "distance": "Distance",
         "area": "Area",
         "fullscreen": "Fullscreen",
+        "opacity": "Opacity",
         "yes": "yes",
         "no": "no",
         "synthetic": "Contains SYNTHETIC demo data, illustrative only · 含合成示例数据",
@@ -235,7 +237,7 @@ class WebMap:
         group: str = "indicators",
         symbology: Symbology | None = None,
         tooltip: list[Any] | None = None,
-        show: bool = True,
+        show: bool | None = None,
         search: str | None = None,
         precision: int = 6,
         simplify_m: float | None = None,
@@ -257,8 +259,9 @@ class WebMap:
         tooltip : list, optional
             Column names, ``(column, label[, digits[, unit]])`` tuples or :class:`Field`;
             default the first 12 columns.
-        show : bool
-            Switched on when the page opens (heavy layers should start off).
+        show : bool, optional
+            Switched on when the page opens; default yes, except for heavy layers (more than
+            :data:`CANVAS_ABOVE` features), which start off.
         search : str, optional
             Column whose values the search box finds.
         precision : int
@@ -312,6 +315,8 @@ class WebMap:
         if cluster is None:
             cluster = family == "point" and n > CLUSTER_ABOVE
         renderer = "canvas" if n > CANVAS_ABOVE and not cluster else "svg"
+        if show is None:
+            show = n <= CANVAS_ABOVE
         x0, y0, x1, y1 = shapely.total_bounds(arr)
         if fit or self._bounds is None:
             self._bounds = [float(y0), float(x0), float(y1), float(x1)]

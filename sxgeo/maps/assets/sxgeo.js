@@ -204,6 +204,18 @@
           lab.appendChild(inp);
           lab.appendChild(el('span', null, o.spec.name));
           body.appendChild(lab);
+          if (o.spec.kind === 'raster') {
+            var slider = el('input', 'sxgeo-opacity');
+            slider.type = 'range';
+            slider.min = '0';
+            slider.max = '1';
+            slider.step = '0.05';
+            slider.value = String(o.spec.opacity);
+            slider.title = S.i18n.opacity;
+            slider.setAttribute('data-layer', o.spec.name);
+            slider.addEventListener('input', function () { o.layer.setOpacity(parseFloat(slider.value)); });
+            body.appendChild(slider);
+          }
         });
       });
     }).addTo(map);
@@ -275,6 +287,8 @@
       L.DomEvent.on(btn, 'click', function (e) {
         L.DomEvent.preventDefault(e);
         active = !active;
+        S.measuring = active;
+        map.closePopup();
         btn.classList.toggle('sxgeo-active', active);
         out.classList.toggle('sxgeo-hidden', !active);
         pts = [];
@@ -314,7 +328,12 @@
       onEachFeature: function (f, lyr) {
         features.push(lyr);
         if (spec.tooltip && spec.tooltip.length) {
-          lyr.bindTooltip(function () { return tipHtml(f.properties, spec.tooltip); }, { sticky: spec.geomType !== 'point' });
+          var html = function () { return tipHtml(f.properties, spec.tooltip); };
+          lyr.bindTooltip(html, { sticky: spec.geomType !== 'point' });
+          // the same formatted table on click (touch screens, copying values), except while measuring
+          lyr.on('click', function (e) {
+            if (!S.measuring) L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(html()).openOn(map);
+          });
         }
       }
     };
