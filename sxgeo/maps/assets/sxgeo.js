@@ -361,8 +361,11 @@
     // with no tile layer the map has no zoom range, which markercluster needs
     if (map.options.maxZoom === undefined) map.setMaxZoom(page.maxZoom || 19);
     if (map.options.minZoom === undefined) map.setMinZoom(3);
+    // quarter zoom steps let a city fill the window; tiles are scaled in between
+    map.options.zoomSnap = 0.25;
+    map.options.zoomDelta = 0.5;
     // fit first, so no tile or canvas is drawn for a view the page immediately leaves
-    if (page.bounds) map.fitBounds(page.bounds, { animate: false });
+    if (page.bounds) map.fitBounds(page.bounds, { animate: false, padding: [10, 10] });
     var canvas = L.canvas({ padding: 0.5 });
     var bases = page.basemaps.map(function (b) {
       return { id: b.id, name: b.name, layers: b.tiles.map(function (t) { return L.tileLayer(t.url, t.options); }) };
