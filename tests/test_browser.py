@@ -226,13 +226,10 @@ def test_search_finds_a_village(open_map, counties, demo_dir):
 
 
 def test_canvas_layer_of_3000_polygons(open_map):
-    rng = np.random.default_rng(1)
-    x, y = rng.uniform(510_000, 590_000, 3000), rng.uniform(3_260_000, 3_340_000, 3000)
-    gdf = gpd.GeoDataFrame(
-        {"v": np.arange(3000) * 1.5},
-        geometry=shapely.box(x, y, x + 300, y + 300),
-        crs=sxcrs.METRIC,
-    )
+    # 60 x 50 grid of 1 km squares, 200 m apart: each big enough to point at
+    i = np.arange(3000)
+    x, y = 510_000 + (i % 60) * 1200.0, 3_270_000 + (i // 60) * 1200.0
+    gdf = gpd.GeoDataFrame({"v": i * 1.5}, geometry=shapely.box(x, y, x + 1000, y + 1000), crs=sxcrs.METRIC)
     sym = styles.classes(gdf["v"], title="V", unit="t", k=4)
     opened = open_map(
         WebMap("canvas", basemap="none").add_vector(
