@@ -723,9 +723,9 @@ def write_table(
     """Write a table to CSV, XLSX, GeoPackage or Parquet, chosen by the file suffix.
 
     CSV is UTF-8 with a BOM so that Excel shows Chinese text; column names stay English.
-    XLSX gets the English column names in row 1, Chinese labels in row 2 (when given), frozen
-    header rows, and a ``notes`` sheet (provenance, synthetic-data warnings). A GeoDataFrame
-    written to CSV/XLSX loses its geometry (as WKT is useless in a spreadsheet).
+    XLSX gets the table twice, with Chinese headers (``<sheet> 中文``) and with English ones
+    (``<sheet> English``), frozen header rows, and a ``notes`` sheet (provenance,
+    synthetic-data warnings). A GeoDataFrame written to CSV/XLSX loses its geometry.
 
     Parameters
     ----------
@@ -734,11 +734,11 @@ def write_table(
     path : str or pathlib.Path
         Output file; its suffix picks the format.
     labels_zh : dict, optional
-        Chinese label of each column, for XLSX.
+        Chinese label of each column, for XLSX (columns without one keep their English name).
     notes : list of str, optional
         Lines for the XLSX ``notes`` sheet; for CSV they are written to ``<name>.notes.txt``.
     sheet : str
-        Sheet name (XLSX) or layer name (GeoPackage).
+        Sheet name stem (XLSX) or layer name (GeoPackage).
 
     Returns
     -------
@@ -759,7 +759,7 @@ def write_table(
         if notes:
             path.with_suffix(".notes.txt").write_text("\n".join(notes) + "\n", encoding="utf-8")
     elif suffix == ".xlsx":
-        _write_xlsx(plain, path, labels_zh=labels_zh or {}, notes=notes or [], sheet=sheet)
+        write_workbook({sheet: plain}, path, labels_zh=labels_zh, notes=notes)
     elif suffix == ".gpkg":
         if not isinstance(df, gpd.GeoDataFrame):
             msg = f"{path.name}: a GeoPackage needs geometry; write this table as .csv or .xlsx"
@@ -774,35 +774,61 @@ def write_table(
     return path
 
 
-def _write_xlsx(
-    df: pd.DataFrame, path: Path, *, labels_zh: dict[str, str], notes: list[str], sheet: str
-) -> None:
+def write_workbook(
+    tables: dict[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    labels_zh: dict[str, str] | None = None,
+    notes: list[str] | None = None,
+) -> Path:
+    """Write several tables into one XLSX: each with Chinese and with English headers, plus notes.
+
+    Parameters
+    ----------
+    tables : dict
+        Sheet stem -> table. Each gives the sheets ``<stem> 中文`` and ``<stem> English``.
+    path : str or pathlib.Path
+        Output ``.xlsx``.
+    labels_zh : dict, optional
+        Chinese label of each column.
+    notes : list of str, optional
+        Lines of the ``notes`` sheet.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    labels = labels_zh or {}
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
+    wb.remove(wb.active)
     bold = Font(bold=True)
-    ws.append([str(c) for c in df.columns])
-    header_rows = 1
-    if labels_zh:
-        ws.append([labels_zh.get(str(c), "") for c in df.columns])
-        header_rows = 2
-    for row in ws.iter_rows(min_row=1, max_row=header_rows):
-        for cell in row:
-            cell.font = bold
-    for record in df.itertuples(index=False):
-        ws.append([_excel_value(v) for v in record])
-    ws.freeze_panes = ws.cell(row=header_rows + 1, column=1)
-    for i, col in enumerate(df.columns, start=1):
-        width = max(len(str(col)), len(labels_zh.get(str(col), "")) * 2) + 2
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(width, 40)
+    for stem, df in tables.items():
+        plain = pd.DataFrame(df.drop(columns="geometry")) if isinstance(df, gpd.GeoDataFrame) else df
+        for suffix, header in (
+            ("中文", [labels.get(str(c), str(c)) for c in plain.columns]),
+            ("English", [str(c) for c in plain.columns]),
+        ):
+            ws = wb.create_sheet(f"{stem[:22]} {suffix}")
+            ws.append(header)
+            for cell in ws[1]:
+                cell.font = bold
+            for record in plain.itertuples(index=False):
+                ws.append([_excel_value(v) for v in record])
+            ws.freeze_panes = "A2"
+            for i, name in enumerate(header, start=1):
+                width = sum(2 if ord(ch) > 0x2E80 else 1 for ch in name) + 2
+                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(max(width, 8), 40)
     if notes:
         ns = wb.create_sheet("notes")
         for line in notes:
             ns.append([line])
     wb.save(path)
+    return path
 
 
 def _excel_value(v: Any) -> Any:

@@ -295,9 +295,14 @@ def test_write_table_formats(tmp_path):
     csv = write_table(df, tmp_path / "t.csv", notes=["synthetic"])
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for Chinese
     assert pd.read_csv(csv, dtype={"unit_code": str})["unit_name"].tolist() == ["越城区"]
-    xlsx = write_table(df, tmp_path / "t.xlsx", labels_zh={"area_km2": "面积"}, notes=["SYNTHETIC"])
-    back = pd.read_excel(xlsx, header=0, skiprows=[1], dtype={"unit_code": str})
-    assert back["area_km2"].tolist() == [646.53]
+    xlsx = write_table(
+        df, tmp_path / "t.xlsx", labels_zh={"area_km2": "面积"}, notes=["SYNTHETIC"], sheet="t"
+    )
+    sheets = pd.read_excel(xlsx, sheet_name=None, dtype={"unit_code": str})
+    assert list(sheets) == ["t 中文", "t English", "notes"]
+    assert list(sheets["t 中文"].columns) == ["unit_code", "unit_name", "面积"]
+    assert sheets["t English"]["area_km2"].tolist() == [646.53]
+    assert sheets["t 中文"]["unit_name"].tolist() == ["越城区"]
     assert pd.read_excel(xlsx, sheet_name="notes", header=None).iloc[0, 0] == "SYNTHETIC"
     with pytest.raises(OutputError, match="GeoPackage needs geometry"):
         write_table(df, tmp_path / "t.gpkg")
