@@ -193,3 +193,59 @@ def unit_name(code: str, *, lang: str = "zh") -> str:
     """
     names = UNIT_NAMES_ZH if lang == "zh" else UNIT_NAMES_EN
     return names.get(code, code)
+
+
+def plan_targets(indicator: str) -> pd.DataFrame:
+    """The plan's figures for one indicator, from the cited table ``sxgeo/data/plan_targets.csv``.
+
+    Parameters
+    ----------
+    indicator : str
+        For example ``"sponge_coverage"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, unit_code, year, value, unit, kind, source``.
+    """
+    from importlib import resources
+
+    with resources.files("sxgeo.data").joinpath("plan_targets.csv").open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype={"unit_code": str})
+    rows = table[table["indicator"] == indicator]
+    if rows.empty:
+        msg = f"no plan figures for {indicator!r}; known: {sorted(table['indicator'].unique())}"
+        raise SchemaError(msg)
+    return rows.reset_index(drop=True)
+
+
+def unit_target(indicator: str, unit_code: str, *, kind: str = "expected") -> float | None:
+    """The plan's figure for a unit, falling back from a county to its target group, then the city.
+
+    Parameters
+    ----------
+    indicator : str
+        For example ``"sponge_coverage"``.
+    unit_code : str
+        A county adcode, ``330600-urban`` or ``330600``.
+    kind : {'expected', 'binding', 'baseline'}
+        Which figure.
+
+    Returns
+    -------
+    float or None
+        The value, or ``None`` when the plan gives none.
+    """
+    rows = plan_targets(indicator)
+    rows = rows[rows["kind"] == kind]
+    county = COUNTY_BY_CODE.get(unit_code)
+    chain = [unit_code]
+    if county is not None and county.target_group == "urban":
+        chain.append(URBAN_CODE)
+    if kind == "baseline" or unit_code != CITY_CODE:
+        chain.append(CITY_CODE)
+    for code in chain:
+        hit = rows[rows["unit_code"] == code]
+        if not hit.empty:
+            return float(hit["value"].iloc[0])
+    return None

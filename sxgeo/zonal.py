@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo.errors import CRSError
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +124,68 @@ def grid_counts(
         cells["ix"] * cell_m, cells["iy"] * cell_m, (cells["ix"] + 1) * cell_m, (cells["iy"] + 1) * cell_m
     )
     return gpd.GeoDataFrame(cells.drop(columns=["ix", "iy"]), geometry=geoms, crs=m.crs)
+
+
+def dissolve_parts(
+    polygons: gpd.GeoDataFrame | gpd.GeoSeries, *, crs: object = sxcrs.METRIC
+) -> gpd.GeoSeries:
+    """Union polygons and return the disjoint parts, so overlaps count once.
+
+    Parameters
+    ----------
+    polygons : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Polygons with a CRS.
+    crs : Any
+        Projected CRS of the result (default EPSG:4549).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Non-overlapping polygons in *crs*.
+    """
+    m = sxcrs.to_metric(gpd.GeoDataFrame(geometry=polygons.geometry), crs, what="polygons")
+    if len(m) == 0:
+        return gpd.GeoSeries([], crs=m.crs)
+    union = shapely.union_all(np.asarray(m.geometry.values))
+    parts = shapely.get_parts(union)
+    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    return gpd.GeoSeries(parts, crs=m.crs)
+
+
+def clip_to(polygons: gpd.GeoSeries, mask: gpd.GeoSeries, *, keep_index: bool = False) -> gpd.GeoSeries:
+    """Pieces of *polygons* inside *mask* (both in the same projected CRS; mask parts disjoint).
+
+    Polygons wholly inside a mask part are kept as they are; only those that cross a mask
+    border are intersected.
+
+    Parameters
+    ----------
+    polygons : geopandas.GeoSeries
+        Polygons to clip.
+    mask : geopandas.GeoSeries
+        Disjoint mask polygons (e.g. :func:`dissolve_parts` of the built-up area).
+    keep_index : bool
+        Index the pieces by the index of the polygon they come from (a polygon crossing two
+        mask parts gives two pieces with the same index).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        Non-empty pieces.
+    """
+    if polygons.crs is None or mask.crs is None or not polygons.crs.equals(mask.crs):
+        msg = "clip_to needs both inputs in the same projected CRS"
+        raise CRSError(msg)
+    pg = np.asarray(polygons.values, dtype=object)
+    mg = np.asarray(mask.values, dtype=object)
+    tree = shapely.STRtree(pg)
+    mi, pi = tree.query(mg, predicate="intersects")
+    shapely.prepare(mg)
+    inside = shapely.contains_properly(mg[mi], pg[pi])
+    pieces = pg[pi].copy()
+    cross = ~inside
+    if cross.any():
+        pieces[cross] = shapely.intersection(mg[mi[cross]], pg[pi[cross]])
+    nonempty = ~shapely.is_empty(pieces) & (shapely.area(pieces) > 0)
+    index = polygons.index[pi[nonempty]] if keep_index else None
+    return gpd.GeoSeries(pieces[nonempty], crs=polygons.crs, index=index)

@@ -1,0 +1,240 @@
+"""Sponge-city coverage: the share of the built-up area that meets the requirements, per county.
+
+Tier A (proxy): compliant = accepted sponge project areas. Tier B (the standard): compliant =
+the drainage sub-zones that pass (:mod:`sxgeo.sponge.zones`). Both use :func:`coverage_table`,
+so their numbers are comparable. Formulas (reference/sponge.md §5)::
+
+    A_c   = area( union(compliant) ∩ built-up ∩ county_c )      overlaps count once
+    cov_c = A_c / area( built-up ∩ county_c )
+    gap_c = max(0, target_c · denominator_c − A_c)
+
+Pooled units (绍兴市区 = 越城 + 柯桥 + 上虞, and the city) sum numerators and denominators;
+percentages are never averaged. All areas in EPSG:4549.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from sxgeo import crs as sxcrs
+from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name, unit_target
+from sxgeo.units import M2_PER_KM2
+from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
+
+log = logging.getLogger(__name__)
+
+COUNTED_STATUSES = frozenset({"completed", "accepted", "已完工", "已验收", "完工", "验收"})
+"""Project statuses that count as built (case-insensitive)."""
+DATE_COLUMNS = ("completed_on", "accepted_on", "completion_date", "completion_year", "year")
+"""Columns searched, in order, for when a project was completed."""
+
+LABELS_ZH = {
+    "unit_code": "行政区划代码",
+    "unit_name": "名称",
+    "built_up_km2": "建成区面积(km²)",
+    "compliant_km2": "达标面积(km²)",
+    "coverage_pct": "达标比例(%)",
+    "target_pct": "2025年目标(%)",
+    "baseline_pct": "2020年基数(%)",
+    "gap_km2": "距目标缺口(km²)",
+    "status": "状态",
+}
+
+
+def completion_year(projects: pd.DataFrame) -> pd.Series | None:
+    """Year each project was completed, from the first date column present (else ``None``).
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        Project attributes.
+
+    Returns
+    -------
+    pandas.Series or None
+        Integer-like years (NaN where unknown).
+    """
+    for col in DATE_COLUMNS:
+        if col in projects.columns:
+            values = projects[col]
+            if pd.api.types.is_numeric_dtype(values):
+                return values.astype(float)
+            return pd.to_datetime(values, errors="coerce").dt.year.astype(float)
+    return None
+
+
+def select_counted(
+    projects: gpd.GeoDataFrame, *, year: int | None = None, statuses: frozenset[str] = COUNTED_STATUSES
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Projects that count: status completed/accepted (when a status column exists), done by *year*.
+
+    Parameters
+    ----------
+    projects : geopandas.GeoDataFrame
+        Project polygons.
+    year : int, optional
+        Reporting year; projects completed later, or with no date, do not count.
+    statuses : frozenset of str
+        Statuses that count.
+
+    Returns
+    -------
+    tuple
+        The counted projects and notes on what was left out.
+    """
+    notes: list[str] = []
+    keep = pd.Series(True, index=projects.index)
+    if "status" in projects.columns:
+        ok = projects["status"].astype(str).str.strip().str.lower().isin({s.lower() for s in statuses})
+        if (~ok).any():
+            notes.append(f"{int((~ok).sum())} projects not counted: status not completed/accepted")
+        keep &= ok
+    if year is not None:
+        years = completion_year(projects)
+        if years is None:
+            notes.append(
+                f"no completion date column ({', '.join(DATE_COLUMNS)}): every project counted for {year}"
+            )
+        else:
+            late = years > year
+            unknown = years.isna()
+            if (keep & late).any():
+                notes.append(f"{int((keep & late).sum())} projects completed after {year} not counted")
+            if (keep & unknown).any():
+                notes.append(f"{int((keep & unknown).sum())} projects without a completion date not counted")
+            keep &= ~late & ~unknown
+    return projects.loc[keep], notes
+
+
+def coverage_table(
+    built_up: gpd.GeoDataFrame,
+    compliant: gpd.GeoDataFrame | gpd.GeoSeries,
+    counties: gpd.GeoDataFrame,
+    *,
+    indicator: str = "sponge_coverage",
+) -> pd.DataFrame:
+    """Compliant share of the built-up area per county, 绍兴市区, the city, and unassigned area.
+
+    Parameters
+    ----------
+    built_up : geopandas.GeoDataFrame
+        Built-up area polygons (dissolved here).
+    compliant : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Compliant polygons (dissolved here, so overlaps count once).
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``.
+    indicator : str
+        Plan indicator whose targets are attached.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_code, unit_name, built_up_km2, compliant_km2, coverage_pct, target_pct,
+        baseline_pct, gap_km2, status``; a row ``unassigned`` holds built-up area outside every
+        county (in no pooled row).
+    """
+    base = dissolve_parts(built_up)
+    good = dissolve_parts(compliant) if len(compliant) else gpd.GeoSeries([], crs=base.crs)
+    inside = clip_to(good, base) if len(good) else good
+    denom = area_by_zone(base, counties)
+    numer = area_by_zone(inside, counties) if len(inside) else pd.Series(0.0, index=denom.index)
+    codes = [str(c) for c in counties["adcode"]]
+    rows = [{"unit_code": c, "built_up_m2": denom[c], "compliant_m2": numer[c]} for c in codes]
+    urban = [c for c in codes if COUNTY_BY_CODE.get(c) and COUNTY_BY_CODE[c].target_group == "urban"]
+    if urban:
+        rows.append(
+            {
+                "unit_code": URBAN_CODE,
+                "built_up_m2": sum(denom[c] for c in urban),
+                "compliant_m2": sum(numer[c] for c in urban),
+            }
+        )
+    rows.append(
+        {"unit_code": CITY_CODE, "built_up_m2": denom[codes].sum(), "compliant_m2": numer[codes].sum()}
+    )
+    if denom[UNASSIGNED] > 1.0:
+        rows.append(
+            {"unit_code": UNASSIGNED, "built_up_m2": denom[UNASSIGNED], "compliant_m2": numer[UNASSIGNED]}
+        )
+        log.warning("%.3f km2 of built-up area lies outside every county", denom[UNASSIGNED] / M2_PER_KM2)
+    df = pd.DataFrame(rows)
+    df["unit_name"] = [unit_name(c) if c != UNASSIGNED else "未落入任何县区" for c in df["unit_code"]]
+    df["built_up_km2"] = df["built_up_m2"] / M2_PER_KM2
+    df["compliant_km2"] = df["compliant_m2"] / M2_PER_KM2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["coverage_pct"] = np.where(
+            df["built_up_m2"] > 0, 100 * df["compliant_m2"] / df["built_up_m2"], np.nan
+        )
+    df["target_pct"] = [unit_target(indicator, c) if c != UNASSIGNED else np.nan for c in df["unit_code"]]
+    df["baseline_pct"] = [
+        unit_target(indicator, c, kind="baseline") if c != UNASSIGNED else np.nan for c in df["unit_code"]
+    ]
+    df["target_pct"] = df["target_pct"].astype(float)
+    df["baseline_pct"] = df["baseline_pct"].astype(float)
+    need = df["target_pct"] / 100 * df["built_up_km2"] - df["compliant_km2"]
+    df["gap_km2"] = need.clip(lower=0)
+    df["status"] = np.where(
+        df["target_pct"].isna(), "", np.where(df["coverage_pct"] >= df["target_pct"] - 1e-9, "met", "behind")
+    )
+    cols = [
+        "unit_code",
+        "unit_name",
+        "built_up_km2",
+        "compliant_km2",
+        "coverage_pct",
+        "target_pct",
+        "baseline_pct",
+    ]
+    out = df[[*cols, "gap_km2", "status"]].copy()
+    for col in ("built_up_km2", "compliant_km2", "gap_km2"):
+        out[col] = out[col].round(4)
+    out["coverage_pct"] = out["coverage_pct"].round(2)
+    return out
+
+
+def coverage(
+    built_up: gpd.GeoDataFrame,
+    compliant: gpd.GeoDataFrame,
+    *,
+    counties: gpd.GeoDataFrame | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
+    """Tier A: sponge-city coverage of the built-up area from accepted project areas.
+
+    Parameters
+    ----------
+    built_up : geopandas.GeoDataFrame
+        Built-up area polygons (建成区). With a ``year`` column and *year* given, the rows of
+        that year are used when present.
+    compliant : geopandas.GeoDataFrame
+        Sponge project polygons; optional ``status`` and completion date (``completed_on`` or
+        ``completion_year``...).
+    counties : geopandas.GeoDataFrame, optional
+        County polygons; default the shipped county layer.
+    year : int, optional
+        Reporting year: only projects completed by then count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`coverage_table`. ``df.attrs["notes"]`` lists what was left out and why.
+    """
+    from sxgeo.admin import load_counties
+
+    counties = load_counties() if counties is None else counties
+    sxcrs.require_crs(built_up, what="built-up areas")
+    sxcrs.require_crs(compliant, what="sponge projects")
+    if year is not None and "year" in built_up.columns and (built_up["year"] == year).any():
+        built_up = built_up[built_up["year"] == year]
+    counted, notes = select_counted(compliant, year=year)
+    table = coverage_table(built_up, counted, counties)
+    table.attrs["notes"] = [
+        "Tier A proxy: accepted sponge project areas, dissolved, clipped to the built-up area",
+        f"projects counted: {len(counted)} of {len(compliant)}" + (f" (completed by {year})" if year else ""),
+        *notes,
+    ]
+    return table
