@@ -837,3 +837,66 @@ def _excel_value(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     return v
+
+
+DATE_NAMES = ("date", "日期", "time", "day")
+PRECIP_NAMES = ("precip_mm", "precip", "prcp", "rain_mm", "rainfall", "降水量", "降雨量", "雨量")
+
+
+def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
+    """Read a daily station rainfall table (CSV or XLSX: ``date, precip_mm[, is_snow]``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The table. Column names are recognised in English or Chinese (日期, 降水量).
+
+    Returns
+    -------
+    tuple
+        Daily precipitation [mm] indexed by date (snow days removed), and notes on what was
+        dropped.
+
+    Raises
+    ------
+    LayerError
+        Unreadable file, missing columns, unparseable dates or negative values (rows named).
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: no such file"
+        raise LayerError(msg)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        df = pd.read_excel(path)
+    else:
+        df = pd.read_csv(path, encoding=_text_encoding(path), sep=None, engine="python")
+    df.columns = [str(c).strip() for c in df.columns]
+    date_col = _find_column(list(df.columns), DATE_NAMES, None, "date", path)
+    rain_col = _find_column(list(df.columns), PRECIP_NAMES, None, "precipitation (mm)", path)
+    dates = pd.to_datetime(df[date_col], errors="coerce")
+    bad = dates.isna()
+    if bad.any():
+        rows = ", ".join(str(i) for i in np.flatnonzero(bad)[:10])
+        msg = f"{path.name}: {int(bad.sum())} dates cannot be read (rows {rows}); write them as YYYY-MM-DD"
+        raise LayerError(msg)
+    rain = pd.to_numeric(df[rain_col], errors="coerce")
+    if (rain < 0).any():
+        rows = ", ".join(str(i) for i in np.flatnonzero(rain < 0)[:10])
+        msg = f"{path.name}: negative precipitation in rows {rows}"
+        raise LayerError(msg)
+    notes = []
+    if rain.isna().any():
+        notes.append(f"{int(rain.isna().sum())} days without a value (left out)")
+    series = pd.Series(rain.to_numpy(), index=pd.DatetimeIndex(dates), name="precip_mm")
+    if "is_snow" in df.columns:
+        snow = df["is_snow"].fillna(False).astype(bool).to_numpy()
+        notes.append(f"{int(snow.sum())} snow days left out")
+        series = series[~snow]
+    if series.index.has_duplicates:
+        first = series.index[series.index.duplicated()][0].date()
+        msg = f"{path.name}: dates repeat ({first}); one row per day"
+        raise LayerError(msg)
+    years = series.index.year.nunique()
+    if years < 30:
+        notes.append(f"only {years} years of data; the H-alpha method asks for at least 30")
+    return series.dropna().sort_index(), notes

@@ -159,9 +159,10 @@ def classes(
     k: int = 5,
     palette: str | Sequence[str] = "YlGn",
     digits: int = 1,
+    breaks: Sequence[float] | None = None,
     **paint: Any,
 ) -> Symbology:
-    """Class breaks (quantiles, equal interval or natural breaks) with feature counts per class.
+    """Class breaks (quantiles, equal interval, natural breaks or given) with feature counts per class.
 
     Parameters
     ----------
@@ -179,6 +180,8 @@ def classes(
         A key of :data:`PALETTES` or explicit colours (at least *k*).
     digits : int
         Decimals in the legend labels.
+    breaks : sequence of float, optional
+        Explicit class edges (e.g. policy thresholds 0, 20, 30, 50, 100); overrides *scheme*.
     **paint
         Stroke options as in :func:`single`.
 
@@ -191,7 +194,11 @@ def classes(
     if finite.size == 0:
         msg = f"{values.name}: no numeric values to classify"
         raise StyleError(msg)
-    breaks = _breaks(finite, scheme, k)
+    if breaks is not None:
+        breaks = np.asarray(breaks, dtype=float)
+        scheme = "breaks " + ", ".join(f"{b:g}" for b in breaks)
+    else:
+        breaks = _breaks(finite, scheme, k)
     if breaks.size < 2:
         breaks = np.array([finite.min(), finite.max()])
     n = breaks.size - 1

@@ -10,7 +10,7 @@ Method, defaults and validation cases: ``reference/sponge.md`` in the developmen
 
 from __future__ import annotations
 
-from sxgeo.sponge.coverage import coverage, coverage_table, select_counted
+from sxgeo.sponge.coverage import coverage, coverage_labels, coverage_table, select_counted
 from sxgeo.sponge.rainfall import (
     CHENGDU_2015,
     CaptureCurve,
@@ -22,9 +22,11 @@ from sxgeo.sponge.zones import (
     DEFAULT_ALPHA_TARGET,
     ZoneAssessment,
     assess_zones,
+    closest_to_passing,
     facility_defaults,
     runoff_coefficients,
     zone_coverage,
+    zone_labels,
 )
 
 __all__ = [
@@ -34,7 +36,9 @@ __all__ = [
     "ZoneAssessment",
     "annual_summary",
     "assess_zones",
+    "closest_to_passing",
     "coverage",
+    "coverage_labels",
     "coverage_table",
     "curve_from_daily",
     "curve_from_table",
@@ -42,4 +46,5 @@ __all__ = [
     "runoff_coefficients",
     "select_counted",
     "zone_coverage",
+    "zone_labels",
 ]

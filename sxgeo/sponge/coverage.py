@@ -238,3 +238,8 @@ def coverage(
         *notes,
     ]
     return table
+
+
+def coverage_labels() -> dict[str, str]:
+    """Chinese labels of the coverage table columns (XLSX headers)."""
+    return dict(LABELS_ZH)

@@ -100,7 +100,7 @@ class CaptureCurve:
             Columns ``alpha_pct, depth_mm``.
         """
         a = np.asarray(alphas, dtype=float)
-        return pd.DataFrame({"alpha_pct": a * 100, "depth_mm": np.round(self.depth_for(a), 2)})
+        return pd.DataFrame({"alpha_pct": np.round(a * 100, 2), "depth_mm": np.round(self.depth_for(a), 2)})
 
 
 def curve_from_daily(

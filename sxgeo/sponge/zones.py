@@ -6,7 +6,7 @@ For each sub-zone (reference/sponge.md §2.3, §5)::
     V_in   = V_s + W_p                                  per facility [m3]
     V_s    = area·depth·void   (or the recorded volume for tanks and ponds)
     W_p    = K·A_s·t_s,  t_s = 7200 s                   infiltration during the event (J = 1)
-    V_in  <= 10·H_max·psi·F_catch                       a facility cannot control more than its catchment sends
+    V_in  <= 10·H_max·psi·F_catch                       a facility controls at most what its catchment sends
     H_eq   = V_ctl / (10·psi·F)   [mm],  F in ha
     alpha  = max(curve(H_eq), 1 − psi)                  the 1 − psi floor credits pervious surfaces
     pass   = alpha ≥ alpha_target  and  no failed compliance flag (strict: no unknown flag)
@@ -341,7 +341,7 @@ def assess_zones(
         crs=z.crs,
     )
     notes = [
-        f"capture-ratio target: {alpha_target * 100:.1f}% ({alpha_target_source}) unless a sub-zone sets its own",
+        f"capture-ratio target {alpha_target * 100:.1f}% ({alpha_target_source}), unless a sub-zone sets one",
         f"H-alpha curve: {curve.source}",
         "unknown flags count as " + ("failures (strict)" if strict else "passes, and are listed (lenient)"),
         "water surfaces left out of psi and F" if exclude_water else "water surfaces included in psi and F",
@@ -507,3 +507,48 @@ def zone_coverage(
         *assessment.notes,
     ]
     return table
+
+
+def closest_to_passing(assessment: ZoneAssessment) -> pd.DataFrame:
+    """Failing sub-zones ranked by the storage they still need (smallest first).
+
+    Sub-zones that fail only on a compliance flag need no storage and come first; those whose
+    target lies beyond the curve (infinite need) come last.
+
+    Parameters
+    ----------
+    assessment : ZoneAssessment
+        From :func:`assess_zones`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, zone_id, name, county, alpha_pct, alpha_target_pct, extra_storage_m3,
+        failed_flags, unknown_flags, fail_reasons``.
+    """
+    z = assessment.zones
+    failing = pd.DataFrame(z.loc[~z["passes"]].drop(columns="geometry"))
+    failing = failing.sort_values(["extra_storage_m3", "alpha_pct"], ascending=[True, False], kind="stable")
+    failing.insert(0, "rank", range(1, len(failing) + 1))
+    cols = ["rank", "zone_id", "name", "county", "alpha_pct", "alpha_target_pct", "extra_storage_m3"]
+    return failing[[*cols, "failed_flags", "unknown_flags", "fail_reasons"]].reset_index(drop=True)
+
+
+def zone_labels() -> dict[str, str]:
+    """Chinese labels of every sub-zone, facility and coverage column (XLSX headers)."""
+    from sxgeo.sponge.coverage import LABELS_ZH as COVERAGE_ZH
+
+    return {
+        **COVERAGE_ZH,
+        **LABELS_ZH,
+        "rank": "排名",
+        "water_km2": "水面面积(km²)",
+        "fac_id": "设施编号",
+        "type": "设施类型",
+        "v_storage_m3": "调蓄容积(m³)",
+        "v_infiltration_m3": "入渗量(m³)",
+        "v_in_m3": "控制容积(m³)",
+        "capped": "受汇水量限制",
+        "assumed": "采用默认参数",
+        "depth_mm": "设计降雨量(mm)",
+    }

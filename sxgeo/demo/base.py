@@ -13,17 +13,14 @@ town/village list:
   clipped to the county, sized to plausible magnitudes (table :data:`BUILT_UP_KM2`).
 
 Every feature carries ``synthetic = True`` and ``geometry_source``; file names start with
-``demo_``. Later capabilities add their own generators here. Nothing in the analysis code
+``demo_``. Later capabilities add their own generator modules beside this one. Nothing in the analysis code
 depends on these layers: a planner points a command at real data instead.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +28,6 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import load_counties, load_divisions
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +78,17 @@ DEMO_LAYERS = (
     DemoLayer("demo_towns.geojson", "Synthetic town/street polygons (real codes and names)"),
     DemoLayer("demo_villages.geojson", "Synthetic village/community points (real codes and names)"),
     DemoLayer("demo_built_up.geojson", "Synthetic built-up areas (建成区) around the county seats"),
+    DemoLayer("demo_sponge_projects.geojson", "Synthetic sponge-city projects, completed 2015-2025"),
+    DemoLayer(
+        "demo_sponge_subzones.geojson", "Synthetic drainage sub-zones tiling the built-up areas, with flags"
+    ),
+    DemoLayer(
+        "demo_sponge_landcover.geojson", "Synthetic land cover (runoff-coefficient codes) per sub-zone"
+    ),
+    DemoLayer("demo_sponge_facilities.geojson", "Synthetic LID facilities (points) with status and dates"),
+    DemoLayer(
+        "demo_rainfall_daily.csv", "Synthetic daily rainfall 1991-2020 calibrated to the plan's 2020 figures"
+    ),
 )
 
 
@@ -326,80 +333,10 @@ def _label(gdf: gpd.GeoDataFrame, seed: int) -> gpd.GeoDataFrame:
     return gdf
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def generate(
-    out_dir: str | Path,
-    *,
-    seed: int = DEFAULT_SEED,
-    layers: str | Path | None = None,
-) -> dict[str, Path]:
-    """Write every synthetic layer into *out_dir*, with a ``manifest.json`` of checksums.
-
-    Parameters
-    ----------
-    out_dir : str or pathlib.Path
-        Output folder (``layers/demo`` by convention).
-    seed : int
-        Random seed; the same seed and inputs give identical files.
-    layers : str or pathlib.Path, optional
-        Folder of the real layers (counties, divisions); default :func:`sxgeo.admin.layers_dir`.
-
-    Returns
-    -------
-    dict
-        File name -> path written.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    counties = load_counties(layers)
-    divisions = load_divisions(layers)
-    towns = make_towns(counties, divisions, seed=seed)
-    villages = make_villages(towns, divisions, seed=seed)
-    built_up = make_built_up(counties, seed=seed)
-    frames = {
-        "demo_towns.geojson": towns,
-        "demo_villages.geojson": villages,
-        "demo_built_up.geojson": built_up,
-    }
-    written: dict[str, Path] = {}
-    for layer in DEMO_LAYERS:
-        path = out / layer.name
-        path.unlink(missing_ok=True)
-        # 9 decimals (0.1 mm): vertices added along borders stay on the line, so the towns stay
-        # a closed coverage of the counties
-        frames[layer.name].to_file(path, driver="GeoJSON", COORDINATE_PRECISION=9, WRITE_BBOX="NO")
-        written[layer.name] = path
-    manifest = {
-        "note": SYNTHETIC_NOTE,
-        "generator": f"sxgeo demo-data --seed {seed}",
-        "seed": seed,
-        "layers": [
-            {
-                "file": layer.name,
-                "title": layer.title,
-                "synthetic": True,
-                "crs": sxcrs.WGS84,
-                "features": len(frames[layer.name]),
-                "sha256": _sha256(written[layer.name]),
-            }
-            for layer in DEMO_LAYERS
-        ],
-    }
-    (out / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    log.info("wrote %d synthetic layers to %s (seed %d)", len(written), out, seed)
-    return written
-
-
 __all__ = [
     "BUILT_UP_KM2",
     "DEFAULT_SEED",
     "SYNTHETIC_NOTE",
-    "generate",
     "make_built_up",
     "make_towns",
     "make_villages",

@@ -183,6 +183,15 @@ def demo_data(
         typer.echo(f"{name}: {path}")
 
 
+def _register() -> None:
+    from sxgeo.cli import sponge
+
+    app.add_typer(sponge.app, name="sponge")
+
+
+_register()
+
+
 def main() -> None:
     """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
     try:

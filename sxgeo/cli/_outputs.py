@@ -1,0 +1,100 @@
+"""The ``-o PATH`` convention shared by every command that writes tables.
+
+A path ending ``.csv``, ``.xlsx``, ``.gpkg`` or ``.parquet`` writes that format: the command's
+main table (XLSX and GeoPackage take every table, as sheets or layers). Any other path is a
+folder that receives every table (CSV and one XLSX workbook) and every map of the command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from sxgeo.io import is_table_path, write_table, write_workbook
+from sxgeo.maps.page import WebMap
+
+
+@dataclass
+class Outputs:
+    """What a command produced.
+
+    Attributes
+    ----------
+    name : str
+        Stem for files (``sponge`` -> ``sponge.xlsx`` in a folder).
+    tables : dict
+        Table name -> DataFrame; the first one is the main table.
+    labels_zh : dict
+        Chinese column labels for XLSX.
+    notes : list of str
+        Provenance and caveats (XLSX notes sheet, ``.notes.txt`` beside CSV).
+    maps : dict
+        File name -> WebMap.
+    synthetic : bool
+        Made from synthetic demo data: every table gets a ``data_note`` column saying so.
+    """
+
+    name: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    labels_zh: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    maps: dict[str, WebMap] = field(default_factory=dict)
+    synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        if self.synthetic:
+            from sxgeo.demo import SYNTHETIC_NOTE
+
+            self.tables = {k: v.assign(data_note=SYNTHETIC_NOTE) for k, v in self.tables.items()}
+            self.labels_zh = {**self.labels_zh, "data_note": "数据说明"}
+            if SYNTHETIC_NOTE not in self.notes:
+                self.notes.insert(0, SYNTHETIC_NOTE)
+
+    def write(self, out: Path, *, map_path: Path | None = None, force: bool = False) -> list[Path]:
+        """Write per the ``-o`` convention; return the files written.
+
+        Parameters
+        ----------
+        out : pathlib.Path
+            A table file or a folder.
+        map_path : pathlib.Path, optional
+            Where the (first) map goes when *out* is a single table file.
+        force : bool
+            Write maps above the size guard.
+
+        Returns
+        -------
+        list of pathlib.Path
+        """
+        written: list[Path] = []
+        main_name, main = next(iter(self.tables.items()))
+        if is_table_path(out):
+            suffix = out.suffix.lower()
+            if suffix == ".xlsx":
+                written.append(write_workbook(self.tables, out, labels_zh=self.labels_zh, notes=self.notes))
+            elif suffix == ".gpkg":
+                for name, table in self.tables.items():
+                    if isinstance(table, gpd.GeoDataFrame):
+                        write_table(table, out, sheet=name)
+                written.append(out)
+            else:
+                written.append(write_table(main, out, notes=self.notes, sheet=main_name))
+            if map_path is not None and self.maps:
+                written.append(next(iter(self.maps.values())).save(map_path, force=force))
+            return written
+        out.mkdir(parents=True, exist_ok=True)
+        for name, table in self.tables.items():
+            written.append(write_table(table, out / f"{name}.csv", notes=self.notes))
+            if isinstance(table, gpd.GeoDataFrame):
+                written.append(write_table(table, out / f"{self.name}.gpkg", sheet=name))
+        written.append(
+            write_workbook(self.tables, out / f"{self.name}.xlsx", labels_zh=self.labels_zh, notes=self.notes)
+        )
+        for filename, m in self.maps.items():
+            written.append(m.save(out / filename, force=force))
+        if map_path is not None and self.maps:
+            written.append(next(iter(self.maps.values())).save(map_path, force=force))
+        return sorted(set(written))

@@ -1,0 +1,153 @@
+"""Seeded, deterministic synthetic layers for demos and tests, clearly labelled as such.
+
+:mod:`sxgeo.demo.base` makes the base geography (towns, villages, built-up areas) on the real
+counties; :mod:`sxgeo.demo.sponge` the sponge-city layers. :func:`generate` writes them all
+(``sxgeo demo-data``). Nothing in the analysis code imports this package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from sxgeo import crs as sxcrs
+from sxgeo.admin import load_counties, load_divisions
+from sxgeo.demo import sponge
+from sxgeo.demo.base import (
+    BUILT_UP_KM2,
+    COUNTY_SEATS_LONLAT,
+    DEFAULT_SEED,
+    DEMO_LAYERS,
+    SYNTHETIC_NOTE,
+    _seats_metric,
+    make_built_up,
+    make_towns,
+    make_villages,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_layers(
+    *, seed: int = DEFAULT_SEED, layers: str | Path | None = None
+) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """Make every synthetic layer in memory.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed.
+    layers : str or pathlib.Path, optional
+        Folder of the real layers (counties, divisions).
+
+    Returns
+    -------
+    dict
+        File name -> GeoDataFrame (or DataFrame for the rainfall table).
+    """
+    counties = load_counties(layers)
+    divisions = load_divisions(layers)
+    towns = make_towns(counties, divisions, seed=seed)
+    villages = make_villages(towns, divisions, seed=seed)
+    built_up = make_built_up(counties, seed=seed)
+    rainfall = sponge.make_rainfall(seed=seed)
+    subzones = sponge.make_subzones(built_up, seed=seed)
+    landcover = sponge.make_landcover(subzones, seed=seed)
+    projects = sponge.make_projects(built_up, seed=seed)
+    return {
+        "demo_towns.geojson": towns,
+        "demo_villages.geojson": villages,
+        "demo_built_up.geojson": built_up,
+        "demo_sponge_projects.geojson": projects,
+        "demo_sponge_subzones.geojson": subzones,
+        "demo_sponge_landcover.geojson": landcover,
+        "demo_sponge_facilities.geojson": sponge.make_facilities(
+            subzones, landcover, rainfall, projects, seed=seed
+        ),
+        "demo_rainfall_daily.csv": rainfall,
+    }
+
+
+def generate(
+    out_dir: str | Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    layers: str | Path | None = None,
+) -> dict[str, Path]:
+    """Write every synthetic layer into *out_dir*, with a ``manifest.json`` of checksums.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Output folder (``layers/demo`` by convention).
+    seed : int
+        Random seed; the same seed and inputs give identical files.
+    layers : str or pathlib.Path, optional
+        Folder of the real layers (counties, divisions); default :func:`sxgeo.admin.layers_dir`.
+
+    Returns
+    -------
+    dict
+        File name -> path written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = build_layers(seed=seed, layers=layers)
+    written: dict[str, Path] = {}
+    for layer in DEMO_LAYERS:
+        path = out / layer.name
+        path.unlink(missing_ok=True)
+        frame = frames[layer.name]
+        if layer.name.endswith(".csv"):
+            frame.to_csv(path, index=False, encoding="utf-8")
+        else:
+            # 9 decimals (0.1 mm): vertices added along borders stay on the line, so tilings
+            # (towns, sub-zones, land cover) stay closed coverages
+            frame.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=9, WRITE_BBOX="NO")
+        written[layer.name] = path
+    manifest = {
+        "note": SYNTHETIC_NOTE,
+        "generator": f"sxgeo demo-data --seed {seed}",
+        "seed": seed,
+        "layers": [
+            {
+                "file": layer.name,
+                "title": layer.title,
+                "synthetic": True,
+                "crs": None if layer.name.endswith(".csv") else sxcrs.WGS84,
+                "features": len(frames[layer.name]),
+                "sha256": _sha256(written[layer.name]),
+            }
+            for layer in DEMO_LAYERS
+        ],
+    }
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    log.info("wrote %d synthetic layers to %s (seed %d)", len(written), out, seed)
+    return written
+
+
+__all__ = [
+    "BUILT_UP_KM2",
+    "COUNTY_SEATS_LONLAT",
+    "DEFAULT_SEED",
+    "DEMO_LAYERS",
+    "SYNTHETIC_NOTE",
+    "_seats_metric",
+    "build_layers",
+    "generate",
+    "make_built_up",
+    "make_towns",
+    "make_villages",
+    "sponge",
+]
