@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
+
 from sxgeo import __version__
 from sxgeo.admin import layers_dir, load_counties, load_divisions
 from sxgeo.demo import SYNTHETIC_NOTE
@@ -107,6 +109,51 @@ def run(
         result.outputs["demo_overview.html"] = overview.save(out / "demo_overview.html")
     else:
         result.notes.append(f"no synthetic layers in {demo}; run `sxgeo demo-data` to add the demo overview")
+
+    step("sponge city")
+    if (demo / "demo_sponge_projects.geojson").exists():
+        result.outputs.update(_sponge(demo, counties, out, lang=lang, basemap=basemap))
     for note in result.notes:
         log.warning(note)
     return result
+
+
+def _sponge(
+    demo: Path, counties: gpd.GeoDataFrame, out: Path, *, lang: str, basemap: str | None
+) -> dict[str, Path]:
+    """Tier A (2020 and 2025) and Tier B on the synthetic sponge layers: tables and one map."""
+    from sxgeo import sponge
+    from sxgeo.io import read_rainfall
+    from sxgeo.maps.views import sponge_map
+    from sxgeo.outputs import Outputs
+
+    built_up, _ = read_layer(demo / "demo_built_up.geojson")
+    projects, _ = read_layer(demo / "demo_sponge_projects.geojson")
+    zones, _ = read_layer(demo / "demo_sponge_subzones.geojson")
+    landcover, _ = read_layer(demo / "demo_sponge_landcover.geojson")
+    facilities, _ = read_layer(demo / "demo_sponge_facilities.geojson")
+    daily, _ = read_rainfall(demo / "demo_rainfall_daily.csv")
+    tier_a = sponge.coverage(built_up, projects, counties=counties, year=2025)
+    tier_a_2020 = sponge.coverage(built_up, projects, counties=counties, year=2020)
+    curve = sponge.curve_from_daily(daily, source="demo_rainfall_daily.csv 1991-2020 (synthetic)")
+    assessment = sponge.assess_zones(zones, landcover, facilities, curve, year=2025, counties=counties)
+    tier_b = sponge.zone_coverage(assessment, built_up, counties)
+    output = Outputs(
+        "demo_sponge",
+        {
+            "demo_sponge_coverage": tier_a,
+            "demo_sponge_coverage_2020": tier_a_2020,
+            "demo_sponge_zone_coverage": tier_b,
+            "demo_sponge_zones": assessment.zones,
+            "demo_sponge_closest": sponge.closest_to_passing(assessment),
+        },
+        sponge.zone_labels(),
+        [*tier_a.attrs["notes"], *assessment.notes, *PROVENANCE],
+        synthetic=True,
+    )
+    counted, _ = sponge.select_counted(projects, year=2025)
+    output.maps["demo_sponge.html"] = sponge_map(
+        tier_a, counties, compliant=counted, zones=assessment.zones, lang=lang, basemap=basemap
+    )
+    written = output.write(out)
+    return {p.name: p for p in written}

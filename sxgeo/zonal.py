@@ -126,10 +126,34 @@ def grid_counts(
     return gpd.GeoDataFrame(cells.drop(columns=["ix", "iy"]), geometry=geoms, crs=m.crs)
 
 
+def _components(n: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of *n* nodes given undirected edges (min-label propagation)."""
+    label = np.arange(n)
+    if left.size == 0:
+        return label
+    while True:
+        # each node takes the smallest label among itself and its neighbours, then labels are
+        # followed to their roots; this converges in about log(component diameter) rounds
+        low = np.minimum(label[left], label[right])
+        new = label.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
 def dissolve_parts(
     polygons: gpd.GeoDataFrame | gpd.GeoSeries, *, crs: object = sxcrs.METRIC
 ) -> gpd.GeoSeries:
-    """Union polygons and return the disjoint parts, so overlaps count once.
+    """Union polygons and return non-overlapping parts, so overlaps count once.
+
+    Only polygons whose interiors overlap are unioned: an STRtree finds the overlapping pairs,
+    and each connected group of them is unioned on its own; polygons that overlap nothing are
+    kept as they are. The total area equals that of ``union_all`` of everything (touching
+    polygons may stay separate parts, which changes no area), at a fraction of the cost for a
+    city's worth of parcels.
 
     Parameters
     ----------
@@ -141,14 +165,38 @@ def dissolve_parts(
     Returns
     -------
     geopandas.GeoSeries
-        Non-overlapping polygons in *crs*.
+        Polygons with pairwise disjoint interiors, in *crs*.
     """
     m = sxcrs.to_metric(gpd.GeoDataFrame(geometry=polygons.geometry), crs, what="polygons")
-    if len(m) == 0:
+    geoms = np.asarray(m.geometry.values, dtype=object)
+    geoms = geoms[~shapely.is_empty(geoms) & ~shapely.is_missing(geoms)]
+    if len(geoms) == 0:
         return gpd.GeoSeries([], crs=m.crs)
-    union = shapely.union_all(np.asarray(m.geometry.values))
-    parts = shapely.get_parts(union)
+    tree = shapely.STRtree(geoms)
+    a, b = tree.query(geoms, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    # interiors overlap (DE-9IM interior/interior), not merely touching
+    overlap = shapely.relate_pattern(geoms[a], geoms[b], "T********")
+    label = _components(len(geoms), a[overlap], b[overlap])
+    counts = np.bincount(label, minlength=len(geoms))
+    alone = counts[label] == 1
+    out = [geoms[alone]]
+    grouped = label[~alone]
+    members = np.flatnonzero(~alone)
+    order = np.argsort(grouped, kind="stable")
+    bounds = np.flatnonzero(np.diff(grouped[order])) + 1
+    for idx in np.split(members[order], bounds):
+        if len(idx):
+            out.append(shapely.get_parts(shapely.union_all(geoms[idx])))
+    parts = np.concatenate(out)
     parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    log.debug(
+        "dissolve_parts: %d polygons, %d overlapping pairs, %d parts",
+        len(geoms),
+        int(overlap.sum()),
+        len(parts),
+    )
     return gpd.GeoSeries(parts, crs=m.crs)
 
 

@@ -64,3 +64,33 @@ def test_equals_overlay_on_random_rectangles(counties):
     for code in m["adcode"]:
         assert got[code] == pytest.approx(ref_area[code], rel=1e-9)
     assert got[UNASSIGNED] == pytest.approx(polys.area.sum() - ref_area.sum(), rel=1e-6)
+
+
+def test_dissolve_parts_counts_overlaps_once():
+    from sxgeo.zonal import dissolve_parts
+
+    sq = [
+        shapely.box(X0, Y0, X0 + 100, Y0 + 100),  # overlaps the next by 50 x 100
+        shapely.box(X0 + 50, Y0, X0 + 150, Y0 + 100),
+        shapely.box(X0 + 150, Y0, X0 + 250, Y0 + 100),  # only touches the previous
+        shapely.box(X0 + 1000, Y0, X0 + 1100, Y0 + 100),  # alone
+    ]
+    parts = dissolve_parts(gpd.GeoDataFrame(geometry=sq, crs=sxcrs.METRIC))
+    assert parts.area.sum() == pytest.approx(15_000 + 10_000 + 10_000)
+    assert len(parts) == 3  # the touching square stays its own part
+
+
+def test_dissolve_parts_equals_union_all_on_random_parcels():
+    from sxgeo.zonal import dissolve_parts
+
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(X0, X0 + 3000, 4000), rng.uniform(Y0, Y0 + 3000, 4000)
+    w, h = rng.uniform(10, 80, 4000), rng.uniform(10, 80, 4000)
+    boxes = shapely.box(x, y, x + w, y + h)
+    parts = dissolve_parts(gpd.GeoDataFrame(geometry=boxes, crs=sxcrs.METRIC))
+    assert parts.area.sum() == pytest.approx(shapely.union_all(boxes).area, rel=1e-9)
+    # parts never overlap each other
+    tree = shapely.STRtree(parts.values)
+    a, b = tree.query(parts.values, predicate="intersects")
+    keep = a < b
+    assert shapely.area(shapely.intersection(parts.values[a[keep]], parts.values[b[keep]])).max() < 1e-6

@@ -8,7 +8,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from sxgeo.cli._outputs import Outputs
+from sxgeo.outputs import Outputs
 
 app = typer.Typer(
     help="Sponge city: coverage of the built-up area against the 2025 targets.", no_args_is_help=True

@@ -96,7 +96,11 @@ def make_rainfall(*, seed: int, first_year: int = 1991, last_year: int = 2020) -
     excess = len(wet_idx) - PLAN_2020_RAIN_DAYS * n_years
     if excess > 0:
         precip[rng.choice(wet_idx, excess, replace=False)] = 0.0
-    precip *= PLAN_2020_TOTAL_MM * n_years / precip.sum()
+    # each calendar month gets its climatological share of the total (peaks in June and August)
+    target = MONTH_TOTAL / MONTH_TOTAL.sum() * PLAN_2020_TOTAL_MM * n_years
+    for m in range(12):
+        in_month = month == m
+        precip[in_month] *= target[m] / precip[in_month].sum()
     precip = np.where(precip > 0, np.maximum(precip, 0.1), 0.0)
     frame = pd.DataFrame({"date": dates, "precip_mm": precip})
     # the year 2020 exactly as the plan reports it: 161 rain days, 1,566.5 mm

@@ -262,7 +262,6 @@ def sponge_map(
         symbology=styles.classes(
             joined["coverage_pct"],
             title=name,
-            unit="%",
             breaks=[0, 20, 30, 50, 80, 100],
             palette="RdYlGn",
             digits=0,

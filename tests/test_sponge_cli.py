@@ -1,0 +1,149 @@
+"""sxgeo sponge on the synthetic layers: outputs, conventions, calibration, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sxgeo import sponge
+from sxgeo.cli import app
+from sxgeo.errors import LayerError
+from sxgeo.io import read_layer, read_rainfall
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    result = runner.invoke(app, ["-q", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_coverage_csv_and_map(tmp_path, demo_dir):
+    out = tmp_path / "cov.csv"
+    _run(
+        "sponge", "coverage",
+        "--built-up", str(demo_dir / "demo_built_up.geojson"),
+        "--compliant", str(demo_dir / "demo_sponge_projects.geojson"),
+        "--year", "2020", "-o", str(out), "--map", str(tmp_path / "cov.html"), "--basemap", "none",
+    )  # fmt: skip
+    t = pd.read_csv(out, dtype={"unit_code": str}).set_index("unit_code")
+    assert list(t.index) == [
+        "330602",
+        "330603",
+        "330604",
+        "330681",
+        "330683",
+        "330624",
+        "330600-urban",
+        "330600",
+    ]
+    assert t.columns[-1] == "data_note" and t["data_note"].str.contains("SYNTHETIC").all()
+    # the demo is calibrated to the plan's 2020 baseline: about 20% of the built-up area
+    assert 17 <= t.loc["330600", "coverage_pct"] <= 23
+    assert (tmp_path / "cov.html").stat().st_size > 10_000
+
+
+def test_demo_story_2025_one_county_behind(demo_dir, counties):
+    bu, _ = read_layer(demo_dir / "demo_built_up.geojson")
+    projects, _ = read_layer(demo_dir / "demo_sponge_projects.geojson")
+    t = sponge.coverage(bu, projects, counties=counties, year=2025).set_index("unit_code")
+    behind = t.iloc[:6].index[t.iloc[:6]["status"] == "behind"].tolist()
+    assert behind == ["330604"]  # 上虞区
+    assert t.loc["330624", "target_pct"] == 30 and t.loc["330624", "status"] == "met"
+
+
+def test_zones_folder_output_and_what_if(tmp_path, demo_dir):
+    args = [
+        "sponge", "zones",
+        "--zones", str(demo_dir / "demo_sponge_subzones.geojson"),
+        "--landcover", str(demo_dir / "demo_sponge_landcover.geojson"),
+        "--facilities", str(demo_dir / "demo_sponge_facilities.geojson"),
+        "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"),
+        "--built-up", str(demo_dir / "demo_built_up.geojson"),
+        "--basemap", "none",
+    ]  # fmt: skip
+    _run(*args, "-o", str(tmp_path / "now"))
+    _run(*args, "--include-planned", "-o", str(tmp_path / "plan"))
+    for name in ("sponge_zones.csv", "sponge_closest.csv", "sponge_zone_coverage.csv", "sponge_zones.html",
+                 "sponge_zones.xlsx", "sponge_zones.gpkg"):  # fmt: skip
+        assert (tmp_path / "now" / name).exists(), name
+    now = pd.read_csv(tmp_path / "now" / "sponge_zones.csv")
+    plan = pd.read_csv(tmp_path / "plan" / "sponge_zones.csv")
+    assert len(now) == 122 and now["zone_id"].is_unique
+    assert plan["v_controlled_m3"].sum() > now["v_controlled_m3"].sum()
+    assert plan["passes"].sum() >= now["passes"].sum()
+    closest = pd.read_csv(tmp_path / "now" / "sponge_closest.csv")
+    assert len(closest) == (~now["passes"]).sum()
+    assert closest["extra_storage_m3"].is_monotonic_increasing
+    notes = (tmp_path / "now" / "sponge_zones.notes.txt").read_text(encoding="utf-8")
+    assert "placeholder 75%" in notes and "derived, not adopted" in notes and "SYNTHETIC" in notes
+    sheets = pd.read_excel(tmp_path / "now" / "sponge_zones.xlsx", sheet_name=None)
+    assert "sponge_zones 中文" in sheets and "年径流总量控制率(%)" in sheets["sponge_zones 中文"].columns
+
+
+def test_strict_mode_passes_fewer(demo_dir, counties):
+    z, _ = read_layer(demo_dir / "demo_sponge_subzones.geojson")
+    lc, _ = read_layer(demo_dir / "demo_sponge_landcover.geojson")
+    fac, _ = read_layer(demo_dir / "demo_sponge_facilities.geojson")
+    daily, _ = read_rainfall(demo_dir / "demo_rainfall_daily.csv")
+    curve = sponge.curve_from_daily(daily)
+    lenient = sponge.assess_zones(z, lc, fac, curve).zones
+    strict = sponge.assess_zones(z, lc, fac, curve, strict=True).zones
+    unknown = lenient["unknown_flags"] != ""
+    assert unknown.any()
+    assert strict["passes"].sum() == (lenient["passes"] & ~unknown).sum()
+
+
+def test_curve_command_and_calibration(tmp_path, demo_dir):
+    _run(
+        "sponge", "curve", "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "c")
+    )
+    years = pd.read_csv(tmp_path / "c" / "rainfall_years.csv").set_index("year")
+    assert len(years) == 30
+    assert years.loc[2020, "total_mm"] == pytest.approx(1566.5, abs=0.05)  # the plan's 2020 figures
+    assert years.loc[2020, "rain_days"] == 161
+    assert 1450 <= years["total_mm"].mean() <= 1650
+    assert 150 <= years["rain_days"].mean() <= 170
+    curve = pd.read_csv(tmp_path / "c" / "sponge_curve.csv").set_index("alpha_pct")
+    assert curve["depth_mm"].is_monotonic_increasing
+    daily, _ = read_rainfall(demo_dir / "demo_rainfall_daily.csv")
+    monthly = daily.groupby(daily.index.month).sum()
+    assert monthly.idxmax() == 6 and monthly.loc[8] > monthly.loc[[7, 9]].max()  # June and August peaks
+
+
+def test_read_rainfall_errors(tmp_path):
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"日期": ["2020-01-01", "not a date"], "降水量": [1.0, 2.0]}).to_csv(bad, index=False)
+    with pytest.raises(LayerError, match="cannot be read"):
+        read_rainfall(bad)
+    neg = tmp_path / "neg.csv"
+    pd.DataFrame({"date": ["2020-01-01", "2020-01-02"], "precip_mm": [1.0, -2.0]}).to_csv(neg, index=False)
+    with pytest.raises(LayerError, match="negative"):
+        read_rainfall(neg)
+    ok = tmp_path / "ok.csv"
+    dates = pd.date_range("2019-01-01", periods=4)
+    pd.DataFrame({"date": dates, "precip_mm": [1.0, np.nan, 5.0, 12.0], "is_snow": [0, 0, 1, 0]}).to_csv(
+        ok, index=False
+    )
+    series, notes = read_rainfall(ok)
+    assert series.tolist() == [1.0, 12.0]
+    assert any("snow" in n for n in notes) and any("30" in n for n in notes)
+
+
+def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
+    from .test_cli import run_cli
+
+    csv = tmp_path / "fac.csv"
+    pd.DataFrame({"type": ["tank"], "volume_m3": [10], "lon": [120.58], "lat": [30.0]}).to_csv(
+        csv, index=False
+    )
+    proc = run_cli(
+        "sponge", "zones", "--zones", str(demo_dir / "demo_sponge_subzones.geojson"),
+        "--landcover", str(demo_dir / "demo_sponge_landcover.geojson"), "--facilities", str(csv),
+        "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "x.csv"),
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "fac.csv has no CRS" in proc.stderr and "Traceback" not in proc.stderr
