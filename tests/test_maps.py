@@ -119,7 +119,7 @@ def test_gcj_display_shifts_overlays_and_says_so():
 
 def test_basemap_resolution(monkeypatch, tmp_path):
     monkeypatch.delenv(basemaps.TIANDITU_ENV, raising=False)
-    monkeypatch.setattr(basemaps, "CONFIG_PATH", tmp_path / "none.toml")
+    monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "none.toml"))
     assert basemaps.resolve(None).selected.id == "osm"
     fallback = basemaps.resolve("tianditu-img")
     assert fallback.selected.id == "none" and fallback.notes
@@ -140,7 +140,7 @@ def test_tianditu_key_from_config(monkeypatch, tmp_path):
     monkeypatch.delenv(basemaps.TIANDITU_ENV, raising=False)
     cfg = tmp_path / "config.toml"
     cfg.write_text('[tianditu]\nkey = "fromfile"\n', encoding="utf-8")
-    monkeypatch.setattr(basemaps, "CONFIG_PATH", cfg)
+    monkeypatch.setenv("SXGEO_CONFIG", str(cfg))
     assert basemaps.configured_tianditu_key() == "fromfile"
 
 

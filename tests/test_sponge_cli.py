@@ -147,3 +147,15 @@ def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
     )  # fmt: skip
     assert proc.returncode == 1
     assert "fac.csv has no CRS" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_alpha_target_from_config(tmp_path, monkeypatch):
+    from sxgeo.cli.sponge import _alpha_target
+
+    monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "absent.toml"))
+    assert _alpha_target(None, None) == (0.75, "placeholder 75% (Shaoxing's adopted value not configured)")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[sponge]\nalpha_target = 0.7\nalpha_target_source = "专项规划 表3"\n', encoding="utf-8")
+    monkeypatch.setenv("SXGEO_CONFIG", str(cfg))
+    assert _alpha_target(None, None) == (0.7, "专项规划 表3")
+    assert _alpha_target(0.8, None) == (0.8, "--alpha-target")

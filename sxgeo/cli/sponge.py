@@ -38,6 +38,19 @@ def _synthetic(*layers: pd.DataFrame) -> bool:
     return any("synthetic" in x.columns and x["synthetic"].fillna(False).astype(bool).any() for x in layers)
 
 
+def _alpha_target(given: float | None, source: str | None) -> tuple[float, str]:
+    """The capture-ratio target and where it comes from: option, user config, or the placeholder."""
+    from sxgeo.settings import config_path, setting
+    from sxgeo.sponge import DEFAULT_ALPHA_TARGET
+
+    if given is not None:
+        return given, source or "--alpha-target"
+    configured = setting("sponge", "alpha_target")
+    if configured is not None:
+        return float(configured), setting("sponge", "alpha_target_source", f"configured in {config_path()}")
+    return DEFAULT_ALPHA_TARGET, "placeholder 75% (Shaoxing's adopted value not configured)"
+
+
 @app.command()
 def coverage(
     built_up: Annotated[Path, typer.Option("--built-up", help="Built-up area polygons (建成区).")],
@@ -88,7 +101,9 @@ def zones(
         Path | None, typer.Option("--built-up", help="Built-up area, for the coverage by passing sub-zones.")
     ] = None,
     counties: Annotated[Path | None, typer.Option(help="County polygons (default: shipped layer).")] = None,
-    alpha_target: Annotated[float, typer.Option(help="Capture-ratio target, 0-1 (placeholder 0.75).")] = 0.75,
+    alpha_target: Annotated[
+        float | None, typer.Option(help="Capture-ratio target, 0-1 (else [sponge] alpha_target, else 0.75).")
+    ] = None,
     target_source: Annotated[str | None, typer.Option(help="Where the target comes from (document).")] = None,
     strict: Annotated[bool, typer.Option(help="Unknown compliance flags count as failures.")] = False,
     include_planned: Annotated[
@@ -125,9 +140,7 @@ def zones(
     years = f"{daily.index.year.min()}-{daily.index.year.max()}"
     curve = sponge.curve_from_daily(daily, source=f"{rainfall.name}, {years} (derived, not adopted)")
     cty = load_counties(counties)
-    source = target_source or "placeholder 75% (Shaoxing's adopted value not configured)"
-    if target_source is None and alpha_target != sponge.DEFAULT_ALPHA_TARGET:
-        source = "--alpha-target"
+    alpha_target, source = _alpha_target(alpha_target, target_source)
     result = sponge.assess_zones(
         z,
         lc,

@@ -4,7 +4,7 @@
 * ``tianditu-vec`` / ``tianditu-img`` / ``tianditu-en``: 天地图 vector + Chinese labels, imagery +
   labels, vector + English labels (the ``_w`` Web-Mercator sets; CGCS2000 = WGS84 at map scale).
   They need a key (``tk``): from the caller, the ``SXGEO_TIANDITU_KEY`` environment variable or
-  ``~/.config/sxgeo/config.toml`` (``[tianditu] key = "..."``); never hard-coded. Without a key
+  the user config (:mod:`sxgeo.settings`, ``[tianditu] key = "..."``); never hard-coded. Without a key
   the map falls back to ``none`` and says so.
 * ``osm``: OpenStreetMap standard tiles.
 * ``xyz:<template>``: a user tile server, e.g. an intranet ``https://tiles.example/{z}/{x}/{y}.png``.
@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sxgeo.errors import SxgeoError
@@ -28,7 +26,6 @@ from sxgeo.errors import SxgeoError
 log = logging.getLogger(__name__)
 
 TIANDITU_ENV = "SXGEO_TIANDITU_KEY"
-CONFIG_PATH = Path("~/.config/sxgeo/config.toml")
 
 
 class BasemapError(SxgeoError, ValueError):
@@ -89,11 +86,9 @@ def configured_tianditu_key(key: str | None = None) -> str | None:
         return key
     if os.environ.get(TIANDITU_ENV):
         return os.environ[TIANDITU_ENV]
-    path = CONFIG_PATH.expanduser()
-    if path.exists():
-        with path.open("rb") as fh:
-            return tomllib.load(fh).get("tianditu", {}).get("key")
-    return None
+    from sxgeo.settings import setting
+
+    return setting("tianditu", "key")
 
 
 NONE = Basemap("none", "无底图", "No basemap")
