@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e '.[pv]'
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python

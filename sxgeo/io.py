@@ -900,3 +900,97 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
     if years < 30:
         notes.append(f"only {years} years of data; the H-alpha method asks for at least 30")
     return series.dropna().sort_index(), notes
+
+
+def read_weather(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read an hourly weather file for the PV engine: EPW, TMY3 or PVGIS TMY (via pvlib's readers).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.epw`` (EnergyPlus, e.g. the CSWD files), ``.csv`` TMY3, or a PVGIS TMY (``.csv``/``.json``).
+
+    Returns
+    -------
+    tuple
+        Hourly ``ghi, dni, dhi, temp_air, wind_speed`` indexed at hour centres (time-zone aware),
+        and metadata ``latitude, longitude, tz, source``.
+
+    Raises
+    ------
+    LayerError
+        Unknown format, or a file pvlib cannot read.
+    """
+    try:
+        from pvlib import iotools
+    except ImportError as exc:
+        msg = "reading weather files needs pvlib: pip install 'sxgeo[pv]'"
+        raise LayerError(msg) from exc
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: no such file"
+        raise LayerError(msg)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".epw":
+            data, meta = iotools.read_epw(path)
+            lat, lon, tz_hours = meta["latitude"], meta["longitude"], meta["TZ"]
+            kind = "EPW"
+        elif suffix == ".json" or "pvgis" in path.name.lower():
+            data, meta = iotools.read_pvgis_tmy(path, map_variables=True)[:2]
+            loc = meta.get("location", meta.get("inputs", {}).get("location", {}))
+            lat, lon, tz_hours = loc["latitude"], loc["longitude"], 0
+            kind = "PVGIS TMY"
+        elif suffix == ".csv":
+            data, meta = iotools.read_tmy3(path, coerce_year=2019, map_variables=True)
+            lat, lon, tz_hours = meta["latitude"], meta["longitude"], meta["TZ"]
+            kind = "TMY3"
+        else:
+            msg = f"{path.name}: unknown weather format {suffix!r}; give an EPW, a TMY3 CSV or a PVGIS TMY"
+            raise LayerError(msg)
+    except (KeyError, ValueError, IndexError) as exc:
+        msg = f"{path.name}: pvlib cannot read it as a weather file ({exc})"
+        raise LayerError(msg) from exc
+    missing = {"ghi", "temp_air"} - set(data.columns)
+    if missing:
+        msg = f"{path.name}: weather lacks {sorted(missing)}"
+        raise LayerError(msg)
+    cols = [c for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed") if c in data.columns]
+    w = data[cols].astype(float).copy()
+    # EPW and TMY3 stamp the end of each hour: centre the hour for the solar position
+    if kind in ("EPW", "TMY3"):
+        w.index = w.index - pd.Timedelta(minutes=30)
+    tz = f"Etc/GMT{-int(tz_hours):+d}" if tz_hours else "UTC"
+    meta_out = {"latitude": float(lat), "longitude": float(lon), "tz": tz, "source": f"{kind} {path.name}"}
+    return w, meta_out
+
+
+def sample_raster(path: str | Path, points: gpd.GeoDataFrame) -> np.ndarray:
+    """Values of band 1 of a raster at points (NaN outside the raster or on nodata).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoTIFF (any CRS; the points are reprojected to it).
+    points : geopandas.GeoDataFrame
+        Points (or any geometry: a point on its surface is used) with a CRS.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    import rasterio
+
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: no such file"
+        raise LayerError(msg)
+    with rasterio.open(path) as src:
+        if src.crs is None:
+            msg = f"{path.name} has no CRS; set one with gdal_edit.py -a_srs EPSG:4326"
+            raise CRSError(msg)
+        pts = points.to_crs(src.crs) if not points.crs.equals(src.crs) else points
+        xy = shapely.get_coordinates(shapely.point_on_surface(np.asarray(pts.geometry.values, dtype=object)))
+        values = np.array([v[0] for v in src.sample(xy, indexes=1, masked=True)], dtype=object)
+    out = np.array([np.nan if v is np.ma.masked else float(v) for v in values])
+    return out

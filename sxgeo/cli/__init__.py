@@ -184,9 +184,10 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import sponge
+    from sxgeo.cli import pv, sponge
 
     app.add_typer(sponge.app, name="sponge")
+    app.command("pv")(pv.pv)
 
 
 _register()

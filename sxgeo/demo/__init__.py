@@ -15,9 +15,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from sxgeo import crs as sxcrs
 from sxgeo.admin import load_counties, load_divisions
-from sxgeo.demo import sponge
+from sxgeo.demo import pv, sponge
 from sxgeo.demo.base import (
     BUILT_UP_KM2,
     COUNTY_SEATS_LONLAT,
@@ -63,6 +62,7 @@ def build_layers(
     subzones = sponge.make_subzones(built_up, seed=seed)
     landcover = sponge.make_landcover(subzones, seed=seed)
     projects = sponge.make_projects(built_up, seed=seed)
+    parks = pv.make_parks(built_up, seed=seed)
     return {
         "demo_towns.geojson": towns,
         "demo_villages.geojson": villages,
@@ -74,6 +74,8 @@ def build_layers(
             subzones, landcover, rainfall, projects, seed=seed
         ),
         "demo_rainfall_daily.csv": rainfall,
+        "demo_parks.geojson": parks,
+        "demo_buildings.parquet": pv.make_buildings(built_up, parks, villages, seed=seed),
     }
 
 
@@ -109,6 +111,8 @@ def generate(
         frame = frames[layer.name]
         if layer.name.endswith(".csv"):
             frame.to_csv(path, index=False, encoding="utf-8")
+        elif layer.name.endswith(".parquet"):
+            frame.to_parquet(path, index=False, compression="zstd")
         else:
             # 9 decimals (0.1 mm): vertices added along borders stay on the line, so tilings
             # (towns, sub-zones, land cover) stay closed coverages
@@ -123,7 +127,7 @@ def generate(
                 "file": layer.name,
                 "title": layer.title,
                 "synthetic": True,
-                "crs": None if layer.name.endswith(".csv") else sxcrs.WGS84,
+                "crs": None if layer.name.endswith(".csv") else frames[layer.name].crs.to_string(),
                 "features": len(frames[layer.name]),
                 "sha256": _sha256(written[layer.name]),
             }
@@ -149,5 +153,6 @@ __all__ = [
     "make_built_up",
     "make_towns",
     "make_villages",
+    "pv",
     "sponge",
 ]

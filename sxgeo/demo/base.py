@@ -89,6 +89,10 @@ DEMO_LAYERS = (
     DemoLayer(
         "demo_rainfall_daily.csv", "Synthetic daily rainfall 1991-2020 calibrated to the plan's 2020 figures"
     ),
+    DemoLayer("demo_parks.geojson", "Synthetic industrial parks, one per county"),
+    DemoLayer(
+        "demo_buildings.parquet", "Synthetic building footprints (about 300,000; GeoParquet, EPSG:4549)"
+    ),
 )
 
 

@@ -1,0 +1,307 @@
+"""Rooftop PV capacity and generation of every building, vectorised (no loop over buildings).
+
+Per building (reference/pv.md §5.1)::
+
+    A_fp     footprint area in EPSG:4549 [m2]; below the category minimum -> 0
+    A_eff    = A_fp × u × s_nn / cos(pitch)     s_nn: share of roof planes not facing north
+    P_kWp    = A_eff × c × ρ / 1000
+    E_MWh    = P_kWp × Y(tilt, azimuth) × (1 − L_shade) / 1000
+    P_policy = P_kWp × s_cat                    NEA whole-county pilot floor of the category
+
+Categories and their factors come from ``sxgeo/data/pv_roof_params.csv`` (cited, overridable).
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from sxgeo import crs as sxcrs
+from sxgeo.errors import SchemaError, SxgeoError
+
+log = logging.getLogger(__name__)
+
+NORTH_SECTOR_DEG = 45.0
+"""A plane whose azimuth is within this of north counts as north-facing and hosts nothing [deg]."""
+SHADE_LIMIT = 0.30
+"""Roofs losing more than this to shading are unsuitable (NREL rule, reference/pv.md §1.1)."""
+FLOOR_HEIGHT_M = 3.0
+"""Storey height used when only ``floors`` is known [m]."""
+
+USE_ALIASES = {
+    "industrial": "industrial",
+    "industry": "industrial",
+    "warehouse": "industrial",
+    "factory": "industrial",
+    "工业": "industrial",
+    "厂房": "industrial",
+    "仓储": "industrial",
+    "public": "public",
+    "school": "public",
+    "hospital": "public",
+    "公共": "public",
+    "学校": "public",
+    "医院": "public",
+    "government": "government",
+    "office_gov": "government",
+    "机关": "government",
+    "commercial": "commercial",
+    "商业": "commercial",
+    "office": "commercial",
+    "residential": "residential",
+    "住宅": "residential",
+    "rural_residential": "rural_residential",
+    "农村住宅": "rural_residential",
+    "农房": "rural_residential",
+}
+
+
+def roof_params(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Roof-category parameters (u, share of non-north planes, pitch, c, ρ, minimum footprint, policy share).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame, optional
+        A user table with the columns of ``sxgeo/data/pv_roof_params.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``category``.
+    """
+    if table is None:
+        with resources.files("sxgeo.data").joinpath("pv_roof_params.csv").open(encoding="utf-8") as fh:
+            table = pd.read_csv(fh)
+    need = {"category", "u", "non_north_share", "pitch_deg", "c", "rho_w_m2", "min_footprint_m2",
+            "mount_tilt_deg", "policy_share", "roof"}  # fmt: skip
+    missing = need - set(table.columns)
+    if missing:
+        msg = f"PV parameter table lacks columns {sorted(missing)}"
+        raise SchemaError(msg)
+    return table.set_index("category")
+
+
+def categorise(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Roof category of each building from ``use`` and ``roof_type`` (defaults: pitched residential).
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        With optional ``use`` and ``roof_type`` (flat / pitched / steel / mono).
+    params : pandas.DataFrame
+        From :func:`roof_params`.
+
+    Returns
+    -------
+    tuple
+        Category per building, and how many were assumed (no usable ``use``).
+    """
+    n = len(buildings)
+    use = (
+        buildings["use"].astype(str).str.strip().str.lower().map(USE_ALIASES)
+        if "use" in buildings.columns
+        else pd.Series([None] * n, index=buildings.index)
+    )
+    assumed = int(use.isna().sum())
+    cat = use.fillna("residential").to_numpy(dtype=object)
+    if "roof_type" in buildings.columns:
+        flat = buildings["roof_type"].astype(str).str.lower().isin(["flat", "平", "平屋面"]).to_numpy()
+        for base in ("residential", "rural_residential"):
+            cat = np.where(flat & (cat == base), f"{base}_flat", cat)
+    unknown = sorted(set(cat) - set(params.index))
+    if unknown:
+        msg = f"no PV parameters for categories {unknown}; add them to the parameter table"
+        raise SxgeoError(msg)
+    return cat, assumed
+
+
+def _heights(buildings: pd.DataFrame) -> np.ndarray | None:
+    if "height_m" in buildings.columns:
+        h = pd.to_numeric(buildings["height_m"], errors="coerce").to_numpy(dtype=float)
+    elif "floors" in buildings.columns:
+        h = pd.to_numeric(buildings["floors"], errors="coerce").to_numpy(dtype=float) * FLOOR_HEIGHT_M
+    else:
+        return None
+    return h
+
+
+def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0) -> np.ndarray:
+    """Highest elevation angle of taller neighbours to the south of each roof [deg].
+
+    A neighbour counts when it lies south of the roof (east through south to west: the sun's
+    side at 30°N), is taller, and is within *reach* times the height difference. Distances are
+    between centroids less the two equivalent radii (sqrt(area/π)), an estimate good enough
+    for a horizon angle and fast for a city's worth of roofs.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Polygon
+        Footprints in a projected CRS [m].
+    heights : numpy.ndarray
+        Building heights [m] (NaN: unknown, no shading cast or received).
+    reach : float
+        Neighbours farther than reach × height difference are ignored.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    h = np.nan_to_num(np.asarray(heights, dtype=float), nan=0.0)
+    out = np.zeros(len(geoms))
+    if len(geoms) == 0 or h.max() <= 0:
+        return out
+    pts = shapely.centroid(geoms)
+    xy = shapely.get_coordinates(pts)
+    radius = np.sqrt(shapely.area(geoms) / np.pi)
+    tree = shapely.STRtree(pts)
+    # search radius per roof: the tallest possible neighbour at the farthest distance that counts
+    search = reach * np.clip(h.max() - h, 0, None) + radius + radius.max()
+    i, j = tree.query(pts, predicate="dwithin", distance=search)
+    keep = (h[j] > h[i]) & (xy[j, 1] < xy[i, 1])
+    i, j = i[keep], j[keep]
+    d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1]) - radius[i] - radius[j]
+    d = np.maximum(d, 0.5)
+    dh = h[j] - h[i]
+    near = d <= reach * dh
+    angle = np.degrees(np.arctan2(dh[near], d[near]))
+    np.maximum.at(out, i[near], angle)
+    return out
+
+
+def building_potential(
+    buildings: gpd.GeoDataFrame,
+    yields: pd.DataFrame | None = None,
+    *,
+    params: pd.DataFrame | None = None,
+    fixed_yield_kwh_kwp: float | None = None,
+    ghi_scale: np.ndarray | None = None,
+    horizon_loss: pd.DataFrame | None = None,
+    emission_factor_kg_kwh: float = 0.5617,
+) -> gpd.GeoDataFrame:
+    """Capacity, generation and policy scenario of every building.
+
+    Parameters
+    ----------
+    buildings : geopandas.GeoDataFrame
+        Footprints with a CRS; optional ``use``, ``roof_type``, ``azimuth_deg`` (direction the
+        main roof plane faces), ``height_m`` or ``floors``.
+    yields : pandas.DataFrame, optional
+        From :func:`sxgeo.pv.energy.yield_table`.
+    params : pandas.DataFrame, optional
+        Roof parameters (default the cited table).
+    fixed_yield_kwh_kwp : float, optional
+        One yield for every roof instead of *yields* (e.g. 950, for hand checks).
+    ghi_scale : numpy.ndarray, optional
+        GHI at each building over the table's GHI (a GHI raster sampled at the buildings).
+    horizon_loss : pandas.DataFrame, optional
+        From :func:`sxgeo.pv.energy.horizon_loss_table`; used when heights are present.
+    emission_factor_kg_kwh : float
+        Grid CO2 factor [kg CO2/kWh] (default East China 2022, MEE+NBS series).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The input columns plus ``category, footprint_m2, usable_m2, capacity_kwp, policy_kwp,
+        yield_kwh_kwp, shade_loss, suitable, generation_mwh, co2_avoided_t`` (EPSG:4549).
+    """
+    if yields is None and fixed_yield_kwh_kwp is None:
+        msg = "give a yield table (sxgeo.pv.energy.yield_table) or fixed_yield_kwh_kwp"
+        raise SxgeoError(msg)
+    p = roof_params(params)
+    b = sxcrs.to_metric(buildings, what="buildings").copy()
+    geoms = np.asarray(b.geometry.values, dtype=object)
+    cat, assumed = categorise(b, p)
+    if assumed:
+        log.info("%d buildings without a known use: treated as pitched residential roofs", assumed)
+    row = p.loc[cat]
+    area = shapely.area(geoms)
+    pitch = row["pitch_deg"].to_numpy(dtype=float)
+    share = row["non_north_share"].to_numpy(dtype=float)
+    pitched = row["roof"].to_numpy() == "pitched"
+    tilt = np.where(pitched, pitch, row["mount_tilt_deg"].to_numpy(dtype=float))
+    az = np.full(len(b), 180.0)
+    if "azimuth_deg" in b.columns:
+        given = pd.to_numeric(b["azimuth_deg"], errors="coerce").to_numpy(dtype=float)
+        has = np.isfinite(given)
+        # a pitched roof has planes facing the given azimuth and its opposite: use the sunnier one
+        north = lambda a: np.abs(((a + 180) % 360) - 180) <= NORTH_SECTOR_DEG  # noqa: E731
+        opp = (given + 180) % 360
+        south_side = np.where(np.abs(((given - 180) + 180) % 360 - 180) <= 90, given, opp)
+        az = np.where(has, np.where(pitched, south_side, az), az)
+        mono = (
+            b["roof_type"].astype(str).str.lower().eq("mono").to_numpy()
+            if "roof_type" in b.columns
+            else False
+        )
+        az = np.where(has & mono, given, az)
+        tilt = np.where(has & mono, np.maximum(pitch, 10), tilt)
+        share = np.where(has & mono, np.where(north(given), 0.0, 1.0), share)
+        both = has & pitched & ~mono
+        share = np.where(both, 0.5 * (~north(given)).astype(float) + 0.5 * (~north(opp)).astype(float), share)
+    big_enough = area >= row["min_footprint_m2"].to_numpy(dtype=float)
+    usable = np.where(
+        big_enough, area * row["u"].to_numpy(dtype=float) * share / np.cos(np.radians(pitch)), 0.0
+    )
+    cap = usable * row["c"].to_numpy(dtype=float) * row["rho_w_m2"].to_numpy(dtype=float) / 1000
+    if fixed_yield_kwh_kwp is not None:
+        y = np.full(len(b), float(fixed_yield_kwh_kwp))
+    else:
+        from sxgeo.pv.energy import lookup_yield
+
+        y = lookup_yield(yields, tilt, az)
+    if ghi_scale is not None:
+        y = y * np.nan_to_num(np.asarray(ghi_scale, dtype=float), nan=1.0)
+    loss = np.zeros(len(b))
+    heights = _heights(b)
+    if heights is not None and horizon_loss is not None:
+        hz = horizon_angles(geoms, heights)
+        loss = np.interp(hz, horizon_loss["horizon_deg"], horizon_loss["loss"])
+    suitable = (cap > 0) & (loss <= SHADE_LIMIT)
+    cap = np.where(suitable, cap, 0.0)
+    gen = cap * y * (1 - loss) / 1000
+    out = b.assign(
+        category=cat,
+        footprint_m2=np.round(area, 2),
+        usable_m2=np.round(np.where(suitable, usable, 0.0), 2),
+        capacity_kwp=np.round(cap, 3),
+        policy_kwp=np.round(cap * row["policy_share"].to_numpy(dtype=float), 3),
+        yield_kwh_kwp=np.round(y, 1),
+        shade_loss=np.round(loss, 4),
+        suitable=suitable,
+        generation_mwh=np.round(gen, 4),
+        co2_avoided_t=np.round(gen * emission_factor_kg_kwh, 4),
+    )
+    return out
+
+
+def emission_factor(year: int = 2022, region: str = "east_china") -> tuple[float, str]:
+    """Grid CO2 emission factor from the cited table [kg CO2/kWh], with its description.
+
+    Parameters
+    ----------
+    year : int
+        Data year of the factor.
+    region : {'east_china', 'national'}
+        Grid region.
+
+    Returns
+    -------
+    tuple
+        The factor and a line naming its series, year and document.
+    """
+    with resources.files("sxgeo.data").joinpath("grid_emission_factors.csv").open(encoding="utf-8") as fh:
+        t = pd.read_csv(fh)
+    hit = t[(t["data_year"] == year) & (t["region"] == region)]
+    if hit.empty:
+        known = sorted(zip(t["region"], t["data_year"], strict=True))
+        msg = f"no grid factor for {region} {year}; known: {known}"
+        raise SxgeoError(msg)
+    r = hit.iloc[0]
+    return float(
+        r["kgco2_per_kwh"]
+    ), f"{r['region']} {r['data_year']}: {r['kgco2_per_kwh']} kg CO2/kWh ({r['series']}; {r['document']})"
