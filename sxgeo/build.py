@@ -113,6 +113,10 @@ def run(
     step("sponge city")
     if (demo / "demo_sponge_projects.geojson").exists():
         result.outputs.update(_sponge(demo, counties, out, lang=lang, basemap=basemap))
+
+    step("rooftop PV")
+    if (demo / "demo_buildings.parquet").exists():
+        result.outputs.update(_pv(demo, counties, out, lang=lang, basemap=basemap))
     for note in result.notes:
         log.warning(note)
     return result
@@ -157,3 +161,41 @@ def _sponge(
     )
     written = output.write(out)
     return {p.name: p for p in written}
+
+
+def _pv(
+    demo: Path, counties: gpd.GeoDataFrame, out: Path, *, lang: str, basemap: str | None
+) -> dict[str, Path]:
+    """Rooftop PV on the synthetic buildings: per county, park and village; one map."""
+    from sxgeo import pv
+    from sxgeo.errors import SxgeoError
+    from sxgeo.maps.views import pv_map
+    from sxgeo.outputs import Outputs
+    from sxgeo.pv import energy
+    from sxgeo.zonal import grid_counts
+
+    try:
+        yields = energy.yield_table()
+        horizon = energy.horizon_loss_table()
+    except SxgeoError as exc:  # pvlib not installed: say so, build the rest
+        log.warning("rooftop PV skipped: %s", exc)
+        return {}
+    buildings, _ = read_layer(demo / "demo_buildings.parquet")
+    parks, _ = read_layer(demo / "demo_parks.geojson")
+    villages, _ = read_layer(demo / "demo_villages.geojson")
+    ef, ef_note = pv.emission_factor()
+    result = pv.building_potential(buildings, yields, horizon_loss=horizon, emission_factor_kg_kwh=ef)
+    park_table = pv.by_polygon(result, parks, "park_id")
+    tables = {
+        "demo_pv_counties": pv.by_county(result, counties),
+        "demo_pv_parks": park_table,
+        "demo_pv_villages": pv.by_nearest_point(result, villages, "code"),
+    }
+    notes = [f"yield: {yields.attrs['source']}", f"grid CO2 factor {ef_note}", *PROVENANCE]
+    output = Outputs("demo_pv", tables, pv.aggregate.LABELS_ZH, notes, synthetic=True)
+    grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=1000, weight="capacity_kwp")
+    output.maps["demo_pv.html"] = pv_map(
+        tables["demo_pv_counties"], counties, result, parks=parks, park_table=park_table, grid=grid,
+        lang=lang, basemap=basemap,
+    )  # fmt: skip
+    return {p.name: p for p in output.write(out)}

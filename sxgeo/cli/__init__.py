@@ -114,7 +114,7 @@ def build(
 
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=5)
+        task = bar.add_task("build", total=6)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)

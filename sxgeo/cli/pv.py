@@ -94,7 +94,7 @@ def pv(
         "policy scenario: NEA whole-county pilot floors (government 50%, public 40%, "
         "commercial/industrial 30%, rural homes 20%)",
         "shading from taller neighbours to the south" if shading and horizon is not None else "no shading",
-        f"{int((~result['suitable']).sum())} roofs unsuitable (below the minimum footprint, or shading > 30%)",
+        f"{int((~result['suitable']).sum())} roofs unsuitable (too small, or shading loss > 30%)",
     ]
     cty = load_counties(counties)
     tables = {"pv_counties": pvmod.by_county(result, cty)}
