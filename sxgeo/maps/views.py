@@ -378,7 +378,7 @@ def pv_map(
         name,
         group="indicators",
         symbology=styles.classes(
-            joined["capacity_mwp"], title=name, unit="MWp", k=4, palette="YlOrRd", digits=0, fillOpacity=0.5
+            joined["capacity_mwp"], title=name, k=4, palette="YlOrRd", digits=0, fillOpacity=0.5
         ),
         tooltip=fields,
         search="name_zh",

@@ -19,6 +19,7 @@ system losses 14.08% (pvlib defaults) → PVWatts inverter, η_nom = 0.96. Yield
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -134,11 +135,14 @@ def synthetic_year(
     pvlib = _pvlib()
     times = pd.date_range(f"{year}-01-01 00:30", periods=8760, freq="h", tz=site.tz)
     loc = pvlib.location.Location(site.lat, site.lon, tz=site.tz)
-    linke = pvlib.clearsky.lookup_linke_turbidity(times, site.lat, site.lon)
+    with warnings.catch_warnings():
+        # pvlib 0.16 calls DatetimeIndex.dayofyear, deprecated in pandas 3: not ours to fix
+        warnings.filterwarnings("ignore", message="DatetimeIndex.dayofyear is deprecated")
+        linke = pvlib.clearsky.lookup_linke_turbidity(times, site.lat, site.lon)
     cs = loc.get_clearsky(times, model="ineichen", linke_turbidity=linke)["ghi"].to_numpy()
     ghi = np.zeros(len(times))
     months = times.month.to_numpy()
-    days = times.dayofyear.to_numpy()
+    days = times.day_of_year.to_numpy()
     table = monthly.set_index("month")
     for m in range(1, 13):
         in_month = months == m

@@ -1,0 +1,167 @@
+"""Rooftop PV: validation cases of reference/pv.md §5.4 and hand-checkable roofs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+pvlib = pytest.importorskip("pvlib")
+
+from sxgeo import crs as sxcrs  # noqa: E402
+from sxgeo import pv  # noqa: E402
+from sxgeo.pv import energy  # noqa: E402
+
+X0, Y0 = 500_000.0, 3_320_000.0
+
+
+def roofs(*specs, **cols) -> gpd.GeoDataFrame:
+    """Square roofs of the given side lengths [m], 1 km apart, in EPSG:4549."""
+    geoms = [shapely.box(X0 + 1000 * i, Y0, X0 + 1000 * i + s, Y0 + s) for i, s in enumerate(specs)]
+    return gpd.GeoDataFrame(cols, geometry=geoms, crs=sxcrs.METRIC)
+
+
+@pytest.fixture(scope="module")
+def yields() -> pd.DataFrame:
+    return energy.yield_table()
+
+
+def test_pvwatts_losses_are_14_08_pct():
+    assert energy.losses_pct() == pytest.approx(14.08, abs=0.01)
+
+
+def test_default_monthly_table_reproduces_its_source():
+    table = energy.monthly_table()
+    assert table["ghi_kwh_m2"].sum() == pytest.approx(1202.0, rel=0.01)  # Hangzhou CSWD typical year
+    assert energy.monthly_table("low")["ghi_kwh_m2"].sum() == pytest.approx(4196.41 / 3.6, rel=1e-6)  # 1,166
+
+
+def test_synthetic_year_matches_the_monthly_table():
+    year = energy.synthetic_year(energy.monthly_table())
+    monthly = year["ghi"].groupby(year.index.month).sum() / 1000
+    np.testing.assert_allclose(monthly.to_numpy(), energy.monthly_table()["ghi_kwh_m2"].to_numpy(), rtol=1e-9)
+
+
+def test_monthly_engine_within_3pct_of_hourly_tmy3():
+    """Greensboro TMY3 shipped with pvlib, 20° south: monthly-table engine vs the full hourly chain."""
+    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    tmy, meta = pvlib.iotools.read_tmy3(path, coerce_year=2019, map_variables=True)
+    site = energy.Site(meta["latitude"], meta["longitude"], tz=f"Etc/GMT{-int(meta['TZ']):+d}")
+    w = tmy[["ghi", "dni", "dhi", "temp_air", "wind_speed"]].copy()
+    w.index = w.index - pd.Timedelta(minutes=30)
+    full = energy.specific_yield(w, 20, 180, site=site)["yield_kwh_kwp"]
+    by_month = w.groupby(w.index.month)
+    monthly = pd.DataFrame(
+        {
+            "month": range(1, 13),
+            "ghi_kwh_m2": by_month["ghi"].sum() / 1000,
+            "t_mean_c": by_month["temp_air"].mean(),
+        }
+    )
+    synthetic = energy.specific_yield(energy.synthetic_year(monthly, site), 20, 180, site=site)[
+        "yield_kwh_kwp"
+    ]
+    assert synthetic == pytest.approx(full, rel=0.03)
+    assert 1300 < full < 1420  # the note measured 1,356 kWh/kWp for this array
+
+
+def test_shaoxing_yield_is_plausible(yields):
+    y15 = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(15.0, 180.0), "yield_kwh_kwp"]
+    assert 850 <= y15 <= 1100
+    pr = y15 / yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(15.0, 180.0), "poa_kwh_m2"]
+    assert 0.75 <= pr <= 0.85
+    # tilting south gains, facing north loses (§2 table: 0.95 flat, 0.89 for 20° N)
+    flat = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(0.0, 180.0), "yield_kwh_kwp"]
+    north = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(20.0, 0.0), "yield_kwh_kwp"]
+    assert flat / y15 == pytest.approx(0.95, abs=0.03) and north / y15 == pytest.approx(0.8, abs=0.1)
+
+
+def test_nrel_capacity_density_within_10pct():
+    """ρ = 160 W/m², c = 0.70 flat / 0.98 tilted, u = 1, 50/50 split -> NREL 137.5 W/m² of suitable roof."""
+    params = pv.roof_params().reset_index()
+    nrel = params.assign(u=1.0, non_north_share=1.0, pitch_deg=0.0, rho_w_m2=160.0, min_footprint_m2=0)
+    nrel.loc[nrel["category"] == "commercial", "c"] = 0.70
+    nrel.loc[nrel["category"] == "residential", "c"] = 0.98
+    r = pv.building_potential(
+        roofs(100, 100, use=["commercial", "residential"]), params=nrel, fixed_yield_kwh_kwp=1000
+    )
+    density = r["capacity_kwp"].sum() * 1000 / r["footprint_m2"].sum()
+    assert density == pytest.approx(137.5, rel=0.10)
+
+
+def test_worked_example_steel_roof():
+    r = pv.building_potential(
+        roofs(100, use=["industrial"], roof_type=["steel"]), fixed_yield_kwh_kwp=950
+    ).iloc[0]
+    # 10,000 m2 × 0.80 × 0.90 × 200 W/m2 on a 5° steel slope: about 1.44 MWp, 1,370 MWh/yr, policy 30%
+    assert r["capacity_kwp"] == pytest.approx(1440 / np.cos(np.radians(5)), rel=1e-6)
+    assert r["generation_mwh"] == pytest.approx(1370, rel=0.005)
+    assert r["policy_kwp"] == pytest.approx(0.30 * r["capacity_kwp"])
+
+
+def test_north_facing_plane_and_small_roof_add_nothing():
+    b = roofs(10, 10, 10, 5, use=["residential", "residential", "residential", "public"],
+              roof_type=["mono", "mono", "pitched", "flat"], azimuth_deg=[0, 180, 0, None])  # fmt: skip
+    r = pv.building_potential(b, fixed_yield_kwh_kwp=950)
+    assert r["capacity_kwp"].iloc[0] == 0  # a single plane facing north
+    assert r["capacity_kwp"].iloc[1] > 0  # the same plane facing south
+    # a gable with its planes facing north and south: only the south half counts
+    assert r["usable_m2"].iloc[2] == pytest.approx(100 * 0.5 / np.cos(np.radians(25)), abs=0.01)
+    assert r["capacity_kwp"].iloc[3] == 0 and not r["suitable"].iloc[3]  # 25 m2 < 100 m2 minimum
+
+
+def test_shading_by_a_taller_southern_neighbour():
+    # a 6 m house with a 30 m block 10 m to its south, and the same house with the block to its north
+    house_s = shapely.box(X0, Y0 + 30, X0 + 10, Y0 + 40)
+    block_s = shapely.box(X0, Y0, X0 + 10, Y0 + 20)
+    house_n = shapely.box(X0 + 500, Y0, X0 + 510, Y0 + 10)
+    block_n = shapely.box(X0 + 500, Y0 + 20, X0 + 510, Y0 + 40)
+    b = gpd.GeoDataFrame(
+        {"use": "residential", "roof_type": "flat", "height_m": [6, 30, 6, 30]},
+        geometry=[house_s, block_s, house_n, block_n],
+        crs=sxcrs.METRIC,
+    )
+    from sxgeo.pv.capacity import horizon_angles
+
+    angles = horizon_angles(np.asarray(b.geometry.values), b["height_m"].to_numpy())
+    assert angles[0] > 45 and angles[2] == 0 and angles[1] == 0
+    r = pv.building_potential(b, fixed_yield_kwh_kwp=950, horizon_loss=energy.horizon_loss_table())
+    assert not r["suitable"].iloc[0] and r["capacity_kwp"].iloc[0] == 0  # loss > 30%: unsuitable
+    assert r["suitable"].iloc[2]
+
+
+def test_building_across_a_county_line_counts_once(counties):
+    c = sxcrs.to_metric(counties)
+    border = shapely.line_merge(
+        shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    )
+    longest = max(shapely.get_parts(border), key=lambda g: g.length)
+    p = shapely.line_interpolate_point(longest, 0.5, normalized=True)  # mid-border, far from any third county
+    b = gpd.GeoDataFrame({"use": ["industrial"]}, geometry=[p.buffer(60, cap_style="square")], crs=c.crs)
+    assert shapely.intersects(b.geometry.iloc[0], c.geometry.iloc[0]) and shapely.intersects(
+        b.geometry.iloc[0], c.geometry.iloc[1]
+    )
+    r = pv.building_potential(b, fixed_yield_kwh_kwp=950)
+    t = pv.by_county(r, counties).set_index("unit_code")
+    assert t.loc[["330602", "330603"], "buildings"].sum() == 1
+    assert t.iloc[:6]["buildings"].sum() == 1
+    assert t.loc["330600", "capacity_mwp"] == pytest.approx(r["capacity_kwp"].sum() / 1000, abs=1e-3)
+
+
+def test_county_totals_add_up_to_the_city(demo_dir, counties):
+    b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
+    r = pv.building_potential(b.iloc[:20000], fixed_yield_kwh_kwp=950)
+    t = pv.by_county(r, counties).set_index("unit_code")
+    six = t.iloc[:6]
+    assert t.loc["330600", "capacity_mwp"] == pytest.approx(six["capacity_mwp"].sum(), abs=0.01)
+    total = t.loc["330600", "capacity_mwp"] + (
+        t.loc["unassigned", "capacity_mwp"] if "unassigned" in t.index else 0
+    )
+    assert total == pytest.approx(r["capacity_kwp"].sum() / 1000, abs=0.01)
+    assert t.loc["330600", "share_of_target_pct"] == pytest.approx(
+        t.loc["330600", "capacity_mwp"] / 10, abs=0.01
+    )
