@@ -1,0 +1,114 @@
+"""Rooftop-PV benchmark: 1,000,000 footprints from GeoParquet to per-county and per-park sums.
+
+Run: ``.venv/bin/python tests/bench_pv.py [N] [--full-overlay]`` (needs ``make demo`` for the parks).
+Prints the time of each step of the sxgeo route (read, capacity + generation, county and park
+sums) and of ``geopandas.overlay`` doing the county assignment. Without ``--full-overlay`` the
+overlay runs on a 100,000-footprint sample and its 1M time is extrapolated (and labelled so):
+on 1M it takes minutes (reference/perf.md §2).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from sxgeo import admin, pv
+from sxgeo import crs as sxcrs
+from sxgeo.pv import energy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def footprints(counties: gpd.GeoDataFrame, n: int, seed: int = 0) -> gpd.GeoDataFrame:
+    """*n* rotated-rectangle footprints (10-80 m sides) uniform over the counties, with uses."""
+    rng = np.random.default_rng(seed)
+    m = sxcrs.to_metric(counties)
+    union = shapely.union_all(m.geometry.values)
+    shapely.prepare(union)
+    x0, y0, x1, y1 = union.bounds
+    xs, ys = [], []
+    while sum(len(v) for v in xs) < n:
+        x, y = rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
+        keep = shapely.contains_xy(union, x, y)
+        xs.append(x[keep])
+        ys.append(y[keep])
+    x, y = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+    w, h = rng.uniform(10, 80, n), rng.uniform(10, 80, n)
+    uses = rng.choice(["residential", "rural_residential", "industrial", "public", "commercial"], n,
+                      p=[0.35, 0.5, 0.05, 0.04, 0.06])  # fmt: skip
+    return gpd.GeoDataFrame(
+        {"use": uses, "roof_type": rng.choice(["flat", "pitched"], n)},
+        geometry=shapely.box(x - w / 2, y - h / 2, x + w / 2, y + h / 2),
+        crs=m.crs,
+    )
+
+
+def overlay_route(b: gpd.GeoDataFrame, counties: gpd.GeoDataFrame):
+    """Capacity per county [MWp] the overlay way: split roofs at county lines, share by area."""
+    pieces = gpd.overlay(b[["capacity_kwp", "footprint_m2", "geometry"]], counties[["adcode", "geometry"]])
+    share = pieces.area / pieces["footprint_m2"]
+    return (pieces["capacity_kwp"] * share).groupby(pieces["adcode"]).sum() / 1000
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 1_000_000
+    full = "--full-overlay" in sys.argv
+    counties = sxcrs.to_metric(admin.load_counties(ROOT / "layers"))
+    parks = gpd.read_file(ROOT / "layers" / "demo" / "demo_parks.geojson")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "footprints.parquet"
+        footprints(counties, n).to_parquet(path)
+        size_mb = path.stat().st_size / 2**20
+        t = {}
+        t0 = time.perf_counter()
+        yields = energy.yield_table()
+        t["yield table (72 bins, pvlib)"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        b = gpd.read_parquet(path)
+        t["read GeoParquet"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        r = pv.building_potential(b, yields)
+        t["capacity + generation"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        by_c = pv.by_county(r, counties)
+        t["per-county sums"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        pv.by_polygon(r, parks, "park_id")
+        t["per-park sums"] = time.perf_counter() - t0
+        total = sum(t.values())
+        sample = r if full else r.sample(min(len(r), 100_000), random_state=0)
+        t0 = time.perf_counter()
+        overlay_kwp = overlay_route(sample, counties)
+        overlay_s = time.perf_counter() - t0
+    scale = len(r) / len(sample)
+    sx_sample = pv.by_county(sample, counties).set_index("unit_code")["capacity_mwp"]
+    print(f"{len(r):,} footprints, GeoParquet {size_mb:.0f} MB")
+    for step, s in t.items():
+        print(f"  {step:30s} {s:6.2f} s")
+    print(f"  {'sxgeo end to end':30s} {total:6.2f} s")
+    county_s = t["per-county sums"]
+    label = "measured" if full else f"extrapolated x{scale:.0f} from {len(sample):,}"
+    print(f"geopandas.overlay county assignment: {overlay_s * scale:6.1f} s ({label})")
+    print(f"sxgeo county assignment: {county_s:.2f} s, {overlay_s * scale / county_s:.0f}x faster")
+    codes = list(overlay_kwp.index)
+    diff = (sx_sample[codes] - overlay_kwp[codes]).abs() / overlay_kwp[codes]
+    print(
+        f"same {len(sample):,} roofs, city capacity: sxgeo {sx_sample['330600']:,.3f} MWp (+ "
+        f"{sx_sample.get('unassigned', 0.0):,.3f} outside), overlay {overlay_kwp.sum():,.3f} MWp"
+    )
+    print(
+        f"largest per-county difference {diff.max():.2e} (a roof across a line: whole in one county vs split)"
+    )
+    city = by_c.set_index("unit_code").loc["330600", "capacity_mwp"]
+    print(f"city capacity of all {len(r):,} roofs: {city:,.1f} MWp")
+
+
+if __name__ == "__main__":
+    main()
