@@ -165,3 +165,70 @@ def test_county_totals_add_up_to_the_city(demo_dir, counties):
     assert t.loc["330600", "share_of_target_pct"] == pytest.approx(
         t.loc["330600", "capacity_mwp"] / 10, abs=0.01
     )
+
+
+def test_read_weather_tmy3_and_unknown_format(tmp_path):
+    from sxgeo.errors import LayerError
+    from sxgeo.io import read_weather
+
+    w, meta = read_weather(Path(pvlib.__file__).parent / "data" / "723170TYA.CSV")
+    assert len(w) == 8760 and {"ghi", "dni", "dhi", "temp_air"} <= set(w.columns)
+    assert meta["latitude"] == pytest.approx(36.1, abs=0.1) and meta["tz"] == "Etc/GMT+5"
+    assert w.index[0].minute == 30  # hour centres
+    bad = tmp_path / "w.txt"
+    bad.write_text("x")
+    with pytest.raises(LayerError, match="unknown weather format"):
+        read_weather(bad)
+
+
+def test_cli_with_ghi_raster_scales_yield(tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    b = roofs(100, 100, use=["industrial", "industrial"], roof_type=["steel", "steel"])
+    b.to_parquet(tmp_path / "b.parquet")
+    # a GHI raster: 1,202 kWh/m2 everywhere, 1,322 (+10%) over the second roof
+    ghi = np.full((40, 80), 1202.0, dtype="float32")
+    ghi[:, 25:] = 1322.0  # the second roof lies in columns 30-32 (x = X0 + 1,000 m)
+    profile = {
+        "driver": "GTiff",
+        "width": 80,
+        "height": 40,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:4549",
+    }
+    with rasterio.open(
+        tmp_path / "ghi.tif", "w", transform=from_origin(X0 - 500, Y0 + 1000, 50, 50), **profile
+    ) as dst:
+        dst.write(ghi, 1)
+    result = CliRunner().invoke(
+        app,
+        [
+            "-q",
+            "pv",
+            "--buildings",
+            str(tmp_path / "b.parquet"),
+            "--ghi-raster",
+            str(tmp_path / "ghi.tif"),
+            "--no-shading",
+            "--basemap",
+            "none",
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    per = gpd.read_parquet(tmp_path / "out" / "pv_buildings.parquet")
+    assert per["yield_kwh_kwp"].iloc[1] / per["yield_kwh_kwp"].iloc[0] == pytest.approx(1322 / 1202, rel=1e-3)
+    counties_csv = pd.read_csv(tmp_path / "out" / "pv_counties.csv", dtype={"unit_code": str})
+    assert list(counties_csv.columns[:11]) == [
+        "unit_code", "unit_name", "buildings", "footprint_m2", "usable_m2", "capacity_mwp", "policy_mwp",
+        "generation_gwh", "co2_avoided_t", "share_of_target_pct", "policy_share_of_target_pct",
+    ]  # fmt: skip
+    # these roofs lie just west of Shaoxing (120.0°E): reported, not dropped
+    t = counties_csv.set_index("unit_code")
+    assert t.loc["330600", "buildings"] + t.loc["unassigned", "buildings"] == 2
