@@ -25,6 +25,35 @@ UNASSIGNED = "unassigned"
 """Zone code of area that lies in no zone."""
 
 
+def intersection_pieces(zones: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (zone, polygon) pair that intersects, and the polygon's piece inside the zone.
+
+    The fast path of this module: an STRtree on the (many) polygons queried with the (few)
+    zones, prepared; polygons wholly inside a zone (``contains_properly``) are their own
+    piece, and only the ones crossing a zone border are intersected.
+
+    Parameters
+    ----------
+    zones, polygons : numpy.ndarray of shapely.Geometry
+        In the same projected CRS.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Zone index, polygon index and the piece of each pair.
+    """
+    tree = shapely.STRtree(polygons)
+    zi, pi = tree.query(zones, predicate="intersects")
+    shapely.prepare(zones)
+    inside = shapely.contains_properly(zones[zi], polygons[pi])
+    pieces = polygons[pi].copy()
+    cross = ~inside
+    if cross.any():
+        pieces[cross] = shapely.intersection(zones[zi[cross]], polygons[pi[cross]])
+    log.debug("intersection_pieces: %d pairs, %d crossing a zone border", len(zi), int(cross.sum()))
+    return zi, pi, pieces
+
+
 def area_by_zone(
     polygons: gpd.GeoDataFrame | gpd.GeoSeries,
     zones: gpd.GeoDataFrame,
@@ -66,15 +95,8 @@ def area_by_zone(
     pg = np.asarray(polys.geometry.values, dtype=object)
     zg = np.asarray(zm.geometry.values, dtype=object)
     total = shapely.area(pg)
-    tree = shapely.STRtree(pg)
-    zi, pi = tree.query(zg, predicate="intersects")
-    shapely.prepare(zg)
-    inside = shapely.contains_properly(zg[zi], pg[pi])
-    area = np.where(inside, total[pi], 0.0)
-    cross = ~inside
-    if cross.any():
-        area[cross] = shapely.area(shapely.intersection(zg[zi[cross]], pg[pi[cross]]))
-    log.debug("area_by_zone: %d pairs, %d crossing a zone border", len(zi), int(cross.sum()))
+    zi, _, pieces = intersection_pieces(zg, pg)
+    area = shapely.area(pieces)
     per_zone = np.bincount(zi, weights=area, minlength=len(zg))
     unassigned = max(float(np.nansum(total) - per_zone.sum()), 0.0)
     index = [*zm[zone_col].astype(str).tolist(), UNASSIGNED]
@@ -226,14 +248,7 @@ def clip_to(polygons: gpd.GeoSeries, mask: gpd.GeoSeries, *, keep_index: bool = 
         raise CRSError(msg)
     pg = np.asarray(polygons.values, dtype=object)
     mg = np.asarray(mask.values, dtype=object)
-    tree = shapely.STRtree(pg)
-    mi, pi = tree.query(mg, predicate="intersects")
-    shapely.prepare(mg)
-    inside = shapely.contains_properly(mg[mi], pg[pi])
-    pieces = pg[pi].copy()
-    cross = ~inside
-    if cross.any():
-        pieces[cross] = shapely.intersection(mg[mi[cross]], pg[pi[cross]])
+    _, pi, pieces = intersection_pieces(mg, pg)
     nonempty = ~shapely.is_empty(pieces) & (shapely.area(pieces) > 0)
     index = polygons.index[pi[nonempty]] if keep_index else None
     return gpd.GeoSeries(pieces[nonempty], crs=polygons.crs, index=index)

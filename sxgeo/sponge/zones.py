@@ -32,6 +32,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.errors import SchemaError
 from sxgeo.sponge.coverage import select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
+from sxgeo.zonal import intersection_pieces
 
 log = logging.getLogger(__name__)
 
@@ -130,17 +131,10 @@ class ZoneAssessment:
 
 def _pair_areas(zones: gpd.GeoSeries, polys: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(zone index, polygon index, intersection area m2) for every intersecting pair."""
-    zg = np.asarray(zones.values, dtype=object)
-    pg = np.asarray(polys.values, dtype=object)
-    tree = shapely.STRtree(pg)
-    zi, pi = tree.query(zg, predicate="intersects")
-    shapely.prepare(zg)
-    inside = shapely.contains_properly(zg[zi], pg[pi])
-    area = np.where(inside, shapely.area(pg[pi]), 0.0)
-    cross = ~inside
-    if cross.any():
-        area[cross] = shapely.area(shapely.intersection(zg[zi[cross]], pg[pi[cross]]))
-    return zi, pi, area
+    zi, pi, pieces = intersection_pieces(
+        np.asarray(zones.values, dtype=object), np.asarray(polys.values, dtype=object)
+    )
+    return zi, pi, shapely.area(pieces)
 
 
 def _flag_values(series: pd.Series) -> pd.Series:
