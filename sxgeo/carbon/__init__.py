@@ -1,0 +1,18 @@
+"""Carbon sinks (碳汇): forest stands, land-cover rasters (InVEST-compatible) and wetlands.
+
+* :mod:`sxgeo.carbon.stands`: stock per stand by Fang's continuous BEF (or the constant-factor
+  chain), per county and type with a Monte-Carlo 95% range, forest cover, stock volume, the
+  plan check, and the yearly sink by stock difference.
+* :mod:`sxgeo.carbon.landcover`: class areas and carbon per county from a class raster and an
+  InVEST pools table, and the change between two maps with a transition matrix.
+* :mod:`sxgeo.carbon.wetlands`: wetland area, protection rate against 60.6%, carbon stock,
+  yearly burial, and methane reported apart.
+
+Method, factors and validation cases: ``reference/carbon.md`` in the development tree.
+"""
+
+from __future__ import annotations
+
+from sxgeo.carbon import landcover, stands, wetlands
+
+__all__ = ["landcover", "stands", "wetlands"]
