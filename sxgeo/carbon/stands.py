@@ -141,7 +141,7 @@ def stand_carbon(
         tree_c = row["cf"].to_numpy(dtype=float) * (row["a_t_m3"].to_numpy(dtype=float) * vol
                                                     + row["b_t_ha"].to_numpy(dtype=float) * area)  # fmt: skip
     elif method == "chain":
-        chain = row[["wd", "bef", "r", "cf"]].apply(pd.to_numeric, errors="coerce")
+        chain = row[["wd", "bef", "r", "cf_chain"]].apply(pd.to_numeric, errors="coerce")
         missing = tree & chain.isna().any(axis=1).to_numpy()
         if missing.any():
             msg = f"no chain factors (WD, BEF, R) for {sorted(set(types[missing]))}; use method='fang'"
@@ -151,7 +151,7 @@ def stand_carbon(
             * chain["wd"].to_numpy()
             * chain["bef"].to_numpy()
             * (1 + chain["r"].to_numpy())
-            * chain["cf"].to_numpy()
+            * chain["cf_chain"].to_numpy()
         )
     else:
         msg = f"method must be 'fang' or 'chain', got {method!r}"
