@@ -231,3 +231,18 @@ def test_wetlands_protection_burial_and_methane_apart():
     reserve = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 500, Y0, X0 + 1500, Y0 + 1000)], crs=sxcrs.METRIC)
     per2, _ = wetlands.wetland_summary(w.drop(columns="protected"), counties, protected=reserve)
     assert per2.set_index("unit_code").loc["330602", "protected_area_ha"] == pytest.approx(100.0)
+
+
+def test_paddy_is_not_in_the_protection_base():
+    counties = fake_counties()
+    w = gpd.GeoDataFrame(
+        {"wetland_type": ["lake_reservoir", "paddy"], "protected": [True, False]},
+        geometry=[
+            shapely.box(X0, Y0, X0 + 1000, Y0 + 1000),
+            shapely.box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
+        ],
+        crs=sxcrs.METRIC,
+    )
+    t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
+    assert t.loc["330600", "protection_rate_pct"] == 100.0
+    assert t.loc["330600", "wetland_area_ha"] == 200.0 and t.loc["330600", "base_area_ha"] == 100.0

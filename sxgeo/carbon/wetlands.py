@@ -106,14 +106,17 @@ def wetland_summary(
             "unit_code": c["adcode"].astype(str).to_numpy()[ci],
             "wetland_type": types[wi],
             "wetland_area_ha": area_ha,
-            "protected_area_ha": prot_m2[wi] * share / M2_PER_HA,
+            "base_area_ha": np.where(row["in_protection_base"].astype(bool), area_ha, 0.0),
+            "protected_area_ha": np.where(
+                row["in_protection_base"].astype(bool), prot_m2[wi] * share / M2_PER_HA, 0.0
+            ),
             "soil_tc": area_ha * row["soil_tc_ha"].to_numpy(),
             "burial_tc_yr": area_ha
             * np.where(row["counts_as_sink"].astype(bool), row["burial_tc_ha_yr"], 0.0),
             "ch4_t_yr": area_ha * M2_PER_HA * row["ch4_mg_m2_h"].to_numpy() * HOURS_PER_YEAR / 1e9,
         }
     )
-    cols = ["wetland_area_ha", "protected_area_ha", "soil_tc", "burial_tc_yr", "ch4_t_yr"]
+    cols = ["wetland_area_ha", "base_area_ha", "protected_area_ha", "soil_tc", "burial_tc_yr", "ch4_t_yr"]
     by_type = frame.groupby(["unit_code", "wetland_type"], as_index=False)[cols].sum()
     per = frame.groupby("unit_code")[cols].sum().reindex(c["adcode"].astype(str)).fillna(0)
     per.loc[CITY_CODE] = per.sum()
