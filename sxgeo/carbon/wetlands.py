@@ -72,7 +72,8 @@ def wetland_summary(
     Returns
     -------
     tuple of pandas.DataFrame
-        Per county (+ ``330600``): ``wetland_area_ha, protected_area_ha, protection_rate_pct,
+        Per county (+ ``330600``): ``wetland_area_ha, base_area_ha`` (the protection rate's base:
+        no paddy), ``protected_area_ha, protection_rate_pct,
         target_pct, status, soil_tc, burial_tc_yr, burial_tco2_yr, ch4_t_yr, ch4_tco2e_yr``; and
         per county × type.
     """
@@ -123,8 +124,9 @@ def wetland_summary(
     per.index.name = "unit_code"
     per = per.reset_index()
     per.insert(1, "unit_name", [unit_name(u) for u in per["unit_code"]])
+    # the rate's base: wetland types in the land-survey wetland classes (paddy is cropland)
     per["protection_rate_pct"] = (
-        100 * per["protected_area_ha"] / per["wetland_area_ha"].where(per["wetland_area_ha"] > 0)
+        100 * per["protected_area_ha"] / per["base_area_ha"].where(per["base_area_ha"] > 0)
     )
     target = unit_target("wetland_protection_rate", CITY_CODE)
     per["target_pct"] = target
