@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo.admin import load_counties, load_divisions
-from sxgeo.demo import pv, sponge
+from sxgeo.demo import carbon, pv, sponge
 from sxgeo.demo.base import (
     BUILT_UP_KM2,
     COUNTY_SEATS_LONLAT,
@@ -30,6 +30,17 @@ from sxgeo.demo.base import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def _crs_of(name: str, frames: dict, written: dict) -> str | None:
+    if name.endswith(".csv"):
+        return None
+    if name.endswith(".tif"):
+        import rasterio
+
+        with rasterio.open(written[name]) as src:
+            return src.crs.to_string()
+    return frames[name].crs.to_string()
 
 
 def _sha256(path: Path) -> str:
@@ -104,12 +115,26 @@ def generate(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     frames = build_layers(seed=seed, layers=layers)
+    counties = load_counties(layers)
+    built_up = frames["demo_built_up.geojson"]
+    tif, cells = carbon.make_landcover(counties, built_up, out / "demo_landcover_2020.tif", seed=seed)
+    carbon.make_landcover_2025(tif, built_up, out / "demo_landcover_2025.tif", seed=seed)
+    frames["demo_carbon_pools.csv"] = carbon.pools_table()
+    stands_2020, stands_2025 = carbon.make_stands(cells, seed=seed)
+    frames["demo_forest_stands_2020.gpkg"] = stands_2020
+    frames["demo_forest_stands_2025.gpkg"] = stands_2025
+    frames["demo_wetlands.geojson"] = carbon.make_wetlands(counties, built_up, seed=seed)
     written: dict[str, Path] = {}
     for layer in DEMO_LAYERS:
         path = out / layer.name
+        if layer.name.endswith(".tif"):  # written above, window by window
+            written[layer.name] = path
+            continue
         path.unlink(missing_ok=True)
         frame = frames[layer.name]
-        if layer.name.endswith(".csv"):
+        if layer.name.endswith(".gpkg"):
+            frame.to_file(path, driver="GPKG")
+        elif layer.name.endswith(".csv"):
             frame.to_csv(path, index=False, encoding="utf-8")
         elif layer.name.endswith(".parquet"):
             frame.to_parquet(path, index=False, compression="zstd")
@@ -127,8 +152,8 @@ def generate(
                 "file": layer.name,
                 "title": layer.title,
                 "synthetic": True,
-                "crs": None if layer.name.endswith(".csv") else frames[layer.name].crs.to_string(),
-                "features": len(frames[layer.name]),
+                "crs": _crs_of(layer.name, frames, written),
+                "features": len(frames[layer.name]) if layer.name in frames else None,
                 "sha256": _sha256(written[layer.name]),
             }
             for layer in DEMO_LAYERS
@@ -149,6 +174,7 @@ __all__ = [
     "SYNTHETIC_NOTE",
     "_seats_metric",
     "build_layers",
+    "carbon",
     "generate",
     "make_built_up",
     "make_towns",

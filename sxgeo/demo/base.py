@@ -93,6 +93,18 @@ DEMO_LAYERS = (
     DemoLayer(
         "demo_buildings.parquet", "Synthetic building footprints (about 300,000; GeoParquet, EPSG:4549)"
     ),
+    DemoLayer("demo_landcover_2020.tif", "Synthetic 30 m land-cover raster of the city, 2020 (EPSG:4549)"),
+    DemoLayer(
+        "demo_landcover_2025.tif", "Synthetic 30 m land-cover raster, 2025 (built-up growth, afforestation)"
+    ),
+    DemoLayer("demo_carbon_pools.csv", "InVEST carbon-pools table for the demo land-cover classes"),
+    DemoLayer(
+        "demo_forest_stands_2020.gpkg", "Synthetic forest stands (990 m cells), 2020: 2,260万 m3 in total"
+    ),
+    DemoLayer("demo_forest_stands_2025.gpkg", "Synthetic forest stands, 2025: 2,680万 m3 in total"),
+    DemoLayer(
+        "demo_wetlands.geojson", "Synthetic wetlands with protected flags (about 60.6% of the wetland base)"
+    ),
 )
 
 
