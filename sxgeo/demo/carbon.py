@@ -173,7 +173,7 @@ def make_landcover(
             "pixels": counts[nz[:, 0], nz[:, 1]],
         }
     )
-    table.attrs.update(x0=x0, y1=y1, crs=c.crs)
+    table.attrs.update(x0=x0, y1=y1, crs=c.crs, city=city)
     return path, table
 
 
@@ -221,6 +221,8 @@ def make_stands(cells: pd.DataFrame, *, seed: int) -> tuple[gpd.GeoDataFrame, gp
     geoms = shapely.box(
         x0 + c * COARSE_M, y1 - (r + 1) * COARSE_M, x0 + (c + 1) * COARSE_M, y1 - r * COARSE_M
     )
+    # forest pixels lie inside the city: so must the stands (else their outside share is lost)
+    geoms = shapely.intersection(geoms, cells.attrs["city"])
     base = {
         "stand_id": [f"XB-{i:05d}" for i in range(1, n + 1)],
         "forest_type": ftype,
