@@ -114,6 +114,10 @@ def run(
     if (demo / "demo_sponge_projects.geojson").exists():
         result.outputs.update(_sponge(demo, counties, out, lang=lang, basemap=basemap))
 
+    step("carbon sinks")
+    if (demo / "demo_landcover_2020.tif").exists():
+        result.outputs.update(_carbon(demo, counties, out, lang=lang, basemap=basemap))
+
     step("rooftop PV")
     if (demo / "demo_buildings.parquet").exists():
         result.outputs.update(_pv(demo, counties, out, lang=lang, basemap=basemap))
@@ -198,4 +202,44 @@ def _pv(
         tables["demo_pv_counties"], counties, result, parks=parks, park_table=park_table, grid=grid,
         lang=lang, basemap=basemap,
     )  # fmt: skip
+    return {p.name: p for p in output.write(out)}
+
+
+def _carbon(
+    demo: Path, counties: gpd.GeoDataFrame, out: Path, *, lang: str, basemap: str | None
+) -> dict[str, Path]:
+    """Forest stands (2020 -> 2025), land cover (2020 -> 2025) and wetlands on the synthetic layers."""
+    import pandas as pd
+
+    from sxgeo.carbon import landcover, stands, wetlands
+    from sxgeo.io import open_raster
+    from sxgeo.maps.views import carbon_map
+    from sxgeo.outputs import Outputs
+    from sxgeo.zonal import raster_zone_counts
+
+    s20 = stands.stand_carbon(read_layer(demo / "demo_forest_stands_2020.gpkg")[0])
+    s25 = stands.stand_carbon(read_layer(demo / "demo_forest_stands_2025.gpkg")[0])
+    forest, by_type = stands.county_summary(s25, counties)
+    pools = landcover.check_pools(pd.read_csv(demo / "demo_carbon_pools.csv"))
+    wl, _ = read_layer(demo / "demo_wetlands.geojson")
+    wet, _ = wetlands.wetland_summary(wl, counties)
+    with (
+        open_raster(demo / "demo_landcover_2020.tif") as src,
+        open_raster(demo / "demo_landcover_2025.tif") as after,
+    ):
+        lc, _ = landcover.stock_by_county(raster_zone_counts(src, counties), pools)
+        change, _ = landcover.change_by_county(raster_zone_counts(src, counties, other=after), pools, years=5)
+        m = carbon_map(counties, forest=forest, stands=s25, landcover=lc, raster=src, pools=pools,
+                       wetlands_table=wet, wetlands=wl, lang=lang, basemap=basemap)  # fmt: skip
+    tables = {
+        "demo_carbon_forest": forest,
+        "demo_carbon_plan": stands.plan_check(forest),
+        "demo_carbon_forest_sink": stands.yearly_sink(s20, s25, counties, years=5),
+        "demo_carbon_forest_types": by_type,
+        "demo_carbon_landcover": lc,
+        "demo_carbon_landcover_change": change,
+        "demo_carbon_wetlands": wet,
+    }
+    output = Outputs("demo_carbon", tables, stands.LABELS_ZH, PROVENANCE, synthetic=True)
+    output.maps["demo_carbon.html"] = m
     return {p.name: p for p in output.write(out)}

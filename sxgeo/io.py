@@ -994,3 +994,50 @@ def sample_raster(path: str | Path, points: gpd.GeoDataFrame) -> np.ndarray:
         values = np.array([v[0] for v in src.sample(xy, indexes=1, masked=True)], dtype=object)
     out = np.array([np.nan if v is np.ma.masked else float(v) for v in values])
     return out
+
+
+def open_raster(path: str | Path) -> Any:
+    """Open a raster for windowed reading (a context manager), with a clear error when it cannot be.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoTIFF or any raster GDAL reads.
+
+    Returns
+    -------
+    rasterio.DatasetReader
+    """
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: no such file"
+        raise LayerError(msg)
+    try:
+        return rasterio.open(path)
+    except RasterioIOError as exc:
+        msg = f"{path.name}: GDAL cannot read it as a raster ({exc})"
+        raise LayerError(msg) from exc
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a plain CSV or XLSX table (parameters, pools), detecting the CSV encoding.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The table.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"{path}: no such file"
+        raise LayerError(msg)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return pd.read_excel(path)
+    return pd.read_csv(path, encoding=_text_encoding(path))

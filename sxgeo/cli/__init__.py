@@ -114,7 +114,7 @@ def build(
 
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=6)
+        task = bar.add_task("build", total=7)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
@@ -184,9 +184,10 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import pv, sponge
+    from sxgeo.cli import carbon, pv, sponge
 
     app.add_typer(sponge.app, name="sponge")
+    app.add_typer(carbon.app, name="carbon")
     app.command("pv")(pv.pv)
 
 

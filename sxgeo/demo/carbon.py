@@ -135,6 +135,11 @@ def make_landcover(
     speckle = np.random.default_rng(seed + 81)
     path.parent.mkdir(parents=True, exist_ok=True)
     with rasterio.open(path, "w", **profile) as dst:
+        dst.update_tags(
+            synthetic="true",
+            note="SYNTHETIC demo data, illustrative only",
+            generator=f"sxgeo.demo seed={seed}",
+        )
         for crow0 in range(0, nrow_c, 8):  # 8 coarse rows = 264 fine rows per window
             nrc = min(8, nrow_c - crow0)
             win = windows.Window(0, crow0 * 33, width, nrc * 33)
@@ -344,6 +349,7 @@ def make_landcover_2025(path_2020: Path, built_up: gpd.GeoDataFrame, path: Path,
         bu = sxcrs.to_metric(built_up, src.crs, what="built-up")
         ring = [(g, 1) for g in shapely.buffer(np.asarray(bu.geometry.values), 300)]
         with rasterio.open(path, "w", **profile) as dst:
+            dst.update_tags(**src.tags())
             for _, win in src.block_windows(1):
                 cls = src.read(1, window=win)
                 wt = windows.transform(win, src.transform)
