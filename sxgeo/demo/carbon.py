@@ -72,6 +72,7 @@ def pools_table() -> pd.DataFrame:
                 "c_below": round(tree[code] - above, 3),
                 "c_soil": soil[code],
                 "c_dead": dead[code],
+                "color": CLASS_COLOURS[code],
             }
         )
     return pd.DataFrame(rows)

@@ -539,7 +539,10 @@ def carbon_map(
             pools["lulc_name_zh"] if "lulc_name_zh" in pools.columns else pools.get("lulc_name", pools.index)
         )
         palette = styles.PALETTES["Set2"]
-        colours = {int(k): c for k, c in zip(pools.index, (palette * 3)[: len(pools)], strict=True)}
+        if "color" in pools.columns:
+            colours = {int(k): str(c) for k, c in pools["color"].items()}
+        else:
+            colours = {int(k): c for k, c in zip(pools.index, (palette * 3)[: len(pools)], strict=True)}
         sym = styles.categorical(
             pd.Series(pools.index.astype(int), name="class"),
             title="土地覆盖 Land cover",
@@ -548,7 +551,9 @@ def carbon_map(
         )
         for item in sym.legend["items"]:
             item.pop("count", None)
-        m.add_raster(arr, transform, raster.crs, "土地覆盖 Land cover", symbology=sym, nodata=0, show=True)
+        m.add_raster(
+            arr, transform, raster.crs, "土地覆盖 Land cover", symbology=sym, nodata=0, show=forest is None
+        )
     if wetlands_table is not None:
         j = base.merge(wetlands_table, left_on="adcode", right_on="unit_code")
         name = "湿地保护率 Wetland protection (%)"
@@ -571,6 +576,7 @@ def carbon_map(
                 ("ch4_tco2e_yr", "甲烷 CH₄ (apart)", 0, "tCO₂e/yr"),
             ],
             fit=forest is None,
+            show=forest is None,
         )
     if stands is not None:
         name = "小班 Forest stands"
