@@ -300,22 +300,31 @@ def raster_zone_counts(
     if other is not None and (other.shape != src.shape or other.transform != src.transform):
         msg = "the two land-cover rasters must share one grid (same size and transform)"
         raise CRSError(msg)
+    import rasterio
+
     z = sxcrs.to_metric(zones, src.crs, what="zones")
     shapes = [(g, i + 1) for i, g in enumerate(z.geometry.values)]
     n_zones = len(shapes) + 1
+    zone_dtype = "uint8" if n_zones <= 256 else "uint16"
     base = 256 * 256 if other is not None else 256
     counts = np.zeros(n_zones * base, dtype=np.int64)
-    for row0 in range(0, src.height, window_rows):
-        win = windows.Window(0, row0, src.width, min(window_rows, src.height - row0))
-        transform = windows.transform(win, src.transform)
-        zone = features.rasterize(shapes, out_shape=(int(win.height), int(win.width)), transform=transform,
-                                  fill=0, dtype="uint16", all_touched=False)  # fmt: skip
-        code = zone.astype(np.uint32) * base + src.read(1, window=win).astype(np.uint32) * (
-            256 if other else 1
-        )
-        if other is not None:
-            code += other.read(1, window=win).astype(np.uint32)
-        counts += np.bincount(code.ravel(), minlength=n_zones * base)
+    # a small GDAL block cache: memory stays bounded by the window, whatever the raster's size
+    with rasterio.Env(GDAL_CACHEMAX=64):
+        for row0 in range(0, src.height, window_rows):
+            win = windows.Window(0, row0, src.width, min(window_rows, src.height - row0))
+            transform = windows.transform(win, src.transform)
+            zone = features.rasterize(
+                shapes, out_shape=(int(win.height), int(win.width)), transform=transform, fill=0,
+                dtype=zone_dtype, all_touched=False,
+            )  # fmt: skip
+            cls = src.read(1, window=win)
+            if other is None and n_zones <= 256:
+                code = (zone.astype(np.uint16) << 8) | cls  # zone × 256 + class in 16 bits
+            else:
+                code = zone.astype(np.uint32) * base + cls.astype(np.uint32) * (256 if other else 1)
+                if other is not None:
+                    code += other.read(1, window=win).astype(np.uint32)
+            counts += np.bincount(code.ravel(), minlength=n_zones * base)
     pixel_ha = abs(src.transform.a * src.transform.e) / 1e4
     nz = np.flatnonzero(counts)
     zone_idx, cls = np.divmod(nz, base)
