@@ -324,7 +324,10 @@ def raster_zone_counts(
                 code = zone.astype(np.uint32) * base + cls.astype(np.uint32) * (256 if other else 1)
                 if other is not None:
                     code += other.read(1, window=win).astype(np.uint32)
-            counts += np.bincount(code.ravel(), minlength=n_zones * base)
+            flat = code.ravel()
+            # in slices: bincount casts to int64, so a whole window would double memory and thrash the cache
+            for i in range(0, flat.size, 1 << 20):
+                counts += np.bincount(flat[i : i + (1 << 20)], minlength=n_zones * base)
     pixel_ha = abs(src.transform.a * src.transform.e) / 1e4
     nz = np.flatnonzero(counts)
     zone_idx, cls = np.divmod(nz, base)
