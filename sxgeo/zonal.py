@@ -259,7 +259,7 @@ def raster_zone_counts(
     zones: gpd.GeoDataFrame,
     *,
     zone_col: str = "adcode",
-    window_rows: int = 1024,
+    window_rows: int | None = None,
     other: object | None = None,
 ) -> pd.DataFrame:
     """Pixel counts of each class (or class pair) in each zone, read window by window.
@@ -277,8 +277,9 @@ def raster_zone_counts(
         Zone polygons with *zone_col* (reprojected to the raster's CRS, logged).
     zone_col : str
         Zone code column.
-    window_rows : int
-        Rows read at a time.
+    window_rows : int, optional
+        Rows read at a time; default about 8 million pixels per window, whatever the width, so
+        memory does not grow with the raster.
     other : rasterio.DatasetReader, optional
         A second raster on the same grid: then class *pairs* (before, after) are counted.
 
@@ -306,6 +307,8 @@ def raster_zone_counts(
     shapes = [(g, i + 1) for i, g in enumerate(z.geometry.values)]
     n_zones = len(shapes) + 1
     zone_dtype = "uint8" if n_zones <= 256 else "uint16"
+    if window_rows is None:
+        window_rows = max(16, (1 << 23) // max(src.width, 1))
     base = 256 * 256 if other is not None else 256
     counts = np.zeros(n_zones * base, dtype=np.int64)
     # a small GDAL block cache: memory stays bounded by the window, whatever the raster's size

@@ -96,7 +96,9 @@ def landcover_command(
     ] = None,
     years: Annotated[float | None, typer.Option(help="Years between the two maps.")] = None,
     counties: Annotated[Path | None, typer.Option(help="County polygons (default: shipped layer).")] = None,
-    window_rows: Annotated[int, typer.Option(help="Rows read at a time (memory bound).")] = 1024,
+    window_rows: Annotated[
+        int | None, typer.Option(help="Rows read at a time (default: ~8 Mpx windows).")
+    ] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
