@@ -133,7 +133,14 @@ def generate(
         path.unlink(missing_ok=True)
         frame = frames[layer.name]
         if layer.name.endswith(".gpkg"):
-            frame.to_file(path, driver="GPKG")
+            import pyogrio
+
+            # GeoPackages record when they were written: fix it so the same seed gives the same bytes
+            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2021-12-01T00:00:00Z"})
+            try:
+                frame.to_file(path, driver="GPKG")
+            finally:
+                pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         elif layer.name.endswith(".csv"):
             frame.to_csv(path, index=False, encoding="utf-8")
         elif layer.name.endswith(".parquet"):
