@@ -135,41 +135,45 @@ def make_landcover(
     counts = np.zeros((nrow_c * ncol_c, 9), dtype=np.int64)
     speckle = np.random.default_rng(seed + 81)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # the 30 m raster is small (about 17 MB): build it whole, write it once, so the file's bytes do
+    # not depend on GDAL's shared block cache (tile order), and the same seed gives the same file
+    full = np.zeros((height, width), dtype=np.uint8)
+    for crow0 in range(0, nrow_c, 8):  # 8 coarse rows = 264 fine rows per window
+        nrc = min(8, nrow_c - crow0)
+        win = windows.Window(0, crow0 * 33, width, nrc * 33)
+        wt = windows.transform(win, fine)
+        fields = {}
+        for name, arr in (("hill", hill), ("kind", kind), ("wet", wet)):
+            out = np.empty((nrc * 33, width), dtype="float32")
+            reproject(arr.astype("float32"), out, src_transform=coarse, src_crs=c.crs, dst_transform=wt,
+                      dst_crs=c.crs, resampling=Resampling.bilinear)  # fmt: skip
+            fields[name] = out
+        h, k, w = fields["hill"], fields["kind"], fields["wet"]
+        h = h + speckle.normal(0, 0.02, h.shape).astype("float32")
+        cls = np.full(h.shape, 5, dtype=np.uint8)
+        forest = h > threshold
+        cls[forest & (k < 0.45)] = 1
+        cls[forest & (k >= 0.45) & (k < 0.8)] = 2
+        cls[forest & (k >= 0.8) & (k < 0.9)] = 3
+        cls[forest & (k >= 0.9)] = 4
+        cls[~forest & (w > wet_thr)] = 6
+        ys = y1 - (crow0 * 33 + np.arange(nrc * 33)[:, None] + 0.5) * PIXEL_M
+        cls[~forest & (w > wet_thr * 0.9) & (ys > north_y)] = 8
+        shapes = [(g, 7) for g in bu.geometry.values]
+        built = features.rasterize(shapes, out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
+        cls[built == 7] = 7
+        inside = features.rasterize([(city, 1)], out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
+        cls[inside == 0] = 0
+        full[crow0 * 33 : crow0 * 33 + nrc * 33] = cls
+        cell = (crow0 + np.arange(nrc * 33)[:, None] // 33) * ncol_c + np.arange(width)[None, :] // 33
+        counts += np.bincount((cell * 9 + cls).ravel(), minlength=nrow_c * ncol_c * 9).reshape(-1, 9)
     with rasterio.open(path, "w", **profile) as dst:
         dst.update_tags(
             synthetic="true",
             note="SYNTHETIC demo data, illustrative only",
             generator=f"sxgeo.demo seed={seed}",
         )
-        for crow0 in range(0, nrow_c, 8):  # 8 coarse rows = 264 fine rows per window
-            nrc = min(8, nrow_c - crow0)
-            win = windows.Window(0, crow0 * 33, width, nrc * 33)
-            wt = windows.transform(win, fine)
-            fields = {}
-            for name, arr in (("hill", hill), ("kind", kind), ("wet", wet)):
-                out = np.empty((nrc * 33, width), dtype="float32")
-                reproject(arr.astype("float32"), out, src_transform=coarse, src_crs=c.crs, dst_transform=wt,
-                          dst_crs=c.crs, resampling=Resampling.bilinear)  # fmt: skip
-                fields[name] = out
-            h, k, w = fields["hill"], fields["kind"], fields["wet"]
-            h = h + speckle.normal(0, 0.02, h.shape).astype("float32")
-            cls = np.full(h.shape, 5, dtype=np.uint8)
-            forest = h > threshold
-            cls[forest & (k < 0.45)] = 1
-            cls[forest & (k >= 0.45) & (k < 0.8)] = 2
-            cls[forest & (k >= 0.8) & (k < 0.9)] = 3
-            cls[forest & (k >= 0.9)] = 4
-            cls[~forest & (w > wet_thr)] = 6
-            ys = y1 - (crow0 * 33 + np.arange(nrc * 33)[:, None] + 0.5) * PIXEL_M
-            cls[~forest & (w > wet_thr * 0.9) & (ys > north_y)] = 8
-            shapes = [(g, 7) for g in bu.geometry.values]
-            built = features.rasterize(shapes, out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
-            cls[built == 7] = 7
-            inside = features.rasterize([(city, 1)], out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
-            cls[inside == 0] = 0
-            dst.write(cls, 1, window=win)
-            cell = (crow0 + np.arange(nrc * 33)[:, None] // 33) * ncol_c + np.arange(width)[None, :] // 33
-            counts += np.bincount((cell * 9 + cls).ravel(), minlength=nrow_c * ncol_c * 9).reshape(-1, 9)
+        dst.write(full, 1)
     nz = np.argwhere(counts > 0)
     table = pd.DataFrame(
         {
@@ -347,16 +351,16 @@ def make_landcover_2025(path_2020: Path, built_up: gpd.GeoDataFrame, path: Path,
     rng = np.random.default_rng(seed + 110)
     with rasterio.open(path_2020) as src:
         profile = src.profile
-        bu = sxcrs.to_metric(built_up, src.crs, what="built-up")
-        ring = [(g, 1) for g in shapely.buffer(np.asarray(bu.geometry.values), 300)]
-        with rasterio.open(path, "w", **profile) as dst:
-            dst.update_tags(**src.tags())
-            for _, win in src.block_windows(1):
-                cls = src.read(1, window=win)
-                wt = windows.transform(win, src.transform)
-                grown = features.rasterize(ring, out_shape=cls.shape, transform=wt, fill=0, dtype="uint8")
-                cls = np.where((grown == 1) & np.isin(cls, [1, 2, 5]), 7, cls).astype(np.uint8)
-                afforest = (cls == 5) & (rng.random(cls.shape) < 0.015)
-                cls[afforest] = 1
-                dst.write(cls, 1, window=win)
+        tags = src.tags()
+        cls = src.read(1)
+        transform, crs = src.transform, src.crs
+    bu = sxcrs.to_metric(built_up, crs, what="built-up")
+    ring = [(g, 1) for g in shapely.buffer(np.asarray(bu.geometry.values), 300)]
+    grown = features.rasterize(ring, out_shape=cls.shape, transform=transform, fill=0, dtype="uint8")
+    cls = np.where((grown == 1) & np.isin(cls, [1, 2, 5]), 7, cls).astype(np.uint8)
+    afforest = (cls == 5) & (rng.random(cls.shape) < 0.015)
+    cls[afforest] = 1
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.update_tags(**tags)
+        dst.write(cls, 1)
     return path
