@@ -208,10 +208,9 @@ def plan_targets(indicator: str) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``indicator, unit_code, year, value, unit, kind, source``.
     """
-    from importlib import resources
+    from sxgeo.data import read_param_table
 
-    with resources.files("sxgeo.data").joinpath("plan_targets.csv").open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype={"unit_code": str})
+    table = read_param_table("plan_targets.csv", dtype={"unit_code": str})
     rows = table[table["indicator"] == indicator]
     if rows.empty:
         msg = f"no plan figures for {indicator!r}; known: {sorted(table['indicator'].unique())}"

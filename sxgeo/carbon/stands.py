@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +28,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, unit_name, unit_target
+from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import intersection_pieces
@@ -77,8 +77,7 @@ def forest_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
         Indexed by ``forest_type``.
     """
     if table is None:
-        with resources.files("sxgeo.data").joinpath("carbon_forest_types.csv").open(encoding="utf-8") as fh:
-            table = pd.read_csv(fh)
+        table = read_param_table("carbon_forest_types.csv")
     t = table.set_index("forest_type")
     for col in ("understory_tc_ha", "dead_tc_ha", "soil_tc_ha"):
         t[col] = pd.to_numeric(t[col], errors="coerce").fillna(0.0)

@@ -8,8 +8,6 @@ Factors: ``sxgeo/data/carbon_wetland_types.csv`` (cited, ``verify`` flags).
 
 from __future__ import annotations
 
-from importlib import resources
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,6 +15,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, unit_name, unit_target
+from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import dissolve_parts, intersection_pieces
@@ -40,8 +39,7 @@ def wetland_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
         Indexed by ``wetland_type``.
     """
     if table is None:
-        with resources.files("sxgeo.data").joinpath("carbon_wetland_types.csv").open(encoding="utf-8") as fh:
-            table = pd.read_csv(fh)
+        table = read_param_table("carbon_wetland_types.csv")
     t = table.set_index("wetland_type")
     for col in ("veg_tc_ha", "soil_tc_ha", "burial_tc_ha_yr", "ch4_mg_m2_h"):
         t[col] = pd.to_numeric(t[col], errors="coerce").fillna(0.0)

@@ -8,23 +8,14 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from sxgeo.cli._common import echo_outputs, is_synthetic
+
 app = typer.Typer(
     help="Carbon sinks: forest and wetland stocks and yearly sinks per county.", no_args_is_help=True
 )
 
 OUT_HELP = "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table and map."
 BASEMAP_HELP = "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>."
-
-
-def _synthetic(*layers: pd.DataFrame) -> bool:
-    return any("synthetic" in x.columns and x["synthetic"].fillna(False).astype(bool).any() for x in layers)
-
-
-def _echo(paths: list[Path], notes: list[str]) -> None:
-    for p in paths:
-        typer.echo(p)
-    for note in notes:
-        typer.echo(f"note: {note}", err=True)
 
 
 @app.command("stands")
@@ -77,11 +68,11 @@ def stands_command(
         "95% range: seeded Monte Carlo, CF ±5%, BEF a/b ±15%, per-area densities ±15% (1 sigma)",
         "sink: stock difference of the two inventories / years; positive = removal",
     ]
-    output = Outputs("carbon_forest", tables, st.LABELS_ZH, notes, synthetic=_synthetic(*layers))
+    output = Outputs("carbon_forest", tables, st.LABELS_ZH, notes, synthetic=is_synthetic(*layers))
     output.maps["carbon_forest.html"] = carbon_map(
         cty, forest=summary, stands=carbon, lang=lang, basemap=basemap
     )
-    _echo(output.write(out, map_path=map_path), notes)
+    echo_outputs(output.write(out, map_path=map_path), notes)
 
 
 @app.command("landcover")
@@ -146,7 +137,7 @@ def landcover_command(
         synthetic=synthetic,
     )
     output.maps["carbon_landcover.html"] = m
-    _echo(output.write(out, map_path=map_path), notes)
+    echo_outputs(output.write(out, map_path=map_path), notes)
 
 
 @app.command("wetlands")
@@ -182,9 +173,9 @@ def wetlands_command(
         {"carbon_wetlands": per, "carbon_wetland_types": by_type},
         {"wetland_area_ha": "湿地面积(ha)", "protection_rate_pct": "湿地保护率(%)"},
         notes,
-        synthetic=_synthetic(w),
+        synthetic=is_synthetic(w),
     )
     output.maps["carbon_wetlands.html"] = carbon_map(
         cty, wetlands_table=per, wetlands=w, lang=lang, basemap=basemap
     )
-    _echo(output.write(out, map_path=map_path), notes)
+    echo_outputs(output.write(out, map_path=map_path), notes)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from sxgeo.cli._common import echo_outputs, is_synthetic
+
 BASEMAP_HELP = "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>."
 OUT_HELP = (
     "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table, the per-building GeoParquet and map."
@@ -110,10 +112,7 @@ def pv(
         tables["pv_villages"] = pvmod.by_nearest_point(
             result, vg, "code" if "code" in vg.columns else vg.columns[0]
         )
-    synthetic = any(
-        "synthetic" in x.columns and x["synthetic"].fillna(False).astype(bool).any()
-        for x in (b, park_gdf if park_gdf is not None else pd.DataFrame())
-    )
+    synthetic = is_synthetic(b, park_gdf if park_gdf is not None else pd.DataFrame())
     labels = {**pvmod.aggregate.LABELS_ZH}
     output = Outputs("pv", tables, labels, notes, synthetic=synthetic)
     grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=grid_m, weight="capacity_kwp")
@@ -134,7 +133,4 @@ def pv(
         per_building = result.assign(data_note="SYNTHETIC demo data") if synthetic else result
         per_building.to_parquet(out / "pv_buildings.parquet", index=False)
         written.append(out / "pv_buildings.parquet")
-    for p in written:
-        typer.echo(p)
-    for note in notes:
-        typer.echo(f"note: {note}", err=True)
+    echo_outputs(written, notes)

@@ -8,6 +8,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from sxgeo.cli._common import echo_outputs, is_synthetic
 from sxgeo.outputs import Outputs
 
 app = typer.Typer(
@@ -24,18 +25,6 @@ CURVE_LABELS = {
     "rain_days": "雨日数",
     "max_daily_mm": "最大日降水量(mm)",
 }
-
-
-def _echo(paths: list[Path], notes: list[str]) -> None:
-    for p in paths:
-        typer.echo(p)
-    for note in notes:
-        typer.echo(f"note: {note}", err=True)
-
-
-def _synthetic(*layers: pd.DataFrame) -> bool:
-    """Whether any input layer is synthetic demo data."""
-    return any("synthetic" in x.columns and x["synthetic"].fillna(False).astype(bool).any() for x in layers)
 
 
 def _alpha_target(given: float | None, source: str | None) -> tuple[float, str]:
@@ -82,12 +71,12 @@ def coverage(
         {"sponge_coverage": table},
         sponge.coverage_labels(),
         notes,
-        synthetic=_synthetic(bu, projects),
+        synthetic=is_synthetic(bu, projects),
     )
     result.maps["sponge_coverage.html"] = sponge_map(
         table, cty, compliant=counted, lang=lang, basemap=basemap
     )
-    _echo(result.write(out, map_path=map_path), notes)
+    echo_outputs(result.write(out, map_path=map_path), notes)
 
 
 @app.command()
@@ -166,11 +155,11 @@ def zones(
         tables["sponge_zone_coverage"] = coverage_table
     tables["sponge_facilities"] = result.facilities
     tables["sponge_curve"] = curve.table()
-    output = Outputs("sponge_zones", tables, sponge.zone_labels(), notes, synthetic=_synthetic(z, lc, fac))
+    output = Outputs("sponge_zones", tables, sponge.zone_labels(), notes, synthetic=is_synthetic(z, lc, fac))
     output.maps["sponge_zones.html"] = sponge_map(
         coverage_table, cty, zones=result.zones, lang=lang, basemap=basemap
     )
-    _echo(output.write(out, map_path=map_path), notes)
+    echo_outputs(output.write(out, map_path=map_path), notes)
 
 
 @app.command()
@@ -200,4 +189,4 @@ def curve(
         notes,
         synthetic=synthetic,
     )
-    _echo(output.write(out), notes)
+    echo_outputs(output.write(out), notes)

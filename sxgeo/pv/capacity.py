@@ -14,7 +14,6 @@ Categories and their factors come from ``sxgeo/data/pv_roof_params.csv`` (cited,
 from __future__ import annotations
 
 import logging
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +21,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,7 @@ def roof_params(table: pd.DataFrame | None = None) -> pd.DataFrame:
         Indexed by ``category``.
     """
     if table is None:
-        with resources.files("sxgeo.data").joinpath("pv_roof_params.csv").open(encoding="utf-8") as fh:
-            table = pd.read_csv(fh)
+        table = read_param_table("pv_roof_params.csv")
     need = {"category", "u", "non_north_share", "pitch_deg", "c", "rho_w_m2", "min_footprint_m2",
             "mount_tilt_deg", "policy_share", "roof"}  # fmt: skip
     missing = need - set(table.columns)
@@ -294,8 +293,7 @@ def emission_factor(year: int = 2022, region: str = "east_china") -> tuple[float
     tuple
         The factor and a line naming its series, year and document.
     """
-    with resources.files("sxgeo.data").joinpath("grid_emission_factors.csv").open(encoding="utf-8") as fh:
-        t = pd.read_csv(fh)
+    t = read_param_table("grid_emission_factors.csv")
     hit = t[(t["data_year"] == year) & (t["region"] == region)]
     if hit.empty:
         known = sorted(zip(t["region"], t["data_year"], strict=True))

@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sxgeo.data import read_param_table
 from sxgeo.errors import SxgeoError
 
 log = logging.getLogger(__name__)
@@ -97,8 +97,7 @@ def monthly_table(scenario: str = "default") -> pd.DataFrame:
     pandas.DataFrame
         ``month, ghi_kwh_m2, t_mean_c``.
     """
-    with resources.files("sxgeo.data").joinpath("ghi_monthly_hangzhou_cswd.csv").open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh)
+    table = read_param_table("ghi_monthly_hangzhou_cswd.csv")
     if scenario == "low":
         table["ghi_kwh_m2"] *= (4196.41 / 3.6) / table["ghi_kwh_m2"].sum()
     elif scenario != "default":

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +28,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.sponge.coverage import select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
@@ -65,11 +65,6 @@ LABELS_ZH = {
 }
 
 
-def _read_param_table(name: str) -> pd.DataFrame:
-    with resources.files("sxgeo.data").joinpath(name).open(encoding="utf-8") as fh:
-        return pd.read_csv(fh)
-
-
 def runoff_coefficients(scenario: str = "default", table: pd.DataFrame | None = None) -> pd.Series:
     """Volume runoff coefficient psi by cover code, from the cited table (or a user table).
 
@@ -85,7 +80,7 @@ def runoff_coefficients(scenario: str = "default", table: pd.DataFrame | None = 
     pandas.Series
         psi indexed by cover code.
     """
-    t = _read_param_table("runoff_coefficients.csv") if table is None else table
+    t = read_param_table("runoff_coefficients.csv") if table is None else table
     col = f"psi_{scenario}"
     if col not in t.columns:
         msg = f"runoff table has no column {col!r}; scenarios are low, default, high"
@@ -106,7 +101,7 @@ def facility_defaults(table: pd.DataFrame | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``type``.
     """
-    t = _read_param_table("lid_facilities.csv") if table is None else table
+    t = read_param_table("lid_facilities.csv") if table is None else table
     return t.set_index("type")
 
 
