@@ -194,6 +194,7 @@ def _pv(
         "demo_pv_counties": pv.by_county(result, counties),
         "demo_pv_parks": park_table,
         "demo_pv_villages": pv.by_nearest_point(result, villages, "code"),
+        "demo_pv_towns": pv.by_polygon(result, read_layer(demo / "demo_towns.geojson")[0], "code"),
     }
     notes = [f"yield: {yields.attrs['source']}", f"grid CO2 factor {ef_note}", *PROVENANCE]
     output = Outputs("demo_pv", tables, pv.aggregate.LABELS_ZH, notes, synthetic=True)

@@ -232,3 +232,15 @@ def test_cli_with_ghi_raster_scales_yield(tmp_path):
     # these roofs lie just west of Shaoxing (120.0°E): reported, not dropped
     t = counties_csv.set_index("unit_code")
     assert t.loc["330600", "buildings"] + t.loc["unassigned", "buildings"] == 2
+
+
+def test_sums_per_town_polygon(demo_dir, counties):
+    towns = gpd.read_file(demo_dir / "demo_towns.geojson")
+    b = gpd.read_parquet(demo_dir / "demo_buildings.parquet").iloc[:5000]
+    r = pv.building_potential(b, fixed_yield_kwh_kwp=950)
+    t = pv.by_polygon(r, towns, "code")
+    assert len(t) == 103  # every town, zero where no roof
+    county = pv.by_county(r, counties).set_index("unit_code")
+    assert t["capacity_mwp"].sum() == pytest.approx(
+        county.loc["330600", "capacity_mwp"], abs=0.01
+    )  # towns tile the city

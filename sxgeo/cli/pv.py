@@ -24,6 +24,9 @@ def pv(
     villages: Annotated[
         Path | None, typer.Option(help="Village points (code, name): roofs go to the nearest.")
     ] = None,
+    towns: Annotated[
+        Path | None, typer.Option(help="Town/street polygons (code, name): sums per town.")
+    ] = None,
     counties: Annotated[Path | None, typer.Option(help="County polygons (default: shipped layer).")] = None,
     weather: Annotated[Path | None, typer.Option(help="Hourly weather file: EPW, TMY3 or PVGIS TMY.")] = None,
     ghi_raster: Annotated[
@@ -112,6 +115,9 @@ def pv(
         tables["pv_villages"] = pvmod.by_nearest_point(
             result, vg, "code" if "code" in vg.columns else vg.columns[0]
         )
+    if towns is not None:
+        tw, _ = read_layer(towns, crs=crs, geometry_type="polygon")
+        tables["pv_towns"] = pvmod.by_polygon(result, tw, "code" if "code" in tw.columns else tw.columns[0])
     synthetic = is_synthetic(b, park_gdf if park_gdf is not None else pd.DataFrame())
     labels = {**pvmod.aggregate.LABELS_ZH}
     output = Outputs("pv", tables, labels, notes, synthetic=synthetic)
