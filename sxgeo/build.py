@@ -210,10 +210,8 @@ def _carbon(
     demo: Path, counties: gpd.GeoDataFrame, out: Path, *, lang: str, basemap: str | None
 ) -> dict[str, Path]:
     """Forest stands (2020 -> 2025), land cover (2020 -> 2025) and wetlands on the synthetic layers."""
-    import pandas as pd
-
     from sxgeo.carbon import landcover, stands, wetlands
-    from sxgeo.io import open_raster
+    from sxgeo.io import open_raster, read_table
     from sxgeo.maps.views import carbon_map
     from sxgeo.outputs import Outputs
     from sxgeo.zonal import raster_zone_counts
@@ -221,7 +219,7 @@ def _carbon(
     s20 = stands.stand_carbon(read_layer(demo / "demo_forest_stands_2020.gpkg")[0])
     s25 = stands.stand_carbon(read_layer(demo / "demo_forest_stands_2025.gpkg")[0])
     forest, by_type = stands.county_summary(s25, counties)
-    pools = landcover.check_pools(pd.read_csv(demo / "demo_carbon_pools.csv"))
+    pools = landcover.check_pools(read_table(demo / "demo_carbon_pools.csv"))
     wl, _ = read_layer(demo / "demo_wetlands.geojson")
     wet, _ = wetlands.wetland_summary(wl, counties)
     with (

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError as _ProjCRSError
 
 from sxgeo.errors import CRSError
@@ -289,6 +289,65 @@ def length_m(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, what: str = "layer") -> N
     require_projected(gdf, what=what)
     geoms = gdf.geometry.values if hasattr(gdf, "geometry") else gdf.values
     return np.asarray(shapely.length(np.asarray(geoms)), dtype=float)
+
+
+def geodesic_area_m2(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, what: str = "layer") -> NDArray[np.float64]:
+    """Area of each geometry on the GRS80 ellipsoid (CGCS2000's) [m2]: a check on the planar area.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame or geopandas.GeoSeries
+        Geometries in any CRS; they are taken to lon/lat first.
+    what : str
+        How to name the data in the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        Unsigned geodesic area of each geometry [m2] (pyproj ``Geod.geometry_area_perimeter``).
+    """
+    require_crs(gdf, what=what)
+    geoms = gdf.to_crs(WGS84).geometry if hasattr(gdf, "geometry") else gdf.to_crs(WGS84)
+    geod = Geod(ellps="GRS80")
+    return np.array([abs(geod.geometry_area_perimeter(g)[0]) for g in geoms], dtype=float)
+
+
+def bounds_lonlat(bounds: tuple[float, float, float, float], crs: Any) -> tuple[float, float, float, float]:
+    """Bounds ``(xmin, ymin, xmax, ymax)`` in ``crs`` as lon/lat bounds (densified edges).
+
+    Parameters
+    ----------
+    bounds : tuple of float
+        Bounds in the units of ``crs``.
+    crs : int, str or pyproj.CRS
+        Their CRS.
+
+    Returns
+    -------
+    tuple of float
+        ``(lon_min, lat_min, lon_max, lat_max)`` [degrees, WGS84].
+    """
+    to_ll = Transformer.from_crs(parse_crs(crs), WGS84, always_xy=True)
+    lon0, lat0, lon1, lat1 = to_ll.transform_bounds(*bounds)
+    return float(lon0), float(lat0), float(lon1), float(lat1)
+
+
+def lonlat_to_metric(lon: ArrayLike, lat: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Project WGS84 lon/lat [degrees] to :data:`METRIC` easting/northing [m].
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Longitude and latitude [degrees].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Easting and northing in EPSG:4549 [m].
+    """
+    t = Transformer.from_crs(WGS84, METRIC, always_xy=True)
+    x, y = t.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
 # --------------------------------------------------------------------------------------------

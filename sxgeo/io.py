@@ -29,7 +29,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CoordinateError, CRSError, LayerError, OutputError
@@ -542,9 +541,8 @@ def _check_coordinates(
             f"but the CRS {label} is projected (metres); read it with crs=4326 (or 4490)"
         )
         raise CoordinateError(msg)
-    to_ll = Transformer.from_crs(crs_obj, sxcrs.WGS84, always_xy=True)
-    lon0, lat0, lon1, lat1 = to_ll.transform_bounds(xmin, ymin, xmax, ymax)
-    report.bounds_lonlat = (float(lon0), float(lat0), float(lon1), float(lat1))
+    lon0, lat0, lon1, lat1 = sxcrs.bounds_lonlat((xmin, ymin, xmax, ymax), crs_obj)
+    report.bounds_lonlat = (lon0, lat0, lon1, lat1)
     if check_extent:
         s = sxcrs.SHAOXING_BOUNDS_LONLAT
         d = _NEAR_SHAOXING_DEG
@@ -855,7 +853,7 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
     -------
     tuple
         Daily precipitation [mm] indexed by date (snow days removed), and notes on what was
-        dropped.
+        dropped. ``series.attrs["synthetic"]`` is True when a ``station_id`` says SYNTHETIC.
 
     Raises
     ------
@@ -899,7 +897,13 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
     years = series.index.year.nunique()
     if years < 30:
         notes.append(f"only {years} years of data; the H-alpha method asks for at least 30")
-    return series.dropna().sort_index(), notes
+    out = series.dropna().sort_index()
+    # The demo station marks itself in ``station_id``; outputs made from it must say so.
+    station = df.get("station_id")
+    out.attrs["synthetic"] = bool(
+        station is not None and station.astype(str).str.upper().str.contains("SYNTHETIC").any()
+    )
+    return out, notes
 
 
 def read_weather(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
@@ -60,9 +59,7 @@ def county_table(counties: gpd.GeoDataFrame, divisions: pd.DataFrame) -> pd.Data
         ``towns, villages``.
     """
     metric = sxcrs.to_metric(counties, what="counties")
-    lonlat = sxcrs.to_lonlat(counties, what="counties")
-    geod = Geod(ellps="GRS80")
-    geodesic = [abs(geod.geometry_area_perimeter(g)[0]) / M2_PER_KM2 for g in lonlat.geometry]
+    geodesic = sxcrs.geodesic_area_m2(counties, what="counties") / M2_PER_KM2
     counts = divisions.groupby(["county_adcode", "level"]).size().unstack(fill_value=0)
     codes = counties["adcode"].astype(str)
     df = pd.DataFrame(

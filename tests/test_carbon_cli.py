@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 import rasterio
 from typer.testing import CliRunner
 
@@ -42,16 +43,10 @@ def test_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
     assert plan.loc["forest_stock_volume", "status"] == "met"
     sink = pd.read_csv(tmp_path / "carbon_forest_sink.csv", dtype={"unit_code": str})
     city = sink[sink["unit_code"] == "330600"]
-    assert city["volume_change_m3_yr"].sum() == pytest_approx((2680 - 2260) * 1e4 / 5)
+    assert city["volume_change_m3_yr"].sum() == pytest.approx((2680 - 2260) * 1e4 / 5, rel=1e-4)
     assert (city["sink_tco2_yr"] - city["sink_tc_yr"] * 44 / 12).abs().max() < 0.1
     sheets = pd.read_excel(tmp_path / "carbon_forest.xlsx", sheet_name=None)
     assert "carbon_forest 中文" in sheets and "森林覆盖率(%)" in sheets["carbon_forest 中文"].columns
-
-
-def pytest_approx(x):
-    import pytest
-
-    return pytest.approx(x, rel=1e-4)
 
 
 def test_landcover_command_and_change(tmp_path, demo_dir):
@@ -75,13 +70,13 @@ def test_landcover_command_and_change(tmp_path, demo_dir):
     with rasterio.open(demo_dir / "demo_landcover_2020.tif") as src:
         inside = (src.read(1) > 0).sum() * 0.09
         assert src.tags()["synthetic"] == "true"
-    assert per.loc["330600", "area_ha"] == pytest_approx(inside)  # every city pixel counted once
+    assert per.loc["330600", "area_ha"] == pytest.approx(inside, rel=1e-4)  # every city pixel counted once
     change = pd.read_csv(tmp_path / "carbon_landcover_change.csv", dtype={"unit_code": str}).set_index(
         "unit_code"
     )
     assert change.loc["330600", "loss_to_built_tc"] > 0  # the 2025 map grows built-up into forest
-    assert change.loc["330600", "change_tc"] == pytest_approx(
-        change.loc["330600", "gain_tc"] - change.loc["330600", "loss_tc"]
+    assert change.loc["330600", "change_tc"] == pytest.approx(
+        change.loc["330600", "gain_tc"] - change.loc["330600", "loss_tc"], rel=1e-4
     )
     assert "data_note" in per.columns
 

@@ -129,3 +129,20 @@ def test_parse_crs_refuses_offset_names_and_nonsense():
 
 def test_crs_error_is_also_a_value_error():
     assert issubclass(CRSError, ValueError)
+
+
+def test_lonlat_to_metric_and_bounds_on_the_central_meridian():
+    # EPSG:4549: Gauss-Kruger, central meridian 120E, false easting 500 000 m, no false northing
+    x, y = sxcrs.lonlat_to_metric([120.0], [0.0])
+    assert x[0] == pytest.approx(500_000.0, abs=1e-6) and y[0] == pytest.approx(0.0, abs=1e-6)
+    x, y = sxcrs.lonlat_to_metric([120.5], [29.5])
+    bounds = sxcrs.bounds_lonlat((x[0], y[0], x[0], y[0]), sxcrs.METRIC)  # a point's bounds
+    assert bounds == pytest.approx((120.5, 29.5, 120.5, 29.5), abs=1e-9)
+
+
+def test_geodesic_area_agrees_with_planar_near_the_central_meridian():
+    # a 10 km square on the central meridian at 30N: the Gauss-Kruger scale there is 1 + 1e-6 at most
+    x, y = sxcrs.lonlat_to_metric([120.0], [30.0])
+    sq = gpd.GeoSeries([shapely.box(x[0] - 5000, y[0] - 5000, x[0] + 5000, y[0] + 5000)], crs=sxcrs.METRIC)
+    assert sxcrs.area_m2(sq)[0] == pytest.approx(1e8)
+    assert sxcrs.geodesic_area_m2(sq)[0] == pytest.approx(1e8, rel=1e-5)

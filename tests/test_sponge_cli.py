@@ -105,6 +105,7 @@ def test_curve_command_and_calibration(tmp_path, demo_dir):
     assert len(years) == 30
     assert years.loc[2020, "total_mm"] == pytest.approx(1566.5, abs=0.05)  # the plan's 2020 figures
     assert years.loc[2020, "rain_days"] == 161
+    assert years["data_note"].str.contains("SYNTHETIC").all()  # the demo station says so
     assert 1450 <= years["total_mm"].mean() <= 1650
     assert 150 <= years["rain_days"].mean() <= 170
     curve = pd.read_csv(tmp_path / "c" / "sponge_curve.csv").set_index("alpha_pct")
@@ -112,6 +113,21 @@ def test_curve_command_and_calibration(tmp_path, demo_dir):
     daily, _ = read_rainfall(demo_dir / "demo_rainfall_daily.csv")
     monthly = daily.groupby(daily.index.month).sum()
     assert monthly.idxmax() == 6 and monthly.loc[8] > monthly.loc[[7, 9]].max()  # June and August peaks
+
+
+def test_read_rainfall_synthetic_flag(tmp_path):
+    days = pd.date_range("2020-01-01", periods=3).strftime("%Y-%m-%d")
+    real = tmp_path / "real.csv"
+    pd.DataFrame({"station_id": "58453", "date": days, "precip_mm": [0.0, 5.0, 12.5]}).to_csv(
+        real, index=False
+    )
+    series, _ = read_rainfall(real)
+    assert series.attrs["synthetic"] is False and series.sum() == pytest.approx(17.5)
+    fake = tmp_path / "fake.csv"
+    pd.DataFrame({"station_id": "SYNTHETIC-01", "date": days, "precip_mm": [1.0] * 3}).to_csv(
+        fake, index=False
+    )
+    assert read_rainfall(fake)[0].attrs["synthetic"] is True
 
 
 def test_read_rainfall_errors(tmp_path):

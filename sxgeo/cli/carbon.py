@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from sxgeo.cli._common import echo_outputs, is_synthetic
@@ -37,13 +36,13 @@ def stands_command(
     """Forest area, cover, stock volume and carbon per county (with a 95% range), and the yearly sink."""
     from sxgeo.admin import load_counties
     from sxgeo.carbon import stands as st
-    from sxgeo.io import read_layer
+    from sxgeo.io import read_layer, read_table
     from sxgeo.maps.views import carbon_map
     from sxgeo.outputs import Outputs
 
     if previous is not None and not years:
         raise typer.BadParameter("--previous needs --years (years between the two inventories)")
-    table_f = pd.read_csv(factors) if factors is not None else None
+    table_f = read_table(factors) if factors is not None else None
     s, _ = read_layer(stands, crs=crs, geometry_type="polygon")
     cty = load_counties(counties)
     carbon = st.stand_carbon(s, factors=table_f, method=method)

@@ -57,7 +57,7 @@ def pv(
 
     from sxgeo import pv as pvmod
     from sxgeo.admin import load_counties
-    from sxgeo.io import read_layer, read_weather, sample_raster
+    from sxgeo.io import read_layer, read_table, read_weather, sample_raster
     from sxgeo.maps.views import pv_map
     from sxgeo.outputs import Outputs
     from sxgeo.pv import energy
@@ -89,7 +89,7 @@ def pv(
         scale = ghi / yields.attrs["ghi_kwh_m2"]
         notes.append(f"yield scaled by the GHI raster {ghi_raster.name} at each roof")
     ef, ef_note = pvmod.emission_factor(ef_year, ef_region)
-    table = pd.read_csv(params) if params is not None else None
+    table = read_table(params) if params is not None else None
     result = pvmod.building_potential(
         b, yields, params=table, ghi_scale=scale, horizon_loss=horizon, emission_factor_kg_kwh=ef
     )

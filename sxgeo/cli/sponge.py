@@ -175,8 +175,7 @@ def curve(
     c = sponge.curve_from_daily(daily, source=rainfall.name)
     table = c.table([a / 100 for a in range(50, 100, 5)])
     yearly = sponge.annual_summary(daily).reset_index(names="year")
-    head = pd.read_csv(rainfall, nrows=1) if rainfall.suffix.lower() == ".csv" else pd.DataFrame()
-    synthetic = "station_id" in head.columns and "SYNTHETIC" in str(head["station_id"].iloc[0]).upper()
+    synthetic = bool(daily.attrs.get("synthetic"))
     notes = [
         f"H-alpha curve from {rainfall.name}, {daily.index.year.min()}-{daily.index.year.max()}, "
         "days <= 2 mm dropped (derived, not an adopted design value)",

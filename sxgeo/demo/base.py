@@ -274,10 +274,9 @@ def make_villages(
 
 
 def _seats_metric() -> dict[str, tuple[float, float]]:
-    from pyproj import Transformer
-
-    t = Transformer.from_crs(sxcrs.WGS84, sxcrs.METRIC, always_xy=True)
-    return {code: t.transform(*ll) for code, ll in COUNTY_SEATS_LONLAT.items()}
+    lon, lat = zip(*COUNTY_SEATS_LONLAT.values(), strict=True)
+    x, y = sxcrs.lonlat_to_metric(lon, lat)
+    return {code: (float(xi), float(yi)) for code, xi, yi in zip(COUNTY_SEATS_LONLAT, x, y, strict=True)}
 
 
 def _blob(
