@@ -41,6 +41,12 @@ def test_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
     assert t["data_note"].str.contains("SYNTHETIC").all()
     plan = pd.read_csv(tmp_path / "carbon_forest_plan.csv").set_index("indicator")
     assert plan.loc["forest_stock_volume", "status"] == "met"
+    # the plan's figures (plan Table 1 row 11 and section 3.7)
+    assert plan["target"].to_dict() == {
+        "forest_cover": 55.16,
+        "forest_stock_volume": 2680.0,
+        "forest_vegetation_carbon": 2450.0,
+    }
     sink = pd.read_csv(tmp_path / "carbon_forest_sink.csv", dtype={"unit_code": str})
     city = sink[sink["unit_code"] == "330600"]
     assert city["volume_change_m3_yr"].sum() == pytest.approx((2680 - 2260) * 1e4 / 5, rel=1e-4)

@@ -328,16 +328,13 @@ def plan_check(summary: pd.DataFrame) -> pd.DataFrame:
     """
     city = summary.set_index("unit_code").loc[CITY_CODE]
     rows = []
-    for ind, unit, value in (
-        ("forest_cover", "%", city["forest_cover_pct"]),
-        ("forest_stock_volume", "万 m3", city["stock_volume_wan_m3"]),
-        ("forest_vegetation_carbon", "万 t C", city["vegetation_tc"] / 1e4),
+    # the plan makes stock volume binding (约束性) and the other two expected (预期性)
+    for ind, unit, value, kind in (
+        ("forest_cover", "%", city["forest_cover_pct"], "expected"),
+        ("forest_stock_volume", "万 m3", city["stock_volume_wan_m3"], "binding"),
+        ("forest_vegetation_carbon", "万 t C", city["vegetation_tc"] / 1e4, "expected"),
     ):
-        target = (
-            unit_target(ind, CITY_CODE, kind="binding")
-            if ind == "forest_stock_volume"
-            else unit_target(ind, CITY_CODE)
-        )
+        target = unit_target(ind, CITY_CODE, kind=kind)
         status = "" if target is None else ("met" if value >= target - 1e-9 else "behind")
         rows.append(Indicator(ind, unit, round(float(value), 2), target, status).__dict__)
     return pd.DataFrame(rows)
