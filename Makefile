@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/sxgeo demo-data --out layers/demo
-	$(BIN)/sxgeo build --layers layers --out maps
+	$(BIN)/sxgeo build --project layers/demo/sxgeo.toml --out maps
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -103,32 +103,224 @@ def layers_dir(path: str | Path | None = None) -> Path:
     raise LayerError(msg)
 
 
-def load_counties(path: str | Path | None = None) -> gpd.GeoDataFrame:
-    """Read the county layer (EPSG:4326) with its attributes, in plan order.
+CODE_COLUMNS = (
+    "adcode",
+    "code",
+    "unit_code",
+    "行政区划代码",
+    "区划代码",
+    "行政代码",
+    "PAC",
+    "XZQDM",
+    "XZQHDM",
+    "QHDM",
+    "xzqdm",
+    "gb",
+)
+"""Column names tried, in order, for the code of a county or zone layer."""
+NAME_COLUMNS = ("name_zh", "name", "名称", "行政区名称", "区划名称", "XZQMC", "NAME", "县区", "乡镇", "街道")
+"""Column names tried, in order, for the name of a zone."""
+
+
+def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path | None) -> str:
+    """The column holding unit codes: *given*, else the first of :data:`CODE_COLUMNS` present."""
+    where = path.name if path is not None else what
+    if given is not None:
+        if given not in gdf.columns:
+            msg = f"{where}: no column {given!r} (columns: {', '.join(map(str, gdf.columns[:20]))})"
+            raise SchemaError(msg)
+        return given
+    lower = {str(c).lower(): c for c in gdf.columns}
+    for name in CODE_COLUMNS:
+        if name in gdf.columns:
+            return name
+        if name.lower() in lower:
+            return lower[name.lower()]
+    msg = (
+        f"{where}: no code column among {', '.join(CODE_COLUMNS)}; name it (e.g. --zone-code COL, "
+        f"or code_col= in the project file); columns: {', '.join(map(str, gdf.columns[:20]))}"
+    )
+    raise SchemaError(msg)
+
+
+def _clean_code(value: object) -> str:
+    """A code as text: ``330602.0`` (Excel, DBF doubles) -> ``330602``; whitespace trimmed."""
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return text
+
+
+def _as_units(gdf: gpd.GeoDataFrame, code_col: str, *, what: str) -> gpd.GeoDataFrame:
+    """Dissolve rows sharing a code (a county given as several polygons), keeping first attributes."""
+    gdf = gdf.assign(_code=gdf[code_col].map(_clean_code))
+    empty = gdf["_code"].isin(["", "nan", "None", "<NA>"])
+    if empty.any():
+        rows = ", ".join(str(i) for i in gdf.index[empty][:10])
+        msg = f"{what}: rows {rows} have no code in column {code_col!r}; fill them in"
+        raise SchemaError(msg)
+    if gdf["_code"].duplicated().any():
+        n = int(gdf["_code"].duplicated().sum())
+        log.info("%s: %d rows share a code with another; their polygons are merged per code", what, n)
+        geom = gdf.groupby("_code", sort=False).geometry.agg(
+            lambda g: shapely.union_all(np.asarray(g.values))
+        )
+        first = gdf.drop_duplicates("_code").set_index("_code")
+        gdf = gpd.GeoDataFrame(first.drop(columns="geometry"), geometry=geom.reindex(first.index).values,
+                               crs=gdf.crs).reset_index()  # fmt: skip
+    return gdf
+
+
+def load_counties(
+    path: str | Path | None = None,
+    *,
+    code_col: str | None = None,
+    crs: object = None,
+    layer: str | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a county layer (EPSG:4326) in plan order: the shipped one, or any polygon layer with codes.
+
+    Any polygon layer with a code column works (``adcode``, ``code``, ``行政区划代码``, ``PAC``...;
+    the column used is logged). Names and target groups come from sxgeo's table of the six
+    counties (:data:`COUNTIES`), land areas are measured in EPSG:4549, and polygons sharing a code
+    are merged. A code that is not one of the six is kept (its own target group, no plan
+    targets) and reported with a warning, never dropped.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        A ``counties.geojson`` file or the folder holding it; default :func:`layers_dir`.
+        A county layer file or the folder holding ``counties.geojson``; default :func:`layers_dir`.
+    code_col : str, optional
+        The code column (default: the first of :data:`CODE_COLUMNS` present).
+    crs, layer, encoding : optional
+        Passed to :func:`sxgeo.io.read_layer`.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``adcode, name_zh, name_en, target_group, land_area_km2, geometry``.
+        Columns ``adcode, name_zh, name_en, target_group, land_area_km2, geometry`` (plus the
+        layer's own columns); ``attrs["code_col"]`` names the column used.
     """
     from sxgeo.io import read_layer
 
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "counties.geojson"
-    gdf, _ = read_layer(p)
-    missing = {"adcode", "name_zh", "name_en", "target_group", "land_area_km2"} - set(gdf.columns)
+    gdf, _ = read_layer(p, crs=crs, layer=layer, encoding=encoding, geometry_type="polygon")
+    col = _code_column(gdf, code_col, what="county layer", path=p)
+    gdf = _as_units(gdf, col, what=p.name)
+    gdf["adcode"] = gdf.pop("_code")
+    unknown = sorted(set(gdf["adcode"]) - set(COUNTY_BY_CODE))
+    if unknown:
+        log.warning(
+            "%s: codes %s are not among Shaoxing's six counties; kept as their own units, no plan targets",
+            p.name, ", ".join(unknown),
+        )  # fmt: skip
+    missing = sorted(set(COUNTY_BY_CODE) - set(gdf["adcode"]))
     if missing:
-        msg = f"{p.name}: county layer lacks columns {sorted(missing)}"
-        raise SchemaError(msg)
-    gdf["adcode"] = gdf["adcode"].astype(str)
+        log.warning("%s: counties %s are not in the layer", p.name, ", ".join(missing))
+    known = gdf["adcode"].map(COUNTY_BY_CODE)
+    own_name = gdf[col_name] if (col_name := _name_column(gdf, None, exclude=col)) else gdf["adcode"]
+    gdf["name_zh"] = [c.name_zh if c else str(n) for c, n in zip(known, own_name, strict=True)]
+    gdf["name_en"] = [c.name_en if c else str(n) for c, n in zip(known, own_name, strict=True)]
+    gdf["target_group"] = [c.target_group if c else a for c, a in zip(known, gdf["adcode"], strict=True)]
+    gdf["land_area_km2"] = sxcrs.area_m2(sxcrs.to_metric(gdf, what="counties")) / 1e6
     order = {c.adcode: i for i, c in enumerate(COUNTIES)}
-    return gdf.sort_values("adcode", key=lambda s: s.map(order)).reset_index(drop=True)
+    gdf = gdf.sort_values("adcode", key=lambda s: s.map(order).fillna(len(order))).reset_index(drop=True)
+    if col != "adcode":
+        log.info("%s: county codes read from column %r", p.name, col)
+    gdf.attrs["code_col"] = col
+    gdf.attrs["source"] = str(p)
+    return gdf
+
+
+def _name_column(gdf: pd.DataFrame, given: str | None, *, exclude: str) -> str | None:
+    if given is not None:
+        return given
+    for name in NAME_COLUMNS:
+        if name in gdf.columns and name != exclude:
+            return name
+    return None
+
+
+def load_zones(
+    path: str | Path,
+    counties: gpd.GeoDataFrame,
+    *,
+    code_col: str | None = None,
+    name_col: str | None = None,
+    crs: object = None,
+    layer: str | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read reporting zones a planner brings (towns/streets, parks...) as a unit layer.
+
+    The result has the shape of a county layer (``adcode`` holds the zone code), so every
+    per-county computation runs per zone unchanged; ``county_adcode`` is the county holding
+    the largest part of the zone, and ``attrs["unit_kind"] = "zone"`` tells
+    :func:`sxgeo.unit_table.unit_rows` to lay out one row per zone.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A polygon layer.
+    counties : geopandas.GeoDataFrame
+        The county layer (:func:`load_counties`).
+    code_col : str, optional
+        The zone code column (default: the first of :data:`CODE_COLUMNS` present).
+    name_col : str, optional
+        The zone name column (default: the first of :data:`NAME_COLUMNS` present, else the code).
+    crs, layer, encoding : optional
+        Passed to :func:`sxgeo.io.read_layer`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``adcode, name_zh, name_en, county_adcode, land_area_km2, geometry``.
+    """
+    from sxgeo.io import read_layer
+
+    p = Path(path)
+    gdf, _ = read_layer(p, crs=crs, layer=layer, encoding=encoding, geometry_type="polygon")
+    col = _code_column(gdf, code_col, what="zone layer", path=p)
+    gdf = _as_units(gdf, col, what=p.name)
+    gdf["adcode"] = gdf.pop("_code")
+    name = _name_column(gdf, name_col, exclude=col)
+    gdf["name_zh"] = gdf[name].astype(str) if name else gdf["adcode"]
+    gdf["name_en"] = gdf["name_zh"]
+    zm = sxcrs.to_metric(gdf, what="zones")
+    cm = sxcrs.to_metric(counties, what="counties")
+    from sxgeo.zonal import intersection_pieces
+
+    zi, ci, pieces = intersection_pieces(
+        np.asarray(zm.geometry.values, dtype=object), np.asarray(cm.geometry.values, dtype=object)
+    )
+    area = shapely.area(pieces)
+    best = pd.DataFrame({"z": zi, "c": ci, "a": area}).sort_values("a").drop_duplicates("z", keep="last")
+    county = np.full(len(gdf), "", dtype=object)
+    county[best["z"].to_numpy()] = cm["adcode"].astype(str).to_numpy()[best["c"].to_numpy()]
+    gdf["county_adcode"] = county
+    gdf["target_group"] = gdf["county_adcode"]
+    gdf["land_area_km2"] = sxcrs.area_m2(zm) / 1e6
+    outside = gdf["county_adcode"] == ""
+    if outside.any():
+        log.warning(
+            "%s: zones %s lie outside every county", p.name, ", ".join(gdf.loc[outside, "adcode"][:10])
+        )
+    gdf = gdf.sort_values(["county_adcode", "adcode"], key=_county_order).reset_index(drop=True)
+    gdf.attrs["unit_kind"] = "zone"
+    gdf.attrs["code_col"] = col
+    gdf.attrs["source"] = str(p)
+    log.info("%s: %d zones, codes from column %r, names from %r", p.name, len(gdf), col, name)
+    return gdf
+
+
+def _county_order(s: pd.Series) -> pd.Series:
+    if s.name != "county_adcode":
+        return s
+    order = {c.adcode: i for i, c in enumerate(COUNTIES)}
+    return s.map(order).fillna(len(order))
 
 
 def load_divisions(path: str | Path | None = None) -> pd.DataFrame:
@@ -195,22 +387,73 @@ def unit_name(code: str, *, lang: str = "zh") -> str:
     return names.get(code, code)
 
 
-def plan_targets(indicator: str) -> pd.DataFrame:
+TARGET_COLUMNS = ("indicator", "unit_code", "year", "value", "unit", "kind", "source")
+
+
+def load_targets(override: str | Path | None = None) -> pd.DataFrame:
+    """The plan's targets table: the shipped one, with a planner's rows replacing or adding to it.
+
+    Parameters
+    ----------
+    override : str or pathlib.Path, optional
+        A CSV with the same columns (``indicator, unit_code, year, value, unit, kind, source``);
+        a row replaces the shipped row of the same ``indicator, unit_code, kind``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    SchemaError
+        When the override lacks a column or holds a value that is not a number.
+    """
+    from sxgeo.data import read_param_table
+
+    table = read_param_table("plan_targets.csv", dtype={"unit_code": str})
+    if override is None:
+        return table
+    from sxgeo.io import read_table
+
+    extra = read_table(override)
+    missing = [c for c in ("indicator", "unit_code", "value", "kind") if c not in extra.columns]
+    if missing:
+        msg = (
+            f"{Path(override).name}: targets table lacks columns {missing} (see sxgeo/data/plan_targets.csv)"
+        )
+        raise SchemaError(msg)
+    extra = extra.assign(unit_code=extra["unit_code"].map(_clean_code))
+    values = pd.to_numeric(extra["value"], errors="coerce")
+    bad = values.isna()
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        msg = f"{Path(override).name}: row {i + 2} column value: {extra['value'].iloc[i]!r} is not a number"
+        raise SchemaError(msg)
+    extra["value"] = values
+    if "source" not in extra.columns:
+        extra["source"] = f"override: {Path(override).name}"
+    key = ["indicator", "unit_code", "kind"]
+    kept = table.merge(extra[key], on=key, how="left", indicator=True)["_merge"].eq("left_only").to_numpy()
+    log.info("targets: %d rows from %s", len(extra), Path(override).name)
+    return pd.concat([table[kept], extra.reindex(columns=list(TARGET_COLUMNS))], ignore_index=True)
+
+
+def plan_targets(indicator: str, *, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """The plan's figures for one indicator, from the cited table ``sxgeo/data/plan_targets.csv``.
 
     Parameters
     ----------
     indicator : str
         For example ``"sponge_coverage"``.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`load_targets`); default the shipped one.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``indicator, unit_code, year, value, unit, kind, source``.
     """
-    from sxgeo.data import read_param_table
-
-    table = read_param_table("plan_targets.csv", dtype={"unit_code": str})
+    table = load_targets() if targets is None else targets
     rows = table[table["indicator"] == indicator]
     if rows.empty:
         msg = f"no plan figures for {indicator!r}; known: {sorted(table['indicator'].unique())}"
@@ -218,7 +461,14 @@ def plan_targets(indicator: str) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def unit_target(indicator: str, unit_code: str, *, kind: str = "expected") -> float | None:
+def unit_target(
+    indicator: str,
+    unit_code: str,
+    *,
+    kind: str = "expected",
+    targets: pd.DataFrame | None = None,
+    required: bool = False,
+) -> float | None:
     """The plan's figure for a unit, falling back from a county to its target group, then the city.
 
     Parameters
@@ -229,13 +479,22 @@ def unit_target(indicator: str, unit_code: str, *, kind: str = "expected") -> fl
         A county adcode, ``330600-urban`` or ``330600``.
     kind : {'expected', 'binding', 'baseline'}
         Which figure.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`load_targets`); default the shipped one.
+    required : bool
+        Raise instead of returning ``None`` (a figure the computation cannot do without).
 
     Returns
     -------
     float or None
         The value, or ``None`` when the plan gives none.
+
+    Raises
+    ------
+    SchemaError
+        When *required* and the table has no figure.
     """
-    rows = plan_targets(indicator)
+    rows = plan_targets(indicator, targets=targets)
     rows = rows[rows["kind"] == kind]
     county = COUNTY_BY_CODE.get(unit_code)
     chain = [unit_code]
@@ -247,4 +506,10 @@ def unit_target(indicator: str, unit_code: str, *, kind: str = "expected") -> fl
         hit = rows[rows["unit_code"] == code]
         if not hit.empty:
             return float(hit["value"].iloc[0])
+    if required:
+        msg = (
+            f"no {kind} figure for {indicator!r} at {unit_code} in the targets table "
+            "(sxgeo/data/plan_targets.csv or the project's [project] targets file); add the row"
+        )
+        raise SchemaError(msg)
     return None

@@ -33,3 +33,7 @@ class SchemaError(SxgeoError, KeyError):
 
 class OutputError(SxgeoError, OSError):
     """An output cannot be written (unknown format, unwritable folder)."""
+
+
+class ProjectError(SxgeoError, ValueError):
+    """The project file (``sxgeo.toml``) has a wrong key, value or path."""

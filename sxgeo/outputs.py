@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from sxgeo.io import is_table_path, write_table, write_workbook
-from sxgeo.maps.page import WebMap
+
+if TYPE_CHECKING:
+    from sxgeo.maps.page import WebMap
+
+SYNTHETIC_NOTE = "SYNTHETIC demo data, illustrative only / 合成示例数据，仅供演示"
+"""The note every table made from synthetic inputs carries (``data_note`` column, notes); the
+same text as :data:`sxgeo.demo.SYNTHETIC_NOTE`, kept here so writing needs no demo import."""
+SYNTHETIC_PREFIX = "demo_"
+"""File-name prefix of every table and map made from synthetic inputs (folder outputs)."""
 
 
 @dataclass
@@ -34,7 +43,10 @@ class Outputs:
     maps : dict
         File name -> WebMap.
     synthetic : bool
-        Made from synthetic demo data: every table gets a ``data_note`` column saying so.
+        Made from synthetic demo data: every table gets a ``data_note`` column saying so, and
+        in a folder every file name starts with ``demo_``.
+    extra : dict
+        File name -> frame written only into a folder, as GeoParquet (``pv_buildings.parquet``).
     """
 
     name: str
@@ -43,15 +55,20 @@ class Outputs:
     notes: list[str] = field(default_factory=list)
     maps: dict[str, WebMap] = field(default_factory=dict)
     synthetic: bool = False
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.synthetic:
-            from sxgeo.demo import SYNTHETIC_NOTE
-
             self.tables = {k: v.assign(data_note=SYNTHETIC_NOTE) for k, v in self.tables.items()}
             self.labels_zh = {**self.labels_zh, "data_note": "数据说明"}
             if SYNTHETIC_NOTE not in self.notes:
                 self.notes.insert(0, SYNTHETIC_NOTE)
+
+    def file_name(self, name: str) -> str:
+        """The file name of an output in a folder: ``demo_`` first when made from synthetic inputs."""
+        if self.synthetic and not name.startswith(SYNTHETIC_PREFIX):
+            return SYNTHETIC_PREFIX + name
+        return name
 
     def write(self, out: Path, *, map_path: Path | None = None, force: bool = False) -> list[Path]:
         """Write per the ``-o`` convention; return the files written.
@@ -87,14 +104,23 @@ class Outputs:
             return written
         out.mkdir(parents=True, exist_ok=True)
         for name, table in self.tables.items():
-            written.append(write_table(table, out / f"{name}.csv", notes=self.notes))
+            written.append(write_table(table, out / self.file_name(f"{name}.csv"), notes=self.notes))
             if isinstance(table, gpd.GeoDataFrame):
-                written.append(write_table(table, out / f"{self.name}.gpkg", sheet=name))
+                written.append(write_table(table, out / self.file_name(f"{self.name}.gpkg"), sheet=name))
         written.append(
-            write_workbook(self.tables, out / f"{self.name}.xlsx", labels_zh=self.labels_zh, notes=self.notes)
+            write_workbook(
+                self.tables,
+                out / self.file_name(f"{self.name}.xlsx"),
+                labels_zh=self.labels_zh,
+                notes=self.notes,
+            )
         )
         for filename, m in self.maps.items():
-            written.append(m.save(out / filename, force=force))
+            written.append(m.save(out / self.file_name(filename), force=force))
+        for filename, frame in self.extra.items():
+            if self.synthetic:
+                frame = frame.assign(data_note=SYNTHETIC_NOTE)
+            written.append(write_table(frame, out / self.file_name(filename)))
         if map_path is not None and self.maps:
             written.append(next(iter(self.maps.values())).save(map_path, force=force))
         return sorted(set(written))

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
+from sxgeo.unit_table import add_ratio, unit_rows
 from sxgeo.units import M2_PER_KM2
-from sxgeo.zonal import UNASSIGNED, area_by_zone
+from sxgeo.zonal import UNASSIGNED, area_by_zone, dissolve_parts
 
 LABELS_ZH = {
     "unit_code": "行政区划代码",
@@ -24,21 +24,6 @@ LABELS_ZH = {
     "built_up_share_pct": "建成区占比(%)",
 }
 """Chinese labels of the overview columns (XLSX second header row)."""
-
-
-def _with_totals(df: pd.DataFrame, sum_cols: list[str], urban_codes: list[str]) -> pd.DataFrame:
-    """Append the pooled 绍兴市区 row and the whole-city row (sums, never averages)."""
-    urban = df[df["unit_code"].isin(urban_codes)][sum_cols].sum()
-    city = df[sum_cols].sum()
-    extra = pd.DataFrame(
-        [
-            {"unit_code": URBAN_CODE, **urban.to_dict()},
-            {"unit_code": CITY_CODE, **city.to_dict()},
-        ]
-    )
-    extra["unit_name"] = extra["unit_code"].map(unit_name)
-    extra["unit_name_en"] = extra["unit_code"].map(lambda c: unit_name(c, lang="en"))
-    return pd.concat([df, extra], ignore_index=True)
 
 
 def county_table(counties: gpd.GeoDataFrame, divisions: pd.DataFrame) -> pd.DataFrame:
@@ -62,21 +47,21 @@ def county_table(counties: gpd.GeoDataFrame, divisions: pd.DataFrame) -> pd.Data
     geodesic = sxcrs.geodesic_area_m2(counties, what="counties") / M2_PER_KM2
     counts = divisions.groupby(["county_adcode", "level"]).size().unstack(fill_value=0)
     codes = counties["adcode"].astype(str)
-    df = pd.DataFrame(
+    sums = pd.DataFrame(
         {
-            "unit_code": codes,
-            "unit_name": counties["name_zh"],
-            "unit_name_en": counties["name_en"],
-            "target_group": counties["target_group"],
             "land_area_km2": sxcrs.area_m2(metric) / M2_PER_KM2,
-            "geodesic_area_km2": geodesic,
-            "towns": codes.map(counts.get("town", pd.Series(dtype=int))).fillna(0).astype(int),
-            "villages": codes.map(counts.get("village", pd.Series(dtype=int))).fillna(0).astype(int),
-        }
+            "geodesic_area_km2": np.asarray(geodesic),
+            "towns": codes.map(counts.get("town", pd.Series(dtype=int))).fillna(0).astype(int).to_numpy(),
+            "villages": codes.map(counts.get("village", pd.Series(dtype=int)))
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+        },
+        index=codes.to_numpy(),
     )
-    urban = df.loc[df["target_group"] == "urban", "unit_code"].tolist()
-    out = _with_totals(df, ["land_area_km2", "geodesic_area_km2", "towns", "villages"], urban)
-    out["target_group"] = out["target_group"].fillna("")
+    out = unit_rows(sums, counties)
+    groups = dict(zip(codes, counties["target_group"].astype(str), strict=True))
+    out.insert(3, "target_group", out["unit_code"].map(groups).fillna(""))
     out[["towns", "villages"]] = out[["towns", "villages"]].astype(int)
     for col in ("land_area_km2", "geodesic_area_km2"):
         out[col] = out[col].round(3)
@@ -97,45 +82,18 @@ def built_up_table(built_up: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd
     -------
     pandas.DataFrame
         ``unit_code, unit_name, unit_name_en, land_area_km2, built_up_km2,
-        built_up_share_pct``; rows per county, 绍兴市区, the city, and ``unassigned`` when some
-        built-up area lies outside every county.
+        built_up_share_pct``; rows per county, 绍兴市区, the city, and ``unassigned`` (built-up
+        area outside every county; 0 when none).
     """
-    import shapely
-
     metric = sxcrs.to_metric(built_up, what="built-up areas")
-    dissolved = gpd.GeoSeries([shapely.union_all(np.asarray(metric.geometry.values))], crs=metric.crs)
+    dissolved = dissolve_parts(metric)
     areas = area_by_zone(dissolved, counties)
     land = pd.Series(sxcrs.area_m2(sxcrs.to_metric(counties)), index=counties["adcode"].astype(str))
-    df = pd.DataFrame(
-        {
-            "unit_code": land.index,
-            "unit_name": counties["name_zh"].to_numpy(),
-            "unit_name_en": counties["name_en"].to_numpy(),
-            "land_area_km2": land.to_numpy() / M2_PER_KM2,
-            "built_up_km2": areas.loc[land.index].to_numpy() / M2_PER_KM2,
-        }
-    )
-    urban = counties.loc[counties["target_group"] == "urban", "adcode"].astype(str).tolist()
-    out = _with_totals(df, ["land_area_km2", "built_up_km2"], urban)
-    if areas[UNASSIGNED] > 0.5:
-        out = pd.concat(
-            [
-                out,
-                pd.DataFrame(
-                    [
-                        {
-                            "unit_code": UNASSIGNED,
-                            "unit_name": "区外",
-                            "unit_name_en": "outside every county",
-                            "land_area_km2": np.nan,
-                            "built_up_km2": areas[UNASSIGNED] / M2_PER_KM2,
-                        }
-                    ]
-                ),
-            ],
-            ignore_index=True,
-        )
-    out["built_up_share_pct"] = (100 * out["built_up_km2"] / out["land_area_km2"]).round(3)
+    sums = pd.DataFrame({"land_area_km2": land / M2_PER_KM2, "built_up_km2": areas / M2_PER_KM2})
+    out = unit_rows(sums.fillna(0.0), counties)
+    out.loc[out["unit_code"] == UNASSIGNED, "land_area_km2"] = np.nan
+    out = add_ratio(out, "built_up_share_pct", "built_up_km2", "land_area_km2")
+    out["built_up_share_pct"] = out["built_up_share_pct"].round(3)
     for col in ("land_area_km2", "built_up_km2"):
         out[col] = out[col].round(4)
     return out

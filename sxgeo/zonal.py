@@ -192,6 +192,10 @@ def dissolve_parts(
     m = sxcrs.to_metric(gpd.GeoDataFrame(geometry=polygons.geometry), crs, what="polygons")
     geoms = np.asarray(m.geometry.values, dtype=object)
     geoms = geoms[~shapely.is_empty(geoms) & ~shapely.is_missing(geoms)]
+    # MultiPolygons and GeometryCollections (QGIS saves single-part MultiPolygons) become their
+    # polygon parts first, so no part is lost whether or not it overlaps anything
+    geoms = shapely.get_parts(shapely.get_parts(geoms))
+    geoms = geoms[shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON]
     if len(geoms) == 0:
         return gpd.GeoSeries([], crs=m.crs)
     tree = shapely.STRtree(geoms)

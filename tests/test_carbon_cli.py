@@ -33,13 +33,13 @@ def test_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
         "--basemap",
         "none",
     )
-    t = pd.read_csv(tmp_path / "carbon_forest.csv", dtype={"unit_code": str}).set_index("unit_code")
+    t = pd.read_csv(tmp_path / "demo_carbon_forest.csv", dtype={"unit_code": str}).set_index("unit_code")
     assert (
         t.loc["330600", "stock_volume_wan_m3"] == 2680.0
     )  # the demo is calibrated to the plan's 2025 figure
     assert 54 <= t.loc["330600", "forest_cover_pct"] <= 60
     assert t["data_note"].str.contains("SYNTHETIC").all()
-    plan = pd.read_csv(tmp_path / "carbon_forest_plan.csv").set_index("indicator")
+    plan = pd.read_csv(tmp_path / "demo_carbon_forest_plan.csv").set_index("indicator")
     assert plan.loc["forest_stock_volume", "status"] == "met"
     # the plan's figures (plan Table 1 row 11 and section 3.7)
     assert plan["target"].to_dict() == {
@@ -47,11 +47,11 @@ def test_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
         "forest_stock_volume": 2680.0,
         "forest_vegetation_carbon": 2450.0,
     }
-    sink = pd.read_csv(tmp_path / "carbon_forest_sink.csv", dtype={"unit_code": str})
+    sink = pd.read_csv(tmp_path / "demo_carbon_forest_sink.csv", dtype={"unit_code": str})
     city = sink[sink["unit_code"] == "330600"]
     assert city["volume_change_m3_yr"].sum() == pytest.approx((2680 - 2260) * 1e4 / 5, rel=1e-4)
     assert (city["sink_tco2_yr"] - city["sink_tc_yr"] * 44 / 12).abs().max() < 0.1
-    sheets = pd.read_excel(tmp_path / "carbon_forest.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "demo_carbon_forest.xlsx", sheet_name=None)
     assert "carbon_forest 中文" in sheets and "森林覆盖率(%)" in sheets["carbon_forest 中文"].columns
 
 
@@ -72,12 +72,12 @@ def test_landcover_command_and_change(tmp_path, demo_dir):
         "--basemap",
         "none",
     )
-    per = pd.read_csv(tmp_path / "carbon_landcover.csv", dtype={"unit_code": str}).set_index("unit_code")
+    per = pd.read_csv(tmp_path / "demo_carbon_landcover.csv", dtype={"unit_code": str}).set_index("unit_code")
     with rasterio.open(demo_dir / "demo_landcover_2020.tif") as src:
         inside = (src.read(1) > 0).sum() * 0.09
         assert src.tags()["synthetic"] == "true"
     assert per.loc["330600", "area_ha"] == pytest.approx(inside, rel=1e-4)  # every city pixel counted once
-    change = pd.read_csv(tmp_path / "carbon_landcover_change.csv", dtype={"unit_code": str}).set_index(
+    change = pd.read_csv(tmp_path / "demo_carbon_landcover_change.csv", dtype={"unit_code": str}).set_index(
         "unit_code"
     )
     assert change.loc["330600", "loss_to_built_tc"] > 0  # the 2025 map grows built-up into forest

@@ -107,18 +107,14 @@ def test_check_json(tmp_path):
 
 
 def test_build_writes_table_and_map(tmp_path, demo_dir):
-    layers = tmp_path / "layers"
-    layers.mkdir()
-    for name in ("counties.geojson", "divisions.csv"):
-        (layers / name).write_bytes((LAYERS / name).read_bytes())
-    (layers / "demo").symlink_to(demo_dir)
     out = tmp_path / "out"
     result = runner.invoke(
-        app, ["-q", "build", "--layers", str(layers), "--out", str(out), "--basemap", "none"]
+        app,
+        ["-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "--out", str(out), "--basemap", "none"],
     )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "counties.csv", dtype={"unit_code": str})
-    assert table["unit_code"].tolist()[-1] == "330600"
+    assert table["unit_code"].tolist()[-2:] == ["330600", "unassigned"]
     assert table.loc[table["unit_code"] == "330600", "villages"].item() == 2168
     assert "合成示例数据" not in (out / "counties.html").read_text(encoding="utf-8")
     html = (out / "demo_overview.html").read_text(encoding="utf-8")
@@ -126,16 +122,18 @@ def test_build_writes_table_and_map(tmp_path, demo_dir):
     assert "西小路社区" in html
     assert (out / "demo_built_up_by_county.csv").exists()
     assert "SYNTHETIC" in (out / "demo_built_up_by_county.notes.txt").read_text(encoding="utf-8")
+    for name in ("demo_sponge.html", "demo_pv.html", "demo_carbon.html", "demo_sponge_coverage_2020.csv"):
+        assert (out / name).exists(), name
 
 
-def test_build_without_demo_layers_says_so(tmp_path):
+def test_build_without_project_builds_the_overview_and_says_what_it_skipped(tmp_path):
     layers = tmp_path / "layers"
     layers.mkdir()
     for name in ("counties.geojson", "divisions.csv"):
         (layers / name).write_bytes((LAYERS / name).read_bytes())
     proc = run_cli("build", "--layers", str(layers), "--out", str(tmp_path / "o"), "--basemap", "none")
     assert proc.returncode == 0
-    assert "sxgeo demo-data" in proc.stderr
+    assert "no project file" in proc.stderr and "rooftop PV: skipped, needs [pv] buildings" in proc.stderr
     assert (tmp_path / "o" / "counties.html").exists()
     assert not (tmp_path / "o" / "demo_overview.html").exists()
 

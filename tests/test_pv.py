@@ -225,8 +225,9 @@ def test_cli_with_ghi_raster_scales_yield(tmp_path):
     per = gpd.read_parquet(tmp_path / "out" / "pv_buildings.parquet")
     assert per["yield_kwh_kwp"].iloc[1] / per["yield_kwh_kwp"].iloc[0] == pytest.approx(1322 / 1202, rel=1e-3)
     counties_csv = pd.read_csv(tmp_path / "out" / "pv_counties.csv", dtype={"unit_code": str})
-    assert list(counties_csv.columns[:11]) == [
-        "unit_code", "unit_name", "buildings", "footprint_m2", "usable_m2", "capacity_mwp", "policy_mwp",
+    assert list(counties_csv.columns[:12]) == [
+        "unit_code", "unit_name", "unit_name_en", "buildings", "footprint_m2", "usable_m2", "capacity_mwp",
+        "policy_mwp",
         "generation_gwh", "co2_avoided_t", "share_of_target_pct", "policy_share_of_target_pct",
     ]  # fmt: skip
     # these roofs lie just west of Shaoxing (120.0°E): reported, not dropped

@@ -39,7 +39,9 @@ def test_coverage_csv_and_map(tmp_path, demo_dir):
         "330624",
         "330600-urban",
         "330600",
+        "unassigned",
     ]
+    assert t.loc["unassigned", "built_up_km2"] == 0
     assert t.columns[-1] == "data_note" and t["data_note"].str.contains("SYNTHETIC").all()
     # the demo is calibrated to the plan's 2020 baseline: about 20% of the built-up area
     assert 17 <= t.loc["330600", "coverage_pct"] <= 23
@@ -69,18 +71,18 @@ def test_zones_folder_output_and_what_if(tmp_path, demo_dir):
     _run(*args, "--include-planned", "-o", str(tmp_path / "plan"))
     for name in ("sponge_zones.csv", "sponge_closest.csv", "sponge_zone_coverage.csv", "sponge_zones.html",
                  "sponge_zones.xlsx", "sponge_zones.gpkg"):  # fmt: skip
-        assert (tmp_path / "now" / name).exists(), name
-    now = pd.read_csv(tmp_path / "now" / "sponge_zones.csv")
-    plan = pd.read_csv(tmp_path / "plan" / "sponge_zones.csv")
+        assert (tmp_path / "now" / f"demo_{name}").exists(), name
+    now = pd.read_csv(tmp_path / "now" / "demo_sponge_zones.csv")
+    plan = pd.read_csv(tmp_path / "plan" / "demo_sponge_zones.csv")
     assert len(now) == 122 and now["zone_id"].is_unique
     assert plan["v_controlled_m3"].sum() > now["v_controlled_m3"].sum()
     assert plan["passes"].sum() >= now["passes"].sum()
-    closest = pd.read_csv(tmp_path / "now" / "sponge_closest.csv")
+    closest = pd.read_csv(tmp_path / "now" / "demo_sponge_closest.csv")
     assert len(closest) == (~now["passes"]).sum()
     assert closest["extra_storage_m3"].is_monotonic_increasing
-    notes = (tmp_path / "now" / "sponge_zones.notes.txt").read_text(encoding="utf-8")
+    notes = (tmp_path / "now" / "demo_sponge_zones.notes.txt").read_text(encoding="utf-8")
     assert "placeholder 75%" in notes and "derived, not adopted" in notes and "SYNTHETIC" in notes
-    sheets = pd.read_excel(tmp_path / "now" / "sponge_zones.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "now" / "demo_sponge_zones.xlsx", sheet_name=None)
     assert "sponge_zones 中文" in sheets and "年径流总量控制率(%)" in sheets["sponge_zones 中文"].columns
 
 
@@ -101,14 +103,14 @@ def test_curve_command_and_calibration(tmp_path, demo_dir):
     _run(
         "sponge", "curve", "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "c")
     )
-    years = pd.read_csv(tmp_path / "c" / "rainfall_years.csv").set_index("year")
+    years = pd.read_csv(tmp_path / "c" / "demo_rainfall_years.csv").set_index("year")
     assert len(years) == 30
     assert years.loc[2020, "total_mm"] == pytest.approx(1566.5, abs=0.05)  # the plan's 2020 figures
     assert years.loc[2020, "rain_days"] == 161
     assert years["data_note"].str.contains("SYNTHETIC").all()  # the demo station says so
     assert 1450 <= years["total_mm"].mean() <= 1650
     assert 150 <= years["rain_days"].mean() <= 170
-    curve = pd.read_csv(tmp_path / "c" / "sponge_curve.csv").set_index("alpha_pct")
+    curve = pd.read_csv(tmp_path / "c" / "demo_sponge_curve.csv").set_index("alpha_pct")
     assert curve["depth_mm"].is_monotonic_increasing
     daily, _ = read_rainfall(demo_dir / "demo_rainfall_daily.csv")
     monthly = daily.groupby(daily.index.month).sum()

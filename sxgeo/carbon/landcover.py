@@ -10,11 +10,13 @@ and ``kind`` (forest / built / water / ...), used to show forest lost to built-u
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 
-from sxgeo.admin import CITY_CODE, unit_name
 from sxgeo.errors import SchemaError
+from sxgeo.unit_table import unit_rows
 from sxgeo.units import CO2_PER_C
+from sxgeo.zonal import UNASSIGNED
 
 POOLS = ("c_above", "c_below", "c_soil", "c_dead")
 
@@ -45,7 +47,19 @@ def check_pools(pools: pd.DataFrame) -> pd.DataFrame:
     return t.set_index("lucode")
 
 
-def stock_by_county(counts: pd.DataFrame, pools: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _zone_codes(counts: pd.DataFrame) -> pd.DataFrame:
+    """Pixels outside every unit go to ``unassigned``; there, class 0 (no data) is not land."""
+    c = counts.copy()
+    outside = c["zone"] == ""
+    cls = c["class"] if "class" in c else c["class_before"]
+    c = c[~(outside & (cls == 0))].copy()
+    c.loc[c["zone"] == "", "zone"] = UNASSIGNED
+    return c
+
+
+def stock_by_county(
+    counts: pd.DataFrame, pools: pd.DataFrame, units: gpd.GeoDataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Class areas and carbon stock per county and city from pixel counts.
 
     Parameters
@@ -54,15 +68,20 @@ def stock_by_county(counts: pd.DataFrame, pools: pd.DataFrame) -> tuple[pd.DataF
         :func:`sxgeo.zonal.raster_zone_counts` of one raster.
     pools : pandas.DataFrame
         From :func:`check_pools`.
+    units : geopandas.GeoDataFrame, optional
+        The unit layer the counts were made with (default the shipped counties): it sets the
+        rows (:func:`sxgeo.unit_table.unit_rows`).
 
     Returns
     -------
     tuple of pandas.DataFrame
-        Per county (``unit_code`` + ``330600``): ``area_ha, stock_tc`` (above + below + dead),
+        Per unit (counties, ``330600-urban``, ``330600``, ``unassigned``: valid pixels of the
+        raster outside every unit): ``area_ha, stock_tc`` (above + below + dead),
         ``soil_tc``, ``total_tc`` (InVEST's total, all four pools), ``stock_tco2``,
         ``density_tc_ha``; and per county × class.
     """
-    c = counts[counts["zone"] != ""].copy()
+    units = _default_units(units)
+    c = _zone_codes(counts)
     unknown = sorted(set(c["class"]) - set(pools.index) - {0})
     if unknown:
         msg = f"raster classes {unknown} have no row in the pools table (counted as zero carbon otherwise)"
@@ -76,17 +95,16 @@ def stock_by_county(counts: pd.DataFrame, pools: pd.DataFrame) -> tuple[pd.DataF
     if "lulc_name" in pools.columns:
         c["lulc_name"] = pools["lulc_name"].reindex(c["class"]).to_numpy()
     by_class = c.rename(columns={"zone": "unit_code"})
-    per = by_class.groupby("unit_code")[["area_ha", "stock_tc", "soil_tc", "total_tc"]].sum()
-    per.loc[CITY_CODE] = per.sum()
-    per = per.reset_index()
-    per.insert(1, "unit_name", [unit_name(u) for u in per["unit_code"]])
+    per = unit_rows(
+        by_class.groupby("unit_code")[["area_ha", "stock_tc", "soil_tc", "total_tc"]].sum(), units
+    )
     per["stock_tco2"] = per["stock_tc"] * CO2_PER_C
     per["density_tc_ha"] = per["stock_tc"] / per["area_ha"]
     return per.round(2), by_class.round(3)
 
 
 def change_by_county(
-    pairs: pd.DataFrame, pools: pd.DataFrame, *, years: float
+    pairs: pd.DataFrame, pools: pd.DataFrame, units: gpd.GeoDataFrame | None = None, *, years: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Carbon change between two maps per county, with gains and losses apart, and the transition matrix.
 
@@ -96,6 +114,8 @@ def change_by_county(
         :func:`sxgeo.zonal.raster_zone_counts` with ``other`` (class pairs).
     pools : pandas.DataFrame
         From :func:`check_pools`.
+    units : geopandas.GeoDataFrame, optional
+        The unit layer the counts were made with (default the shipped counties).
     years : float
         Years between the maps.
 
@@ -106,7 +126,9 @@ def change_by_county(
         sink_tco2_yr`` (stock without soil; soil change apart as ``soil_change_tc``), and the
         transition matrix rows ``unit_code, class_before, class_after, area_ha, change_tc``.
     """
-    c = pairs[(pairs["zone"] != "") & (pairs["class_before"] != 0) & (pairs["class_after"] != 0)].copy()
+    units = _default_units(units)
+    c = _zone_codes(pairs)
+    c = c[(c["class_before"] != 0) & (c["class_after"] != 0)].copy()
     stock = pools["c_above"] + pools["c_below"] + pools["c_dead"]
     before = stock.reindex(c["class_before"]).fillna(0).to_numpy()
     after = stock.reindex(c["class_after"]).fillna(0).to_numpy()
@@ -122,13 +144,21 @@ def change_by_county(
     c["loss_tc"] = (-c["change_tc"]).clip(lower=0)
     c["loss_to_built_tc"] = c["loss_tc"].where(to_built, 0.0)
     matrix = c.rename(columns={"zone": "unit_code"})
-    sums = matrix.groupby("unit_code")[
-        ["change_tc", "gain_tc", "loss_tc", "loss_to_built_tc", "soil_change_tc"]
-    ].sum()
-    sums.loc[CITY_CODE] = sums.sum()
-    sums = sums.reset_index()
-    sums.insert(1, "unit_name", [unit_name(u) for u in sums["unit_code"]])
+    sums = unit_rows(
+        matrix.groupby("unit_code")[
+            ["change_tc", "gain_tc", "loss_tc", "loss_to_built_tc", "soil_change_tc"]
+        ].sum(),
+        units,
+    )
     sums["sink_tc_yr"] = sums["change_tc"] / years
     sums["sink_tco2_yr"] = sums["sink_tc_yr"] * CO2_PER_C
     cols = ["unit_code", "class_before", "class_after", "area_ha", "change_tc"]
     return sums.round(2), matrix[cols].round(3)
+
+
+def _default_units(units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if units is not None:
+        return units
+    from sxgeo.admin import load_counties
+
+    return load_counties()

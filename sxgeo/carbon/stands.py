@@ -27,11 +27,12 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, unit_name, unit_target
+from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
+from sxgeo.unit_table import id_columns, unit_members, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
-from sxgeo.zonal import intersection_pieces
+from sxgeo.zonal import UNASSIGNED, intersection_pieces
 
 log = logging.getLogger(__name__)
 
@@ -192,14 +193,25 @@ SUMMED = (
 
 
 def _by_county_type(carbon: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Sums per (county, type): a stand crossing a county line is split by area."""
+    """Sums per (unit, type); a stand crossing a unit line is split by area.
+
+    What lies outside every unit is kept under ``unassigned`` (never dropped).
+    """
     c = sxcrs.to_metric(counties, what="counties")
-    sg = np.asarray(carbon.geometry.values, dtype=object)
+    sg = np.asarray(sxcrs.to_metric(carbon, what="stands").geometry.values, dtype=object)
     ci, si, pieces = intersection_pieces(np.asarray(c.geometry.values, dtype=object), sg)
     share = shapely.area(pieces) / np.maximum(shapely.area(sg[si]), 1e-9)
-    frame = pd.DataFrame({col: carbon[col].to_numpy()[si] * share for col in SUMMED})
-    frame["unit_code"] = c["adcode"].astype(str).to_numpy()[ci]
-    frame["forest_type"] = carbon["forest_type"].to_numpy()[si]
+    outside = np.clip(1.0 - np.bincount(si, weights=share, minlength=len(sg)), 0.0, 1.0)
+    outside[outside < 1e-9] = 0.0
+    keep = np.flatnonzero(outside)
+    idx = np.concatenate([si, keep])
+    weight = np.concatenate([share, outside[keep]])
+    frame = pd.DataFrame({col: carbon[col].to_numpy()[idx] * weight for col in SUMMED})
+    codes = c["adcode"].astype(str).to_numpy()
+    frame["unit_code"] = np.concatenate([codes[ci], np.full(len(keep), UNASSIGNED, dtype=object)])
+    frame["forest_type"] = carbon["forest_type"].to_numpy()[idx]
+    if len(keep):
+        log.warning("%d stands lie wholly or partly outside every unit (kept as 'unassigned')", len(keep))
     return frame.groupby(["unit_code", "forest_type"], as_index=False)[list(SUMMED)].sum()
 
 
@@ -261,20 +273,23 @@ def county_summary(
     """
     f = forest_factors(factors)
     by_type = _by_county_type(carbon, counties)
-    c = sxcrs.to_metric(counties, what="counties")
-    land_ha = pd.Series(sxcrs.area_m2(c) / M2_PER_HA, index=c["adcode"].astype(str))
-    codes = list(land_ha.index)
-    per = by_type.groupby("unit_code")[list(SUMMED)].sum().reindex(codes).fillna(0)
-    city = per.sum().to_frame(CITY_CODE).T
-    t = pd.concat([per, city])
-    t["land_area_ha"] = [*land_ha.to_numpy(), land_ha.sum()]
-    mc = _monte_carlo(by_type, f, draws=draws, seed=seed)
-    city_mc = _monte_carlo(by_type.assign(unit_code=CITY_CODE), f, draws=draws, seed=seed)
-    mc = pd.concat([mc, city_mc])
-    t = t.join(mc)
-    t.index.name = "unit_code"
-    t = t.reset_index()
-    t.insert(1, "unit_name", [unit_name(u) for u in t["unit_code"]])
+    t = unit_rows(by_type.groupby("unit_code")[list(SUMMED)].sum(), counties)
+    land_ha = sxcrs.area_m2(sxcrs.to_metric(counties, what="counties")) / M2_PER_HA
+    land = pd.DataFrame({"land_area_ha": land_ha}, index=counties["adcode"].astype(str))
+    t["land_area_ha"] = unit_rows(land, counties)["land_area_ha"].to_numpy()
+    t.loc[t["unit_code"] == UNASSIGNED, "land_area_ha"] = np.nan
+    mc = pd.concat(
+        [
+            _monte_carlo(
+                by_type[by_type["unit_code"].isin(m)].assign(unit_code=row), f, draws=draws, seed=seed
+            )
+            for row, m in unit_members(counties).items()
+        ]
+    )
+    t = t.join(mc, on="unit_code")
+    t[["vegetation_tc_low", "vegetation_tc_high"]] = t[["vegetation_tc_low", "vegetation_tc_high"]].fillna(
+        0.0
+    )
     t = t.rename(columns={"area_ha": "forest_area_ha"})
     t["forest_cover_pct"] = 100 * t["forest_area_ha"] / t["land_area_ha"]
     t["stock_volume_wan_m3"] = t["volume_m3"] / 1e4
@@ -282,12 +297,14 @@ def county_summary(
     t["stock_tco2"] = t["stock_tc"] * CO2_PER_C
     t["density_tc_ha"] = t["vegetation_tc"] / t["forest_area_ha"].where(t["forest_area_ha"] > 0)
     cols = [
-        "unit_code", "unit_name", "forest_area_ha", "land_area_ha", "forest_cover_pct", "stock_volume_wan_m3",
+        *id_columns(t), "forest_area_ha", "land_area_ha", "forest_cover_pct", "stock_volume_wan_m3",
         "biomass_tc", "vegetation_tc", "vegetation_tco2", "vegetation_tc_low", "vegetation_tc_high",
         "stock_tc", "stock_tco2", "soil_tc", "density_tc_ha",
     ]  # fmt: skip
     t = t[cols].round(2)
-    by_type = by_type.rename(columns={"area_ha": "forest_area_ha"})
+    by_type = unit_rows_by(by_type, counties, "forest_type", SUMMED).rename(
+        columns={"area_ha": "forest_area_ha"}
+    )
     by_type["stock_tco2"] = by_type["stock_tc"] * CO2_PER_C
     return t, by_type.round(2)
 
@@ -313,18 +330,25 @@ class Indicator:
     status: str
 
 
-def plan_check(summary: pd.DataFrame) -> pd.DataFrame:
+def plan_check(summary: pd.DataFrame, *, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """The city's forest indicators against the plan: cover, stock volume, vegetation carbon.
 
     Parameters
     ----------
     summary : pandas.DataFrame
-        From :func:`county_summary`.
+        From :func:`county_summary` (of the county layer: it needs the ``330600`` row).
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
     pandas.DataFrame
         ``indicator, unit, value, target, status``.
+
+    Raises
+    ------
+    SchemaError
+        When the targets table lacks one of the three figures.
     """
     city = summary.set_index("unit_code").loc[CITY_CODE]
     rows = []
@@ -334,8 +358,8 @@ def plan_check(summary: pd.DataFrame) -> pd.DataFrame:
         ("forest_stock_volume", "万 m3", city["stock_volume_wan_m3"], "binding"),
         ("forest_vegetation_carbon", "万 t C", city["vegetation_tc"] / 1e4, "expected"),
     ):
-        target = unit_target(ind, CITY_CODE, kind=kind)
-        status = "" if target is None else ("met" if value >= target - 1e-9 else "behind")
+        target = unit_target(ind, CITY_CODE, kind=kind, targets=targets, required=True)
+        status = "met" if value >= target - 1e-9 else "behind"
         rows.append(Indicator(ind, unit, round(float(value), 2), target, status).__dict__)
     return pd.DataFrame(rows)
 
@@ -367,17 +391,15 @@ def yearly_sink(
     a = _by_county_type(after, counties).set_index(["unit_code", "forest_type"])
     idx = a.index.union(b.index)
     d = a.reindex(idx).fillna(0) - b.reindex(idx).fillna(0)
-    out = pd.DataFrame(
+    diff = pd.DataFrame(
         {
             "sink_tc_yr": d["stock_tc"] / years,
             "soil_change_tc_yr": d["soil_tc"] / years,
             "volume_change_m3_yr": d["volume_m3"] / years,
         }
     ).reset_index()
-    city = out.groupby("forest_type", as_index=False)[
-        ["sink_tc_yr", "soil_change_tc_yr", "volume_change_m3_yr"]
-    ].sum()
-    out = pd.concat([out, city.assign(unit_code=CITY_CODE)], ignore_index=True)
+    out = unit_rows_by(
+        diff, counties, "forest_type", ["sink_tc_yr", "soil_change_tc_yr", "volume_change_m3_yr"]
+    )
     out["sink_tco2_yr"] = out["sink_tc_yr"] * CO2_PER_C
-    out.insert(1, "unit_name", [unit_name(u) for u in out["unit_code"]])
     return out.round(2)

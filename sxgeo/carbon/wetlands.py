@@ -14,11 +14,11 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, unit_name, unit_target
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
+from sxgeo.unit_table import add_ratio, attach_targets, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
-from sxgeo.zonal import dissolve_parts, intersection_pieces
+from sxgeo.zonal import UNASSIGNED, dissolve_parts, intersection_pieces
 
 GWP100_CH4 = 27.0
 """Global warming potential of (non-fossil) methane over 100 years (IPCC AR6 WG1 Table 7.15)."""
@@ -52,6 +52,7 @@ def wetland_summary(
     *,
     protected: gpd.GeoDataFrame | None = None,
     factors: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-county wetland area, protection rate, carbon and methane.
 
@@ -66,6 +67,8 @@ def wetland_summary(
         wetland inside them (overlaps counted once).
     factors : pandas.DataFrame, optional
         Replaces the shipped factor table.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
@@ -97,12 +100,21 @@ def wetland_summary(
         raise SchemaError(msg)
     c = sxcrs.to_metric(counties, what="counties")
     ci, wi, pieces = intersection_pieces(np.asarray(c.geometry.values, dtype=object), geoms)
-    share = shapely.area(pieces) / np.maximum(shapely.area(geoms[wi]), 1e-9)
-    area_ha = shapely.area(pieces) / M2_PER_HA
+    piece_m2 = shapely.area(pieces)
+    # what lies outside every unit stays in the table as 'unassigned' (never dropped)
+    outside_m2 = shapely.area(geoms) - np.bincount(wi, weights=piece_m2, minlength=len(geoms))
+    out_i = np.flatnonzero(outside_m2 > 1e-6 * np.maximum(shapely.area(geoms), 1.0))
+    unit = np.concatenate(
+        [c["adcode"].astype(str).to_numpy()[ci], np.full(len(out_i), UNASSIGNED, dtype=object)]
+    )
+    wi = np.concatenate([wi, out_i])
+    piece_m2 = np.concatenate([piece_m2, outside_m2[out_i]])
+    share = piece_m2 / np.maximum(shapely.area(geoms[wi]), 1e-9)
+    area_ha = piece_m2 / M2_PER_HA
     row = f.loc[types[wi]]
     frame = pd.DataFrame(
         {
-            "unit_code": c["adcode"].astype(str).to_numpy()[ci],
+            "unit_code": unit,
             "wetland_type": types[wi],
             "wetland_area_ha": area_ha,
             "base_area_ha": np.where(row["in_protection_base"].astype(bool), area_ha, 0.0),
@@ -116,19 +128,13 @@ def wetland_summary(
         }
     )
     cols = ["wetland_area_ha", "base_area_ha", "protected_area_ha", "soil_tc", "burial_tc_yr", "ch4_t_yr"]
-    by_type = frame.groupby(["unit_code", "wetland_type"], as_index=False)[cols].sum()
-    per = frame.groupby("unit_code")[cols].sum().reindex(c["adcode"].astype(str)).fillna(0)
-    per.loc[CITY_CODE] = per.sum()
-    per.index.name = "unit_code"
-    per = per.reset_index()
-    per.insert(1, "unit_name", [unit_name(u) for u in per["unit_code"]])
+    by_type = unit_rows_by(frame, counties, "wetland_type", cols)
+    per = unit_rows(frame.groupby("unit_code")[cols].sum(), counties)
     # the rate's base: wetland types in the land-survey wetland classes (paddy is cropland)
-    per["protection_rate_pct"] = (
-        100 * per["protected_area_ha"] / per["base_area_ha"].where(per["base_area_ha"] > 0)
+    per = add_ratio(per, "protection_rate_pct", "protected_area_ha", "base_area_ha")
+    per = attach_targets(
+        per, "wetland_protection_rate", "protection_rate_pct", targets=targets, baseline_col=None
     )
-    target = unit_target("wetland_protection_rate", CITY_CODE)
-    per["target_pct"] = target
-    per["status"] = np.where(per["protection_rate_pct"] >= target - 1e-9, "met", "behind")
     per["burial_tco2_yr"] = per["burial_tc_yr"] * CO2_PER_C
     per["ch4_tco2e_yr"] = per["ch4_t_yr"] * GWP100_CH4
     by_type["burial_tco2_yr"] = by_type["burial_tc_yr"] * CO2_PER_C

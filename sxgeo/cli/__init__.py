@@ -99,29 +99,59 @@ def check(
 
 
 @app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Project folder (created when missing).")] = Path(),
+    force: Annotated[bool, typer.Option(help="Replace an existing sxgeo.toml.")] = False,
+) -> None:
+    """Write a commented sxgeo.toml project template (zh/en) naming your input files."""
+    from sxgeo.project import write_template
+
+    path = write_template(folder, force=force)
+    typer.echo(path)
+    typer.echo(f"edit the paths in {path.name}, then: sxgeo build --project {path} -o out", err=True)
+
+
+@app.command()
 def build(
+    project: Annotated[
+        Path | None, typer.Option(help="Project file (sxgeo.toml); default ./sxgeo.toml when there is one.")
+    ] = None,
     layers: Annotated[Path | None, typer.Option(help="Folder of the shipped layers.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for tables and maps.")] = Path(
         "maps"
     ),
-    lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    lang: Annotated[
+        str | None, typer.Option(help="Map language: zh or en (default: the project's, else zh).")
+    ] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
 ) -> None:
-    """Run the main job: every table and map from the shipped layers."""
+    """Run every capability the project file names: all tables and maps into one folder."""
     from rich.progress import Progress
 
     from sxgeo import build as pipeline
+    from sxgeo.pipelines import STEPS
+    from sxgeo.project import PROJECT_FILE, load_project
 
+    if project is None and Path(PROJECT_FILE).exists():
+        project = Path(PROJECT_FILE)
+        typer.echo(f"using ./{PROJECT_FILE}", err=True)
+    loaded = load_project(project) if project is not None else None
+    if loaded is None:
+        typer.echo(
+            "no project file: the county overview of the shipped layers (sxgeo init writes one)", err=True
+        )
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=7)
+        task = bar.add_task("build", total=len(STEPS))
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
 
-        result = pipeline.run(layers, out, lang=lang, basemap=basemap, progress=step)
+        result = pipeline.run(loaded, out, layers=layers, lang=lang, basemap=basemap, progress=step)
     for name, path in result.outputs.items():
         typer.echo(f"{name}: {path}")
+    for line in result.skipped:
+        typer.echo(line, err=True)
 
 
 @app.command("map")

@@ -5,39 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
-from sxgeo.cli._common import echo_outputs, is_synthetic
-from sxgeo.outputs import Outputs
+from sxgeo.cli._common import (
+    BASEMAP_HELP,
+    COUNTIES_HELP,
+    OUT_HELP,
+    ZONE_CODE_HELP,
+    ZONES_HELP,
+    context,
+    write_outputs,
+)
 
 app = typer.Typer(
     help="Sponge city: coverage of the built-up area against the 2025 targets.", no_args_is_help=True
 )
 
-OUT_HELP = "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table and map."
-BASEMAP_HELP = "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>."
-CURVE_LABELS = {
-    "alpha_pct": "年径流总量控制率(%)",
-    "depth_mm": "设计降雨量(mm)",
-    "year": "年份",
-    "total_mm": "年降水量(mm)",
-    "rain_days": "雨日数",
-    "max_daily_mm": "最大日降水量(mm)",
-}
-
 
 def _alpha_target(given: float | None, source: str | None) -> tuple[float, str]:
     """The capture-ratio target and where it comes from: option, user config, or the placeholder."""
-    from sxgeo.settings import config_path, setting
+    from sxgeo.project import resolve
     from sxgeo.sponge import DEFAULT_ALPHA_TARGET
 
-    if given is not None:
-        return given, source or "--alpha-target"
-    configured = setting("sponge", "alpha_target")
-    if configured is not None:
-        return float(configured), setting("sponge", "alpha_target_source", f"configured in {config_path()}")
-    return DEFAULT_ALPHA_TARGET, "placeholder 75% (Shaoxing's adopted value not configured)"
+    value, where = resolve(given, None, "sponge", "alpha_target", DEFAULT_ALPHA_TARGET)
+    if where == "option":
+        return float(value), source or "--alpha-target"
+    if where == "default":
+        return float(value), "placeholder 75% (Shaoxing's adopted value not configured)"
+    configured_source, _ = resolve(None, None, "sponge", "alpha_target_source", f"configured in {where[12:]}")
+    return float(value), str(configured_source)
 
 
 @app.command()
@@ -45,7 +41,9 @@ def coverage(
     built_up: Annotated[Path, typer.Option("--built-up", help="Built-up area polygons (建成区).")],
     compliant: Annotated[Path, typer.Option("--compliant", help="Accepted sponge project polygons.")],
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
-    counties: Annotated[Path | None, typer.Option(help="County polygons (default: shipped layer).")] = None,
+    counties: Annotated[Path | None, typer.Option(help=COUNTIES_HELP)] = None,
+    zones: Annotated[Path | None, typer.Option("--zones", help=ZONES_HELP)] = None,
+    zone_code: Annotated[str | None, typer.Option("--zone-code", help=ZONE_CODE_HELP)] = None,
     year: Annotated[
         int | None, typer.Option(help="Reporting year: projects completed by then count.")
     ] = None,
@@ -55,28 +53,21 @@ def coverage(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Tier A: share of the built-up area covered by accepted sponge projects, per county."""
-    from sxgeo import sponge
-    from sxgeo.admin import load_counties
-    from sxgeo.io import read_layer
-    from sxgeo.maps.views import sponge_map
+    from sxgeo.pipelines import sponge
 
-    bu, _ = read_layer(built_up, crs=crs)
-    projects, _ = read_layer(compliant, crs=crs)
-    cty = load_counties(counties)
-    table = sponge.coverage(bu, projects, counties=cty, year=year)
-    counted, _ = sponge.select_counted(projects, year=year)
-    notes = list(table.attrs.get("notes", []))
-    result = Outputs(
-        "sponge_coverage",
-        {"sponge_coverage": table},
-        sponge.coverage_labels(),
-        notes,
-        synthetic=is_synthetic(bu, projects),
+    ctx = context(
+        out=out,
+        map_path=map_path,
+        counties=counties,
+        zones=zones,
+        zone_code=zone_code,
+        year=year,
+        crs=crs,
+        lang=lang,
+        basemap=basemap,
     )
-    result.maps["sponge_coverage.html"] = sponge_map(
-        table, cty, compliant=counted, lang=lang, basemap=basemap
-    )
-    echo_outputs(result.write(out, map_path=map_path), notes)
+    outputs = sponge.run(ctx, {"built_up": built_up, "compliant": compliant}, name="sponge_coverage")
+    write_outputs(outputs, out, map_path)
 
 
 @app.command()
@@ -89,7 +80,7 @@ def zones(
     built_up: Annotated[
         Path | None, typer.Option("--built-up", help="Built-up area, for the coverage by passing sub-zones.")
     ] = None,
-    counties: Annotated[Path | None, typer.Option(help="County polygons (default: shipped layer).")] = None,
+    counties: Annotated[Path | None, typer.Option(help=COUNTIES_HELP)] = None,
     alpha_target: Annotated[
         float | None, typer.Option(help="Capture-ratio target, 0-1 (else [sponge] alpha_target, else 0.75).")
     ] = None,
@@ -109,57 +100,28 @@ def zones(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Tier B: pass/fail of every drainage sub-zone by the volume method, and what it still needs."""
-    from sxgeo import sponge
-    from sxgeo.admin import load_counties
-    from sxgeo.io import read_layer, read_rainfall
-    from sxgeo.maps.views import sponge_map
+    from sxgeo.pipelines import sponge
 
-    z, _ = read_layer(zones_path, crs=crs)
-    lc, _ = read_layer(landcover, crs=crs)
-    fac, _ = read_layer(facilities, crs=crs)
-    what_if: list[str] = []
-    if add_facilities is not None:
-        extra, _ = read_layer(add_facilities, crs=crs)
-        extra = extra.to_crs(fac.crs)
-        if "status" not in extra.columns:
-            extra["status"] = "completed"
-        fac = pd.concat([fac, extra], ignore_index=True)
-        what_if.append(f"what-if: {len(extra)} facilities added from {add_facilities.name}")
-    daily, rain_notes = read_rainfall(rainfall)
-    years = f"{daily.index.year.min()}-{daily.index.year.max()}"
-    curve = sponge.curve_from_daily(daily, source=f"{rainfall.name}, {years} (derived, not adopted)")
-    cty = load_counties(counties)
-    alpha_target, source = _alpha_target(alpha_target, target_source)
-    result = sponge.assess_zones(
-        z,
-        lc,
-        fac,
-        curve,
-        alpha_target=alpha_target,
+    ctx = context(
+        out=out, map_path=map_path, counties=counties, year=year, crs=crs, lang=lang, basemap=basemap
+    )
+    target, source = _alpha_target(alpha_target, target_source)
+    opts = sponge.ZoneOptions(
+        alpha_target=target,
         alpha_target_source=source,
         strict=strict,
         include_planned=include_planned,
-        year=year,
-        psi_scenario=psi,
-        counties=cty,
+        psi=psi,
+        add_facilities=add_facilities,
     )
-    notes = [*result.notes, *what_if, *rain_notes]
-    tables: dict[str, pd.DataFrame] = {
-        "sponge_zones": result.zones,
-        "sponge_closest": sponge.closest_to_passing(result),
+    inputs = {
+        "subzones": zones_path,
+        "landcover": landcover,
+        "facilities": facilities,
+        "rainfall": rainfall,
+        "built_up": built_up,
     }
-    coverage_table = None
-    if built_up is not None:
-        bu, _ = read_layer(built_up, crs=crs)
-        coverage_table = sponge.zone_coverage(result, bu, cty)
-        tables["sponge_zone_coverage"] = coverage_table
-    tables["sponge_facilities"] = result.facilities
-    tables["sponge_curve"] = curve.table()
-    output = Outputs("sponge_zones", tables, sponge.zone_labels(), notes, synthetic=is_synthetic(z, lc, fac))
-    output.maps["sponge_zones.html"] = sponge_map(
-        coverage_table, cty, zones=result.zones, lang=lang, basemap=basemap
-    )
-    echo_outputs(output.write(out, map_path=map_path), notes)
+    write_outputs(sponge.run(ctx, inputs, name="sponge_zones", options=opts), out, map_path)
 
 
 @app.command()
@@ -168,24 +130,7 @@ def curve(
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
 ) -> None:
     """The H-alpha curve of a station: design depth for each capture ratio, and yearly totals."""
-    from sxgeo import sponge
-    from sxgeo.io import read_rainfall
+    from sxgeo.pipelines import Context, sponge
 
-    daily, notes = read_rainfall(rainfall)
-    c = sponge.curve_from_daily(daily, source=rainfall.name)
-    table = c.table([a / 100 for a in range(50, 100, 5)])
-    yearly = sponge.annual_summary(daily).reset_index(names="year")
-    synthetic = bool(daily.attrs.get("synthetic"))
-    notes = [
-        f"H-alpha curve from {rainfall.name}, {daily.index.year.min()}-{daily.index.year.max()}, "
-        "days <= 2 mm dropped (derived, not an adopted design value)",
-        *notes,
-    ]
-    output = Outputs(
-        "sponge_curve",
-        {"sponge_curve": table, "rainfall_years": yearly},
-        CURVE_LABELS,
-        notes,
-        synthetic=synthetic,
-    )
-    echo_outputs(output.write(out), notes)
+    ctx = Context(units=None, maps=False)  # type: ignore[arg-type]  # the curve needs no units
+    write_outputs(sponge.run(ctx, {"rainfall": rainfall}, name="sponge_curve"), out)

@@ -90,6 +90,43 @@ def build_layers(
     }
 
 
+DEMO_PROJECT = """\
+# The demo as a planner's project: every input is a SYNTHETIC demo layer in this folder.
+# sxgeo build --project layers/demo/sxgeo.toml -o maps
+[project]
+name = "绍兴市示例项目 (SYNTHETIC demo)"
+year = 2025
+
+[layers]
+# counties: the shipped layer (layers/counties.geojson)
+towns = "demo_towns.geojson"
+villages = "demo_villages.geojson"
+
+[sponge]
+built_up = "demo_built_up.geojson"
+compliant = "demo_sponge_projects.geojson"
+subzones = "demo_sponge_subzones.geojson"
+landcover = "demo_sponge_landcover.geojson"
+facilities = "demo_sponge_facilities.geojson"
+rainfall = "demo_rainfall_daily.csv"
+
+[carbon]
+landcover = "demo_landcover_2020.tif"
+landcover_after = "demo_landcover_2025.tif"
+years = 5
+pools = "demo_carbon_pools.csv"
+stands = "demo_forest_stands_2025.gpkg"
+stands_before = "demo_forest_stands_2020.gpkg"
+stands_years = 5
+wetlands = "demo_wetlands.geojson"
+
+[pv]
+buildings = "demo_buildings.parquet"
+parks = "demo_parks.geojson"
+"""
+"""The project file of the demo (written beside the layers by :func:`generate`)."""
+
+
 def generate(
     out_dir: str | Path,
     *,
@@ -169,6 +206,8 @@ def generate(
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    (out / "sxgeo.toml").write_text(DEMO_PROJECT, encoding="utf-8")
+    written["sxgeo.toml"] = out / "sxgeo.toml"
     log.info("wrote %d synthetic layers to %s (seed %d)", len(written), out, seed)
     return written
 

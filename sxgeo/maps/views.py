@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 
@@ -96,12 +97,46 @@ def demo_overview_map(
     lang: str = "zh",
     basemap: str | None = None,
 ) -> WebMap:
-    """Counties with the synthetic towns, villages and built-up areas (bannered as synthetic).
+    """:func:`overview_map` of the synthetic demo layers (kept for callers of the earlier name)."""
+    return overview_map(
+        counties, built_up=built_up, towns=towns, villages=villages, lang=lang, basemap=basemap
+    )
+
+
+def _breaks(base: list[float], target: float) -> list[float]:
+    """Class breaks with the plan's target as one of them (read from the targets table)."""
+    return sorted({*base, float(target)})
+
+
+def _synthetic(gdf: gpd.GeoDataFrame | None) -> bool:
+    return (
+        gdf is not None
+        and "synthetic" in gdf.columns
+        and bool(gdf["synthetic"].fillna(False).astype(bool).any())
+    )
+
+
+def _tips(gdf: gpd.GeoDataFrame, tips: list[tuple]) -> list[tuple]:
+    return [t for t in tips if t[0] in gdf.columns]
+
+
+def overview_map(
+    counties: gpd.GeoDataFrame,
+    *,
+    built_up: gpd.GeoDataFrame,
+    towns: gpd.GeoDataFrame | None = None,
+    villages: gpd.GeoDataFrame | None = None,
+    lang: str = "zh",
+    basemap: str | None = None,
+) -> WebMap:
+    """Counties with built-up areas, and towns and villages when given (synthetic layers say so).
 
     Parameters
     ----------
-    counties, towns, villages, built_up : geopandas.GeoDataFrame
-        The real county layer and the demo layers.
+    counties, built_up : geopandas.GeoDataFrame
+        The county layer and the built-up polygons.
+    towns, villages : geopandas.GeoDataFrame, optional
+        Town polygons (``name``, ``code``, ``kind``) and village points (``name``, ``code``).
     lang : {'zh', 'en'}
         Interface language.
     basemap : str, optional
@@ -111,53 +146,61 @@ def demo_overview_map(
     -------
     WebMap
     """
+    demo = any(_synthetic(g) for g in (built_up, towns, villages))
     m = WebMap(
-        _lang_title(lang, "绍兴市基础地理(示例)", "Shaoxing base geography (demo)"),
+        _lang_title(lang, "绍兴市基础地理" + ("(示例)" if demo else ""),
+                    "Shaoxing base geography" + (" (demo)" if demo else "")),
         lang=lang,
         basemap=basemap,
-    )
+    )  # fmt: skip
     add_counties(m, counties, filled=False)
-    m.add_vector(
-        towns,
-        "乡镇街道(合成) Towns (synthetic)",
-        group="boundaries",
-        symbology=styles.categorical(
-            towns["kind"],
-            title="乡镇街道(合成) Towns (synthetic)",
-            colors={"street": "#fdd49e", "town": "#d9f0a3", "township": "#c6dbef", "other": "#eeeeee"},
-            labels={
-                "street": "街道 street",
-                "town": "镇 town",
-                "township": "乡 township",
-                "other": "其他 other",
-            },
-            fillOpacity=0.5,
-            weight=0.6,
-        ),
-        tooltip=[("name", "名称 name"), ("code", "代码 code"), ("kind", "类型 kind")],
-        search="name",
-        simplify_m=20,
-    )
+
+    def tag(gdf: gpd.GeoDataFrame | None, zh: str, en: str) -> str:
+        return f"{zh}(合成) {en} (synthetic)" if _synthetic(gdf) else f"{zh} {en}"
+
+    if towns is not None:
+        title = tag(towns, "乡镇街道", "Towns")
+        kind = towns["kind"] if "kind" in towns.columns else pd.Series("other", index=towns.index)
+        m.add_vector(
+            towns,
+            title,
+            group="boundaries",
+            symbology=styles.categorical(
+                kind,
+                title=title,
+                colors={"street": "#fdd49e", "town": "#d9f0a3", "township": "#c6dbef", "other": "#eeeeee"},
+                labels={
+                    "street": "街道 street",
+                    "town": "镇 town",
+                    "township": "乡 township",
+                    "other": "其他 other",
+                },
+                fillOpacity=0.5,
+                weight=0.6,
+            ),
+            tooltip=_tips(towns, [("name", "名称 name"), ("code", "代码 code"), ("kind", "类型 kind")]),
+            search="name" if "name" in towns.columns else None,
+            simplify_m=20,
+        )
+    title = tag(built_up, "建成区", "Built-up")
     m.add_vector(
         built_up,
-        "建成区(合成) Built-up (synthetic)",
+        title,
         group="indicators",
-        symbology=styles.single(
-            "#ef8a62", title="建成区(合成) Built-up (synthetic)", fillOpacity=0.6, stroke="#b2182b"
-        ),
-        tooltip=[("name_zh", "县 county"), ("area_km2", "面积 area", 1, "km²")],
+        symbology=styles.single("#ef8a62", title=title, fillOpacity=0.6, stroke="#b2182b"),
+        tooltip=_tips(built_up, [("name_zh", "县 county"), ("area_km2", "面积 area", 1, "km²")]),
     )
-    m.add_vector(
-        villages,
-        "村社区(合成) Villages (synthetic)",
-        group="pilots",
-        symbology=styles.single(
-            "#2166ac", title="村社区(合成) Villages (synthetic)", shape="point", radius=3, weight=0
-        ),
-        tooltip=[("name", "名称 name"), ("code", "代码 code")],
-        search="name",
-        show=False,
-    )
+    if villages is not None:
+        title = tag(villages, "村社区", "Villages")
+        m.add_vector(
+            villages,
+            title,
+            group="pilots",
+            symbology=styles.single("#2166ac", title=title, shape="point", radius=3, weight=0),
+            tooltip=_tips(villages, [("name", "名称 name"), ("code", "代码 code")]),
+            search="name" if "name" in villages.columns else None,
+            show=False,
+        )
     return m
 
 
@@ -495,7 +538,7 @@ def carbon_map(
             symbology=styles.classes(
                 j["forest_cover_pct"],
                 title=name,
-                breaks=[0, 20, 40, 55.16, 70, 100],
+                breaks=_breaks([0, 20, 40, 70, 100], unit_target("forest_cover", CITY_CODE, required=True)),
                 palette="Greens",
                 digits=0,
                 fillOpacity=0.6,
@@ -563,7 +606,9 @@ def carbon_map(
             symbology=styles.classes(
                 j["protection_rate_pct"],
                 title=name,
-                breaks=[0, 30, 60.6, 80, 100],
+                breaks=_breaks(
+                    [0, 30, 80, 100], unit_target("wetland_protection_rate", CITY_CODE, required=True)
+                ),
                 palette="Blues",
                 digits=1,
                 fillOpacity=0.5,

@@ -14,7 +14,9 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, unit_name, unit_target
+from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.unit_table import id_columns, unit_rows
+from sxgeo.zonal import UNASSIGNED
 
 TABLE_MEASURES = (
     "footprint_m2",
@@ -94,44 +96,50 @@ def _finish(t: pd.DataFrame, target_mw: float) -> pd.DataFrame:
     return t
 
 
-def by_county(buildings: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Per-county table plus the city, against the plan's +1,000 MW.
+def by_county(
+    buildings: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, targets: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per-unit table (counties, 绍兴市区, the city, unassigned; or zones), against the plan's +1,000 MW.
 
     Parameters
     ----------
     buildings : geopandas.GeoDataFrame
         From :func:`sxgeo.pv.capacity.building_potential`.
     counties : geopandas.GeoDataFrame
-        County polygons (``adcode``).
+        County polygons (``adcode``), or zones (:func:`sxgeo.admin.load_zones`).
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
     pandas.DataFrame
-        ``unit_code, unit_name, buildings, footprint_m2, usable_m2, capacity_mwp, policy_mwp,
-        generation_gwh, co2_avoided_t, share_of_target_pct, policy_share_of_target_pct``.
-        ``buildings`` counts roofs with some potential; an ``unassigned`` row holds roofs outside
-        every county.
+        ``unit_code, unit_name, unit_name_en, buildings, footprint_m2, usable_m2, capacity_mwp,
+        policy_mwp, generation_gwh, co2_avoided_t, share_of_target_pct,
+        policy_share_of_target_pct``. ``buildings`` counts roofs with some potential; the
+        ``unassigned`` row holds roofs outside every unit.
+
+    Raises
+    ------
+    SchemaError
+        When the targets table has no city figure for ``pv_new_capacity``.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE) or 1000.0
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
     c = sxcrs.to_metric(counties, what="counties")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, c, "adcode")
-    sums = _sum_by(buildings, code)
-    codes = [str(x) for x in c["adcode"]]
-    rows = sums.reindex(codes).fillna(0)
-    city = rows.sum().to_frame(CITY_CODE).T
-    parts = [rows, city]
-    if "" in sums.index:
-        parts.append(sums.loc[[""]].rename(index={"": "unassigned"}))
-    t = _finish(pd.concat(parts), target)
-    t.index.name = "unit_code"
-    t = t.reset_index()
-    t.insert(1, "unit_name", [unit_name(x) if x != "unassigned" else "区外" for x in t["unit_code"]])
+    sums = _sum_by(buildings, code).rename(index={"": UNASSIGNED})
+    t = _finish(unit_rows(sums, counties), target)
     t["buildings"] = t["buildings"].astype(int)
-    return t[["unit_code", "unit_name", "buildings", *TABLE_MEASURES]]
+    return t[[*id_columns(t), "buildings", *TABLE_MEASURES]]
 
 
-def by_polygon(buildings: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, code_col: str) -> pd.DataFrame:
+def by_polygon(
+    buildings: gpd.GeoDataFrame,
+    polygons: gpd.GeoDataFrame,
+    code_col: str,
+    *,
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Sums per polygon (industrial parks, towns), with the polygon's other attributes.
 
     Parameters
@@ -142,13 +150,15 @@ def by_polygon(buildings: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, code_col
         Parks or towns with *code_col*.
     code_col : str
         Identifier column.
+    targets : pandas.DataFrame, optional
+        The targets table; default the shipped one.
 
     Returns
     -------
     pandas.DataFrame
         One row per polygon (zeros where no building), same measures as :func:`by_county`.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE) or 1000.0
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
     p = sxcrs.to_metric(polygons, what="polygons")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, p, code_col)
@@ -163,7 +173,12 @@ def by_polygon(buildings: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, code_col
 
 
 def by_nearest_point(
-    buildings: gpd.GeoDataFrame, points: gpd.GeoDataFrame, code_col: str, *, max_distance_m: float = 3000
+    buildings: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
+    code_col: str,
+    *,
+    max_distance_m: float = 3000,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Sums per nearest point (villages), within *max_distance_m*.
 
@@ -177,13 +192,15 @@ def by_nearest_point(
         Identifier column.
     max_distance_m : float
         Roofs farther than this from every point are left out [m].
+    targets : pandas.DataFrame, optional
+        The targets table; default the shipped one.
 
     Returns
     -------
     pandas.DataFrame
         One row per point with any roof, same measures as :func:`by_county`.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE) or 1000.0
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
     pm = sxcrs.to_metric(points, what="points")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     tree = shapely.STRtree(np.asarray(pm.geometry.values, dtype=object))

@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name, unit_target
+from sxgeo.unit_table import add_ratio, attach_targets, id_columns, unit_rows
 from sxgeo.units import M2_PER_KM2
 from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
 
@@ -116,6 +115,7 @@ def coverage_table(
     counties: gpd.GeoDataFrame,
     *,
     indicator: str = "sponge_coverage",
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compliant share of the built-up area per county, 绍兴市区, the city, and unassigned area.
 
@@ -129,6 +129,8 @@ def coverage_table(
         County polygons with ``adcode``.
     indicator : str
         Plan indicator whose targets are attached.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
@@ -142,47 +144,15 @@ def coverage_table(
     inside = clip_to(good, base) if len(good) else good
     denom = area_by_zone(base, counties)
     numer = area_by_zone(inside, counties) if len(inside) else pd.Series(0.0, index=denom.index)
-    codes = [str(c) for c in counties["adcode"]]
-    rows = [{"unit_code": c, "built_up_m2": denom[c], "compliant_m2": numer[c]} for c in codes]
-    urban = [c for c in codes if COUNTY_BY_CODE.get(c) and COUNTY_BY_CODE[c].target_group == "urban"]
-    if urban:
-        rows.append(
-            {
-                "unit_code": URBAN_CODE,
-                "built_up_m2": sum(denom[c] for c in urban),
-                "compliant_m2": sum(numer[c] for c in urban),
-            }
-        )
-    rows.append(
-        {"unit_code": CITY_CODE, "built_up_m2": denom[codes].sum(), "compliant_m2": numer[codes].sum()}
-    )
     if denom[UNASSIGNED] > 1.0:
-        rows.append(
-            {"unit_code": UNASSIGNED, "built_up_m2": denom[UNASSIGNED], "compliant_m2": numer[UNASSIGNED]}
-        )
-        log.warning("%.3f km2 of built-up area lies outside every county", denom[UNASSIGNED] / M2_PER_KM2)
-    df = pd.DataFrame(rows)
-    df["unit_name"] = [unit_name(c) if c != UNASSIGNED else "未落入任何县区" for c in df["unit_code"]]
-    df["built_up_km2"] = df["built_up_m2"] / M2_PER_KM2
-    df["compliant_km2"] = df["compliant_m2"] / M2_PER_KM2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df["coverage_pct"] = np.where(
-            df["built_up_m2"] > 0, 100 * df["compliant_m2"] / df["built_up_m2"], np.nan
-        )
-    df["target_pct"] = [unit_target(indicator, c) if c != UNASSIGNED else np.nan for c in df["unit_code"]]
-    df["baseline_pct"] = [
-        unit_target(indicator, c, kind="baseline") if c != UNASSIGNED else np.nan for c in df["unit_code"]
-    ]
-    df["target_pct"] = df["target_pct"].astype(float)
-    df["baseline_pct"] = df["baseline_pct"].astype(float)
+        log.warning("%.3f km2 of built-up area lies outside every unit", denom[UNASSIGNED] / M2_PER_KM2)
+    sums = pd.DataFrame({"built_up_km2": denom / M2_PER_KM2, "compliant_km2": numer / M2_PER_KM2})
+    df = add_ratio(unit_rows(sums, counties), "coverage_pct", "compliant_km2", "built_up_km2")
+    df = attach_targets(df, indicator, "coverage_pct", targets=targets)
     need = df["target_pct"] / 100 * df["built_up_km2"] - df["compliant_km2"]
     df["gap_km2"] = need.clip(lower=0)
-    df["status"] = np.where(
-        df["target_pct"].isna(), "", np.where(df["coverage_pct"] >= df["target_pct"] - 1e-9, "met", "behind")
-    )
     cols = [
-        "unit_code",
-        "unit_name",
+        *id_columns(df),
         "built_up_km2",
         "compliant_km2",
         "coverage_pct",
@@ -202,6 +172,7 @@ def coverage(
     *,
     counties: gpd.GeoDataFrame | None = None,
     year: int | None = None,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Tier A: sponge-city coverage of the built-up area from accepted project areas.
 
@@ -217,6 +188,8 @@ def coverage(
         County polygons; default the shipped county layer.
     year : int, optional
         Reporting year: only projects completed by then count.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
@@ -231,7 +204,7 @@ def coverage(
     if year is not None and "year" in built_up.columns and (built_up["year"] == year).any():
         built_up = built_up[built_up["year"] == year]
     counted, notes = select_counted(compliant, year=year)
-    table = coverage_table(built_up, counted, counties)
+    table = coverage_table(built_up, counted, counties, targets=targets)
     table.attrs["notes"] = [
         "Tier A proxy: accepted sponge project areas, dissolved, clipped to the built-up area",
         f"projects counted: {len(counted)} of {len(compliant)}" + (f" (completed by {year})" if year else ""),

@@ -460,7 +460,11 @@ def _facility_volumes(
 
 
 def zone_coverage(
-    assessment: ZoneAssessment, built_up: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+    assessment: ZoneAssessment,
+    built_up: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    targets: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Coverage of the built-up area by passing sub-zones, in the Tier A table layout.
 
@@ -474,7 +478,9 @@ def zone_coverage(
     built_up : geopandas.GeoDataFrame
         Built-up area polygons.
     counties : geopandas.GeoDataFrame
-        County polygons.
+        County polygons (or zones: :func:`sxgeo.admin.load_zones`).
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
 
     Returns
     -------
@@ -484,7 +490,7 @@ def zone_coverage(
     from sxgeo.sponge.coverage import coverage_table
 
     passing = assessment.zones[assessment.zones["passes"]]
-    table = coverage_table(built_up, passing, counties)
+    table = coverage_table(built_up, passing, counties, targets=targets)
     zones_union = shapely.union_all(np.asarray(assessment.zones.geometry.values))
     bu = sxcrs.to_metric(built_up, what="built-up areas")
     outside_zones = shapely.area(

@@ -1,0 +1,131 @@
+"""One pipeline per capability: named inputs -> tables + map. The CLI and ``sxgeo build`` call these.
+
+Each capability module has a ``run(ctx, inputs, ...)`` that reads its inputs (project inputs,
+paths or frames), calls the pure domain functions and returns :class:`sxgeo.outputs.Outputs`
+(tables, notes, maps made only when ``ctx.maps``). :data:`STEPS` is the registry ``build``
+walks: a step runs when its project-file inputs are named, and is skipped with the reason
+otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sxgeo.pipelines.base import Context
+
+if TYPE_CHECKING:
+    from sxgeo.outputs import Outputs
+    from sxgeo.project import Project
+
+
+@dataclass(frozen=True)
+class Step:
+    """A capability as ``build`` runs it.
+
+    Attributes
+    ----------
+    name : str
+        Step name (progress bar, messages).
+    section : str
+        Project-file section of its inputs.
+    needs : tuple of tuple of str
+        Alternative sets of keys; the step runs when any one set is fully named.
+    run : callable
+        ``run(ctx, project) -> list[Outputs]``.
+    """
+
+    name: str
+    section: str
+    needs: tuple[tuple[str, ...], ...]
+    run: Callable[[Context, Project], list[Outputs]]
+
+    def ready(self, project: Project) -> bool:
+        """Whether the project names the inputs of one of the step's key sets."""
+        return any(project.has(self.section, *keys) for keys in self.needs)
+
+    def missing(self) -> str:
+        """What the project would need, for the 'skipped' line."""
+        return " or ".join(", ".join(f"[{self.section}] {k}" for k in keys) for keys in self.needs)
+
+
+def _inputs(project: Project, section: str) -> dict[str, Any]:
+    from sxgeo.project import KEYS
+
+    return {k.name: project.get(section, k.name) for k in KEYS if k.section == section and k.kind == "input"}
+
+
+def _overview(ctx: Context, project: Project) -> list[Outputs]:
+    from sxgeo.pipelines import overview
+
+    inputs = {
+        "built_up": project.get("sponge", "built_up"),
+        "towns": project.get("layers", "towns"),
+        "villages": project.get("layers", "villages"),
+    }
+    return overview.run(ctx, inputs)
+
+
+def _sponge(ctx: Context, project: Project) -> list[Outputs]:
+    from sxgeo.pipelines import sponge
+    from sxgeo.project import resolve
+    from sxgeo.sponge import DEFAULT_ALPHA_TARGET
+
+    alpha, where = resolve(None, project, "sponge", "alpha_target", DEFAULT_ALPHA_TARGET)
+    source, _ = resolve(None, project, "sponge", "alpha_target_source", None)
+    if source is None:
+        source = (
+            "placeholder 75% (Shaoxing's adopted value not configured)"
+            if where == "default"
+            else f"set in {where}"
+        )
+    opts = sponge.ZoneOptions(
+        alpha_target=float(alpha),
+        alpha_target_source=str(source),
+        strict=bool(resolve(None, project, "sponge", "strict", False)[0]),
+        psi=str(resolve(None, project, "sponge", "psi", "default")[0]),
+    )
+    return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
+
+
+def _carbon(ctx: Context, project: Project) -> list[Outputs]:
+    from sxgeo.pipelines import carbon
+
+    opts = carbon.CarbonOptions(
+        method=str(project.get("carbon", "method", "fang")),
+        stands_years=project.get("carbon", "stands_years"),
+        years=project.get("carbon", "years"),
+    )
+    return carbon.run(ctx, _inputs(project, "carbon"), options=opts)
+
+
+def _pv(ctx: Context, project: Project) -> list[Outputs]:
+    from sxgeo.pipelines import pv
+
+    opts = pv.PVOptions(
+        ghi_scenario=str(project.get("pv", "ghi_scenario", "default")),
+        shading=bool(project.get("pv", "shading", True)),
+        ef_year=int(project.get("pv", "ef_year", 2022)),
+        ef_region=str(project.get("pv", "ef_region", "east_china")),
+    )
+    inputs = _inputs(project, "pv")
+    if inputs.get("villages") is None:
+        inputs["villages"] = project.get("layers", "villages")
+    return pv.run(ctx, inputs, options=opts)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("counties", "layers", ((),), _overview),
+    Step(
+        "sponge city",
+        "sponge",
+        (("built_up", "compliant"), ("subzones", "landcover", "facilities", "rainfall")),
+        _sponge,
+    ),
+    Step("carbon sinks", "carbon", (("stands",), ("landcover", "pools"), ("wetlands",)), _carbon),
+    Step("rooftop PV", "pv", (("buildings",),), _pv),
+)
+"""The capabilities ``sxgeo build`` runs, in order (pilot siting and the report come next)."""
+
+__all__ = ["STEPS", "Context", "Step"]

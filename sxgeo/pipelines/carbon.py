@@ -1,0 +1,225 @@
+"""Carbon-sink pipeline: forest stands, land-cover rasters (InVEST) and wetlands -> tables + map."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sxgeo.errors import SchemaError
+from sxgeo.pipelines.base import Context, as_path, is_synthetic, name_of, read, unit_sets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sxgeo.outputs import Outputs
+
+log = logging.getLogger(__name__)
+
+LANDCOVER_LABELS = {
+    "area_ha": "面积(ha)",
+    "stock_tc": "碳储量(不含土壤)(tC)",
+    "soil_tc": "土壤碳(tC)",
+    "total_tc": "总碳储量(tC)",
+}
+WETLAND_LABELS = {"wetland_area_ha": "湿地面积(ha)", "protection_rate_pct": "湿地保护率(%)"}
+
+
+@dataclass(frozen=True)
+class CarbonOptions:
+    """Options of the carbon pipeline.
+
+    Attributes
+    ----------
+    method : str
+        ``fang`` (continuous BEF) or ``chain`` (constant factors).
+    stands_years : float or None
+        Years between ``stands_before`` and ``stands``.
+    years : float or None
+        Years between ``landcover`` and ``landcover_after``.
+    window_rows : int or None
+        Raster rows read at a time (default about 8 Mpx windows).
+    """
+
+    method: str = "fang"
+    stands_years: float | None = None
+    years: float | None = None
+    window_rows: int | None = None
+
+
+def run(
+    ctx: Context, inputs: dict[str, Any], *, name: str = "carbon", options: CarbonOptions | None = None
+) -> list[Outputs]:
+    """Every carbon table the inputs allow, and one map.
+
+    Parameters
+    ----------
+    ctx : Context
+        Units (and zones), targets, map settings.
+    inputs : dict
+        ``stands`` (+ ``stands_before``, ``factors``); ``landcover`` + ``pools`` (+
+        ``landcover_after``); ``wetlands`` (+ ``protected``). Each a project input, a path or
+        a frame (rasters: a path).
+    name : str
+        Output stem.
+    options : CarbonOptions, optional
+        Method and intervals.
+
+    Returns
+    -------
+    list of Outputs
+    """
+    from sxgeo.carbon import stands as st
+    from sxgeo.outputs import Outputs
+
+    opts = options or CarbonOptions()
+    tables: dict[str, pd.DataFrame] = {}
+    notes: list[str] = []
+    map_args: dict[str, Any] = {}
+    layers: list[Any] = []
+    synthetic = False
+    if inputs.get("stands") is not None:
+        layers += _stands(ctx, inputs, opts, tables, notes, map_args)
+    if inputs.get("landcover") is not None:
+        if inputs.get("pools") is None:
+            msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
+            raise SchemaError(msg)
+        synthetic |= _landcover(ctx, inputs, opts, tables, notes, map_args)
+    if inputs.get("wetlands") is not None:
+        layers += _wetlands(ctx, inputs, tables, notes, map_args)
+    if not tables:
+        return []
+    synthetic |= is_synthetic(*layers)
+    labels = {**st.LABELS_ZH, **LANDCOVER_LABELS, **WETLAND_LABELS}
+    out = Outputs(name, tables, labels, [*notes, *ctx.notes], synthetic=synthetic)
+    if ctx.maps:
+        from sxgeo.maps.views import carbon_map
+
+        raster = map_args.pop("raster_path", None)
+        if raster is not None:
+            from sxgeo.io import open_raster
+
+            with open_raster(raster) as src:
+                out.maps[f"{name}.html"] = carbon_map(
+                    ctx.units, raster=src, lang=ctx.lang, basemap=ctx.basemap, **map_args
+                )
+        else:
+            out.maps[f"{name}.html"] = carbon_map(ctx.units, lang=ctx.lang, basemap=ctx.basemap, **map_args)
+    return [out]
+
+
+def _stands(
+    ctx: Context,
+    inputs: dict[str, Any],
+    opts: CarbonOptions,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> list[Any]:
+    from sxgeo.carbon import stands as st
+    from sxgeo.io import read_table
+
+    if inputs.get("stands_before") is not None and not opts.stands_years:
+        msg = "an earlier inventory (stands_before, --previous) needs the years between the two (--years)"
+        raise SchemaError(msg)
+    factors = read_table(as_path(inputs["factors"])[0]) if inputs.get("factors") is not None else None
+    s = read(inputs["stands"], ctx, geometry_type="polygon")
+    carbon = st.stand_carbon(s, factors=factors, method=opts.method)
+    for suffix, units in unit_sets(ctx):
+        summary, by_type = st.county_summary(carbon, units, factors=factors)
+        tables[f"carbon_forest{suffix}"] = summary
+        if not suffix:
+            tables["carbon_forest_plan"] = st.plan_check(summary, targets=ctx.targets)
+            tables["carbon_forest_types"] = by_type
+            map_args["forest"] = summary
+    layers = [s]
+    if inputs.get("stands_before") is not None:
+        p = read(inputs["stands_before"], ctx, geometry_type="polygon")
+        layers.append(p)
+        before = st.stand_carbon(p, factors=factors, method=opts.method)
+        tables["carbon_forest_sink"] = st.yearly_sink(
+            before, carbon, ctx.units, years=float(opts.stands_years)
+        )
+    model = "Fang continuous BEF, CF 0.50" if opts.method == "fang" else "the constant-factor chain"
+    source = (
+        "sxgeo/data/carbon_forest_types.csv (verify flags)" if factors is None else name_of(inputs["factors"])
+    )
+    notes += [
+        f"stand carbon by {model}; factors: {source}",
+        "vegetation = tree layer + understory; stock = vegetation + dead wood/litter; soil reported apart",
+        "95% range: seeded Monte Carlo, CF ±5%, BEF a/b ±15%, per-area densities ±15% (1 sigma)",
+        "sink: stock difference of the two inventories / years; positive = removal",
+    ]
+    map_args["stands"] = carbon
+    return layers
+
+
+def _landcover(
+    ctx: Context,
+    inputs: dict[str, Any],
+    opts: CarbonOptions,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> bool:
+    """Class areas and carbon per unit, and the change; whether the raster is tagged synthetic."""
+    from sxgeo.carbon import landcover as lcm
+    from sxgeo.io import open_raster, read_table
+    from sxgeo.zonal import raster_zone_counts
+
+    if inputs.get("landcover_after") is not None and not opts.years:
+        msg = "a later land-cover raster (landcover_after, --raster-after) needs the years between the maps"
+        raise SchemaError(msg)
+    pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
+    raster = as_path(inputs["landcover"])[0]
+    with open_raster(raster) as src:
+        synthetic = src.tags().get("synthetic") == "true"
+        for suffix, units in unit_sets(ctx):
+            counts = raster_zone_counts(src, units, window_rows=opts.window_rows)
+            per, by_class = lcm.stock_by_county(counts, pools, units)
+            tables[f"carbon_landcover{suffix}"] = per
+            if not suffix:
+                tables["carbon_landcover_classes"] = by_class
+                map_args["landcover"] = per
+        if inputs.get("landcover_after") is not None:
+            with open_raster(as_path(inputs["landcover_after"])[0]) as after:
+                pairs = raster_zone_counts(src, ctx.units, window_rows=opts.window_rows, other=after)
+            change, matrix = lcm.change_by_county(pairs, pools, ctx.units, years=float(opts.years))
+            tables["carbon_landcover_change"] = change
+            tables["carbon_landcover_transitions"] = matrix
+    notes += [
+        "per pixel: C = Σ pools[class] × pixel area (InVEST Carbon), pixel-centre rule per county",
+        "stock_tc = c_above + c_below + c_dead; total_tc adds c_soil (InVEST's total)",
+        "change: stock difference pixel by pixel; loss_to_built_tc = losses into classes of kind 'built'",
+    ]
+    map_args["pools"] = pools
+    map_args["raster_path"] = raster
+    return synthetic
+
+
+def _wetlands(
+    ctx: Context,
+    inputs: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> list[Any]:
+    from sxgeo.admin import CITY_CODE, unit_target
+    from sxgeo.carbon import wetlands as wl
+
+    w = read(inputs["wetlands"], ctx, geometry_type="polygon")
+    prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None
+    for suffix, units in unit_sets(ctx):
+        per, by_type = wl.wetland_summary(w, units, protected=prot, targets=ctx.targets)
+        tables[f"carbon_wetlands{suffix}"] = per
+        if not suffix:
+            tables["carbon_wetland_types"] = by_type
+            map_args["wetlands_table"] = per
+    target = unit_target("wetland_protection_rate", CITY_CODE, targets=ctx.targets, required=True)
+    notes += [
+        f"protection rate = protected / wetland base (paddy is cropland, not in the base); "
+        f"target {target:g}%",
+        "burial from sxgeo/data/carbon_wetland_types.csv; methane reported apart (GWP100 27), never netted",
+    ]
+    map_args["wetlands"] = w
+    return [w, prot]

@@ -1,0 +1,164 @@
+"""Rooftop-PV pipeline: building footprints (+ parks, villages, zones) -> per-roof potential, sums, map."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sxgeo.errors import SchemaError
+from sxgeo.pipelines.base import Context, as_path, is_synthetic, name_of, read
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from sxgeo.outputs import Outputs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PVOptions:
+    """Options of the rooftop-PV pipeline.
+
+    Attributes
+    ----------
+    ghi_scenario : str
+        Monthly GHI table: ``default`` (1,202) or ``low`` (1,166 kWh/m2).
+    shading : bool
+        Shading from taller neighbours.
+    ef_year : int
+        Data year of the grid CO2 factor.
+    ef_region : str
+        ``east_china`` or ``national``.
+    grid_m : float
+        Cell of the potential-density grid on the map [m].
+    """
+
+    ghi_scenario: str = "default"
+    shading: bool = True
+    ef_year: int = 2022
+    ef_region: str = "east_china"
+    grid_m: float = 1000.0
+
+
+def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str]) -> tuple[Any, Any]:
+    """The specific-yield table and the horizon-loss table, from a weather file or the monthly table."""
+    from sxgeo.io import read_weather
+    from sxgeo.pv import energy
+
+    if inputs.get("weather") is not None:
+        w, meta = read_weather(as_path(inputs["weather"])[0])
+        site = energy.Site(meta["latitude"], meta["longitude"], tz=meta["tz"], name=meta["source"])
+        yields = energy.yield_table(w, site=site)
+        horizon = energy.horizon_loss_table(w, site=site) if opts.shading else None
+        notes.append(f"yield from {meta['source']} (hourly chain)")
+    else:
+        yields = energy.yield_table(scenario=opts.ghi_scenario)
+        horizon = energy.horizon_loss_table() if opts.shading else None
+        notes.append(f"yield from the {yields.attrs['source']}, GHI {yields.attrs['ghi_kwh_m2']:.0f} kWh/m2")
+    return yields, horizon
+
+
+def _ghi_scale(source: Any, buildings: Any, ghi_kwh_m2: float, notes: list[str]) -> np.ndarray:
+    import numpy as np
+
+    from sxgeo.io import sample_raster
+
+    path, _ = as_path(source)
+    ghi = sample_raster(path, buildings)
+    finite = ghi[np.isfinite(ghi)]
+    if finite.size and not 600 <= np.median(finite) <= 2500:
+        msg = f"{path.name}: median {np.median(finite):.0f}; expected annual GHI in kWh/m2 (600-2500)"
+        raise SchemaError(msg)
+    notes.append(f"yield scaled by the GHI raster {path.name} at each roof")
+    return ghi / ghi_kwh_m2
+
+
+def run(
+    ctx: Context, inputs: dict[str, Any], *, name: str = "pv", options: PVOptions | None = None
+) -> list[Outputs]:
+    """Capacity, policy scenario and generation of every roof, and their sums per unit, park, village.
+
+    Parameters
+    ----------
+    ctx : Context
+        Units (and zones), targets, map settings.
+    inputs : dict
+        ``buildings`` (required); ``parks``, ``villages``, ``weather`` or ``ghi_raster``,
+        ``params`` (optional).
+    name : str
+        Output stem.
+    options : PVOptions, optional
+        Yield and factor options.
+
+    Returns
+    -------
+    list of Outputs
+        One; in a folder it also writes every roof to ``pv_buildings.parquet``.
+    """
+    from sxgeo import pv as pvmod
+    from sxgeo.io import read_table
+    from sxgeo.outputs import Outputs
+    from sxgeo.pv import energy
+
+    opts = options or PVOptions()
+    if inputs.get("weather") is not None and inputs.get("ghi_raster") is not None:
+        msg = "give a weather file or a GHI raster, not both"
+        raise SchemaError(msg)
+    b = read(inputs["buildings"], ctx, geometry_type="polygon")
+    notes: list[str] = []
+    yields, horizon = _yields(inputs, opts, notes)
+    scale = None
+    if inputs.get("ghi_raster") is not None:
+        scale = _ghi_scale(inputs["ghi_raster"], b, yields.attrs["ghi_kwh_m2"], notes)
+    ef, ef_note = pvmod.emission_factor(opts.ef_year, opts.ef_region)
+    params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None
+    result = pvmod.building_potential(
+        b, yields, params=params, ghi_scale=scale, horizon_loss=horizon, emission_factor_kg_kwh=ef
+    )
+    notes += [
+        f"losses {energy.losses_pct():.2f}% (PVWatts defaults), inverter {energy.INVERTER_ETA:.0%}",
+        f"grid CO2 factor {ef_note}",
+        "policy scenario: NEA whole-county pilot floors (government 50%, public 40%, "
+        "commercial/industrial 30%, rural homes 20%)",
+        "shading from taller neighbours to the south"
+        if opts.shading and horizon is not None
+        else "no shading",
+        f"{int((~result['suitable']).sum())} roofs unsuitable (too small, or shading loss > 30%)",
+        *ctx.notes,
+    ]
+    tables: dict[str, pd.DataFrame] = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets)}
+    park_gdf = park_table = None
+    if inputs.get("parks") is not None:
+        park_gdf = read(inputs["parks"], ctx)
+        if "park_id" not in park_gdf.columns:
+            park_gdf["park_id"] = [f"P{i:03d}" for i in range(1, len(park_gdf) + 1)]
+        park_table = pvmod.by_polygon(result, park_gdf, "park_id", targets=ctx.targets)
+        tables["pv_parks"] = park_table
+    if inputs.get("villages") is not None:
+        vg = read(inputs["villages"], ctx, geometry_type="point")
+        code = "code" if "code" in vg.columns else vg.columns[0]
+        tables["pv_villages"] = pvmod.by_nearest_point(result, vg, code, targets=ctx.targets)
+        log.info("villages from %s, code column %r", name_of(inputs["villages"]), code)
+    if ctx.zones is not None:
+        tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
+    out = Outputs(name, tables, dict(pvmod.aggregate.LABELS_ZH), notes, synthetic=is_synthetic(b, park_gdf))
+    out.extra["pv_buildings.parquet"] = result
+    if ctx.maps:
+        from sxgeo.maps.views import pv_map
+        from sxgeo.zonal import grid_counts
+
+        grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=opts.grid_m, weight="capacity_kwp")
+        out.maps[f"{name}.html"] = pv_map(
+            tables["pv_counties"],
+            ctx.units,
+            result,
+            parks=park_gdf,
+            park_table=park_table,
+            grid=grid,
+            lang=ctx.lang,
+            basemap=ctx.basemap,
+        )
+    return [out]

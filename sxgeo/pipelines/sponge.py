@@ -1,0 +1,217 @@
+"""Sponge-city pipeline: inputs -> Tier A coverage, Tier B sub-zones, the H-alpha curve; tables + map."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sxgeo.pipelines.base import Context, is_synthetic, name_of, read, unit_sets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sxgeo.outputs import Outputs
+
+log = logging.getLogger(__name__)
+
+CURVE_LABELS = {
+    "alpha_pct": "年径流总量控制率(%)",
+    "depth_mm": "设计降雨量(mm)",
+    "year": "年份",
+    "total_mm": "年降水量(mm)",
+    "rain_days": "雨日数",
+    "max_daily_mm": "最大日降水量(mm)",
+}
+TIER_A = ("built_up", "compliant")
+TIER_B = ("subzones", "landcover", "facilities", "rainfall")
+
+
+@dataclass(frozen=True)
+class ZoneOptions:
+    """Options of the Tier B assessment.
+
+    Attributes
+    ----------
+    alpha_target : float
+        Capture-ratio target (0-1).
+    alpha_target_source : str
+        Where it comes from (named in every output).
+    strict : bool
+        Unknown flags count as failures.
+    include_planned : bool
+        What-if: count planned facilities.
+    psi : str
+        Runoff coefficient scenario.
+    add_facilities : Any
+        What-if: extra facilities (an input).
+    """
+
+    alpha_target: float = 0.75
+    alpha_target_source: str = "placeholder 75% (Shaoxing's adopted value not configured)"
+    strict: bool = False
+    include_planned: bool = False
+    psi: str = "default"
+    add_facilities: Any = None
+
+
+def run(
+    ctx: Context,
+    inputs: dict[str, Any],
+    *,
+    name: str = "sponge",
+    options: ZoneOptions | None = None,
+    baseline: bool = True,
+) -> list[Outputs]:
+    """Every sponge-city table the inputs allow, and one map.
+
+    Parameters
+    ----------
+    ctx : Context
+        Units, year, targets, map settings.
+    inputs : dict
+        ``built_up, compliant`` (Tier A); ``subzones, landcover, facilities, rainfall`` (Tier B,
+        with ``built_up`` for the coverage by passing sub-zones); ``rainfall`` alone gives the
+        curve. Each a project input, a path or a frame.
+    name : str
+        Output stem (``sponge`` -> ``sponge.xlsx``, ``sponge.html``).
+    options : ZoneOptions, optional
+        Tier B options.
+    baseline : bool
+        Also compute Tier A at the plan's baseline year (from the targets table) when the
+        reporting year is later.
+
+    Returns
+    -------
+    list of Outputs
+    """
+    from sxgeo import sponge
+    from sxgeo.outputs import Outputs
+
+    tables: dict[str, pd.DataFrame] = {}
+    notes: list[str] = []
+    layers: list[Any] = []
+    map_args: dict[str, Any] = {}
+    bu = read(inputs["built_up"], ctx) if inputs.get("built_up") is not None else None
+    if bu is not None and inputs.get("compliant") is not None:
+        projects = read(inputs["compliant"], ctx)
+        layers += [bu, projects]
+        for suffix, units in unit_sets(ctx):
+            table = sponge.coverage(bu, projects, counties=units, year=ctx.year, targets=ctx.targets)
+            tables[f"sponge_coverage{suffix}"] = table
+            if not suffix:
+                notes += table.attrs.get("notes", [])
+                map_args["table"] = table
+        base_year = _baseline_year(ctx)
+        if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
+            tables[f"sponge_coverage_{base_year}"] = sponge.coverage(
+                bu, projects, counties=ctx.units, year=base_year, targets=ctx.targets
+            )
+        map_args["compliant"] = sponge.select_counted(projects, year=ctx.year)[0]
+    if all(inputs.get(k) is not None for k in TIER_B):
+        layers += _tier_b(ctx, inputs, bu, options or ZoneOptions(), tables, notes, map_args)
+    synthetic = is_synthetic(*layers)
+    if inputs.get("rainfall") is not None and not tables:
+        synthetic = _curve_only(inputs["rainfall"], tables, notes)
+    if not tables:
+        return []
+    out = Outputs(
+        name, tables, sponge.zone_labels() | CURVE_LABELS, [*notes, *ctx.notes], synthetic=synthetic
+    )
+    if ctx.maps and (map_args.get("table") is not None or map_args.get("zones") is not None):
+        from sxgeo.maps.views import sponge_map
+
+        out.maps[f"{name}.html"] = sponge_map(
+            map_args.get("table"),
+            ctx.units,
+            compliant=map_args.get("compliant"),
+            zones=map_args.get("zones"),
+            lang=ctx.lang,
+            basemap=ctx.basemap,
+        )
+    return [out]
+
+
+def _baseline_year(ctx: Context) -> int | None:
+    from sxgeo.admin import plan_targets
+
+    rows = plan_targets("sponge_coverage", targets=ctx.targets)
+    rows = rows[rows["kind"] == "baseline"]
+    return int(rows["year"].min()) if not rows.empty else None
+
+
+def _tier_b(
+    ctx: Context,
+    inputs: dict[str, Any],
+    bu: Any,
+    opts: ZoneOptions,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> list[Any]:
+    """Tier B: sub-zones by the volume method, what they need, coverage by passing sub-zones."""
+    import pandas as pd
+
+    from sxgeo import sponge
+    from sxgeo.io import read_rainfall
+    from sxgeo.pipelines.base import as_path
+
+    z = read(inputs["subzones"], ctx)
+    lc = read(inputs["landcover"], ctx)
+    fac = read(inputs["facilities"], ctx)
+    what_if: list[str] = []
+    if opts.add_facilities is not None:
+        extra = read(opts.add_facilities, ctx).to_crs(fac.crs)
+        if "status" not in extra.columns:
+            extra["status"] = "completed"
+        fac = pd.concat([fac, extra], ignore_index=True)
+        what_if.append(f"what-if: {len(extra)} facilities added from {name_of(opts.add_facilities)}")
+    rain_path, _ = as_path(inputs["rainfall"])
+    daily, rain_notes = read_rainfall(rain_path)
+    years = f"{daily.index.year.min()}-{daily.index.year.max()}"
+    curve = sponge.curve_from_daily(daily, source=f"{rain_path.name}, {years} (derived, not adopted)")
+    result = sponge.assess_zones(
+        z,
+        lc,
+        fac,
+        curve,
+        alpha_target=opts.alpha_target,
+        alpha_target_source=opts.alpha_target_source,
+        strict=opts.strict,
+        include_planned=opts.include_planned,
+        year=ctx.year,
+        psi_scenario=opts.psi,
+        counties=ctx.units,
+    )
+    notes += [*result.notes, *what_if, *rain_notes]
+    tables["sponge_zones"] = result.zones
+    tables["sponge_closest"] = sponge.closest_to_passing(result)
+    if bu is not None:
+        for suffix, units in unit_sets(ctx):
+            cov = sponge.zone_coverage(result, bu, units, targets=ctx.targets)
+            tables[f"sponge_zone_coverage{suffix}"] = cov
+            if not suffix and map_args.get("table") is None:
+                map_args["table"] = cov
+    tables["sponge_facilities"] = result.facilities
+    tables["sponge_curve"] = curve.table()
+    map_args["zones"] = result.zones
+    return [z, lc, fac]
+
+
+def _curve_only(rainfall: Any, tables: dict[str, pd.DataFrame], notes: list[str]) -> bool:
+    """The H-alpha curve and yearly totals of a station series; whether the series is synthetic."""
+    from sxgeo import sponge
+    from sxgeo.io import read_rainfall
+    from sxgeo.pipelines.base import as_path
+
+    path, _ = as_path(rainfall)
+    daily, rain_notes = read_rainfall(path)
+    c = sponge.curve_from_daily(daily, source=path.name)
+    tables["sponge_curve"] = c.table([a / 100 for a in range(50, 100, 5)])
+    tables["rainfall_years"] = sponge.annual_summary(daily).reset_index(names="year")
+    notes += [
+        f"H-alpha curve from {path.name}, {daily.index.year.min()}-{daily.index.year.max()}, "
+        "days <= 2 mm dropped (derived, not an adopted design value)",
+        *rain_notes,
+    ]
+    return bool(daily.attrs.get("synthetic"))

@@ -1,0 +1,242 @@
+"""The project file, one pipeline per capability, per-unit tables, zones a planner brings.
+
+The files here are made the way a planner's tools make them (QGIS MultiPolygon GeoPackages, a
+county Shapefile with only a code and a name), not the demo layers.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from sxgeo.admin import load_counties, load_targets, load_zones, unit_target
+from sxgeo.cli import app
+from sxgeo.errors import ProjectError, SchemaError
+from sxgeo.project import KEYS, load_project, parse, template
+from sxgeo.unit_table import UNASSIGNED_ZH, unit_rows
+
+ROWS = ["330602", "330603", "330604", "330681", "330683", "330624", "330600-urban", "330600", "unassigned"]
+runner = CliRunner()
+
+
+def _run(*args: str) -> str:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _square(x: float, y: float, side: float) -> shapely.Polygon:
+    return shapely.box(x, y, x + side, y + side)
+
+
+@pytest.fixture(scope="module")
+def user_files(tmp_path_factory):
+    """A planner's own files: counties as a Shapefile with a PAC code only, MultiPolygon projects."""
+    d = tmp_path_factory.mktemp("planner")
+    shipped = load_counties()
+    cty = gpd.GeoDataFrame(
+        {"PAC": shipped["adcode"].astype(int), "名称": shipped["name_zh"]}, geometry=shipped.geometry
+    )
+    cty.to_file(d / "县区.shp", encoding="utf-8")
+    cty.rename(columns={"PAC": "行政区划代码"}).to_file(d / "县区.geojson")
+    metric = shipped.to_crs(4549)
+    yc = metric.geometry[metric["adcode"] == "330602"].iloc[0].representative_point()
+    xc = metric.geometry[metric["adcode"] == "330624"].iloc[0].representative_point()
+    # built-up: 2 km x 2 km in 越城, 1 km x 1 km in 新昌 (4 and 1 km2)
+    bu = gpd.GeoDataFrame(
+        {"名称": ["越城建成区", "新昌建成区"]},
+        geometry=[_square(yc.x, yc.y, 2000), _square(xc.x, xc.y, 1000)],
+        crs=4549,
+    )
+    bu.to_file(d / "建成区.gpkg", driver="GPKG")
+    # projects as QGIS writes them: single-part MultiPolygons; one two-part project; overlap counted once
+    parts = [
+        shapely.MultiPolygon([_square(yc.x, yc.y, 1000)]),  # 1 km2
+        shapely.MultiPolygon([_square(yc.x + 500, yc.y, 1000)]),  # overlaps the first by 0.5 km2
+        shapely.MultiPolygon([_square(xc.x, xc.y, 500), _square(xc.x + 500, xc.y + 500, 500)]),  # 0.5 km2
+    ]
+    projects = gpd.GeoDataFrame(
+        {"status": ["accepted", "completed", "已验收"], "completion_year": [2021, 2024, 2023]},
+        geometry=parts,
+        crs=4549,
+    ).to_crs(4326)
+    projects.to_file(d / "项目.gpkg", driver="GPKG")
+    return d
+
+
+def test_template_names_every_key_and_parses(tmp_path):
+    text = template()
+    for key in KEYS:
+        assert f"# {key.name} = " in text
+    out = _run("init", str(tmp_path))
+    assert "sxgeo.toml" in out
+    project = load_project(tmp_path / "sxgeo.toml")  # every key commented out: an empty project
+    assert project.values == {"project": {}, "layers": {}, "sponge": {}, "carbon": {}, "pv": {}} or not any(
+        project.values.values()
+    )
+    result = runner.invoke(app, ["init", str(tmp_path)])
+    assert result.exit_code == 1 and "exists" in str(result.exception)
+
+
+def test_project_errors_name_key_and_file(tmp_path):
+    with pytest.raises(ProjectError, match=r"p.toml: unknown key sponge.builtup"):
+        parse({"sponge": {"builtup": "x.shp"}}, base=tmp_path, where="p.toml")
+    with pytest.raises(ProjectError, match=r"p.toml: sponge.built_up = 'nope.shp': no such file"):
+        parse({"sponge": {"built_up": "nope.shp"}}, base=tmp_path, where="p.toml")
+    with pytest.raises(ProjectError, match=r"p.toml: project.year = '2025' must be a int"):
+        parse({"project": {"year": "2025"}}, base=tmp_path, where="p.toml")
+    with pytest.raises(ProjectError, match=r"unknown section \[spong\]"):
+        parse({"spong": {}}, base=tmp_path, where="p.toml")
+    (tmp_path / "sxgeo.toml").write_text('[sponge]\nbuilt_up = "missing.gpkg"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "sponge.built_up" in str(result.exception) and not out.exists()
+
+
+def test_county_layer_with_only_a_code_column(user_files):
+    c = load_counties(user_files / "县区.shp")
+    assert c.attrs["code_col"] == "PAC"
+    assert load_counties(user_files / "县区.geojson").attrs["code_col"] == "行政区划代码"
+    assert list(c["adcode"]) == ROWS[:6]
+    assert list(c["target_group"]) == ["urban"] * 3 + ["330681", "330683", "330624"]
+    assert c["land_area_km2"].sum() == pytest.approx(8280.54, abs=0.5)
+
+
+def test_build_equals_commands_on_planner_files(user_files, tmp_path):
+    """Build from a project on a planner's files gives the per-capability command's numbers."""
+    (user_files / "sxgeo.toml").write_text(
+        "[project]\nyear = 2025\n[layers]\n"
+        'counties = "县区.shp"\n[sponge]\nbuilt_up = "建成区.gpkg"\ncompliant = "项目.gpkg"\n',
+        encoding="utf-8",
+    )
+    _run("build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / "b"))
+    _run(
+        "sponge",
+        "coverage",
+        "--built-up",
+        str(user_files / "建成区.gpkg"),
+        "--compliant",
+        str(user_files / "项目.gpkg"),
+        "--counties",
+        str(user_files / "县区.shp"),
+        "--year",
+        "2025",
+        "-o",
+        str(tmp_path / "c.csv"),
+    )
+    built = pd.read_csv(tmp_path / "b" / "sponge_coverage.csv", dtype={"unit_code": str}).set_index(
+        "unit_code"
+    )
+    cmd = pd.read_csv(tmp_path / "c.csv", dtype={"unit_code": str}).set_index("unit_code")
+    pd.testing.assert_frame_equal(built, cmd)
+    assert list(built.index) == ROWS
+    # by hand: 越城 1.5 of 4 km2 (overlap once), 新昌 0.5 of 1 km2 (both parts of the MultiPolygon)
+    assert built.loc["330602", "compliant_km2"] == pytest.approx(1.5, abs=1e-4)
+    assert built.loc["330602", "coverage_pct"] == pytest.approx(37.5, abs=0.01)
+    assert built.loc["330624", "compliant_km2"] == pytest.approx(0.5, abs=1e-4)
+    assert built.loc["330624", "target_pct"] == 30
+    assert built.loc["330624", "status"] == "met"
+    assert built.loc["330600", "coverage_pct"] == pytest.approx(40.0, abs=0.01)
+    assert built.loc["unassigned", "built_up_km2"] == 0
+    assert built.loc["unassigned", "unit_name"] == UNASSIGNED_ZH
+    assert (tmp_path / "b" / "counties.csv").exists() and (tmp_path / "b" / "sponge.html").exists()
+    # no demo_ prefix on real data; nothing left in staging
+    assert not any(p.name.startswith((".sxgeo-build", "demo_")) for p in (tmp_path / "b").iterdir())
+
+
+def test_build_says_what_it_skipped(user_files, tmp_path):
+    (tmp_path / "sxgeo.toml").write_text("[project]\nyear = 2025\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0
+    assert "rooftop PV: skipped, needs [pv] buildings" in result.output
+    assert "sponge city: skipped, needs [sponge] built_up, [sponge] compliant" in result.output
+
+
+def test_unit_rows_pools_sums_and_keeps_unassigned():
+    units = load_counties()
+    sums = pd.DataFrame({"a": [1.0, 2.0, 4.0, 8.0]}, index=["330602", "330603", "330624", "unassigned"])
+    t = unit_rows(sums, units).set_index("unit_code")
+    assert list(t.index) == ROWS
+    assert t.loc["330600-urban", "a"] == 3 and t.loc["330600", "a"] == 7 and t.loc["unassigned", "a"] == 8
+    assert t.loc["330604", "a"] == 0
+    with pytest.raises(ValueError, match="no unit"):
+        unit_rows(pd.DataFrame({"a": [1.0]}, index=["110101"]), units)
+    empty = unit_rows(pd.DataFrame({"a": [1.0]}, index=["330602"]), units).set_index("unit_code")
+    assert empty.loc["unassigned", "a"] == 0
+
+
+def test_targets_override_and_missing_target(tmp_path):
+    csv = tmp_path / "targets.csv"
+    csv.write_text("indicator,unit_code,year,value,unit,kind\nsponge_coverage,330624,2025,40,%,expected\n")
+    t = load_targets(csv)
+    assert unit_target("sponge_coverage", "330624", targets=t) == 40
+    assert unit_target("sponge_coverage", "330681", targets=t) == 50
+    no_pv = load_targets()[lambda d: d["indicator"] != "pv_new_capacity"]
+    with pytest.raises(SchemaError, match="pv_new_capacity"):
+        unit_target("pv_new_capacity", "330600", targets=no_pv, required=True)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,unit_code,year,value,unit,kind\nsponge_coverage,330624,2025,约40,%,expected\n")
+    with pytest.raises(SchemaError, match="row 2 column value"):
+        load_targets(bad)
+
+
+def test_per_unit_tables_share_rows_across_capabilities(demo_dir, tmp_path):
+    """Every per-county table of the demo project has the same rows and labels."""
+    _run("build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(tmp_path / "o"))
+    names = [
+        "counties",
+        "demo_built_up_by_county",
+        "demo_sponge_coverage",
+        "demo_sponge_zone_coverage",
+        "demo_pv_counties",
+        "demo_carbon_forest",
+        "demo_carbon_landcover",
+        "demo_carbon_landcover_change",
+        "demo_carbon_wetlands",
+    ]
+    labels = None
+    for name in names:
+        t = pd.read_csv(tmp_path / "o" / f"{name}.csv", dtype={"unit_code": str})
+        assert list(t["unit_code"]) == ROWS, name
+        these = list(t["unit_name"])
+        labels = labels or these
+        assert these == labels, name
+    sink = pd.read_csv(tmp_path / "o" / "demo_carbon_forest_sink.csv", dtype={"unit_code": str})
+    for _, rows in sink.groupby("forest_type"):
+        assert list(rows["unit_code"]) == ROWS
+
+
+def test_zones_sum_to_counties(demo_dir, tmp_path):
+    """PV per town (the demo towns tile the counties): town sums equal the county rows."""
+    towns = load_zones(demo_dir / "demo_towns.geojson", load_counties())
+    assert towns.attrs["unit_kind"] == "zone" and len(towns) == 103
+    _run(
+        "pv",
+        "--buildings",
+        str(demo_dir / "demo_buildings.parquet"),
+        "--zones",
+        str(demo_dir / "demo_towns.geojson"),
+        "--no-shading",
+        "--basemap",
+        "none",
+        "-o",
+        str(tmp_path / "pv"),
+    )
+    dtype = {"unit_code": str, "county_adcode": str}
+    county = pd.read_csv(tmp_path / "pv" / "demo_pv_counties.csv", dtype=dtype).set_index("unit_code")
+    zones = pd.read_csv(tmp_path / "pv" / "demo_pv_zones.csv", dtype=dtype)
+    per = zones[zones["unit_code"] != "unassigned"].groupby("county_adcode")["capacity_mwp"].sum()
+    for code in ROWS[:6]:
+        assert per[code] == pytest.approx(county.loc[code, "capacity_mwp"], abs=0.01 * 20)
+    total = zones["capacity_mwp"].sum()
+    assert total == pytest.approx(
+        county.loc["330600", "capacity_mwp"] + county.loc["unassigned", "capacity_mwp"], rel=1e-4
+    )
+    assert np.isclose(zones["buildings"].sum(), county.loc[["330600", "unassigned"], "buildings"].sum())
