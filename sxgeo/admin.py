@@ -149,7 +149,7 @@ def load_divisions(path: str | Path | None = None) -> pd.DataFrame:
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "divisions.csv"
-    require_file(p, hint="rebuild it with python -m sxgeo.data.divisions")
+    require_file(p, hint="rebuild it with python tools/build_divisions.py")
     return pd.read_csv(p, dtype=str, encoding="utf-8")
 
 

