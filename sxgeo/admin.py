@@ -19,6 +19,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError, SchemaError
+from sxgeo.io._paths import require_file
 
 log = logging.getLogger(__name__)
 
@@ -340,9 +341,7 @@ def load_divisions(path: str | Path | None = None) -> pd.DataFrame:
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "divisions.csv"
-    if not p.exists():
-        msg = f"{p}: no such file; rebuild it with python -m sxgeo.data.divisions"
-        raise LayerError(msg)
+    require_file(p, hint="rebuild it with python tools/build_divisions.py")
     return pd.read_csv(p, dtype=str, encoding="utf-8")
 
 

@@ -2,7 +2,9 @@
 
 Every sxgeo error derives from :class:`SxgeoError` and from the built-in exception it
 specialises, so callers can catch either (``except ValueError`` still works). Messages say
-what was expected, what was found, and how to fix it.
+what was expected, what was found, and how to fix it. Every exception class sxgeo defines lives
+here; modules that raise one import it from here (``sxgeo.maps.styles.StyleError`` and the like
+still resolve, to the same class).
 """
 
 from __future__ import annotations
@@ -37,3 +39,23 @@ class OutputError(SxgeoError, OSError):
 
 class ProjectError(SxgeoError, ValueError):
     """The project file (``sxgeo.toml``) has a wrong key, value or path."""
+
+
+class MissingDependencyError(SxgeoError, ImportError):
+    """An optional package a feature needs is not installed (the message names the pip extra)."""
+
+
+class MapSizeError(SxgeoError, ValueError):
+    """A map page would be too large to open comfortably."""
+
+
+class StyleError(SxgeoError, ValueError):
+    """A style that cannot be built from the data (no numbers, unknown scheme)."""
+
+
+class BasemapError(SxgeoError, ValueError):
+    """An unknown basemap name or a bad tile template."""
+
+
+class BrowserError(SxgeoError, RuntimeError):
+    """No usable Chromium, or it failed to render."""

@@ -1,7 +1,8 @@
-"""Cited parameter tables shipped with sxgeo, and the build scripts of the shipped layers.
+"""Cited parameter tables shipped with sxgeo.
 
 Tables are CSV, one row per item, with a ``source`` column (and ``verify`` where a figure still
-needs confirming). Build scripts: ``python -m sxgeo.data.counties``, ``python -m sxgeo.data.divisions``.
+needs confirming). The shipped layers (``layers/``) are rebuilt by scripts outside the package:
+``python tools/build_counties.py``, ``python tools/build_divisions.py``.
 """
 
 from __future__ import annotations

@@ -21,15 +21,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from sxgeo.errors import SxgeoError
+from sxgeo.errors import BasemapError
 
 log = logging.getLogger(__name__)
 
 TIANDITU_ENV = "SXGEO_TIANDITU_KEY"
-
-
-class BasemapError(SxgeoError, ValueError):
-    """An unknown basemap name or a bad tile template."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sxgeo.errors import SxgeoError
+from sxgeo.errors import BrowserError
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,6 @@ CHROMIUM_FLAGS = (
     "--disable-quic",
     "--hide-scrollbars",
 )
-
-
-class BrowserError(SxgeoError, RuntimeError):
-    """No usable Chromium, or it failed to render."""
 
 
 def find_chromium() -> str:

@@ -29,7 +29,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from sxgeo import crs as sxcrs
-from sxgeo.errors import SxgeoError
+from sxgeo.errors import MapSizeError, SxgeoError
 from sxgeo.maps import assets
 from sxgeo.maps.basemaps import resolve
 from sxgeo.maps.styles import Symbology, single
@@ -89,10 +89,6 @@ I18N = {
         "gcj": "GCJ-02 display: overlays shifted to AMap coordinates; do not measure · GCJ-02 显示",
     },
 }
-
-
-class MapSizeError(SxgeoError, ValueError):
-    """A map page would be too large to open comfortably."""
 
 
 def _safe_json(obj: Any) -> str:

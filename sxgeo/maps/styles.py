@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sxgeo.errors import SxgeoError
+from sxgeo.errors import MissingDependencyError, StyleError
 
 PALETTES: dict[str, list[str]] = {
     "YlGn": ["#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837"],
@@ -25,10 +25,6 @@ PALETTES: dict[str, list[str]] = {
     "Set2": ["#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3"],
     "Dark2": ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"],
 }
-
-
-class StyleError(SxgeoError, ValueError):
-    """A style that cannot be built from the data (no numbers, unknown scheme)."""
 
 
 @dataclass
@@ -142,8 +138,8 @@ def _breaks(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
         try:
             import mapclassify
         except ImportError as exc:
-            msg = "natural breaks need mapclassify: pip install mapclassify (or use scheme='quantiles')"
-            raise StyleError(msg) from exc
+            msg = "natural breaks need mapclassify: pip install 'sxgeo[classify]' (or use scheme='quantiles')"
+            raise MissingDependencyError(msg) from exc
         fj = mapclassify.FisherJenks(values, k=min(k, len(np.unique(values))))
         return np.concatenate([[values.min()], fj.bins])
     msg = f"unknown classification scheme {scheme!r}; use quantiles, equal_interval or natural_breaks"

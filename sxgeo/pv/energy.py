@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.data import read_param_table
-from sxgeo.errors import SxgeoError
+from sxgeo.errors import MissingDependencyError, SxgeoError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _pvlib() -> Any:
         import pvlib
     except ImportError as exc:
         msg = "the PV yield engine needs pvlib: pip install 'sxgeo[pv]' (or give a fixed yield)"
-        raise SxgeoError(msg) from exc
+        raise MissingDependencyError(msg) from exc
     return pvlib
 
 

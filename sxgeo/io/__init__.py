@@ -1,0 +1,47 @@
+"""Reading layers the way planners send them, and writing tables and layers.
+
+:func:`read_layer` is the single entry point for vector input; it returns the GeoDataFrame and a
+:class:`LayerReport` naming every row repaired or excluded. The modules:
+
+* :mod:`sxgeo.io.vector`: :func:`read_layer` (Shapefile, GeoPackage, GeoJSON, FlatGeobuf,
+  GeoParquet, CSV/XLSX lon/lat point tables) and the CRS handling of what it read.
+* :mod:`sxgeo.io.validate`: geometry cleaning and coordinate checks after reading.
+* :mod:`sxgeo.io.report`: :class:`LayerReport` and :class:`RowNote`.
+* :mod:`sxgeo.io.encoding`: text encoding of DBF attributes (``.cpg`` or detected) and CSVs.
+* :mod:`sxgeo.io.tables`: plain CSV/XLSX tables.
+* :mod:`sxgeo.io.weather`: daily rainfall tables and hourly weather files.
+* :mod:`sxgeo.io.raster`: opening and sampling rasters.
+* :mod:`sxgeo.io.writers`: CSV, XLSX, GeoPackage and Parquet output.
+* :mod:`sxgeo.io._paths`: the missing-file check every reader makes.
+"""
+
+from __future__ import annotations
+
+from sxgeo.io.encoding import detect_encoding
+from sxgeo.io.raster import open_raster, sample_raster
+from sxgeo.io.report import LayerReport, RowNote
+from sxgeo.io.tables import read_table
+from sxgeo.io.vector import LAT_NAMES, LON_NAMES, VECTOR_FORMATS, read_layer
+from sxgeo.io.weather import DATE_NAMES, PRECIP_NAMES, read_rainfall, read_weather
+from sxgeo.io.writers import TABLE_FORMATS, is_table_path, write_table, write_workbook
+
+__all__ = [
+    "DATE_NAMES",
+    "LAT_NAMES",
+    "LON_NAMES",
+    "PRECIP_NAMES",
+    "TABLE_FORMATS",
+    "VECTOR_FORMATS",
+    "LayerReport",
+    "RowNote",
+    "detect_encoding",
+    "is_table_path",
+    "open_raster",
+    "read_layer",
+    "read_rainfall",
+    "read_table",
+    "read_weather",
+    "sample_raster",
+    "write_table",
+    "write_workbook",
+]

@@ -1,0 +1,202 @@
+"""Checks on a layer after reading: its geometries cleaned, its coordinates plausible for its CRS.
+
+Geometry cleaning excludes null and empty geometries and minority geometry types, repairs
+invalid ones with ``make_valid`` and removes repeated vertices. The coordinate check refuses
+metres labelled as degrees, swapped lon/lat and layers nowhere near Shaoxing. Every row changed
+or dropped is named in the :class:`~sxgeo.io.report.LayerReport`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from sxgeo import crs as sxcrs
+from sxgeo.errors import CoordinateError, LayerError
+from sxgeo.io.report import LayerReport, RowNote
+
+_FAMILIES = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+
+# How far outside Shaoxing a layer may reach and still be "near" it [deg], about 100 km.
+_NEAR_SHAOXING_DEG = 1.0
+
+
+def _exclude(
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, reasons: list[str], report: LayerReport
+) -> gpd.GeoDataFrame:
+    for row, reason in zip(gdf.index[mask], reasons, strict=True):
+        report.excluded.append(RowNote(int(row), reason))
+    return gdf.loc[~mask]
+
+
+def _clean_geometries(
+    gdf: gpd.GeoDataFrame, report: LayerReport, *, repair: bool, geometry_type: str | None
+) -> gpd.GeoDataFrame:
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        reasons = ["null geometry" if g is None else "empty geometry" for g in geoms[missing]]
+        gdf = _exclude(gdf, missing, reasons, report)
+        geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if len(gdf) == 0:
+        return gdf
+
+    # invalid geometries: repair before anything else, because make_valid may change the type
+    valid = shapely.is_valid(geoms)
+    if not valid.all():
+        bad = np.flatnonzero(~valid)
+        if not repair:
+            rows = ", ".join(str(int(gdf.index[i])) for i in bad[:10])
+            msg = f"{report.path}: {len(bad)} invalid geometries (rows {rows}); pass repair=True"
+            raise LayerError(msg)
+        reasons = shapely.is_valid_reason(geoms[bad])
+        geoms[bad] = shapely.make_valid(geoms[bad])
+        for i, why in zip(bad, reasons, strict=True):
+            report.repaired.append(RowNote(int(gdf.index[i]), f"invalid ({why}); repaired with make_valid"))
+
+    # geometry families: keep one, excluding (and naming) the others
+    fam = np.array([_family(g) for g in geoms], dtype=object)
+    if geometry_type is None:
+        counts = pd.Series(fam[fam != "collection"]).value_counts()
+        if counts.empty:  # only collections: choose by area/length
+            geometry_type = "polygon" if any(shapely.area(geoms) > 0) else "line"
+        else:
+            geometry_type = str(counts.index[0])
+    elif geometry_type not in ("point", "line", "polygon"):
+        msg = f"geometry_type must be 'point', 'line' or 'polygon', got {geometry_type!r}"
+        raise LayerError(msg)
+    collections = np.flatnonzero(fam == "collection")
+    for i in collections:
+        kept = _extract_family(geoms[i], geometry_type)
+        if kept is not None:
+            if not any(n.row == int(gdf.index[i]) for n in report.repaired):
+                report.repaired.append(
+                    RowNote(int(gdf.index[i]), f"geometry collection reduced to its {geometry_type} parts")
+                )
+            geoms[i] = kept
+            fam[i] = geometry_type
+    other = fam != geometry_type
+    gdf = gdf.copy()
+    gdf.geometry = geoms
+    if other.any():
+        reasons = [
+            f"{g.geom_type} in a {geometry_type} layer (geometry_type=... to keep it)" for g in geoms[other]
+        ]
+        gdf = _exclude(gdf, other, reasons, report)
+
+    # duplicate consecutive vertices
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    before = shapely.get_num_coordinates(geoms)
+    cleaned = shapely.remove_repeated_points(geoms, tolerance=0.0)
+    after = shapely.get_num_coordinates(cleaned)
+    changed = np.flatnonzero(after < before)
+    if changed.size:
+        for i in changed:
+            report.repaired.append(
+                RowNote(int(gdf.index[i]), f"{int(before[i] - after[i])} duplicate vertices removed")
+            )
+        gdf.geometry = cleaned
+    return gdf
+
+
+def _family(geom: Any) -> str:
+    return _FAMILIES.get(geom.geom_type, "collection")
+
+
+def _extract_family(geom: Any, family: str) -> Any:
+    parts = [p for p in shapely.get_parts(geom) if _FAMILIES.get(p.geom_type) == family]
+    parts = [p for p in parts if not p.is_empty]
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    if family == "polygon":
+        return shapely.union_all(parts)
+    if family == "line":
+        return shapely.multilinestrings(parts)
+    return shapely.multipoints(parts)
+
+
+def _check_coordinates(
+    gdf: gpd.GeoDataFrame, src_crs: Any, path: Path, report: LayerReport, *, check_extent: bool
+) -> gpd.GeoDataFrame:
+    """Refuse coordinates that are impossible for the CRS; return lon/lat bounds via the report."""
+    name = path.name
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    bounds = shapely.bounds(geoms)
+    xmin, ymin = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
+    xmax, ymax = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
+    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])):
+        msg = f"{name}: coordinates are not finite numbers"
+        raise CoordinateError(msg)
+    crs_obj = sxcrs.parse_crs(src_crs)
+    label = crs_obj.to_string()
+    if crs_obj.is_geographic:
+        lat_like_x = xmin >= 0 and xmax <= 60
+        lon_like_y = ymin >= 70 and ymax <= 140
+        if lat_like_x and lon_like_y:
+            msg = (
+                f"{name}: longitude and latitude look swapped (x {xmin:.3f}..{xmax:.3f} looks like "
+                f"latitude, y {ymin:.3f}..{ymax:.3f} like longitude); swap the columns "
+                "(lon=..., lat=... for tables, or swap_xy=True; sxgeo check --swap-xy)"
+            )
+            raise CoordinateError(msg)
+        if max(abs(xmin), abs(xmax)) > 180 or max(abs(ymin), abs(ymax)) > 90:
+            msg = (
+                f"{name}: coordinates reach x={xmax:,.0f}, y={ymax:,.0f}, impossible for {label} "
+                "(degrees); they look like metres of a projected CRS. If the file is in "
+                "CGCS2000 / 3-degree GK CM 120E, read it with crs=4549"
+            )
+            raise CoordinateError(msg)
+        # rows at (0, 0) are a missing value written as zero, never a place
+        zero = (
+            (np.abs(bounds[:, 0]) < 1e-9)
+            & (np.abs(bounds[:, 1]) < 1e-9)
+            & (np.abs(bounds[:, 2]) < 1e-9)
+            & (np.abs(bounds[:, 3]) < 1e-9)
+        )
+        if zero.any() and not zero.all():
+            gdf = _exclude(
+                gdf, zero, ["coordinates (0, 0): a missing value, not a place"] * int(zero.sum()), report
+            )
+            return _check_coordinates(gdf, src_crs, path, report, check_extent=check_extent)
+    elif max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
+        msg = (
+            f"{name}: coordinates {xmin:.4f}..{xmax:.4f}, {ymin:.4f}..{ymax:.4f} look like degrees, "
+            f"but the CRS {label} is projected (metres); read it with crs=4326 (or 4490)"
+        )
+        raise CoordinateError(msg)
+    lon0, lat0, lon1, lat1 = sxcrs.bounds_lonlat((xmin, ymin, xmax, ymax), crs_obj)
+    report.bounds_lonlat = (lon0, lat0, lon1, lat1)
+    if check_extent:
+        s = sxcrs.SHAOXING_BOUNDS_LONLAT
+        d = _NEAR_SHAOXING_DEG
+        near = not (lon1 < s[0] - d or lon0 > s[2] + d or lat1 < s[1] - d or lat0 > s[3] + d)
+        if not near:
+            hint = ""
+            if not crs_obj.is_geographic and 1e7 <= xmin < 1e8:
+                zone = int(xmin // 1e6)
+                hint = (
+                    f" The x values start with {zone}: a zone-prefixed Gauss-Kruger easting;"
+                    " for zone 40 read it with crs=4528"
+                )
+            msg = (
+                f"{name}: the layer lies at lon {lon0:.3f}..{lon1:.3f}, lat {lat0:.3f}..{lat1:.3f}, "
+                f"nowhere near Shaoxing (lon {s[0]}..{s[2]}, lat {s[1]}..{s[3]}); is the CRS "
+                f"{label} right?{hint} (check_extent=False, or sxgeo check --anywhere, reads it anyway)"
+            )
+            raise CoordinateError(msg)
+    return gdf
