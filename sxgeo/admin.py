@@ -74,7 +74,8 @@ def layers_dir(path: str | Path | None = None) -> Path:
     """Find the folder of shipped layers.
 
     Order: *path*; the ``SXGEO_LAYERS`` environment variable; ``./layers``; the ``layers``
-    folder beside the installed package (a source checkout).
+    folder of a source checkout; the copy of the real layers an installed wheel carries
+    (``sxgeo/data/layers``).
 
     Parameters
     ----------
@@ -93,7 +94,10 @@ def layers_dir(path: str | Path | None = None) -> Path:
     candidates = [Path(path)] if path is not None else []
     if os.environ.get(LAYERS_ENV):
         candidates.append(Path(os.environ[LAYERS_ENV]))
-    candidates += [Path.cwd() / "layers", Path(__file__).resolve().parent.parent / "layers"]
+    here = Path(__file__).resolve().parent
+    # ./layers, a source checkout's layers/, then the copy an installed wheel carries (sxgeo/data/layers:
+    # symlinks to layers/ in the source tree, real files in the wheel)
+    candidates += [Path.cwd() / "layers", here.parent / "layers", here / "data" / "layers"]
     for cand in candidates:
         if (cand / "counties.geojson").exists():
             return cand

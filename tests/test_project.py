@@ -187,9 +187,73 @@ def test_targets_override_and_missing_target(tmp_path):
         load_targets(bad)
 
 
-def test_per_unit_tables_share_rows_across_capabilities(demo_dir, tmp_path):
+@pytest.fixture(scope="module")
+def demo_build(demo_dir, tmp_path_factory):
+    """The demo project built once for this module."""
+    out = tmp_path_factory.mktemp("demo_build")
+    _run("-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out / "o"), "--basemap", "none")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("table", "args"),
+    [
+        (
+            "demo_pv_counties",
+            ["pv", "--buildings", "demo_buildings.parquet", "--parks", "demo_parks.geojson"],
+        ),
+        ("demo_carbon_forest", ["carbon", "stands", "--stands", "demo_forest_stands_2025.gpkg"]),
+        ("demo_carbon_wetlands", ["carbon", "wetlands", "--wetlands", "demo_wetlands.geojson"]),
+        (
+            "demo_carbon_landcover_change",
+            [
+                "carbon",
+                "landcover",
+                "--raster",
+                "demo_landcover_2020.tif",
+                "--pools",
+                "demo_carbon_pools.csv",
+                "--raster-after",
+                "demo_landcover_2025.tif",
+                "--years",
+                "5",
+            ],
+        ),
+        (
+            "demo_sponge_zone_coverage",
+            [
+                "sponge",
+                "zones",
+                "--zones",
+                "demo_sponge_subzones.geojson",
+                "--landcover",
+                "demo_sponge_landcover.geojson",
+                "--facilities",
+                "demo_sponge_facilities.geojson",
+                "--rainfall",
+                "demo_rainfall_daily.csv",
+                "--built-up",
+                "demo_built_up.geojson",
+                "--year",
+                "2025",
+            ],
+        ),
+    ],
+)
+def test_demo_project_equals_the_commands(demo_dir, demo_build, tmp_path, table, args):
+    """The demo project gives the per-capability commands' numbers on the same files."""
+    files = {a for a in args if "." in a}
+    argv = [str(demo_dir / a) if a in files else a for a in args]
+    _run("-q", *argv, "--basemap", "none", "-o", str(tmp_path / "c"))
+    dtype = {"unit_code": str}
+    built = pd.read_csv(demo_build / "o" / f"{table}.csv", dtype=dtype)
+    cmd = pd.read_csv(tmp_path / "c" / f"{table}.csv", dtype=dtype)
+    pd.testing.assert_frame_equal(built, cmd)
+
+
+def test_per_unit_tables_share_rows_across_capabilities(demo_build):
     """Every per-county table of the demo project has the same rows and labels."""
-    _run("build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(tmp_path / "o"))
+    tmp_path = demo_build
     names = [
         "counties",
         "demo_built_up_by_county",
@@ -240,3 +304,27 @@ def test_zones_sum_to_counties(demo_dir, tmp_path):
         county.loc["330600", "capacity_mwp"] + county.loc["unassigned", "capacity_mwp"], rel=1e-4
     )
     assert np.isclose(zones["buildings"].sum(), county.loc[["330600", "unassigned"], "buildings"].sum())
+
+
+def test_build_uses_the_project_file_in_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "sxgeo.toml").write_text('[project]\nname = "试算"\nyear = 2025\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["build", "-o", "out", "--basemap", "none"])
+    assert result.exit_code == 0, result.output
+    assert "using ./sxgeo.toml" in result.output
+    notes = (tmp_path / "out" / "counties.notes.txt").read_text(encoding="utf-8")
+    assert "project: 试算 (sxgeo.toml)" in notes
+
+
+def test_precedence_option_project_user_config_default(tmp_path, monkeypatch):
+    from sxgeo.project import Project, resolve
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[sponge]\nalpha_target = 0.7\n", encoding="utf-8")
+    monkeypatch.setenv("SXGEO_CONFIG", str(cfg))
+    project = Project(tmp_path / "sxgeo.toml", {"sponge": {"alpha_target": 0.8}})
+    assert resolve(0.9, project, "sponge", "alpha_target", 0.75) == (0.9, "option")
+    assert resolve(None, project, "sponge", "alpha_target", 0.75) == (0.8, "project file sxgeo.toml")
+    assert resolve(None, Project(None), "sponge", "alpha_target", 0.75)[0] == 0.7
+    monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "absent.toml"))
+    assert resolve(None, None, "sponge", "alpha_target", 0.75) == (0.75, "default")

@@ -413,7 +413,7 @@ def pv_map(
         ("capacity_mwp", "技术潜力 technical", 1, "MWp"),
         ("policy_mwp", "政策情景 policy", 1, "MWp"),
         ("generation_gwh", "年发电 generation", 1, "GWh"),
-        ("share_of_target_pct", "占+1000MW share of target", 1, "%"),
+        ("share_of_target_pct", "占规划新增目标 share of the plan's target", 1, "%"),
         ("buildings", "建筑数 roofs", 0),
     ]
     m.add_vector(

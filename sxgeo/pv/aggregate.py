@@ -40,7 +40,7 @@ LABELS_ZH = {
     "policy_mwp": "政策情景容量(MWp)",
     "generation_gwh": "年发电量(GWh)",
     "co2_avoided_t": "减排CO₂(t)",
-    "share_of_target_pct": "占新增1000MW目标(%)",
+    "share_of_target_pct": "占规划新增光伏目标(%)",
     "policy_share_of_target_pct": "政策情景占目标(%)",
     "park_id": "园区编号",
     "village_code": "村代码",
