@@ -79,14 +79,14 @@ def run(
     layers: list[Any] = []
     synthetic = False
     if inputs.get("stands") is not None:
-        layers += _stands(ctx, inputs, opts, tables, notes, map_args)
+        layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
         if inputs.get("pools") is None:
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
-        synthetic |= _landcover(ctx, inputs, opts, tables, notes, map_args)
+        synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("wetlands") is not None:
-        layers += _wetlands(ctx, inputs, tables, notes, map_args)
+        layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
     if not tables:
         return []
     synthetic |= is_synthetic(*layers)
@@ -112,6 +112,7 @@ def _stands(
     ctx: Context,
     inputs: dict[str, Any],
     opts: CarbonOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
@@ -158,6 +159,7 @@ def _landcover(
     ctx: Context,
     inputs: dict[str, Any],
     opts: CarbonOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
@@ -200,6 +202,7 @@ def _landcover(
 def _wetlands(
     ctx: Context,
     inputs: dict[str, Any],
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],

@@ -109,7 +109,9 @@ def run(
             )
         map_args["compliant"] = sponge.select_counted(projects, year=ctx.year)[0]
     if all(inputs.get(k) is not None for k in TIER_B):
-        layers += _tier_b(ctx, inputs, bu, options or ZoneOptions(), tables, notes, map_args)
+        layers += _tier_b(
+            ctx, inputs, bu, options or ZoneOptions(), tables=tables, notes=notes, map_args=map_args
+        )
     synthetic = is_synthetic(*layers)
     if inputs.get("rainfall") is not None and not tables:
         synthetic = _curve_only(inputs["rainfall"], tables, notes)
@@ -145,6 +147,7 @@ def _tier_b(
     inputs: dict[str, Any],
     bu: Any,
     opts: ZoneOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
