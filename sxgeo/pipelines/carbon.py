@@ -138,6 +138,7 @@ def _stands(
         p = read(inputs["stands_before"], ctx, geometry_type="polygon")
         layers.append(p)
         before = st.stand_carbon(p, factors=factors, method=opts.method)
+        assert opts.stands_years is not None  # checked above
         tables["carbon_forest_sink"] = st.yearly_sink(
             before, carbon, ctx.units, years=float(opts.stands_years)
         )
@@ -186,6 +187,7 @@ def _landcover(
         if inputs.get("landcover_after") is not None:
             with open_raster(as_path(inputs["landcover_after"])[0]) as after:
                 pairs = raster_zone_counts(src, ctx.units, window_rows=opts.window_rows, other=after)
+            assert opts.years is not None  # checked above
             change, matrix = lcm.change_by_county(pairs, pools, ctx.units, years=float(opts.years))
             tables["carbon_landcover_change"] = change
             tables["carbon_landcover_transitions"] = matrix
