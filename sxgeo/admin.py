@@ -11,6 +11,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, overload
 
 import geopandas as gpd
 import numpy as np
@@ -462,6 +463,28 @@ def plan_targets(indicator: str, *, targets: pd.DataFrame | None = None) -> pd.D
         msg = f"no plan figures for {indicator!r}; known: {sorted(table['indicator'].unique())}"
         raise SchemaError(msg)
     return rows.reset_index(drop=True)
+
+
+@overload
+def unit_target(
+    indicator: str,
+    unit_code: str,
+    *,
+    kind: str = ...,
+    targets: pd.DataFrame | None = ...,
+    required: Literal[True],
+) -> float: ...
+
+
+@overload
+def unit_target(
+    indicator: str,
+    unit_code: str,
+    *,
+    kind: str = ...,
+    targets: pd.DataFrame | None = ...,
+    required: bool = ...,
+) -> float | None: ...
 
 
 def unit_target(

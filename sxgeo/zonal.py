@@ -10,6 +10,7 @@ and an intersection only for the ~1% that cross a zone border.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -18,6 +19,9 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CRSError
+
+if TYPE_CHECKING:
+    from rasterio.io import DatasetReader
 
 log = logging.getLogger(__name__)
 
@@ -259,12 +263,12 @@ def clip_to(polygons: gpd.GeoSeries, mask: gpd.GeoSeries, *, keep_index: bool = 
 
 
 def raster_zone_counts(
-    src: object,
+    src: DatasetReader,
     zones: gpd.GeoDataFrame,
     *,
     zone_col: str = "adcode",
     window_rows: int | None = None,
-    other: object | None = None,
+    other: DatasetReader | None = None,
 ) -> pd.DataFrame:
     """Pixel counts of each class (or class pair) in each zone, read window by window.
 

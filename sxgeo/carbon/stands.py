@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -350,7 +351,7 @@ def plan_check(summary: pd.DataFrame, *, targets: pd.DataFrame | None = None) ->
     SchemaError
         When the targets table lacks one of the three figures.
     """
-    city = summary.set_index("unit_code").loc[CITY_CODE]
+    city = cast("pd.Series", summary.set_index("unit_code").loc[CITY_CODE])  # unit codes are unique
     rows = []
     # the plan makes stock volume binding (约束性) and the other two expected (预期性)
     for ind, unit, value, kind in (

@@ -132,5 +132,5 @@ def curve(
     """The H-alpha curve of a station: design depth for each capture ratio, and yearly totals."""
     from sxgeo.pipelines import Context, sponge
 
-    ctx = Context(units=None, maps=False)  # type: ignore[arg-type]  # the curve needs no units
+    ctx = Context(units=None, maps=False)  # the curve needs no units
     write_outputs(sponge.run(ctx, {"rainfall": rainfall}, name="sponge_curve"), out)

@@ -8,11 +8,12 @@ needs confirming). The shipped layers (``layers/``) are rebuilt by scripts outsi
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
 
-def read_param_table(name: str, **read_csv: object) -> pd.DataFrame:
+def read_param_table(name: str, **read_csv: Any) -> pd.DataFrame:
     """Read a parameter table shipped in ``sxgeo/data``.
 
     Parameters

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -168,7 +169,7 @@ def generate(
             written[layer.name] = path
             continue
         path.unlink(missing_ok=True)
-        frame = frames[layer.name]
+        frame: Any = frames[layer.name]  # a GeoDataFrame, or a DataFrame for .csv/.parquet
         if layer.name.endswith(".gpkg"):
             import pyogrio
 

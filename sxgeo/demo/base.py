@@ -110,7 +110,7 @@ DEMO_LAYERS = (
 
 def _sample_in(geom: shapely.Geometry, n: int, rng: np.random.Generator) -> np.ndarray:
     """*n* uniform random points inside a polygon, by vectorised rejection sampling [m]."""
-    x0, y0, x1, y1 = geom.bounds
+    x0, y0, x1, y1 = shapely.bounds(geom)
     shapely.prepare(geom)
     out = np.empty((0, 2))
     while len(out) < n:

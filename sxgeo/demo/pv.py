@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -77,7 +79,7 @@ def _rects(rng: np.random.Generator, xy: np.ndarray, area_lo: float, area_hi: fl
         + corners[None, :, 0] * w[:, None] * s[:, None]
         + corners[None, :, 1] * h[:, None] * c[:, None]
     )
-    return shapely.polygons(np.stack([x, y], axis=2))
+    return np.asarray(shapely.polygons(np.stack([x, y], axis=2)), dtype=object)
 
 
 def make_buildings(
@@ -111,7 +113,7 @@ def make_buildings(
     bu = sxcrs.to_metric(built_up, what="built-up")
     pk = sxcrs.to_metric(parks, what="parks")
     vg = sxcrs.to_metric(villages, what="villages")
-    parts = []
+    parts: list[tuple[np.ndarray, Any, Any, np.ndarray]] = []
     for geom in pk.geometry:  # steel roofs in the parks
         # about 45% of the park under roofs (mean log-uniform roof 12,700 m2)
         n = int(geom.area * 0.45 / 12_700)

@@ -159,7 +159,7 @@ def make_projects(built_up: gpd.GeoDataFrame, *, seed: int) -> gpd.GeoDataFrame:
         c20, c25 = COVERAGE_PATH.get(adcode, (0.2, 0.5))
         total = geom.area
         shapely.prepare(geom)
-        covered = shapely.Polygon()
+        covered: shapely.Geometry = shapely.Polygon()
         n = 0
         for year in range(2015, 2026):
             share = (

@@ -55,17 +55,7 @@ def _clean_geometries(
         return gdf
 
     # invalid geometries: repair before anything else, because make_valid may change the type
-    valid = shapely.is_valid(geoms)
-    if not valid.all():
-        bad = np.flatnonzero(~valid)
-        if not repair:
-            rows = ", ".join(str(int(gdf.index[i])) for i in bad[:10])
-            msg = f"{report.path}: {len(bad)} invalid geometries (rows {rows}); pass repair=True"
-            raise LayerError(msg)
-        reasons = shapely.is_valid_reason(geoms[bad])
-        geoms[bad] = shapely.make_valid(geoms[bad])
-        for i, why in zip(bad, reasons, strict=True):
-            report.repaired.append(RowNote(int(gdf.index[i]), f"invalid ({why}); repaired with make_valid"))
+    _repair_invalid(gdf, geoms, report, repair=repair)
 
     # geometry families: keep one, excluding (and naming) the others
     fam = np.array([_family(g) for g in geoms], dtype=object)
@@ -98,6 +88,28 @@ def _clean_geometries(
         gdf = _exclude(gdf, other, reasons, report)
 
     # duplicate consecutive vertices
+    _remove_repeated_vertices(gdf, report)
+    return gdf
+
+
+def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerReport, *, repair: bool) -> None:
+    """Repair invalid geometries in place in ``geoms`` with ``make_valid`` (or refuse them)."""
+    valid = shapely.is_valid(geoms)
+    if valid.all():
+        return
+    bad = np.flatnonzero(~valid)
+    if not repair:
+        rows = ", ".join(str(int(gdf.index[i])) for i in bad[:10])
+        msg = f"{report.path}: {len(bad)} invalid geometries (rows {rows}); pass repair=True"
+        raise LayerError(msg)
+    reasons = shapely.is_valid_reason(geoms[bad])
+    geoms[bad] = shapely.make_valid(geoms[bad])
+    for i, why in zip(bad, reasons, strict=True):
+        report.repaired.append(RowNote(int(gdf.index[i]), f"invalid ({why}); repaired with make_valid"))
+
+
+def _remove_repeated_vertices(gdf: gpd.GeoDataFrame, report: LayerReport) -> None:
+    """Remove duplicate consecutive vertices in place, naming each row changed."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     before = shapely.get_num_coordinates(geoms)
     cleaned = shapely.remove_repeated_points(geoms, tolerance=0.0)
@@ -109,7 +121,6 @@ def _clean_geometries(
                 RowNote(int(gdf.index[i]), f"{int(before[i] - after[i])} duplicate vertices removed")
             )
         gdf.geometry = cleaned
-    return gdf
 
 
 def _family(geom: Any) -> str:

@@ -86,7 +86,7 @@ def _read_point_table(
     x = pd.to_numeric(df[lon_col], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(df[lat_col], errors="coerce").to_numpy(dtype=float)
     bad = ~(np.isfinite(x) & np.isfinite(y))
-    geoms = shapely.points(x, y)
+    geoms = np.asarray(shapely.points(x, y), dtype=object)
     geoms[bad] = None
     for i in np.flatnonzero(bad):
         report.excluded.append(

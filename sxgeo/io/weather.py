@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,7 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
         first = series.index[series.index.duplicated()][0].date()
         msg = f"{path.name}: dates repeat ({first}); one row per day"
         raise LayerError(msg)
-    years = series.index.year.nunique()
+    years = cast("pd.DatetimeIndex", series.index).year.nunique()
     if years < 30:
         notes.append(f"only {years} years of data; the H-alpha method asks for at least 30")
     out = series.dropna().sort_index()

@@ -481,8 +481,10 @@ class WebMap:
             else ("leaflet", "sxgeo")
         )
         root = fmap.get_root()
-        root.header.add_child(folium.Element(f"<title>{html.escape(self.title)}</title>"), name="sxgeo_title")
-        root.header.add_child(folium.Element(assets.inline(bundles)), name="sxgeo_assets")
+        root.header.add_child(  # type: ignore[attr-defined]  # folium: the root Figure has a header
+            folium.Element(f"<title>{html.escape(self.title)}</title>"), name="sxgeo_title"
+        )
+        root.header.add_child(folium.Element(assets.inline(bundles)), name="sxgeo_assets")  # type: ignore[attr-defined]
         fmap.add_child(_PageScript(_safe_json(self.spec())))
         return fmap
 

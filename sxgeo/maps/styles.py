@@ -191,21 +191,21 @@ def classes(
         msg = f"{values.name}: no numeric values to classify"
         raise StyleError(msg)
     if breaks is not None:
-        breaks = np.asarray(breaks, dtype=float)
-        scheme = "breaks " + ", ".join(f"{b:g}" for b in breaks)
+        edges = np.asarray(breaks, dtype=float)
+        scheme = "breaks " + ", ".join(f"{b:g}" for b in edges)
     else:
-        breaks = _breaks(finite, scheme, k)
-    if breaks.size < 2:
-        breaks = np.array([finite.min(), finite.max()])
-    n = breaks.size - 1
+        edges = _breaks(finite, scheme, k)
+    if edges.size < 2:
+        edges = np.array([finite.min(), finite.max()])
+    n = edges.size - 1
     pal = list(PALETTES[palette]) if isinstance(palette, str) else list(palette)
     cols = [pal[round(i * (len(pal) - 1) / max(n - 1, 1))] for i in range(n)]
-    idx = np.clip(np.searchsorted(breaks, finite, side="left") - 1, 0, n - 1)
+    idx = np.clip(np.searchsorted(edges, finite, side="left") - 1, 0, n - 1)
     counts = np.bincount(idx, minlength=n)
     items = [
         {
             "color": cols[i],
-            "label": f"{breaks[i]:,.{digits}f} – {breaks[i + 1]:,.{digits}f}",
+            "label": f"{edges[i]:,.{digits}f} – {edges[i + 1]:,.{digits}f}",
             "count": int(counts[i]),
         }
         for i in range(n)
@@ -213,7 +213,7 @@ def classes(
     missing = int((~np.isfinite(v)).sum())
     if missing:
         items.append({"color": "#cccccc", "label": "无数据 no data", "count": missing})
-    style = {"kind": "classes", "field": str(values.name), "breaks": breaks.tolist(), "colors": cols}
+    style = {"kind": "classes", "field": str(values.name), "breaks": edges.tolist(), "colors": cols}
     legend = {"title": title, "unit": unit, "kind": "classes", "items": items, "note": scheme}
     return Symbology(_paint(style, **paint), legend)
 

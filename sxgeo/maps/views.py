@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,6 +11,9 @@ import pandas as pd
 from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
+
+if TYPE_CHECKING:
+    from rasterio.io import DatasetReader
 
 COUNTY_COLOURS = {
     "330602": "#1b9e77",
@@ -493,7 +498,7 @@ def carbon_map(
     forest: pd.DataFrame | None = None,
     stands: gpd.GeoDataFrame | None = None,
     landcover: pd.DataFrame | None = None,
-    raster: object | None = None,
+    raster: DatasetReader | None = None,
     pools: pd.DataFrame | None = None,
     wetlands_table: pd.DataFrame | None = None,
     wetlands: gpd.GeoDataFrame | None = None,
@@ -583,7 +588,7 @@ def carbon_map(
         )
         palette = styles.PALETTES["Set2"]
         if "color" in pools.columns:
-            colours = {int(k): str(c) for k, c in pools["color"].items()}
+            colours = {int(k): str(c) for k, c in zip(pools.index, pools["color"], strict=True)}
         else:
             colours = {int(k): c for k, c in zip(pools.index, (palette * 3)[: len(pools)], strict=True)}
         sym = styles.categorical(
@@ -592,6 +597,7 @@ def carbon_map(
             colors=colours,
             labels={int(k): str(v) for k, v in zip(pools.index, names, strict=True)},
         )
+        assert sym.legend is not None  # a title gives a legend
         for item in sym.legend["items"]:
             item.pop("count", None)
         m.add_raster(

@@ -79,14 +79,14 @@ def run(
     layers: list[Any] = []
     synthetic = False
     if inputs.get("stands") is not None:
-        layers += _stands(ctx, inputs, opts, tables, notes, map_args)
+        layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
         if inputs.get("pools") is None:
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
-        synthetic |= _landcover(ctx, inputs, opts, tables, notes, map_args)
+        synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("wetlands") is not None:
-        layers += _wetlands(ctx, inputs, tables, notes, map_args)
+        layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
     if not tables:
         return []
     synthetic |= is_synthetic(*layers)
@@ -112,6 +112,7 @@ def _stands(
     ctx: Context,
     inputs: dict[str, Any],
     opts: CarbonOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
@@ -137,6 +138,7 @@ def _stands(
         p = read(inputs["stands_before"], ctx, geometry_type="polygon")
         layers.append(p)
         before = st.stand_carbon(p, factors=factors, method=opts.method)
+        assert opts.stands_years is not None  # checked above
         tables["carbon_forest_sink"] = st.yearly_sink(
             before, carbon, ctx.units, years=float(opts.stands_years)
         )
@@ -158,6 +160,7 @@ def _landcover(
     ctx: Context,
     inputs: dict[str, Any],
     opts: CarbonOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
@@ -184,6 +187,7 @@ def _landcover(
         if inputs.get("landcover_after") is not None:
             with open_raster(as_path(inputs["landcover_after"])[0]) as after:
                 pairs = raster_zone_counts(src, ctx.units, window_rows=opts.window_rows, other=after)
+            assert opts.years is not None  # checked above
             change, matrix = lcm.change_by_county(pairs, pools, ctx.units, years=float(opts.years))
             tables["carbon_landcover_change"] = change
             tables["carbon_landcover_transitions"] = matrix
@@ -200,6 +204,7 @@ def _landcover(
 def _wetlands(
     ctx: Context,
     inputs: dict[str, Any],
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],

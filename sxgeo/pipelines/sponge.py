@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sxgeo.pipelines.base import Context, is_synthetic, name_of, read, unit_sets
 
@@ -109,7 +109,9 @@ def run(
             )
         map_args["compliant"] = sponge.select_counted(projects, year=ctx.year)[0]
     if all(inputs.get(k) is not None for k in TIER_B):
-        layers += _tier_b(ctx, inputs, bu, options or ZoneOptions(), tables, notes, map_args)
+        layers += _tier_b(
+            ctx, inputs, bu, options or ZoneOptions(), tables=tables, notes=notes, map_args=map_args
+        )
     synthetic = is_synthetic(*layers)
     if inputs.get("rainfall") is not None and not tables:
         synthetic = _curve_only(inputs["rainfall"], tables, notes)
@@ -145,6 +147,7 @@ def _tier_b(
     inputs: dict[str, Any],
     bu: Any,
     opts: ZoneOptions,
+    *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
@@ -168,7 +171,8 @@ def _tier_b(
         what_if.append(f"what-if: {len(extra)} facilities added from {name_of(opts.add_facilities)}")
     rain_path, _ = as_path(inputs["rainfall"])
     daily, rain_notes = read_rainfall(rain_path)
-    years = f"{daily.index.year.min()}-{daily.index.year.max()}"
+    dates = cast("pd.DatetimeIndex", daily.index)
+    years = f"{dates.year.min()}-{dates.year.max()}"
     curve = sponge.curve_from_daily(daily, source=f"{rain_path.name}, {years} (derived, not adopted)")
     result = sponge.assess_zones(
         z,
@@ -206,11 +210,12 @@ def _curve_only(rainfall: Any, tables: dict[str, pd.DataFrame], notes: list[str]
 
     path, _ = as_path(rainfall)
     daily, rain_notes = read_rainfall(path)
+    dates = cast("pd.DatetimeIndex", daily.index)
     c = sponge.curve_from_daily(daily, source=path.name)
     tables["sponge_curve"] = c.table([a / 100 for a in range(50, 100, 5)])
     tables["rainfall_years"] = sponge.annual_summary(daily).reset_index(names="year")
     notes += [
-        f"H-alpha curve from {path.name}, {daily.index.year.min()}-{daily.index.year.max()}, "
+        f"H-alpha curve from {path.name}, {dates.year.min()}-{dates.year.max()}, "
         "days <= 2 mm dropped (derived, not an adopted design value)",
         *rain_notes,
     ]

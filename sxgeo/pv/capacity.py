@@ -252,6 +252,7 @@ def building_potential(
     else:
         from sxgeo.pv.energy import lookup_yield
 
+        assert yields is not None  # checked above: yields or fixed_yield_kwh_kwp
         y = lookup_yield(yields, tilt, az)
     if ghi_scale is not None:
         y = y * np.nan_to_num(np.asarray(ghi_scale, dtype=float), nan=1.0)

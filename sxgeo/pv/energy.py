@@ -143,10 +143,11 @@ def synthetic_year(
     months = times.month.to_numpy()
     days = times.day_of_year.to_numpy()
     table = monthly.set_index("month")
+    month_ghi_kwh_m2 = table["ghi_kwh_m2"].astype(float)
     for m in range(1, 13):
         in_month = months == m
         clear_kwh = cs[in_month].sum() / 1000
-        k = float(table.loc[m, "ghi_kwh_m2"]) / clear_kwh
+        k = float(month_ghi_kwh_m2[m]) / clear_kwh
         month_days = np.unique(days[in_month])
         # share f of clear days: f + (1 - f) * overcast = k; clear days spread evenly in the month
         f = np.clip((k - overcast_factor) / (1 - overcast_factor), 0, 1)
@@ -158,7 +159,7 @@ def synthetic_year(
         )
         factor = np.where(np.isin(days[in_month], list(clear)), 1.0, overcast_factor)
         month_ghi = cs[in_month] * factor
-        ghi[in_month] = month_ghi * float(table.loc[m, "ghi_kwh_m2"]) * 1000 / month_ghi.sum()
+        ghi[in_month] = month_ghi * float(month_ghi_kwh_m2[m]) * 1000 / month_ghi.sum()
     hour = times.hour.to_numpy() + 0.5
     temp = table.loc[months, "t_mean_c"].to_numpy() + 4.0 * np.sin((hour - 9) / 24 * 2 * np.pi)  # daily swing
     return pd.DataFrame({"ghi": ghi, "temp_air": temp, "wind_speed": WIND_SPEED}, index=times)

@@ -15,6 +15,7 @@ is exact.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -198,7 +199,7 @@ def annual_summary(daily: pd.Series, *, wet_day_mm: float = 0.1) -> pd.DataFrame
         Index year; columns ``total_mm, rain_days, max_daily_mm``.
     """
     s = daily.dropna()
-    grouped = s.groupby(s.index.year)
+    grouped = s.groupby(cast("pd.DatetimeIndex", s.index).year)
     return pd.DataFrame(
         {
             "total_mm": grouped.sum().round(1),

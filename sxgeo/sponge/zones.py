@@ -211,19 +211,8 @@ def assess_zones(
     if "zone_id" not in z.columns:
         z["zone_id"] = [f"Z{i:04d}" for i in range(len(z))]
     z = z.reset_index(drop=True)
-    psi_table = runoff_coefficients(psi_scenario, coefficients)
     lc = sxcrs.to_metric(landcover, what="land cover")
-    if "cover" not in lc.columns:
-        msg = "land cover needs a 'cover' column with codes such as roof_hard, paved, green, water"
-        raise SchemaError(msg)
-    unknown = sorted(set(lc["cover"].astype(str)) - set(psi_table.index))
-    if unknown and "psi" not in lc.columns:
-        msg = f"unknown land-cover codes {unknown}; use {sorted(psi_table.index)} or give a 'psi' column"
-        raise SchemaError(msg)
-    lc_psi = lc["cover"].astype(str).map(psi_table)
-    if "psi" in lc.columns:
-        lc_psi = pd.to_numeric(lc["psi"], errors="coerce").fillna(lc_psi)
-    is_water = (lc["cover"].astype(str) == "water").to_numpy()
+    lc_psi, is_water = _landcover_psi(lc, psi_scenario, coefficients)
 
     zone_area = shapely.area(np.asarray(z.geometry.values))
     zi, pi, a = _pair_areas(z.geometry, lc.geometry)
@@ -262,31 +251,9 @@ def assess_zones(
     if baseline_credit:
         alpha = np.maximum(alpha, np.nan_to_num(1.0 - psi, nan=0.0))
 
-    # targets
-    target = np.full(n, alpha_target, dtype=float)
-    source = np.array([alpha_target_source] * n, dtype=object)
-    if "alpha_target" in z.columns:
-        own = pd.to_numeric(z["alpha_target"], errors="coerce").to_numpy()
-        own = np.where(own > 1, own / 100, own)
-        has = np.isfinite(own)
-        target[has] = own[has]
-        source[has] = "sub-zone attribute alpha_target"
-
-    # flags
-    unknown_flags, failed_flags = [[] for _ in range(n)], [[] for _ in range(n)]
-    present = [c for c in FLAG_COLUMNS if c in z.columns]
-    missing_cols = [c for c in FLAG_COLUMNS if c not in z.columns]
-    if missing_cols:
-        notes.append(f"flags not in the sub-zone layer (unknown for every zone): {', '.join(missing_cols)}")
-    for col in present:
-        vals = _flag_values(z[col])
-        for i, v in enumerate(vals):
-            if v is None:
-                unknown_flags[i].append(col)
-            elif v is False:
-                failed_flags[i].append(col)
-    for i in range(n):
-        unknown_flags[i] += missing_cols
+    target, source = _zone_targets(z, alpha_target, alpha_target_source)
+    unknown_flags, failed_flags, flag_notes = _zone_flags(z)
+    notes += flag_notes
 
     alpha_ok = alpha >= target - 1e-12
     passes = np.array(
@@ -295,15 +262,16 @@ def assess_zones(
     h_target = curve.depth_for(target)
     need = 10.0 * h_target * psi * f_ha - v_ctl
     extra = np.where(alpha_ok, 0.0, np.clip(need, 0, None))
-    reasons = []
-    for i in range(n):
-        r = []
-        if not alpha_ok[i]:
-            r.append(f"alpha {alpha[i] * 100:.1f}% < {target[i] * 100:.1f}%")
-        r += [f"{f} = false" for f in failed_flags[i]]
-        if strict and unknown_flags[i]:
-            r += [f"{f} unknown (strict)" for f in unknown_flags[i]]
-        reasons.append("; ".join(r))
+    reasons = [
+        _fail_reason(
+            alpha_ok=bool(alpha_ok[i]),
+            alpha=float(alpha[i]),
+            target=float(target[i]),
+            failed=failed_flags[i],
+            unknown=unknown_flags[i] if strict else [],
+        )
+        for i in range(n)
+    ]
 
     out = gpd.GeoDataFrame(
         {
@@ -338,6 +306,75 @@ def assess_zones(
         *notes,
     ]
     return ZoneAssessment(out, fac_rows.drop(columns=["zone"]) if len(fac_rows) else fac_rows, notes)
+
+
+def _landcover_psi(
+    lc: gpd.GeoDataFrame, psi_scenario: str, coefficients: pd.DataFrame | None
+) -> tuple[pd.Series, np.ndarray]:
+    """Runoff coefficient of each land-cover polygon (table, or its own ``psi``) and whether it is water."""
+    psi_table = runoff_coefficients(psi_scenario, coefficients)
+    if "cover" not in lc.columns:
+        msg = "land cover needs a 'cover' column with codes such as roof_hard, paved, green, water"
+        raise SchemaError(msg)
+    unknown = sorted(set(lc["cover"].astype(str)) - set(psi_table.index))
+    if unknown and "psi" not in lc.columns:
+        msg = f"unknown land-cover codes {unknown}; use {sorted(psi_table.index)} or give a 'psi' column"
+        raise SchemaError(msg)
+    lc_psi = lc["cover"].astype(str).map(psi_table)
+    if "psi" in lc.columns:
+        lc_psi = pd.to_numeric(lc["psi"], errors="coerce").fillna(lc_psi)
+    is_water = (lc["cover"].astype(str) == "water").to_numpy()
+    return lc_psi, is_water
+
+
+def _zone_targets(
+    z: gpd.GeoDataFrame, alpha_target: float, alpha_target_source: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Capture-ratio target of each sub-zone (its own ``alpha_target`` wins) and where it comes from."""
+    n = len(z)
+    target = np.full(n, alpha_target, dtype=float)
+    source = np.array([alpha_target_source] * n, dtype=object)
+    if "alpha_target" in z.columns:
+        own = pd.to_numeric(z["alpha_target"], errors="coerce").to_numpy()
+        own = np.where(own > 1, own / 100, own)
+        has = np.isfinite(own)
+        target[has] = own[has]
+        source[has] = "sub-zone attribute alpha_target"
+    return target, source
+
+
+def _zone_flags(z: gpd.GeoDataFrame) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    """Unknown and failed flags of each sub-zone (absent columns are unknown everywhere), and notes."""
+    n = len(z)
+    unknown_flags: list[list[str]] = [[] for _ in range(n)]
+    failed_flags: list[list[str]] = [[] for _ in range(n)]
+    notes: list[str] = []
+    present = [c for c in FLAG_COLUMNS if c in z.columns]
+    missing_cols = [c for c in FLAG_COLUMNS if c not in z.columns]
+    if missing_cols:
+        notes.append(f"flags not in the sub-zone layer (unknown for every zone): {', '.join(missing_cols)}")
+    for col in present:
+        vals = _flag_values(z[col])
+        for i, v in enumerate(vals):
+            if v is None:
+                unknown_flags[i].append(col)
+            elif v is False:
+                failed_flags[i].append(col)
+    for i in range(n):
+        unknown_flags[i] += missing_cols
+    return unknown_flags, failed_flags, notes
+
+
+def _fail_reason(
+    *, alpha_ok: bool, alpha: float, target: float, failed: list[str], unknown: list[str]
+) -> str:
+    """Why a sub-zone fails: capture ratio short of target, false flags, unknown flags (strict only)."""
+    r = []
+    if not alpha_ok:
+        r.append(f"alpha {alpha * 100:.1f}% < {target * 100:.1f}%")
+    r += [f"{f} = false" for f in failed]
+    r += [f"{f} unknown (strict)" for f in unknown]
+    return "; ".join(r)
 
 
 def _majority_county(zones: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> list[str]:
