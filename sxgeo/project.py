@@ -533,7 +533,7 @@ def template() -> str:
         en, zh = SECTION_TITLES[section]
         lines += [f"# ── {zh} / {en}", f"[{section}]"]
         for k in (k for k in KEYS if k.section == section):
-            lines.append(f"# {k.name} = {k.example}".ljust(60) + f"  # {k.zh} / {k.en}")
+            lines += [f"# {k.zh} / {k.en}", f"# {k.name} = {k.example}"]
         lines.append("")
     return "\n".join(lines)
 
