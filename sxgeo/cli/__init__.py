@@ -226,6 +226,9 @@ _register()
 
 def main() -> None:
     """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
+    from sxgeo.cli._console import prepare_streams
+
+    prepare_streams()
     try:
         app()
     except SxgeoError as exc:
