@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-gbk lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(VENV)/.installed-test
 
 test: lint
 	$(BIN)/python -m pytest
+
+# the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
+test-gbk: $(VENV)/.installed-test
+	PYTHONIOENCODING=gbk $(BIN)/python -m pytest -q tests/test_cli.py tests/test_console.py
 
 clean:
 	rm -rf $(VENV) maps/*.html maps/*.csv maps/*.xlsx maps/*.txt layers/demo/demo_* layers/demo/manifest.json
