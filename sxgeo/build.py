@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 from sxgeo import __version__
 from sxgeo.pipelines import STEPS, Context
 from sxgeo.project import Project
+from sxgeo.runrecord import write_run_record
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def run(
     BuildResult
     """
     step_done = progress or (lambda _name: None)
+    started = time.time()
     out = Path(out)
     result = BuildResult()
     ctx = make_context(project, layers=layers, lang=lang, basemap=basemap)
@@ -139,6 +142,17 @@ def run(
             for output in step.run(ctx, empty):
                 for path in output.write(staging):
                     result.outputs[path.name] = out / path.name
+        ctx.params.setdefault(
+            "project.targets",
+            {
+                "value": str(getattr(empty.get("project", "targets"), "path", "sxgeo/data/plan_targets.csv")),
+                "source": "project file" if empty.get("project", "targets") is not None else "default",
+            },
+        )
+        record = write_run_record(
+            staging, project=project, ctx=ctx, outputs=list(result.outputs), started=started
+        )
+        result.outputs[record.name] = out / record.name
         for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps
             path.replace(out / path.name)
     finally:

@@ -328,3 +328,36 @@ def test_precedence_option_project_user_config_default(tmp_path, monkeypatch):
     assert resolve(None, Project(None), "sponge", "alpha_target", 0.75)[0] == 0.7
     monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "absent.toml"))
     assert resolve(None, None, "sponge", "alpha_target", 0.75) == (0.75, "default")
+
+
+def test_run_record_traces_inputs_and_repeats(user_files, tmp_path, monkeypatch):
+    """run.json lists every input with its checksum; a second build gives the same checksums and numbers."""
+    import hashlib
+    import json
+
+    monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "no-user-config.toml"))
+    (user_files / "sxgeo.toml").write_text(
+        "[project]\nyear = 2025\n[layers]\n"
+        'counties = "县区.shp"\n[sponge]\nbuilt_up = "建成区.gpkg"\ncompliant = "项目.gpkg"\n'
+        "alpha_target = 0.8\n",
+        encoding="utf-8",
+    )
+    runs = []
+    for name in ("a", "b"):
+        _run("-q", "build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / name))
+        runs.append(json.loads((tmp_path / name / "run.json").read_text(encoding="utf-8")))
+    first, second = runs
+    keys = {r["key"]: r for r in first["inputs"]}
+    assert set(keys) == {"layers.counties", "sponge.built_up", "sponge.compliant"}
+    built_up = user_files / "建成区.gpkg"
+    assert keys["sponge.built_up"]["sha256"] == {
+        built_up.name: hashlib.sha256(built_up.read_bytes()).hexdigest()
+    }
+    assert keys["sponge.built_up"]["rows"] == 2 and keys["sponge.built_up"]["crs"] == "EPSG:4549"
+    assert set(keys["layers.counties"]["sha256"]) >= {"县区.shp", "县区.dbf", "县区.prj"}
+    assert first["parameters"]["sponge.alpha_target"] == {"value": 0.8, "source": "project file sxgeo.toml"}
+    assert first["parameters"]["sponge.psi"] == {"value": "default", "source": "default"}
+    assert first["inputs"] == second["inputs"] and "run.json" not in first["outputs"]
+    a = pd.read_csv(tmp_path / "a" / "sponge_coverage.csv")
+    b = pd.read_csv(tmp_path / "b" / "sponge_coverage.csv")
+    pd.testing.assert_frame_equal(a, b)

@@ -56,6 +56,15 @@ def _inputs(project: Project, section: str) -> dict[str, Any]:
     return {k.name: project.get(section, k.name) for k in KEYS if k.section == section and k.kind == "input"}
 
 
+def _param(ctx: Context, project: Project, section: str, name: str, default: Any) -> Any:
+    """A setting by the precedence rule, recorded with its source in ``ctx.params`` (for run.json)."""
+    from sxgeo.project import resolve
+
+    value, source = resolve(None, project, section, name, default)
+    ctx.params[f"{section}.{name}"] = {"value": value, "source": source}
+    return value
+
+
 def _overview(ctx: Context, project: Project) -> list[Outputs]:
     from sxgeo.pipelines import overview
 
@@ -69,11 +78,11 @@ def _overview(ctx: Context, project: Project) -> list[Outputs]:
 
 def _sponge(ctx: Context, project: Project) -> list[Outputs]:
     from sxgeo.pipelines import sponge
-    from sxgeo.project import resolve
     from sxgeo.sponge import DEFAULT_ALPHA_TARGET
 
-    alpha, where = resolve(None, project, "sponge", "alpha_target", DEFAULT_ALPHA_TARGET)
-    source, _ = resolve(None, project, "sponge", "alpha_target_source", None)
+    alpha = _param(ctx, project, "sponge", "alpha_target", DEFAULT_ALPHA_TARGET)
+    where = ctx.params["sponge.alpha_target"]["source"]
+    source = _param(ctx, project, "sponge", "alpha_target_source", None)
     if source is None:
         source = (
             "placeholder 75% (Shaoxing's adopted value not configured)"
@@ -83,8 +92,8 @@ def _sponge(ctx: Context, project: Project) -> list[Outputs]:
     opts = sponge.ZoneOptions(
         alpha_target=float(alpha),
         alpha_target_source=str(source),
-        strict=bool(resolve(None, project, "sponge", "strict", False)[0]),
-        psi=str(resolve(None, project, "sponge", "psi", "default")[0]),
+        strict=bool(_param(ctx, project, "sponge", "strict", False)),
+        psi=str(_param(ctx, project, "sponge", "psi", "default")),
     )
     return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
 
@@ -93,9 +102,9 @@ def _carbon(ctx: Context, project: Project) -> list[Outputs]:
     from sxgeo.pipelines import carbon
 
     opts = carbon.CarbonOptions(
-        method=str(project.get("carbon", "method", "fang")),
-        stands_years=project.get("carbon", "stands_years"),
-        years=project.get("carbon", "years"),
+        method=str(_param(ctx, project, "carbon", "method", "fang")),
+        stands_years=_param(ctx, project, "carbon", "stands_years", None),
+        years=_param(ctx, project, "carbon", "years", None),
     )
     return carbon.run(ctx, _inputs(project, "carbon"), options=opts)
 
@@ -104,10 +113,10 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
     from sxgeo.pipelines import pv
 
     opts = pv.PVOptions(
-        ghi_scenario=str(project.get("pv", "ghi_scenario", "default")),
-        shading=bool(project.get("pv", "shading", True)),
-        ef_year=int(project.get("pv", "ef_year", 2022)),
-        ef_region=str(project.get("pv", "ef_region", "east_china")),
+        ghi_scenario=str(_param(ctx, project, "pv", "ghi_scenario", "default")),
+        shading=bool(_param(ctx, project, "pv", "shading", True)),
+        ef_year=int(_param(ctx, project, "pv", "ef_year", 2022)),
+        ef_region=str(_param(ctx, project, "pv", "ef_region", "east_china")),
     )
     inputs = _inputs(project, "pv")
     if inputs.get("villages") is None:

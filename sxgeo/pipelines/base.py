@@ -36,6 +36,10 @@ class Context:
         CRS of inputs that carry none (the CLI's ``--crs``), unless an input names its own.
     notes : list of str
         Provenance lines added to every output.
+    params : dict
+        Settings used and where each came from (``{"sponge.alpha_target": {"value", "source"}}``).
+    inputs_read : dict
+        Path -> ``{"rows", "crs"}`` of every vector input as read (for ``run.json``).
     """
 
     units: gpd.GeoDataFrame
@@ -47,6 +51,8 @@ class Context:
     basemap: str | None = None
     crs: str | None = None
     notes: list[str] = field(default_factory=list)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inputs_read: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.GeoDataFrame:
@@ -78,6 +84,10 @@ def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.
     if geometry_type is not None:
         options["geometry_type"] = geometry_type
     gdf, _ = read_layer(path, **options)
+    ctx.inputs_read[str(path)] = {
+        "rows": len(gdf),
+        "crs": gdf.crs.to_string() if gdf.crs is not None else None,
+    }
     return gdf
 
 
