@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test test-gbk lint bench clean
+.PHONY: demo test test-gbk lint bench clean wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: lint
 # the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
 test-gbk: $(VENV)/.installed-test
 	PYTHONIOENCODING=gbk $(BIN)/python -m pytest -q tests/test_cli.py tests/test_console.py
+
+# every wheel sxgeo needs, for installing on an intranet (see README); ARGS="--all" for Linux and Windows, 3.11-3.13
+wheelhouse: | $(BIN)/python
+	$(BIN)/python tools/wheelhouse.py -o wheelhouse $(ARGS)
 
 clean:
 	rm -rf $(VENV) maps/*.html maps/*.csv maps/*.xlsx maps/*.txt layers/demo/demo_* layers/demo/manifest.json
