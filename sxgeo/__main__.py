@@ -1,4 +1,4 @@
-"""``python -m sxgeo``: the ``sxgeo`` command, for consoles where the script folder is not on PATH (Windows)."""
+"""``python -m sxgeo``: the ``sxgeo`` command, where the scripts folder is not on PATH (Windows)."""
 
 from sxgeo.cli import main
 

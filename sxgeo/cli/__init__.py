@@ -226,11 +226,14 @@ _register()
 
 def main() -> None:
     """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
+    import typer.main
+
     from sxgeo.cli._console import prepare_streams
+    from sxgeo.cli._zh import bilingual
 
     prepare_streams()
     try:
-        app()
+        bilingual(typer.main.get_command(app)).main(prog_name="sxgeo")
     except SxgeoError as exc:
         _err.print(f"sxgeo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -1,0 +1,198 @@
+"""Chinese help for every command and option: ``sxgeo --help`` shows 中文 and English side by side.
+
+``SXGEO_LANG=en`` shows English only, ``SXGEO_LANG=zh`` Chinese only. A command or option added later
+without an entry here shows its English help, and ``tests/test_help.py`` lists it until it has one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+HELP_ZH = {
+    "GIS toolkit for Shaoxing's 14th Five-Year climate plan.": "绍兴市应对气候变化十四五规划空间分析工具。",
+    "More log output (-vv for debug).": "输出更多日志(-vv 为调试信息)。",
+    "Only errors.": "只显示错误。",
+    "Print the version and exit.": "显示版本号后退出。",
+    "Read a layer as sxgeo would and report what it found, repaired and excluded.": (
+        "按 sxgeo 的方式读取图层,报告读到、修复和排除的内容。"
+    ),
+    "Layer file: SHP, GPKG, GeoJSON, FGB, GeoParquet, CSV/XLSX points.": (
+        "图层文件:SHP、GPKG、GeoJSON、FGB、GeoParquet、CSV/XLSX 点表。"
+    ),
+    "CRS when the file has none: 4326, 4490, 4549 or gcj02.": "文件无坐标系时指定:4326、4490、4549 或 gcj02。",
+    "Layer (GeoPackage) or sheet (Excel).": "图层名(GeoPackage)或工作表(Excel)。",
+    "Attribute encoding; detected when omitted.": "属性编码;省略时自动识别。",
+    "Longitude column of a point table.": "点表的经度列。",
+    "Latitude column of a point table.": "点表的纬度列。",
+    "Swap x and y (lat/lon written as lon/lat).": "交换 x 与 y(经纬度写反时)。",
+    "Accept a layer far from Shaoxing.": "接受远离绍兴的图层。",
+    "Print the report as JSON.": "以 JSON 输出报告。",
+    "Write a commented sxgeo.toml project template (zh/en) naming your input files.": (
+        "生成带中英文注释的项目文件模板 sxgeo.toml,用于填写输入文件。"
+    ),
+    "Project folder (created when missing).": "项目文件夹(不存在时新建)。",
+    "Replace an existing sxgeo.toml.": "覆盖已有的 sxgeo.toml。",
+    "Run every capability the project file names: all tables and maps into one folder.": (
+        "运行项目文件中给出输入的全部分析,表格和地图输出到一个文件夹。"
+    ),
+    "Project file (sxgeo.toml); default ./sxgeo.toml when there is one.": (
+        "项目文件(sxgeo.toml);缺省时使用当前目录下的 sxgeo.toml。"
+    ),
+    "Folder of the shipped layers.": "内置图层所在文件夹。",
+    "Output folder for tables and maps.": "表格和地图的输出文件夹。",
+    "Map language: zh or en (default: the project's, else zh).": "地图语言:zh 或 en(缺省取项目设置,否则 zh)。",
+    "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>.": (
+        "底图:none、osm、tianditu-vec、tianditu-img、tianditu-en、amap(GCJ-02)、xyz:<模板>。"
+    ),
+    "Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`.": (
+        "在县区底图上快速查看任意图层;或 `sxgeo map png MAP.html -o MAP.png` 导出图片。"
+    ),
+    "Layer files to show; or `png MAP.html` to render a map to PNG.": "要显示的图层文件;或 `png MAP.html` 导出 PNG。",
+    "Output .html (layers) or .png (png).": "输出 .html(图层)或 .png(导出图片)。",
+    "Map language: zh or en.": "地图语言:zh 或 en。",
+    "Map title.": "地图标题。",
+    "CRS of layers that carry none (e.g. 4326, gcj02).": "无坐标系图层的坐标系(如 4326、gcj02)。",
+    "Write a map above the 20 MB guard.": "超过 20 MB 上限时仍然写出地图。",
+    "PNG width [px].": "PNG 宽度 [像素]。",
+    "PNG height [px].": "PNG 高度 [像素]。",
+    "Generate the synthetic demo layers (labelled synthetic, seeded, deterministic).": (
+        "生成合成示例数据(标注为合成,固定随机种子,结果可复现)。"
+    ),
+    "Output folder.": "输出文件夹。",
+    "Random seed.": "随机种子。",
+    "Folder of the real layers.": "真实图层所在文件夹。",
+    "Capacity (MWp), policy scenario and yearly generation of every roof, and their sums.": (
+        "每个屋顶的可装机容量(MWp)、政策情景与年发电量,及其汇总。"
+    ),
+    "Building footprints (any layer format; GeoParquet for big sets).": "建筑轮廓(任意图层格式;数据量大时用 GeoParquet)。",
+    "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table, the per-building GeoParquet and map.": (
+        "表格文件(.csv/.xlsx/.gpkg/.parquet),或输出全部表格、逐栋 GeoParquet 和地图的文件夹。"
+    ),
+    "Industrial park polygons (park_id, name).": "工业园区面(park_id、name)。",
+    "Village points (code, name): roofs go to the nearest.": "村(社区)点位(code、name):屋顶归入最近的村。",
+    "Reporting zones (towns/streets, parks): a per-zone table beside the county one. (--towns: alias)": (
+        "统计分区(乡镇街道、园区):在县区表之外另出分区表。(--towns 为别名)"
+    ),
+    "Reporting zones (towns/streets, parks): a per-zone table beside the county one.": (
+        "统计分区(乡镇街道、园区):在县区表之外另出分区表。"
+    ),
+    "Code column of --zones (default: adcode, code, 行政区划代码, PAC...).": (
+        "--zones 的代码列(缺省:adcode、code、行政区划代码、PAC 等)。"
+    ),
+    "County polygons with a code column (adcode, 行政区划代码, PAC...); default: shipped layer.": (
+        "带代码列的县区面(adcode、行政区划代码、PAC 等);缺省用内置图层。"
+    ),
+    "Hourly weather file: EPW, TMY3 or PVGIS TMY.": "逐时气象文件:EPW、TMY3 或 PVGIS TMY。",
+    "Annual GHI raster [kWh/m2], sampled at each roof.": "年总辐射栅格 [kWh/m2],按屋顶位置取值。",
+    "Monthly table: default (1,202) or low (1,166 kWh/m2).": "逐月辐射表:default(1,202)或 low(1,166 kWh/m2)。",
+    "Roof parameter table (CSV) replacing the shipped one.": "替换内置参数的屋顶参数表(CSV)。",
+    "Shading from taller neighbours when heights/floors exist.": "有高度/层数时计算较高邻近建筑的遮挡。",
+    "Data year of the grid CO2 factor.": "电网 CO2 排放因子的数据年份。",
+    "Grid region of the CO2 factor: east_china or national.": "CO2 排放因子的电网区域:east_china 或 national。",
+    "Cell size of the potential-density grid [m].": "潜力密度格网的边长 [米]。",
+    "CRS of inputs that carry none.": "无坐标系输入的坐标系。",
+    "Also write the map here (.html).": "同时把地图写到此处(.html)。",
+    "Sponge city: coverage of the built-up area against the 2025 targets.": "海绵城市:建成区达标面积比例与 2025 年目标对比。",
+    "Tier A: share of the built-up area covered by accepted sponge projects, per county.": (
+        "第一层级:各县区建成区中已验收海绵项目覆盖的比例。"
+    ),
+    "Built-up area polygons (建成区).": "建成区范围面。",
+    "Accepted sponge project polygons.": "已验收海绵项目范围面。",
+    "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table and map.": (
+        "表格文件(.csv/.xlsx/.gpkg/.parquet),或输出全部表格和地图的文件夹。"
+    ),
+    "Reporting year: projects completed by then count.": "评估年份:此前完工的项目计入。",
+    "Tier B: pass/fail of every drainage sub-zone by the volume method, and what it still needs.": (
+        "第二层级:按容积法逐一评估排水分区是否达标,以及尚需的调蓄容积。"
+    ),
+    "Drainage sub-zone polygons with flags.": "带达标标志的排水分区面。",
+    "Land-cover polygons with a 'cover' code.": "带 cover 编码的下垫面。",
+    "LID facilities (points or polygons).": "低影响开发设施(点或面)。",
+    "Daily rainfall table: date, precip_mm.": "日降雨量表:date、precip_mm。",
+    "Built-up area, for the coverage by passing sub-zones.": "建成区,用于计算达标排水分区的覆盖比例。",
+    "Capture-ratio target, 0-1 (else [sponge] alpha_target, else 0.75).": (
+        "年径流总量控制率目标,0-1(否则取配置 [sponge] alpha_target,再否则 0.75)。"
+    ),
+    "Where the target comes from (document).": "目标值的出处(文件)。",
+    "Unknown compliance flags count as failures.": "未知的达标标志按不达标计。",
+    "What-if: count planned/building facilities.": "情景分析:计入规划中/在建设施。",
+    "What-if: extra facilities from a file.": "情景分析:从文件增加设施。",
+    "Only facilities completed by this year count.": "只计入该年份前完工的设施。",
+    "Runoff coefficients: low, default or high.": "径流系数取值:low、default 或 high。",
+    "The H-alpha curve of a station: design depth for each capture ratio, and yearly totals.": (
+        "站点的设计降雨量–年径流总量控制率曲线,及逐年降水统计。"
+    ),
+    "Daily rainfall table: date, precip_mm[, is_snow].": "日降雨量表:date、precip_mm[、is_snow]。",
+    "Carbon sinks: forest and wetland stocks and yearly sinks per county.": "碳汇:各县区森林与湿地碳储量和年碳汇。",
+    "Forest area, cover, stock volume and carbon per county (with a 95% range), and the yearly sink.": (
+        "各县区森林面积、覆盖率、蓄积量和碳储量(含 95% 区间),以及年碳汇。"
+    ),
+    "Forest stands (小班): forest_type, area_ha, volume_m3 ...": "森林小班:forest_type、area_ha、volume_m3 等。",
+    "An earlier inventory, for the yearly sink.": "前期小班调查,用于计算年碳汇。",
+    "Years between --previous and --stands.": "--previous 与 --stands 之间的年数。",
+    "Factor table (CSV) replacing the shipped one.": "替换内置参数的计量参数表(CSV)。",
+    "fang (continuous BEF) or chain (constant factors).": "fang(连续生物量扩展因子)或 chain(常数因子)。",
+    "Class areas and carbon per county from a land-cover raster (InVEST's pixel rule), and the change.": (
+        "由土地覆盖栅格计算各县区地类面积和碳储量(InVEST 像元规则),及两期变化。"
+    ),
+    "Land-cover class raster (uint8, projected CRS).": "土地覆盖分类栅格(uint8,投影坐标系)。",
+    "InVEST carbon pools CSV: lucode, c_above, c_below, c_soil, c_dead.": (
+        "InVEST 碳库表 CSV:lucode、c_above、c_below、c_soil、c_dead。"
+    ),
+    "A later map on the same grid, for the change.": "同一格网的后期栅格,用于计算变化。",
+    "Years between the two maps.": "两期栅格之间的年数。",
+    "Rows read at a time (default: ~8 Mpx windows).": "每次读取的行数(缺省约 800 万像元一窗)。",
+    "Wetland area and protection rate per county against the plan's target; carbon, methane apart.": (
+        "各县区湿地面积与保护率(对照规划目标);碳储量,甲烷单列。"
+    ),
+    "Wetland polygons with wetland_type (and protected).": "湿地图斑(wetland_type,及 protected)。",
+    "Protected areas to overlay instead of a flag.": "用保护地范围叠加代替保护标志。",
+}
+"""English help text -> Chinese."""
+
+
+def _text(en: str, lang: str) -> str:
+    zh = HELP_ZH.get(en)
+    if zh is None or lang == "en":
+        return en
+    return zh if lang == "zh" else f"{zh} {en}"
+
+
+def bilingual(command: Any, lang: str | None = None) -> Any:
+    """Put the Chinese help beside the English on a click command and all its subcommands (in place).
+
+    Parameters
+    ----------
+    command : click.Command
+        The command built by typer (``typer.main.get_command(app)``).
+    lang : {'both', 'zh', 'en'}, optional
+        Default: the ``SXGEO_LANG`` environment variable, else both.
+
+    Returns
+    -------
+    click.Command
+        *command*, changed.
+    """
+    lang = lang or os.environ.get("SXGEO_LANG", "both")
+    if command.help:
+        first, _, rest = command.help.strip().partition("\n")
+        command.help = _text(first, lang) + (("\n" + rest) if rest else "")
+        command.short_help = _text(first, lang)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _text(param.help, lang)
+    for sub in getattr(command, "commands", {}).values():
+        bilingual(sub, lang)
+    return command
+
+
+def missing(command: Any) -> list[str]:
+    """Help texts of *command* and its subcommands that have no Chinese entry (for the test)."""
+    out = []
+    if command.help and command.help.strip().partition("\n")[0] not in HELP_ZH:
+        out.append(command.help.strip().partition("\n")[0])
+    out += [p.help for p in command.params if getattr(p, "help", None) and p.help not in HELP_ZH]
+    for sub in getattr(command, "commands", {}).values():
+        out += missing(sub)
+    return out
