@@ -181,6 +181,56 @@ def test_read_weather_tmy3_and_unknown_format(tmp_path):
         read_weather(bad)
 
 
+def tmy3_as_epw(tmy3: Path, dest: Path, *, hour_shift: int = 0) -> Path:
+    """Write the values of a TMY3 file as an EPW (same hour numbers: both label the hour ending then)."""
+    raw = pd.read_csv(tmy3, skiprows=1)
+    date = pd.to_datetime(raw["Date (MM/DD/YYYY)"], format="%m/%d/%Y")
+    hour = raw["Time (HH:MM)"].str[:2].astype(int)
+    df = pd.DataFrame(
+        {
+            "year": 2019, "month": date.dt.month, "day": date.dt.day, "hour": hour, "minute": 0, "src": "?",
+            "temp_air": raw["Dry-bulb (C)"], "temp_dew": raw["Dew-point (C)"], "rh": raw["RHum (%)"],
+            "p": raw["Pressure (mbar)"] * 100, "etr": raw["ETR (W/m^2)"], "etrn": raw["ETRN (W/m^2)"],
+            "ir": 0, "ghi": np.roll(raw["GHI (W/m^2)"].to_numpy(), hour_shift),
+            "dni": np.roll(raw["DNI (W/m^2)"].to_numpy(), hour_shift),
+            "dhi": np.roll(raw["DHI (W/m^2)"].to_numpy(), hour_shift),
+            **{f"illum{k}": 0 for k in range(4)},
+            "wind_direction": raw["Wdir (degrees)"], "wind_speed": raw["Wspd (m/s)"],
+            **{f"more{k}": 0 for k in range(13)},
+        }
+    )  # fmt: skip
+    header = "LOCATION,GREENSBORO,NC,USA,TMY3,723170,36.100,-79.950,-5.0,273\n" + "x\n" * 7
+    dest.write_text(header + df.to_csv(header=False, index=False))
+    return dest
+
+
+def test_same_weather_as_tmy3_and_as_epw_gives_the_same_yield(tmp_path):
+    """TMY3 stamps the hour's end (read_tmy3 keeps it), EPW hour n is read as (n-1):00: both centre on :30."""
+    from sxgeo.io import read_weather
+
+    tmy3 = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    out = {}
+    for f in (tmy3, tmy3_as_epw(tmy3, tmp_path / "greensboro.epw")):
+        w, meta = read_weather(f)
+        assert w.index[12].hour == 12 and w.index[12].minute == 30  # the 12:00-13:00 hour sits at 12:30
+        site = energy.Site(meta["latitude"], meta["longitude"], tz=meta["tz"])
+        out[f.suffix] = energy.specific_yield(w, 0, 180, site=site)["yield_kwh_kwp"]
+        assert abs(meta["midday_offset_min"]) < 10
+    # before the fix the EPW was read an hour early: 1,197 vs 1,225 kWh/kWp flat (-2.3%)
+    assert out[".epw"] == pytest.approx(out[".CSV"], rel=0.005)
+
+
+def test_warns_when_midday_is_far_from_solar_noon(tmp_path, caplog):
+    from sxgeo.io import read_weather
+
+    tmy3 = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    late = tmy3_as_epw(tmy3, tmp_path / "late.epw", hour_shift=1)  # irradiance an hour late
+    with caplog.at_level("WARNING", logger="sxgeo.io.weather"):
+        _, meta = read_weather(late)
+    assert meta["midday_offset_min"] == pytest.approx(60, abs=10)
+    assert "from solar noon" in caplog.text
+
+
 def test_cli_with_ghi_raster_scales_yield(tmp_path):
     import rasterio
     from rasterio.transform import from_origin

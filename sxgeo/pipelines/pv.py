@@ -53,7 +53,10 @@ def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str]) -> tuple[
         site = energy.Site(meta["latitude"], meta["longitude"], tz=meta["tz"], name=meta["source"])
         yields = energy.yield_table(w, site=site)
         horizon = energy.horizon_loss_table(w, site=site) if opts.shading else None
-        notes.append(f"yield from {meta['source']} (hourly chain)")
+        notes.append(
+            f"yield from {meta['source']} (hourly chain; hours centred for the format, irradiance-weighted "
+            f"midday {meta['midday_offset_min']:+.0f} min from solar noon)"
+        )
     else:
         yields = energy.yield_table(scenario=opts.ghi_scenario)
         horizon = energy.horizon_loss_table() if opts.shading else None
