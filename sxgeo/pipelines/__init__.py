@@ -85,6 +85,8 @@ def _sponge(ctx: Context, project: Project) -> list[Outputs]:
         alpha_target_source=str(source),
         strict=bool(resolve(None, project, "sponge", "strict", False)[0]),
         psi=str(resolve(None, project, "sponge", "psi", "default")[0]),
+        baseline_credit=bool(resolve(None, project, "sponge", "baseline_credit", False)[0]),
+        exclude_regulating=bool(resolve(None, project, "sponge", "exclude_regulating", False)[0]),
     )
     return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
 
