@@ -326,6 +326,14 @@ KEYS: tuple[Key, ...] = (
         "电网区域",
         '"east_china"',
     ),
+    Key(
+        "pv",
+        "ef_basis",
+        "str",
+        "avoided-emission factor: average (grid average, 0.5617) or fossil (fossil power, 0.8325)",
+        "减排因子口径: average 电网平均 / fossil 化石能源电力",
+        '"average"',
+    ),
 )
 """Every key of ``sxgeo.toml``: the one place they are documented."""
 

@@ -69,15 +69,42 @@ def test_monthly_engine_within_3pct_of_hourly_tmy3():
     assert 1300 < full < 1420  # the note measured 1,356 kWh/kWp for this array
 
 
-def test_shaoxing_yield_is_plausible(yields):
-    y15 = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(15.0, 180.0), "yield_kwh_kwp"]
-    assert 850 <= y15 <= 1100
-    pr = y15 / yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(15.0, 180.0), "poa_kwh_m2"]
-    assert 0.75 <= pr <= 0.85
-    # tilting south gains, facing north loses (§2 table: 0.95 flat, 0.89 for 20° N)
-    flat = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(0.0, 180.0), "yield_kwh_kwp"]
-    north = yields.set_index(["tilt_deg", "azimuth_deg"]).loc[(20.0, 0.0), "yield_kwh_kwp"]
-    assert flat / y15 == pytest.approx(0.95, abs=0.03) and north / y15 == pytest.approx(0.8, abs=0.1)
+def test_shaoxing_yield_against_the_note(yields):
+    """The note's independent run (reference/pv.md §2, two-state year at 1,166 kWh/m2): 953-965 kWh/kWp
+    at 15° S; scaled to the default table's 1,202 kWh/m2 that is 982-995."""
+    y = yields[yields["mount"] == "open_rack"].set_index(["tilt_deg", "azimuth_deg"])
+    y15 = y.loc[(15.0, 180.0), "yield_kwh_kwp"]
+    assert 953 * 1202 / 1166 <= y15 <= 965 * 1202 / 1166
+    assert y15 / y.loc[(15.0, 180.0), "poa_kwh_m2"] == pytest.approx(0.77, abs=0.02)  # PR
+    # horizontal: the note's 0.95; 20° N: the note's 0.89 is its *uniform*-cloud variant, the two-state
+    # year used here (more beam) gives 0.79 (a wrong sign of azimuth would give > 1)
+    assert y.loc[(0.0, 180.0), "yield_kwh_kwp"] / y15 == pytest.approx(0.95, abs=0.015)
+    assert y.loc[(20.0, 0.0), "yield_kwh_kwp"] / y15 == pytest.approx(0.79, abs=0.02)
+
+
+def test_close_mounted_roofs_run_hotter(yields):
+    """Faiman u0 24.7, u1 0 (PVsyst semi-integrated 20 / 0.81) vs free rack 25.0 + 6.84 x 1.5 = 35.3 W/m2K."""
+    y = yields.set_index(["mount", "tilt_deg", "azimuth_deg"])["yield_kwh_kwp"]
+    ratio = y.loc[("close_roof", 15.0, 180.0)] / y.loc[("open_rack", 15.0, 180.0)]
+    # the cell runs (1/24.7 - 1/35.3) x G hotter: about 12 K at 1,000 W/m2, x 0.35 %/K = 4% at peak,
+    # less over the year (lower irradiance hours): 2-4%
+    assert 0.96 <= ratio <= 0.98
+    # with measured wind (Greensboro TMY3, mean 3.1 m/s) the free rack cools better: about -4% (the review)
+    from sxgeo.io import read_weather
+
+    w, meta = read_weather(Path(pvlib.__file__).parent / "data" / "723170TYA.CSV")
+    site = energy.Site(meta["latitude"], meta["longitude"], tz=meta["tz"])
+    close = energy.specific_yield(w, 15, 180, site=site, thermal=(24.7, 0.0))["yield_kwh_kwp"]
+    assert close / energy.specific_yield(w, 15, 180, site=site)["yield_kwh_kwp"] == pytest.approx(
+        0.957, abs=0.01
+    )
+    params = pv.roof_params()
+    assert params.loc["industrial", "mount"] == "close_roof" and params.loc["public", "mount"] == "open_rack"
+    b = roofs(100, 100, use=["industrial", "commercial"], roof_type=["steel", "flat"])
+    r = pv.building_potential(b, yields)
+    # a steel roof (5° S, close mount) and a flat roof (15° rows, free rack) take their own bins
+    assert r["yield_kwh_kwp"].iloc[0] == pytest.approx(y.loc[("close_roof", 5.0, 180.0)], abs=0.05)
+    assert r["yield_kwh_kwp"].iloc[1] == pytest.approx(y.loc[("open_rack", 15.0, 180.0)], abs=0.05)
 
 
 def test_nrel_capacity_density_within_10pct():
@@ -283,6 +310,21 @@ def test_cli_with_ghi_raster_scales_yield(tmp_path):
     # these roofs lie just west of Shaoxing (120.0°E): reported, not dropped
     t = counties_csv.set_index("unit_code")
     assert t.loc["330600", "buildings"] + t.loc["unassigned", "buildings"] == 2
+    # the table names the avoided-emission factor it used: the default grid average, East China 2022
+    assert (counties_csv["co2_factor"] == "0.5617 kg CO2/kWh, average basis, east_china 2022 (MEE+NBS)").all()
+    assert per["co2_avoided_t"].sum() == pytest.approx(per["generation_mwh"].sum() * 0.5617, rel=1e-3)
+    fossil = CliRunner().invoke(
+        app,
+        ["-q", "pv", "--buildings", str(tmp_path / "b.parquet"), "--no-shading", "--ef-basis", "fossil",
+         "--basemap", "none", "-o", str(tmp_path / "fossil")],
+    )  # fmt: skip
+    assert fossil.exit_code == 0, fossil.output
+    f = gpd.read_parquet(tmp_path / "fossil" / "pv_buildings.parquet")
+    # MEE+NBS national fossil-power factor 2022: 0.8325 kg/kWh
+    assert f["co2_avoided_t"].sum() == pytest.approx(f["generation_mwh"].sum() * 0.8325, rel=1e-3)
+    assert (
+        pd.read_csv(tmp_path / "fossil" / "pv_counties.csv")["co2_factor"].str.contains("fossil basis").all()
+    )
 
 
 def test_sums_per_town_polygon(demo_dir, counties):

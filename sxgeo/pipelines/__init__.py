@@ -110,6 +110,7 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
         shading=bool(project.get("pv", "shading", True)),
         ef_year=int(project.get("pv", "ef_year", 2022)),
         ef_region=str(project.get("pv", "ef_region", "east_china")),
+        ef_basis=str(project.get("pv", "ef_basis", "average")),
     )
     inputs = _inputs(project, "pv")
     if inputs.get("villages") is None:
