@@ -30,10 +30,6 @@ def yields() -> pd.DataFrame:
     return energy.yield_table()
 
 
-def test_pvwatts_losses_are_14_08_pct():
-    assert energy.losses_pct() == pytest.approx(14.08, abs=0.01)
-
-
 def test_default_monthly_table_reproduces_its_source():
     table = energy.monthly_table()
     assert table["ghi_kwh_m2"].sum() == pytest.approx(1202.0, rel=0.01)  # Hangzhou CSWD typical year

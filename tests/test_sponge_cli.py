@@ -21,7 +21,7 @@ def _run(*args: str):
     return result
 
 
-def test_coverage_csv_and_map(tmp_path, demo_dir):
+def test_demo_calibrated_coverage_csv_and_map(tmp_path, demo_dir):
     out = tmp_path / "cov.csv"
     _run(
         "sponge", "coverage",
@@ -48,7 +48,7 @@ def test_coverage_csv_and_map(tmp_path, demo_dir):
     assert (tmp_path / "cov.html").stat().st_size > 10_000
 
 
-def test_demo_story_2025_one_county_behind(demo_dir, counties):
+def test_demo_calibrated_2025_one_county_behind(demo_dir, counties):
     bu, _ = read_layer(demo_dir / "demo_built_up.geojson")
     projects, _ = read_layer(demo_dir / "demo_sponge_projects.geojson")
     t = sponge.coverage(bu, projects, counties=counties, year=2025).set_index("unit_code")
@@ -99,7 +99,7 @@ def test_strict_mode_passes_fewer(demo_dir, counties):
     assert strict["passes"].sum() == (lenient["passes"] & ~unknown).sum()
 
 
-def test_curve_command_and_calibration(tmp_path, demo_dir):
+def test_demo_calibrated_curve_command(tmp_path, demo_dir):
     _run(
         "sponge", "curve", "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "c")
     )
