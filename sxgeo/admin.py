@@ -497,6 +497,9 @@ def unit_target(
 ) -> float | None:
     """The plan's figure for a unit, falling back from a county to its target group, then the city.
 
+    Targets fall back that way; a baseline (``kind="baseline"``) does not: it is given only for
+    the unit the plan measured it on.
+
     Parameters
     ----------
     indicator : str
@@ -526,7 +529,11 @@ def unit_target(
     chain = [unit_code]
     if county is not None and county.target_group == "urban":
         chain.append(URBAN_CODE)
-    if kind == "baseline" or unit_code != CITY_CODE:
+    if kind == "baseline":
+        # a baseline describes the unit it was measured on: the plan's 2020 figures are the city's,
+        # so neither a county nor the urban group inherits them
+        chain = [unit_code]
+    elif unit_code != CITY_CODE:
         chain.append(CITY_CODE)
     for code in chain:
         hit = rows[rows["unit_code"] == code]

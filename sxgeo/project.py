@@ -185,6 +185,22 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("sponge", "psi", "str", "runoff coefficients: low, default or high", "径流系数取值", '"default"'),
     Key(
+        "sponge",
+        "baseline_credit",
+        "bool",
+        "floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method)",
+        "以 1-径流系数 作为控制率下限(非标准方法)",
+        "false",
+    ),
+    Key(
+        "sponge",
+        "exclude_regulating",
+        "bool",
+        "leave regulating (调节) storage, detention ponds, out of the controlled volume",
+        "调节容积(调蓄塘)不计入控制容积",
+        "false",
+    ),
+    Key(
         "carbon",
         "landcover",
         "input",
@@ -309,6 +325,14 @@ KEYS: tuple[Key, ...] = (
         "grid region of the CO2 factor: east_china or national",
         "电网区域",
         '"east_china"',
+    ),
+    Key(
+        "pv",
+        "ef_basis",
+        "str",
+        "avoided-emission factor: average (grid average, 0.5617) or fossil (fossil power, 0.8325)",
+        "减排因子口径: average 电网平均 / fossil 化石能源电力",
+        '"average"',
     ),
 )
 """Every key of ``sxgeo.toml``: the one place they are documented."""

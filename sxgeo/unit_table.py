@@ -285,7 +285,9 @@ def attach_targets(
     -------
     pandas.DataFrame
         A copy with the new columns; ``status`` is ``""`` where the plan gives no target
-        (``unassigned``, or a county outside the plan).
+        (``unassigned``, or a county outside the plan) and ``"no data"`` where the value cannot be
+        computed (e.g. a county with no built-up area). The baseline column is filled only where
+        the plan gives a baseline for that very unit (the plan's 2020 figures are city-wide).
     """
     county = table["county_adcode"] if "county_adcode" in table else pd.Series("", index=table.index)
     pairs = [
@@ -298,7 +300,10 @@ def attach_targets(
         base = [target_of(indicator, c, kind="baseline", county=k, targets=targets) for c, k in pairs]
         out[baseline_col] = pd.array(base, dtype="Float64").astype(float)
     value = out[value_col].astype(float)
-    out["status"] = np.where(
-        out[target_col].isna() | value.isna(), "", np.where(value >= out[target_col] - 1e-9, "met", "behind")
+    no_target = out[target_col].isna().to_numpy()
+    out["status"] = np.select(
+        [no_target, value.isna().to_numpy(), (value >= out[target_col] - 1e-9).to_numpy()],
+        ["", "no data", "met"],
+        default="behind",
     )
     return out

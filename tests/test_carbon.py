@@ -246,3 +246,20 @@ def test_paddy_is_not_in_the_protection_base():
     t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
     assert t.loc["330600", "protection_rate_pct"] == 100.0
     assert t.loc["330600", "wetland_area_ha"] == 200.0 and t.loc["330600", "base_area_ha"] == 100.0
+
+
+def test_paddy_is_not_a_wetland_sink():
+    """Paddy SOC gain (0.35 t C/ha/yr) is left out of the sink: its methane is not reported beside it."""
+    counties = fake_counties()
+    w = gpd.GeoDataFrame(
+        {"wetland_type": ["lake_reservoir", "paddy"], "protected": [True, False]},
+        geometry=[
+            shapely.box(X0, Y0, X0 + 1000, Y0 + 1000),  # 100 ha of lake
+            shapely.box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),  # 100 ha of paddy
+        ],
+        crs=sxcrs.METRIC,
+    )
+    t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
+    # lake only: 100 ha x 0.22 t C/ha/yr (before: + 100 ha x 0.35 of paddy = 57 t C/yr)
+    assert t.loc["330600", "burial_tc_yr"] == pytest.approx(22.0)
+    assert t.loc["330600", "soil_tc"] == pytest.approx(100 * 111.4)  # the paddy stock is still reported

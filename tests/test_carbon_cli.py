@@ -18,7 +18,7 @@ def _run(*args: str):
     return result
 
 
-def test_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
+def test_demo_calibrated_stands_command_meets_the_plan_volumes(tmp_path, demo_dir):
     _run(
         "carbon",
         "stands",
@@ -87,7 +87,7 @@ def test_landcover_command_and_change(tmp_path, demo_dir):
     assert "data_note" in per.columns
 
 
-def test_wetlands_command(tmp_path, demo_dir):
+def test_demo_calibrated_wetlands_command(tmp_path, demo_dir):
     _run(
         "carbon",
         "wetlands",

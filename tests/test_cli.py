@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import subprocess
 import sys
 
@@ -163,8 +163,16 @@ def test_map_quicklook_and_png(tmp_path):
     assert proc.returncode == 1 and "no CRS" in proc.stderr
     proc = run_cli("map", str(pts), "--crs", "4326", "-o", str(tmp_path / "y.html"), "--basemap", "google")
     assert proc.returncode == 1 and "unknown basemap" in proc.stderr
-    if shutil.which("chromium"):
-        png = tmp_path / "pilots.png"
-        proc = run_cli("map", "png", str(html), "-o", str(png), "--width", "640", "--height", "480")
-        assert proc.returncode == 0, proc.stderr
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from sxgeo.errors import BrowserError
+    from sxgeo.maps.export import find_chromium
+
+    try:
+        find_chromium()
+    except BrowserError as exc:
+        if os.environ.get("SXGEO_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"PNG export required (SXGEO_REQUIRE_BROWSER=1) but {exc}")
+        pytest.skip(f"PNG export not checked ({exc}); the HTML part above passed")
+    png = tmp_path / "pilots.png"
+    proc = run_cli("map", "png", str(html), "-o", str(png), "--width", "640", "--height", "480")
+    assert proc.returncode == 0, proc.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

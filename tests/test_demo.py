@@ -66,7 +66,7 @@ def test_villages_lie_in_their_town(villages, towns, divisions):
     assert pilot["name"].iloc[0] == "西小路社区"
 
 
-def test_built_up_areas_are_sized_and_inside_their_county(built_up, counties):
+def test_demo_calibrated_built_up_areas_are_sized_and_inside_their_county(built_up, counties):
     b = sxcrs.to_metric(built_up)
     area_km2 = dict(zip(b["adcode"], sxcrs.area_m2(b) / 1e6, strict=True))
     for code, target in demo.BUILT_UP_KM2.items():

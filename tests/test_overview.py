@@ -34,7 +34,7 @@ def test_county_table_rows_and_totals(counties, divisions):
     assert (abs(areas["land_area_km2"] / areas["geodesic_area_km2"] - 1) < 1e-3).all()
 
 
-def test_built_up_table(demo_dir, counties):
+def test_demo_calibrated_built_up_table(demo_dir, counties):
     built_up, _ = read_layer(demo_dir / "demo_built_up.geojson")
     t = built_up_table(built_up, counties).set_index("unit_code")
     assert t.loc["330600-urban", "built_up_km2"] == pytest.approx(95 + 85 + 60, rel=2e-3)

@@ -130,14 +130,57 @@ def test_planned_facilities_only_in_what_if_and_flags():
     assert "ponding_ok unknown (strict)" in strict["fail_reasons"]
 
 
-def test_baseline_credit_and_zone_target_override():
+def test_baseline_credit_is_an_option_off_by_default_and_zone_target_override():
     zone, cover = chengdu_zone()
     zone["alpha_target"] = [50]  # percent is accepted
-    result = assess_zones(zone, cover, gdf([]), CHENGDU_2015)
-    row = result.zones.iloc[0]
+    plain = assess_zones(zone, cover, gdf([]), CHENGDU_2015).zones.iloc[0]
+    # GB/T 51345-2018 volume method: no facility, no controlled volume, alpha 0
+    assert plain["alpha_pct"] == 0 and not plain["passes"]
+    assert any("no 1 - psi floor" in n for n in assess_zones(zone, cover, gdf([]), CHENGDU_2015).notes)
+    row = assess_zones(zone, cover, gdf([]), CHENGDU_2015, baseline_credit=True).zones.iloc[0]
     assert row["alpha_pct"] == pytest.approx(55.0)  # 1 - psi with no facility
     assert row["alpha_target_pct"] == 50 and row["target_source"] == "sub-zone attribute alpha_target"
     assert row["passes"]
+
+
+def test_permeable_paving_is_credited_once():
+    """Chengdu paving (15,000 m2, psi 0.25) entered as a facility too adds nothing without a base depth."""
+    zone, cover = chengdu_zone()
+    tank = gdf([shapely.Point(X0 + 100, Y0 + 50)], type=["tank"], volume_m3=[600.0], status=["completed"])
+    paving = gdf([box_km(0.35, 0, 0.15, 0.1)], type=["permeable_pav"], status=["completed"])
+    both = pd.concat([tank, paving], ignore_index=True)
+    row = assess_zones(zone, cover, both, CHENGDU_2015, alpha_target=0.75).zones.iloc[0]
+    # before: + K*A*t = 1e-6 * 15,000 * 7,200 = 108 m3 and alpha 79.07%; credited through psi only: 75.43%
+    assert row["v_controlled_m3"] == pytest.approx(600.0)
+    assert row["alpha_pct"] == pytest.approx(75 + 5 * (600 / 22.5 - 26.1) / 6.6, abs=0.01)
+    based = both.assign(depth_mm=[np.nan, 200.0])  # a 200 mm base layer, void ratio 0.3: 900 m3
+    fac = assess_zones(zone, cover, based, CHENGDU_2015).facilities.set_index("type")
+    assert fac.loc["permeable_pav", "v_storage_m3"] == pytest.approx(15_000 * 0.2 * 0.3)
+    assert fac.loc["permeable_pav", "v_infiltration_m3"] == 0
+
+
+def test_regulating_storage_counts_by_default_and_is_excluded_on_request():
+    zone, cover = chengdu_zone()
+    pond = gdf(
+        [shapely.Point(X0 + 100, Y0 + 50)], type=["detention_pond"], volume_m3=[600.0], status=["completed"]
+    )
+    default = assess_zones(zone, cover, pond, CHENGDU_2015)
+    assert default.zones.iloc[0]["v_controlled_m3"] == 600
+    assert any("volume rule" in n and "verify" in n for n in default.notes)
+    excluded = assess_zones(zone, cover, pond, CHENGDU_2015, exclude_regulating=True)
+    assert excluded.zones.iloc[0]["v_controlled_m3"] == 0 and excluded.zones.iloc[0]["facilities"] == 0
+    assert not excluded.facilities.iloc[0]["counted"]
+    assert any("regulating (调节) storage excluded" in n for n in excluded.notes)
+
+
+def test_every_facility_type_states_whether_its_volume_counts():
+    from sxgeo.data import read_param_table
+
+    t = read_param_table("lid_facilities.csv").set_index("type")
+    assert set(t["counts_toward_volume"].astype(str).str.lower()) <= {"true", "false", "verify"}
+    assert t["volume_source"].str.len().gt(10).all()
+    assert t.loc["detention_pond", "volume_role"] == "regulating"
+    assert str(t.loc["permeable_pav", "infiltrates"]).lower() == "false"  # credited through psi
 
 
 # ---------------------------------------------------------------- 6.4 the roll-up
@@ -155,6 +198,19 @@ def test_pooled_rollup_case_6_4():
     assert t.loc["330600-urban", "gap_km2"] == pytest.approx(0.5 * 200 - 75)
     assert t.loc["330603", "status"] == "met"  # a county of the urban group is judged on the group target
     assert t.loc["330600", "baseline_pct"] == 20
+
+
+def test_baseline_only_for_the_city_and_no_built_up_area_is_no_data():
+    counties = fake_counties()
+    t = coverage_table(gdf([box_km(5, 5, 10, 10)]), gdf([box_km(5, 5, 10, 3)]), counties).set_index(
+        "unit_code"
+    )
+    # the plan's 20% (2020) is the city's figure: no county and not the urban group inherits it
+    assert t.loc["330600", "baseline_pct"] == 20
+    assert t.loc[["330602", "330603", "330624", "330600-urban"], "baseline_pct"].isna().all()
+    # 柯桥 has no built-up area here: nothing to judge
+    assert np.isnan(t.loc["330603", "coverage_pct"]) and t.loc["330603", "status"] == "no data"
+    assert t.loc["330602", "status"] == "behind" and t.loc["unassigned", "status"] == ""
 
 
 # ---------------------------------------------------------------- geometry
@@ -188,7 +244,7 @@ def test_subzone_across_a_county_line_is_split_by_area():
     built = gdf([box_km(20, 0, 20, 10)])  # 100 km2 in 越城 (x 20-30), 100 km2 in 柯桥 (x 30-40)
     zone = gdf([box_km(27, 0, 10, 10)], zone_id=["across"])  # 30 km2 | 70 km2
     cover = gdf([box_km(27, 0, 10, 10)], cover=["green"])
-    result = assess_zones(zone, cover, gdf([]), CHENGDU_2015)  # psi 0.15 -> alpha 85% (floor)
+    result = assess_zones(zone, cover, gdf([]), CHENGDU_2015, baseline_credit=True)  # psi 0.15 -> 85%
     assert result.zones["passes"].all()
     t = zone_coverage(result, built, counties).set_index("unit_code")
     assert t.loc["330602", "compliant_km2"] == pytest.approx(30)

@@ -21,7 +21,7 @@ def _run(*args: str):
     return result
 
 
-def test_coverage_csv_and_map(tmp_path, demo_dir):
+def test_demo_calibrated_coverage_csv_and_map(tmp_path, demo_dir):
     out = tmp_path / "cov.csv"
     _run(
         "sponge", "coverage",
@@ -48,7 +48,7 @@ def test_coverage_csv_and_map(tmp_path, demo_dir):
     assert (tmp_path / "cov.html").stat().st_size > 10_000
 
 
-def test_demo_story_2025_one_county_behind(demo_dir, counties):
+def test_demo_calibrated_2025_one_county_behind(demo_dir, counties):
     bu, _ = read_layer(demo_dir / "demo_built_up.geojson")
     projects, _ = read_layer(demo_dir / "demo_sponge_projects.geojson")
     t = sponge.coverage(bu, projects, counties=counties, year=2025).set_index("unit_code")
@@ -99,7 +99,7 @@ def test_strict_mode_passes_fewer(demo_dir, counties):
     assert strict["passes"].sum() == (lenient["passes"] & ~unknown).sum()
 
 
-def test_curve_command_and_calibration(tmp_path, demo_dir):
+def test_demo_calibrated_curve_command(tmp_path, demo_dir):
     _run(
         "sponge", "curve", "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "c")
     )
@@ -177,3 +177,54 @@ def test_alpha_target_from_config(tmp_path, monkeypatch):
     monkeypatch.setenv("SXGEO_CONFIG", str(cfg))
     assert _alpha_target(None, None) == (0.7, "专项规划 表3")
     assert _alpha_target(0.8, None) == (0.8, "--alpha-target")
+
+
+def _chengdu_files(folder):
+    """The Chengdu 5 ha zone (psi 0.45) with no facility, and a five-day station (curve of case 6.3)."""
+    import geopandas as gpd
+    import shapely
+
+    from sxgeo import crs as sxcrs
+
+    x0, y0 = 500_000.0, 3_300_000.0
+    zone = gpd.GeoDataFrame(
+        {"zone_id": ["chengdu"]}, geometry=[shapely.box(x0, y0, x0 + 500, y0 + 100)], crs=sxcrs.METRIC
+    )
+    cover = gpd.GeoDataFrame(
+        {"cover": ["green", "paved", "permeable"], "psi": [0.15, 0.9, 0.25]},
+        geometry=[shapely.box(x0, y0, x0 + 170, y0 + 100), shapely.box(x0 + 170, y0, x0 + 350, y0 + 100),
+                  shapely.box(x0 + 350, y0, x0 + 500, y0 + 100)],
+        crs=sxcrs.METRIC,
+    )  # fmt: skip
+    fac = gpd.GeoDataFrame(
+        {"type": ["tank"], "volume_m3": [0.0], "status": ["completed"]},
+        geometry=[shapely.Point(x0 + 10, y0 + 10)],
+        crs=sxcrs.METRIC,
+    )
+    zone.to_file(folder / "z.gpkg")
+    cover.to_file(folder / "lc.gpkg")
+    fac.to_file(folder / "fac.gpkg")
+    pd.DataFrame({"date": pd.date_range("2020-06-01", periods=5), "precip_mm": [3, 5, 10, 20, 40]}).to_csv(
+        folder / "rain.csv", index=False
+    )
+    return ["--zones", str(folder / "z.gpkg"), "--landcover", str(folder / "lc.gpkg"),
+            "--facilities", str(folder / "fac.gpkg"), "--rainfall", str(folder / "rain.csv")]  # fmt: skip
+
+
+def test_baseline_credit_from_the_cli_and_the_project_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("SXGEO_CONFIG", str(tmp_path / "absent.toml"))
+    args = _chengdu_files(tmp_path)
+    _run("sponge", "zones", *args, "-o", str(tmp_path / "off.csv"))
+    _run("sponge", "zones", *args, "--baseline-credit", "-o", str(tmp_path / "on.csv"))
+    assert pd.read_csv(tmp_path / "off.csv")["alpha_pct"].iloc[0] == 0  # the standard's volume method
+    assert pd.read_csv(tmp_path / "on.csv")["alpha_pct"].iloc[0] == pytest.approx(55.0)  # 1 - 0.45
+    (tmp_path / "sxgeo.toml").write_text(
+        '[sponge]\nsubzones = "z.gpkg"\nlandcover = "lc.gpkg"\nfacilities = "fac.gpkg"\n'
+        'rainfall = "rain.csv"\nbaseline_credit = true\n',
+        encoding="utf-8",
+    )
+    _run("build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "b"), "--basemap", "none")
+    built = pd.read_csv(tmp_path / "b" / "sponge_zones.csv")
+    assert built["alpha_pct"].iloc[0] == pytest.approx(55.0)
+    notes = (tmp_path / "b" / "sponge_zones.notes.txt").read_text(encoding="utf-8")
+    assert "alpha floored at 1 - psi" in notes and "volume rule" in notes

@@ -45,6 +45,13 @@ def pv(
     ef_region: Annotated[
         str, typer.Option(help="Grid region of the CO2 factor: east_china or national.")
     ] = "east_china",
+    ef_basis: Annotated[
+        str,
+        typer.Option(
+            help="Avoided-emission factor: average (grid average, MEE+NBS, default) or fossil "
+            "(national fossil-power factor, the generation PV displaces)."
+        ),
+    ] = "average",
     grid_m: Annotated[float, typer.Option(help="Cell size of the potential-density grid [m].")] = 1000.0,
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
@@ -75,6 +82,11 @@ def pv(
         "params": params,
     }
     opts = pipeline.PVOptions(
-        ghi_scenario=ghi_scenario, shading=shading, ef_year=ef_year, ef_region=ef_region, grid_m=grid_m
+        ghi_scenario=ghi_scenario,
+        shading=shading,
+        ef_year=ef_year,
+        ef_region=ef_region,
+        ef_basis=ef_basis,
+        grid_m=grid_m,
     )
     write_outputs(pipeline.run(ctx, inputs, options=opts), out, map_path)

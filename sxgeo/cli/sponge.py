@@ -94,6 +94,22 @@ def zones(
     ] = None,
     year: Annotated[int | None, typer.Option(help="Only facilities completed by this year count.")] = None,
     psi: Annotated[str, typer.Option(help="Runoff coefficients: low, default or high.")] = "default",
+    baseline_credit: Annotated[
+        bool | None,
+        typer.Option(
+            "--baseline-credit/--no-baseline-credit",
+            help="Floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method; "
+            "else [sponge] baseline_credit, else off).",
+        ),
+    ] = None,
+    exclude_regulating: Annotated[
+        bool | None,
+        typer.Option(
+            "--exclude-regulating/--count-regulating",
+            help="Leave regulating storage (detention ponds) out of the controlled volume "
+            "(技术指南 2014 附录1; else [sponge] exclude_regulating, else counted).",
+        ),
+    ] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
@@ -105,8 +121,12 @@ def zones(
     ctx = context(
         out=out, map_path=map_path, counties=counties, year=year, crs=crs, lang=lang, basemap=basemap
     )
+    from sxgeo.project import resolve
+
     target, source = _alpha_target(alpha_target, target_source)
     opts = sponge.ZoneOptions(
+        baseline_credit=bool(resolve(baseline_credit, None, "sponge", "baseline_credit", False)[0]),
+        exclude_regulating=bool(resolve(exclude_regulating, None, "sponge", "exclude_regulating", False)[0]),
         alpha_target=target,
         alpha_target_source=source,
         strict=strict,

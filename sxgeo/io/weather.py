@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, cast
 
@@ -13,6 +14,11 @@ from sxgeo.io._paths import require_file
 from sxgeo.io.tables import _find_column, _read_csv_or_excel
 
 DATE_NAMES = ("date", "日期", "time", "day")
+log = logging.getLogger(__name__)
+
+MIDDAY_TOLERANCE_MIN = 30
+"""Warn when a weather file's irradiance-weighted midday is further than this from solar noon [min]."""
+
 PRECIP_NAMES = ("precip_mm", "precip", "prcp", "rain_mm", "rainfall", "降水量", "降雨量", "雨量")
 
 
@@ -86,8 +92,10 @@ def read_weather(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     Returns
     -------
     tuple
-        Hourly ``ghi, dni, dhi, temp_air, wind_speed`` indexed at hour centres (time-zone aware),
-        and metadata ``latitude, longitude, tz, source``.
+        Hourly ``ghi, dni, dhi, temp_air, wind_speed`` indexed at hour centres (time-zone aware;
+        see :func:`_centre_shift` for each format's convention), and metadata ``latitude,
+        longitude, tz, source, midday_offset_min`` (a warning is logged when the irradiance-weighted
+        midday is more than 30 min from solar noon).
 
     Raises
     ------
@@ -129,9 +137,87 @@ def read_weather(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
         raise LayerError(msg)
     cols = [c for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed") if c in data.columns]
     w = data[cols].astype(float).copy()
-    # EPW and TMY3 stamp the end of each hour: centre the hour for the solar position
-    if kind in ("EPW", "TMY3"):
-        w.index = w.index - pd.Timedelta(minutes=30)
+    w.index = w.index + _centre_shift(kind, meta)
     tz = f"Etc/GMT{-int(tz_hours):+d}" if tz_hours else "UTC"
-    meta_out = {"latitude": float(lat), "longitude": float(lon), "tz": tz, "source": f"{kind} {path.name}"}
+    offset = midday_offset_minutes(w["ghi"], float(lon))
+    meta_out = {
+        "latitude": float(lat),
+        "longitude": float(lon),
+        "tz": tz,
+        "source": f"{kind} {path.name}",
+        "midday_offset_min": offset,
+    }
+    if abs(offset) > MIDDAY_TOLERANCE_MIN:
+        log.warning(
+            "%s: irradiance-weighted midday is %+.0f min from solar noon (more than %d); "
+            "check the file's time stamps and time zone",
+            path.name,
+            offset,
+            MIDDAY_TOLERANCE_MIN,
+        )
     return w, meta_out
+
+
+def _centre_shift(kind: str, meta: dict[str, Any]) -> pd.Timedelta:
+    """How far to move each time stamp so that it sits at the centre of the hour it stands for.
+
+    - TMY3 (NSRDB User's Manual): each value is the total over the hour *ending* at the stamp;
+      pvlib's ``read_tmy3`` keeps that stamp (its docstring warns so), so the centre is 30 min earlier.
+    - EPW: field "hour" n covers (n-1):00 to n:00 (EnergyPlus Auxiliary Programs, weather file
+      data dictionary); pvlib's ``read_epw`` stamps it (n-1):00, the *start* of the hour, so the
+      centre is 30 min later.
+    - PVGIS TMY: the radiation is the satellite value at HH:00 plus the file's "Irradiance Time
+      Offset (h)" (about 0.18 h for SARAH, read by pvlib into ``inputs``); moved by that offset,
+      none when the file gives none.
+    """
+    if kind == "TMY3":
+        return pd.Timedelta(minutes=-30)
+    if kind == "EPW":
+        return pd.Timedelta(minutes=30)
+    inputs = meta.get("inputs", {}) if isinstance(meta.get("inputs"), dict) else {}
+    offset_h = inputs.get("irradiance time offset", meta.get("irradiance time offset"))
+    try:
+        return pd.Timedelta(hours=float(offset_h)) if offset_h is not None else pd.Timedelta(0)
+    except (TypeError, ValueError):
+        return pd.Timedelta(0)
+
+
+def midday_offset_minutes(ghi: pd.Series, longitude: float) -> float:
+    """Irradiance-weighted mean time of day relative to solar noon [min].
+
+    Each stamp's hour angle is computed from its UTC time, the longitude and the equation of time
+    (Spencer 1971, as in pvlib); the GHI-weighted mean hour angle, 4 min per degree, is how far the
+    file's "midday" lies from solar noon. Hours centred correctly give a few minutes at most
+    (afternoon clouds); a file read an hour early gives about -60.
+
+    Parameters
+    ----------
+    ghi : pandas.Series
+        Hourly GHI [W/m2] with a time-zone-aware DatetimeIndex.
+    longitude : float
+        Site longitude [deg east].
+
+    Returns
+    -------
+    float
+        Minutes; positive when the irradiance falls after solar noon. NaN without any sun.
+    """
+    idx = pd.DatetimeIndex(ghi.index)
+    utc = idx.tz_convert("UTC") if idx.tz is not None else idx
+    day = utc.dayofyear.to_numpy()
+    gamma = 2 * np.pi * (day - 1) / 365
+    # equation of time [min] (Spencer 1971)
+    eot = 229.18 * (
+        0.000075
+        + 0.001868 * np.cos(gamma)
+        - 0.032077 * np.sin(gamma)
+        - 0.014615 * np.cos(2 * gamma)
+        - 0.040849 * np.sin(2 * gamma)
+    )
+    minutes_utc = utc.hour.to_numpy() * 60 + utc.minute.to_numpy() + utc.second.to_numpy() / 60
+    solar_min = minutes_utc + 4 * longitude + eot  # true solar time [min]
+    from_noon = (solar_min - 720 + 720) % 1440 - 720
+    weight = np.clip(ghi.to_numpy(dtype=float), 0, None)
+    if not np.nansum(weight):
+        return float("nan")
+    return float(np.nansum(weight * from_noon) / np.nansum(weight))

@@ -94,6 +94,8 @@ def _sponge(ctx: Context, project: Project) -> list[Outputs]:
         alpha_target_source=str(source),
         strict=bool(_param(ctx, project, "sponge", "strict", False)),
         psi=str(_param(ctx, project, "sponge", "psi", "default")),
+        baseline_credit=bool(_param(ctx, project, "sponge", "baseline_credit", False)),
+        exclude_regulating=bool(_param(ctx, project, "sponge", "exclude_regulating", False)),
     )
     return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
 
@@ -117,6 +119,7 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
         shading=bool(_param(ctx, project, "pv", "shading", True)),
         ef_year=int(_param(ctx, project, "pv", "ef_year", 2022)),
         ef_region=str(_param(ctx, project, "pv", "ef_region", "east_china")),
+        ef_basis=str(_param(ctx, project, "pv", "ef_basis", "average")),
     )
     inputs = _inputs(project, "pv")
     if inputs.get("villages") is None:

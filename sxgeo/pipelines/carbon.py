@@ -225,6 +225,8 @@ def _wetlands(
         f"protection rate = protected / wetland base (paddy is cropland, not in the base); "
         f"target {target:g}%",
         "burial from sxgeo/data/carbon_wetland_types.csv; methane reported apart (GWP100 27), never netted",
+        "paddy: soil stock reported, its soil-carbon gain not counted as a sink (cropland; its methane "
+        "belongs to agriculture and is not reported here)",
     ]
     map_args["wetlands"] = w
     return [w, prot]

@@ -32,6 +32,8 @@ class PVOptions:
         Data year of the grid CO2 factor.
     ef_region : str
         ``east_china`` or ``national``.
+    ef_basis : str
+        ``average`` (grid average, default) or ``fossil`` (national fossil-power factor).
     grid_m : float
         Cell of the potential-density grid on the map [m].
     """
@@ -40,22 +42,32 @@ class PVOptions:
     shading: bool = True
     ef_year: int = 2022
     ef_region: str = "east_china"
+    ef_basis: str = "average"
     grid_m: float = 1000.0
 
 
-def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str]) -> tuple[Any, Any]:
+def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str], params: Any = None) -> tuple[Any, Any]:
     """The specific-yield table and the horizon-loss table, from a weather file or the monthly table."""
     from sxgeo.io import read_weather
-    from sxgeo.pv import energy
+    from sxgeo.pv import energy, roof_params
+
+    mounts = energy.thermal_mounts(roof_params(params))
+    notes.append(
+        "cell temperature by mount (Faiman u0, u1): "
+        + "; ".join(f"{m} {u0:g}, {u1:g}" for m, (u0, u1) in mounts.items())
+    )
 
     if inputs.get("weather") is not None:
         w, meta = read_weather(as_path(inputs["weather"])[0])
         site = energy.Site(meta["latitude"], meta["longitude"], tz=meta["tz"], name=meta["source"])
-        yields = energy.yield_table(w, site=site)
+        yields = energy.yield_table(w, site=site, mounts=mounts)
         horizon = energy.horizon_loss_table(w, site=site) if opts.shading else None
-        notes.append(f"yield from {meta['source']} (hourly chain)")
+        notes.append(
+            f"yield from {meta['source']} (hourly chain; hours centred for the format, irradiance-weighted "
+            f"midday {meta['midday_offset_min']:+.0f} min from solar noon)"
+        )
     else:
-        yields = energy.yield_table(scenario=opts.ghi_scenario)
+        yields = energy.yield_table(scenario=opts.ghi_scenario, mounts=mounts)
         horizon = energy.horizon_loss_table() if opts.shading else None
         notes.append(f"yield from the {yields.attrs['source']}, GHI {yields.attrs['ghi_kwh_m2']:.0f} kWh/m2")
     return yields, horizon
@@ -109,12 +121,12 @@ def run(
         raise SchemaError(msg)
     b = read(inputs["buildings"], ctx, geometry_type="polygon")
     notes: list[str] = []
-    yields, horizon = _yields(inputs, opts, notes)
+    params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None
+    yields, horizon = _yields(inputs, opts, notes, params)
     scale = None
     if inputs.get("ghi_raster") is not None:
         scale = _ghi_scale(inputs["ghi_raster"], b, yields.attrs["ghi_kwh_m2"], notes)
-    ef, ef_note = pvmod.emission_factor(opts.ef_year, opts.ef_region)
-    params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None
+    ef, ef_note = pvmod.emission_factor(opts.ef_year, opts.ef_region, opts.ef_basis)
     result = pvmod.building_potential(
         b, yields, params=params, ghi_scale=scale, horizon_loss=horizon, emission_factor_kg_kwh=ef
     )
@@ -144,7 +156,13 @@ def run(
         log.info("villages from %s, code column %r", name_of(inputs["villages"]), code)
     if ctx.zones is not None:
         tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
-    out = Outputs(name, tables, dict(pvmod.aggregate.LABELS_ZH), notes, synthetic=is_synthetic(b, park_gdf))
+    # every table names the factor its co2_avoided_t used
+    ef_where = "national" if opts.ef_basis == "fossil" else opts.ef_region
+    ef_label = f"{ef:g} kg CO2/kWh, {opts.ef_basis} basis, {ef_where} {opts.ef_year} (MEE+NBS)"
+    tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
+    result = result.assign(co2_factor=ef_label)
+    labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
+    out = Outputs(name, tables, labels, notes, synthetic=is_synthetic(b, park_gdf))
     out.extra["pv_buildings.parquet"] = result
     if ctx.maps:
         from sxgeo.maps.views import pv_map

@@ -45,6 +45,10 @@ class ZoneOptions:
         Runoff coefficient scenario.
     add_facilities : Any
         What-if: extra facilities (an input).
+    baseline_credit : bool
+        Floor alpha at 1 − psi (not part of the GB/T 51345-2018 volume method; off by default).
+    exclude_regulating : bool
+        Leave regulating (调节) storage, i.e. detention ponds, out of the controlled volume.
     """
 
     alpha_target: float = 0.75
@@ -53,6 +57,8 @@ class ZoneOptions:
     include_planned: bool = False
     psi: str = "default"
     add_facilities: Any = None
+    baseline_credit: bool = False
+    exclude_regulating: bool = False
 
 
 def run(
@@ -185,6 +191,8 @@ def _tier_b(
         include_planned=opts.include_planned,
         year=ctx.year,
         psi_scenario=opts.psi,
+        baseline_credit=opts.baseline_credit,
+        exclude_regulating=opts.exclude_regulating,
         counties=ctx.units,
     )
     notes += [*result.notes, *what_if, *rain_notes]

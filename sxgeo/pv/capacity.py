@@ -253,7 +253,8 @@ def building_potential(
         from sxgeo.pv.energy import lookup_yield
 
         assert yields is not None  # checked above: yields or fixed_yield_kwh_kwp
-        y = lookup_yield(yields, tilt, az)
+        mount = row["mount"].to_numpy() if "mount" in row.columns else None
+        y = lookup_yield(yields, tilt, az, mount)
     if ghi_scale is not None:
         y = y * np.nan_to_num(np.asarray(ghi_scale, dtype=float), nan=1.0)
     loss = np.zeros(len(b))
@@ -279,7 +280,14 @@ def building_potential(
     return out
 
 
-def emission_factor(year: int = 2022, region: str = "east_china") -> tuple[float, str]:
+EF_BASES = ("average", "fossil")
+"""Bases of the avoided-emission factor: grid average (MEE+NBS, for consumption accounting; the
+default, as the plan names none) or fossil power (the generation new PV displaces)."""
+
+
+def emission_factor(
+    year: int = 2022, region: str = "east_china", basis: str = "average"
+) -> tuple[float, str]:
     """Grid CO2 emission factor from the cited table [kg CO2/kWh], with its description.
 
     Parameters
@@ -287,20 +295,29 @@ def emission_factor(year: int = 2022, region: str = "east_china") -> tuple[float
     year : int
         Data year of the factor.
     region : {'east_china', 'national'}
-        Grid region.
+        Grid region (the fossil-power factor is published for the nation only: used for any region).
+    basis : {'average', 'fossil'}
+        Grid-average factor (default; East China 2022: 0.5617) or the national fossil-power factor
+        (2022: 0.8325), the usual basis for emissions avoided by new generation.
 
     Returns
     -------
     tuple
-        The factor and a line naming its series, year and document.
+        The factor and a line naming its basis, series, region, year and document.
     """
+    if basis not in EF_BASES:
+        msg = f"emission-factor basis must be one of {', '.join(EF_BASES)}, got {basis!r}"
+        raise SxgeoError(msg)
     t = read_param_table("grid_emission_factors.csv")
-    hit = t[(t["data_year"] == year) & (t["region"] == region)]
+    t = t[t["basis"] == basis] if "basis" in t.columns else t
+    where = "national" if basis == "fossil" else region
+    hit = t[(t["data_year"] == year) & (t["region"] == where)]
     if hit.empty:
         known = sorted(zip(t["region"], t["data_year"], strict=True))
-        msg = f"no grid factor for {region} {year}; known: {known}"
+        msg = f"no {basis} grid factor for {where} {year}; known: {known}"
         raise SxgeoError(msg)
     r = hit.iloc[0]
-    return float(
-        r["kgco2_per_kwh"]
-    ), f"{r['region']} {r['data_year']}: {r['kgco2_per_kwh']} kg CO2/kWh ({r['series']}; {r['document']})"
+    return float(r["kgco2_per_kwh"]), (
+        f"{basis} basis, {r['region']} {r['data_year']}: {r['kgco2_per_kwh']} kg CO2/kWh "
+        f"({r['series']}; {r['document']})"
+    )

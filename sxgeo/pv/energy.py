@@ -13,7 +13,10 @@ Three sources of weather, in order of preference (reference/pv.md §3):
 The chain: solar position → Erbs decomposition (when DNI/DHI are absent) → Perez transposition →
 physical IAM on the beam → Faiman cell temperature → PVWatts DC (γ = −0.35 %/°C) → PVWatts
 system losses 14.08% (pvlib defaults) → PVWatts inverter, η_nom = 0.96. Yields are computed per
-(tilt, azimuth) bin, never per building.
+(mount, tilt, azimuth) bin, never per building. The mount sets Faiman's heat-loss factors: free
+rack (u0 25.0, u1 6.84, Faiman 2008) for rows on flat roofs, close mount (u0 24.7, u1 0: PVsyst
+semi-integrated Uc 20 / 0.81) for modules laid flush on steel and tile roofs
+(``sxgeo/data/pv_roof_params.csv``, columns ``mount, faiman_u0, faiman_u1, thermal_source``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,34 @@ OVERCAST_FACTOR = 0.25
 """Share of clear-sky GHI on an overcast day in the two-state synthetic year."""
 WIND_SPEED = 1.5
 """Wind speed for the Faiman model when the weather has none [m/s]."""
+FREE_RACK = (25.0, 6.84)
+"""Faiman u0 [W/m2K], u1 [W s/m3K] of a free-standing rack (Faiman 2008; pvlib's defaults)."""
+DEFAULT_MOUNT = "open_rack"
+"""The mount a yield lookup uses when none is named."""
+
+
+def thermal_mounts(params: pd.DataFrame | None = None) -> dict[str, tuple[float, float]]:
+    """Faiman (u0, u1) of each mount named in the roof-parameter table.
+
+    Parameters
+    ----------
+    params : pandas.DataFrame, optional
+        Roof parameters with ``mount, faiman_u0, faiman_u1`` (default the shipped table); a table
+        without them gives the free rack only.
+
+    Returns
+    -------
+    dict
+        Mount name -> (u0, u1).
+    """
+    t = read_param_table("pv_roof_params.csv") if params is None else params.reset_index()
+    if not {"mount", "faiman_u0", "faiman_u1"} <= set(t.columns):
+        return {DEFAULT_MOUNT: FREE_RACK}
+    rows = t.drop_duplicates("mount")
+    return {
+        str(m): (float(u0), float(u1))
+        for m, u0, u1 in zip(rows["mount"], rows["faiman_u0"], rows["faiman_u1"], strict=True)
+    }
 
 
 @dataclass(frozen=True)
@@ -183,7 +214,12 @@ def _prepare(weather: pd.DataFrame, site: Site) -> pd.DataFrame:
 
 
 def _array_energy(
-    w: pd.DataFrame, tilt: float, azimuth: float, *, horizon_deg: float = 0.0
+    w: pd.DataFrame,
+    tilt: float,
+    azimuth: float,
+    *,
+    horizon_deg: float = 0.0,
+    thermal: tuple[float, float] = FREE_RACK,
 ) -> tuple[float, float]:
     """Yield [kWh/kWp] and plane-of-array irradiation [kWh/m2] of one orientation."""
     pvlib = _pvlib()
@@ -200,7 +236,9 @@ def _array_energy(
         beam = np.where(90 - w["zenith"].to_numpy() < horizon_deg, 0.0, beam)
         sky = sky * (1 - float(pvlib.shading.sky_diffuse_passias(horizon_deg)))
     effective = beam * pvlib.iam.physical(aoi).fillna(0).to_numpy() + sky + ground
-    t_cell = pvlib.temperature.faiman(effective, w["temp_air"].to_numpy(), w["wind_speed"].to_numpy())
+    t_cell = pvlib.temperature.faiman(
+        effective, w["temp_air"].to_numpy(), w["wind_speed"].to_numpy(), u0=thermal[0], u1=thermal[1]
+    )
     pdc = pvlib.pvsystem.pvwatts_dc(effective, t_cell, pdc0=1.0, gamma_pdc=GAMMA_PDC)
     pdc = np.clip(pdc, 0, None) * (1 - losses_pct() / 100)
     pac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / INVERTER_ETA, eta_inv_nom=INVERTER_ETA)
@@ -209,7 +247,12 @@ def _array_energy(
 
 
 def specific_yield(
-    weather: pd.DataFrame, tilt: float, azimuth: float, *, site: Site = SHAOXING
+    weather: pd.DataFrame,
+    tilt: float,
+    azimuth: float,
+    *,
+    site: Site = SHAOXING,
+    thermal: tuple[float, float] = FREE_RACK,
 ) -> dict[str, float]:
     """Yearly yield of one orientation from hourly weather.
 
@@ -222,6 +265,8 @@ def specific_yield(
         Array tilt from horizontal and azimuth clockwise from north [deg].
     site : Site
         Location.
+    thermal : tuple of float
+        Faiman (u0, u1) of the mount (default free rack).
 
     Returns
     -------
@@ -229,7 +274,7 @@ def specific_yield(
         ``yield_kwh_kwp`` [kWh/kWp/yr], ``poa_kwh_m2`` [kWh/m2/yr], ``ghi_kwh_m2``, ``pr``.
     """
     w = _prepare(weather, site)
-    y, poa = _array_energy(w, tilt, azimuth)
+    y, poa = _array_energy(w, tilt, azimuth, thermal=thermal)
     ghi = float(w["ghi"].sum() / 1000)
     return {"yield_kwh_kwp": y, "poa_kwh_m2": poa, "ghi_kwh_m2": ghi, "pr": y / poa if poa else np.nan}
 
@@ -241,8 +286,9 @@ def yield_table(
     scenario: str = "default",
     tilts: tuple[float, ...] = (0, 5, 10, 15, 20, 25, 30, 35, 40),
     azimuths: tuple[float, ...] = (0, 45, 90, 135, 180, 225, 270, 315),
+    mounts: dict[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
-    """Specific yield for every (tilt, azimuth) bin, from a weather year or the monthly table.
+    """Specific yield for every (mount, tilt, azimuth) bin, from a weather year or the monthly table.
 
     Parameters
     ----------
@@ -255,11 +301,14 @@ def yield_table(
         Monthly table scenario when *weather* is not given.
     tilts, azimuths : tuple of float
         Bin centres [deg].
+    mounts : dict, optional
+        Mount name -> Faiman (u0, u1); default :func:`thermal_mounts` of the shipped roof table.
 
     Returns
     -------
     pandas.DataFrame
-        ``tilt_deg, azimuth_deg, yield_kwh_kwp, poa_kwh_m2``; ``attrs["source"]`` says which weather.
+        ``mount, tilt_deg, azimuth_deg, yield_kwh_kwp, poa_kwh_m2``; ``attrs["source"]`` says
+        which weather.
     """
     source = "user weather file"
     if weather is None:
@@ -267,34 +316,61 @@ def yield_table(
         source = f"monthly GHI table ({scenario}): Hangzhou CSWD typical year, two-state synthetic year"
     w = _prepare(weather, site)
     rows = []
-    for tilt in tilts:
-        for az in azimuths if tilt > 0 else (180,):
-            y, poa = _array_energy(w, tilt, az)
-            if tilt == 0:
-                rows += [(0.0, float(a), y, poa) for a in azimuths]
-            else:
-                rows.append((float(tilt), float(az), y, poa))
-    table = pd.DataFrame(rows, columns=["tilt_deg", "azimuth_deg", "yield_kwh_kwp", "poa_kwh_m2"])
+    for mount, thermal in (mounts or thermal_mounts()).items():
+        for tilt in tilts:
+            for az in azimuths if tilt > 0 else (180,):
+                y, poa = _array_energy(w, tilt, az, thermal=thermal)
+                if tilt == 0:
+                    rows += [(mount, 0.0, float(a), y, poa) for a in azimuths]
+                else:
+                    rows.append((mount, float(tilt), float(az), y, poa))
+    table = pd.DataFrame(rows, columns=["mount", "tilt_deg", "azimuth_deg", "yield_kwh_kwp", "poa_kwh_m2"])
     table.attrs["source"] = source
     table.attrs["ghi_kwh_m2"] = float(w["ghi"].sum() / 1000)
     log.info("yield table: %d bins, %s", len(table), source)
     return table
 
 
-def lookup_yield(table: pd.DataFrame, tilt: np.ndarray, azimuth: np.ndarray) -> np.ndarray:
-    """Yield of each building's array from the nearest (tilt, azimuth) bin [kWh/kWp].
+def lookup_yield(
+    table: pd.DataFrame, tilt: np.ndarray, azimuth: np.ndarray, mount: np.ndarray | None = None
+) -> np.ndarray:
+    """Yield of each building's array from the nearest (mount, tilt, azimuth) bin [kWh/kWp].
 
     Parameters
     ----------
     table : pandas.DataFrame
-        From :func:`yield_table`.
+        From :func:`yield_table` (a table without ``mount`` is one mount).
     tilt, azimuth : numpy.ndarray
         Per-building tilt and azimuth [deg].
+    mount : numpy.ndarray, optional
+        Per-building mount (default :data:`DEFAULT_MOUNT`, else the table's first).
 
     Returns
     -------
     numpy.ndarray
+
+    Raises
+    ------
+    SxgeoError
+        A mount the table was not computed for.
     """
+    if "mount" in table.columns:
+        known = list(dict.fromkeys(table["mount"].astype(str)))
+        if mount is None:
+            mount = np.full(len(np.atleast_1d(tilt)), DEFAULT_MOUNT if DEFAULT_MOUNT in known else known[0])
+        mount = np.asarray(mount, dtype=object).astype(str)
+        missing = sorted(set(mount) - set(known))
+        if missing:
+            msg = f"the yield table has no mount {missing}; it was computed for {known}"
+            raise SxgeoError(msg)
+        out = np.full(len(mount), np.nan)
+        for m in known:
+            sel = mount == m
+            if sel.any():
+                sub = table[table["mount"].astype(str) == m]
+                ti, ai = np.asarray(tilt)[sel], np.asarray(azimuth)[sel]
+                out[sel] = lookup_yield(sub.drop(columns="mount"), ti, ai)
+        return out
     tilts = np.sort(table["tilt_deg"].unique())
     azs = np.sort(table["azimuth_deg"].unique())
     ti = tilts[np.abs(np.asarray(tilt, float)[:, None] - tilts[None, :]).argmin(axis=1)]

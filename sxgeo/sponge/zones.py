@@ -8,13 +8,22 @@ For each sub-zone (reference/sponge.md §2.3, §5)::
     W_p    = K·A_s·t_s,  t_s = 7200 s                   infiltration during the event (J = 1)
     V_in  <= 10·H_max·psi·F_catch                       a facility controls at most what its catchment sends
     H_eq   = V_ctl / (10·psi·F)   [mm],  F in ha
-    alpha  = max(curve(H_eq), 1 − psi)                  the 1 − psi floor credits pervious surfaces
+    alpha  = curve(H_eq)                                [ max(alpha, 1 − psi) with baseline_credit ]
     pass   = alpha ≥ alpha_target  and  no failed compliance flag (strict: no unknown flag)
     extra  = max(0, 10·H(alpha_target)·psi·F − V_ctl)   storage a failing sub-zone still needs [m3]
 
 Simplification (documented choice): each sub-zone is one catchment; facilities carry no
 catchment of their own unless ``catch_area_m2`` is given, which then caps that facility.
 Water surfaces are left out of psi and F by default (they stay in the coverage denominator).
+
+Which volumes count (``sxgeo/data/lid_facilities.csv``, columns ``volume_role``,
+``counts_toward_volume``, ``volume_source``): storage that infiltrates or is retained counts.
+Permeable paving and green roofs are cover types, credited once through psi (paving's base layer
+stores only when ``depth_mm`` is given). The 2014 技术指南 (附录1) defines the control volume as
+the effective storage *excluding* regulating (调节) volume; whether a detention-pond record is
+regulating or retention storage is not known, so it counts by default (``verify``) and
+``exclude_regulating=True`` leaves it out. The 1 − psi floor (``baseline_credit``) is not part of
+the GB/T 51345-2018 volume method and is off by default.
 """
 
 from __future__ import annotations
@@ -163,7 +172,8 @@ def assess_zones(
     coefficients: pd.DataFrame | None = None,
     facility_params: pd.DataFrame | None = None,
     exclude_water: bool = True,
-    baseline_credit: bool = True,
+    baseline_credit: bool = False,
+    exclude_regulating: bool = False,
     counties: gpd.GeoDataFrame | None = None,
 ) -> ZoneAssessment:
     """Assess every drainage sub-zone by the volume method.
@@ -199,7 +209,11 @@ def assess_zones(
     exclude_water : bool
         Leave water surfaces out of psi and F.
     baseline_credit : bool
-        Floor alpha at 1 − psi (pervious surfaces capture rain without facilities).
+        Floor alpha at 1 − psi (pervious surfaces capture rain without facilities). Not part of
+        the GB/T 51345-2018 volume method: off by default, a labelled option.
+    exclude_regulating : bool
+        Leave out facility types whose ``volume_role`` is ``regulating`` (调节: detention ponds),
+        as the 2014 技术指南 附录1 defines the control volume; default: counted (``verify``).
     counties : geopandas.GeoDataFrame, optional
         To name the county holding most of each sub-zone.
 
@@ -235,13 +249,17 @@ def assess_zones(
     fac, fac_notes = _facilities(facilities, include_planned=include_planned, year=year)
     notes += fac_notes
     params = facility_defaults(facility_params)
-    fac_rows = _facility_volumes(fac, params, z, psi, curve)
+    fac_rows = _facility_volumes(fac, params, z, psi, curve, exclude_regulating=exclude_regulating)
     v_ctl = (
         np.bincount(fac_rows["zone"].to_numpy(), weights=fac_rows["v_in_m3"].to_numpy(), minlength=n)
         if len(fac_rows)
         else np.zeros(n)
     )
-    n_fac = np.bincount(fac_rows["zone"].to_numpy(), minlength=n) if len(fac_rows) else np.zeros(n, int)
+    n_fac = (
+        np.bincount(fac_rows["zone"].to_numpy(), weights=fac_rows["counted"].to_numpy(float), minlength=n)
+        if len(fac_rows)
+        else np.zeros(n, int)
+    )
     f_ha = f_m2 / 10_000.0
     cap = 10.0 * curve.max_depth_mm * psi * f_ha
     v_ctl = np.minimum(v_ctl, np.nan_to_num(cap, nan=0.0))
@@ -302,7 +320,10 @@ def assess_zones(
         f"H-alpha curve: {curve.source}",
         "unknown flags count as " + ("failures (strict)" if strict else "passes, and are listed (lenient)"),
         "water surfaces left out of psi and F" if exclude_water else "water surfaces included in psi and F",
-        "alpha floored at 1 - psi (pervious surfaces)" if baseline_credit else "no 1 - psi floor",
+        "alpha floored at 1 - psi (pervious surfaces; option, not in the GB/T 51345-2018 volume method)"
+        if baseline_credit
+        else "no 1 - psi floor (GB/T 51345-2018 volume method)",
+        volume_rule(exclude_regulating=exclude_regulating),
         *notes,
     ]
     return ZoneAssessment(out, fac_rows.drop(columns=["zone"]) if len(fac_rows) else fac_rows, notes)
@@ -411,8 +432,43 @@ def _num(frame: pd.DataFrame, col: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index)
 
 
+def volume_rule(*, exclude_regulating: bool) -> str:
+    """The line naming which facility volumes count toward the annual runoff volume (outputs' notes)."""
+    if exclude_regulating:
+        return (
+            "volume rule: 技术指南 2014 附录1, regulating (调节) storage excluded (detention ponds); "
+            "permeable paving and green roofs through psi only"
+        )
+    return (
+        "volume rule: retention, infiltration and detention-pond storage count (pond volumes may be "
+        "regulating storage, which 技术指南 2014 附录1 excludes: verify, or use --exclude-regulating); "
+        "permeable paving and green roofs through psi only"
+    )
+
+
+def _counted_types(params: pd.DataFrame, p: pd.DataFrame, *, exclude_regulating: bool) -> np.ndarray:
+    """Whether each facility's volume counts, from ``counts_toward_volume`` and ``volume_role``."""
+    n = len(p)
+    counts = (
+        p["counts_toward_volume"].astype(str).str.strip().str.lower().to_numpy()
+        if "counts_toward_volume" in params.columns
+        else np.full(n, "true")
+    )
+    role = p["volume_role"].astype(str).to_numpy() if "volume_role" in params.columns else np.full(n, "")
+    counted = counts != "false"
+    if exclude_regulating:
+        counted &= role != "regulating"
+    return counted
+
+
 def _facility_volumes(
-    fac: gpd.GeoDataFrame, params: pd.DataFrame, zones: gpd.GeoDataFrame, psi: np.ndarray, curve: CaptureCurve
+    fac: gpd.GeoDataFrame,
+    params: pd.DataFrame,
+    zones: gpd.GeoDataFrame,
+    psi: np.ndarray,
+    curve: CaptureCurve,
+    *,
+    exclude_regulating: bool = False,
 ) -> pd.DataFrame:
     """Controlled volume of each facility and the sub-zone it drains to."""
     cols = [
@@ -425,6 +481,7 @@ def _facility_volumes(
         "v_in_m3",
         "capped",
         "assumed",
+        "counted",
     ]
     if len(fac) == 0:
         return pd.DataFrame(columns=cols)
@@ -460,7 +517,8 @@ def _facility_volumes(
     v_s = np.where(p["storage_from"].to_numpy() == "none", 0.0, v_s)
     infil = p["infiltrates"].to_numpy(dtype=bool) & ~lined
     w_p = np.where(infil, k * np.nan_to_num(area) * INFILTRATION_SECONDS, 0.0)
-    v_in = v_s + w_p
+    counted = _counted_types(params, p, exclude_regulating=exclude_regulating)
+    v_in = np.where(counted, v_s + w_p, 0.0)
     # the sub-zone each facility drains to: the one holding its representative point
     reps = shapely.point_on_surface(geoms)
     zg = np.asarray(zones.geometry.values, dtype=object)
@@ -488,6 +546,7 @@ def _facility_volumes(
             "v_in_m3": np.round(v_in, 2),
             "capped": capped,
             "assumed": assumed,
+            "counted": counted,
         }
     )
     outside = rows["zone"] < 0
@@ -582,5 +641,6 @@ def zone_labels() -> dict[str, str]:
         "v_in_m3": "控制容积(m³)",
         "capped": "受汇水量限制",
         "assumed": "采用默认参数",
+        "counted": "计入径流总量控制",
         "depth_mm": "设计降雨量(mm)",
     }
