@@ -23,11 +23,14 @@ runner = CliRunner()
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """The real console entry point in a subprocess, to see stderr and the exit code as a shell does."""
+    """The real console entry point in a subprocess, to see stderr and the exit code as a shell does.
+
+    Its output is decoded in the console's encoding (``PYTHONIOENCODING``, GBK under ``make test-gbk``).
+    """
     return subprocess.run(
         [sys.executable, "-c", "from sxgeo.cli import main; main()", *args],
         capture_output=True,
-        text=True,
+        encoding=os.environ.get("PYTHONIOENCODING") or "utf-8",
         cwd=LAYERS.parent,
         check=False,
     )
