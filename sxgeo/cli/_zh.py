@@ -148,6 +148,9 @@ HELP_ZH = {
     ),
     "Wetland polygons with wetland_type (and protected).": "湿地图斑(wetland_type,及 protected)。",
     "Protected areas to overlay instead of a flag.": "用保护地范围叠加代替保护标志。",
+    "Avoided-emission factor: average (grid average, MEE+NBS, default) or fossil (national fossil-power factor, the generation PV displaces).": "减排因子:average(电网平均,生态环境部与国家统计局发布,缺省)或 fossil(全国化石能源电力因子,即光伏替代的发电)。",
+    "Floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method; else [sponge] baseline_credit, else off).": "年径流总量控制率下限取 1 - ψ(不属于 GB/T 51345-2018 容积法;否则取 [sponge] baseline_credit,缺省关闭)。",
+    "Leave regulating storage (detention ponds) out of the controlled volume (技术指南 2014 附录1; else [sponge] exclude_regulating, else counted).": "调节容积(调节塘)不计入控制容积(2014 技术指南附录1;否则取 [sponge] exclude_regulating,缺省计入)。",
 }
 """English help text -> Chinese."""
 
