@@ -94,7 +94,7 @@ KEYS: tuple[Key, ...] = (
         "project",
         "targets",
         "input",
-        "your own targets table (CSV, columns as sxgeo/data/plan_targets.csv); rows replace the plan's",
+        "your targets (CSV: indicator, unit_code, year, value, unit, kind, source); rows replace the plan's",
         "自定义目标值表(CSV),同名指标覆盖规划值",
         '"目标/目标值.csv"',
     ),
