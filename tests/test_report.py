@@ -168,8 +168,8 @@ def test_growth_rate_ratio_by_hand():
 
 
 def test_trend_projection_by_hand():
-    # villages 1 (2020), 10 (2022), 30 (2023), 50 (2024): slope (50-1)/4 = 12.25/yr -> 62.25 in 2025, target 100
-    # misses by 37.75 of the planned 99 (38 %): lagging
+    # villages 1 (2020), 10 (2022), 30 (2023), 50 (2024): slope (50-1)/4 = 12.25/yr -> 62.25 in 2025
+    # (target 100): misses by 37.75 of the planned 99 (38 %): lagging
     series = [(2020, 1), (2022, 10), (2023, 30), (2024, 50)]
     s = trend_projection(series, baseline=1, target=100, **P)
     assert s.progress == pytest.approx(62.25) and s.category == "lagging"

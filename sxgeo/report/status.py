@@ -161,16 +161,18 @@ def growth_rate_ratio(
         Falls back to the linear time share (saying so) where a growth rate does not exist:
         a baseline, value or target ≤ 0, no time elapsed, or no change required.
     """
-    args = {
-        "baseline": baseline,
-        "baseline_year": baseline_year,
-        "target": target,
-        "target_year": target_year,
-    }
     if _met(value, target, direction):
         return _achieved(year, target_year)
     if min(baseline, value, target) <= 0 or year <= baseline_year or target == baseline:
-        s = linear_time_share(value, year, direction=direction, **args)
+        s = linear_time_share(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
         return Status(s.category, s.method, s.progress, s.note + " (no growth rate: linear time share)")
     observed = (value / baseline) ** (1 / (year - baseline_year)) - 1
     required = (target / baseline) ** (1 / (target_year - baseline_year)) - 1
@@ -208,16 +210,18 @@ def trend_projection(
     """
     points = sorted({int(y): float(v) for y, v in series}.items())
     year, value = points[-1]
-    args = {
-        "baseline": baseline,
-        "baseline_year": baseline_year,
-        "target": target,
-        "target_year": target_year,
-    }
     if _met(value, target, direction):
         return _achieved(year, target_year)
     if len(points) < 3:  # two changes at least
-        s = linear_time_share(value, year, direction=direction, **args)
+        s = linear_time_share(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
         return Status(s.category, s.method, s.progress, s.note + " (fewer than 3 years: linear time share)")
     recent = [p for p in points if p[0] >= year - 5]
     if len(recent) < 2:
@@ -279,16 +283,33 @@ def assess(
         if not before:
             return Status("no_data", method, None, f"no {baseline_year} baseline")
         baseline = before[-1][1]
-    args = {
-        "baseline": baseline,
-        "baseline_year": baseline_year,
-        "target": target,
-        "target_year": target_year,
-    }
     if method == "trend_projection":
         if not any(y == baseline_year for y, _ in points):
             points = [(baseline_year, baseline), *points]
-        return trend_projection(points, direction=direction, **args)
+        return trend_projection(
+            points,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
     if method == "growth_rate_ratio":
-        return growth_rate_ratio(value, year, direction=direction, **args)
-    return linear_time_share(value, year, direction=direction, **args)
+        return growth_rate_ratio(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
+    return linear_time_share(
+        value,
+        year,
+        direction=direction,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+        target_year=target_year,
+    )
