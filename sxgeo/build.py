@@ -15,10 +15,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sxgeo import __version__
 from sxgeo.pipelines import STEPS, Context
 from sxgeo.project import Project
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +39,14 @@ class BuildResult:
         Things the planner should know.
     skipped : list of str
         One line per capability that did not run, naming the input it needs.
+    status : pandas.DataFrame or None
+        The report's status table (:data:`sxgeo.report.model.STATUS_COLUMNS`), None without a report.
     """
 
     outputs: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    status: pd.DataFrame | None = None
 
 
 def make_context(
@@ -78,11 +85,15 @@ def make_context(
     zone = opts("zones")
     zones = load_zones(zone.pop("path"), units, **zone) if zone else None
     targets_in = project.get("project", "targets") if project is not None else None
+    plan_in = project.get("project", "plan") if project is not None else None
     return Context(
         units=units,
         zones=zones,
         year=project.year if project is not None else None,
-        targets=load_targets(targets_in.path if targets_in is not None else None),
+        targets=load_targets(
+            targets_in.path if targets_in is not None else None,
+            plan=plan_in.path if plan_in is not None else None,
+        ),
         maps=maps,
         lang=lang or (project.get("project", "lang", "zh") if project is not None else "zh"),
         basemap=basemap or (project.get("project", "basemap") if project is not None else None),
@@ -101,6 +112,7 @@ def run(
     lang: str | None = None,
     basemap: str | None = None,
     progress: Callable[[str], None] | None = None,
+    report: bool = True,
 ) -> BuildResult:
     """Run every capability the project names and write its tables and maps into *out*.
 
@@ -118,6 +130,8 @@ def run(
         Basemap name (see :mod:`sxgeo.maps.basemaps`).
     progress : callable, optional
         Called with the name of each step.
+    report : bool
+        End with the progress report (``indicator_history.csv`` and ``report/``, :mod:`sxgeo.report`).
 
     Returns
     -------
@@ -130,6 +144,8 @@ def run(
     empty = project if project is not None else Project(None)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
+    tables: dict = {}
+    synthetic = False
     try:
         for step in STEPS:
             step_done(step.name)
@@ -137,9 +153,20 @@ def run(
                 result.skipped.append(f"{step.name}: skipped, needs {step.missing()}")
                 continue
             for output in step.run(ctx, empty):
+                tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
+                synthetic |= output.synthetic
                 for path in output.write(staging):
                     result.outputs[path.name] = out / path.name
-        for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps
+        if report:
+            from sxgeo.report import build_stage
+
+            step_done("report")
+            written, data = build_stage(ctx, project, tables, staging, out, synthetic=synthetic)
+            result.status = data.status
+            result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
+        for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps, report/
+            if path.is_dir() and (out / path.name).is_dir():
+                shutil.rmtree(out / path.name)
             path.replace(out / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -99,6 +99,14 @@ KEYS: tuple[Key, ...] = (
         '"目标/目标值.csv"',
     ),
     Key(
+        "project",
+        "plan",
+        "input",
+        "the plan's indicator registry (YAML); default the shipped 14th plan (sxgeo/data/plans)",
+        "规划指标体系(YAML);缺省为内置十四五规划",
+        '"规划/十五五指标.yaml"',
+    ),
+    Key(
         "layers",
         "counties",
         "input",

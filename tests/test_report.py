@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
+import pandas as pd
 import pytest
 
-from sxgeo.admin import load_targets, unit_target
+from sxgeo.admin import COUNTIES, load_targets, unit_target
 from sxgeo.errors import SchemaError
+from sxgeo.report import history as hist
+from sxgeo.report import make_report, write_report
+from sxgeo.report.gaps import cover, sponge_gap
 from sxgeo.report.registry import load_plan
+from sxgeo.report.status import CATEGORIES, assess, growth_rate_ratio, linear_time_share, trend_projection
 
 PLAN_15 = """
 plan:
@@ -115,7 +124,6 @@ def test_bad_registry_names_file_and_field(tmp_path):
 
 
 # --- status methods, checked by hand -----------------------------------------------------------
-from sxgeo.report.status import assess, growth_rate_ratio, linear_time_share, trend_projection  # noqa: E402
 
 P = {"baseline_year": 2020, "target_year": 2025}
 
@@ -208,3 +216,183 @@ def test_assess_without_figures():
     # labels and colours
     s = assess([(2023, 30.0)], method="linear_time_share", baseline=20, target=50, **P)
     assert (s.label_zh, s.label_en, s.colour) == ("滞后", "lagging", "#cf222e")
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def _computed(value: float, year: int = 2025) -> pd.DataFrame:
+    table = pd.DataFrame({"unit_code": ["330600", "330624"], "coverage_pct": [value, value / 2]})
+    return hist.computed_values(
+        load_plan(), {"sponge_coverage": table}, year=year, checksums={"sponge": "abc"}
+    )
+
+
+def test_history_appends_replaces_a_rebuild_and_keeps_entered_rows(tmp_path):
+    path = tmp_path / hist.HISTORY_FILE
+    pd.DataFrame(
+        [
+            {
+                "indicator": "sponge_coverage",
+                "unit_code": "330600",
+                "year": 2025,
+                "value": 40,
+                "origin": "entered",
+            }
+        ]
+    ).to_csv(path, index=False)
+    hist.append_history(path, _computed(30.0, 2023))
+    hist.append_history(path, _computed(45.0))
+    table = hist.append_history(path, _computed(46.0))  # a rebuild of 2025 replaces 45 by 46
+    assert list(table.columns) == list(hist.HISTORY_COLUMNS)
+    computed = table[table["origin"] == "computed"]
+    assert sorted(zip(computed["unit_code"], computed["year"], computed["value"], strict=True)) == [
+        ("330600", 2023, 30.0),
+        ("330600", 2025, 46.0),
+        ("330624", 2023, 15.0),
+        ("330624", 2025, 23.0),
+    ]
+    assert set(computed["inputs_sha256"]) == {"abc"} and computed["sxgeo_version"].notna().all()
+    back = hist.read_history(path, load_plan())
+    assert len(back) == 5
+    # an entered value wins over a computed one of the same year
+    assert hist.series(back, "sponge_coverage", "330600") == [(2023, 30.0), (2025, 40.0)]
+
+
+def test_history_errors_name_file_row_and_fix(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("indicator,unit_code,year,value,unit\npilot_towns,330600,2023,six,个\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"h.csv: row 2 column value: 'six' is not a number"):
+        hist.read_history(path)
+    path.write_text(
+        "indicator,unit_code,year,value,unit\npv_installed_capacity,330600,2023,1.7,GW\n", encoding="utf-8"
+    )
+    with pytest.raises(SchemaError, match=r"h.csv: row 2: pv_installed_capacity in 'GW', the plan uses 'MW'"):
+        hist.read_history(path, load_plan())
+    path.write_text("indicator,year,value\nx,2023,1\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"lacks columns \['unit_code'\]"):
+        hist.read_history(path)
+
+
+# --- gaps --------------------------------------------------------------------------------------
+
+
+def test_sponge_gap_lists_the_fewest_closest_zones_that_close_the_gap():
+    coverage = pd.DataFrame({"unit_code": ["330681", "330683", "330600"], "gap_km2": [5.0, 0.0, 5.0]})
+    zones = pd.DataFrame(
+        {
+            "zone_id": ["a", "b", "c", "d", "e"],
+            "name": list("abcde"),
+            "county": ["330681"] * 4 + ["330683"],
+            "area_km2": [2.0, 3.0, 4.0, 9.0, 1.0],
+            "passes": [False, False, False, True, False],
+            "extra_storage_m3": [100.0, 50.0, 300.0, 0.0, 10.0],
+        }
+    )
+    table = sponge_gap(coverage, zones)
+    # failing zones of 诸暨市 by least storage: b (3 km²), a (2 km²) -> 5 km² closes the gap (d passes)
+    assert list(table["zone_id"]) == ["b", "a"]
+    assert table["cumulative_km2"].iloc[-1] >= 5.0 > table["cumulative_km2"].iloc[-2]
+    assert list(table["closes_gap"]) == [False, True]
+    # adding the listed zones' area to the compliant area closes the gap exactly here
+    assert cover(pd.Series([3.0, 2.0, 4.0]), 5.0) == 2 and cover(pd.Series([1.0]), 5.0) == 1
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+UNITS = ["330600", "330600-urban", *[c.adcode for c in COUNTIES]]
+
+
+def _history() -> pd.DataFrame:
+    rows = [
+        ("sponge_coverage", code, 2025, v)
+        for code, v in zip(UNITS, [49.8, 50.5, 56.2, 53.0, 38.1, 52.1, 51.1, 35.5], strict=True)
+    ]
+    rows += [("pv_installed_capacity", "330600", y, v) for y, v in ((2021, 1290), (2022, 1520), (2024, 1850))]
+    rows += [("pilot_counties", "330600", 2024, 1), ("wetland_protection_rate", "330624", 2025, 33.9)]
+    return pd.DataFrame(
+        [
+            {
+                "indicator": a,
+                "unit_code": b,
+                "year": c,
+                "value": float(d),
+                "origin": "entered",
+                "source": "test",
+            }
+            for a, b, c, d in rows
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+
+@pytest.fixture(scope="module")
+def report_dir(counties, tmp_path_factory):
+    data = make_report(load_plan(), _history(), counties, year=2025, title="测试 test")
+    out = tmp_path_factory.mktemp("report")
+    write_report(data, out, pdf=shutil.which("pdftotext") is not None)
+    return out, data
+
+
+def test_status_table_per_indicator_and_unit(report_dir):
+    _, data = report_dir
+    st = data.status.set_index(["indicator", "unit_code"])
+    shown = [i.id for i in load_plan().indicators if i.show]
+    assert len(data.status) == len(shown) * len(UNITS)
+    # sponge: 新昌县 35.5 against its own 30 -> met; 上虞区 38.1 against 绍兴市区's 50 -> lagging in 2025
+    assert st.loc[("sponge_coverage", "330624"), "status"] == "met"
+    assert st.loc[("sponge_coverage", "330604"), ["target", "status"]].tolist() == [50.0, "lagging"]
+    # city-only target: a county shows its value, no status
+    assert st.loc[("wetland_protection_rate", "330624"), ["value", "status"]].tolist() == [33.9, "no_target"]
+    # PV 1,850 MW in 2024: 784 of 1,000 MW (78 %) in 80 % of the time -> roughly on schedule
+    assert st.loc[("pv_installed_capacity", "330600"), "status"] == "on_track"
+    # pilot counties 0 -> 3: 1 in 2024 is 33 % in 80 % of the time -> lagging
+    assert st.loc[("pilot_counties", "330600"), "status"] == "lagging"
+    assert st.loc[("non_fossil_share", "330600"), "status"] == "no_data"
+
+
+def test_page_is_self_contained_and_has_every_cell(report_dir):
+    out, _ = report_dir
+    html = (out / "index.html").read_text(encoding="utf-8")
+    # no script, no stylesheet/image/font link: nothing to fetch (xmlns is a name, not a request)
+    assert "<script" not in html and "<link" not in html and "@import" not in html and "url(" not in html
+    assert not [u for u in re.findall(r"(?:src|href)=\"([^\"]+)\"", html) if not u.startswith("#")]
+    cells = re.findall(
+        r'<td class="cell status-(\w+)" data-indicator="(\w+)" data-unit="([\w-]+)" '
+        r'data-status="\w+" data-colour="(#\w+)"',
+        html,
+    )
+    shown = [i.id for i in load_plan().indicators if i.show]
+    assert {(i, u) for _, i, u, _ in cells} == {(i, u) for i in shown for u in UNITS}
+    for status, _, _, colour in cells:
+        assert CATEGORIES[status][2] == colour
+    for c in COUNTIES:
+        assert f'id="county-{c.adcode}"' in html and c.name_zh in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="map"') == len(COUNTIES)
+    # the sponge chart: a bar per unit (8), a target tick per unit with a target (8), the PV trend line
+    sponge = html.split('id="ind-sponge_coverage"')[1].split('class="indicator"')[0]
+    assert sponge.count('<rect x="120"') == 8 and sponge.count('stroke="#1f2328" stroke-width="2"') == 8
+    assert "<polyline" in html.split('id="ind-pv_installed_capacity"')[1].split('class="indicator"')[0]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (apt-get install poppler-utils)"
+)
+def test_pdf_has_every_county_and_indicator_in_chinese(report_dir):
+    out, _ = report_dir
+    pytest.importorskip("weasyprint")
+    text = subprocess.run(
+        ["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    compact = re.sub(r"\s+", "", text)
+    for c in COUNTIES:
+        assert c.name_zh in compact
+    for ind in load_plan().indicators:
+        if ind.show:
+            assert re.sub(r"\s+", "", ind.name_zh) in compact, ind.name_zh
+    info = subprocess.run(
+        ["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    # a landscape summary, the indicator pages, one page per county (6)
+    assert 6 + 2 <= pages <= 30
+    assert "第 1 /" in text and "数据日期" in text

@@ -15,7 +15,8 @@ Methods (``../shared/reference/anchors.md`` §3):
     change, lagging beyond that or when moving away. With fewer than 3 years: linear time share.
 
 Categories use the words of the 14th plan's mid-term review (NDRC to the NPC Standing Committee,
-2023-12-26): 提前实现 / 快于预期 / 基本符合预期 / 滞后, each with a colour and a text label.
+2023-12-26): 提前实现 / 快于预期 / 基本符合预期 / 滞后 (and 已实现 for a target met in the target year,
+the final assessment 终期评估), each with a colour and a text label.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ DELTA = 0.10
 """Band of 'roughly on schedule' in the linear time share (10 percentage points) [assumed]."""
 
 CATEGORIES: dict[str, tuple[str, str, str]] = {
-    "achieved": ("提前实现", "achieved", "#1a7f37"),
+    "achieved": ("提前实现", "achieved early", "#1a7f37"),
+    "met": ("已实现", "target met", "#1a7f37"),
     "faster": ("快于预期", "faster than expected", "#4ac26b"),
     "on_track": ("基本符合预期", "roughly on schedule", "#bf8700"),
     "lagging": ("滞后", "lagging", "#cf222e"),
@@ -85,8 +87,9 @@ def _met(value: float, target: float, direction: str) -> bool:
 
 
 def _achieved(year: int, target_year: int) -> Status:
-    word = "target met" if year >= target_year else "target met before the target year"
-    return Status("achieved", "met", 1.0, word)
+    if year >= target_year:
+        return Status("met", "met", 1.0, "target met in the target year")
+    return Status("achieved", "met", 1.0, "target met before the target year")
 
 
 def linear_time_share(
