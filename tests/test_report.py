@@ -396,3 +396,82 @@ def test_pdf_has_every_county_and_indicator_in_chinese(report_dir):
     # a landscape summary, the indicator pages, one page per county (6)
     assert 6 + 2 <= pages <= 30
     assert "第 1 /" in text and "数据日期" in text
+
+
+# --- the command and the build -----------------------------------------------------------------
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    code = "from sxgeo.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+
+
+def test_report_command_on_another_plan(tmp_path):
+    plan = tmp_path / "plan15.yaml"
+    plan.write_text(PLAN_15, encoding="utf-8")
+    out = tmp_path / "r"
+    out.mkdir()
+    # the planner enters 150 zero-carbon villages in 2027: 50 of the 100 planned (50 %) in 40 % of 2025-2030
+    (out / hist.HISTORY_FILE).write_text(
+        "indicator,unit_code,year,value,unit,origin,source\npilot_villages,330600,2027,150,个,entered,县农业农村局\n",
+        encoding="utf-8",
+    )
+    proc = _cli("report", "--plan", str(plan), "-o", str(out), "--no-pdf", "--year", "2027")
+    assert proc.returncode == 0, proc.stderr
+    assert "快于预期" in proc.stdout and "零碳示范村" in proc.stdout
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-indicator="pilot_villages" data-unit="330600" data-status="faster"' in html
+    assert "十五五" in html
+    # the entered row is kept
+    assert "县农业农村局" in (out / hist.HISTORY_FILE).read_text(encoding="utf-8-sig")
+    bad = _cli("report", "--plan", str(tmp_path / "missing.yaml"), "-o", str(out), "--no-pdf")
+    assert bad.returncode == 1 and "missing.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo_report") / "o"
+    out.mkdir()
+    (out / hist.HISTORY_FILE).write_text(
+        "indicator,unit_code,year,value,unit,origin,source\n"
+        "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
+        encoding="utf-8",
+    )
+    proc = _cli("-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out), "--basemap", "none")
+    assert proc.returncode == 0, proc.stderr
+    return out, proc.stdout
+
+
+def _cell(html: str, code: str, indicator: str) -> str:
+    section = html.split(f'id="county-{code}"')[1].split("</section>")[0]
+    row = section.split(f'<tr data-indicator="{indicator}">')[1].split("</tr>")[0]
+    return re.search(r'<td class="num value">([^<]*)</td>', row).group(1)
+
+
+def test_build_writes_history_and_report(demo_report):
+    from sxgeo.report.page import fmt
+
+    out, stdout = demo_report
+    assert (out / "report" / "index.html").exists() and (out / "report" / "demo_report.xlsx").exists()
+    history = hist.read_history(out / hist.HISTORY_FILE, load_plan())
+    computed = history[history["origin"] == "computed"]
+    assert set(computed["indicator"]) == {i.id for i in load_plan().indicators if not i.entered}
+    assert set(computed["year"]) == {2025} and (computed["inputs_sha256"].str.len() == 16).all()
+    assert "示例 example" in set(history["source"])  # the planner's row stays
+    # county sections show the capability tables' values
+    html = (out / "report" / "index.html").read_text(encoding="utf-8")
+    sponge = pd.read_csv(out / "demo_sponge_coverage.csv", dtype={"unit_code": str}).set_index("unit_code")
+    wet = pd.read_csv(out / "demo_carbon_wetlands.csv", dtype={"unit_code": str}).set_index("unit_code")
+    forest = pd.read_csv(out / "demo_carbon_forest.csv", dtype={"unit_code": str}).set_index("unit_code")
+    for c in COUNTIES:
+        assert _cell(html, c.adcode, "sponge_coverage") == fmt(sponge.loc[c.adcode, "coverage_pct"])
+        assert _cell(html, c.adcode, "wetland_protection_rate") == fmt(
+            wet.loc[c.adcode, "protection_rate_pct"]
+        )
+        assert _cell(html, c.adcode, "forest_cover") == fmt(forest.loc[c.adcode, "forest_cover_pct"])
+    # the terminal ends with the status table; PV 1,850 MW in 2024 is 78 % of the change in 80 % of the time
+    assert "光伏发电装机容量" in stdout and "基本符合预期" in stdout
+    # the PV gap: the largest roofs listed cover 2,066 - 1,850 = 216 MW
+    book = pd.read_excel(out / "report" / "demo_report.xlsx", sheet_name=None)
+    gap = next(t for name, t in book.items() if name.startswith("gap_") and "mwp" in t.columns)
+    assert gap["mwp"].iloc[-1] >= 216 - 1e-6

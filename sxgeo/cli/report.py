@@ -22,6 +22,9 @@ def report(
     lang: Annotated[str | None, typer.Option(help="Leading language: zh or en.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf (WeasyPrint).")] = True,
     layers: Annotated[Path | None, typer.Option(help="Folder of the shipped layers.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Reporting year (default the project's, else this year).")
+    ] = None,
 ) -> None:
     """Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx."""
     from sxgeo.cli import print_status
@@ -32,7 +35,7 @@ def report(
         project = Path(PROJECT_FILE)
         typer.echo(f"using ./{PROJECT_FILE}", err=True)
     loaded = load_project(project) if project is not None else None
-    written, data = run_report(loaded, out, plan_path=plan, lang=lang, pdf=pdf, layers=layers)
+    written, data = run_report(loaded, out, plan_path=plan, lang=lang, pdf=pdf, layers=layers, year=year)
     for path in written:
         typer.echo(path)
     print_status(data.status)

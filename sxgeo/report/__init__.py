@@ -260,6 +260,7 @@ def run_report(
     lang: str | None = None,
     pdf: bool = True,
     layers: str | Path | None = None,
+    year: int | None = None,
 ) -> tuple[list[Path], ReportData]:
     """``sxgeo report``: run the project's capabilities (no maps) and write the report into *out*.
 
@@ -279,6 +280,8 @@ def run_report(
         Write ``report.pdf``.
     layers : str or pathlib.Path, optional
         Folder of the shipped layers.
+    year : int, optional
+        Reporting year (default the project's, else this year).
 
     Returns
     -------
@@ -309,7 +312,7 @@ def run_report(
             for output in step.run(ctx, empty):
                 tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
                 synthetic |= output.synthetic
-    year = int(ctx.year or dt.date.today().year)
+    year = int(year or ctx.year or dt.date.today().year)
     history_path = out / HISTORY_FILE
     rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
     append_history(history_path, rows)
