@@ -475,3 +475,50 @@ def test_build_writes_history_and_report(demo_report):
     book = pd.read_excel(out / "report" / "demo_report.xlsx", sheet_name=None)
     gap = next(t for name, t in book.items() if name.startswith("gap_") and "mwp" in t.columns)
     assert gap["mwp"].iloc[-1] >= 216 - 1e-6
+
+
+def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
+    """Mark the listed sub-zones compliant and recompute: 诸暨市 reaches its 50 %; one zone fewer does not."""
+    import geopandas as gpd
+    import shapely
+
+    from sxgeo.sponge.coverage import coverage_table
+
+    metric = counties.to_crs(4549)
+    x0, y0 = metric[metric["adcode"] == "330681"].geometry.iloc[0].representative_point().coords[0]
+    side = 10_000_000**0.5  # a 10 km² built-up square
+    built = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + side, y0 + side)], crs=4549)
+
+    def strip(x: float, area_km2: float) -> shapely.Polygon:
+        return shapely.box(x0 + x, y0, x0 + x + area_km2 * 1e6 / side, y0 + side)
+
+    compliant = gpd.GeoDataFrame(geometry=[strip(0, 2.0)], crs=4549)  # 20 %: 3 km² short of 50 %
+    areas = {"a": 1.0, "b": 1.5, "c": 2.0, "d": 1.0}
+    storage = {"a": 100.0, "b": 50.0, "c": 300.0, "d": 10.0}
+    geoms, x = {}, 2.0e6 / side
+    for k, a in areas.items():
+        geoms[k] = strip(x, a)
+        x += a * 1e6 / side
+    before = coverage_table(built, compliant, metric)
+    row = before.set_index("unit_code").loc["330681"]
+    assert row["status"] == "behind" and row["gap_km2"] == pytest.approx(3.0, abs=1e-3)
+    zones = pd.DataFrame(
+        {
+            "zone_id": list(areas),
+            "name": list(areas),
+            "county": "330681",
+            "area_km2": [geoms[k].area / 1e6 for k in areas],
+            "passes": False,
+            "extra_storage_m3": [storage[k] for k in areas],
+        }
+    )
+    listed = sponge_gap(before, zones)
+    assert list(listed["zone_id"]) == ["d", "b", "a"]  # least storage first, 3.5 km² >= 3 km²
+
+    def status_with(ids: list[str]) -> str:
+        extra = gpd.GeoDataFrame(geometry=[geoms[k] for k in ids], crs=4549)
+        after = coverage_table(built, pd.concat([compliant, extra], ignore_index=True), metric)
+        return str(after.set_index("unit_code").loc["330681", "status"])
+
+    assert status_with(list(listed["zone_id"])) == "met"
+    assert status_with(list(listed["zone_id"])[:-1]) == "behind"
