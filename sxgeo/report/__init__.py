@@ -52,6 +52,18 @@ STATUS_LABELS_ZH = {
     "note": "说明",
     "source": "数据来源",
     "data_date": "数据日期",
+    "county": "县区代码",
+    "county_name": "县区",
+    "gap_km2": "差距(km²)",
+    "rank": "序号",
+    "zone_id": "分区编号",
+    "name": "名称",
+    "area_km2": "面积(km²)",
+    "cumulative_km2": "累计面积(km²)",
+    "extra_storage_m3": "需增调蓄容积(m³)",
+    "closes_gap": "补足差距",
+    "roofs": "屋顶数",
+    "mwp": "装机(MWp)",
 }
 
 
