@@ -394,14 +394,17 @@ def unit_name(code: str, *, lang: str = "zh") -> str:
 TARGET_COLUMNS = ("indicator", "unit_code", "year", "value", "unit", "kind", "source")
 
 
-def load_targets(override: str | Path | None = None) -> pd.DataFrame:
-    """The plan's targets table: the shipped one, with a planner's rows replacing or adding to it.
+def load_targets(override: str | Path | None = None, *, plan: str | Path | None = None) -> pd.DataFrame:
+    """The plan's targets table: the plan's registry, with a planner's rows replacing or adding to it.
 
     Parameters
     ----------
     override : str or pathlib.Path, optional
         A CSV with the same columns (``indicator, unit_code, year, value, unit, kind, source``);
-        a row replaces the shipped row of the same ``indicator, unit_code, kind``.
+        a row replaces the registry's row of the same ``indicator, unit_code, kind``.
+    plan : str or pathlib.Path, optional
+        The plan's indicator registry (YAML, :func:`sxgeo.report.registry.load_plan`); default
+        the shipped 14th plan, ``sxgeo/data/plans/shaoxing_14th.yaml``.
 
     Returns
     -------
@@ -412,9 +415,9 @@ def load_targets(override: str | Path | None = None) -> pd.DataFrame:
     SchemaError
         When the override lacks a column or holds a value that is not a number.
     """
-    from sxgeo.data import read_param_table
+    from sxgeo.report.registry import load_plan, targets_table
 
-    table = read_param_table("plan_targets.csv", dtype={"unit_code": str})
+    table = targets_table(load_plan(plan))
     if override is None:
         return table
     from sxgeo.io import read_table
@@ -422,9 +425,7 @@ def load_targets(override: str | Path | None = None) -> pd.DataFrame:
     extra = read_table(override)
     missing = [c for c in ("indicator", "unit_code", "value", "kind") if c not in extra.columns]
     if missing:
-        msg = (
-            f"{Path(override).name}: targets table lacks columns {missing} (see sxgeo/data/plan_targets.csv)"
-        )
+        msg = f"{Path(override).name}: targets table lacks columns {missing} (see sxgeo init)"
         raise SchemaError(msg)
     extra = extra.assign(unit_code=extra["unit_code"].map(_clean_code))
     values = pd.to_numeric(extra["value"], errors="coerce")
@@ -443,7 +444,7 @@ def load_targets(override: str | Path | None = None) -> pd.DataFrame:
 
 
 def plan_targets(indicator: str, *, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The plan's figures for one indicator, from the cited table ``sxgeo/data/plan_targets.csv``.
+    """The plan's figures for one indicator, from the cited registry ``sxgeo/data/plans/shaoxing_14th.yaml``.
 
     Parameters
     ----------
@@ -542,7 +543,7 @@ def unit_target(
     if required:
         msg = (
             f"no {kind} figure for {indicator!r} at {unit_code} in the targets table "
-            "(sxgeo/data/plan_targets.csv or the project's [project] targets file); add the row"
+            "(sxgeo/data/plans/shaoxing_14th.yaml or the project's [project] targets file); add the row"
         )
         raise SchemaError(msg)
     return None

@@ -16,11 +16,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sxgeo import __version__
 from sxgeo.pipelines import STEPS, Context
 from sxgeo.project import Project
 from sxgeo.runrecord import write_run_record
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +41,14 @@ class BuildResult:
         Things the planner should know.
     skipped : list of str
         One line per capability that did not run, naming the input it needs.
+    status : pandas.DataFrame or None
+        The report's status table (:data:`sxgeo.report.model.STATUS_COLUMNS`), None without a report.
     """
 
     outputs: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    status: pd.DataFrame | None = None
 
 
 def make_context(
@@ -80,11 +87,15 @@ def make_context(
     zone = opts("zones")
     zones = load_zones(zone.pop("path"), units, **zone) if zone else None
     targets_in = project.get("project", "targets") if project is not None else None
+    plan_in = project.get("project", "plan") if project is not None else None
     return Context(
         units=units,
         zones=zones,
         year=project.year if project is not None else None,
-        targets=load_targets(targets_in.path if targets_in is not None else None),
+        targets=load_targets(
+            targets_in.path if targets_in is not None else None,
+            plan=plan_in.path if plan_in is not None else None,
+        ),
         maps=maps,
         lang=lang or (project.get("project", "lang", "zh") if project is not None else "zh"),
         basemap=basemap or (project.get("project", "basemap") if project is not None else None),
@@ -103,6 +114,7 @@ def run(
     lang: str | None = None,
     basemap: str | None = None,
     progress: Callable[[str], None] | None = None,
+    report: bool = True,
 ) -> BuildResult:
     """Run every capability the project names and write its tables and maps into *out*.
 
@@ -120,6 +132,8 @@ def run(
         Basemap name (see :mod:`sxgeo.maps.basemaps`).
     progress : callable, optional
         Called with the name of each step.
+    report : bool
+        End with the progress report (``indicator_history.csv`` and ``report/``, :mod:`sxgeo.report`).
 
     Returns
     -------
@@ -133,6 +147,8 @@ def run(
     empty = project if project is not None else Project(None)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
+    tables: dict = {}
+    synthetic = False
     try:
         for step in STEPS:
             step_done(step.name)
@@ -140,20 +156,32 @@ def run(
                 result.skipped.append(f"{step.name}: skipped, needs {step.missing()}")
                 continue
             for output in step.run(ctx, empty):
+                tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
+                synthetic |= output.synthetic
                 for path in output.write(staging):
                     result.outputs[path.name] = out / path.name
+        if report:
+            from sxgeo.report import build_stage
+
+            step_done("report")
+            written, data = build_stage(ctx, project, tables, staging, out, synthetic=synthetic)
+            result.status = data.status
+            result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
+        targets_in = empty.get("project", "targets")
         ctx.params.setdefault(
             "project.targets",
             {
-                "value": str(getattr(empty.get("project", "targets"), "path", "sxgeo/data/plan_targets.csv")),
-                "source": "project file" if empty.get("project", "targets") is not None else "default",
+                "value": str(targets_in.path) if targets_in is not None else "the plan's indicator registry",
+                "source": "project file" if targets_in is not None else "default",
             },
         )
         record = write_run_record(
             staging, project=project, ctx=ctx, outputs=list(result.outputs), started=started
         )
         result.outputs[record.name] = out / record.name
-        for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps
+        for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps, report/
+            if path.is_dir() and (out / path.name).is_dir():
+                shutil.rmtree(out / path.name)
             path.replace(out / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

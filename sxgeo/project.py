@@ -94,9 +94,17 @@ KEYS: tuple[Key, ...] = (
         "project",
         "targets",
         "input",
-        "your own targets table (CSV, columns as sxgeo/data/plan_targets.csv); rows replace the plan's",
+        "your targets (CSV: indicator, unit_code, year, value, unit, kind, source); rows replace the plan's",
         "自定义目标值表(CSV),同名指标覆盖规划值",
         '"目标/目标值.csv"',
+    ),
+    Key(
+        "project",
+        "plan",
+        "input",
+        "the plan's indicator registry (YAML); default the shipped 14th plan (sxgeo/data/plans)",
+        "规划指标体系(YAML);缺省为内置十四五规划",
+        '"规划/十五五指标.yaml"',
     ),
     Key(
         "layers",

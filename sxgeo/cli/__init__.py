@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -142,7 +142,7 @@ def build(
         )
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=len(STEPS))
+        task = bar.add_task("build", total=len(STEPS) + 1)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
@@ -152,6 +152,28 @@ def build(
         typer.echo(f"{name}: {path}")
     for line in result.skipped:
         typer.echo(line, err=True)
+    if result.status is not None:
+        print_status(result.status)
+
+
+def print_status(status: Any) -> None:
+    """The report's city rows as a short rich table: indicator, city value, target, status."""
+    from rich.table import Table
+
+    from sxgeo.admin import CITY_CODE
+    from sxgeo.report.page import fmt
+
+    table = Table(title="规划指标进展 plan progress (绍兴市 city)")
+    for col in ("指标 indicator", "数值 value", "目标 target", "状态 status"):
+        table.add_column(col, justify="right" if col[0] in "数目" else "left")
+    for _, r in status[status["unit_code"] == CITY_CODE].iterrows():
+        table.add_row(
+            f"{r['name_zh']} ({r['unit']})",
+            fmt(r["value"]),
+            fmt(r["target"]),
+            f"[{r['colour']}]{r['label_zh']}[/] {r['label_en']}",
+        )
+    Console().print(table)
 
 
 @app.command("map")
@@ -214,11 +236,12 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import carbon, pv, sponge
+    from sxgeo.cli import carbon, pv, report, sponge
 
     app.add_typer(sponge.app, name="sponge")
     app.add_typer(carbon.app, name="carbon")
     app.command("pv")(pv.pv)
+    app.command("report")(report.report)
 
 
 _register()

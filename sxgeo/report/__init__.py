@@ -1,0 +1,335 @@
+"""The plan's progress report: indicator registry, history of values, status methods, HTML/PDF/XLSX.
+
+:mod:`sxgeo.report.registry` reads a plan's indicators (YAML), :mod:`sxgeo.report.history`
+keeps the values by year, :mod:`sxgeo.report.status` judges each value against its target, and
+:mod:`sxgeo.report.page` writes ``index.html`` (offline, inline SVG), ``report.pdf`` and XLSX.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
+from sxgeo.report.model import ReportData, status_table
+from sxgeo.report.registry import Plan, load_plan
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from sxgeo.project import Project
+
+log = logging.getLogger(__name__)
+
+REPORT_DIR = "report"
+"""Folder of the report inside a build's output folder."""
+
+STATUS_LABELS_ZH = {
+    "indicator": "指标代码",
+    "name_zh": "指标",
+    "name_en": "指标(英文)",
+    "unit": "单位",
+    "kind": "指标性质",
+    "origin": "来源类型",
+    "unit_code": "区划代码",
+    "unit_name": "区划",
+    "unit_name_en": "区划(英文)",
+    "year": "年份",
+    "value": "数值",
+    "baseline": "基期值",
+    "target": "目标值",
+    "status": "状态代码",
+    "label_zh": "状态",
+    "label_en": "状态(英文)",
+    "colour": "颜色",
+    "method": "评估方法",
+    "note": "说明",
+    "source": "数据来源",
+    "data_date": "数据日期",
+    "county": "县区代码",
+    "county_name": "县区",
+    "gap_km2": "差距(km²)",
+    "rank": "序号",
+    "zone_id": "分区编号",
+    "name": "名称",
+    "area_km2": "面积(km²)",
+    "cumulative_km2": "累计面积(km²)",
+    "extra_storage_m3": "需增调蓄容积(m³)",
+    "closes_gap": "补足差距",
+    "roofs": "屋顶数",
+    "mwp": "装机(MWp)",
+}
+
+
+def _write_text(path: Path, text: str) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        Path(tmp).write_text(text, encoding="utf-8")
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def summary_matrix(data: ReportData, *, lang: str = "zh") -> pd.DataFrame:
+    """The summary table as a frame: one row per indicator, one 'value / target status' column per unit."""
+    st = data.status
+    name = "name_zh" if lang == "zh" else "name_en"
+    unit_col = "unit_name" if lang == "zh" else "unit_name_en"
+    label = "label_zh" if lang == "zh" else "label_en"
+    from sxgeo.report.page import fmt
+
+    text = st.assign(
+        cell=[
+            f"{fmt(v)} / {fmt(t)} {lab}"
+            for v, t, lab in zip(st["value"], st["target"], st[label], strict=True)
+        ]
+    )
+    wide = text.pivot(index=["indicator", name, "unit"], columns=unit_col, values="cell")
+    order = list(dict.fromkeys(text[unit_col]))
+    ind_order = list(dict.fromkeys(text["indicator"]))
+    wide = wide[order].reset_index()
+    return wide.set_index("indicator").loc[ind_order].reset_index()
+
+
+def write_report(
+    data: ReportData,
+    out: str | Path,
+    *,
+    pdf: bool = True,
+    lang: str = "zh",
+) -> list[Path]:
+    """Write ``index.html``, ``report.pdf`` and the XLSX of the report into the folder *out*.
+
+    Parameters
+    ----------
+    data : ReportData
+        What to show (:func:`make_report`).
+    out : str or pathlib.Path
+        Folder (created).
+    pdf : bool
+        Also write ``report.pdf`` (needs WeasyPrint; skipped with a warning when missing).
+    lang : {'zh', 'en'}
+        Leading language.
+
+    Returns
+    -------
+    list of pathlib.Path
+    """
+    from sxgeo.outputs import Outputs
+    from sxgeo.report.page import render_html
+    from sxgeo.report.pdf import pdf_available, write_pdf
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    html = render_html(data, lang=lang)
+    written = [_write_text(out / "index.html", html)]
+    if pdf:
+        if pdf_available():
+            written.append(write_pdf(html, out / "report.pdf"))
+        else:
+            log.warning("report.pdf skipped: WeasyPrint is not installed (pip install 'sxgeo[report]')")
+    tables = {
+        "summary_zh": summary_matrix(data, lang="zh"),
+        "summary_en": summary_matrix(data, lang="en"),
+        "status": data.status,
+        "history": data.history,
+        **{f"gap_{i + 1}": t for i, t in enumerate(data.gaps.values())},
+    }
+    book = Outputs(
+        "report",
+        tables=tables,
+        labels_zh=STATUS_LABELS_ZH,
+        notes=[f"plan: {data.plan.name_zh} ({data.plan.path})", f"data date {data.data_date}", *data.gaps],
+        synthetic=data.synthetic,
+    )
+    from sxgeo.io import write_workbook
+
+    written.append(
+        write_workbook(
+            book.tables, out / book.file_name("report.xlsx"), labels_zh=book.labels_zh, notes=book.notes
+        )
+    )
+    return written
+
+
+def make_report(
+    plan: Plan,
+    history: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    *,
+    year: int,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    title: str = "",
+    synthetic: bool = False,
+    links: list[str] | None = None,
+) -> ReportData:
+    """Judge every indicator and gather what the report shows.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry.
+    history : pandas.DataFrame
+        Values by year (:func:`sxgeo.report.history.read_history`), including this build's.
+    units : geopandas.GeoDataFrame
+        Counties.
+    year : int
+        Reporting year.
+    tables : mapping, optional
+        The build's tables (for the gap tables).
+    title : str
+        Project name.
+    synthetic : bool
+        Made from synthetic inputs.
+    links : list of str, optional
+        Interactive map file names beside the report folder.
+
+    Returns
+    -------
+    ReportData
+    """
+    from sxgeo.report.gaps import gap_tables
+
+    status = status_table(plan, history, units, year)
+    data = ReportData(plan, status, history, units, year, title=title, synthetic=synthetic, links=links or [])
+    data.gaps = gap_tables(data, tables or {})
+    return data
+
+
+def build_stage(
+    ctx: Any,
+    project: Project | None,
+    tables: Mapping[str, pd.DataFrame],
+    staging: Path,
+    out: Path,
+    *,
+    synthetic: bool = False,
+    plan_path: str | Path | None = None,
+    pdf: bool = True,
+) -> tuple[list[Path], ReportData]:
+    """The report step of ``sxgeo build``: append the history, write ``report/``.
+
+    Parameters
+    ----------
+    ctx : Context
+        The run context (units, year, lang).
+    project : Project or None
+        For input checksums, the project name and ``[project] plan``.
+    tables : mapping
+        Every table the build made, by name.
+    staging : pathlib.Path
+        The build's staging folder (history and ``report/`` are written there).
+    out : pathlib.Path
+        The final output folder (an existing history there is read and extended).
+    synthetic : bool
+        Inputs were synthetic.
+    plan_path : str or pathlib.Path, optional
+        Plan registry (default the project's ``[project] plan``, else the shipped one).
+    pdf : bool
+        Write ``report.pdf``.
+
+    Returns
+    -------
+    (list of pathlib.Path, ReportData)
+        Files written (in *staging*) and the report data.
+    """
+    import datetime as dt
+    import shutil
+
+    if plan_path is None and project is not None:
+        spec = project.get("project", "plan")
+        plan_path = getattr(spec, "path", spec)
+    plan = load_plan(plan_path)
+    year = int(ctx.year or dt.date.today().year)
+    history_path = staging / HISTORY_FILE
+    if (out / HISTORY_FILE).exists():
+        shutil.copyfile(out / HISTORY_FILE, history_path)
+    rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
+    history = append_history(history_path, rows)
+    history = read_history(history_path, plan)
+    links = sorted(p.name for p in staging.glob("*.html"))
+    title = project.name if project is not None and project.name else ""
+    data = make_report(
+        plan, history, ctx.units, year=year, tables=tables, title=title, synthetic=synthetic, links=links
+    )
+    written = write_report(data, staging / REPORT_DIR, pdf=pdf, lang=ctx.lang)
+    return [history_path, *written], data
+
+
+def run_report(
+    project: Project | None,
+    out: str | Path,
+    *,
+    plan_path: str | Path | None = None,
+    lang: str | None = None,
+    pdf: bool = True,
+    layers: str | Path | None = None,
+    year: int | None = None,
+) -> tuple[list[Path], ReportData]:
+    """``sxgeo report``: run the project's capabilities (no maps) and write the report into *out*.
+
+    The history is ``out/indicator_history.csv`` (extended, never replaced: entered rows stay).
+
+    Parameters
+    ----------
+    project : Project or None
+        The project (None: the shipped counties only; values come from the history).
+    out : str or pathlib.Path
+        Report folder.
+    plan_path : str or pathlib.Path, optional
+        Plan registry (default the project's ``[project] plan``, else the shipped 14th plan).
+    lang : {'zh', 'en'}, optional
+        Leading language (default the project's).
+    pdf : bool
+        Write ``report.pdf``.
+    layers : str or pathlib.Path, optional
+        Folder of the shipped layers.
+    year : int, optional
+        Reporting year (default the project's, else this year).
+
+    Returns
+    -------
+    (list of pathlib.Path, ReportData)
+    """
+    import datetime as dt
+
+    from sxgeo.build import make_context
+    from sxgeo.pipelines import STEPS
+    from sxgeo.project import Project as _Project
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = make_context(project, layers=layers, lang=lang, maps=False)
+    empty = project if project is not None else _Project(None)
+    if plan_path is None and project is not None:
+        spec = project.get("project", "plan")
+        plan_path = getattr(spec, "path", spec)
+    plan = load_plan(plan_path)
+    if plan_path is not None:
+        from sxgeo.admin import load_targets
+
+        ctx.targets = load_targets(plan=plan_path)
+    tables: dict[str, pd.DataFrame] = {}
+    synthetic = False
+    for step in STEPS:
+        if step.ready(empty) and step.name != "counties":
+            for output in step.run(ctx, empty):
+                tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
+                synthetic |= output.synthetic
+    year = int(year or ctx.year or dt.date.today().year)
+    history_path = out / HISTORY_FILE
+    rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
+    append_history(history_path, rows)
+    history = read_history(history_path, plan)
+    title = project.name if project is not None and project.name else ""
+    data = make_report(plan, history, ctx.units, year=year, tables=tables, title=title, synthetic=synthetic)
+    written = write_report(data, out, pdf=pdf, lang=ctx.lang)
+    return [history_path, *written], data

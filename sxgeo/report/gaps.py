@@ -1,0 +1,164 @@
+"""'What would close the gap': per capability, the actions that close a county's gap, smallest list first.
+
+- Sponge city: the failing drainage sub-zones of a county behind target, those needing the least
+  extra storage first, until their area covers the county's gap in km² (a sub-zone's area counts
+  as built-up area: an upper bound where a sub-zone extends beyond the built-up area).
+- Rooftop PV: the largest suitable roofs, until their capacity covers the gap between the plan's
+  installed-capacity target and the latest entered value (MWp and count, per county).
+
+Not yet: wetlands to protect, forest land to plant, pilot candidates (their per-feature tables
+are not among a build's tables yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sxgeo.admin import CITY_CODE, unit_name
+
+if TYPE_CHECKING:
+    from sxgeo.report.model import ReportData
+
+
+def cover(amounts: pd.Series, gap: float) -> int:
+    """How many of *amounts*, in order, it takes for their sum to reach *gap* (all of them if never).
+
+    Parameters
+    ----------
+    amounts : pandas.Series
+        Contributions in the order they would be taken.
+    gap : float
+        What must be covered (> 0).
+
+    Returns
+    -------
+    int
+    """
+    reached = np.flatnonzero(np.cumsum(amounts.to_numpy(dtype=float)) >= gap - 1e-9)
+    return int(reached[0]) + 1 if reached.size else len(amounts)
+
+
+def sponge_gap(coverage: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """Failing sub-zones per county behind target, least extra storage first, until the km² gap is covered.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        ``sponge_coverage`` (``unit_code, gap_km2``).
+    zones : pandas.DataFrame
+        ``sponge_zones`` (``zone_id, name, county, area_km2, passes, extra_storage_m3``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``county, county_name, gap_km2, rank, zone_id, name, area_km2, cumulative_km2,
+        extra_storage_m3, closes_gap``.
+    """
+    rows = []
+    failing = zones[~zones["passes"].astype(str).str.lower().isin(["true", "1"])]
+    for code, gap in zip(coverage["unit_code"].astype(str), coverage["gap_km2"], strict=True):
+        if not (gap > 0) or code not in set(zones["county"].astype(str)):
+            continue
+        cand = failing[failing["county"].astype(str) == code].sort_values(
+            ["extra_storage_m3", "area_km2"], ascending=[True, False], kind="stable"
+        )
+        n = cover(cand["area_km2"], float(gap))
+        take = cand.head(n)
+        cum = take["area_km2"].cumsum()
+        for rank, (z, c) in enumerate(zip(take.to_dict("records"), cum, strict=True), start=1):
+            rows.append(
+                {
+                    "county": code,
+                    "county_name": unit_name(code),
+                    "gap_km2": round(float(gap), 3),
+                    "rank": rank,
+                    "zone_id": z["zone_id"],
+                    "name": z["name"],
+                    "area_km2": round(float(z["area_km2"]), 3),
+                    "cumulative_km2": round(float(c), 3),
+                    "extra_storage_m3": round(float(z["extra_storage_m3"]), 0),
+                    "closes_gap": bool(c >= gap - 1e-9),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def pv_gap(buildings: pd.DataFrame, gap_mw: float, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The largest suitable roofs until their capacity covers *gap_mw*; count and MWp per county.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        ``pv_buildings`` (``capacity_kwp``, ``suitable``; a GeoDataFrame is placed in *units*).
+    gap_mw : float
+        MW still to install.
+    units : geopandas.GeoDataFrame, optional
+        Counties, to say where the roofs are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``county, county_name, roofs, mwp`` and a city total row.
+    """
+    roofs = buildings[buildings["suitable"].astype(bool)].sort_values(
+        "capacity_kwp", ascending=False, kind="stable"
+    )
+    n = cover(roofs["capacity_kwp"] / 1000, gap_mw)
+    take = roofs.head(n)
+    county = pd.Series("unassigned", index=take.index)
+    if units is not None and hasattr(take, "geometry") and len(take):
+        import geopandas as gpd
+
+        pts = gpd.GeoDataFrame(geometry=take.geometry.representative_point(), crs=take.crs).to_crs(units.crs)
+        joined = gpd.sjoin(pts, units[["adcode", "geometry"]], how="left", predicate="within")
+        county = (
+            joined["adcode"].groupby(level=0).first().reindex(take.index).fillna("unassigned").astype(str)
+        )
+    per = (take["capacity_kwp"] / 1000).groupby(county.to_numpy()).agg(["count", "sum"])
+    out = pd.DataFrame(
+        {
+            "county": per.index.astype(str),
+            "county_name": [unit_name(c) for c in per.index.astype(str)],
+            "roofs": per["count"].astype(int).to_numpy(),
+            "mwp": per["sum"].round(3).to_numpy(),
+        }
+    )
+    total = pd.DataFrame(
+        [
+            {
+                "county": CITY_CODE,
+                "county_name": unit_name(CITY_CODE),
+                "roofs": len(take),
+                "mwp": round(float(take["capacity_kwp"].sum() / 1000), 3),
+            }
+        ]
+    )
+    return pd.concat([out, total], ignore_index=True)
+
+
+def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The gap tables the build's tables allow (title zh/en -> table)."""
+    out: dict[str, pd.DataFrame] = {}
+    st = data.status
+    if "sponge_coverage" in tables and "sponge_zones" in tables:
+        table = sponge_gap(tables["sponge_coverage"], tables["sponge_zones"])
+        if not table.empty:
+            title = "海绵城市：最接近达标的排水分区 · sponge: failing sub-zones closest to passing"
+            out[title + ", until the km² gap closes"] = table
+    pv = st[(st["indicator"] == "pv_installed_capacity") & (st["unit_code"] == CITY_CODE)]
+    if (
+        "pv_buildings" in tables
+        and len(pv)
+        and pd.notna(pv["target"].iloc[0])
+        and pv["status"].iloc[0] not in ("achieved", "met")
+    ):
+        value = pv["value"].iloc[0] if pd.notna(pv["value"].iloc[0]) else pv["baseline"].iloc[0]
+        gap = float(pv["target"].iloc[0]) - float(value)
+        if gap > 0:
+            title = f"屋顶光伏：最大的适宜屋顶，补足 {gap:,.0f} MW · PV: largest suitable roofs"
+            out[title + f" to close the {gap:,.0f} MW gap"] = pv_gap(tables["pv_buildings"], gap, data.units)
+    return out

@@ -1,0 +1,265 @@
+"""Indicator values by year: ``indicator_history.csv`` beside the build's outputs.
+
+Each ``sxgeo build`` appends the values it computed, one row per indicator x unit x year; a
+planner adds the values sxgeo does not compute (installed PV, pilots, energy intensity...) and
+past years by hand, as rows with ``origin = entered``. Columns:
+
+``indicator``      indicator id of the plan registry (``sponge_coverage``)
+``unit_code``      ``330600`` (city), ``330600-urban`` (绍兴市区), a county adcode, or ``unassigned``
+``year``           the year the value describes (the project's ``[project] year``)
+``value``          in the registry's unit
+``unit``           the unit, as the registry writes it (checked on reading)
+``origin``         ``computed`` (by sxgeo) or ``entered`` (by a planner)
+``source``         where the value comes from (table and column, or the planner's document)
+``data_date``      date of the data (YYYY-MM-DD; optional for entered rows)
+``inputs_sha256``  computed rows: checksum of the input files of the capability (first 16 hex digits)
+``sxgeo_version``  computed rows: the sxgeo version that computed it
+``recorded``       when the row was written (ISO date)
+
+A rebuild for the same year replaces that year's computed rows; entered rows are never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sxgeo.errors import SchemaError
+
+if TYPE_CHECKING:
+    from sxgeo.project import Project
+    from sxgeo.report.registry import Plan
+
+log = logging.getLogger(__name__)
+
+HISTORY_FILE = "indicator_history.csv"
+"""File name of the history table, beside the build's outputs."""
+
+HISTORY_COLUMNS = (
+    "indicator",
+    "unit_code",
+    "year",
+    "value",
+    "unit",
+    "origin",
+    "source",
+    "data_date",
+    "inputs_sha256",
+    "sxgeo_version",
+    "recorded",
+)
+"""The columns of ``indicator_history.csv``, in order."""
+
+REQUIRED = ("indicator", "unit_code", "year", "value")
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_checksums(project: Project | None) -> dict[str, str]:
+    """One checksum per project-file section: the SHA-256 over its input files (16 hex digits).
+
+    Parameters
+    ----------
+    project : Project or None
+        The project (None: no inputs, empty dict).
+
+    Returns
+    -------
+    dict
+        Section -> checksum; a section without inputs is absent.
+    """
+    from sxgeo.project import KEYS, Input
+
+    if project is None:
+        return {}
+    out: dict[str, str] = {}
+    for section in sorted({k.section for k in KEYS if k.kind == "input"}):
+        h = hashlib.sha256()
+        seen = False
+        for key in sorted(k.name for k in KEYS if k.section == section and k.kind == "input"):
+            spec = project.get(section, key)
+            if isinstance(spec, Input) and spec.path.is_file():
+                h.update(f"{key}={file_sha256(spec.path)};".encode())
+                seen = True
+        if seen:
+            out[section] = h.hexdigest()[:16]
+    return out
+
+
+def computed_values(
+    plan: Plan,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    year: int,
+    checksums: Mapping[str, str] | None = None,
+    data_date: str | None = None,
+) -> pd.DataFrame:
+    """The values of the plan's computed indicators, read from the per-unit tables of a build.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry.
+    tables : mapping
+        Table name (``sponge_coverage``) -> per-unit table (``unit_code`` + the value column).
+    year : int
+        The year the values describe.
+    checksums : mapping, optional
+        Section -> input checksum (:func:`input_checksums`).
+    data_date : str, optional
+        Date of the data (default today).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`HISTORY_COLUMNS`; one row per indicator x unit with a value. Indicators whose
+        table the build did not make are absent.
+    """
+    from sxgeo import __version__
+
+    today = dt.date.today().isoformat()
+    rows = []
+    for ind in plan.indicators:
+        comp = ind.computed_by
+        if comp is None or comp.table not in tables:
+            continue
+        table = tables[comp.table]
+        if comp.column not in table.columns or "unit_code" not in table.columns:
+            msg = f"table {comp.table} has no column {comp.column!r} for indicator {ind.id} (plan {plan.id})"
+            raise SchemaError(msg)
+        values = pd.to_numeric(table[comp.column], errors="coerce") * comp.scale
+        for code, value in zip(table["unit_code"].astype(str), values, strict=True):
+            if pd.isna(value):
+                continue
+            rows.append(
+                {
+                    "indicator": ind.id,
+                    "unit_code": code,
+                    "year": int(year),
+                    "value": round(float(value), 6),
+                    "unit": ind.unit,
+                    "origin": "computed",
+                    "source": f"sxgeo {comp.table}.{comp.column}",
+                    "data_date": data_date or today,
+                    "inputs_sha256": (checksums or {}).get(comp.section, ""),
+                    "sxgeo_version": __version__,
+                    "recorded": today,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+
+
+def read_history(path: str | Path, plan: Plan | None = None) -> pd.DataFrame:
+    """Read a history table (computed rows and a planner's entered rows).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``indicator_history.csv`` (missing: an empty table).
+    plan : Plan, optional
+        Check units against the registry (a row in another unit is an error).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`HISTORY_COLUMNS`.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a year or value that is not a number, a unit that differs from the
+        registry's (naming file, row and fix).
+    """
+    path = Path(path)
+    if not path.exists():
+        return pd.DataFrame(columns=list(HISTORY_COLUMNS))
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        msg = f"{path.name}: lacks columns {missing} (columns: {', '.join(HISTORY_COLUMNS)})"
+        raise SchemaError(msg)
+    table = table.reindex(columns=list(HISTORY_COLUMNS), fill_value="")
+    for col in ("year", "value"):
+        num = pd.to_numeric(table[col].str.replace(",", ""), errors="coerce")
+        bad = num.isna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            msg = (
+                f"{path.name}: row {i + 2} column {col}: {table[col].iloc[i]!r} is not a number; fix the row"
+            )
+            raise SchemaError(msg)
+        table[col] = num
+    table["year"] = table["year"].astype(int)
+    table["origin"] = table["origin"].replace("", "entered")
+    if plan is not None:
+        for i, (ind_id, unit) in enumerate(zip(table["indicator"], table["unit"], strict=True)):
+            ind = plan.get(ind_id)
+            if ind is not None and unit and unit != ind.unit:
+                msg = f"{path.name}: row {i + 2}: {ind_id} in {unit!r}, the plan uses {ind.unit!r}"
+                raise SchemaError(msg)
+    return table
+
+
+def append_history(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
+    """Add a build's computed rows to the history, replacing that year's computed rows.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``indicator_history.csv`` (created when missing); written atomically.
+    rows : pandas.DataFrame
+        New rows (:func:`computed_values`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The whole history as written.
+    """
+    path = Path(path)
+    old = read_history(path)
+    if not rows.empty and not old.empty:
+        key = ["indicator", "unit_code", "year"]
+        new_keys = rows[key].assign(_new=True)
+        hit = old.merge(new_keys, on=key, how="left")["_new"].eq(True).to_numpy()
+        old = old[~(hit & (old["origin"] == "computed").to_numpy())]
+    frames = [f for f in (old, rows) if not f.empty]
+    table = pd.concat(frames, ignore_index=True) if frames else rows
+    table = table.reindex(columns=list(HISTORY_COLUMNS)).sort_values(
+        ["indicator", "unit_code", "year", "origin"], kind="stable"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".csv", dir=path.parent)
+    os.close(fd)
+    try:
+        table.to_csv(tmp, index=False, encoding="utf-8-sig")
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    log.info("%s: %d rows (%d new)", path.name, len(table), len(rows))
+    return table
+
+
+def series(history: pd.DataFrame, indicator: str, unit_code: str) -> list[tuple[int, float]]:
+    """(year, value) of one indicator and unit; an entered value wins over a computed one of the same year."""
+    rows = history[(history["indicator"] == indicator) & (history["unit_code"].astype(str) == unit_code)]
+    if rows.empty:
+        return []
+    rows = rows.assign(_rank=(rows["origin"] == "entered").astype(int)).sort_values(["year", "_rank"])
+    last = rows.groupby("year", sort=True).tail(1)
+    return [(int(y), float(v)) for y, v in zip(last["year"], last["value"], strict=True)]

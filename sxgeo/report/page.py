@@ -1,0 +1,436 @@
+"""The report as one self-contained HTML page (no script, no external request; inline SVG charts and maps).
+
+The same page prints to A4 (:mod:`sxgeo.report.pdf`): a summary, then one page per indicator
+group and one per county, with page numbers and the data date in the footer.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from sxgeo.admin import CITY_CODE, URBAN_CODE
+from sxgeo.report.history import series
+from sxgeo.report.registry import KIND_ZH
+from sxgeo.report.status import CATEGORIES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from sxgeo.report.model import ReportData
+    from sxgeo.report.registry import Indicator
+
+FONTS = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK JP", "Droid Sans Fallback", sans-serif'
+)
+"""Font list with CJK fallbacks, used everywhere (HTML, SVG text, PDF): see anchors.md §3.2."""
+
+CSS = """
+@page { size: A4; margin: 16mm 12mm 18mm 12mm;
+  @bottom-left { content: "%(footer)s"; font-family: %(fonts)s; font-size: 8pt; color: #57606a; }
+  @bottom-right { content: "第 " counter(page) " / " counter(pages) " 页 · page " counter(page);
+    font-family: %(fonts)s; font-size: 8pt; color: #57606a; } }
+* { font-family: %(fonts)s; }
+body { margin: 0 auto; max-width: 1180px; padding: 12px; color: #1f2328; font-size: 13px; }
+h1 { font-size: 22px; margin: 4px 0; }
+h2 { font-size: 18px; margin: 18px 0 6px; border-bottom: 2px solid #d0d7de; }
+h3 { font-size: 15px; margin: 14px 0 4px; }
+.en { color: #57606a; font-size: 0.85em; }
+.banner { background: #fff8c5; border: 1px solid #d4a72c; padding: 6px 10px; margin: 6px 0;
+  font-weight: bold; }
+table { border-collapse: collapse; margin: 6px 0; font-size: 12px; }
+th, td { border: 1px solid #d0d7de; padding: 3px 5px; vertical-align: top; }
+th { background: #f6f8fa; text-align: left; }
+td.num { text-align: right; white-space: nowrap; }
+td.cell { min-width: 74px; border-left-width: 5px; }
+.label { font-weight: bold; display: block; }
+.muted { color: #57606a; font-size: 11px; }
+.legend span { display: inline-block; margin-right: 10px; padding: 1px 6px; border-left: 5px solid; }
+.chart { margin: 4px 0 10px; }
+.county { break-before: page; }
+#front { page: wide; }
+#gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
+@page wide { size: A4 landscape; }
+@media print { .summary td.cell .en, .summary th .muted { display: none; } .summary { font-size: 9px; } }
+.indicator { break-inside: avoid; }
+.summary td.cell { font-size: 11px; }
+a { color: #0969da; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+"""
+
+
+def fmt(value: float | None) -> str:
+    """A value for people: thousands separators, 0-2 decimals by size; ``—`` for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v = float(value)
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:,.1f}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
+
+
+def _tint(colour: str) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c + (255 - c) * 0.82) for c in (r, g, b)))
+
+
+def status_cell(row: pd.Series) -> str:
+    """A summary cell: value / target and the status label, coloured (colour and text)."""
+    colour = str(row["colour"])
+    value = fmt(row["value"])
+    target = fmt(row["target"])
+    return (
+        f'<td class="cell status-{row["status"]}" data-indicator="{escape(str(row["indicator"]))}" '
+        f'data-unit="{escape(str(row["unit_code"]))}" data-status="{row["status"]}" data-colour="{colour}" '
+        f'style="background:{_tint(colour)};border-left-color:{colour}">'
+        f'<span class="value">{value}</span> / <span class="target">{target}</span>'
+        f'<span class="label">{escape(str(row["label_zh"]))}</span>'
+        f'<span class="en">{escape(str(row["label_en"]))}</span></td>'
+    )
+
+
+def _svg_text(
+    x: float, y: float, text: str, *, size: int = 11, anchor: str = "start", fill: str = "#1f2328"
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
+        f"font-family='{FONTS.replace(chr(34), '')}'>{escape(text)}</text>"
+    )
+
+
+def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
+    """Inline SVG: one bar per unit against its target tick, the city target and the baseline lines.
+
+    Parameters
+    ----------
+    ind : Indicator
+        The indicator.
+    rows : pandas.DataFrame
+        Its status rows (city, 绍兴市区, counties).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    width, bar_h, left, right, top = 640, 20, 120, 60, 22
+    height = top + len(rows) * (bar_h + 6) + 24
+    values = [float(v) for v in rows["value"].dropna()]
+    refs = [float(x) for x in (*rows["target"].dropna(), ind.baseline or 0, ind.target or 0)]
+    top_value = max([*values, *refs, 1e-9]) * 1.1
+    scale = (width - left - right) / top_value
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(ind.name_zh)}">'
+    ]
+    parts.append(_svg_text(left, 14, f"{ind.unit}", size=10, fill="#57606a"))
+    for i, (_, r) in enumerate(rows.iterrows()):
+        y = top + i * (bar_h + 6)
+        parts.append(_svg_text(left - 6, y + bar_h - 6, str(r["unit_name"]), anchor="end"))
+        if pd.notna(r["value"]):
+            w = max(float(r["value"]) * scale, 0.5)
+            parts.append(
+                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{r["colour"]}">'
+                f"<title>{escape(str(r['unit_name']))}: {fmt(r['value'])}</title></rect>"
+            )
+            parts.append(_svg_text(left + w + 4, y + bar_h - 6, fmt(r["value"]), size=10))
+        else:
+            parts.append(_svg_text(left + 4, y + bar_h - 6, "无数据 no value", size=10, fill="#57606a"))
+        if pd.notna(r["target"]):
+            x = left + float(r["target"]) * scale
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" y2="{y + bar_h + 2}" '
+                'stroke="#1f2328" stroke-width="2"/>'
+            )
+    bottom = top + len(rows) * (bar_h + 6)
+    lines = [(ind.target, "6 3", "目标 target"), (ind.baseline, "2 3", f"{ind.baseline_year} 基期 baseline")]
+    if ind.target is not None and ind.baseline == ind.target:
+        lines = [(ind.target, "6 3", f"{ind.baseline_year} 基期 = 目标 baseline = target")]
+    for value, dash, label in lines:
+        if value is None:
+            continue
+        x = left + float(value) * scale
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
+            f'stroke="#57606a" stroke-dasharray="{dash}"/>'
+        )
+        parts.append(
+            _svg_text(x, bottom + 14, f"{label} {fmt(value)}", size=10, anchor="middle", fill="#57606a")
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_chart(ind: Indicator, points: list[tuple[int, float]]) -> str:
+    """Inline SVG line of the city's values by year, with the target year's target marked."""
+    if ind.baseline is not None and not any(y == ind.baseline_year for y, _ in points):
+        points = sorted([(ind.baseline_year, float(ind.baseline)), *points])
+    if len(points) < 2:
+        return ""
+    width, height, pad = 360, 130, 34
+    years = [p[0] for p in points] + [ind.target_year]
+    vals = [p[1] for p in points] + ([ind.target] if ind.target is not None else [])
+    y0, y1 = min(years), max(years)
+    v0, v1 = min(vals), max(vals)
+    span = (v1 - v0) or abs(v1) or 1.0
+    v0, v1 = v0 - span * 0.1, v1 + span * 0.1
+
+    def xy(year: float, value: float) -> tuple[float, float]:
+        x = pad + (year - y0) / max(y1 - y0, 1) * (width - 2 * pad)
+        y = height - pad + 10 - (value - v0) / (v1 - v0) * (height - pad - 10)
+        return x, y
+
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(*p) for p in points))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart trend" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="trend">',
+        f'<polyline points="{line}" fill="none" stroke="#0969da" stroke-width="2"/>',
+    ]
+    for year, value in points:
+        x, y = xy(year, value)
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0969da"/>')
+        parts.append(_svg_text(x, y - 6, fmt(value), size=9, anchor="middle"))
+        parts.append(_svg_text(x, height - 6, str(year), size=9, anchor="middle", fill="#57606a"))
+    if ind.target is not None:
+        x, y = xy(ind.target_year, ind.target)
+        parts.append(
+            f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
+            'fill="none" stroke="#cf222e" stroke-width="2"/>'
+        )
+        parts.append(_svg_text(x, y - 8, f"目标 {fmt(ind.target)}", size=9, anchor="middle", fill="#cf222e"))
+        if ind.target_year not in [p[0] for p in points]:
+            parts.append(
+                _svg_text(x, height - 6, str(ind.target_year), size=9, anchor="middle", fill="#57606a")
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def county_map(units: gpd.GeoDataFrame, code: str, *, width: int = 220, height: int = 190) -> str:
+    """A small static SVG map: all counties in grey, *code* highlighted (EPSG:4549, simplified 150 m)."""
+    from sxgeo import crs as sxcrs
+
+    proj = units.to_crs(sxcrs.METRIC) if units.crs is not None else units
+    geoms = shapely.simplify(np.asarray(proj.geometry.values), 150)
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    s = min((width - 8) / max(maxx - minx, 1), (height - 8) / max(maxy - miny, 1))
+
+    def ring(coords: np.ndarray) -> str:
+        pts = " L".join(f"{(x - minx) * s + 4:.1f},{(maxy - y) * s + 4:.1f}" for x, y in coords[:, :2])
+        return f"M{pts} Z"
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="map {escape(code)}">'
+    ]
+    for adcode, geom in zip(proj["adcode"].astype(str), geoms, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        polys = getattr(geom, "geoms", [geom])
+        d = " ".join(
+            ring(np.asarray(p.exterior.coords))
+            + " "
+            + " ".join(ring(np.asarray(r.coords)) for r in p.interiors)
+            for p in polys
+            if p.geom_type == "Polygon"
+        )
+        fill = (
+            "#0969da"
+            if adcode == code or (code == URBAN_CODE and adcode in ("330602", "330603", "330604"))
+            else "#d0d7de"
+        )
+        parts.append(f'<path d="{d}" fill="{fill}" fill-rule="evenodd" stroke="#ffffff" stroke-width="1"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _head(data: ReportData, lang: str) -> str:
+    plan = data.plan
+    title_zh = f"{plan.name_zh} 实施进展评估 {data.year}"
+    title_en = f"{plan.name_en}: progress in {data.year}"
+    first, second = (title_zh, title_en) if lang == "zh" else (title_en, title_zh)
+    footer = f"{plan.name_zh} · 数据日期 data date {data.data_date} · {data.title}".replace('"', "'")
+    css = CSS % {"fonts": FONTS, "footer": footer.replace("\\", "").replace("<", "")}
+    banner = (
+        '<div class="banner">合成示例数据，仅供演示 · SYNTHETIC demo data, illustrative only</div>'
+        if data.synthetic
+        else ""
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{escape(first)}</title><style>{css}</style></head><body><div id="front">'
+        f'<h1>{escape(first)}</h1><div class="en">{escape(second)}</div>{banner}'
+        f'<p class="muted">{escape(data.title)} · 评估年份 year {data.year} · '
+        f"数据日期 data date {data.data_date} · "
+        f"生成 made {data.made} · 规划 plan: {escape(plan.source or plan.name_zh)} ({escape(plan.path)})</p>"
+    )
+
+
+def _legend() -> str:
+    items = "".join(
+        f'<span style="border-left-color:{c};background:{_tint(c)}">{zh} <span class="en">{en}</span></span>'
+        for zh, en, c in CATEGORIES.values()
+    )
+    return f'<p class="legend">{items}</p>'
+
+
+def summary(data: ReportData) -> str:
+    """The summary table: indicators x (city, 绍兴市区, counties), value / target and status in each cell."""
+    codes = data.unit_codes
+    st = data.status.set_index(["indicator", "unit_code"], drop=False)
+    head = "".join(
+        f"<th>{escape(str(st.xs(c, level='unit_code')['unit_name'].iloc[0]))}<br>"
+        f'<span class="en">{escape(str(st.xs(c, level="unit_code")["unit_name_en"].iloc[0]))}</span></th>'
+        for c in codes
+    )
+    rows = []
+    for ind in data.plan.indicators:
+        if not ind.show:
+            continue
+        kind = f"{KIND_ZH[ind.kind]} {ind.kind}"
+        origin = "填报 entered" if ind.entered else "计算 computed"
+        cells = "".join(status_cell(st.loc[(ind.id, c)]) for c in codes)  # type: ignore[arg-type]
+        rows.append(
+            f'<tr data-indicator="{ind.id}"><th><a href="#ind-{ind.id}">{escape(ind.name_zh)}</a><br>'
+            f'<span class="en">{escape(ind.name_en)} ({escape(ind.unit)})</span><br>'
+            f'<span class="muted">{kind} · {origin}</span></th>{cells}</tr>'
+        )
+    return (
+        '<section id="summary"><h2>总览 <span class="en">Summary</span></h2>'
+        '<p class="muted">每格：数值 / 目标，状态 · each cell: value / target, status. '
+        "只有全市目标的指标，县区只列数值（无县级目标） · where the plan gives only a city target, "
+        "counties show their value without a status.</p>"
+        f'{_legend()}<table class="summary"><thead><tr><th>指标 indicator</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section></div>"
+    )
+
+
+def indicator_sections(data: ReportData) -> str:
+    """Per indicator: bar chart of units vs target and baseline, trend, source and date."""
+    out = ['<section id="indicators"><h2>分指标 <span class="en">By indicator</span></h2>']
+    for ind in data.plan.indicators:
+        if not ind.show:
+            continue
+        rows = data.status[data.status["indicator"] == ind.id]
+        points = series(data.history, ind.id, CITY_CODE) if not data.history.empty else []
+        points = [p for p in points if p[0] <= data.year]
+        city = rows[rows["unit_code"] == CITY_CODE].iloc[0]
+        origin = (
+            "由规划专员填报，非 sxgeo 计算 · entered by the planner, not computed"
+            if ind.entered
+            else f"sxgeo 计算 · computed from {ind.computed_by.table}.{ind.computed_by.column}"  # type: ignore[union-attr]
+        )
+        method = {
+            "linear_time_share": "线性时间进度（时间过半、任务过半） linear time share",
+            "growth_rate_ratio": "增长率比（SDG 方法） growth-rate ratio",
+            "trend_projection": "趋势外推 trend projection",
+        }[ind.method]
+        values = rows[rows["value"].notna()]
+        chart = (
+            bar_chart(ind, rows)
+            if len(values)
+            else '<p class="muted">尚无数值 no value yet: enter it in indicator_history.csv</p>'
+        )
+        out.append(
+            f'<div class="indicator" id="ind-{ind.id}"><h3>{escape(ind.name_zh)} '
+            f'<span class="en">{escape(ind.name_en)}</span></h3>'
+            f"<p>{KIND_ZH[ind.kind]} {ind.kind} · {escape(ind.unit)} · "
+            f"基期 baseline {ind.baseline_year}: {fmt(ind.baseline)} · "
+            f"目标 target {ind.target_year}: {fmt(ind.target)} · 方法 method: {method} · "
+            f'全市状态 city: <b style="color:{city["colour"]}">{escape(str(city["label_zh"]))}</b> '
+            f'<span class="en">{escape(str(city["label_en"]))}; {escape(str(city["note"]))}</span></p>'
+            f"{chart}{trend_chart(ind, points)}"
+            f'<p class="muted">规划依据 plan source: {escape(ind.source)}<br>数据来源 data: {escape(origin)}'
+            f"{'; ' + escape(str(city['source'])) if city['source'] else ''}"
+            f"{' · 数据日期 data date ' + escape(str(city['data_date'])) if city['data_date'] else ''}"
+            "</p></div>"
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def county_sections(data: ReportData) -> str:
+    """Per county: small map, its indicators (value, target, status, note), links to the interactive maps."""
+    out = []
+    links = " · ".join(f'<a href="../{escape(name)}">{escape(name)}</a>' for name in data.links)
+    for code in data.unit_codes[2:]:
+        rows = data.status[data.status["unit_code"] == code]
+        first = rows.iloc[0]
+        body = "".join(
+            f'<tr data-indicator="{r["indicator"]}"><td>{escape(str(r["name_zh"]))}<br>'
+            f'<span class="en">{escape(str(r["name_en"]))}</span></td>'
+            f'<td class="num value">{fmt(r["value"])}</td><td class="num">{fmt(r["target"])}</td>'
+            f"<td>{escape(str(r['unit']))}</td>"
+            f'<td style="border-left:5px solid {r["colour"]};background:{_tint(str(r["colour"]))}">'
+            f'<b>{escape(str(r["label_zh"]))}</b> <span class="en">{escape(str(r["label_en"]))}</span></td>'
+            f'<td class="muted">{escape(str(r["note"]))}</td></tr>'
+            for _, r in rows.iterrows()
+        )
+        out.append(
+            f'<section class="county" id="county-{code}" data-unit="{code}">'
+            f"<h2>{escape(str(first['unit_name']))} "
+            f'<span class="en">{escape(str(first["unit_name_en"]))} ({code})</span></h2>'
+            f"{county_map(data.units, code)}"
+            "<table><thead><tr><th>指标 indicator</th><th>数值 value</th><th>目标 target</th>"
+            "<th>单位 unit</th>"
+            f"<th>状态 status</th><th>说明 note</th></tr></thead><tbody>{body}</tbody></table>"
+            + (f'<p class="muted">交互地图 interactive maps: {links}</p>' if links else "")
+            + "</section>"
+        )
+    return "".join(out)
+
+
+def gap_sections(data: ReportData) -> str:
+    """'What would close the gap' tables, one per capability that has one."""
+    if not data.gaps:
+        return ""
+    out = [
+        '<section id="gaps" class="county"><h2>缩小差距 <span class="en">What would close the gap</span></h2>'
+    ]
+    for title, table in data.gaps.items():
+        head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{escape(fmt(v) if isinstance(v, float) else str(v))}</td>" for v in row)
+            + "</tr>"
+            for row in table.itertuples(index=False)
+        )
+        out.append(
+            f"<h3>{escape(title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def render_html(data: ReportData, *, lang: str = "zh") -> str:
+    """The whole report page.
+
+    Parameters
+    ----------
+    data : ReportData
+        What to show.
+    lang : {'zh', 'en'}
+        Which language leads (the other follows in grey).
+
+    Returns
+    -------
+    str
+        A self-contained HTML document: inline CSS and SVG, no script, no external reference.
+    """
+    return (
+        _head(data, lang)
+        + summary(data)
+        + indicator_sections(data)
+        + county_sections(data)
+        + gap_sections(data)
+        + "</body></html>"
+    )

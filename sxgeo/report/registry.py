@@ -1,0 +1,285 @@
+"""The plan's indicator registry: one YAML file per plan (``sxgeo/data/plans/shaoxing_14th.yaml`` ships).
+
+Each indicator has an id, zh/en names, unit, kind (``binding`` 约束性 / ``expected`` 预期性),
+direction, baseline and target (year, value), per-unit targets where the plan gives them, the
+source (document, section), a status method, and either ``computed_by`` (the per-unit table and
+column sxgeo makes) or ``entered`` (a value the planner enters in ``indicator_history.csv``).
+A later plan is another file: its baseline is the previous plan's final year (the 15th plan's
+2030 targets with the 2025 values as baseline).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sxgeo.errors import SchemaError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PLAN = "shaoxing_14th.yaml"
+"""File name of the shipped plan (in ``sxgeo/data/plans``)."""
+
+KINDS = ("binding", "expected")
+DIRECTIONS = ("increase", "decrease", "maintain")
+METHODS = ("linear_time_share", "growth_rate_ratio", "trend_projection")
+KIND_ZH = {"binding": "约束性", "expected": "预期性"}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Where sxgeo computes an indicator: a per-unit table and its column.
+
+    Attributes
+    ----------
+    table : str
+        Table name as the pipeline names it (``sponge_coverage``; ``demo_`` prefix not included).
+    column : str
+        Value column.
+    scale : float
+        Factor from the column to the indicator's unit (``vegetation_tc`` x 1e-4 = 万 t C).
+    section : str
+        Project-file section whose inputs it comes from (for the input checksums).
+    """
+
+    table: str
+    column: str
+    scale: float = 1.0
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a plan.
+
+    Attributes
+    ----------
+    id, name_zh, name_en, unit, kind, direction, source, method : str
+        As in the registry file.
+    baseline_year, target_year : int
+        Years.
+    baseline, target : float or None
+        City values (None: the plan gives no figure).
+    unit_targets : dict
+        Unit code -> target value (counties, ``330600-urban``).
+    computed_by : Computed or None
+        None: entered by the planner, not computed.
+    show : bool
+        A row of the report (False: kept for the pipelines only).
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    unit: str
+    kind: str
+    direction: str
+    baseline_year: int
+    baseline: float | None
+    target_year: int
+    target: float | None
+    source: str
+    method: str = "linear_time_share"
+    unit_targets: dict[str, float] = field(default_factory=dict)
+    computed_by: Computed | None = None
+    show: bool = True
+
+    @property
+    def entered(self) -> bool:
+        """Whether the planner enters the value (not computed by sxgeo)."""
+        return self.computed_by is None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan's registry.
+
+    Attributes
+    ----------
+    id, name_zh, name_en, source : str
+        The plan.
+    start_year, target_year : int
+        Baseline and target years of the plan period.
+    indicators : tuple of Indicator
+        In the file's order.
+    path : str
+        Where it was read from.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    source: str
+    start_year: int
+    target_year: int
+    indicators: tuple[Indicator, ...]
+    path: str = ""
+
+    def get(self, indicator_id: str) -> Indicator | None:
+        """The indicator of that id, or None."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        msg = f"{where}: {value!r} is not a number (write a number or null)"
+        raise SchemaError(msg) from None
+
+
+def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
+    where = f"{name}: indicator {raw.get('id', i + 1)}"
+    missing = [k for k in ("id", "name_zh", "name_en", "unit", "kind", "target") if k not in raw]
+    if missing:
+        msg = f"{where} lacks {missing} (see sxgeo/data/plans/{DEFAULT_PLAN})"
+        raise SchemaError(msg)
+    kind = str(raw["kind"])
+    direction = str(raw.get("direction", "increase"))
+    method = str(raw.get("method", "linear_time_share"))
+    for value, allowed, key in (
+        (kind, KINDS, "kind"),
+        (direction, DIRECTIONS, "direction"),
+        (method, METHODS, "method"),
+    ):
+        if value not in allowed:
+            msg = f"{where}: {key} {value!r} is not one of {list(allowed)}"
+            raise SchemaError(msg)
+    base = raw.get("baseline") or {}
+    target = raw["target"] if isinstance(raw["target"], dict) else {"value": raw["target"]}
+    comp = raw.get("computed_by", "entered")
+    computed = None
+    if isinstance(comp, dict):
+        if "table" not in comp or "column" not in comp:
+            msg = f"{where}: computed_by needs table and column (or write computed_by: entered)"
+            raise SchemaError(msg)
+        computed = Computed(
+            str(comp["table"]),
+            str(comp["column"]),
+            float(comp.get("scale", 1.0)),
+            str(comp.get("section", str(comp["table"]).split("_")[0])),
+        )
+    elif comp != "entered":
+        msg = f"{where}: computed_by {comp!r}: give {{table, column}} or entered"
+        raise SchemaError(msg)
+    unit_targets = {}
+    for code, value in (raw.get("unit_targets") or {}).items():
+        number = _number(value, f"{where} unit_targets {code}")
+        if number is not None:
+            unit_targets[str(code)] = number
+    return Indicator(
+        id=str(raw["id"]),
+        name_zh=str(raw["name_zh"]),
+        name_en=str(raw["name_en"]),
+        unit=str(raw["unit"]),
+        kind=kind,
+        direction=direction,
+        baseline_year=int(base.get("year", plan["start_year"])),
+        baseline=_number(base.get("value"), f"{where} baseline"),
+        target_year=int(target.get("year", plan["target_year"])),
+        target=_number(target.get("value"), f"{where} target"),
+        source=str(raw.get("source", plan.get("source", ""))),
+        method=method,
+        unit_targets=unit_targets,
+        computed_by=computed,
+        show=bool(raw.get("show", True)),
+    )
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Read a plan's indicator registry.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        A registry YAML; default the shipped 14th plan (``sxgeo/data/plans/shaoxing_14th.yaml``).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    SchemaError
+        When the file is not a registry (names the file, indicator and field).
+    """
+    import yaml
+
+    if path is None:
+        text = resources.files("sxgeo.data").joinpath("plans", DEFAULT_PLAN).read_text(encoding="utf-8")
+        name = DEFAULT_PLAN
+    else:
+        from sxgeo.io._paths import require_file
+
+        p = require_file(path, hint="give a plan registry YAML (see sxgeo/data/plans)")
+        text = p.read_text(encoding="utf-8")
+        name = p.name
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        msg = f"{name}: not valid YAML ({str(exc).splitlines()[0]})"
+        raise SchemaError(msg) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("plan"), dict) or not raw.get("indicators"):
+        msg = f"{name}: a plan registry needs a 'plan' table and an 'indicators' list (see {DEFAULT_PLAN})"
+        raise SchemaError(msg)
+    head = raw["plan"]
+    for key in ("start_year", "target_year"):
+        if key not in head:
+            msg = f"{name}: plan lacks {key}"
+            raise SchemaError(msg)
+    indicators = tuple(_indicator(r, head, name, i) for i, r in enumerate(raw["indicators"]))
+    ids = [i.id for i in indicators]
+    dup = sorted({x for x in ids if ids.count(x) > 1})
+    if dup:
+        msg = f"{name}: indicator ids {dup} appear twice"
+        raise SchemaError(msg)
+    return Plan(
+        id=str(head.get("id", Path(name).stem)),
+        name_zh=str(head.get("name_zh", name)),
+        name_en=str(head.get("name_en", name)),
+        source=str(head.get("source", "")),
+        start_year=int(head["start_year"]),
+        target_year=int(head["target_year"]),
+        indicators=indicators,
+        path=str(path) if path is not None else f"sxgeo/data/plans/{DEFAULT_PLAN}",
+    )
+
+
+def targets_table(plan: Plan) -> pd.DataFrame:
+    """The registry as the targets table (:func:`sxgeo.admin.load_targets` columns).
+
+    Parameters
+    ----------
+    plan : Plan
+        A registry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, unit_code, year, value, unit, kind, source``: one row per target
+        (city, then per-unit) and one ``kind = baseline`` row per city baseline.
+    """
+    from sxgeo.admin import CITY_CODE, TARGET_COLUMNS
+
+    rows = []
+    for ind in plan.indicators:
+        if ind.target is not None:
+            rows.append((ind.id, CITY_CODE, ind.target_year, ind.target, ind.unit, ind.kind, ind.source))
+        rows.extend(
+            (ind.id, code, ind.target_year, value, ind.unit, ind.kind, ind.source)
+            for code, value in ind.unit_targets.items()
+        )
+        if ind.baseline is not None:
+            rows.append(
+                (ind.id, CITY_CODE, ind.baseline_year, ind.baseline, ind.unit, "baseline", ind.source)
+            )
+    table = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    table["unit_code"] = table["unit_code"].astype(str)
+    return table

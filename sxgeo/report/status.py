@@ -1,0 +1,318 @@
+"""Status of an indicator against its target, by a method named per indicator.
+
+Methods (``../shared/reference/anchors.md`` §3):
+
+``linear_time_share`` (default; 时间过半、任务过半)
+    progress = (v − b) / (T − b), time = (t − t0) / (T_year − t0); faster when progress ≥ time + δ,
+    on track when |progress − time| < δ, lagging otherwise (δ = 10 percentage points).
+``growth_rate_ratio`` (the SDG progress method, Open SDG / Statistics Canada)
+    R = CAGR observed / CAGR required; on track R ≥ 0.95, faster R ≥ 1 + δ, lagging below 0.95.
+    A zero or negative baseline or target has no growth rate: the linear time share is used
+    instead and the status says so (never the 0.001 substitute Open SDG uses).
+``trend_projection`` (the German sustainability strategy's weather symbols)
+    The mean annual change over the last (up to) 5 years projected to the target year; faster when
+    the projection reaches the target, on track when it misses by at most 20 % of the planned
+    change, lagging beyond that or when moving away. With fewer than 3 years: linear time share.
+
+Categories use the words of the 14th plan's mid-term review (NDRC to the NPC Standing Committee,
+2023-12-26): 提前实现 / 快于预期 / 基本符合预期 / 滞后 (and 已实现 for a target met in the target year,
+the final assessment 终期评估), each with a colour and a text label.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DELTA = 0.10
+"""Band of 'roughly on schedule' in the linear time share (10 percentage points) [assumed]."""
+
+CATEGORIES: dict[str, tuple[str, str, str]] = {
+    "achieved": ("提前实现", "achieved early", "#1a7f37"),
+    "met": ("已实现", "target met", "#1a7f37"),
+    "faster": ("快于预期", "faster than expected", "#4ac26b"),
+    "on_track": ("基本符合预期", "roughly on schedule", "#bf8700"),
+    "lagging": ("滞后", "lagging", "#cf222e"),
+    "no_target": ("无县级目标", "no county target", "#6e7781"),
+    "no_figure": ("无量化目标", "no numeric target", "#6e7781"),
+    "no_data": ("无法评估", "unable to assess", "#6e7781"),
+}
+"""Category -> (zh label, en label, colour)."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """A judged value.
+
+    Attributes
+    ----------
+    category : str
+        A key of :data:`CATEGORIES`.
+    method : str
+        The method that judged it (after any fallback).
+    progress : float or None
+        Share of the planned change achieved (linear), R (growth rate) or projected value (trend).
+    note : str
+        How it was judged, one line.
+    """
+
+    category: str
+    method: str
+    progress: float | None = None
+    note: str = ""
+
+    @property
+    def label_zh(self) -> str:
+        """Chinese label."""
+        return CATEGORIES[self.category][0]
+
+    @property
+    def label_en(self) -> str:
+        """English label."""
+        return CATEGORIES[self.category][1]
+
+    @property
+    def colour(self) -> str:
+        """Hex colour of the category."""
+        return CATEGORIES[self.category][2]
+
+
+def _sign(direction: str) -> float:
+    return -1.0 if direction == "decrease" else 1.0
+
+
+def _met(value: float, target: float, direction: str) -> bool:
+    return _sign(direction) * (value - target) >= -1e-9
+
+
+def _achieved(year: int, target_year: int) -> Status:
+    if year >= target_year:
+        return Status("met", "met", 1.0, "target met in the target year")
+    return Status("achieved", "met", 1.0, "target met before the target year")
+
+
+def linear_time_share(
+    value: float,
+    year: int,
+    *,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    direction: str = "increase",
+) -> Status:
+    """时间过半、任务过半: share of the planned change achieved vs share of the period elapsed.
+
+    Parameters
+    ----------
+    value : float
+        Value in *year*.
+    year : int
+        Year of the value.
+    baseline, target : float
+        Values in *baseline_year* and *target_year* (a zero baseline is fine).
+    baseline_year, target_year : int
+        Years.
+    direction : {'increase', 'decrease', 'maintain'}
+        Which way is better (``maintain``: not below the target).
+
+    Returns
+    -------
+    Status
+    """
+    if _met(value, target, direction):
+        return _achieved(year, target_year)
+    change = target - baseline
+    if direction == "maintain" or change == 0 or _sign(direction) * change < 0:
+        return Status("lagging", "linear_time_share", None, "below a level to keep")
+    period = target_year - baseline_year
+    time = min(max((year - baseline_year) / period, 0.0), 1.0) if period > 0 else 1.0
+    progress = (value - baseline) / change
+    if year >= target_year:
+        return Status(
+            "lagging", "linear_time_share", progress, f"{progress:.0%} of the change at the target year"
+        )
+    note = f"{progress:.0%} of the change in {time:.0%} of the time"
+    if progress >= time + DELTA:
+        return Status("faster", "linear_time_share", progress, note)
+    if progress > time - DELTA:
+        return Status("on_track", "linear_time_share", progress, note)
+    return Status("lagging", "linear_time_share", progress, note)
+
+
+def growth_rate_ratio(
+    value: float,
+    year: int,
+    *,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    direction: str = "increase",
+) -> Status:
+    """Ratio of the observed to the required compound annual growth rate (Open SDG).
+
+    Parameters
+    ----------
+    value, year, baseline, baseline_year, target, target_year, direction
+        As :func:`linear_time_share`.
+
+    Returns
+    -------
+    Status
+        Falls back to the linear time share (saying so) where a growth rate does not exist:
+        a baseline, value or target ≤ 0, no time elapsed, or no change required.
+    """
+    if _met(value, target, direction):
+        return _achieved(year, target_year)
+    if min(baseline, value, target) <= 0 or year <= baseline_year or target == baseline:
+        s = linear_time_share(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
+        return Status(s.category, s.method, s.progress, s.note + " (no growth rate: linear time share)")
+    observed = (value / baseline) ** (1 / (year - baseline_year)) - 1
+    required = (target / baseline) ** (1 / (target_year - baseline_year)) - 1
+    ratio = observed / required
+    note = f"growth {observed:+.2%}/yr vs {required:+.2%}/yr required (R = {ratio:.2f})"
+    if ratio >= 1 + DELTA:
+        return Status("faster", "growth_rate_ratio", ratio, note)
+    if ratio >= 0.95:  # Open SDG's 'on track' threshold
+        return Status("on_track", "growth_rate_ratio", ratio, note)
+    return Status("lagging", "growth_rate_ratio", ratio, note)
+
+
+def trend_projection(
+    series: Sequence[tuple[int, float]],
+    *,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    direction: str = "increase",
+) -> Status:
+    """Project the mean annual change of the last (up to) 5 years to the target year.
+
+    Parameters
+    ----------
+    series : sequence of (year, value)
+        Observed values (any order); the latest is judged.
+    baseline, baseline_year, target, target_year, direction
+        As :func:`linear_time_share`.
+
+    Returns
+    -------
+    Status
+        Falls back to the linear time share with fewer than 3 years.
+    """
+    points = sorted({int(y): float(v) for y, v in series}.items())
+    year, value = points[-1]
+    if _met(value, target, direction):
+        return _achieved(year, target_year)
+    if len(points) < 3:  # two changes at least
+        s = linear_time_share(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
+        return Status(s.category, s.method, s.progress, s.note + " (fewer than 3 years: linear time share)")
+    recent = [p for p in points if p[0] >= year - 5]
+    if len(recent) < 2:
+        recent = points[-2:]
+    slope = (recent[-1][1] - recent[0][1]) / (recent[-1][0] - recent[0][0])
+    projected = value + slope * max(target_year - year, 0)
+    sign = _sign(direction)
+    gap = abs(target - baseline) or abs(target) or 1.0
+    miss = sign * (target - projected) / gap
+    note = f"trend {slope:+.3g}/yr projects {projected:.4g} in {target_year} (target {target:.4g})"
+    if sign * slope < 0:
+        return Status("lagging", "trend_projection", projected, note + "; moving away")
+    if miss <= 0:
+        return Status("faster", "trend_projection", projected, note)
+    if miss <= 0.20:  # DNS: misses by at most 20 % of the planned change
+        return Status("on_track", "trend_projection", projected, note)
+    return Status("lagging", "trend_projection", projected, note)
+
+
+def assess(
+    series: Sequence[tuple[int, float]],
+    *,
+    method: str,
+    baseline: float | None,
+    baseline_year: int,
+    target: float | None,
+    target_year: int,
+    direction: str = "increase",
+) -> Status:
+    """Judge the latest value of a series by the indicator's method.
+
+    Parameters
+    ----------
+    series : sequence of (year, value)
+        Values by year (the baseline year's value is added from *baseline* when absent).
+    method : str
+        ``linear_time_share``, ``growth_rate_ratio`` or ``trend_projection``.
+    baseline, target : float or None
+        None: the plan gives no figure (``no_data`` / ``no_figure``).
+    baseline_year, target_year : int
+        Years.
+    direction : str
+        ``increase``, ``decrease`` or ``maintain``.
+
+    Returns
+    -------
+    Status
+    """
+    points = sorted((int(y), float(v)) for y, v in series if v is not None and not math.isnan(float(v)))
+    if not points:
+        return Status("no_data", method, None, "no value")
+    if target is None:
+        return Status("no_figure", method, None, "the plan gives no figure")
+    year, value = points[-1]
+    if _met(value, target, direction):
+        return _achieved(year, target_year)
+    if baseline is None:
+        before = [p for p in points if p[0] <= baseline_year]
+        if not before:
+            return Status("no_data", method, None, f"no {baseline_year} baseline")
+        baseline = before[-1][1]
+    if method == "trend_projection":
+        if not any(y == baseline_year for y, _ in points):
+            points = [(baseline_year, baseline), *points]
+        return trend_projection(
+            points,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
+    if method == "growth_rate_ratio":
+        return growth_rate_ratio(
+            value,
+            year,
+            direction=direction,
+            baseline=baseline,
+            baseline_year=baseline_year,
+            target=target,
+            target_year=target_year,
+        )
+    return linear_time_share(
+        value,
+        year,
+        direction=direction,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+        target_year=target_year,
+    )

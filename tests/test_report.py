@@ -1,0 +1,524 @@
+"""The progress report: plan registry, history, status methods, HTML/XLSX/PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from sxgeo.admin import COUNTIES, load_targets, unit_target
+from sxgeo.errors import SchemaError
+from sxgeo.report import history as hist
+from sxgeo.report import make_report, write_report
+from sxgeo.report.gaps import cover, sponge_gap
+from sxgeo.report.registry import load_plan
+from sxgeo.report.status import CATEGORIES, assess, growth_rate_ratio, linear_time_share, trend_projection
+
+PLAN_15 = """
+plan:
+  id: shaoxing_15th
+  name_zh: 绍兴市应对气候变化"十五五"规划(示例)
+  name_en: Shaoxing 15th plan (example)
+  start_year: 2025
+  target_year: 2030
+indicators:
+  - id: sponge_coverage
+    name_zh: 海绵城市达标面积比例
+    name_en: Sponge-city share
+    unit: "%"
+    kind: expected
+    baseline: {year: 2025, value: 50}
+    target: {year: 2030, value: 80}
+    unit_targets: {"330624": 60}
+    computed_by: {table: sponge_coverage, column: coverage_pct, section: sponge}
+  - id: pilot_villages
+    name_zh: 零碳示范村
+    name_en: Zero-carbon villages
+    unit: 个
+    kind: binding
+    baseline: {year: 2025, value: 100}
+    target: {year: 2030, value: 200}
+"""
+
+
+def test_registry_carries_every_figure_of_the_former_targets_table():
+    # the rows of the former sxgeo/data/plan_targets.csv, copied from plan Table 1 and sections 3.2/3.7/4.2
+    former = [
+        ("sponge_coverage", "330600-urban", 2025, 50, "expected"),
+        ("sponge_coverage", "330681", 2025, 50, "expected"),
+        ("sponge_coverage", "330683", 2025, 50, "expected"),
+        ("sponge_coverage", "330624", 2025, 30, "expected"),
+        ("sponge_coverage", "330600", 2025, 50, "expected"),
+        ("sponge_coverage", "330600", 2020, 20, "baseline"),
+        ("pv_new_capacity", "330600", 2025, 1000, "expected"),
+        ("pv_installed_capacity", "330600", 2020, 1066, "baseline"),
+        ("forest_cover", "330600", 2025, 55.16, "expected"),
+        ("forest_stock_volume", "330600", 2025, 2680, "binding"),
+        ("forest_stock_volume", "330600", 2020, 2260, "baseline"),
+        ("forest_vegetation_carbon", "330600", 2025, 2450, "expected"),
+        ("wetland_protection_rate", "330600", 2025, 60.6, "expected"),
+        ("wetland_protection_rate", "330600", 2020, 60.6, "baseline"),
+    ]
+    t = load_targets()
+    assert list(t.columns) == ["indicator", "unit_code", "year", "value", "unit", "kind", "source"]
+    for ind, code, year, value, kind in former:
+        hit = t[(t.indicator == ind) & (t.unit_code == code) & (t.kind == kind)]
+        assert len(hit) == 1, (ind, code, kind)
+        assert hit["year"].iloc[0] == year
+        assert hit["value"].iloc[0] == pytest.approx(value)
+    # the fallbacks callers rely on: 越城区 -> 绍兴市区, a county without its own -> the city
+    assert unit_target("sponge_coverage", "330602", targets=t) == 50
+    assert unit_target("wetland_protection_rate", "330681", targets=t) == 60.6
+
+
+def test_registry_marks_entered_and_computed():
+    plan = load_plan()
+    entered = {i.id for i in plan.indicators if i.entered}
+    computed = {i.id for i in plan.indicators if not i.entered}
+    assert computed == {
+        "sponge_coverage",
+        "forest_cover",
+        "forest_stock_volume",
+        "forest_vegetation_carbon",
+        "wetland_protection_rate",
+    }
+    assert {"pv_installed_capacity", "pilot_counties", "pilot_towns", "pilot_villages"} <= entered
+    pv = plan.get("pv_installed_capacity")
+    assert pv is not None and pv.baseline == 1066 and pv.target == 1066 + 1000
+    assert [
+        (plan.get(f"pilot_{k}").baseline, plan.get(f"pilot_{k}").target)
+        for k in ("counties", "towns", "villages")
+    ] == [
+        (0, 3),
+        (1, 10),
+        (1, 100),
+    ]
+    assert plan.get("forest_stock_volume").kind == "binding"
+    assert all(i.source for i in plan.indicators)
+
+
+def test_another_plan_file(tmp_path):
+    path = tmp_path / "plan15.yaml"
+    path.write_text(PLAN_15, encoding="utf-8")
+    t = load_targets(plan=path)
+    assert unit_target("sponge_coverage", "330624", targets=t) == 60
+    assert unit_target("sponge_coverage", "330681", targets=t) == 80
+    assert unit_target("sponge_coverage", "330600", kind="baseline", targets=t) == 50
+    assert set(t["year"]) == {2025, 2030}
+    assert load_plan(path).get("pilot_villages").entered
+
+
+def test_bad_registry_names_file_and_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(PLAN_15.replace("kind: binding", "kind: mandatory"), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"bad.yaml: indicator pilot_villages: kind 'mandatory'"):
+        load_plan(path)
+    path.write_text(PLAN_15.replace("value: 80", "value: eighty"), encoding="utf-8")
+    with pytest.raises(
+        SchemaError, match=r"bad.yaml: indicator sponge_coverage target: 'eighty' is not a number"
+    ):
+        load_plan(path)
+
+
+# --- status methods, checked by hand -----------------------------------------------------------
+
+P = {"baseline_year": 2020, "target_year": 2025}
+
+
+def test_linear_time_share_by_hand():
+    # sponge 20 % -> 50 %: in 2023 (60 % of the time) 38 % is 60 % of the change: on schedule
+    s = linear_time_share(38, 2023, baseline=20, target=50, **P)
+    assert s.category == "on_track" and s.progress == pytest.approx(0.6)
+    # 44 % is 80 % of the change in 60 % of the time: faster; 26 % is 20 %: lagging
+    assert linear_time_share(44, 2023, baseline=20, target=50, **P).category == "faster"
+    assert linear_time_share(26, 2023, baseline=20, target=50, **P).category == "lagging"
+    # zero baseline (pilot counties 0 -> 3): 1 county in 2022 is 1/3 of the change in 2/5 of the time
+    s = linear_time_share(1, 2022, baseline=0, target=3, **P)
+    assert s.category == "on_track" and s.progress == pytest.approx(1 / 3)
+    assert linear_time_share(0, 2024, baseline=0, target=3, **P).category == "lagging"
+    # already met: 3 pilot counties in 2023 -> 提前实现
+    s = linear_time_share(3, 2023, baseline=0, target=3, **P)
+    assert (s.category, s.label_zh) == ("achieved", "提前实现")
+    # decrease: energy intensity 0.41 -> 0.342; 0.37 in 2023 is 0.04/0.068 = 59 % of the change
+    s = linear_time_share(0.37, 2023, baseline=0.41, target=0.342, direction="decrease", **P)
+    assert s.category == "on_track" and s.progress == pytest.approx(0.04 / 0.068)
+    # a level to keep (wetlands not below 60.6 %): 60.0 lags, 61 is met
+    assert (
+        linear_time_share(60.0, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category
+        == "lagging"
+    )
+    assert (
+        linear_time_share(61, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category
+        == "achieved"
+    )
+
+
+def test_growth_rate_ratio_by_hand():
+    # stock volume 2260 -> 2680 needs (2680/2260)^(1/5) - 1 = 3.47 %/yr; 2400 in 2023 is 2.03 %/yr: R = 0.585
+    s = growth_rate_ratio(2400, 2023, baseline=2260, target=2680, **P)
+    required = (2680 / 2260) ** 0.2 - 1
+    observed = (2400 / 2260) ** (1 / 3) - 1
+    assert s.progress == pytest.approx(observed / required) and s.category == "lagging"
+    assert 0.58 < s.progress < 0.59
+    # 2500 in 2023: (2500/2260)^(1/3) - 1 = 3.42 %/yr, R = 0.986: on track
+    assert growth_rate_ratio(2500, 2023, baseline=2260, target=2680, **P).category == "on_track"
+    # zero baseline has no growth rate: linear time share, said so (2 of 3 = 67 % in 60 % of the time)
+    s = growth_rate_ratio(2, 2023, baseline=0, target=3, **P)
+    assert s.method == "linear_time_share" and "no growth rate" in s.note and s.category == "on_track"
+    assert growth_rate_ratio(3.5, 2022, baseline=0, target=3, **P).category == "achieved"
+    # decrease: 0.41 -> 0.342 requires -3.56 %/yr; 0.38 in 2023 is -2.50 %/yr: R = 0.70, lagging
+    s = growth_rate_ratio(0.38, 2023, baseline=0.41, target=0.342, direction="decrease", **P)
+    assert s.progress == pytest.approx(((0.38 / 0.41) ** (1 / 3) - 1) / ((0.342 / 0.41) ** 0.2 - 1))
+    assert s.category == "lagging"
+
+
+def test_trend_projection_by_hand():
+    # villages 1 (2020), 10 (2022), 30 (2023), 50 (2024): slope (50-1)/4 = 12.25/yr -> 62.25 in 2025
+    # (target 100): misses by 37.75 of the planned 99 (38 %): lagging
+    series = [(2020, 1), (2022, 10), (2023, 30), (2024, 50)]
+    s = trend_projection(series, baseline=1, target=100, **P)
+    assert s.progress == pytest.approx(62.25) and s.category == "lagging"
+    # 1, 40, 70, 85: slope 21/yr -> 106 >= 100: faster
+    s = trend_projection([(2020, 1), (2022, 40), (2023, 70), (2024, 85)], baseline=1, target=100, **P)
+    assert s.progress == pytest.approx(106) and s.category == "faster"
+    # 0, 1, 1, 2 counties (zero baseline): slope 0.5 -> 2.5, misses 0.5 of 3 (17 %): on schedule
+    s = trend_projection([(2020, 0), (2021, 1), (2022, 1), (2024, 2)], baseline=0, target=3, **P)
+    assert s.progress == pytest.approx(2.5) and s.category == "on_track"
+    # moving away
+    assert (
+        trend_projection([(2020, 20), (2022, 25), (2024, 22)], baseline=20, target=50, **P).category
+        == "lagging"
+    )
+    # two points only: linear time share
+    assert (
+        trend_projection([(2020, 20), (2023, 38)], baseline=20, target=50, **P).method == "linear_time_share"
+    )
+    # already met
+    assert trend_projection([(2020, 0), (2023, 3)], baseline=0, target=3, **P).category == "achieved"
+
+
+def test_assess_without_figures():
+    assert assess([], method="linear_time_share", baseline=0, target=3, **P).category == "no_data"
+    assert (
+        assess([(2024, 3.1)], method="linear_time_share", baseline=2.8, target=None, **P).category
+        == "no_figure"
+    )
+    # no baseline in the registry: the history's 2020 value stands in; none there -> unable to assess
+    s = assess([(2020, 50.0), (2023, 53.0)], method="linear_time_share", baseline=None, target=55.16, **P)
+    assert s.category == "on_track"
+    assert (
+        assess([(2023, 53.0)], method="linear_time_share", baseline=None, target=55.16, **P).category
+        == "no_data"
+    )
+    # labels and colours
+    s = assess([(2023, 30.0)], method="linear_time_share", baseline=20, target=50, **P)
+    assert (s.label_zh, s.label_en, s.colour) == ("滞后", "lagging", "#cf222e")
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def _computed(value: float, year: int = 2025) -> pd.DataFrame:
+    table = pd.DataFrame({"unit_code": ["330600", "330624"], "coverage_pct": [value, value / 2]})
+    return hist.computed_values(
+        load_plan(), {"sponge_coverage": table}, year=year, checksums={"sponge": "abc"}
+    )
+
+
+def test_history_appends_replaces_a_rebuild_and_keeps_entered_rows(tmp_path):
+    path = tmp_path / hist.HISTORY_FILE
+    pd.DataFrame(
+        [
+            {
+                "indicator": "sponge_coverage",
+                "unit_code": "330600",
+                "year": 2025,
+                "value": 40,
+                "origin": "entered",
+            }
+        ]
+    ).to_csv(path, index=False)
+    hist.append_history(path, _computed(30.0, 2023))
+    hist.append_history(path, _computed(45.0))
+    table = hist.append_history(path, _computed(46.0))  # a rebuild of 2025 replaces 45 by 46
+    assert list(table.columns) == list(hist.HISTORY_COLUMNS)
+    computed = table[table["origin"] == "computed"]
+    assert sorted(zip(computed["unit_code"], computed["year"], computed["value"], strict=True)) == [
+        ("330600", 2023, 30.0),
+        ("330600", 2025, 46.0),
+        ("330624", 2023, 15.0),
+        ("330624", 2025, 23.0),
+    ]
+    assert set(computed["inputs_sha256"]) == {"abc"} and computed["sxgeo_version"].notna().all()
+    back = hist.read_history(path, load_plan())
+    assert len(back) == 5
+    # an entered value wins over a computed one of the same year
+    assert hist.series(back, "sponge_coverage", "330600") == [(2023, 30.0), (2025, 40.0)]
+
+
+def test_history_errors_name_file_row_and_fix(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("indicator,unit_code,year,value,unit\npilot_towns,330600,2023,six,个\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"h.csv: row 2 column value: 'six' is not a number"):
+        hist.read_history(path)
+    path.write_text(
+        "indicator,unit_code,year,value,unit\npv_installed_capacity,330600,2023,1.7,GW\n", encoding="utf-8"
+    )
+    with pytest.raises(SchemaError, match=r"h.csv: row 2: pv_installed_capacity in 'GW', the plan uses 'MW'"):
+        hist.read_history(path, load_plan())
+    path.write_text("indicator,year,value\nx,2023,1\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"lacks columns \['unit_code'\]"):
+        hist.read_history(path)
+
+
+# --- gaps --------------------------------------------------------------------------------------
+
+
+def test_sponge_gap_lists_the_fewest_closest_zones_that_close_the_gap():
+    coverage = pd.DataFrame({"unit_code": ["330681", "330683", "330600"], "gap_km2": [5.0, 0.0, 5.0]})
+    zones = pd.DataFrame(
+        {
+            "zone_id": ["a", "b", "c", "d", "e"],
+            "name": list("abcde"),
+            "county": ["330681"] * 4 + ["330683"],
+            "area_km2": [2.0, 3.0, 4.0, 9.0, 1.0],
+            "passes": [False, False, False, True, False],
+            "extra_storage_m3": [100.0, 50.0, 300.0, 0.0, 10.0],
+        }
+    )
+    table = sponge_gap(coverage, zones)
+    # failing zones of 诸暨市 by least storage: b (3 km²), a (2 km²) -> 5 km² closes the gap (d passes)
+    assert list(table["zone_id"]) == ["b", "a"]
+    assert table["cumulative_km2"].iloc[-1] >= 5.0 > table["cumulative_km2"].iloc[-2]
+    assert list(table["closes_gap"]) == [False, True]
+    # adding the listed zones' area to the compliant area closes the gap exactly here
+    assert cover(pd.Series([3.0, 2.0, 4.0]), 5.0) == 2 and cover(pd.Series([1.0]), 5.0) == 1
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+UNITS = ["330600", "330600-urban", *[c.adcode for c in COUNTIES]]
+
+
+def _history() -> pd.DataFrame:
+    rows = [
+        ("sponge_coverage", code, 2025, v)
+        for code, v in zip(UNITS, [49.8, 50.5, 56.2, 53.0, 38.1, 52.1, 51.1, 35.5], strict=True)
+    ]
+    rows += [("pv_installed_capacity", "330600", y, v) for y, v in ((2021, 1290), (2022, 1520), (2024, 1850))]
+    rows += [("pilot_counties", "330600", 2024, 1), ("wetland_protection_rate", "330624", 2025, 33.9)]
+    return pd.DataFrame(
+        [
+            {
+                "indicator": a,
+                "unit_code": b,
+                "year": c,
+                "value": float(d),
+                "origin": "entered",
+                "source": "test",
+            }
+            for a, b, c, d in rows
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+
+@pytest.fixture(scope="module")
+def report_dir(counties, tmp_path_factory):
+    data = make_report(load_plan(), _history(), counties, year=2025, title="测试 test")
+    out = tmp_path_factory.mktemp("report")
+    write_report(data, out, pdf=shutil.which("pdftotext") is not None)
+    return out, data
+
+
+def test_status_table_per_indicator_and_unit(report_dir):
+    _, data = report_dir
+    st = data.status.set_index(["indicator", "unit_code"])
+    shown = [i.id for i in load_plan().indicators if i.show]
+    assert len(data.status) == len(shown) * len(UNITS)
+    # sponge: 新昌县 35.5 against its own 30 -> met; 上虞区 38.1 against 绍兴市区's 50 -> lagging in 2025
+    assert st.loc[("sponge_coverage", "330624"), "status"] == "met"
+    assert st.loc[("sponge_coverage", "330604"), ["target", "status"]].tolist() == [50.0, "lagging"]
+    # city-only target: a county shows its value, no status
+    assert st.loc[("wetland_protection_rate", "330624"), ["value", "status"]].tolist() == [33.9, "no_target"]
+    # PV 1,850 MW in 2024: 784 of 1,000 MW (78 %) in 80 % of the time -> roughly on schedule
+    assert st.loc[("pv_installed_capacity", "330600"), "status"] == "on_track"
+    # pilot counties 0 -> 3: 1 in 2024 is 33 % in 80 % of the time -> lagging
+    assert st.loc[("pilot_counties", "330600"), "status"] == "lagging"
+    assert st.loc[("non_fossil_share", "330600"), "status"] == "no_data"
+
+
+def test_page_is_self_contained_and_has_every_cell(report_dir):
+    out, _ = report_dir
+    html = (out / "index.html").read_text(encoding="utf-8")
+    # no script, no stylesheet/image/font link: nothing to fetch (xmlns is a name, not a request)
+    assert "<script" not in html and "<link" not in html and "@import" not in html and "url(" not in html
+    assert not [u for u in re.findall(r"(?:src|href)=\"([^\"]+)\"", html) if not u.startswith("#")]
+    cells = re.findall(
+        r'<td class="cell status-(\w+)" data-indicator="(\w+)" data-unit="([\w-]+)" '
+        r'data-status="\w+" data-colour="(#\w+)"',
+        html,
+    )
+    shown = [i.id for i in load_plan().indicators if i.show]
+    assert {(i, u) for _, i, u, _ in cells} == {(i, u) for i in shown for u in UNITS}
+    for status, _, _, colour in cells:
+        assert CATEGORIES[status][2] == colour
+    for c in COUNTIES:
+        assert f'id="county-{c.adcode}"' in html and c.name_zh in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="map"') == len(COUNTIES)
+    # the sponge chart: a bar per unit (8), a target tick per unit with a target (8), the PV trend line
+    sponge = html.split('id="ind-sponge_coverage"')[1].split('class="indicator"')[0]
+    assert sponge.count('<rect x="120"') == 8 and sponge.count('stroke="#1f2328" stroke-width="2"') == 8
+    assert "<polyline" in html.split('id="ind-pv_installed_capacity"')[1].split('class="indicator"')[0]
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs poppler-utils (apt-get install poppler-utils)"
+)
+def test_pdf_has_every_county_and_indicator_in_chinese(report_dir):
+    out, _ = report_dir
+    pytest.importorskip("weasyprint")
+    text = subprocess.run(
+        ["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    compact = re.sub(r"\s+", "", text)
+    for c in COUNTIES:
+        assert c.name_zh in compact
+    for ind in load_plan().indicators:
+        if ind.show:
+            assert re.sub(r"\s+", "", ind.name_zh) in compact, ind.name_zh
+    info = subprocess.run(
+        ["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    # a landscape summary, the indicator pages, one page per county (6)
+    assert 6 + 2 <= pages <= 30
+    assert "第 1 /" in text and "数据日期" in text
+
+
+# --- the command and the build -----------------------------------------------------------------
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    code = "from sxgeo.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+
+
+def test_report_command_on_another_plan(tmp_path):
+    plan = tmp_path / "plan15.yaml"
+    plan.write_text(PLAN_15, encoding="utf-8")
+    out = tmp_path / "r"
+    out.mkdir()
+    # the planner enters 150 zero-carbon villages in 2027: 50 of the 100 planned (50 %) in 40 % of 2025-2030
+    (out / hist.HISTORY_FILE).write_text(
+        "indicator,unit_code,year,value,unit,origin,source\npilot_villages,330600,2027,150,个,entered,县农业农村局\n",
+        encoding="utf-8",
+    )
+    proc = _cli("report", "--plan", str(plan), "-o", str(out), "--no-pdf", "--year", "2027")
+    assert proc.returncode == 0, proc.stderr
+    assert "快于预期" in proc.stdout and "零碳示范村" in proc.stdout
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-indicator="pilot_villages" data-unit="330600" data-status="faster"' in html
+    assert "十五五" in html
+    # the entered row is kept
+    assert "县农业农村局" in (out / hist.HISTORY_FILE).read_text(encoding="utf-8-sig")
+    bad = _cli("report", "--plan", str(tmp_path / "missing.yaml"), "-o", str(out), "--no-pdf")
+    assert bad.returncode == 1 and "missing.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo_report") / "o"
+    out.mkdir()
+    (out / hist.HISTORY_FILE).write_text(
+        "indicator,unit_code,year,value,unit,origin,source\n"
+        "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
+        encoding="utf-8",
+    )
+    proc = _cli("-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out), "--basemap", "none")
+    assert proc.returncode == 0, proc.stderr
+    return out, proc.stdout
+
+
+def _cell(html: str, code: str, indicator: str) -> str:
+    section = html.split(f'id="county-{code}"')[1].split("</section>")[0]
+    row = section.split(f'<tr data-indicator="{indicator}">')[1].split("</tr>")[0]
+    return re.search(r'<td class="num value">([^<]*)</td>', row).group(1)
+
+
+def test_build_writes_history_and_report(demo_report):
+    from sxgeo.report.page import fmt
+
+    out, stdout = demo_report
+    assert (out / "report" / "index.html").exists() and (out / "report" / "demo_report.xlsx").exists()
+    history = hist.read_history(out / hist.HISTORY_FILE, load_plan())
+    computed = history[history["origin"] == "computed"]
+    assert set(computed["indicator"]) == {i.id for i in load_plan().indicators if not i.entered}
+    assert set(computed["year"]) == {2025} and (computed["inputs_sha256"].str.len() == 16).all()
+    assert "示例 example" in set(history["source"])  # the planner's row stays
+    # county sections show the capability tables' values
+    html = (out / "report" / "index.html").read_text(encoding="utf-8")
+    sponge = pd.read_csv(out / "demo_sponge_coverage.csv", dtype={"unit_code": str}).set_index("unit_code")
+    wet = pd.read_csv(out / "demo_carbon_wetlands.csv", dtype={"unit_code": str}).set_index("unit_code")
+    forest = pd.read_csv(out / "demo_carbon_forest.csv", dtype={"unit_code": str}).set_index("unit_code")
+    for c in COUNTIES:
+        assert _cell(html, c.adcode, "sponge_coverage") == fmt(sponge.loc[c.adcode, "coverage_pct"])
+        assert _cell(html, c.adcode, "wetland_protection_rate") == fmt(
+            wet.loc[c.adcode, "protection_rate_pct"]
+        )
+        assert _cell(html, c.adcode, "forest_cover") == fmt(forest.loc[c.adcode, "forest_cover_pct"])
+    # the terminal ends with the status table; PV 1,850 MW in 2024 is 78 % of the change in 80 % of the time
+    assert "光伏发电装机容量" in stdout and "基本符合预期" in stdout
+    # the PV gap: the largest roofs listed cover 2,066 - 1,850 = 216 MW
+    book = pd.read_excel(out / "report" / "demo_report.xlsx", sheet_name=None)
+    gap = next(t for name, t in book.items() if name.startswith("gap_") and "mwp" in t.columns)
+    assert gap["mwp"].iloc[-1] >= 216 - 1e-6
+
+
+def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
+    """Mark the listed sub-zones compliant and recompute: 诸暨市 reaches its 50 %; one zone fewer does not."""
+    import geopandas as gpd
+    import shapely
+
+    from sxgeo.sponge.coverage import coverage_table
+
+    metric = counties.to_crs(4549)
+    x0, y0 = metric[metric["adcode"] == "330681"].geometry.iloc[0].representative_point().coords[0]
+    side = 10_000_000**0.5  # a 10 km² built-up square
+    built = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + side, y0 + side)], crs=4549)
+
+    def strip(x: float, area_km2: float) -> shapely.Polygon:
+        return shapely.box(x0 + x, y0, x0 + x + area_km2 * 1e6 / side, y0 + side)
+
+    compliant = gpd.GeoDataFrame(geometry=[strip(0, 2.0)], crs=4549)  # 20 %: 3 km² short of 50 %
+    areas = {"a": 1.0, "b": 1.5, "c": 2.0, "d": 1.0}
+    storage = {"a": 100.0, "b": 50.0, "c": 300.0, "d": 10.0}
+    geoms, x = {}, 2.0e6 / side
+    for k, a in areas.items():
+        geoms[k] = strip(x, a)
+        x += a * 1e6 / side
+    before = coverage_table(built, compliant, metric)
+    row = before.set_index("unit_code").loc["330681"]
+    assert row["status"] == "behind" and row["gap_km2"] == pytest.approx(3.0, abs=1e-3)
+    zones = pd.DataFrame(
+        {
+            "zone_id": list(areas),
+            "name": list(areas),
+            "county": "330681",
+            "area_km2": [geoms[k].area / 1e6 for k in areas],
+            "passes": False,
+            "extra_storage_m3": [storage[k] for k in areas],
+        }
+    )
+    listed = sponge_gap(before, zones)
+    assert list(listed["zone_id"]) == ["d", "b", "a"]  # least storage first, 3.5 km² >= 3 km²
+
+    def status_with(ids: list[str]) -> str:
+        extra = gpd.GeoDataFrame(geometry=[geoms[k] for k in ids], crs=4549)
+        after = coverage_table(built, pd.concat([compliant, extra], ignore_index=True), metric)
+        return str(after.set_index("unit_code").loc["330681", "status"])
+
+    assert status_with(list(listed["zone_id"])) == "met"
+    assert status_with(list(listed["zone_id"])[:-1]) == "behind"
