@@ -206,6 +206,7 @@ def test_demo_overview_layers_legends_and_banner(open_map, counties, demo_dir):
     assert page.locator(legend).count() == 0
     assert opened.registry()["layers"]["建成区(合成) Built-up (synthetic)"]["visible"] is False
     page.locator('input[data-layer="村社区(合成) Villages (synthetic)"]').check()
+    page.locator(".marker-cluster").first.wait_for(timeout=20_000)  # drawn asynchronously; slow under load
     assert page.locator(".marker-cluster").count() > 0  # clustered above 200 points
     assert page.locator('.sxgeo-legend[data-layer="村社区(合成) Villages (synthetic)"]').count() == 1
 
