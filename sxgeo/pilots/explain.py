@@ -95,7 +95,9 @@ def reasons(problem: SitingProblem, scores: Any, selection: Selection) -> list[s
         if hi is not None and int(counts.get(county, 0)) >= hi:
             out.append(f"quota: county {county} is at its maximum of {hi}")
             continue
-        out.append(f"score {s[i]:.1f} above the lowest selected {cut:.1f}: displaced by a county minimum")
+        out.append(
+            f"score {s[i]:.1f} above the lowest selected {cut:.1f}: displaced by county minimums elsewhere"
+        )
     return out
 
 

@@ -581,7 +581,7 @@ def score_candidates(table: pd.DataFrame, criteria: Criteria) -> Scored:
         con[keep] = 100.0 * weights[j] * norm[:, j]
         out[f"{c.id}_contrib"] = con
         kept = raw[keep, j]
-        if len(kept) and np.nanmax(kept) == np.nanmin(kept):
+        if len(kept) and (np.isnan(kept).all() or np.nanmax(kept) == np.nanmin(kept)):
             notes.append(f"criterion {c.id} has one value for every candidate: contributes 0")
     missing = np.isnan(raw)
     out["missing"] = [
