@@ -96,7 +96,7 @@ def reasons(problem: SitingProblem, scores: Any, selection: Selection) -> list[s
             out.append(f"quota: county {county} is at its maximum of {hi}")
             continue
         out.append(
-            f"score {s[i]:.1f} above the lowest selected {cut:.1f}: displaced by county minimums elsewhere"
+            f"quota: displaced by county minimums elsewhere (score {s[i]:.1f} > lowest selected {cut:.1f})"
         )
     return out
 
