@@ -160,3 +160,26 @@ def test_cli_csv_without_county_within_county(tmp_path):
     got = pd.read_csv(out, dtype=str)
     assert got["code"].tolist()[0] == "330603006253"
     assert got["status"].tolist() == ["normalised", "unmatched"]  # no 塔山 in 柯桥区
+
+
+def test_rows_with_coordinates_are_placed_and_checked(gaz, counties):
+    from sxgeo.crs import wgs84_to_gcj02
+    from sxgeo.pilots.match import check_coordinates
+
+    lon = [120.582, 120.240, 120.582, None]  # 越城 seat, 诸暨 seat, 越城 seat, none
+    lat = [30.000, 29.712, 30.000, None]
+    t = pd.DataFrame(
+        {"名称": ["西小路社区", "塔山村", "火星村", "胜利"], "县区": ["越城区"] * 4, "经度": lon, "纬度": lat}
+    )
+    m = check_coordinates(t, match_list(t, gaz), counties)
+    assert m["point_county"].tolist()[:3] == ["330602", "330681", "330602"]
+    assert m.loc[0, "note"] == ""
+    assert "coordinates lie in county 330681, the matched code in 330602" in m.loc[1, "note"]
+    assert "placed by its coordinates in county 330602" in m.loc[2, "note"]
+    assert pd.isna(m.loc[3, "lon"]) and m.loc[3, "status"] == "ambiguous"
+    # AMap (GCJ-02) coordinates are converted back to WGS84 first
+    gx, gy = wgs84_to_gcj02([120.582], [30.000])
+    g = pd.DataFrame({"name": ["西小路社区"], "lng": gx, "lat": gy})
+    mg = check_coordinates(g, match_list(g, gaz), counties, crs="gcj02")
+    assert mg.loc[0, "lon"] == pytest.approx(120.582, abs=1e-7)
+    assert mg.loc[0, "lat"] == pytest.approx(30.000, abs=1e-7)

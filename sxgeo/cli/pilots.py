@@ -37,6 +37,9 @@ def match_command(
     ] = None,
     cutoff: Annotated[float, typer.Option(help="Lowest fuzzy score (rapidfuzz ratio, 0-100).")] = 80.0,
     lead: Annotated[float, typer.Option(help="Points the best fuzzy candidate must lead by.")] = 10.0,
+    crs: Annotated[
+        str | None, typer.Option(help="CRS of lon/lat columns, if any: 4326 (default), 4490, gcj02, bd09.")
+    ] = None,
 ) -> None:
     """Match each row of a list to its 2023 division code: exact/normalised/fuzzy/ambiguous/unmatched."""
     from sxgeo.pipelines import pilots
@@ -53,6 +56,7 @@ def match_command(
         level=level,
         cutoff=cutoff,
         lead=lead,
+        crs=crs,
     )
     inputs = {"list": list_path, "overrides": overrides, "aliases": aliases}
     write_outputs(pilots.run_match(ctx, inputs, options=opts), out)

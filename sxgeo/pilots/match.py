@@ -740,3 +740,71 @@ MATCH_LABELS_ZH = {
     "note": "说明",
 }
 """Chinese column labels of the match table."""
+
+
+def check_coordinates(
+    table: pd.DataFrame, matched: pd.DataFrame, counties: Any, *, crs: Any = None
+) -> pd.DataFrame:
+    """Place rows that carry coordinates and check them against the county of their match.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The list as read.
+    matched : pandas.DataFrame
+        :func:`match_list` of *table* (same row order).
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``.
+    crs : str or int, optional
+        CRS of the coordinates: 4326 (default), 4490, 4549, ``gcj02`` (AMap/Gaode/Tencent) or ``bd09``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        *matched* with ``lon, lat`` (WGS84) and ``point_county`` added, and a note where the point lies
+        in another county than the matched code (or outside every county); unchanged when the list
+        has no coordinate columns.
+    """
+    import geopandas as gpd
+    import numpy as np
+
+    from sxgeo import crs as sxcrs
+    from sxgeo.io import LAT_NAMES, LON_NAMES
+
+    lon_c = find_column(list(table.columns), None, LON_NAMES, "lon", required=False)
+    lat_c = find_column(list(table.columns), None, LAT_NAMES, "lat", required=False)
+    if lon_c is None or lat_c is None:
+        return matched
+    x = pd.to_numeric(table[lon_c], errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(table[lat_c], errors="coerce").to_numpy(dtype=float)
+    kind = str(crs).lower() if crs is not None else "4326"
+    if kind in ("gcj02", "bd09"):
+        convert = sxcrs.gcj02_to_wgs84 if kind == "gcj02" else sxcrs.bd09_to_wgs84
+        ok = ~(np.isnan(x) | np.isnan(y))
+        lon, lat = np.full_like(x, np.nan), np.full_like(y, np.nan)
+        if ok.any():
+            lon[ok], lat[ok] = convert(x[ok], y[ok])
+    else:
+        pts = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=sxcrs.parse_crs(crs or 4326)).to_crs(4326)
+        lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326).to_crs(counties.crs)
+    hit = gpd.sjoin(points, counties[["adcode", "geometry"]], how="left", predicate="within")
+    where = hit.groupby(level=0)["adcode"].first().reindex(range(len(points)))
+    out = matched.copy()
+    out["lon"], out["lat"] = lon, lat
+    out["point_county"] = where.to_numpy()
+    notes = []
+    for i, (code_c, pt_c, has) in enumerate(
+        zip(out["county_adcode"], out["point_county"], ~np.isnan(lon), strict=True)
+    ):
+        note = out["note"].iloc[i]
+        extra = ""
+        if has and pd.isna(pt_c):
+            extra = "coordinates lie outside every county"
+        elif has and isinstance(code_c, str) and code_c != pt_c:
+            extra = f"coordinates lie in county {pt_c}, the matched code in {code_c}"
+        elif has and not isinstance(code_c, str):
+            extra = f"placed by its coordinates in county {pt_c}"
+        notes.append("; ".join(x for x in (note, extra) if x))
+    out["note"] = notes
+    return out

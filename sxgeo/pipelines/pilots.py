@@ -32,6 +32,8 @@ class ListOptions:
         ``town`` or ``village`` only.
     cutoff, lead : float
         Fuzzy cutoff and required lead (rapidfuzz ``ratio`` points).
+    crs : str or None
+        CRS of coordinate columns, if the list has them (default 4326; ``gcj02``, ``bd09``...).
     """
 
     sheet: str | None = None
@@ -42,6 +44,7 @@ class ListOptions:
     level: str | None = None
     cutoff: float = 80.0
     lead: float = 10.0
+    crs: str | None = None
 
 
 def gazetteer(inputs: dict[str, Any]) -> Any:
@@ -66,7 +69,9 @@ def gazetteer(inputs: dict[str, Any]) -> Any:
     return Gazetteer(divisions, load_aliases(extra))
 
 
-def match_table(inputs: dict[str, Any], options: ListOptions | None = None) -> pd.DataFrame:
+def match_table(
+    inputs: dict[str, Any], options: ListOptions | None = None, *, counties: Any = None
+) -> pd.DataFrame:
     """Read the list ``inputs['list']`` and match every row (:func:`sxgeo.pilots.match.match_list`)."""
     from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
@@ -85,7 +90,7 @@ def match_table(inputs: dict[str, Any], options: ListOptions | None = None) -> p
         code = None
     mopts = MatchOptions(cutoff=opts.cutoff, lead=opts.lead, level=opts.level, county=code)
     try:
-        return match_list(
+        matched = match_list(
             table,
             gaz,
             name_col=opts.name_col,
@@ -96,6 +101,12 @@ def match_table(inputs: dict[str, Any], options: ListOptions | None = None) -> p
     except SchemaError as exc:
         msg = f"{path.name}: {exc}"
         raise SchemaError(msg) from exc
+    from sxgeo.admin import load_counties
+    from sxgeo.pilots.match import check_coordinates
+
+    return check_coordinates(
+        table, matched, counties if counties is not None else load_counties(), crs=opts.crs
+    )
 
 
 def run_match(
@@ -123,7 +134,7 @@ def run_match(
     from sxgeo.pilots.match import MATCH_LABELS_ZH, STATUSES
 
     opts = options or ListOptions()
-    table = match_table(inputs, opts)
+    table = match_table(inputs, opts, counties=ctx.units)
     counts = table["status"].value_counts()
     notes = [
         f"list {name_of(inputs['list'])}: {len(table)} rows, "
@@ -494,7 +505,9 @@ def run_select(
     }
     matched = None
     if inputs.get("list") is not None:
-        matched = match_table(inputs, ListOptions(level=None if opts.level == "county" else opts.level))
+        matched = match_table(
+            inputs, ListOptions(level=None if opts.level == "county" else opts.level), counties=ctx.units
+        )
         tables[f"{stem}_list"] = matched
     ahp_note = (
         [f"weights by AHP: lambda_max {scored.ahp.lambda_max:.3f}, CR {scored.ahp.cr:.3f}"]
