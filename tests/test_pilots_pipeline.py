@@ -48,7 +48,10 @@ def test_towns_plan_numbers_fixed_quotas(towns):
     assert (t["data_note"].str.contains("SYNTHETIC")).all()
     c = pd.read_csv(towns / "demo_pilots_towns_counties.csv", dtype={"unit_code": str}).set_index("unit_code")
     assert c.loc["330600", "selected"] == 10 and c.loc["330600", "candidates"] == 103
-    assert (towns / "demo_pilots_towns.html").exists()
+    page = (towns / "demo_pilots_towns.html").read_text(encoding="utf-8")
+    for layer in ("候选得分 Candidates by score", "入选 Selected (9)", "已有试点 Existing pilots"):
+        assert layer in page, layer
+    assert "SYNTHETIC" in page
     sens = pd.read_csv(towns / "demo_pilots_towns_sensitivity.csv")
     assert len(sens) == 6 * 6 and sens["spearman_rho"].between(-1, 1).all()
 
