@@ -94,3 +94,21 @@ def test_quota_file_and_county_level(demo_dir, tmp_path):
     bad = select(demo_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
     assert bad.exit_code == 1
     assert "county minimums sum to 2 > N = 1" in str(bad.exception)
+
+
+def test_values_rows_without_a_candidate_are_reported(tmp_path):
+    from sxgeo.pipelines.pilots import _values
+
+    cand = pd.DataFrame({"code": ["330602002053", "330602001200"], "level": "village"})
+    f = tmp_path / "v.csv"
+    pd.DataFrame(
+        {
+            "code": ["330602002053", "330602099999", "330602001"],
+            "level": ["village", "village", "town"],
+            "pv_potential_kw": [1.0, 2.0, 3.0],
+        }
+    ).to_csv(f, index=False)
+    merged, notes = _values(cand, {"values": f})
+    assert len(merged) == 2 and merged["pv_potential_kw"].isna().tolist() == [False, True]
+    assert "1 candidates have no row there" in notes[0]
+    assert notes[1] == "1 village rows of v.csv are not candidates (not in the layer): 330602099999"

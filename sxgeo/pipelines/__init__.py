@@ -9,6 +9,7 @@ otherwise.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from sxgeo.pipelines.base import Context
 if TYPE_CHECKING:
     from sxgeo.outputs import Outputs
     from sxgeo.project import Project
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ def _pilots(ctx: Context, project: Project) -> list[Outputs]:
             continue
         source = get("layers", layer) if layer is not None else None
         if layer is not None and source is None:
+            log.warning("pilot siting: %s skipped, needs [layers] %s (the candidates)", key, layer)
             continue
         opts = pilots.PilotOptions(
             level=level,

@@ -264,6 +264,11 @@ def _values(cand: Any, inputs: dict[str, Any]) -> Any:
         raise SchemaError(msg)
     vals = vals.copy()
     vals["code"] = vals["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+    level = str(cand["level"].iloc[0]) if len(cand) else ""
+    if "level" in vals.columns:
+        stray = vals[(vals["level"].astype(str) == level) & ~vals["code"].isin(cand["code"])]
+    else:
+        stray = vals.iloc[0:0]
     vals = vals.drop(
         columns=[c for c in ("name", "level", "county_adcode", "data_note") if c in vals.columns]
     )
@@ -276,6 +281,11 @@ def _values(cand: Any, inputs: dict[str, Any]) -> Any:
     notes = [
         f"criteria values: {path.name}" + (f"; {missing} candidates have no row there" if missing else "")
     ]
+    if len(stray):
+        shown = ", ".join(stray["code"].head(5))
+        notes.append(
+            f"{len(stray)} {level} rows of {path.name} are not candidates (not in the layer): {shown}"
+        )
     return merged, notes
 
 
