@@ -85,7 +85,7 @@ def test_infeasible_spacing_is_one_line(demo_dir, tmp_path):
 
 def test_quota_file_and_county_level(demo_dir, tmp_path):
     q = tmp_path / "q.csv"
-    q.write_text("county_adcode,min,max\n330681,1,\n")
+    q.write_text("level,county_adcode,min,max\ncounty,330681,1,\ntown,330683,,3\n")  # towns' row ignored
     res = select(demo_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
     assert res.exit_code == 0, res.output
     t = pd.read_csv(tmp_path / "c" / "demo_pilots_counties.csv", dtype={"code": str})

@@ -302,6 +302,8 @@ def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
 
 
 def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
+    import pandas as pd
+
     from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
     from sxgeo.pilots.select import proportional_quotas
@@ -313,15 +315,18 @@ def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) 
         if need - set(t.columns):
             msg = f"{path.name}: the quota table needs columns county_adcode, min, max (max empty: no limit)"
             raise SchemaError(msg)
+        if "level" in t.columns:  # one file for all levels: its rows of this level
+            t = t[t["level"].astype(str).str.strip() == opts.level]
         q = {}
         for _, r in t.iterrows():
-            hi = r["max"]
-            q[str(r["county_adcode"]).strip()] = (
-                int(float(r["min"] or 0)),
-                None if hi is None or str(hi).strip() in ("", "nan") else int(float(hi)),
+            lo, hi = (
+                None if pd.isna(v) or not str(v).strip() else int(float(v)) for v in (r["min"], r["max"])
             )
-        return q, f"quotas from {path.name}"
-    if opts.quota == "proportional":
+            q[str(r["county_adcode"]).strip()] = (lo or 0, hi)
+        if q:
+            return q, f"quotas from {path.name}"
+        log.info("%s has no quota rows for %ss: proportional quotas", path.name, opts.level)
+    if opts.quota in ("proportional", "file"):
         q = proportional_quotas({c: k for c, k in counts.items() if c != "unassigned"}, opts.n)
         return q, "quotas: proportional to the candidates per county, ±2 (one per county when N >= 6)"
     return None, "no county quotas"
