@@ -59,3 +59,7 @@ class BasemapError(SxgeoError, ValueError):
 
 class BrowserError(SxgeoError, RuntimeError):
     """No usable Chromium, or it failed to render."""
+
+
+class SelectionError(SxgeoError, ValueError):
+    """A site selection cannot be solved as set up (infeasible quotas or spacing, a solver failure)."""

@@ -77,3 +77,27 @@ def test_wheelhouse_install_runs_pv(tmp_path):
             cwd=work,
         ).stdout
     )
+    # pilot siting is core: its dependencies and shipped files (criteria YAML, alias table) are installed
+    (work / "list.csv").write_text("名称,县区\n紹興縣胜利村,\n西小路社区,越城区\n", encoding="utf-8")
+    pilots = subprocess.run(
+        [str(bindir / "sxgeo"), "-q", "pilots", "match", "--list", "list.csv", "-o", "m.csv"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert pilots.returncode == 0, pilots.stderr
+    m = pd.read_csv(work / "m.csv", dtype=str)
+    assert m["code"].tolist() == [
+        "330603006253",
+        "330602002053",
+    ]  # 紹興縣 (old 绍兴县, traditional) -> 柯桥区
+    crit = subprocess.run(
+        [str(py), "-c", "from sxgeo.pilots.score import load_criteria; print(len(load_criteria().ids))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=work,
+    )
+    assert crit.stdout.strip() == "6"

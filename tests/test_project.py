@@ -220,6 +220,21 @@ def demo_build(demo_dir, tmp_path_factory):
             ],
         ),
         (
+            "demo_pilots_towns",
+            [
+                "pilots",
+                "select",
+                "--level",
+                "town",
+                "--candidates",
+                "demo_towns.geojson",
+                "--values",
+                "demo_pilot_criteria.csv",
+                "--selection-draws",
+                "50",
+            ],
+        ),
+        (
             "demo_sponge_zone_coverage",
             [
                 "sponge",
@@ -264,6 +279,9 @@ def test_per_unit_tables_share_rows_across_capabilities(demo_build):
         "demo_carbon_landcover",
         "demo_carbon_landcover_change",
         "demo_carbon_wetlands",
+        "demo_pilots_villages_counties",
+        "demo_pilots_towns_counties",
+        "demo_pilots_counties_counties",
     ]
     labels = None
     for name in names:

@@ -236,10 +236,11 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import carbon, pv, report, sponge
+    from sxgeo.cli import carbon, pilots, pv, report, sponge
 
     app.add_typer(sponge.app, name="sponge")
     app.add_typer(carbon.app, name="carbon")
+    app.add_typer(pilots.app, name="pilots")
     app.command("pv")(pv.pv)
     app.command("report")(report.report)
 

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo.admin import load_counties, load_divisions
-from sxgeo.demo import carbon, pv, sponge
+from sxgeo.demo import carbon, pilots, pv, sponge
 from sxgeo.demo.base import (
     BUILT_UP_KM2,
     COUNTY_SEATS_LONLAT,
@@ -88,6 +88,7 @@ def build_layers(
         "demo_rainfall_daily.csv": rainfall,
         "demo_parks.geojson": parks,
         "demo_buildings.parquet": pv.make_buildings(built_up, parks, villages, seed=seed),
+        "demo_pilot_criteria.csv": pilots.make_criteria(villages, towns, built_up, seed=seed),
     }
 
 
@@ -124,6 +125,15 @@ wetlands = "demo_wetlands.geojson"
 [pv]
 buildings = "demo_buildings.parquet"
 parks = "demo_parks.geojson"
+
+[pilots]
+# the plan's 100 villages, 10 towns and 1 county; candidates are the demo villages and towns above
+values = "demo_pilot_criteria.csv"
+min_spacing_km = 3
+draws = 1000
+# P(selected) re-runs the whole selection per draw (~0.2-0.5 s each for the villages): the demo uses
+# 50 to keep `make demo` short; use 200 or more (the default) for the plan's runs
+selection_draws = 50
 """
 """The project file of the demo (written beside the layers by :func:`generate`)."""
 
@@ -226,6 +236,7 @@ __all__ = [
     "make_built_up",
     "make_towns",
     "make_villages",
+    "pilots",
     "pv",
     "sponge",
 ]

@@ -105,6 +105,9 @@ DEMO_LAYERS = (
     DemoLayer(
         "demo_wetlands.geojson", "Synthetic wetlands with protected flags (about 60.6% of the wetland base)"
     ),
+    DemoLayer(
+        "demo_pilot_criteria.csv", "Synthetic pilot-siting criteria for every village, town and county"
+    ),
 )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from sxgeo.io.encoding import detect_encoding
 from sxgeo.io.raster import open_raster, sample_raster
 from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import read_table
+from sxgeo.io.tables import read_sheet, read_table
 from sxgeo.io.vector import LAT_NAMES, LON_NAMES, VECTOR_FORMATS, read_layer
 from sxgeo.io.weather import DATE_NAMES, PRECIP_NAMES, read_rainfall, read_weather
 from sxgeo.io.writers import TABLE_FORMATS, is_table_path, write_table, write_workbook
@@ -39,6 +39,7 @@ __all__ = [
     "open_raster",
     "read_layer",
     "read_rainfall",
+    "read_sheet",
     "read_table",
     "read_weather",
     "sample_raster",

@@ -51,3 +51,37 @@ def read_table(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
     """
     return _read_csv_or_excel(require_file(path))
+
+
+def read_sheet(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a planner's list (CSV in its detected encoding, or one sheet of an XLSX) as text.
+
+    Every cell is read as a string, so codes keep their digits (``330602002053``, not a float).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.csv`` or ``.xlsx``.
+    sheet : str or int, optional
+        Excel sheet name or 0-based number (default: the first sheet).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    LayerError
+        When the sheet does not exist.
+    """
+    p = require_file(path)
+    if p.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            return pd.read_excel(p, sheet_name=0 if sheet is None else sheet, dtype=str)
+        except (ValueError, IndexError) as exc:
+            import openpyxl
+
+            names = openpyxl.load_workbook(p, read_only=True).sheetnames
+            msg = f"{p.name}: no sheet {sheet!r}; sheets are {names} (use --sheet)"
+            raise LayerError(msg) from exc
+    return pd.read_csv(p, encoding=_text_encoding(p), dtype=str, keep_default_na=False, na_values=[""])

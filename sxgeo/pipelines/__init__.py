@@ -9,6 +9,7 @@ otherwise.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from sxgeo.pipelines.base import Context
 if TYPE_CHECKING:
     from sxgeo.outputs import Outputs
     from sxgeo.project import Project
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,39 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
     return pv.run(ctx, inputs, options=opts)
 
 
+def _pilots(ctx: Context, project: Project) -> list[Outputs]:
+    """The plan's 100 villages, 10 towns and 1 county, each with its tables and map."""
+    from sxgeo.pipelines import pilots
+
+    inputs = _inputs(project, "pilots")
+    get = project.get
+    out: list[Outputs] = []
+    for level, key, layer in (
+        ("village", "villages", "villages"),
+        ("town", "towns", "towns"),
+        ("county", "counties", None),
+    ):
+        n = int(get("pilots", key, pilots.PLAN_N[level]))
+        if n <= 0:
+            continue
+        source = get("layers", layer) if layer is not None else None
+        if layer is not None and source is None:
+            log.warning("pilot siting: %s skipped, needs [layers] %s (the candidates)", key, layer)
+            continue
+        opts = pilots.PilotOptions(
+            level=level,
+            n=n,
+            min_spacing_km=float(get("pilots", "min_spacing_km", 0.0)) if level == "village" else 0.0,
+            quota="proportional" if inputs.get("quota") is None else "file",
+            fixed_on_top=bool(get("pilots", "fixed_on_top", False)),
+            draws=int(get("pilots", "draws", 1000)),
+            selection_draws=int(get("pilots", "selection_draws", 200)),
+            seed=int(get("pilots", "seed", 20211201)),
+        )
+        out += pilots.run_select(ctx, {**inputs, layer or "counties": source}, options=opts)
+    return out
+
+
 STEPS: tuple[Step, ...] = (
     Step("counties", "layers", ((),), _overview),
     Step(
@@ -137,7 +173,8 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("carbon sinks", "carbon", (("stands",), ("landcover", "pools"), ("wetlands",)), _carbon),
     Step("rooftop PV", "pv", (("buildings",),), _pv),
+    Step("pilot siting", "pilots", (("values",), ("criteria",)), _pilots),
 )
-"""The capabilities ``sxgeo build`` runs, in order (pilot siting and the report come next)."""
+"""The capabilities ``sxgeo build`` runs, in order (the report comes next)."""
 
 __all__ = ["STEPS", "Context", "Step"]

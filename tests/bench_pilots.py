@@ -1,0 +1,105 @@
+"""Benchmark: 100 of the 2,168 villages with quotas and 3 km spacing, the Monte-Carlo, irreplaceability.
+
+Run: PYTHONPATH=. python tests/bench_pilots.py [--selection-draws 200] [--draws 1000]
+Prints the figures (times on this machine, not asserted anywhere). Uses the synthetic demo
+villages and criteria (generated into a temporary folder when no --demo folder is given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sxgeo import admin, demo
+from sxgeo.pilots import EXISTING_PILOTS, explain
+from sxgeo.pilots.score import load_criteria, score_candidates
+from sxgeo.pilots.select import SelectOptions, SitingProblem, proportional_quotas
+from sxgeo.pipelines.base import Context
+from sxgeo.pipelines.pilots import _candidates, _distance_to_pilot, _values
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--demo", type=Path, default=None, help="a demo-data folder (default: generate one)")
+    ap.add_argument("--draws", type=int, default=1000)
+    ap.add_argument("--selection-draws", type=int, default=200)
+    ap.add_argument("--spacing-km", type=float, default=3.0)
+    args = ap.parse_args()
+    folder = args.demo
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="bench_pilots_"))
+        t = time.perf_counter()
+        frames = demo.build_layers()
+        for name in ("demo_villages.geojson", "demo_pilot_criteria.csv"):
+            f = frames[name]
+            (f.to_csv(folder / name, index=False) if name.endswith(".csv") else f.to_file(folder / name))
+        print(f"demo layers: {time.perf_counter() - t:.1f} s")
+    ctx = Context(units=admin.load_counties())
+    t0 = time.perf_counter()
+    cand, _ = _candidates(ctx, {"villages": folder / "demo_villages.geojson"}, "village")
+    cand, _ = _values(cand, {"values": folder / "demo_pilot_criteria.csv"})
+    fixed_all = cand["code"].isin(set(EXISTING_PILOTS)).to_numpy()
+    cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed_all)
+    scored = score_candidates(cand, load_criteria())
+    t_score = time.perf_counter() - t0
+    t = scored.table.assign(fixed=fixed_all)
+    prog = t[(t["gate"] == "") | t["fixed"]].reset_index(drop=True)
+    counts = {str(k): int(v) for k, v in prog["county_adcode"].value_counts().items()}
+    quotas = proportional_quotas(counts, 100)
+    t0 = time.perf_counter()
+    problem = SitingProblem(
+        prog,
+        prog["fixed"].to_numpy(),
+        SelectOptions(n=100, min_spacing_m=args.spacing_km * 1000, quotas=quotas),
+    )
+    t_build = time.perf_counter() - t0
+    scores = prog["score"].to_numpy(float)
+    t0 = time.perf_counter()
+    sel = problem.solve(scores)
+    t_solve = time.perf_counter() - t0
+    print(f"candidates {len(t)}, after gates {len(prog)} (fixed villages: {int(fixed_all.sum())})")
+    print(f"scoring: {t_score:.2f} s")
+    print(
+        f"programme: {len(problem.pairs)} close pairs under {args.spacing_km:g} km, built in {t_build:.2f} s"
+    )
+    print(f"selection: {sel.summary()}; wall {t_solve:.2f} s")
+    gated_in = (t["gate"] == "").to_numpy()
+    norm_all = np.zeros((len(t), scored.normalised.shape[1]))
+    norm_all[gated_in] = scored.normalised
+    norm = norm_all[((t["gate"] == "") | t["fixed"]).to_numpy()]
+    t0 = time.perf_counter()
+    rank_only = explain.monte_carlo(norm, scored.weights, 100, draws=args.draws, selection_draws=0)
+    t_rank = time.perf_counter() - t0
+    print(f"Monte-Carlo ranking only: {args.draws} draws in {t_rank:.2f} s")
+    t0 = time.perf_counter()
+    full = explain.monte_carlo(
+        norm, scored.weights, 100, draws=args.draws, problem=problem, selection_draws=args.selection_draws
+    )
+    t_full = time.perf_counter() - t0 - t_rank
+    per = t_full / max(args.selection_draws, 1)
+    print(f"Monte-Carlo full selections: {args.selection_draws} in {t_full:.1f} s ({per * 1000:.0f} ms each)")
+    labels = full.table["label"][sel.selected].value_counts().to_dict()
+    print(f"labels of the 100 selected: {labels}")
+    print(f"P(top 100) of the selected, median {np.median(rank_only.table['p_top_n'][sel.selected]):.2f}")
+    t0 = time.perf_counter()
+    sens, _ = explain.one_at_a_time(norm, scored.weights, load_criteria().ids, 100)
+    print(
+        f"one-at-a-time: {len(sens)} runs in {time.perf_counter() - t0:.2f} s; "
+        f"min Spearman rho {sens['spearman_rho'].min():.3f}"
+    )
+    t0 = time.perf_counter()
+    irr = explain.irreplaceability(problem, scores, sel)
+    t_irr = time.perf_counter() - t0
+    finite = irr[np.isfinite(irr)]
+    print(
+        f"irreplaceability: {len(finite)} re-solves in {t_irr:.1f} s; loss median {np.median(finite):.2f}, "
+        f"max {finite.max():.2f} score points"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""sxgeo pilots select on the demo layers: the plan's towns and villages, constraints re-checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sxgeo import crs as sxcrs
+from sxgeo.cli import app
+
+runner = CliRunner()
+FEW = ["--draws", "200", "--selection-draws", "5", "--basemap", "none"]
+
+
+def select(demo_dir, out, *args):
+    res = runner.invoke(
+        app,
+        ["pilots", "select", "--values", str(demo_dir / "demo_pilot_criteria.csv"), "-o", str(out), *args],
+    )
+    return res
+
+
+@pytest.fixture(scope="module")
+def towns(demo_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("towns")
+    res = select(demo_dir, out, "--level", "town", "--candidates", str(demo_dir / "demo_towns.geojson"), *FEW)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_towns_plan_numbers_fixed_quotas(towns):
+    t = pd.read_csv(towns / "demo_pilots_towns.csv", dtype={"code": str, "county_adcode": str})
+    assert len(t) == 103  # every town kept, gated ones too
+    sel = t[t["selected"]]
+    assert len(sel) == 10
+    assert "330624107" in set(sel["code"])  # 小将镇, fixed inside N
+    assert t.set_index("code").loc["330624107", "reason"] == "existing pilot (fixed in)"
+    per = sel["county_adcode"].value_counts()
+    assert set(per.index) == {"330602", "330603", "330604", "330681", "330683", "330624"}  # >= 1 per county
+    contrib = [c for c in t.columns if c.endswith("_contrib")]
+    scored = t[t["score"].notna()]
+    assert np.allclose(scored[contrib].sum(axis=1), scored["score"])
+    gated = t[t["score"].isna()]
+    assert len(gated) and gated["reason"].str.startswith("gate ledger").all()
+    assert set(t["label"].dropna()) <= {"robust", "weight-dependent", "unlikely", "fixed"}
+    assert (t["data_note"].str.contains("SYNTHETIC")).all()
+    c = pd.read_csv(towns / "demo_pilots_towns_counties.csv", dtype={"unit_code": str}).set_index("unit_code")
+    assert c.loc["330600", "selected"] == 10 and c.loc["330600", "candidates"] == 103
+    page = (towns / "demo_pilots_towns.html").read_text(encoding="utf-8")
+    for layer in ("候选得分 Candidates by score", "入选 Selected (9)", "已有试点 Existing pilots"):
+        assert layer in page, layer
+    assert "SYNTHETIC" in page
+    sens = pd.read_csv(towns / "demo_pilots_towns_sensitivity.csv")
+    assert len(sens) == 6 * 6 and sens["spearman_rho"].between(-1, 1).all()
+
+
+def test_villages_spacing_and_fixed(demo_dir, tmp_path):
+    res = select(
+        demo_dir, tmp_path, "--level", "village", "--candidates", str(demo_dir / "demo_villages.geojson"),
+        "--min-spacing-km", "3", "--no-irreplaceability", *FEW,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(tmp_path / "demo_pilots_villages.csv", dtype={"code": str})
+    sel = t[t["selected"]]
+    assert len(sel) == 100 and "330602002053" in set(sel["code"])
+    x, y = sxcrs.lonlat_to_metric(sel["lon"].to_numpy(), sel["lat"].to_numpy())
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    assert d[np.triu_indices(len(sel), 1)].min() >= 3000.0
+    spaced = t[t["reason"].str.startswith("spacing:")]
+    assert len(spaced)  # a good village beside a selected one says which one
+    assert spaced["reason"].str.contains(r"km from selected 3306\d{8} ").all()
+
+
+def test_infeasible_spacing_is_one_line(demo_dir, tmp_path):
+    res = select(
+        demo_dir, tmp_path / "x", "--level", "village",
+        "--candidates", str(demo_dir / "demo_villages.geojson"),
+        "--min-spacing-km", "25", "--no-irreplaceability", *FEW,
+    )  # fmt: skip
+    assert res.exit_code == 1
+    assert "relax --min-spacing-km" in str(res.exception)
+
+
+def test_quota_file_and_county_level(demo_dir, tmp_path):
+    q = tmp_path / "q.csv"
+    q.write_text("level,county_adcode,min,max\ncounty,330681,1,\ntown,330683,,3\n")  # towns' row ignored
+    res = select(demo_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(tmp_path / "c" / "demo_pilots_counties.csv", dtype={"code": str})
+    assert t[t["selected"]]["code"].tolist() == ["330681"]  # the quota forces 诸暨市
+    q.write_text("county_adcode,min,max\n330681,1,\n330683,1,\n")
+    bad = select(demo_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
+    assert bad.exit_code == 1
+    assert "county minimums sum to 2 > N = 1" in str(bad.exception)
+
+
+def test_values_rows_without_a_candidate_are_reported(tmp_path):
+    from sxgeo.pipelines.pilots import _values
+
+    cand = pd.DataFrame({"code": ["330602002053", "330602001200"], "level": "village"})
+    f = tmp_path / "v.csv"
+    pd.DataFrame(
+        {
+            "code": ["330602002053", "330602099999", "330602001"],
+            "level": ["village", "village", "town"],
+            "pv_potential_kw": [1.0, 2.0, 3.0],
+        }
+    ).to_csv(f, index=False)
+    merged, notes = _values(cand, {"values": f})
+    assert len(merged) == 2 and merged["pv_potential_kw"].isna().tolist() == [False, True]
+    assert "1 candidates have no row there" in notes[0]
+    assert notes[1] == "1 village rows of v.csv are not candidates (not in the layer): 330602099999"

@@ -1,0 +1,136 @@
+"""Selecting pilot sites: best N, quotas, spacing, fixed pilots, infeasible set-ups, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sxgeo.errors import SelectionError
+from sxgeo.pilots.select import Selection, SelectOptions, SitingProblem, close_pairs, proportional_quotas
+
+
+def grid(n=60, seed=1):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "code": [f"c{i:03d}" for i in range(n)],
+            "name": [f"site{i}" for i in range(n)],
+            "county_adcode": np.where(np.arange(n) < n // 2, "330602", "330681"),
+            "x": rng.uniform(0, 20_000, n),
+            "y": rng.uniform(0, 20_000, n),
+            "score": rng.uniform(0, 100, n),
+        }
+    )
+
+
+def test_without_constraints_the_best_n():
+    c = grid()
+    sel = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=10)).solve(c["score"])
+    assert set(c["code"][sel.selected]) == set(c.nlargest(10, "score")["code"])
+    assert sel.status == "optimal"
+    assert sel.objective == pytest.approx(c.nlargest(10, "score")["score"].sum())
+
+
+def test_quotas_hold():
+    c = grid()
+    top = c.nlargest(10, "score")
+    quotas = {"330602": (7, None), "330681": (0, 3)}
+    sel = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=10, quotas=quotas)).solve(c["score"])
+    picked = c[sel.selected]
+    assert (picked["county_adcode"] == "330602").sum() >= 7
+    assert (picked["county_adcode"] == "330681").sum() <= 3
+    assert sel.objective <= top["score"].sum()
+
+
+def test_spacing_no_two_selected_closer_than_d():
+    c = grid(80)
+    d = 4000.0
+    sel = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=10, min_spacing_m=d)).solve(c["score"])
+    p = c[sel.selected][["x", "y"]].to_numpy()
+    dist = np.hypot(p[:, None, 0] - p[None, :, 0], p[:, None, 1] - p[None, :, 1])
+    assert dist[np.triu_indices(len(p), 1)].min() >= d
+    # one constraint per close pair, the pairs a brute-force check finds
+    all_d = np.hypot(
+        c["x"].to_numpy()[:, None] - c["x"].to_numpy(), c["y"].to_numpy()[:, None] - c["y"].to_numpy()
+    )
+    brute = {(i, j) for i in range(len(c)) for j in range(i + 1, len(c)) if all_d[i, j] < d}
+    assert {tuple(x) for x in close_pairs(c["x"].to_numpy(), c["y"].to_numpy(), d)} == brute
+    assert len(sel.pairs) == len(brute)
+
+
+def test_fixed_pilots_stay_inside_or_on_top():
+    c = grid()
+    worst = c["score"].idxmin()
+    fixed = np.zeros(len(c), bool)
+    fixed[worst] = True
+    inside = SitingProblem(c, fixed, SelectOptions(n=10)).solve(c["score"])
+    assert inside.selected[worst] and inside.selected.sum() == 10
+    on_top = SitingProblem(c, fixed, SelectOptions(n=10, fixed_on_top=True)).solve(c["score"])
+    assert on_top.selected[worst] and on_top.selected.sum() == 11
+    assert set(c["code"][on_top.selected & ~fixed]) == set(c.nlargest(10, "score")["code"])
+
+
+def test_infeasible_spacing_names_the_constraint():
+    line = pd.DataFrame(
+        {
+            "code": [f"v{i}" for i in range(10)],
+            "county_adcode": "330602",
+            "x": np.arange(10) * 1000.0,
+            "y": 0.0,
+        }
+    )
+    p = SitingProblem(line, np.zeros(10, bool), SelectOptions(n=6, min_spacing_m=1500))  # at most 5 fit
+    with pytest.raises(SelectionError, match="minimum spacing of 1.5 km .* relax --min-spacing-km"):
+        p.solve(np.ones(10))
+    assert (
+        SitingProblem(line, np.zeros(10, bool), SelectOptions(n=5, min_spacing_m=1500))
+        .solve(np.ones(10))
+        .selected.tolist()
+        == [True, False] * 5
+    )
+
+
+def test_infeasible_quotas_name_the_constraint():
+    c = grid()
+    with pytest.raises(SelectionError, match="county minimums sum to 12 > N = 10"):
+        SitingProblem(
+            c, np.zeros(len(c), bool), SelectOptions(n=10, quotas={"330602": (6, None), "330681": (6, None)})
+        )
+    with pytest.raises(SelectionError, match="maximums allow only 8 sites"):
+        SitingProblem(
+            c, np.zeros(len(c), bool), SelectOptions(n=10, quotas={"330602": (0, 4), "330681": (0, 4)})
+        )
+    with pytest.raises(SelectionError, match="only 60 candidates pass the gates"):
+        SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=61))
+    fixed = np.zeros(len(c), bool)
+    fixed[[0, 1]] = True
+    two = c.assign(x=c["x"].where(~fixed, 0.0), y=c["y"].where(~fixed, 0.0))
+    with pytest.raises(SelectionError, match="fixed pilots c000 site0 and c001 site1 are 0.00 km apart"):
+        SitingProblem(two, fixed, SelectOptions(n=10, min_spacing_m=1000))
+
+
+def test_same_input_same_answer_with_ties():
+    c = grid().assign(score=50.0)  # every score tied: the tie-break (code order) decides
+    a = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=7, min_spacing_m=2000)).solve(c["score"])
+    b = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=7, min_spacing_m=2000)).solve(c["score"])
+    assert a.selected.tolist() == b.selected.tolist()
+    plain = SitingProblem(c, np.zeros(len(c), bool), SelectOptions(n=7)).solve(c["score"])
+    assert c["code"][plain.selected].tolist() == [f"c{i:03d}" for i in range(7)]
+
+
+def test_verify_catches_a_broken_solution():
+    c = grid()
+    p = SitingProblem(
+        c, np.zeros(len(c), bool), SelectOptions(n=3, quotas={"330602": (0, 1), "330681": (0, None)})
+    )
+    bad = np.zeros(len(c), bool)
+    bad[[0, 1, 2]] = True  # three in 330602, above its maximum of 1
+    with pytest.raises(SelectionError, match="county 330602: 3 outside its quota 0-1"):
+        p.verify(Selection(bad, 0.0, "optimal", 0.0, 0.0, 60.0, 3))
+
+
+def test_proportional_quotas():
+    q = proportional_quotas({"a": 17, "b": 16, "c": 20, "d": 12, "e": 23, "f": 15}, 10)
+    assert all(lo >= 1 for lo, _ in q.values())  # N >= 6 counties: one each
+    assert q["e"] == (1, 5)  # 10 * 23 / 103 = 2.23 -> floor 2 - 2 = 0 -> 1; ceil 3 + 2 = 5
