@@ -33,7 +33,7 @@ from sxgeo.errors import CRSError, LayerError
 from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import _find_column
+from sxgeo.io.tables import _find_column, excel_sheet
 from sxgeo.io.validate import _check_coordinates, _clean_geometries
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def _read_point_table(
     report: LayerReport,
 ) -> gpd.GeoDataFrame:
     if fmt == "Excel point table":
-        sheet: str | int = layer if layer is not None else 0
+        sheet = excel_sheet(path, layer)
         try:
             df = pd.read_excel(path, sheet_name=sheet)
         except ValueError as exc:
@@ -255,6 +255,7 @@ def read_layer(
         report.crs_source = f"converted from {offset} lon/lat (crs={crs!r})"
         report.warn(f"coordinates converted from {offset} to WGS84 (shift of about 500 m)")
 
+    gdf.attrs["source"] = path.name
     report.crs = gdf.crs.to_string()
     report.features = len(gdf)
     report.geometry_types = {str(k): int(v) for k, v in gdf.geom_type.value_counts().items()}
