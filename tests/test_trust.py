@@ -6,6 +6,7 @@ Every expected figure is counted by hand from the inputs built here (pixels × 0
 from __future__ import annotations
 
 import logging
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -332,3 +333,84 @@ def _stock_with(path, pools):
     with rasterio.open(path) as src:
         counts = raster_zone_counts(src, fake_counties())
     return landcover.stock_by_county(counts, pools, fake_counties())
+
+
+# --- duplicates, repairs, non-finite coordinates -----------------------------------------------
+
+
+def _write_layer(tmp_path, gdf, name="l.gpkg"):
+    path = tmp_path / name
+    gdf.to_file(path, driver="GPKG")
+    return path
+
+
+def _wetland_boxes():
+    a = shapely.box(X0, Y0, X0 + 1000, Y0 + 1000)
+    b = shapely.box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)
+    return gpd.GeoDataFrame(
+        {"wetland_type": ["lake_reservoir"] * 3, "protected": ["是", "是", "否"]},
+        geometry=[a, a, b],
+        crs=sxcrs.METRIC,
+    )
+
+
+def test_duplicate_features_are_counted_once_and_named(tmp_path):
+    from sxgeo.io import read_layer
+
+    path = _write_layer(tmp_path, _wetland_boxes())
+    gdf, report = read_layer(path, check_extent=False)
+    assert list(gdf.index) == [0, 2]
+    assert [(n.row, n.reason.split(" (")[0]) for n in report.excluded] == [(1, "duplicate of row 0")]
+    per, _ = wetlands.wetland_summary(gdf, fake_counties())
+    assert per.set_index("unit_code").loc["330602", "wetland_area_ha"] == pytest.approx(200.0)
+    with pytest.raises(LayerError, match=r"duplicate features .* rows 1 \(= row 0\)"):
+        read_layer(path, check_extent=False, duplicates="refuse")
+    kept, _ = read_layer(path, check_extent=False, duplicates="keep")
+    assert len(kept) == 3
+
+
+def test_strict_mode_refuses_duplicates(tmp_path):
+    from sxgeo.io import read_layer
+    from sxgeo.io.validate import strict
+
+    path = _write_layer(tmp_path, _wetland_boxes())
+    with strict(), pytest.raises(LayerError, match="strict mode"):
+        read_layer(path, check_extent=False)
+
+
+def test_same_geometry_other_attributes_is_kept_with_a_warning(tmp_path):
+    from sxgeo.io import read_layer
+
+    g = _wetland_boxes()
+    g.loc[1, "protected"] = "否"
+    gdf, report = read_layer(_write_layer(tmp_path, g), check_extent=False)
+    assert len(gdf) == 3
+    assert any("identical geometry but different attributes (rows 0, 1)" in w for w in report.warnings)
+
+
+def test_repair_that_changes_area_says_by_how_much(tmp_path):
+    from sxgeo.io import read_layer
+
+    # a bow-tie with lobes of 1.333 and 0.333 km2: ring area 1.0 km2, repaired 1.667 km2 (+66.7%)
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 2000, Y0 + 1000), (X0 + 2000, Y0), (X0, Y0 + 2000), (X0, Y0)])
+    square = shapely.box(X0 + 3000, Y0, X0 + 4000, Y0 + 1000)
+    g = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[bowtie, square], crs=sxcrs.METRIC)
+    _, report = read_layer(_write_layer(tmp_path, g), check_extent=False)
+    (note,) = report.repaired
+    assert note.row == 0 and "area changed by" in note.reason
+    assert bowtie.area == pytest.approx(1e6)
+    assert shapely.make_valid(bowtie).area == pytest.approx(1e6 * 5 / 3)
+    assert "+66.7%" in note.reason
+
+
+def test_nan_coordinates_are_excluded_not_a_traceback(tmp_path):
+    from sxgeo.io import read_layer
+
+    good = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bad = shapely.Polygon([(X0, Y0), (float("nan"), Y0), (X0 + 100, Y0 + 100), (X0, Y0)])
+    g = gpd.GeoDataFrame({"n": [1, 2]}, geometry=[good, bad], crs=sxcrs.METRIC)
+    gdf, report = read_layer(_write_layer(tmp_path, g), check_extent=False)
+    assert list(gdf.index) == [0]
+    assert report.excluded[0].row == 1 and "NaN or infinite" in report.excluded[0].reason

@@ -42,6 +42,9 @@ def _main(
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse duplicate features instead of counting them once.")
+    ] = False,
     version: Annotated[  # noqa: ARG001 (handled by its eager callback)
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -51,6 +54,9 @@ def _main(
     handler = RichHandler(console=_err, show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
+    from sxgeo.io.validate import STRICT
+
+    STRICT.set(strict)
 
 
 @app.command()

@@ -20,6 +20,7 @@ What it survives:
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
 from sxgeo.io.tables import _find_column, excel_sheet
-from sxgeo.io.validate import _check_coordinates, _clean_geometries
+from sxgeo.io.validate import _check_coordinates, _clean_geometries, _handle_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,10 @@ def _read_vector(
     else:
         report.encoding = "UTF-8" if fmt in ("GeoJSON", "GeoPackage", "FlatGeobuf") else None
     try:
-        return pyogrio.read_dataframe(path, layer=layer, **kwargs)
+        with warnings.catch_warnings():
+            # NaN coordinates warn in shapely.from_wkb; such rows are excluded and named later
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=layer, **kwargs)
     except Exception as exc:  # GDAL raises its own error types
         msg = f"{path.name}: GDAL cannot read it as {fmt} ({exc})"
         raise LayerError(msg) from exc
@@ -156,6 +160,7 @@ def read_layer(
     swap_xy: bool = False,
     repair: bool = True,
     check_extent: bool = True,
+    duplicates: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, LayerReport]:
     """Read a vector layer or a lon/lat point table, validate it, repair it and report.
 
@@ -183,6 +188,10 @@ def read_layer(
         Repair invalid geometries with ``make_valid`` (default); ``False`` raises instead.
     check_extent : bool
         Refuse layers nowhere near Shaoxing (default ``True``).
+    duplicates : {'once', 'refuse', 'keep'}, optional
+        Features identical in geometry and attributes: counted ``once`` (the others excluded and
+        named in the report), ``refuse`` (an error), or ``keep``. Default ``once``, or ``refuse``
+        under ``sxgeo --strict`` (:func:`sxgeo.io.validate.strict`).
 
     Returns
     -------
@@ -250,6 +259,7 @@ def read_layer(
         gdf = gdf.copy()
         gdf.geometry = shapely.transform(np.asarray(gdf.geometry.values), lambda c: c[:, ::-1])
     gdf = _check_coordinates(gdf, gdf.crs, path, report, check_extent=check_extent)
+    gdf = _handle_duplicates(gdf, report, duplicates)
     if offset is not None:
         gdf = sxcrs.from_offset_lonlat(gdf, offset, what=path.name)
         report.crs_source = f"converted from {offset} lon/lat (crs={crs!r})"
