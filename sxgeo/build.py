@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sxgeo import __version__
+from sxgeo.errors import LayerError
+from sxgeo.io.writers import build_lock, make_folder, record_written
 from sxgeo.pipelines import STEPS, Context
 from sxgeo.project import Project
 
@@ -126,9 +128,24 @@ def run(
     step_done = progress or (lambda _name: None)
     out = Path(out)
     result = BuildResult()
+    if layers is not None and not Path(layers).is_dir():
+        msg = f"--layers {layers}: no such folder (the shipped layers' folder, e.g. ./layers)"
+        raise LayerError(msg)
     ctx = make_context(project, layers=layers, lang=lang, basemap=basemap)
     empty = project if project is not None else Project(None)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
+    with build_lock(out):
+        _run_steps(ctx, empty, out, result, step_done)
+    for line in result.skipped:
+        log.info(line)
+    return result
+
+
+def _run_steps(
+    ctx: Context, project: Project, out: Path, result: BuildResult, step_done: Callable[[str], None]
+) -> None:
+    """Run every ready step into a staging folder, then move the files into *out*."""
+    empty = project
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
     try:
         for step in STEPS:
@@ -141,8 +158,6 @@ def run(
                     result.outputs[path.name] = out / path.name
         for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps
             path.replace(out / path.name)
+            record_written(out / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for line in result.skipped:
-        log.info(line)
-    return result

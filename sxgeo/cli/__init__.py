@@ -180,7 +180,10 @@ def map_command(
     """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
     if items and items[0] == "png":
         from sxgeo.maps.export import render_png
+        from sxgeo.pipelines.base import check_option
 
+        check_option("--width", width, at_least=1, at_most=20000)
+        check_option("--height", height, at_least=1, at_most=20000)
         if len(items) != 2:
             raise typer.BadParameter("usage: sxgeo map png MAP.html -o MAP.png")
         typer.echo(render_png(items[1], out, width=width, height=height))
@@ -230,12 +233,41 @@ def _register() -> None:
 _register()
 
 
+def _interrupted() -> None:
+    """Say which outputs are in place after Ctrl-C, and exit 130."""
+    from sxgeo.io.writers import written_so_far
+
+    done = [str(p) for p in written_so_far()]
+    listing = ", ".join(done) if done else "none"
+    _err.print(
+        f"sxgeo: interrupted; outputs written so far: {listing}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    sys.exit(130)
+
+
 def main() -> None:
-    """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
+    """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1.
+
+    Ctrl-C prints one line naming the outputs already in place and exits 130; an
+    operating-system error (a folder that cannot be read or written) is one line and exit 1.
+    """
     try:
         app()
     except SxgeoError as exc:
         _err.print(f"sxgeo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit 130, silently
+            _interrupted()
+        raise
+    except OSError as exc:
+        line = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        _err.print(f"sxgeo: error: {line}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sxgeo.errors import SchemaError
-from sxgeo.pipelines.base import Context, as_path, is_synthetic, name_of, read, unit_sets
+from sxgeo.pipelines.base import Context, as_path, check_option, is_synthetic, name_of, read, unit_sets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +47,13 @@ class CarbonOptions:
     stands_years: float | None = None
     years: float | None = None
     window_rows: int | None = None
+
+    def __post_init__(self) -> None:
+        check_option(
+            "years between the inventories (--years, [carbon] stands_years)", self.stands_years, above=0
+        )
+        check_option("years between the maps (--years, [carbon] years)", self.years, above=0)
+        check_option("--window-rows", self.window_rows, at_least=1)
 
 
 def run(
