@@ -163,7 +163,7 @@ def stock_by_county(
     if unknown:
         msg = f"raster classes {unknown} have no row in the pools table (counted as zero carbon otherwise)"
         raise SchemaError(msg)
-    p = pools.reindex(c["class"]).fillna(0.0)
+    p = pools[list(POOLS)].reindex(c["class"]).fillna(0.0)
     for col in POOLS:
         c[col + "_tc"] = c["area_ha"].to_numpy() * p[col].to_numpy()
     c["stock_tc"] = c["c_above_tc"] + c["c_below_tc"] + c["c_dead_tc"]
