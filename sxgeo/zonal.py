@@ -295,7 +295,7 @@ def _window_classes(raw: np.ndarray, nodata: float | None, name: str, *, wide: b
     out_of_range = (vals < 0) | (vals > MAX_CLASS)
     if out_of_range.any():
         msg = (
-            f"{name}: class code {vals[out_of_range][0]!r} is outside 0-{MAX_CLASS} and is not the "
+            f"{name}: class code {vals[out_of_range][0].item()!r} is outside 0-{MAX_CLASS} and is not the "
             f"raster's nodata value ({nodata}); set the nodata tag (gdal_edit.py -a_nodata VALUE)"
         )
         raise LayerError(msg)

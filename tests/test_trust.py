@@ -414,3 +414,61 @@ def test_nan_coordinates_are_excluded_not_a_traceback(tmp_path):
     gdf, report = read_layer(_write_layer(tmp_path, g), check_extent=False)
     assert list(gdf.index) == [0]
     assert report.excluded[0].row == 1 and "NaN or infinite" in report.excluded[0].reason
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+
+def test_csv_whose_chinese_starts_after_the_first_megabyte(tmp_path):
+    from sxgeo.io import read_layer
+
+    path = tmp_path / "late.csv"
+    rows = ["name,lon,lat"] + [f"p{i},120.58,30.0" for i in range(80_000)]  # ~1.3 MB of ASCII
+    rows.append("绍兴站,120.59,30.01")
+    path.write_bytes("\n".join(rows).encode("gb18030"))
+    gdf, report = read_layer(path, crs=4326)
+    assert report.encoding == "GB18030"
+    assert gdf["name"].iloc[-1] == "绍兴站"
+
+
+def test_csv_mixing_encodings_names_the_line(tmp_path):
+    from sxgeo.io import read_layer
+
+    path = tmp_path / "mixed.csv"
+    text = b"name,lon,lat\n" + "绍兴,120.58,30.0\n".encode() + "柯桥,120.5,30.1\n".encode("gb18030")
+    path.write_bytes(text + b"\xff\xfe,120.5,30.1\n")
+    with pytest.raises(LayerError, match="line 4 is neither UTF-8 nor GB18030"):
+        read_layer(path, crs=4326)
+
+
+def test_bom_is_stripped_when_utf8_is_given(tmp_path):
+    from sxgeo.io import read_layer
+
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "lon,lat,名称\n120.58,30.0,越城\n".encode())
+    gdf, _ = read_layer(path, crs=4326, encoding="utf-8")
+    assert "lon" in gdf.columns and gdf["名称"].tolist() == ["越城"]
+
+
+def test_dbf_mixing_gbk_and_utf8_rows_names_them(tmp_path):
+    import struct
+
+    from sxgeo.io import read_layer
+
+    g = gpd.GeoDataFrame(
+        {"name": ["越城区", "柯桥区", "上虞区"]}, geometry=[shapely.Point(120.58, 30.0)] * 3, crs=4326
+    )
+    path = tmp_path / "mixed.shp"
+    g.to_file(path, encoding="gb18030")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    dbf = path.with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    header_len, record_len = struct.unpack("<HH", raw[8:12])
+    # record 1 re-written in UTF-8 (as a second program would), padded to the field width
+    start = header_len + record_len * 1 + 1
+    width = record_len - 1
+    field = "柯桥区".encode().ljust(width, b" ")[:width]
+    raw[start : start + width] = field
+    dbf.write_bytes(bytes(raw))
+    _, report = read_layer(path, duplicates="keep")
+    assert any("rows do not read as GB18030 (rows 1)" in w for w in report.warnings), report.warnings

@@ -52,7 +52,7 @@ def check_pools(pools: pd.DataFrame) -> pd.DataFrame:
     codes = t["lucode"].to_numpy()
     if (codes != np.round(codes)).any() or (codes < 0).any() or (codes > MAX_CLASS).any():
         i = int(np.flatnonzero((codes != np.round(codes)) | (codes < 0) | (codes > MAX_CLASS))[0])
-        bad = pools["lucode"].iloc[i]
+        bad = pools["lucode"].tolist()[i]  # a plain value in the message, not np.float64(...)
         msg = f"{source}: row {i + 2} column lucode: {bad!r} is not a class code 0-{MAX_CLASS}"
         raise SchemaError(msg)
     t["lucode"] = codes.astype(np.int64)

@@ -78,6 +78,10 @@ def _read_point_table(
         report.encoding, report.encoding_source = None, "format"
     else:
         enc = encoding or _text_encoding(path)
+        if enc.lower().replace("_", "-") in ("utf-8", "utf8"):
+            with path.open("rb") as fh:
+                if fh.read(3) == b"\xef\xbb\xbf":
+                    enc = "utf-8-sig"  # a BOM is not part of the first column's name
         report.encoding = enc
         report.encoding_source = "argument" if encoding else "detected"
         df = pd.read_csv(path, encoding=enc, sep=None, engine="python")
