@@ -472,3 +472,22 @@ def test_dbf_mixing_gbk_and_utf8_rows_names_them(tmp_path):
     dbf.write_bytes(bytes(raw))
     _, report = read_layer(path, duplicates="keep")
     assert any("rows do not read as GB18030 (rows 1)" in w for w in report.warnings), report.warnings
+
+
+def test_nul_bytes_in_attributes_are_removed_and_reported_and_xlsx_survives(tmp_path):
+    from openpyxl import load_workbook
+
+    from sxgeo.io import read_layer, write_workbook
+
+    g = gpd.GeoDataFrame(
+        {"name": ["越城\x00\x00", "ok"]},
+        geometry=[shapely.Point(120.58, 30.0), shapely.Point(120.6, 30.0)],
+        crs=4326,
+    )
+    path = tmp_path / "nul.parquet"  # GDAL formats end text at a NUL; Parquet keeps it
+    g.to_parquet(path)
+    gdf, report = read_layer(path)
+    assert gdf["name"].tolist() == ["越城", "ok"]
+    assert any("NUL bytes removed from the text of 1 rows (0)" in w for w in report.warnings)
+    write_workbook({"t": pd.DataFrame({"name": ["a\x00b\x07"]})}, tmp_path / "t.xlsx")
+    assert load_workbook(tmp_path / "t.xlsx")["t English"]["A2"].value == "ab"

@@ -194,11 +194,7 @@ def map_command(
 
     layers = []
     for item in items:
-        gdf, report = read_layer(item, crs=crs)
-        for note in report.excluded[:5]:
-            logging.getLogger("sxgeo").warning(
-                "%s row %d excluded: %s", Path(item).name, note.row, note.reason
-            )
+        gdf, _ = read_layer(item, crs=crs)  # read_layer logs each excluded row once
         layers.append((Path(item).stem, gdf))
     try:
         counties = load_counties()

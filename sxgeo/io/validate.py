@@ -115,6 +115,27 @@ def _drop_duplicates(gdf: gpd.GeoDataFrame, report: LayerReport, *, refuse: bool
     return gdf
 
 
+def _report_nul_bytes(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
+    """Remove NUL bytes from text attributes (a padding artefact of some DBF writers), naming the rows."""
+    hit_rows: set[int] = set()
+    out = gdf
+    for col in gdf.columns:
+        text = pd.api.types.is_object_dtype(gdf[col]) or pd.api.types.is_string_dtype(gdf[col])
+        if col == gdf.geometry.name or not text:
+            continue
+        values = gdf[col]
+        has = values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+        if has.any():
+            if out is gdf:
+                out = gdf.copy()
+            out[col] = values.map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
+            hit_rows.update(int(r) for r in gdf.index[has])
+    if hit_rows:
+        rows = ", ".join(str(r) for r in sorted(hit_rows)[:10]) + (", ..." if len(hit_rows) > 10 else "")
+        report.warn(f"NUL bytes removed from the text of {len(hit_rows)} rows ({rows})")
+    return out
+
+
 def _exclude_nonfinite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
     """Exclude features with NaN or infinite coordinates (GEOS cannot repair or measure them)."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
@@ -146,7 +167,7 @@ def _clean_geometries(
         geoms = np.asarray(gdf.geometry.values, dtype=object)
     if len(gdf) == 0:
         return gdf
-    gdf = _exclude_nonfinite(gdf, report)
+    gdf = _exclude_nonfinite(_report_nul_bytes(gdf, report), report)
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     if len(gdf) == 0:
         return gdf

@@ -358,4 +358,8 @@ def _excel_value(v: Any) -> Any:
         return None
     if isinstance(v, np.generic):
         return v.item()
+    if isinstance(v, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", v)  # NUL and other control characters XLSX cannot hold
     return v
