@@ -299,7 +299,9 @@ def _window_classes(raw: np.ndarray, nodata: float | None, name: str, *, wide: b
             f"raster's nodata value ({nodata}); set the nodata tag (gdal_edit.py -a_nodata VALUE)"
         )
         raise LayerError(msg)
-    cls = np.where(invalid, _WIDE - 1, raw).astype(np.int64)
+    # widen first: np.where(invalid, 65536, raw) on a uint16 array would wrap 65536 to 0
+    cls = np.where(invalid, 0, raw).astype(np.int64)  # 0 is in every dtype; NaN would not cast
+    cls[invalid] = _WIDE - 1
     return cls
 
 

@@ -491,3 +491,30 @@ def test_nul_bytes_in_attributes_are_removed_and_reported_and_xlsx_survives(tmp_
     assert any("NUL bytes removed from the text of 1 rows (0)" in w for w in report.warnings)
     write_workbook({"t": pd.DataFrame({"name": ["a\x00b\x07"]})}, tmp_path / "t.xlsx")
     assert load_workbook(tmp_path / "t.xlsx")["t English"]["A2"].value == "ab"
+
+
+@pytest.mark.parametrize(
+    ("dtype", "nodata"), [("uint16", 65535), ("int16", -9999), ("float32", float("nan"))]
+)
+def test_wide_nodata_is_not_class_zero_when_zero_is_land(tmp_path, dtype, nodata):
+    # class 0 is water with pools: a nodata pixel must never be counted as it
+    pools = landcover.check_pools(
+        pd.concat(
+            [
+                POOLS,
+                pd.DataFrame(
+                    {"lucode": [0], "c_above": [1.0], "c_below": [0.0], "c_soil": [0.0], "c_dead": [0.0]}
+                ),
+            ]
+        )
+    )
+    arr = _holey(dtype, nodata)
+    arr[50:60, 0:10] = 0  # 100 water pixels in 越城
+    path = write_raster(tmp_path / "w.tif", arr, nodata=nodata)
+    with rasterio.open(path) as src:
+        counts = raster_zone_counts(src, fake_counties())
+    assert counts.loc[counts["class"] == NODATA_CLASS, "pixels"].sum() == 500
+    per, by_class = landcover.stock_by_county(counts, pools, fake_counties())
+    water = by_class[(by_class["unit_code"] == "330602") & (by_class["class"] == 0)]
+    assert water["area_ha"].item() == pytest.approx(100 * PIXEL_HA)
+    assert per.set_index("unit_code").loc["330602", "area_ha"] == pytest.approx(9500 * PIXEL_HA)
