@@ -117,9 +117,16 @@ def test_atomic_path_records_what_was_written(tmp_path):
 def test_a_second_build_into_the_same_folder_is_refused(tmp_path):
     from sxgeo import build
 
-    with build_lock(tmp_path), pytest.raises(OutputError, match="another sxgeo build is writing into"):
-        build.run(None, tmp_path)
+    with build_lock(tmp_path):
+        with pytest.raises(OutputError, match="another sxgeo build is writing into"):
+            build.run(None, tmp_path)
+        # the refused build leaves the holder's lock in place (a third build is refused too)
+        assert (tmp_path / ".sxgeo-build.lock").exists()
+        with pytest.raises(OutputError, match="another sxgeo build"), build_lock(tmp_path):
+            pass
     assert not (tmp_path / ".sxgeo-build.lock").exists()
+    with build_lock(tmp_path):  # free again once the holder is done
+        pass
 
 
 def test_build_with_a_missing_layers_folder_is_refused(tmp_path):

@@ -180,24 +180,31 @@ def build_lock(folder: str | Path) -> Iterator[Path]:
         fh = lock.open("a+")
     except OSError as exc:
         raise OutputError(os_error_message(lock, exc)) from exc
+    held = False
     try:
         try:
             _lock_file(fh)
+            # the holder removes the file when done: a lock taken on a file already removed
+            # (opened just before) is not the folder's lock
+            held = lock.exists() and os.path.samestat(os.fstat(fh.fileno()), lock.stat())
         except OSError:
+            held = False
+        if not held:
             msg = (
                 f"another sxgeo build is writing into {folder} (lock {lock.name}); "
                 "wait for it to finish or use another -o"
             )
-            raise OutputError(msg) from None
+            raise OutputError(msg)
         fh.seek(0)
         fh.truncate()
         fh.write(f"{os.getpid()}\n")
         fh.flush()
         yield lock
     finally:
+        if held:  # only the holder removes it, and before releasing the lock
+            with contextlib.suppress(OSError):
+                lock.unlink()
         fh.close()  # closing releases the lock
-        with contextlib.suppress(OSError):
-            lock.unlink()
 
 
 def _lock_file(fh: Any) -> None:
