@@ -200,3 +200,21 @@ def test_ctrl_c_lists_the_outputs_in_place_and_exits_130(tmp_path, monkeypatch, 
     assert cap.err.startswith("sxgeo: interrupted; outputs written so far: ")
     assert "carbon_wetlands.csv" in cap.err and "carbon_wetlands.xlsx" in cap.err
     assert "Traceback" not in cap.err
+
+
+def test_duplicates_and_area_changing_repairs_reach_the_notes(tmp_path, monkeypatch, capsys):
+    x0, y0 = 556_000.0, 3_320_000.0
+    a = shapely.box(x0, y0, x0 + 1000, y0 + 1000)
+    bow = shapely.Polygon([(x0, y0), (x0 + 600, y0 + 300), (x0 + 600, y0), (x0, y0 + 600), (x0, y0)])
+    w = gpd.GeoDataFrame(
+        {"wetland_type": ["lake_reservoir"] * 3, "protected": ["是", "是", "否"]},
+        geometry=[a, a, bow],
+        crs=sxcrs.METRIC,
+    )
+    w.to_file(tmp_path / "w.gpkg", driver="GPKG")
+    argv = ["carbon", "wetlands", "--wetlands", str(tmp_path / "w.gpkg"), "-o", str(tmp_path / "w.csv")]
+    code, _ = _main(argv, monkeypatch, capsys)
+    assert code in (0, None)
+    notes = (tmp_path / "w.notes.txt").read_text(encoding="utf-8")
+    assert "w.gpkg: 1 duplicate features counted once: rows 1 (= row 0)" in notes
+    assert "w.gpkg: row 2: make_valid repair: area changed by" in notes

@@ -233,8 +233,7 @@ def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerRepor
                 f"; area changed by {change:+.1f}% "
                 f"({abs(float(a0)):.6g} -> {float(a1):.6g}, check the outline)"
             )
-            log.warning("%s: row %d: make_valid changed the area by %+.1f%%", Path(report.path).name,
-                        int(gdf.index[i]), change)  # fmt: skip
+            report.warn(f"row {int(gdf.index[i])}: make_valid repair: area changed by {change:+.1f}%")
         report.repaired.append(RowNote(int(gdf.index[i]), note))
 
 

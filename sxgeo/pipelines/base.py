@@ -155,7 +155,13 @@ def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.
     options.pop("name_col", None)
     if geometry_type is not None:
         options["geometry_type"] = geometry_type
-    gdf, _ = read_layer(path, **options)
+    gdf, report = read_layer(path, **options)
+    # what changed the count of features goes into the outputs' notes, not only the log
+    for warning in report.warnings:
+        if "duplicate" in warning or "area changed" in warning or "mixes encodings" in warning:
+            note = f"{path.name}: {warning}"
+            if note not in ctx.notes:
+                ctx.notes.append(note)
     return gdf
 
 
