@@ -421,6 +421,7 @@ def load_targets(override: str | Path | None = None, *, plan: str | Path | None 
     if override is None:
         return table
     from sxgeo.io import read_table
+    from sxgeo.io.tables import parse_numbers
 
     extra = read_table(override)
     missing = [c for c in ("indicator", "unit_code", "value", "kind") if c not in extra.columns]
@@ -428,13 +429,7 @@ def load_targets(override: str | Path | None = None, *, plan: str | Path | None 
         msg = f"{Path(override).name}: targets table lacks columns {missing} (see sxgeo init)"
         raise SchemaError(msg)
     extra = extra.assign(unit_code=extra["unit_code"].map(_clean_code))
-    values = pd.to_numeric(extra["value"], errors="coerce")
-    bad = values.isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        msg = f"{Path(override).name}: row {i + 2} column value: {extra['value'].iloc[i]!r} is not a number"
-        raise SchemaError(msg)
-    extra["value"] = values
+    extra["value"] = parse_numbers(extra, ["value"], source=Path(override).name, required=True)["value"]
     if "source" not in extra.columns:
         extra["source"] = f"override: {Path(override).name}"
     key = ["indicator", "unit_code", "kind"]

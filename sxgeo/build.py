@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sxgeo import __version__
+from sxgeo.errors import LayerError
+from sxgeo.io.writers import build_lock, make_folder, record_written
 from sxgeo.pipelines import STEPS, Context
 from sxgeo.project import Project
 from sxgeo.runrecord import write_run_record
@@ -143,9 +145,31 @@ def run(
     started = time.time()
     out = Path(out)
     result = BuildResult()
+    if layers is not None and not Path(layers).is_dir():
+        msg = f"--layers {layers}: no such folder (the shipped layers' folder, e.g. ./layers)"
+        raise LayerError(msg)
     ctx = make_context(project, layers=layers, lang=lang, basemap=basemap)
     empty = project if project is not None else Project(None)
-    out.mkdir(parents=True, exist_ok=True)
+    make_folder(out)
+    with build_lock(out):
+        _run_steps(ctx, empty, out, result, step_done, report=report, started=started)
+    for line in result.skipped:
+        log.info(line)
+    return result
+
+
+def _run_steps(
+    ctx: Context,
+    project: Project,
+    out: Path,
+    result: BuildResult,
+    step_done: Callable[[str], None],
+    *,
+    report: bool,
+    started: float,
+) -> None:
+    """Run every ready step into a staging folder, then move the files into *out*."""
+    empty = project
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
     tables: dict = {}
     synthetic = False
@@ -183,8 +207,6 @@ def run(
             if path.is_dir() and (out / path.name).is_dir():
                 shutil.rmtree(out / path.name)
             path.replace(out / path.name)
+            record_written(out / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    for line in result.skipped:
-        log.info(line)
-    return result

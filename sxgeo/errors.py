@@ -37,6 +37,10 @@ class OutputError(SxgeoError, OSError):
     """An output cannot be written (unknown format, unwritable folder)."""
 
 
+class OptionError(SxgeoError, ValueError):
+    """A numeric option is out of its range (years <= 0, a share above 1, a year in another century)."""
+
+
 class ProjectError(SxgeoError, ValueError):
     """The project file (``sxgeo.toml``) has a wrong key, value or path."""
 

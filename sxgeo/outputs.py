@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo.io import is_table_path, write_table, write_workbook
+from sxgeo.io.writers import make_folder
 
 if TYPE_CHECKING:
     from sxgeo.maps.page import WebMap
@@ -102,7 +103,7 @@ class Outputs:
             if map_path is not None and self.maps:
                 written.append(next(iter(self.maps.values())).save(map_path, force=force))
             return written
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out)
         for name, table in self.tables.items():
             written.append(write_table(table, out / self.file_name(f"{name}.csv"), notes=self.notes))
             if isinstance(table, gpd.GeoDataFrame):

@@ -10,6 +10,7 @@ and an intersection only for the ~1% that cross a zone border.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.errors import CRSError
+from sxgeo.errors import CRSError, LayerError
 
 if TYPE_CHECKING:
     from rasterio.io import DatasetReader
@@ -262,6 +263,48 @@ def clip_to(polygons: gpd.GeoSeries, mask: gpd.GeoSeries, *, keep_index: bool = 
     return gpd.GeoSeries(pieces[nonempty], crs=polygons.crs, index=index)
 
 
+NODATA_CLASS = -1
+"""Class code :func:`raster_zone_counts` gives pixels that hold the raster's nodata value (or NaN)."""
+MAX_CLASS = 65535
+"""Largest class code counted (16-bit land-cover rasters)."""
+_WIDE = MAX_CLASS + 2  # class base of rasters wider than uint8: codes 0-65535 and nodata (65536)
+
+
+def _window_classes(raw: np.ndarray, nodata: float | None, name: str, *, wide: bool) -> np.ndarray:
+    """A window's class codes: uint8 as read; wider rasters as int64 with nodata at ``_WIDE - 1``.
+
+    Float rasters must hold whole numbers (``3.0``): anything else is refused, as are codes
+    outside 0-65535 that are not the nodata value.
+    """
+    if not wide:
+        return raw
+    invalid = np.zeros(raw.shape, dtype=bool)
+    if nodata is not None:
+        invalid |= np.isnan(raw) if np.isnan(nodata) else (raw == nodata)
+    if raw.dtype.kind == "f":
+        invalid |= ~np.isfinite(raw)
+        vals = raw[~invalid]
+        frac = vals != np.round(vals)
+        if frac.any():
+            msg = (
+                f"{name}: class codes must be whole numbers, found {float(vals[frac][0])!r}; "
+                "a land-cover raster holds classes, not a continuous value"
+            )
+            raise LayerError(msg)
+    vals = raw[~invalid]
+    out_of_range = (vals < 0) | (vals > MAX_CLASS)
+    if out_of_range.any():
+        msg = (
+            f"{name}: class code {vals[out_of_range][0].item()!r} is outside 0-{MAX_CLASS} and is not the "
+            f"raster's nodata value ({nodata}); set the nodata tag (gdal_edit.py -a_nodata VALUE)"
+        )
+        raise LayerError(msg)
+    # widen first: np.where(invalid, 65536, raw) on a uint16 array would wrap 65536 to 0
+    cls = np.where(invalid, 0, raw).astype(np.int64)  # 0 is in every dtype; NaN would not cast
+    cls[invalid] = _WIDE - 1
+    return cls
+
+
 def raster_zone_counts(
     src: DatasetReader,
     zones: gpd.GeoDataFrame,
@@ -275,13 +318,15 @@ def raster_zone_counts(
     Zones are rasterized per window onto the raster's own grid (pixel-centre rule,
     ``all_touched=False``, as InVEST and rasterstats count) and the code
     ``zone × 256 + class`` is counted with ``numpy.bincount``; memory is bounded by the window,
-    whatever the raster's size (reference/perf.md §1).
+    whatever the raster's size (reference/perf.md §1). Rasters wider than uint8 (uint16, int16,
+    int32, float with whole-number codes) are counted with the code widened to hold classes up
+    to 65535 and nodata apart.
 
     Parameters
     ----------
     src : rasterio.DatasetReader
-        An open single-band uint8 class raster in a projected CRS, backed by a file (or
-        ``/vsimem``) path: windows are read through short-lived handles on ``src.name``.
+        An open single-band class raster in a projected CRS, backed by a file (or ``/vsimem``)
+        path: windows are read through short-lived handles on ``src.name``.
     zones : geopandas.GeoDataFrame
         Zone polygons with *zone_col* (reprojected to the raster's CRS, logged).
     zone_col : str
@@ -295,12 +340,16 @@ def raster_zone_counts(
     Returns
     -------
     pandas.DataFrame
-        ``zone, class`` (or ``class_before, class_after``), ``pixels``, ``area_ha``.
+        ``zone, class`` (or ``class_before, class_after``), ``pixels``, ``area_ha``. Pixels
+        holding the raster's nodata value have class :data:`NODATA_CLASS` (-1): they are never
+        any class.
 
     Raises
     ------
     CRSError
         When the raster has no CRS or a geographic one, or *other* is on another grid.
+    LayerError
+        Class codes that are not whole numbers in 0-65535 (other than nodata).
     """
     from rasterio import features, windows
 
@@ -312,6 +361,9 @@ def raster_zone_counts(
         raise CRSError(msg)
     import rasterio
 
+    rasters = [src] if other is None else [src, other]
+    wide = any(r.dtypes[0] != "uint8" for r in rasters)
+    cbase = _WIDE if wide else 256
     z = sxcrs.to_metric(zones, src.crs, what="zones")
     shapes = [(g, i + 1) for i, g in enumerate(z.geometry.values)]
     n_zones = len(shapes) + 1
@@ -320,8 +372,11 @@ def raster_zone_counts(
         # about 8 Mpx per window, in whole rows of the file's blocks (no block is decoded twice)
         block = src.block_shapes[0][0] if src.block_shapes else 1
         window_rows = max(block, ((1 << 23) // max(src.width, 1)) // block * block)
-    base = 256 * 256 if other is not None else 256
-    counts = np.zeros(n_zones * base, dtype=np.int64)
+    base = cbase * cbase if other is not None else cbase
+    # uint8: a dense bincount over every possible code; wider: only the codes that occur
+    dense = not wide
+    counts = np.zeros(n_zones * base, dtype=np.int64) if dense else None
+    sparse: list[pd.Series] = []
     for row0 in range(0, src.height, window_rows):
         win = windows.Window(0, row0, src.width, min(window_rows, src.height - row0))
         transform = windows.transform(win, src.transform)
@@ -332,32 +387,57 @@ def raster_zone_counts(
         )  # fmt: skip
         # read through short-lived handles: closing one drops its cached blocks, so memory stays
         # bounded by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x)
-        with rasterio.open(src.name) as part:
-            cls = part.read(1, window=win)
-        if other is not None:
-            with rasterio.open(other.name) as part:
-                after = part.read(1, window=win)
-        else:
-            after = None
-        if other is None and n_zones <= 256:
+        layers = []
+        for r in rasters:
+            with rasterio.open(r.name) as part:
+                layers.append(
+                    _window_classes(part.read(1, window=win), r.nodata, Path(r.name).name, wide=wide)
+                )
+        cls, after = layers[0], (layers[1] if other is not None else None)
+        if other is None and not wide and n_zones <= 256:
             code = (zone.astype(np.uint16) << 8) | cls  # zone × 256 + class in 16 bits
-        else:
+        elif not wide:
             code = zone.astype(np.uint32) * base + cls.astype(np.uint32) * (256 if other else 1)
             if after is not None:
                 code += after.astype(np.uint32)
+        else:
+            code = zone.astype(np.int64) * base + cls * (cbase if other is not None else 1)
+            if after is not None:
+                code += after
         flat = code.ravel()
-        # in slices: bincount casts to int64, so a whole window would double memory and thrash the cache
-        for i in range(0, flat.size, 1 << 20):
-            counts += np.bincount(flat[i : i + (1 << 20)], minlength=n_zones * base)
+        if counts is not None:
+            # in slices: bincount casts to int64, so a whole window would double memory and thrash the cache
+            for i in range(0, flat.size, 1 << 20):
+                counts += np.bincount(flat[i : i + (1 << 20)], minlength=n_zones * base)
+        else:
+            values, n = np.unique(flat, return_counts=True)
+            sparse.append(pd.Series(n, index=values))
+    if counts is not None:
+        nz = np.flatnonzero(counts)
+        found = counts[nz]
+    else:
+        total = pd.concat(sparse).groupby(level=0).sum() if sparse else pd.Series(dtype=np.int64)
+        nz, found = total.index.to_numpy(dtype=np.int64), total.to_numpy(dtype=np.int64)
     pixel_ha = abs(src.transform.a * src.transform.e) / 1e4
-    nz = np.flatnonzero(counts)
-    zone_idx, cls = np.divmod(nz, base)
+    zone_idx, cls_code = np.divmod(nz, base)
     codes = np.array(["", *z[zone_col].astype(str).tolist()], dtype=object)
     out = pd.DataFrame({"zone": codes[zone_idx]})
     if other is not None:
-        out["class_before"], out["class_after"] = np.divmod(cls, 256)
+        b, a = np.divmod(cls_code, cbase)
+        out["class_before"] = _tag_nodata(b, src.nodata, wide=wide)
+        out["class_after"] = _tag_nodata(a, other.nodata, wide=wide)
     else:
-        out["class"] = cls
-    out["pixels"] = counts[nz]
-    out["area_ha"] = counts[nz] * pixel_ha
+        out["class"] = _tag_nodata(cls_code, src.nodata, wide=wide)
+    out["pixels"] = found
+    out["area_ha"] = found * pixel_ha
+    return out
+
+
+def _tag_nodata(cls: np.ndarray, nodata: float | None, *, wide: bool) -> np.ndarray:
+    """Class codes with the nodata pixels as :data:`NODATA_CLASS`."""
+    out = np.asarray(cls, dtype=np.int64).copy()
+    if wide:
+        out[out == _WIDE - 1] = NODATA_CLASS
+    elif nodata is not None and not np.isnan(nodata) and float(nodata).is_integer():
+        out[out == int(nodata)] = NODATA_CLASS
     return out

@@ -239,7 +239,7 @@ def test_excel_point_table(tmp_path):
     pd.DataFrame({"名称": ["小将镇"], "Longitude": [120.95], "Latitude": [29.43]}).to_excel(path, index=False)
     gdf, _ = read_layer(path, crs=4326)
     assert gdf["名称"].tolist() == ["小将镇"]
-    with pytest.raises(LayerError, match="cannot read sheet"):
+    with pytest.raises(LayerError, match="no sheet .nope."):
         read_layer(path, crs=4326, layer="nope")
 
 

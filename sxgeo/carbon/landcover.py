@@ -10,15 +10,25 @@ and ``kind`` (forest / built / water / ...), used to show forest lost to built-u
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from sxgeo.errors import SchemaError
+from sxgeo.io.tables import parse_numbers, source_of
 from sxgeo.unit_table import unit_rows
 from sxgeo.units import CO2_PER_C
-from sxgeo.zonal import UNASSIGNED
+from sxgeo.zonal import NODATA_CLASS, UNASSIGNED
+
+log = logging.getLogger(__name__)
 
 POOLS = ("c_above", "c_below", "c_soil", "c_dead")
+MAX_CLASS = 65535
+VALID_WARN_PCT = 99.0
+"""Below this share of a unit covered by valid pixels, a warning names the unit."""
+"""Largest class code: rasters up to uint16 (ESA WorldCover, CLCD and GlobeLand30 fit in uint8)."""
 
 
 def check_pools(pools: pd.DataFrame) -> pd.DataFrame:
@@ -37,24 +47,88 @@ def check_pools(pools: pd.DataFrame) -> pd.DataFrame:
     if missing:
         msg = f"carbon pools table lacks {sorted(missing)}; InVEST's columns: lucode, c_above/below/soil/dead"
         raise SchemaError(msg)
-    t = pools.copy()
-    t["lucode"] = t["lucode"].astype(int)
-    if (t["lucode"] < 0).any() or (t["lucode"] > 255).any():
-        msg = "class codes (lucode) must be 0-255 (uint8 rasters)"
+    source = source_of(pools, "carbon pools table")
+    t = parse_numbers(pools, ["lucode"], source=source, required=True)
+    codes = t["lucode"].to_numpy()
+    if (codes != np.round(codes)).any() or (codes < 0).any() or (codes > MAX_CLASS).any():
+        i = int(np.flatnonzero((codes != np.round(codes)) | (codes < 0) | (codes > MAX_CLASS))[0])
+        bad = pools["lucode"].tolist()[i]  # a plain value in the message, not np.float64(...)
+        msg = f"{source}: row {i + 2} column lucode: {bad!r} is not a class code 0-{MAX_CLASS}"
         raise SchemaError(msg)
-    for col in POOLS:
-        t[col] = pd.to_numeric(t[col], errors="coerce").fillna(0.0)
-    return t.set_index("lucode")
+    t["lucode"] = codes.astype(np.int64)
+    if t["lucode"].duplicated().any():
+        dup = sorted(set(t.loc[t["lucode"].duplicated(), "lucode"].tolist()))
+        msg = f"{source}: class codes {dup} appear on more than one row; one row per lucode"
+        raise SchemaError(msg)
+    t = parse_numbers(t, POOLS, source=source, blank=0.0)
+    out = t.set_index("lucode")
+    out.attrs["source"] = source
+    return out
+
+
+def nodata_classes(pools: pd.DataFrame) -> set[int]:
+    """Class codes that are no data.
+
+    The raster's nodata tag (-1 in the counts), and class 0 when the pools table has no row for
+    it (an untagged fill value; a class 0 with pools is land).
+    """
+    out = {NODATA_CLASS}
+    if 0 not in pools.index:
+        out.add(0)
+    return out
 
 
 def _zone_codes(counts: pd.DataFrame) -> pd.DataFrame:
-    """Pixels outside every unit go to ``unassigned``; there, class 0 (no data) is not land."""
+    """Pixels outside every unit go to ``unassigned``."""
     c = counts.copy()
-    outside = c["zone"] == ""
-    cls = c["class"] if "class" in c else c["class_before"]
-    c = c[~(outside & (cls == 0))].copy()
     c.loc[c["zone"] == "", "zone"] = UNASSIGNED
     return c
+
+
+def _unit_area_ha(units: gpd.GeoDataFrame) -> pd.Series:
+    """Polygon area of each unit [ha] (EPSG:4549), indexed by unit code."""
+    from sxgeo import crs as sxcrs
+
+    return pd.Series(
+        sxcrs.area_m2(sxcrs.to_metric(units, what="units")) / 1e4,
+        index=units["adcode"].astype(str).to_numpy(),
+    )
+
+
+def valid_share(per: pd.DataFrame, valid_ha: pd.Series, units: gpd.GeoDataFrame) -> pd.Series:
+    """Share of each unit's area covered by valid pixels [%] (NaN for ``unassigned``); warn under 99%.
+
+    Parameters
+    ----------
+    per : pandas.DataFrame
+        A per-unit table (``unit_code`` column, rows of :func:`sxgeo.unit_table.unit_rows`).
+    valid_ha : pandas.Series
+        Valid-pixel area [ha] per unit code of *per*.
+    units : geopandas.GeoDataFrame
+        The unit layer.
+
+    Returns
+    -------
+    pandas.Series
+        Aligned with *per*.
+    """
+    area = unit_rows(_unit_area_ha(units).to_frame("unit_ha"), units).set_index("unit_code")["unit_ha"]
+    codes = per["unit_code"].astype(str)
+    total = codes.map(area).astype(float).to_numpy()
+    got = valid_ha.reindex(codes).fillna(0.0).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, np.minimum(got / total * 100.0, 100.0), np.nan)
+    share[(codes == UNASSIGNED).to_numpy()] = np.nan
+    low = [
+        f"{c} {v:.1f}%" for c, v in zip(codes, share, strict=True) if np.isfinite(v) and v < VALID_WARN_PCT
+    ]
+    if low:
+        log.warning(
+            "the land-cover raster covers only part of: %s (valid pixels / unit area); "
+            "their totals are for the covered part only",
+            ", ".join(low),
+        )
+    return pd.Series(share, index=per.index)
 
 
 def stock_by_county(
@@ -76,17 +150,20 @@ def stock_by_county(
     -------
     tuple of pandas.DataFrame
         Per unit (counties, ``330600-urban``, ``330600``, ``unassigned``: valid pixels of the
-        raster outside every unit): ``area_ha, stock_tc`` (above + below + dead),
-        ``soil_tc``, ``total_tc`` (InVEST's total, all four pools), ``stock_tco2``,
-        ``density_tc_ha``; and per county × class.
+        raster outside every unit): ``area_ha`` (valid pixels only), ``stock_tc`` (above +
+        below + dead), ``soil_tc``, ``total_tc`` (InVEST's total, all four pools),
+        ``stock_tco2``, ``density_tc_ha``, ``valid_share_pct`` (share of the unit's polygon area
+        covered by valid pixels; a warning is logged under 99%); and per county × class.
+        Nodata pixels (the raster's tag; class 0 when the pools table has no row 0) are no class.
     """
     units = _default_units(units)
     c = _zone_codes(counts)
-    unknown = sorted(set(c["class"]) - set(pools.index) - {0})
+    c = c[~c["class"].isin(nodata_classes(pools))].copy()
+    unknown = sorted(set(c["class"]) - set(pools.index))
     if unknown:
         msg = f"raster classes {unknown} have no row in the pools table (counted as zero carbon otherwise)"
         raise SchemaError(msg)
-    p = pools.reindex(c["class"]).fillna(0.0)
+    p = pools[list(POOLS)].reindex(c["class"]).fillna(0.0)
     for col in POOLS:
         c[col + "_tc"] = c["area_ha"].to_numpy() * p[col].to_numpy()
     c["stock_tc"] = c["c_above_tc"] + c["c_below_tc"] + c["c_dead_tc"]
@@ -100,6 +177,7 @@ def stock_by_county(
     )
     per["stock_tco2"] = per["stock_tc"] * CO2_PER_C
     per["density_tc_ha"] = per["stock_tc"] / per["area_ha"]
+    per["valid_share_pct"] = valid_share(per, per.set_index("unit_code")["area_ha"], units)
     return per.round(2), by_class.round(3)
 
 
@@ -123,12 +201,20 @@ def change_by_county(
     -------
     tuple of pandas.DataFrame
         Per county (+ city): ``change_tc, gain_tc, loss_tc, loss_to_built_tc, sink_tc_yr,
-        sink_tco2_yr`` (stock without soil; soil change apart as ``soil_change_tc``), and the
-        transition matrix rows ``unit_code, class_before, class_after, area_ha, change_tc``.
+        sink_tco2_yr`` (stock without soil), ``soil_change_tc``, ``total_change_tc`` (all four
+        pools: InVEST's ``c_change``), ``valid_share_pct`` (pixels valid in both maps / unit
+        area); and the transition matrix rows ``unit_code, class_before, class_after, area_ha,
+        change_tc``. A pixel that is nodata in either map has no change (as in InVEST); a class
+        0 that has a pools row is land and changes like any other.
     """
     units = _default_units(units)
     c = _zone_codes(pairs)
-    c = c[(c["class_before"] != 0) & (c["class_after"] != 0)].copy()
+    nodata = nodata_classes(pools)
+    c = c[~c["class_before"].isin(nodata) & ~c["class_after"].isin(nodata)].copy()
+    unknown = sorted((set(c["class_before"]) | set(c["class_after"])) - set(pools.index))
+    if unknown:
+        msg = f"raster classes {unknown} have no row in the pools table (counted as zero carbon otherwise)"
+        raise SchemaError(msg)
     stock = pools["c_above"] + pools["c_below"] + pools["c_dead"]
     before = stock.reindex(c["class_before"]).fillna(0).to_numpy()
     after = stock.reindex(c["class_after"]).fillna(0).to_numpy()
@@ -136,6 +222,7 @@ def change_by_county(
     soil_a = pools["c_soil"].reindex(c["class_after"]).fillna(0).to_numpy()
     c["change_tc"] = c["area_ha"].to_numpy() * (after - before)
     c["soil_change_tc"] = c["area_ha"].to_numpy() * (soil_a - soil_b)
+    c["total_change_tc"] = c["change_tc"] + c["soil_change_tc"]
     kinds = pools["kind"] if "kind" in pools.columns else pd.Series("", index=pools.index)
     to_built = (kinds.reindex(c["class_after"]).to_numpy() == "built") & (
         c["class_before"] != c["class_after"]
@@ -146,12 +233,15 @@ def change_by_county(
     matrix = c.rename(columns={"zone": "unit_code"})
     sums = unit_rows(
         matrix.groupby("unit_code")[
-            ["change_tc", "gain_tc", "loss_tc", "loss_to_built_tc", "soil_change_tc"]
+            ["change_tc", "gain_tc", "loss_tc", "loss_to_built_tc", "soil_change_tc", "total_change_tc"]
         ].sum(),
         units,
     )
     sums["sink_tc_yr"] = sums["change_tc"] / years
     sums["sink_tco2_yr"] = sums["sink_tc_yr"] * CO2_PER_C
+    valid_ha = matrix.groupby("unit_code")["area_ha"].sum()
+    valid_ha = unit_rows(valid_ha.to_frame("area_ha"), units).set_index("unit_code")["area_ha"]
+    sums["valid_share_pct"] = valid_share(sums, valid_ha, units)
     cols = ["unit_code", "class_before", "class_after", "area_ha", "change_tc"]
     return sums.round(2), matrix[cols].round(3)
 

@@ -31,6 +31,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
+from sxgeo.io.tables import parse_numbers, source_of
 from sxgeo.unit_table import id_columns, unit_members, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import UNASSIGNED, intersection_pieces
@@ -80,10 +81,13 @@ def forest_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     if table is None:
         table = read_param_table("carbon_forest_types.csv")
-    t = table.set_index("forest_type")
-    for col in ("understory_tc_ha", "dead_tc_ha", "soil_tc_ha"):
-        t[col] = pd.to_numeric(t[col], errors="coerce").fillna(0.0)
-    return t
+    source = source_of(table, "forest factor table")
+    t = parse_numbers(table, ("understory_tc_ha", "dead_tc_ha", "soil_tc_ha"), source=source, blank=0.0)
+    t = parse_numbers(
+        t, ("a_t_m3", "b_t_ha", "cf", "wd", "bef", "r", "cf_chain", "veg_tc_ha", "sink_above_tc_ha_yr"),
+        source=source,
+    )  # fmt: skip
+    return t.set_index("forest_type")
 
 
 def _types(stands: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
@@ -124,6 +128,12 @@ def stand_carbon(
     s = sxcrs.to_metric(stands, what="forest stands").copy()
     types = _types(s, f)
     row = f.loc[types]
+    s = parse_numbers(
+        s,
+        ("area_ha", "volume_m3", "volume_m3_ha", "culms"),
+        source=source_of(stands, "stands"),
+        features=True,
+    )
     if "area_ha" in s.columns:
         area = pd.to_numeric(s["area_ha"], errors="coerce").to_numpy(dtype=float)
         area = np.where(np.isfinite(area), area, sxcrs.area_m2(s) / M2_PER_HA)

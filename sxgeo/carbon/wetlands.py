@@ -16,6 +16,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
+from sxgeo.io.tables import parse_flags, parse_numbers, source_of
 from sxgeo.unit_table import add_ratio, attach_targets, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import UNASSIGNED, dissolve_parts, intersection_pieces
@@ -40,10 +41,15 @@ def wetland_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     if table is None:
         table = read_param_table("carbon_wetland_types.csv")
-    t = table.set_index("wetland_type")
-    for col in ("veg_tc_ha", "soil_tc_ha", "burial_tc_ha_yr", "ch4_mg_m2_h"):
-        t[col] = pd.to_numeric(t[col], errors="coerce").fillna(0.0)
-    return t
+    source = source_of(table, "wetland factor table")
+    t = parse_numbers(
+        table, ("veg_tc_ha", "soil_tc_ha", "burial_tc_ha_yr", "ch4_mg_m2_h"), source=source, blank=0.0
+    )
+    t = parse_numbers(t, ("burial_low", "burial_high"), source=source)
+    for col in ("counts_as_sink", "in_protection_base"):
+        if col in t.columns:
+            t[col] = parse_flags(t[col], source=source, column=col)
+    return t.set_index("wetland_type")
 
 
 def wetland_summary(
@@ -94,7 +100,10 @@ def wetland_summary(
         _, wi, pieces = intersection_pieces(np.asarray(mask.values, dtype=object), geoms)
         prot_m2 = np.bincount(wi, weights=shapely.area(pieces), minlength=len(w))
     elif "protected" in w.columns:
-        prot_m2 = np.where(w["protected"].fillna(False).astype(bool), shapely.area(geoms), 0.0)
+        flag = parse_flags(
+            w["protected"], source=source_of(wetlands, "wetlands"), column="protected", features=True
+        )
+        prot_m2 = np.where(flag, shapely.area(geoms), 0.0)
     else:
         msg = "say which wetlands are protected: a 'protected' column or a protected-area layer"
         raise SchemaError(msg)
@@ -117,13 +126,13 @@ def wetland_summary(
             "unit_code": unit,
             "wetland_type": types[wi],
             "wetland_area_ha": area_ha,
-            "base_area_ha": np.where(row["in_protection_base"].astype(bool), area_ha, 0.0),
+            "base_area_ha": np.where(row["in_protection_base"].to_numpy(dtype=bool), area_ha, 0.0),
             "protected_area_ha": np.where(
-                row["in_protection_base"].astype(bool), prot_m2[wi] * share / M2_PER_HA, 0.0
+                row["in_protection_base"].to_numpy(dtype=bool), prot_m2[wi] * share / M2_PER_HA, 0.0
             ),
             "soil_tc": area_ha * row["soil_tc_ha"].to_numpy(),
             "burial_tc_yr": area_ha
-            * np.where(row["counts_as_sink"].astype(bool), row["burial_tc_ha_yr"], 0.0),
+            * np.where(row["counts_as_sink"].to_numpy(dtype=bool), row["burial_tc_ha_yr"], 0.0),
             "ch4_t_yr": area_ha * M2_PER_HA * row["ch4_mg_m2_h"].to_numpy() * HOURS_PER_YEAR / 1e9,
         }
     )

@@ -42,6 +42,9 @@ def _main(
         int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse duplicate features instead of counting them once.")
+    ] = False,
     version: Annotated[  # noqa: ARG001 (handled by its eager callback)
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -51,6 +54,9 @@ def _main(
     handler = RichHandler(console=_err, show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
+    from sxgeo.io.validate import STRICT
+
+    STRICT.set(strict)
 
 
 @app.command()
@@ -196,7 +202,10 @@ def map_command(
     """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
     if items and items[0] == "png":
         from sxgeo.maps.export import render_png
+        from sxgeo.pipelines.base import check_option
 
+        check_option("--width", width, at_least=1, at_most=20000)
+        check_option("--height", height, at_least=1, at_most=20000)
         if len(items) != 2:
             raise typer.BadParameter("usage: sxgeo map png MAP.html -o MAP.png")
         typer.echo(render_png(items[1], out, width=width, height=height))
@@ -207,11 +216,7 @@ def map_command(
 
     layers = []
     for item in items:
-        gdf, report = read_layer(item, crs=crs)
-        for note in report.excluded[:5]:
-            logging.getLogger("sxgeo").warning(
-                "%s row %d excluded: %s", Path(item).name, note.row, note.reason
-            )
+        gdf, _ = read_layer(item, crs=crs)  # read_layer logs each excluded row once
         layers.append((Path(item).stem, gdf))
     try:
         counties = load_counties()
@@ -248,8 +253,27 @@ def _register() -> None:
 _register()
 
 
+def _interrupted() -> None:
+    """Say which outputs are in place after Ctrl-C, and exit 130."""
+    from sxgeo.io.writers import written_so_far
+
+    done = [str(p) for p in written_so_far()]
+    listing = ", ".join(done) if done else "none"
+    _err.print(
+        f"sxgeo: interrupted; outputs written so far: {listing}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    sys.exit(130)
+
+
 def main() -> None:
-    """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1."""
+    """Console-script entry point: turn sxgeo errors into one line on stderr and exit 1.
+
+    Ctrl-C prints one line naming the outputs already in place and exits 130; an
+    operating-system error (a folder that cannot be read or written) is one line and exit 1.
+    """
     import typer.main
 
     from sxgeo.cli._console import prepare_streams
@@ -260,6 +284,16 @@ def main() -> None:
         bilingual(typer.main.get_command(app)).main(prog_name="sxgeo")
     except SxgeoError as exc:
         _err.print(f"sxgeo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C (KeyboardInterrupt) into exit 130, silently
+            _interrupted()
+        raise
+    except OSError as exc:
+        line = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+        _err.print(f"sxgeo: error: {line}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
 
 

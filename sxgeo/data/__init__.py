@@ -26,6 +26,9 @@ def read_param_table(name: str, **read_csv: Any) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
+        With ``attrs['source']`` naming the file, for messages.
     """
     with resources.files("sxgeo.data").joinpath(name).open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, **read_csv)
+        df = pd.read_csv(fh, **read_csv)
+    df.attrs["source"] = f"sxgeo/data/{name}"
+    return df

@@ -162,6 +162,11 @@ def generate(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if not 0 <= seed < 2**32:
+        from sxgeo.errors import OptionError
+
+        msg = f"--seed must be a whole number 0 to {2**32 - 1}, got {seed}"
+        raise OptionError(msg)
     frames = build_layers(seed=seed, layers=layers)
     counties = load_counties(layers)
     built_up = frames["demo_built_up.geojson"]

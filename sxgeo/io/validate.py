@@ -8,6 +8,10 @@ or dropped is named in the :class:`~sxgeo.io.report.LayerReport`.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,8 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CoordinateError, LayerError
 from sxgeo.io.report import LayerReport, RowNote
+
+log = logging.getLogger(__name__)
 
 _FAMILIES = {
     "Point": "point",
@@ -32,6 +38,114 @@ _FAMILIES = {
 
 # How far outside Shaoxing a layer may reach and still be "near" it [deg], about 100 km.
 _NEAR_SHAOXING_DEG = 1.0
+
+REPAIR_AREA_SHARE = 0.001
+"""A make_valid repair that changes a feature's area by more than this share is reported with
+the change (a self-crossing ring repaired into two lobes can halve or double an area)."""
+
+STRICT: ContextVar[bool] = ContextVar("sxgeo_strict", default=False)
+"""Strict reading (``sxgeo --strict``): duplicate features are refused instead of counted once."""
+
+
+@contextlib.contextmanager
+def strict(on: bool = True) -> Iterator[None]:
+    """Read layers strictly inside the block: duplicate features are refused, not dropped.
+
+    Parameters
+    ----------
+    on : bool
+        Strict or not.
+
+    Yields
+    ------
+    None
+    """
+    token = STRICT.set(on)
+    try:
+        yield
+    finally:
+        STRICT.reset(token)
+
+
+def _handle_duplicates(gdf: gpd.GeoDataFrame, report: LayerReport, mode: str | None) -> gpd.GeoDataFrame:
+    """Apply the ``duplicates=`` rule of :func:`sxgeo.io.read_layer` (default from :data:`STRICT`)."""
+    mode = mode or ("refuse" if STRICT.get() else "once")
+    if mode not in ("once", "refuse", "keep"):
+        msg = f"duplicates must be 'once', 'refuse' or 'keep', got {mode!r}"
+        raise LayerError(msg)
+    if mode == "keep":
+        return gdf
+    return _drop_duplicates(gdf, report, refuse=mode == "refuse")
+
+
+def _drop_duplicates(gdf: gpd.GeoDataFrame, report: LayerReport, *, refuse: bool) -> gpd.GeoDataFrame:
+    """Count identical features (same geometry and same attributes) once, naming the others.
+
+    Identical geometry with different attributes is kept (two records may describe one site)
+    and reported as a warning.
+    """
+    if len(gdf) < 2:
+        return gdf
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    wkb = pd.Series(shapely.to_wkb(shapely.normalize(geoms)), index=gdf.index)
+    same_geom = wkb.duplicated(keep=False)
+    if not same_geom.any():
+        return gdf
+    attrs = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(str)
+    key = pd.concat([attrs, wkb.rename("__wkb__")], axis=1)
+    dup = key.duplicated(keep="first").to_numpy()
+    first = key.groupby(list(key.columns), sort=False, dropna=False).ngroup()
+    first_row = pd.Series(gdf.index, index=gdf.index).groupby(first.to_numpy()).transform("first")
+    if dup.any():
+        pairs = [f"{int(r)} (= row {int(first_row[r])})" for r in gdf.index[dup]]
+        if refuse:
+            msg = (
+                f"{Path(report.path).name}: {int(dup.sum())} duplicate features (identical geometry and "
+                f"attributes): rows {', '.join(pairs[:10])}; remove them (strict mode refuses them)"
+            )
+            raise LayerError(msg)
+        reasons = [f"duplicate of row {int(first_row[r])} (identical geometry and attributes): counted once"
+                   for r in gdf.index[dup]]  # fmt: skip
+        gdf = _exclude(gdf, dup, reasons, report)
+        report.warn(f"{int(dup.sum())} duplicate features counted once: rows {', '.join(pairs[:10])}")
+    geo_only = wkb.loc[gdf.index].duplicated(keep=False)
+    if geo_only.any():
+        rows = ", ".join(str(int(r)) for r in gdf.index[geo_only.to_numpy()][:10])
+        report.warn(f"features with identical geometry but different attributes (rows {rows}); both kept")
+    return gdf
+
+
+def _report_nul_bytes(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
+    """Remove NUL bytes from text attributes (a padding artefact of some DBF writers), naming the rows."""
+    hit_rows: set[int] = set()
+    out = gdf
+    for col in gdf.columns:
+        text = pd.api.types.is_object_dtype(gdf[col]) or pd.api.types.is_string_dtype(gdf[col])
+        if col == gdf.geometry.name or not text:
+            continue
+        values = gdf[col]
+        has = values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+        if has.any():
+            if out is gdf:
+                out = gdf.copy()
+            out[col] = values.map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
+            hit_rows.update(int(r) for r in gdf.index[has])
+    if hit_rows:
+        rows = ", ".join(str(r) for r in sorted(hit_rows)[:10]) + (", ..." if len(hit_rows) > 10 else "")
+        report.warn(f"NUL bytes removed from the text of {len(hit_rows)} rows ({rows})")
+    return out
+
+
+def _exclude_nonfinite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
+    """Exclude features with NaN or infinite coordinates (GEOS cannot repair or measure them)."""
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    coords, idx = shapely.get_coordinates(geoms, return_index=True)
+    bad_pos = np.unique(idx[~np.isfinite(coords).all(axis=1)])
+    if bad_pos.size == 0:
+        return gdf
+    mask = np.zeros(len(gdf), dtype=bool)
+    mask[bad_pos] = True
+    return _exclude(gdf, mask, ["NaN or infinite coordinates"] * int(mask.sum()), report)
 
 
 def _exclude(
@@ -51,6 +165,10 @@ def _clean_geometries(
         reasons = ["null geometry" if g is None else "empty geometry" for g in geoms[missing]]
         gdf = _exclude(gdf, missing, reasons, report)
         geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if len(gdf) == 0:
+        return gdf
+    gdf = _exclude_nonfinite(_report_nul_bytes(gdf, report), report)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
     if len(gdf) == 0:
         return gdf
 
@@ -103,9 +221,20 @@ def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerRepor
         msg = f"{report.path}: {len(bad)} invalid geometries (rows {rows}); pass repair=True"
         raise LayerError(msg)
     reasons = shapely.is_valid_reason(geoms[bad])
+    area_before = shapely.area(geoms[bad])
     geoms[bad] = shapely.make_valid(geoms[bad])
-    for i, why in zip(bad, reasons, strict=True):
-        report.repaired.append(RowNote(int(gdf.index[i]), f"invalid ({why}); repaired with make_valid"))
+    area_after = shapely.area(geoms[bad])
+    for i, why, a0, a1 in zip(bad, reasons, area_before, area_after, strict=True):
+        note = f"invalid ({why}); repaired with make_valid"
+        ref = max(abs(float(a0)), float(a1))
+        if ref > 0 and abs(float(a1) - abs(float(a0))) > REPAIR_AREA_SHARE * ref:
+            change = (float(a1) - abs(float(a0))) / abs(float(a0)) * 100 if a0 else float("inf")
+            note += (
+                f"; area changed by {change:+.1f}% "
+                f"({abs(float(a0)):.6g} -> {float(a1):.6g}, check the outline)"
+            )
+            report.warn(f"row {int(gdf.index[i])}: make_valid repair: area changed by {change:+.1f}%")
+        report.repaired.append(RowNote(int(gdf.index[i]), note))
 
 
 def _remove_repeated_vertices(gdf: gpd.GeoDataFrame, report: LayerReport) -> None:

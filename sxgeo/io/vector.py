@@ -20,6 +20,7 @@ What it survives:
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,8 @@ from sxgeo.errors import CRSError, LayerError
 from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import _find_column
-from sxgeo.io.validate import _check_coordinates, _clean_geometries
+from sxgeo.io.tables import _find_column, excel_sheet
+from sxgeo.io.validate import _check_coordinates, _clean_geometries, _handle_duplicates
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def _read_point_table(
     report: LayerReport,
 ) -> gpd.GeoDataFrame:
     if fmt == "Excel point table":
-        sheet: str | int = layer if layer is not None else 0
+        sheet = excel_sheet(path, layer)
         try:
             df = pd.read_excel(path, sheet_name=sheet)
         except ValueError as exc:
@@ -77,6 +78,10 @@ def _read_point_table(
         report.encoding, report.encoding_source = None, "format"
     else:
         enc = encoding or _text_encoding(path)
+        if enc.lower().replace("_", "-") in ("utf-8", "utf8"):
+            with path.open("rb") as fh:
+                if fh.read(3) == b"\xef\xbb\xbf":
+                    enc = "utf-8-sig"  # a BOM is not part of the first column's name
         report.encoding = enc
         report.encoding_source = "argument" if encoding else "detected"
         df = pd.read_csv(path, encoding=enc, sep=None, engine="python")
@@ -138,7 +143,10 @@ def _read_vector(
     else:
         report.encoding = "UTF-8" if fmt in ("GeoJSON", "GeoPackage", "FlatGeobuf") else None
     try:
-        return pyogrio.read_dataframe(path, layer=layer, **kwargs)
+        with warnings.catch_warnings():
+            # NaN coordinates warn in shapely.from_wkb; such rows are excluded and named later
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=layer, **kwargs)
     except Exception as exc:  # GDAL raises its own error types
         msg = f"{path.name}: GDAL cannot read it as {fmt} ({exc})"
         raise LayerError(msg) from exc
@@ -156,6 +164,7 @@ def read_layer(
     swap_xy: bool = False,
     repair: bool = True,
     check_extent: bool = True,
+    duplicates: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, LayerReport]:
     """Read a vector layer or a lon/lat point table, validate it, repair it and report.
 
@@ -183,6 +192,10 @@ def read_layer(
         Repair invalid geometries with ``make_valid`` (default); ``False`` raises instead.
     check_extent : bool
         Refuse layers nowhere near Shaoxing (default ``True``).
+    duplicates : {'once', 'refuse', 'keep'}, optional
+        Features identical in geometry and attributes: counted ``once`` (the others excluded and
+        named in the report), ``refuse`` (an error), or ``keep``. Default ``once``, or ``refuse``
+        under ``sxgeo --strict`` (:func:`sxgeo.io.validate.strict`).
 
     Returns
     -------
@@ -250,11 +263,13 @@ def read_layer(
         gdf = gdf.copy()
         gdf.geometry = shapely.transform(np.asarray(gdf.geometry.values), lambda c: c[:, ::-1])
     gdf = _check_coordinates(gdf, gdf.crs, path, report, check_extent=check_extent)
+    gdf = _handle_duplicates(gdf, report, duplicates)
     if offset is not None:
         gdf = sxcrs.from_offset_lonlat(gdf, offset, what=path.name)
         report.crs_source = f"converted from {offset} lon/lat (crs={crs!r})"
         report.warn(f"coordinates converted from {offset} to WGS84 (shift of about 500 m)")
 
+    gdf.attrs["source"] = path.name
     report.crs = gdf.crs.to_string()
     report.features = len(gdf)
     report.geometry_types = {str(k): int(v) for k, v in gdf.geom_type.value_counts().items()}

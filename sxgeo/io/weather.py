@@ -11,7 +11,7 @@ import pandas as pd
 
 from sxgeo.errors import LayerError, MissingDependencyError
 from sxgeo.io._paths import require_file
-from sxgeo.io.tables import _find_column, _read_csv_or_excel
+from sxgeo.io.tables import _find_column, _read_csv_or_excel, parse_flags, parse_numbers
 
 DATE_NAMES = ("date", "日期", "time", "day")
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
         rows = ", ".join(str(i) for i in np.flatnonzero(bad)[:10])
         msg = f"{path.name}: {int(bad.sum())} dates cannot be read (rows {rows}); write them as YYYY-MM-DD"
         raise LayerError(msg)
-    rain = pd.to_numeric(df[rain_col], errors="coerce")
+    rain = parse_numbers(df, [rain_col], source=path.name)[rain_col]
     if (rain < 0).any():
         rows = ", ".join(str(i) for i in np.flatnonzero(rain < 0)[:10])
         msg = f"{path.name}: negative precipitation in rows {rows}"
@@ -62,7 +62,7 @@ def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:
         notes.append(f"{int(rain.isna().sum())} days without a value (left out)")
     series = pd.Series(rain.to_numpy(), index=pd.DatetimeIndex(dates), name="precip_mm")
     if "is_snow" in df.columns:
-        snow = df["is_snow"].fillna(False).astype(bool).to_numpy()
+        snow = parse_flags(df["is_snow"], source=path.name, column="is_snow")
         notes.append(f"{int(snow.sum())} snow days left out")
         series = series[~snow]
     if series.index.has_duplicates:

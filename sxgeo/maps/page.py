@@ -528,7 +528,8 @@ class WebMap:
             raise MapSizeError(msg)
         if size > WARN_BYTES:
             log.warning("%s is %.1f MB: it will open slowly; consider aggregating", path.name, size / 2**20)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        from sxgeo.io.writers import write_text
+
+        write_text(path, text)
         log.info("wrote %s (%.0f KB)", path, size / 1024)
         return path

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -11,6 +12,8 @@ import pandas as pd
 from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rasterio.io import DatasetReader
@@ -586,11 +589,12 @@ def carbon_map(
         names = (
             pools["lulc_name_zh"] if "lulc_name_zh" in pools.columns else pools.get("lulc_name", pools.index)
         )
-        palette = styles.PALETTES["Set2"]
-        if "color" in pools.columns:
-            colours = {int(k): str(c) for k, c in zip(pools.index, pools["color"], strict=True)}
-        else:
-            colours = {int(k): c for k, c in zip(pools.index, (palette * 3)[: len(pools)], strict=True)}
+        palette = (styles.PALETTES["Set2"] * (len(pools) // len(styles.PALETTES["Set2"]) + 1))[: len(pools)]
+        given = pools["color"] if "color" in pools.columns else pd.Series(None, index=pools.index)
+        colours = {
+            int(k): _hex_colour(c, fallback, k)
+            for k, c, fallback in zip(pools.index, given, palette, strict=True)
+        }
         sym = styles.categorical(
             pd.Series(pools.index.astype(int), name="class"),
             title="土地覆盖 Land cover",
@@ -600,8 +604,15 @@ def carbon_map(
         assert sym.legend is not None  # a title gives a legend
         for item in sym.legend["items"]:
             item.pop("count", None)
+        nodata = raster.nodata if raster.nodata is not None else (None if 0 in pools.index else 0)
         m.add_raster(
-            arr, transform, raster.crs, "土地覆盖 Land cover", symbology=sym, nodata=0, show=forest is None
+            arr,
+            transform,
+            raster.crs,
+            "土地覆盖 Land cover",
+            symbology=sym,
+            nodata=nodata,
+            show=forest is None,
         )
     if wetlands_table is not None:
         j = base.merge(wetlands_table, left_on="adcode", right_on="unit_code")
@@ -803,3 +814,17 @@ def pilots_map(
     if synthetic:
         m.synthetic = True  # the page's banner
     return m
+
+
+def _hex_colour(value: Any, fallback: str, code: Any) -> str:
+    """A pools-table ``color`` cell as ``#rrggbb``; blank or unreadable cells take *fallback* (logged)."""
+    text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+    if text and not text.startswith("#"):
+        text = "#" + text
+    if len(text) == 4:  # #rgb
+        text = "#" + "".join(ch * 2 for ch in text[1:])
+    if len(text) == 7 and all(ch in "0123456789abcdefABCDEF" for ch in text[1:]):
+        return text.lower()
+    if value is not None and text:
+        log.warning("pools table: class %s colour %r is not #rrggbb; drawn in %s", code, value, fallback)
+    return fallback

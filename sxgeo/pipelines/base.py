@@ -13,6 +13,81 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+YEAR_RANGE = (1990, 2100)
+"""Years sxgeo accepts for reporting and data years (the plan's horizon with room either side)."""
+
+
+def check_option(
+    name: str,
+    value: float | None,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    hint: str = "",
+) -> None:
+    """Refuse a numeric option outside its range, in one line naming the option.
+
+    Parameters
+    ----------
+    name : str
+        The option as the user writes it (``--years``, ``[carbon] years``).
+    value : float or None
+        The value; None (not given) passes.
+    above : float, optional
+        Exclusive lower bound.
+    at_least, at_most : float, optional
+        Inclusive bounds.
+    hint : str
+        Added to the message.
+
+    Raises
+    ------
+    OptionError
+        Out of range, or not a finite number.
+    """
+    import math
+
+    from sxgeo.errors import OptionError
+
+    if value is None:
+        return
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        msg = f"{name} must be a number, got {value!r}"
+        raise OptionError(msg) from None
+    bad = (
+        not math.isfinite(v)
+        or (above is not None and v <= above)
+        or (at_least is not None and v < at_least)
+        or (at_most is not None and v > at_most)
+    )
+    if bad:
+        parts = []
+        if above is not None:
+            parts.append(f"> {above:g}")
+        if at_least is not None:
+            parts.append(f">= {at_least:g}")
+        if at_most is not None:
+            parts.append(f"<= {at_most:g}")
+        msg = f"{name} must be {' and '.join(parts)}, got {v:g}" + (f"; {hint}" if hint else "")
+        raise OptionError(msg)
+
+
+def check_year(name: str, value: float | None) -> None:
+    """Refuse a year outside :data:`YEAR_RANGE` (``--year 99999``)."""
+    check_option(name, value, at_least=YEAR_RANGE[0], at_most=YEAR_RANGE[1])
+
+
+def check_share(name: str, value: float | None) -> None:
+    """Refuse a share (0-1] given as a percentage, saying which was meant (75 -> 0.75)."""
+    if value is not None and 1 < float(value) <= 100:
+        hint = f"it is a share: for {float(value):g}% write {float(value) / 100:g}"
+    else:
+        hint = "it is a share between 0 and 1 (0.75 = 75%)"
+    check_option(name, value, above=0, at_most=1, hint=hint)
+
 
 @dataclass
 class Context:
@@ -54,6 +129,9 @@ class Context:
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs_read: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        check_year("year (--year, [project] year)", self.year)
+
 
 def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.GeoDataFrame:
     """Read a named input: a project :class:`~sxgeo.project.Input`, a path, or a frame (returned as is).
@@ -83,7 +161,13 @@ def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.
     options.pop("name_col", None)
     if geometry_type is not None:
         options["geometry_type"] = geometry_type
-    gdf, _ = read_layer(path, **options)
+    gdf, report = read_layer(path, **options)
+    # what changed the count of features goes into the outputs' notes, not only the log
+    for warning in report.warnings:
+        if "duplicate" in warning or "area changed" in warning or "mixes encodings" in warning:
+            note = f"{path.name}: {warning}"
+            if note not in ctx.notes:
+                ctx.notes.append(note)
     ctx.inputs_read[str(path)] = {
         "rows": len(gdf),
         "crs": gdf.crs.to_string() if gdf.crs is not None else None,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sxgeo.errors import SchemaError
-from sxgeo.pipelines.base import Context, as_path, is_synthetic, name_of, read, unit_sets
+from sxgeo.pipelines.base import Context, as_path, check_option, is_synthetic, name_of, read, unit_sets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,6 +21,8 @@ LANDCOVER_LABELS = {
     "stock_tc": "碳储量(不含土壤)(tC)",
     "soil_tc": "土壤碳(tC)",
     "total_tc": "总碳储量(tC)",
+    "valid_share_pct": "有效像元覆盖率(%)",
+    "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
 WETLAND_LABELS = {"wetland_area_ha": "湿地面积(ha)", "protection_rate_pct": "湿地保护率(%)"}
 
@@ -45,6 +47,13 @@ class CarbonOptions:
     stands_years: float | None = None
     years: float | None = None
     window_rows: int | None = None
+
+    def __post_init__(self) -> None:
+        check_option(
+            "years between the inventories (--years, [carbon] stands_years)", self.stands_years, above=0
+        )
+        check_option("years between the maps (--years, [carbon] years)", self.years, above=0)
+        check_option("--window-rows", self.window_rows, at_least=1)
 
 
 def run(
@@ -181,6 +190,12 @@ def _landcover(
             counts = raster_zone_counts(src, units, window_rows=opts.window_rows)
             per, by_class = lcm.stock_by_county(counts, pools, units)
             tables[f"carbon_landcover{suffix}"] = per
+            low = per[per["valid_share_pct"] < lcm.VALID_WARN_PCT]
+            if len(low):
+                shares = ", ".join(
+                    f"{c} {v:.1f}%" for c, v in zip(low["unit_code"], low["valid_share_pct"], strict=True)
+                )
+                notes.append(f"raster covers only part of {shares} (valid_share_pct): totals are partial")
             if not suffix:
                 tables["carbon_landcover_classes"] = by_class
                 map_args["landcover"] = per
@@ -195,6 +210,10 @@ def _landcover(
         "per pixel: C = Σ pools[class] × pixel area (InVEST Carbon), pixel-centre rule per county",
         "stock_tc = c_above + c_below + c_dead; total_tc adds c_soil (InVEST's total)",
         "change: stock difference pixel by pixel; loss_to_built_tc = losses into classes of kind 'built'",
+        "change_tc is without soil (compare with stock_tc); total_change_tc adds soil (InVEST's c_change, "
+        "compare with total_tc)",
+        "nodata pixels (the raster's nodata tag; class 0 when the pools table has no row 0) are no class; "
+        "valid_share_pct = valid-pixel area / unit area",
     ]
     map_args["pools"] = pools
     map_args["raster_path"] = raster

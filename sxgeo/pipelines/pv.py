@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sxgeo.errors import SchemaError
-from sxgeo.pipelines.base import Context, as_path, is_synthetic, name_of, read
+from sxgeo.pipelines.base import Context, as_path, check_option, check_year, is_synthetic, name_of, read
 
 if TYPE_CHECKING:
     import numpy as np
@@ -44,6 +44,10 @@ class PVOptions:
     ef_region: str = "east_china"
     ef_basis: str = "average"
     grid_m: float = 1000.0
+
+    def __post_init__(self) -> None:
+        check_year("grid factor year (--ef-year, [pv] ef_year)", self.ef_year)
+        check_option("--grid-m", self.grid_m, above=0, hint="the cell side of the density grid in metres")
 
 
 def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str], params: Any = None) -> tuple[Any, Any]:

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sxgeo.pipelines.base import Context, is_synthetic, name_of, read, unit_sets
+from sxgeo.pipelines.base import Context, check_share, is_synthetic, name_of, read, unit_sets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +59,9 @@ class ZoneOptions:
     add_facilities: Any = None
     baseline_credit: bool = False
     exclude_regulating: bool = False
+
+    def __post_init__(self) -> None:
+        check_share("capture-ratio target (--alpha-target, [sponge] alpha_target)", self.alpha_target)
 
 
 def run(

@@ -23,6 +23,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
+from sxgeo.io.tables import parse_numbers, source_of
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ def roof_params(table: pd.DataFrame | None = None) -> pd.DataFrame:
     if missing:
         msg = f"PV parameter table lacks columns {sorted(missing)}"
         raise SchemaError(msg)
+    numbers = ("u", "non_north_share", "pitch_deg", "c", "rho_w_m2", "min_footprint_m2", "mount_tilt_deg",
+               "policy_share")  # fmt: skip
+    table = parse_numbers(table, numbers, source=source_of(table, "PV parameter table"), required=True)
     return table.set_index("category")
 
 

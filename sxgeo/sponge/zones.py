@@ -39,6 +39,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
+from sxgeo.io.tables import parse_flags, parse_numbers, source_of
 from sxgeo.sponge.coverage import select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
 from sxgeo.zonal import intersection_pieces
@@ -94,7 +95,7 @@ def runoff_coefficients(scenario: str = "default", table: pd.DataFrame | None = 
     if col not in t.columns:
         msg = f"runoff table has no column {col!r}; scenarios are low, default, high"
         raise SchemaError(msg)
-    return t.set_index("cover")[col].astype(float)
+    return parse_numbers(t, [col], source=source_of(t, "runoff table"), required=True).set_index("cover")[col]
 
 
 def facility_defaults(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -111,6 +112,10 @@ def facility_defaults(table: pd.DataFrame | None = None) -> pd.DataFrame:
         Indexed by ``type``.
     """
     t = read_param_table("lid_facilities.csv") if table is None else table
+    source = source_of(t, "facility table")
+    t = parse_numbers(t, ("depth_mm", "void_ratio", "k_m_s"), source=source, blank=0.0)
+    if "infiltrates" in t.columns:
+        t["infiltrates"] = parse_flags(t["infiltrates"], source=source, column="infiltrates")
     return t.set_index("type")
 
 
@@ -343,7 +348,10 @@ def _landcover_psi(
         raise SchemaError(msg)
     lc_psi = lc["cover"].astype(str).map(psi_table)
     if "psi" in lc.columns:
-        lc_psi = pd.to_numeric(lc["psi"], errors="coerce").fillna(lc_psi)
+        own_psi = parse_numbers(lc[["psi"]], ["psi"], source=source_of(lc, "land cover"), features=True)[
+            "psi"
+        ]
+        lc_psi = own_psi.fillna(lc_psi)
     is_water = (lc["cover"].astype(str) == "water").to_numpy()
     return lc_psi, is_water
 
@@ -356,7 +364,9 @@ def _zone_targets(
     target = np.full(n, alpha_target, dtype=float)
     source = np.array([alpha_target_source] * n, dtype=object)
     if "alpha_target" in z.columns:
-        own = pd.to_numeric(z["alpha_target"], errors="coerce").to_numpy()
+        own = parse_numbers(
+            z[["alpha_target"]], ["alpha_target"], source=source_of(z, "sub-zones"), features=True
+        )["alpha_target"].to_numpy()
         own = np.where(own > 1, own / 100, own)
         has = np.isfinite(own)
         target[has] = own[has]
@@ -427,8 +437,9 @@ def _facilities(
 
 
 def _num(frame: pd.DataFrame, col: str) -> pd.Series:
+    """A number attribute of a layer (blank = NaN, text refused naming the feature)."""
     if col in frame.columns:
-        return pd.to_numeric(frame[col], errors="coerce")
+        return parse_numbers(frame[[col]], [col], source=source_of(frame, "facilities"), features=True)[col]
     return pd.Series(np.nan, index=frame.index)
 
 
@@ -509,7 +520,9 @@ def _facility_volumes(
     assumed |= np.isnan(k) & p["infiltrates"].to_numpy(dtype=bool)
     k = np.where(np.isnan(k), p["k_m_s"].to_numpy(dtype=float), k)
     lined = (
-        f["lined"].fillna(False).astype(bool).to_numpy() if "lined" in f.columns else np.zeros(len(f), bool)
+        parse_flags(f["lined"], source=source_of(f, "facilities"), column="lined", features=True)
+        if "lined" in f.columns
+        else np.zeros(len(f), bool)
     )
     volume = _num(f, "volume_m3").to_numpy()
     by_volume = (p["storage_from"] == "volume").to_numpy()
