@@ -187,6 +187,7 @@ HELP_ZH = {
     "Dirichlet concentration around the weights.": "权重扰动的狄利克雷集中度。",
     "Skip the lock-out re-solves.": "跳过逐一排除后的重新求解(不可替代性)。",
     "Solver time limit per solve [s].": "每次求解的时限 [秒]。",
+    "Refuse duplicate features instead of counting them once.": "遇到重复要素时报错,而不是只计一次。",
 }
 """English help text -> Chinese."""
 
