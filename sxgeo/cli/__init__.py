@@ -214,11 +214,12 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import carbon, pv, sponge
+    from sxgeo.cli import _engine, carbon, partition, pv, sponge  # noqa: F401  (_engine: its Chinese help)
 
     app.add_typer(sponge.app, name="sponge")
     app.add_typer(carbon.app, name="carbon")
     app.command("pv")(pv.pv)
+    app.command("partition")(partition.partition)
 
 
 _register()

@@ -34,6 +34,12 @@ class PVOptions:
         ``east_china`` or ``national``.
     grid_m : float
         Cell of the potential-density grid on the map [m].
+    engine : str
+        ``memory`` (default, the reference) or ``dask`` (:mod:`sxgeo.engine.pv`).
+    scheduler : str or None
+        Dask scheduler address (default: a LocalCluster on this machine).
+    workers : int or None
+        Workers of that LocalCluster.
     """
 
     ghi_scenario: str = "default"
@@ -41,6 +47,9 @@ class PVOptions:
     ef_year: int = 2022
     ef_region: str = "east_china"
     grid_m: float = 1000.0
+    engine: str = "memory"
+    scheduler: str | None = None
+    workers: int | None = None
 
 
 def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str]) -> tuple[Any, Any]:
@@ -107,6 +116,12 @@ def run(
     if inputs.get("weather") is not None and inputs.get("ghi_raster") is not None:
         msg = "give a weather file or a GHI raster, not both"
         raise SchemaError(msg)
+    from sxgeo.engine import check_engine
+
+    if check_engine(opts.engine) == "dask":
+        from sxgeo.engine.pv import run_dask
+
+        return run_dask(ctx, inputs, name=name, options=opts)
     b = read(inputs["buildings"], ctx, geometry_type="polygon")
     notes: list[str] = []
     yields, horizon = _yields(inputs, opts, notes)

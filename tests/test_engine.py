@@ -1,0 +1,171 @@
+"""The Dask engine gives the in-memory engine's numbers (one threaded LocalCluster for the session)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from sxgeo import crs as sxcrs
+from sxgeo import pv
+from sxgeo.errors import MissingDependencyError
+from sxgeo.pv import energy
+
+pytest.importorskip("dask_geopandas")
+
+from sxgeo.engine import client_session, require_dask
+from sxgeo.engine import pv as dpv
+from sxgeo.engine.partition import partition_layer, read_partitioned
+
+MEASURES = ["buildings", "footprint_m2", "usable_m2", "capacity_mwp", "generation_gwh", "co2_avoided_t"]
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """The one LocalCluster of the test session: two worker threads in this process."""
+    with client_session(workers=2, processes=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def border_roofs(counties) -> gpd.GeoDataFrame:
+    """1,600 roofs on a 25 m grid across the 330602/330603 line; every 7th a 60 m tower (shades far)."""
+    c = sxcrs.to_metric(counties)
+    border = shapely.line_merge(
+        shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    )
+    longest = max(shapely.get_parts(border), key=lambda g: g.length)
+    p = shapely.line_interpolate_point(longest, 0.5, normalized=True)
+    rng = np.random.default_rng(14)
+    gx, gy = np.meshgrid(np.arange(40) * 25.0, np.arange(40) * 25.0)
+    x = p.x - 500 + gx.ravel()
+    y = p.y - 500 + gy.ravel()
+    size = rng.uniform(12, 20, x.size)
+    height = np.where(np.arange(x.size) % 7 == 0, 60.0, rng.uniform(6, 15, x.size).round(1))
+    uses = rng.choice(["residential", "industrial", "public", "commercial"], x.size)
+    return gpd.GeoDataFrame(
+        {"bid": np.arange(x.size), "use": uses, "height_m": height},
+        geometry=shapely.box(x, y, x + size, y + size),
+        crs=sxcrs.METRIC,
+    )
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask_geopandas", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'sxgeo\[dask\]'"):
+        require_dask()
+
+
+def test_partition_cli_writes_hilbert_parts_with_crs(tmp_path, border_roofs):
+    from sxgeo.cli import app
+
+    src = tmp_path / "roofs.gpkg"
+    border_roofs.to_crs(4326).to_file(src)
+    out = tmp_path / "parts"
+    res = CliRunner().invoke(app, ["partition", str(src), "-o", str(out), "--npartitions", "4"])
+    assert res.exit_code == 0, res.output
+    assert len(list(out.glob("*.parquet"))) == 4
+    back = read_partitioned(out)
+    assert back.crs.to_epsg() == 4549 and back.npartitions == 4
+    whole = back.compute()
+    assert sorted(whole["bid"]) == list(range(len(border_roofs)))  # nothing dropped or doubled
+    # Hilbert order: the four parts cover compact patches (their centroid boxes sum to about the extent)
+    boxes = [dpv.partition_stats(p.compute())["box"] for p in back.to_delayed()]
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+    assert area < 1.5 * (975 * 975)
+    # a second run into the same folder is refused with a one-line error
+    again = CliRunner().invoke(app, ["partition", str(src), "-o", str(out)])
+    assert again.exit_code != 0 and "not empty" in str(again.exception)
+
+
+def _memory_table(roofs, counties, kernel):
+    r = pv.building_potential(roofs, **kernel)
+    return r, pv.by_county(r, counties).set_index("unit_code")
+
+
+def test_pv_dask_equals_memory_across_partitions_and_county_lines(
+    tmp_path, dask_client, border_roofs, counties
+):
+    kernel = {"fixed_yield_kwh_kwp": 950.0, "horizon_loss": energy.horizon_loss_table()}
+    r, mem = _memory_table(border_roofs, counties, kernel)
+    # the data really tests something: roofs in both counties, some shaded, some unsuitable
+    assert (mem.loc[["330602", "330603"], "buildings"] > 100).all()
+    assert (r["shade_loss"] > 0).sum() > 100 and (~r["suitable"]).sum() > 10
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=8)
+    ddf = read_partitioned(parts)
+    agg = [dpv.Aggregation("pv_counties", sxcrs.to_metric(counties))]
+    done = dpv.compute_sums(ddf, kernel, agg)
+    assert done["rows"] == len(border_roofs) and done["partitions"] == 8
+    got = dpv.units_table(done["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    assert list(got.index) == list(mem.index)
+    pd.testing.assert_frame_equal(got[MEASURES], mem[MEASURES], check_exact=False, rtol=1e-9, atol=1e-6)
+
+    # without the halo, roofs shaded from another partition come out wrong: the halo matters
+    bare = dpv.compute_sums(ddf, kernel, agg, halo=False)
+    wrong = dpv.units_table(bare["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    assert wrong.loc["330600", "generation_gwh"] > mem.loc["330600", "generation_gwh"] + 0.001
+
+
+def test_shading_across_partition_edges_per_roof(tmp_path, dask_client, border_roofs):
+    kernel = {"fixed_yield_kwh_kwp": 950.0, "horizon_loss": energy.horizon_loss_table()}
+    mem = pv.building_potential(border_roofs, **kernel).set_index("bid")
+    ddf = read_partitioned(partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "p", npartitions=6))
+    parts = ddf.to_delayed()
+    stats = [dpv.partition_stats(p.compute()) for p in parts]
+    width = dpv.halo_width(stats)
+    assert width == pytest.approx(3 * 60 + 2 * np.sqrt((border_roofs.area.max()) / np.pi) + 1)
+    frames = [p.compute() for p in parts]
+    crossed = 0
+    for i, own in enumerate(frames):
+        others = [f for j, f in enumerate(frames) if j != i]
+        halo = dpv.halo_rows(others, stats[i]["box"], width)
+        got = dpv.potential_with_halo(own, halo, kernel).set_index("bid")
+        alone = dpv.potential_with_halo(own, None, kernel).set_index("bid")
+        crossed += int((alone["shade_loss"] != got["shade_loss"]).sum())
+        pd.testing.assert_series_equal(got["shade_loss"], mem.loc[got.index, "shade_loss"])
+        pd.testing.assert_series_equal(got["capacity_kwp"], mem.loc[got.index, "capacity_kwp"])
+    assert crossed > 20  # that many roofs are shaded by a tower stored in another partition
+
+
+def _parquet(tmp_path: Path, gdf: gpd.GeoDataFrame) -> Path:
+    path = tmp_path / "roofs.parquet"
+    gdf.to_parquet(path)
+    return path
+
+
+def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_dir, counties):
+    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pipelines.base import Context
+
+    b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
+    cx = b.geometry.centroid
+    # a 6 km x 6 km window of the demo around the 330602/330603 line: ~ tens of thousands of roofs
+    c = sxcrs.to_metric(counties)
+    line = shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    mid = shapely.line_interpolate_point(
+        max(shapely.get_parts(shapely.line_merge(line)), key=lambda g: g.length), 0.5, normalized=True
+    )
+    window = b[(abs(cx.x - mid.x) < 3000) & (abs(cx.y - mid.y) < 3000)]
+    assert len(window) > 1000
+    path = tmp_path / "window.parquet"
+    window.to_parquet(path)
+    parts = partition_layer(path, tmp_path / "window_parts", npartitions=5)
+    inputs = {"buildings": path, "parks": demo_dir / "demo_parks.geojson", "villages": None}
+    mem = pipeline.run(Context(units=counties, maps=False), inputs)[0]
+    opts = pipeline.PVOptions(engine="dask")
+    dsk = pipeline.run(Context(units=counties, maps=False), {**inputs, "buildings": parts}, options=opts)[0]
+    assert dsk.synthetic and mem.synthetic
+    for name in ("pv_counties", "pv_parks"):
+        a = mem.tables[name].set_index(mem.tables[name].columns[0])
+        d = dsk.tables[name].set_index(dsk.tables[name].columns[0])
+        assert list(a.index) == list(d.index) and list(a.columns) == list(d.columns)
+        num = a.select_dtypes("number").columns
+        pd.testing.assert_frame_equal(d[num], a[num], check_exact=False, rtol=1e-9, atol=2e-3)
+    assert a["buildings"].sum() > 0
