@@ -146,13 +146,16 @@ def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_
 
     b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
     cx = b.geometry.centroid
-    # a 6 km x 6 km window of the demo around the 330602/330603 line: ~ tens of thousands of roofs
+    # two windows of the demo: across the 330602/330603 line, and around the first park
     c = sxcrs.to_metric(counties)
     line = shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
     mid = shapely.line_interpolate_point(
         max(shapely.get_parts(shapely.line_merge(line)), key=lambda g: g.length), 0.5, normalized=True
     )
-    window = b[(abs(cx.x - mid.x) < 3000) & (abs(cx.y - mid.y) < 3000)]
+    park = sxcrs.to_metric(gpd.read_file(demo_dir / "demo_parks.geojson")).geometry.iloc[0].centroid
+    near_line = (abs(cx.x - mid.x) < 2000) & (abs(cx.y - mid.y) < 2000)
+    near_park = (abs(cx.x - park.x) < 1500) & (abs(cx.y - park.y) < 1500)
+    window = b[near_line | near_park]
     assert len(window) > 1000
     path = tmp_path / "window.parquet"
     window.to_parquet(path)
@@ -168,4 +171,27 @@ def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_
         assert list(a.index) == list(d.index) and list(a.columns) == list(d.columns)
         num = a.select_dtypes("number").columns
         pd.testing.assert_frame_equal(d[num], a[num], check_exact=False, rtol=1e-9, atol=2e-3)
-    assert a["buildings"].sum() > 0
+    counted = mem.tables["pv_counties"].set_index("unit_code")["buildings"]
+    assert counted.loc["330600"] > 1000 and a["buildings"].sum() > 100  # roofs in the counties and a park
+
+
+def test_pv_cli_engine_dask_on_a_partitioned_folder(tmp_path, dask_client, border_roofs):
+    from sxgeo.cli import app
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
+    runner = CliRunner()
+    mem = runner.invoke(
+        app, ["pv", "--buildings", str(tmp_path / "roofs.parquet"), "-o", str(tmp_path / "m.csv")]
+    )
+    assert mem.exit_code == 0, mem.output
+    res = runner.invoke(
+        app, ["pv", "--buildings", str(parts), "-o", str(tmp_path / "d.csv"), "--engine", "dask"]
+    )
+    assert res.exit_code == 0, res.output
+    a = pd.read_csv(tmp_path / "m.csv", dtype={"unit_code": str}).set_index("unit_code")
+    d = pd.read_csv(tmp_path / "d.csv", dtype={"unit_code": str}).set_index("unit_code")
+    pd.testing.assert_frame_equal(d[MEASURES], a[MEASURES], check_exact=False, rtol=1e-9, atol=2e-3)
+    bad = runner.invoke(
+        app, ["pv", "--buildings", str(parts), "-o", str(tmp_path / "x.csv"), "--engine", "spark"]
+    )
+    assert bad.exit_code != 0 and "unknown engine 'spark'" in str(bad.exception)
