@@ -241,3 +241,77 @@ def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
     monkeypatch.setattr("sxgeo.engine.sponge.without_earlier", lambda parts, earlier: parts)
     twice = coverage_table_dask(built_up, ddf, counties).set_index("unit_code")
     assert twice.loc["330600", "compliant_km2"] > mem.loc["330600", "compliant_km2"] + 0.01
+
+
+def test_pixel_row_areas_match_the_geodesic_area():
+    import pyproj
+    from rasterio.transform import from_origin
+
+    from sxgeo.engine.raster import pixel_row_areas
+
+    d = 1 / 12000  # a "10 m" WorldCover pixel
+    t = from_origin(120.0, 30.0 + d, d, d)  # one row whose south edge is 30°N
+    got = pixel_row_areas(t, 1, "EPSG:4326")[0]
+    geod = pyproj.Geod(ellps="WGS84")
+    ref, _ = geod.polygon_area_perimeter([120, 120 + d, 120 + d, 120], [30, 30, 30 + d, 30 + d])
+    assert got == pytest.approx(abs(ref), rel=1e-6)
+    assert 73 < got < 75  # about 74 m2, not 100 m2
+    assert pixel_row_areas(from_origin(0, 0, 10, 10), 3, "EPSG:4549").tolist() == [100.0] * 3
+
+
+def test_geographic_raster_and_its_reprojection_give_the_same_class_areas(tmp_path, dask_client, counties):
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.zonal import raster_zone_counts
+
+    d = 1 / 2400  # ~ 45 m pixels over the whole city
+    minx, miny, maxx, maxy = counties.to_crs(4326).total_bounds
+    width, height = int((maxx - minx) / d) + 2, int((maxy - miny) / d) + 2
+    rng = np.random.default_rng(5)
+    # irregular patches (~1.5 km) with curved edges, like a land-cover map: a smooth random field in 5 classes
+    from scipy import ndimage
+
+    field = ndimage.zoom(rng.normal(size=(height // 32 + 2, width // 32 + 2)), 32, order=3)[:height, :width]
+    classes = (1 + np.digitize(field, np.quantile(field, [0.2, 0.4, 0.6, 0.8]))).astype(np.uint8)
+    geo = tmp_path / "lc_4326.tif"
+    t = from_origin(minx - d, maxy + d, d, d)
+    profile = {"driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "uint8",
+               "crs": "EPSG:4326", "transform": t, "tiled": True}  # fmt: skip
+    with rasterio.open(geo, "w", **profile) as dst:
+        dst.write(classes, 1)
+    tt, w2, h2 = calculate_default_transform(
+        "EPSG:4326", "EPSG:4549", width, height, *t * (0, 0), *t * (width, height), resolution=60
+    )
+    proj = tmp_path / "lc_4549.tif"
+    with rasterio.open(
+        proj, "w", **{**profile, "crs": "EPSG:4549", "transform": tt, "width": w2, "height": h2}
+    ) as dst:
+        out = np.zeros((h2, w2), dtype=np.uint8)
+        reproject(
+            classes,
+            out,
+            src_transform=t,
+            src_crs="EPSG:4326",
+            dst_transform=tt,
+            dst_crs="EPSG:4549",
+            resampling=Resampling.nearest,
+        )
+        dst.write(out, 1)
+
+    a = raster_zone_areas(geo, counties, block_rows=512)
+    b = raster_zone_areas(proj, counties, block_rows=700)
+    ka = a[a["zone"] != ""].set_index(["zone", "class"])["area_ha"]
+    kb = b[b["zone"] != ""].set_index(["zone", "class"])["area_ha"]
+    assert len(ka) == 30 and list(ka.index) == list(kb.index)  # six counties × five classes
+    assert ((ka / kb - 1).abs() < 0.005).all(), (ka / kb - 1).abs().max()
+    # assuming the nominal pixel area would be far off: the row areas matter
+    nominal = a[a["zone"] != ""].set_index(["zone", "class"])["pixels"] * 45.0**2 / 1e4
+    assert ((nominal / kb - 1).abs() > 0.03).all()
+    # on a projected raster the blocks give exactly the in-memory counter's numbers
+    with rasterio.open(proj) as src:
+        ref = raster_zone_counts(src, counties).set_index(["zone", "class"])
+    got = b.set_index(["zone", "class"])
+    assert (got["pixels"] == ref["pixels"]).all() and np.allclose(got["area_ha"], ref["area_ha"])
