@@ -200,9 +200,7 @@ def _codes(result: gpd.GeoDataFrame, agg: Aggregation) -> np.ndarray:
 
 def partition_sums(
     own: gpd.GeoDataFrame,
-    neighbours: list[gpd.GeoDataFrame],
-    box: tuple[float, float, float, float] | None,
-    width: float,
+    halos: list[gpd.GeoDataFrame | None],
     setup: dict[str, Any],
 ) -> dict[str, Any]:
     """One task: the potential of a partition's roofs and their additive sums per unit code.
@@ -211,12 +209,9 @@ def partition_sums(
     ----------
     own : geopandas.GeoDataFrame
         The partition.
-    neighbours : list of geopandas.GeoDataFrame
-        Partitions that may hold roofs of its shading halo.
-    box : tuple or None
-        Its centroid box (None: empty partition).
-    width : float
-        Halo width [m].
+    halos : list of geopandas.GeoDataFrame or None
+        The roofs of other partitions in its shading halo (:func:`halo_rows`, one task per
+        neighbour, so only these strips travel between workers).
     setup : dict
         ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``.
 
@@ -227,9 +222,10 @@ def partition_sums(
     """
     quiet_dask()
     aggs: list[Aggregation] = setup["aggregations"]
-    if len(own) == 0 or box is None:
+    if len(own) == 0:
         return {"sums": {}, "rows": 0, "unsuitable": 0}
-    halo = halo_rows(neighbours, box, width) if neighbours else None
+    strips = [h for h in halos if h is not None and len(h)]
+    halo = pd.concat(strips, ignore_index=True) if strips else None
     result = potential_with_halo(own, halo, setup["kernel"])
     sums = {a.name: _sum_by(result, _codes(result, a)) for a in aggs}
     return {"sums": sums, "rows": len(result), "unsuitable": int((~result["suitable"]).sum())}
@@ -281,10 +277,11 @@ def compute_sums(
     shading = halo and kernel.get("horizon_loss") is not None
     parts, stats, width, neigh = _plan(ddf, shading)
     setup = dask.delayed({"kernel": kernel, "aggregations": aggregations}, pure=True)
-    tasks = [
-        dask.delayed(partition_sums)(p, [parts[j] for j in neigh[i]], stats[i]["box"], width, setup)
-        for i, p in enumerate(parts)
-    ]
+    tasks = []
+    for i, p in enumerate(parts):
+        box = stats[i]["box"]
+        halos = [dask.delayed(halo_rows)([parts[j]], box, width) for j in neigh[i]]
+        tasks.append(dask.delayed(partition_sums)(p, halos, setup))
     results = dask.compute(*tasks)
     summed: dict[str, pd.DataFrame] = {}
     for a in aggregations:
