@@ -310,6 +310,30 @@ KEYS: tuple[Key, ...] = (
         "电网区域",
         '"east_china"',
     ),
+    Key(
+        "engine",
+        "name",
+        "str",
+        "engine: memory (default) or dask (pip install 'sxgeo[dask]')",
+        "计算引擎",
+        '"dask"',
+    ),
+    Key(
+        "engine",
+        "scheduler",
+        "str",
+        "Dask scheduler address of a running cluster (omit: a LocalCluster on this machine)",
+        "Dask 调度器地址",
+        '"tcp://10.0.0.5:8786"',
+    ),
+    Key(
+        "engine",
+        "workers",
+        "int",
+        "workers of the LocalCluster (default one per core)",
+        "本机工作进程数",
+        "2",
+    ),
 )
 """Every key of ``sxgeo.toml``: the one place they are documented."""
 
@@ -321,6 +345,7 @@ SECTION_TITLES = {
     "sponge": ("sponge city", "海绵城市"),
     "carbon": ("carbon sinks", "碳汇"),
     "pv": ("rooftop PV", "屋顶光伏"),
+    "engine": ("compute engine (optional Dask, rooftop PV)", "计算引擎(可选 Dask,屋顶光伏)"),
 }
 
 

@@ -315,3 +315,25 @@ def test_geographic_raster_and_its_reprojection_give_the_same_class_areas(tmp_pa
         ref = raster_zone_counts(src, counties).set_index(["zone", "class"])
     got = b.set_index(["zone", "class"])
     assert (got["pixels"] == ref["pixels"]).all() and np.allclose(got["area_ha"], ref["area_ha"])
+
+
+def test_project_file_engine_section_runs_pv_on_dask(tmp_path, dask_client, border_roofs):
+    from sxgeo.cli import app
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
+    (tmp_path / "sxgeo.toml").write_text(
+        f'[pv]\nbuildings = "{parts.name}"\n\n[engine]\nname = "dask"\n', encoding="utf-8"
+    )
+    res = CliRunner().invoke(
+        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "out")]
+    )
+    assert res.exit_code == 0, (res.output, res.exception)
+    got = pd.read_csv(next((tmp_path / "out").rglob("pv_counties.csv")), dtype={"unit_code": str})
+    mem = CliRunner().invoke(
+        app, ["pv", "--buildings", str(tmp_path / "roofs.parquet"), "-o", str(tmp_path / "m.csv")]
+    )
+    assert mem.exit_code == 0, mem.output
+    ref = pd.read_csv(tmp_path / "m.csv", dtype={"unit_code": str})
+    pd.testing.assert_frame_equal(got[MEASURES], ref[MEASURES], check_exact=False, rtol=1e-9, atol=2e-3)
+    record = (tmp_path / "out" / "run.json").read_text(encoding="utf-8")
+    assert '"engine.name"' in record and '"dask"' in record
