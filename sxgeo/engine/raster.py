@@ -16,6 +16,7 @@ are rasterised in the raster's own grid and every pixel row gets its true ellips
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,10 @@ from sxgeo.engine import quiet_dask
 from sxgeo.errors import CRSError
 
 log = logging.getLogger(__name__)
+
+_RASTERIZE = threading.Lock()
+"""rasterio's rasterize is not safe in two threads of one process at once (a thread's in-memory dataset can
+be seen without its transform: a spurious NotGeoreferencedWarning); one at a time per worker process."""
 
 BLOCK_PIXELS = 1 << 23
 """Pixels per task when no block size is given (about 8 million: 8 MB of classes)."""
@@ -129,14 +134,15 @@ def block_areas(
         if cls.min() < 0 or cls.max() > 255:
             msg = f"{Path(path).name}: classes must be 0-255 (found {cls.min()}-{cls.max()})"
             raise CRSError(msg)
-    zone = features.rasterize(
-        shapes,
-        out_shape=cls.shape,
-        transform=transform,
-        fill=0,
-        dtype="uint8" if n_zones <= 256 else "uint16",
-        all_touched=False,
-    )
+    with _RASTERIZE:
+        zone = features.rasterize(
+            shapes,
+            out_shape=cls.shape,
+            transform=transform,
+            fill=0,
+            dtype="uint8" if n_zones <= 256 else "uint16",
+            all_touched=False,
+        )
     code = zone.astype(np.int64) * 256 + cls.astype(np.int64)
     row_area = pixel_row_areas(transform, rows, crs)
     size = n_zones * 256
