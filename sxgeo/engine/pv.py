@@ -85,10 +85,10 @@ def partition_stats(part: gpd.GeoDataFrame) -> dict[str, Any]:
     -------
     dict
         ``rows``, ``box`` (minx, miny, maxx, maxy of the centroids, or None when empty),
-        ``hmax`` and ``rmax``.
+        ``hmax``, ``rmax`` and ``xy`` (the centroids, kept on the worker for the halo).
     """
     if len(part) == 0:
-        return {"rows": 0, "box": None, "hmax": 0.0, "rmax": 0.0}
+        return {"rows": 0, "box": None, "hmax": 0.0, "rmax": 0.0, "xy": np.empty((0, 2))}
     m = _metric(part)
     geoms = np.asarray(m.geometry.values, dtype=object)
     xy = shapely.get_coordinates(shapely.centroid(geoms))
@@ -96,7 +96,15 @@ def partition_stats(part: gpd.GeoDataFrame) -> dict[str, Any]:
     hmax = float(np.nanmax(h)) if h is not None and np.isfinite(h).any() else 0.0
     rmax = float(np.sqrt(shapely.area(geoms).max() / np.pi))
     box = (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
-    return {"rows": len(part), "box": box, "hmax": max(hmax, 0.0), "rmax": rmax}
+    return {"rows": len(part), "box": box, "hmax": max(hmax, 0.0), "rmax": rmax, "xy": xy}
+
+
+def _without_xy(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in stats.items() if k != "xy"}
+
+
+def _xy(stats: dict[str, Any]) -> np.ndarray:
+    return stats["xy"]
 
 
 def halo_width(stats: list[dict[str, Any]]) -> float:
@@ -119,7 +127,10 @@ def _overlaps(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> bool:
 
 
 def halo_rows(
-    neighbours: list[gpd.GeoDataFrame], box: tuple[float, float, float, float], width: float
+    neighbours: list[gpd.GeoDataFrame],
+    box: tuple[float, float, float, float],
+    width: float,
+    centroids: list[np.ndarray] | None = None,
 ) -> gpd.GeoDataFrame | None:
     """Roofs of other partitions whose centroids lie in the halo of *box* (None when none).
 
@@ -131,6 +142,8 @@ def halo_rows(
         Centroid box of the partition.
     width : float
         Halo width [m] (:func:`halo_width`).
+    centroids : list of numpy.ndarray, optional
+        The neighbours' centroid coordinates when already known (:func:`partition_stats`).
 
     Returns
     -------
@@ -138,11 +151,15 @@ def halo_rows(
     """
     minx, miny, maxx, maxy = _halo_box(box, width)
     picked = []
-    for n in neighbours:
+    for k, n in enumerate(neighbours):
         if len(n) == 0:
             continue
         m = _metric(n)
-        xy = shapely.get_coordinates(shapely.centroid(np.asarray(m.geometry.values, dtype=object)))
+        xy = (
+            centroids[k]
+            if centroids is not None
+            else shapely.get_coordinates(shapely.centroid(np.asarray(m.geometry.values, dtype=object)))
+        )
         inside = (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
         if inside.any():
             picked.append(m[inside])
@@ -236,7 +253,10 @@ def _plan(ddf: Any, shading: bool) -> tuple[list[Any], list[dict[str, Any]], flo
     import dask
 
     parts = ddf.to_delayed()
-    stats = list(dask.compute(*[dask.delayed(partition_stats)(p) for p in parts]))
+    # the full stats (with centroids) stay on the workers; only the small fields come back
+    full = dask.persist(*[dask.delayed(partition_stats)(p) for p in parts])
+    small = dask.compute(*[dask.delayed(_without_xy)(f) for f in full])
+    stats = [{**s, "full": f} for s, f in zip(small, full, strict=True)]
     width = halo_width(stats) if shading else 0.0
     neigh: list[list[int]] = []
     for i, s in enumerate(stats):
@@ -280,7 +300,10 @@ def compute_sums(
     tasks = []
     for i, p in enumerate(parts):
         box = stats[i]["box"]
-        halos = [dask.delayed(halo_rows)([parts[j]], box, width) for j in neigh[i]]
+        halos = [
+            dask.delayed(halo_rows)([parts[j]], box, width, [dask.delayed(_xy)(stats[j]["full"])])
+            for j in neigh[i]
+        ]
         tasks.append(dask.delayed(partition_sums)(p, halos, setup))
     results = dask.compute(*tasks)
     summed: dict[str, pd.DataFrame] = {}
