@@ -418,6 +418,30 @@ KEYS: tuple[Key, ...] = (
         "200",
     ),
     Key("pilots", "seed", "int", "random seed of the Monte-Carlo", "随机种子", "20211201"),
+    Key(
+        "engine",
+        "name",
+        "str",
+        "engine: memory (default) or dask (pip install 'sxgeo[dask]')",
+        "计算引擎",
+        '"dask"',
+    ),
+    Key(
+        "engine",
+        "scheduler",
+        "str",
+        "Dask scheduler address of a running cluster (omit: a LocalCluster on this machine)",
+        "Dask 调度器地址",
+        '"tcp://scheduler-host:8786"',
+    ),
+    Key(
+        "engine",
+        "workers",
+        "int",
+        "workers of the LocalCluster (default one per core)",
+        "本机工作进程数",
+        "2",
+    ),
 )
 """Every key of ``sxgeo.toml``: the one place they are documented."""
 
@@ -430,6 +454,7 @@ SECTION_TITLES = {
     "carbon": ("carbon sinks", "碳汇"),
     "pv": ("rooftop PV", "屋顶光伏"),
     "pilots": ("low/zero-carbon pilot siting", "低(零)碳试点选址"),
+    "engine": ("compute engine (optional Dask, rooftop PV)", "计算引擎(可选 Dask,屋顶光伏)"),
 }
 
 

@@ -34,6 +34,8 @@ def sha256(path: Path, *, chunk: int = 1 << 22) -> str:
 
 
 def _files(path: Path) -> list[Path]:
+    if path.is_dir():  # a partitioned layer (sxgeo partition): every part
+        return sorted(path.glob("*.parquet"))
     if path.suffix.lower() == ".shp":
         return [f for ext in SIDECARS if (f := path.with_suffix(ext)).exists()]
     return [path]

@@ -241,13 +241,14 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import carbon, pilots, pv, report, sponge
+    from sxgeo.cli import _engine, carbon, partition, pilots, pv, report, sponge  # noqa: F401  (_engine: its Chinese help)
 
     app.add_typer(sponge.app, name="sponge")
     app.add_typer(carbon.app, name="carbon")
     app.add_typer(pilots.app, name="pilots")
     app.command("pv")(pv.pv)
     app.command("report")(report.report)
+    app.command("partition")(partition.partition)
 
 
 _register()

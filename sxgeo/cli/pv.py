@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sxgeo.cli._common import BASEMAP_HELP, COUNTIES_HELP, ZONE_CODE_HELP, ZONES_HELP, context, write_outputs
+from sxgeo.cli._engine import ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 
 OUT_HELP = (
     "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table, the per-building GeoParquet and map."
@@ -57,6 +58,9 @@ def pv(
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "memory",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Capacity (MWp), policy scenario and yearly generation of every roof, and their sums."""
     from sxgeo.pipelines import pv as pipeline
@@ -88,5 +92,8 @@ def pv(
         ef_region=ef_region,
         ef_basis=ef_basis,
         grid_m=grid_m,
+        engine=engine,
+        scheduler=scheduler,
+        workers=workers,
     )
     write_outputs(pipeline.run(ctx, inputs, options=opts), out, map_path)

@@ -123,6 +123,9 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
         ef_year=int(_param(ctx, project, "pv", "ef_year", 2022)),
         ef_region=str(_param(ctx, project, "pv", "ef_region", "east_china")),
         ef_basis=str(_param(ctx, project, "pv", "ef_basis", "average")),
+        engine=str(_param(ctx, project, "engine", "name", "memory")),
+        scheduler=_param(ctx, project, "engine", "scheduler", None),
+        workers=_param(ctx, project, "engine", "workers", None),
     )
     inputs = _inputs(project, "pv")
     if inputs.get("villages") is None:

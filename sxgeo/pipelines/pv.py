@@ -36,6 +36,12 @@ class PVOptions:
         ``average`` (grid average, default) or ``fossil`` (national fossil-power factor).
     grid_m : float
         Cell of the potential-density grid on the map [m].
+    engine : str
+        ``memory`` (default, the reference) or ``dask`` (:mod:`sxgeo.engine.pv`).
+    scheduler : str or None
+        Dask scheduler address (default: a LocalCluster on this machine).
+    workers : int or None
+        Workers of that LocalCluster.
     """
 
     ghi_scenario: str = "default"
@@ -44,6 +50,9 @@ class PVOptions:
     ef_region: str = "east_china"
     ef_basis: str = "average"
     grid_m: float = 1000.0
+    engine: str = "memory"
+    scheduler: str | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         check_year("grid factor year (--ef-year, [pv] ef_year)", self.ef_year)
@@ -123,6 +132,12 @@ def run(
     if inputs.get("weather") is not None and inputs.get("ghi_raster") is not None:
         msg = "give a weather file or a GHI raster, not both"
         raise SchemaError(msg)
+    from sxgeo.engine import check_engine
+
+    if check_engine(opts.engine) == "dask":
+        from sxgeo.engine.pv import run_dask
+
+        return run_dask(ctx, inputs, name=name, options=opts)
     b = read(inputs["buildings"], ctx, geometry_type="polygon")
     notes: list[str] = []
     params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None

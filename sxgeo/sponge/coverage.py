@@ -144,7 +144,36 @@ def coverage_table(
     inside = clip_to(good, base) if len(good) else good
     denom = area_by_zone(base, counties)
     numer = area_by_zone(inside, counties) if len(inside) else pd.Series(0.0, index=denom.index)
-    if denom[UNASSIGNED] > 1.0:
+    return coverage_from_areas(denom, numer, counties, indicator=indicator, targets=targets)
+
+
+def coverage_from_areas(
+    denom: pd.Series,
+    numer: pd.Series,
+    counties: gpd.GeoDataFrame,
+    *,
+    indicator: str = "sponge_coverage",
+    targets: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The table of :func:`coverage_table` from the built-up and compliant areas per unit code [m2].
+
+    Parameters
+    ----------
+    denom, numer : pandas.Series
+        Built-up and compliant built-up area by unit code (:func:`sxgeo.zonal.area_by_zone`).
+    counties : geopandas.GeoDataFrame
+        The unit layer.
+    indicator : str
+        Plan indicator whose targets are attached.
+    targets : pandas.DataFrame, optional
+        The targets table; default the shipped one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`coverage_table`.
+    """
+    if denom.get(UNASSIGNED, 0.0) > 1.0:
         log.warning("%.3f km2 of built-up area lies outside every unit", denom[UNASSIGNED] / M2_PER_KM2)
     sums = pd.DataFrame({"built_up_km2": denom / M2_PER_KM2, "compliant_km2": numer / M2_PER_KM2})
     df = add_ratio(unit_rows(sums, counties), "coverage_pct", "compliant_km2", "built_up_km2")

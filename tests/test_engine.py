@@ -1,0 +1,339 @@
+"""The Dask engine gives the in-memory engine's numbers (one threaded LocalCluster for the session)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+from sxgeo import crs as sxcrs
+from sxgeo import pv
+from sxgeo.errors import MissingDependencyError
+from sxgeo.pv import energy
+
+pytest.importorskip("dask_geopandas")
+
+from sxgeo.engine import client_session, require_dask
+from sxgeo.engine import pv as dpv
+from sxgeo.engine.partition import partition_layer, read_partitioned
+
+MEASURES = ["buildings", "footprint_m2", "usable_m2", "capacity_mwp", "generation_gwh", "co2_avoided_t"]
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """The one LocalCluster of the test session: two worker threads in this process."""
+    with client_session(workers=2, processes=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def border_roofs(counties) -> gpd.GeoDataFrame:
+    """1,600 roofs on a 25 m grid across the 330602/330603 line; every 7th a 60 m tower (shades far)."""
+    c = sxcrs.to_metric(counties)
+    border = shapely.line_merge(
+        shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    )
+    longest = max(shapely.get_parts(border), key=lambda g: g.length)
+    p = shapely.line_interpolate_point(longest, 0.5, normalized=True)
+    rng = np.random.default_rng(14)
+    gx, gy = np.meshgrid(np.arange(40) * 25.0, np.arange(40) * 25.0)
+    x = p.x - 500 + gx.ravel()
+    y = p.y - 500 + gy.ravel()
+    size = rng.uniform(12, 20, x.size)
+    height = np.where(np.arange(x.size) % 7 == 0, 60.0, rng.uniform(6, 15, x.size).round(1))
+    uses = rng.choice(["residential", "industrial", "public", "commercial"], x.size)
+    return gpd.GeoDataFrame(
+        {"bid": np.arange(x.size), "use": uses, "height_m": height},
+        geometry=shapely.box(x, y, x + size, y + size),
+        crs=sxcrs.METRIC,
+    )
+
+
+def test_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask_geopandas", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'sxgeo\[dask\]'"):
+        require_dask()
+
+
+def test_partition_cli_writes_hilbert_parts_with_crs(tmp_path, border_roofs):
+    from sxgeo.cli import app
+
+    src = tmp_path / "roofs.gpkg"
+    border_roofs.to_crs(4326).to_file(src)
+    out = tmp_path / "parts"
+    res = CliRunner().invoke(app, ["partition", str(src), "-o", str(out), "--npartitions", "4"])
+    assert res.exit_code == 0, res.output
+    assert len(list(out.glob("*.parquet"))) == 4
+    back = read_partitioned(out)
+    assert back.crs.to_epsg() == 4549 and back.npartitions == 4
+    whole = back.compute()
+    assert sorted(whole["bid"]) == list(range(len(border_roofs)))  # nothing dropped or doubled
+    # Hilbert order: the four parts cover compact patches (their centroid boxes sum to about the extent)
+    boxes = [dpv.partition_stats(p.compute())["box"] for p in back.to_delayed()]
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+    assert area < 1.5 * (975 * 975)
+    # a second run into the same folder is refused with a one-line error
+    again = CliRunner().invoke(app, ["partition", str(src), "-o", str(out)])
+    assert again.exit_code != 0 and "not empty" in str(again.exception)
+
+
+def _memory_table(roofs, counties, kernel):
+    r = pv.building_potential(roofs, **kernel)
+    return r, pv.by_county(r, counties).set_index("unit_code")
+
+
+def test_pv_dask_equals_memory_across_partitions_and_county_lines(
+    tmp_path, dask_client, border_roofs, counties
+):
+    kernel = {"fixed_yield_kwh_kwp": 950.0, "horizon_loss": energy.horizon_loss_table()}
+    r, mem = _memory_table(border_roofs, counties, kernel)
+    # the data really tests something: roofs in both counties, some shaded, some unsuitable
+    assert (mem.loc[["330602", "330603"], "buildings"] > 100).all()
+    assert (r["shade_loss"] > 0).sum() > 100 and (~r["suitable"]).sum() > 10
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=8)
+    ddf = read_partitioned(parts)
+    agg = [dpv.Aggregation("pv_counties", sxcrs.to_metric(counties))]
+    done = dpv.compute_sums(ddf, kernel, agg)
+    assert done["rows"] == len(border_roofs) and done["partitions"] == 8
+    got = dpv.units_table(done["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    assert list(got.index) == list(mem.index)
+    pd.testing.assert_frame_equal(got[MEASURES], mem[MEASURES], check_exact=False, rtol=1e-9, atol=1e-6)
+
+    # without the halo, roofs shaded from another partition come out wrong: the halo matters
+    bare = dpv.compute_sums(ddf, kernel, agg, halo=False)
+    wrong = dpv.units_table(bare["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    assert wrong.loc["330600", "generation_gwh"] > mem.loc["330600", "generation_gwh"] + 0.001
+
+
+def test_shading_across_partition_edges_per_roof(tmp_path, dask_client, border_roofs):
+    kernel = {"fixed_yield_kwh_kwp": 950.0, "horizon_loss": energy.horizon_loss_table()}
+    mem = pv.building_potential(border_roofs, **kernel).set_index("bid")
+    ddf = read_partitioned(partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "p", npartitions=6))
+    parts = ddf.to_delayed()
+    stats = [dpv.partition_stats(p.compute()) for p in parts]
+    width = dpv.halo_width(stats)
+    assert width == pytest.approx(3 * 60 + 2 * np.sqrt((border_roofs.area.max()) / np.pi) + 1)
+    frames = [p.compute() for p in parts]
+    crossed = 0
+    for i, own in enumerate(frames):
+        others = [f for j, f in enumerate(frames) if j != i]
+        halo = dpv.halo_rows(others, stats[i]["box"], width)
+        got = dpv.potential_with_halo(own, halo, kernel).set_index("bid")
+        alone = dpv.potential_with_halo(own, None, kernel).set_index("bid")
+        crossed += int((alone["shade_loss"] != got["shade_loss"]).sum())
+        pd.testing.assert_series_equal(got["shade_loss"], mem.loc[got.index, "shade_loss"])
+        pd.testing.assert_series_equal(got["capacity_kwp"], mem.loc[got.index, "capacity_kwp"])
+    assert crossed > 20  # that many roofs are shaded by a tower stored in another partition
+
+
+def _parquet(tmp_path: Path, gdf: gpd.GeoDataFrame) -> Path:
+    path = tmp_path / "roofs.parquet"
+    gdf.to_parquet(path)
+    return path
+
+
+def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_dir, counties):
+    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pipelines.base import Context
+
+    b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
+    cx = b.geometry.centroid
+    # two windows of the demo: across the 330602/330603 line, and around the first park
+    c = sxcrs.to_metric(counties)
+    line = shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    mid = shapely.line_interpolate_point(
+        max(shapely.get_parts(shapely.line_merge(line)), key=lambda g: g.length), 0.5, normalized=True
+    )
+    park = sxcrs.to_metric(gpd.read_file(demo_dir / "demo_parks.geojson")).geometry.iloc[0].centroid
+    near_line = (abs(cx.x - mid.x) < 2000) & (abs(cx.y - mid.y) < 2000)
+    near_park = (abs(cx.x - park.x) < 1500) & (abs(cx.y - park.y) < 1500)
+    window = b[near_line | near_park]
+    assert len(window) > 1000
+    path = tmp_path / "window.parquet"
+    window.to_parquet(path)
+    parts = partition_layer(path, tmp_path / "window_parts", npartitions=5)
+    inputs = {"buildings": path, "parks": demo_dir / "demo_parks.geojson", "villages": None}
+    mem = pipeline.run(Context(units=counties, maps=False), inputs)[0]
+    opts = pipeline.PVOptions(engine="dask")
+    dsk = pipeline.run(Context(units=counties, maps=False), {**inputs, "buildings": parts}, options=opts)[0]
+    assert dsk.synthetic and mem.synthetic
+    for name in ("pv_counties", "pv_parks"):
+        a = mem.tables[name].set_index(mem.tables[name].columns[0])
+        d = dsk.tables[name].set_index(dsk.tables[name].columns[0])
+        assert list(a.index) == list(d.index) and list(a.columns) == list(d.columns)
+        num = a.select_dtypes("number").columns
+        pd.testing.assert_frame_equal(d[num], a[num], check_exact=False, rtol=1e-9, atol=2e-3)
+    counted = mem.tables["pv_counties"].set_index("unit_code")["buildings"]
+    assert counted.loc["330600"] > 1000 and a["buildings"].sum() > 100  # roofs in the counties and a park
+
+
+def test_pv_cli_engine_dask_on_a_partitioned_folder(tmp_path, dask_client, border_roofs):
+    from sxgeo.cli import app
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
+    runner = CliRunner()
+    mem = runner.invoke(
+        app, ["pv", "--buildings", str(tmp_path / "roofs.parquet"), "-o", str(tmp_path / "m.csv")]
+    )
+    assert mem.exit_code == 0, mem.output
+    res = runner.invoke(
+        app, ["pv", "--buildings", str(parts), "-o", str(tmp_path / "d.csv"), "--engine", "dask"]
+    )
+    assert res.exit_code == 0, res.output
+    a = pd.read_csv(tmp_path / "m.csv", dtype={"unit_code": str}).set_index("unit_code")
+    d = pd.read_csv(tmp_path / "d.csv", dtype={"unit_code": str}).set_index("unit_code")
+    pd.testing.assert_frame_equal(d[MEASURES], a[MEASURES], check_exact=False, rtol=1e-9, atol=2e-3)
+    bad = runner.invoke(
+        app, ["pv", "--buildings", str(parts), "-o", str(tmp_path / "x.csv"), "--engine", "spark"]
+    )
+    assert bad.exit_code != 0 and "unknown engine 'spark'" in str(bad.exception)
+
+
+def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
+    tmp_path, dask_client, counties, monkeypatch
+):
+    from sxgeo.engine.sponge import coverage_table_dask
+    from sxgeo.sponge.coverage import coverage_table
+
+    c = sxcrs.to_metric(counties)
+    border = shapely.line_merge(
+        shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
+    )
+    p = shapely.line_interpolate_point(
+        max(shapely.get_parts(border), key=lambda g: g.length), 0.5, normalized=True
+    )
+    rng = np.random.default_rng(4)
+    # 300 overlapping projects (radius 60-200 m) in a 3 km square across the county line
+    x = p.x + rng.uniform(-1500, 1500, 300)
+    y = p.y + rng.uniform(-1500, 1500, 300)
+    projects = gpd.GeoDataFrame(
+        {"pid": np.arange(300), "status": np.where(np.arange(300) % 10 == 0, "planned", "accepted")},
+        geometry=shapely.buffer(shapely.points(x, y), rng.uniform(60, 200, 300)),
+        crs=sxcrs.METRIC,
+    )
+    built_up = gpd.GeoDataFrame(geometry=[shapely.Point(p.x, p.y).buffer(1200)], crs=sxcrs.METRIC)
+    mem = coverage_table(built_up, projects[projects["status"] == "accepted"], counties).set_index(
+        "unit_code"
+    )
+    # the overlaps matter: summing project areas would overstate the covered area
+    naive = shapely.area(shapely.intersection(projects.geometry.values, built_up.geometry.iloc[0])).sum()
+    assert naive / 1e6 > 1.2 * mem.loc["330600", "compliant_km2"]
+    assert (mem.loc[["330602", "330603"], "compliant_km2"] > 0.3).all()
+
+    src = _parquet(tmp_path, projects)
+    ddf = read_partitioned(partition_layer(src, tmp_path / "projects", npartitions=6))
+    got = coverage_table_dask(built_up, ddf, counties).set_index("unit_code")
+    assert list(got.index) == list(mem.index)
+    num = ["built_up_km2", "compliant_km2", "gap_km2"]
+    pd.testing.assert_frame_equal(got[num], mem[num], check_exact=False, rtol=1e-6, atol=2e-4)
+    # the unassigned row holds only slivers of the county outlines (0.0000 km2): its ratio is noise
+    units = mem.index != "unassigned"
+    pd.testing.assert_series_equal(got.loc[units, "coverage_pct"], mem.loc[units, "coverage_pct"], atol=0.011)
+    # without resolving the overlaps that cross partition edges, they would count twice
+    monkeypatch.setattr("sxgeo.engine.sponge.without_earlier", lambda parts, earlier: parts)
+    twice = coverage_table_dask(built_up, ddf, counties).set_index("unit_code")
+    assert twice.loc["330600", "compliant_km2"] > mem.loc["330600", "compliant_km2"] + 0.01
+
+
+def test_pixel_row_areas_match_the_geodesic_area():
+    import pyproj
+    from rasterio.transform import from_origin
+
+    from sxgeo.engine.raster import pixel_row_areas
+
+    d = 1 / 12000  # a "10 m" WorldCover pixel
+    t = from_origin(120.0, 30.0 + d, d, d)  # one row whose south edge is 30°N
+    got = pixel_row_areas(t, 1, "EPSG:4326")[0]
+    geod = pyproj.Geod(ellps="WGS84")
+    ref, _ = geod.polygon_area_perimeter([120, 120 + d, 120 + d, 120], [30, 30, 30 + d, 30 + d])
+    assert got == pytest.approx(abs(ref), rel=1e-6)
+    assert 73 < got < 75  # about 74 m2, not 100 m2
+    assert pixel_row_areas(from_origin(0, 0, 10, 10), 3, "EPSG:4549").tolist() == [100.0] * 3
+
+
+def test_geographic_raster_and_its_reprojection_give_the_same_class_areas(tmp_path, dask_client, counties):
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.zonal import raster_zone_counts
+
+    d = 1 / 2400  # ~ 45 m pixels over the whole city
+    minx, miny, maxx, maxy = counties.to_crs(4326).total_bounds
+    width, height = int((maxx - minx) / d) + 2, int((maxy - miny) / d) + 2
+    rng = np.random.default_rng(5)
+    # irregular patches (~1.5 km) with curved edges, like a land-cover map: a smooth random field in 5 classes
+    from scipy import ndimage
+
+    field = ndimage.zoom(rng.normal(size=(height // 32 + 2, width // 32 + 2)), 32, order=3)[:height, :width]
+    classes = (1 + np.digitize(field, np.quantile(field, [0.2, 0.4, 0.6, 0.8]))).astype(np.uint8)
+    geo = tmp_path / "lc_4326.tif"
+    t = from_origin(minx - d, maxy + d, d, d)
+    profile = {"driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "uint8",
+               "crs": "EPSG:4326", "transform": t, "tiled": True}  # fmt: skip
+    with rasterio.open(geo, "w", **profile) as dst:
+        dst.write(classes, 1)
+    tt, w2, h2 = calculate_default_transform(
+        "EPSG:4326", "EPSG:4549", width, height, *t * (0, 0), *t * (width, height), resolution=60
+    )
+    proj = tmp_path / "lc_4549.tif"
+    with rasterio.open(
+        proj, "w", **{**profile, "crs": "EPSG:4549", "transform": tt, "width": w2, "height": h2}
+    ) as dst:
+        out = np.zeros((h2, w2), dtype=np.uint8)
+        reproject(
+            classes,
+            out,
+            src_transform=t,
+            src_crs="EPSG:4326",
+            dst_transform=tt,
+            dst_crs="EPSG:4549",
+            resampling=Resampling.nearest,
+        )
+        dst.write(out, 1)
+
+    a = raster_zone_areas(geo, counties, block_rows=512)
+    b = raster_zone_areas(proj, counties, block_rows=700)
+    ka = a[a["zone"] != ""].set_index(["zone", "class"])["area_ha"]
+    kb = b[b["zone"] != ""].set_index(["zone", "class"])["area_ha"]
+    assert len(ka) == 30 and list(ka.index) == list(kb.index)  # six counties × five classes
+    assert ((ka / kb - 1).abs() < 0.005).all(), (ka / kb - 1).abs().max()
+    # assuming the nominal pixel area would be far off: the row areas matter
+    nominal = a[a["zone"] != ""].set_index(["zone", "class"])["pixels"] * 45.0**2 / 1e4
+    assert ((nominal / kb - 1).abs() > 0.03).all()
+    # on a projected raster the blocks give exactly the in-memory counter's numbers
+    with rasterio.open(proj) as src:
+        ref = raster_zone_counts(src, counties).set_index(["zone", "class"])
+    got = b.set_index(["zone", "class"])
+    assert (got["pixels"] == ref["pixels"]).all() and np.allclose(got["area_ha"], ref["area_ha"])
+
+
+def test_project_file_engine_section_runs_pv_on_dask(tmp_path, dask_client, border_roofs):
+    from sxgeo.cli import app
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
+    (tmp_path / "sxgeo.toml").write_text(
+        f'[pv]\nbuildings = "{parts.name}"\n\n[engine]\nname = "dask"\n', encoding="utf-8"
+    )
+    res = CliRunner().invoke(
+        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "out")]
+    )
+    assert res.exit_code == 0, (res.output, res.exception)
+    got = pd.read_csv(next((tmp_path / "out").rglob("pv_counties.csv")), dtype={"unit_code": str})
+    mem = CliRunner().invoke(
+        app, ["pv", "--buildings", str(tmp_path / "roofs.parquet"), "-o", str(tmp_path / "m.csv")]
+    )
+    assert mem.exit_code == 0, mem.output
+    ref = pd.read_csv(tmp_path / "m.csv", dtype={"unit_code": str})
+    pd.testing.assert_frame_equal(got[MEASURES], ref[MEASURES], check_exact=False, rtol=1e-9, atol=2e-3)
+    record = (tmp_path / "out" / "run.json").read_text(encoding="utf-8")
+    assert '"engine.name"' in record and '"dask"' in record
