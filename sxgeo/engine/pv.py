@@ -463,7 +463,7 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
 
     notes: list[str] = []
     yields, horizon = _yields(inputs, options, notes)
-    ef, ef_note = pvmod.emission_factor(options.ef_year, options.ef_region)
+    ef, ef_note = pvmod.emission_factor(options.ef_year, options.ef_region, options.ef_basis)
     params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None
     kernel: dict[str, Any] = {
         "yields": yields,
@@ -517,7 +517,10 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
         f"{done['halo_m']:.0f} m; no per-roof layer or map is written on this engine",
         *ctx.notes,
     ]
-    out = Outputs(
-        name, tables, dict(pvmod.aggregate.LABELS_ZH), notes, synthetic=synthetic or is_synthetic(park_gdf)
-    )
+    from sxgeo.pipelines.pv import co2_factor_label
+
+    ef_label = co2_factor_label(options, ef)
+    tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
+    labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
+    out = Outputs(name, tables, labels, notes, synthetic=synthetic or is_synthetic(park_gdf))
     return [out]

@@ -101,6 +101,12 @@ def _ghi_scale(source: Any, buildings: Any, ghi_kwh_m2: float, notes: list[str])
     return ghi / ghi_kwh_m2
 
 
+def co2_factor_label(opts: PVOptions, ef_kg_kwh: float) -> str:
+    """The ``co2_factor`` cell every PV table carries: which factor its ``co2_avoided_t`` used."""
+    where = "national" if opts.ef_basis == "fossil" else opts.ef_region
+    return f"{ef_kg_kwh:g} kg CO2/kWh, {opts.ef_basis} basis, {where} {opts.ef_year} (MEE+NBS)"
+
+
 def run(
     ctx: Context, inputs: dict[str, Any], *, name: str = "pv", options: PVOptions | None = None
 ) -> list[Outputs]:
@@ -175,9 +181,7 @@ def run(
         log.info("villages from %s, code column %r", name_of(inputs["villages"]), code)
     if ctx.zones is not None:
         tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
-    # every table names the factor its co2_avoided_t used
-    ef_where = "national" if opts.ef_basis == "fossil" else opts.ef_region
-    ef_label = f"{ef:g} kg CO2/kWh, {opts.ef_basis} basis, {ef_where} {opts.ef_year} (MEE+NBS)"
+    ef_label = co2_factor_label(opts, ef)
     tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
     result = result.assign(co2_factor=ef_label)
     labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
