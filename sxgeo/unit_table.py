@@ -197,9 +197,20 @@ def id_columns(table: pd.DataFrame) -> list[str]:
 
 
 def add_ratio(
-    table: pd.DataFrame, name: str, numerator: str, denominator: str, *, scale: float = 100.0
+    table: pd.DataFrame,
+    name: str,
+    numerator: str,
+    denominator: str,
+    *,
+    scale: float = 100.0,
+    rel_min: float = 1e-7,
 ) -> pd.DataFrame:
-    """Add ``name = scale × numerator / denominator`` row by row (NaN where the denominator is 0).
+    """Add ``name = scale × numerator / denominator`` row by row.
+
+    The ratio is NaN where the denominator is 0, or so small against the table's largest
+    denominator (below ``rel_min`` times it) that it can only be the float sliver of an overlay:
+    a few m² of built-up area left in ``unassigned`` along a county line would otherwise show a
+    meaningless share such as 125%.
 
     Parameters
     ----------
@@ -209,6 +220,9 @@ def add_ratio(
         Column names.
     scale : float
         100 for percentages.
+    rel_min : float
+        Smallest denominator, as a share of the largest one in the table, that gets a ratio
+        (1e-7: about 36 m² against the city's 364 km² of built-up area).
 
     Returns
     -------
@@ -216,8 +230,10 @@ def add_ratio(
         *table* with the new column (a copy).
     """
     den = table[denominator].astype(float)
+    largest = float(den.max()) if len(den) and np.isfinite(den.max()) else 0.0
+    floor = max(0.0, rel_min * largest)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = scale * table[numerator].astype(float) / den.where(den > 0)
+        value = scale * table[numerator].astype(float) / den.where(den > floor)
     return table.assign(**{name: value})
 
 

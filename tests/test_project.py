@@ -17,7 +17,7 @@ from sxgeo.admin import load_counties, load_targets, load_zones, unit_target
 from sxgeo.cli import app
 from sxgeo.errors import ProjectError, SchemaError
 from sxgeo.project import KEYS, load_project, parse, template
-from sxgeo.unit_table import UNASSIGNED_ZH, unit_rows
+from sxgeo.unit_table import UNASSIGNED_ZH, add_ratio, unit_rows
 
 ROWS = ["330602", "330603", "330604", "330681", "330683", "330624", "330600-urban", "330600", "unassigned"]
 runner = CliRunner()
@@ -170,6 +170,17 @@ def test_unit_rows_pools_sums_and_keeps_unassigned():
         unit_rows(pd.DataFrame({"a": [1.0]}, index=["110101"]), units)
     empty = unit_rows(pd.DataFrame({"a": [1.0]}, index=["330602"]), units).set_index("unit_code")
     assert empty.loc["unassigned", "a"] == 0
+
+
+def test_ratio_of_a_float_sliver_is_nan():
+    # 1.25e-6 km² "covered" over 1e-6 km² of built-up area (an overlay sliver in `unassigned`)
+    t = pd.DataFrame({"covered_km2": [50.0, 1.25e-6, 0.0], "builtup_km2": [100.0, 1e-6, 0.0]})
+    pct = add_ratio(t, "pct", "covered_km2", "builtup_km2")["pct"]
+    assert pct.iloc[0] == 50.0
+    assert np.isnan(pct.iloc[1]) and np.isnan(pct.iloc[2])
+    # a small but real denominator keeps its ratio: 1e-4 km² (100 m²) against 100 km²
+    t.loc[1] = [5e-5, 1e-4]
+    assert add_ratio(t, "pct", "covered_km2", "builtup_km2")["pct"].iloc[1] == pytest.approx(50.0)
 
 
 def test_targets_override_and_missing_target(tmp_path):
