@@ -117,6 +117,7 @@ def run(
     basemap: str | None = None,
     progress: Callable[[str], None] | None = None,
     report: bool = True,
+    pdf: bool = True,
 ) -> BuildResult:
     """Run every capability the project names and write its tables and maps into *out*.
 
@@ -136,6 +137,8 @@ def run(
         Called with the name of each step.
     report : bool
         End with the progress report (``indicator_history.csv`` and ``report/``, :mod:`sxgeo.report`).
+    pdf : bool
+        Write the report's ``report.pdf`` too (WeasyPrint; the slowest part of a build).
 
     Returns
     -------
@@ -152,7 +155,7 @@ def run(
     empty = project if project is not None else Project(None)
     make_folder(out)
     with build_lock(out):
-        _run_steps(ctx, empty, out, result, step_done, report=report, started=started)
+        _run_steps(ctx, empty, out, result, step_done, report=report, pdf=pdf, started=started)
     for line in result.skipped:
         log.info(line)
     return result
@@ -166,6 +169,7 @@ def _run_steps(
     step_done: Callable[[str], None],
     *,
     report: bool,
+    pdf: bool,
     started: float,
 ) -> None:
     """Run every ready step into a staging folder, then move the files into *out*."""
@@ -188,7 +192,7 @@ def _run_steps(
             from sxgeo.report import build_stage
 
             step_done("report")
-            written, data = build_stage(ctx, project, tables, staging, out, synthetic=synthetic)
+            written, data = build_stage(ctx, project, tables, staging, out, synthetic=synthetic, pdf=pdf)
             result.status = data.status
             result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
         targets_in = empty.get("project", "targets")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -33,3 +40,63 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     demo.generate(out, layers=LAYERS)
     return out
+
+
+@dataclass(frozen=True)
+class DemoBuild:
+    """The demo project built once: its output folder and what the command printed."""
+
+    out: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
+    """``sxgeo build`` of the demo project, once per test session (tests only read its outputs).
+
+    Its history holds one entered row (1,850 MW of installed PV in 2024), as a planner would add,
+    so the report has an entered indicator to place; the PDF is left to the report's own tests.
+    """
+    out = tmp_path_factory.mktemp("demo_build") / "o"
+    out.mkdir()
+    (out / "indicator_history.csv").write_text(
+        "indicator,unit_code,year,value,unit,origin,source\n"
+        "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
+        encoding="utf-8",
+    )
+    args = ["-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out), "--basemap", "none"]
+    code = "from sxgeo.cli import main; main()"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args, "--no-pdf"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return DemoBuild(out, proc.stdout, proc.stderr)
+
+
+REQUIRE_BROWSER = os.environ.get("SXGEO_REQUIRE_BROWSER") == "1"
+
+
+def _browser_unavailable(reason: str) -> None:
+    """Skip a browser test, or fail it when ``SXGEO_REQUIRE_BROWSER=1`` (set by ``.ci/run``)."""
+    if REQUIRE_BROWSER:
+        pytest.fail(f"browser tests required (SXGEO_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by Playwright (one per test module)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable("playwright is not installed (pip install -e '.[test]')")
+    from sxgeo.maps.export import CHROMIUM_FLAGS
+
+    exe = os.environ.get("SXGEO_CHROMIUM") or shutil.which("chromium")
+    if not exe:
+        _browser_unavailable("no chromium (apt-get install chromium fonts-noto-cjk)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"])
+        yield b
+        b.close()

@@ -8,8 +8,6 @@ Without chromium or playwright these tests skip with a message; with
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,33 +22,10 @@ from pyproj import Geod
 from sxgeo import crs as sxcrs
 from sxgeo.io import read_layer
 from sxgeo.maps import styles
-from sxgeo.maps.export import CHROMIUM_FLAGS
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import counties_map, demo_overview_map
 
-REQUIRE = os.environ.get("SXGEO_REQUIRE_BROWSER") == "1"
 LOCAL = ("file:", "data:", "about:")
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRE:
-        pytest.fail(f"browser tests required (SXGEO_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    exe = os.environ.get("SXGEO_CHROMIUM") or shutil.which("chromium")
-    if not exe:
-        _unavailable("no chromium (apt-get install chromium fonts-noto-cjk)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"])
-        yield b
-        b.close()
 
 
 @dataclass

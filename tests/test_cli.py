@@ -109,13 +109,8 @@ def test_check_json(tmp_path):
     assert '"encoding": "GB18030"' in result.output
 
 
-def test_build_writes_table_and_map(tmp_path, demo_dir):
-    out = tmp_path / "out"
-    result = runner.invoke(
-        app,
-        ["-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "--out", str(out), "--basemap", "none"],
-    )
-    assert result.exit_code == 0, result.output
+def test_build_writes_table_and_map(demo_build):
+    out = demo_build.out
     table = pd.read_csv(out / "counties.csv", dtype={"unit_code": str})
     assert table["unit_code"].tolist()[-2:] == ["330600", "unassigned"]
     assert table.loc[table["unit_code"] == "330600", "villages"].item() == 2168
@@ -134,7 +129,9 @@ def test_build_without_project_builds_the_overview_and_says_what_it_skipped(tmp_
     layers.mkdir()
     for name in ("counties.geojson", "divisions.csv"):
         (layers / name).write_bytes((LAYERS / name).read_bytes())
-    proc = run_cli("build", "--layers", str(layers), "--out", str(tmp_path / "o"), "--basemap", "none")
+    proc = run_cli(
+        "build", "--layers", str(layers), "--out", str(tmp_path / "o"), "--basemap", "none", "--no-pdf"
+    )
     assert proc.returncode == 0
     assert "no project file" in proc.stderr and "rooftop PV: skipped, needs [pv] buildings" in proc.stderr
     assert (tmp_path / "o" / "counties.html").exists()

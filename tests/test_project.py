@@ -93,7 +93,9 @@ def test_project_errors_name_key_and_file(tmp_path):
         parse({"spong": {}}, base=tmp_path, where="p.toml")
     (tmp_path / "sxgeo.toml").write_text('[sponge]\nbuilt_up = "missing.gpkg"\n', encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(out)])
+    result = runner.invoke(
+        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(out), "--no-pdf"]
+    )
     assert result.exit_code == 1
     assert "sponge.built_up" in str(result.exception) and not out.exists()
 
@@ -114,7 +116,7 @@ def test_build_equals_commands_on_planner_files(user_files, tmp_path):
         'counties = "县区.shp"\n[sponge]\nbuilt_up = "建成区.gpkg"\ncompliant = "项目.gpkg"\n',
         encoding="utf-8",
     )
-    _run("build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / "b"))
+    _run("build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / "b"), "--no-pdf")
     _run(
         "sponge",
         "coverage",
@@ -152,7 +154,7 @@ def test_build_equals_commands_on_planner_files(user_files, tmp_path):
 def test_build_says_what_it_skipped(user_files, tmp_path):
     (tmp_path / "sxgeo.toml").write_text("[project]\nyear = 2025\n", encoding="utf-8")
     result = runner.invoke(
-        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "o")]
+        app, ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "o"), "--no-pdf"]
     )
     assert result.exit_code == 0
     assert "rooftop PV: skipped, needs [pv] buildings" in result.output
@@ -199,11 +201,9 @@ def test_targets_override_and_missing_target(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_build(demo_dir, tmp_path_factory):
-    """The demo project built once for this module."""
-    out = tmp_path_factory.mktemp("demo_build")
-    _run("-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out / "o"), "--basemap", "none")
-    return out
+def demo_built(demo_build):
+    """The folder holding ``o/``, the demo project's build (built once per session, conftest.py)."""
+    return demo_build.out.parent
 
 
 @pytest.mark.parametrize(
@@ -266,20 +266,20 @@ def demo_build(demo_dir, tmp_path_factory):
         ),
     ],
 )
-def test_demo_project_equals_the_commands(demo_dir, demo_build, tmp_path, table, args):
+def test_demo_project_equals_the_commands(demo_dir, demo_built, tmp_path, table, args):
     """The demo project gives the per-capability commands' numbers on the same files."""
     files = {a for a in args if "." in a}
     argv = [str(demo_dir / a) if a in files else a for a in args]
     _run("-q", *argv, "--basemap", "none", "-o", str(tmp_path / "c"))
     dtype = {"unit_code": str}
-    built = pd.read_csv(demo_build / "o" / f"{table}.csv", dtype=dtype)
+    built = pd.read_csv(demo_built / "o" / f"{table}.csv", dtype=dtype)
     cmd = pd.read_csv(tmp_path / "c" / f"{table}.csv", dtype=dtype)
     pd.testing.assert_frame_equal(built, cmd)
 
 
-def test_per_unit_tables_share_rows_across_capabilities(demo_build):
+def test_per_unit_tables_share_rows_across_capabilities(demo_built):
     """Every per-county table of the demo project has the same rows and labels."""
-    tmp_path = demo_build
+    tmp_path = demo_built
     names = [
         "counties",
         "demo_built_up_by_county",
@@ -338,7 +338,7 @@ def test_zones_sum_to_counties(demo_dir, tmp_path):
 def test_build_uses_the_project_file_in_the_working_folder(tmp_path, monkeypatch):
     (tmp_path / "sxgeo.toml").write_text('[project]\nname = "试算"\nyear = 2025\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(app, ["build", "-o", "out", "--basemap", "none"])
+    result = runner.invoke(app, ["build", "-o", "out", "--basemap", "none", "--no-pdf"])
     assert result.exit_code == 0, result.output
     assert "using ./sxgeo.toml" in result.output
     notes = (tmp_path / "out" / "counties.notes.txt").read_text(encoding="utf-8")
@@ -373,7 +373,9 @@ def test_run_record_traces_inputs_and_repeats(user_files, tmp_path, monkeypatch)
     )
     runs = []
     for name in ("a", "b"):
-        _run("-q", "build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / name))
+        _run(
+            "-q", "build", "--project", str(user_files / "sxgeo.toml"), "-o", str(tmp_path / name), "--no-pdf"
+        )
         runs.append(json.loads((tmp_path / name / "run.json").read_text(encoding="utf-8")))
     first, second = runs
     keys = {r["key"]: r for r in first["inputs"]}

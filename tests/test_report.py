@@ -429,17 +429,9 @@ def test_report_command_on_another_plan(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_report(demo_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo_report") / "o"
-    out.mkdir()
-    (out / hist.HISTORY_FILE).write_text(
-        "indicator,unit_code,year,value,unit,origin,source\n"
-        "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
-        encoding="utf-8",
-    )
-    proc = _cli("-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out), "--basemap", "none")
-    assert proc.returncode == 0, proc.stderr
-    return out, proc.stdout
+def demo_report(demo_build):
+    """The session's demo build (conftest.py), whose history holds 1,850 MW of PV entered for 2024."""
+    return demo_build.out, demo_build.stdout
 
 
 def _cell(html: str, code: str, indicator: str) -> str:

@@ -6,42 +6,15 @@ that skip becomes a failure, as in ``tests/test_browser.py``.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pandas as pd
-import pytest
 
 from sxgeo.admin import COUNTIES
-from sxgeo.maps.export import CHROMIUM_FLAGS
 from sxgeo.report import make_report, write_report
 from sxgeo.report.history import HISTORY_COLUMNS
 from sxgeo.report.registry import load_plan
 from sxgeo.report.status import CATEGORIES
 
-REQUIRE = os.environ.get("SXGEO_REQUIRE_BROWSER") == "1"
 UNITS = ["330600", "330600-urban", *[c.adcode for c in COUNTIES]]
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRE:
-        pytest.fail(f"browser tests required (SXGEO_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
-    exe = os.environ.get("SXGEO_CHROMIUM") or shutil.which("chromium")
-    if not exe:
-        _unavailable("no chromium (apt-get install chromium fonts-noto-cjk)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"])
-        yield b
-        b.close()
 
 
 def test_report_page_offline_cells_and_colours(browser, counties, tmp_path):

@@ -223,7 +223,16 @@ def test_baseline_credit_from_the_cli_and_the_project_file(tmp_path, monkeypatch
         'rainfall = "rain.csv"\nbaseline_credit = true\n',
         encoding="utf-8",
     )
-    _run("build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "b"), "--basemap", "none")
+    _run(
+        "build",
+        "--project",
+        str(tmp_path / "sxgeo.toml"),
+        "-o",
+        str(tmp_path / "b"),
+        "--basemap",
+        "none",
+        "--no-pdf",
+    )
     built = pd.read_csv(tmp_path / "b" / "sponge_zones.csv")
     assert built["alpha_pct"].iloc[0] == pytest.approx(55.0)
     notes = (tmp_path / "b" / "sponge_zones.notes.txt").read_text(encoding="utf-8")

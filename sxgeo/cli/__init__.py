@@ -130,6 +130,10 @@ def build(
         str | None, typer.Option(help="Map language: zh or en (default: the project's, else zh).")
     ] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf/--no-pdf", help="Also write the report's PDF (the slowest step of a build)."),
+    ] = True,
 ) -> None:
     """Run every capability the project file names: all tables and maps into one folder."""
     from rich.progress import Progress
@@ -153,7 +157,7 @@ def build(
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
 
-        result = pipeline.run(loaded, out, layers=layers, lang=lang, basemap=basemap, progress=step)
+        result = pipeline.run(loaded, out, layers=layers, lang=lang, basemap=basemap, progress=step, pdf=pdf)
     for name, path in result.outputs.items():
         typer.echo(f"{name}: {path}")
     for line in result.skipped:

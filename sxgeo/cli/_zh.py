@@ -156,6 +156,7 @@ HELP_ZH = {
     "Plan indicator registry (YAML); default the project's, else the 14th plan.": "规划指标登记表(YAML);缺省取项目设置,否则为十四五规划。",
     "Leading language: zh or en.": "主语言:zh 或 en。",
     "Also write report.pdf (WeasyPrint).": "同时生成 report.pdf(WeasyPrint)。",
+    "Also write the report's PDF (the slowest step of a build).": "同时生成报告 PDF(构建中最慢的一步)。",
     "Reporting year (default the project's, else this year).": "评估年份(缺省取项目设置,否则为当年)。",
     "Low/zero-carbon pilots: match lists, score and select villages, towns or counties.": "低(零)碳试点:名单匹配、评分,遴选村(社区)、乡镇(街道)或县(市、区)。",
     "Match each row of a list to its 2023 division code: exact/normalised/fuzzy/ambiguous/unmatched.": "将名单每一行匹配到 2023 年区划代码:exact 精确 / normalised 规范化 / fuzzy 模糊 / ambiguous 多义 / unmatched 未匹配。",
