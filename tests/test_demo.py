@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -84,3 +85,18 @@ def test_same_seed_same_files_other_seed_other_files(demo_dir, tmp_path):
         assert path.read_bytes() == (demo_dir / name).read_bytes()
     other = demo.generate(tmp_path / "other", layers=LAYERS, seed=1)
     assert other["demo_towns.geojson"].read_bytes() != (demo_dir / "demo_towns.geojson").read_bytes()
+
+
+def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
+    assert demo.demo_layers() == demo_dir
+    # a folder missing a listed file, or made with another seed, is not used: the layers are generated afresh
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / "manifest.json").write_bytes((demo_dir / "manifest.json").read_bytes())
+    calls: list[Path] = []
+    monkeypatch.setattr(demo, "generate", lambda out, **kw: calls.append(Path(out)))
+    monkeypatch.setenv(demo.DEMO_DIR_ENV, str(partial))
+    assert demo.demo_layers() != partial and len(calls) == 1
+    monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
+    assert demo.demo_layers(seed=1) != demo_dir and len(calls) == 2

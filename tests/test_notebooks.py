@@ -13,7 +13,8 @@ NOTEBOOKS = sorted((LAYERS.parent / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path):
+def test_notebook_runs(path, demo_dir, monkeypatch):
+    monkeypatch.setenv("SXGEO_DEMO_DIR", str(demo_dir))  # the session's demo layers, not one set per notebook
     nb = nbformat.read(path, as_version=4)
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(LAYERS.parent)}}

@@ -228,15 +228,58 @@ def generate(
     return written
 
 
+DEMO_DIR_ENV = "SXGEO_DEMO_DIR"
+
+
+def demo_layers(*, seed: int = DEFAULT_SEED, layers: str | Path | None = None) -> Path:
+    """A folder holding the synthetic demo layers: ``$SXGEO_DEMO_DIR`` when set, else freshly generated.
+
+    The notebooks start with this. The test session points ``SXGEO_DEMO_DIR`` at the layers it
+    generated once, so each notebook does not generate them again; the folder is used only when its
+    ``manifest.json`` records the same seed and every file it lists is there.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed of the demo layers.
+    layers : str or pathlib.Path, optional
+        Folder of the real layers (counties, divisions).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    import os
+    import tempfile
+
+    given = os.environ.get(DEMO_DIR_ENV)
+    if given:
+        folder = Path(given)
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+        files = [entry["file"] for entry in manifest.get("layers", [])]
+        if manifest.get("seed") == seed and files and all((folder / f).exists() for f in files):
+            log.info("demo layers from %s=%s", DEMO_DIR_ENV, folder)
+            return folder
+        log.warning("%s=%s holds no complete demo (seed %d): generating afresh", DEMO_DIR_ENV, folder, seed)
+    out = Path(tempfile.mkdtemp(prefix="sxgeo-demo-"))
+    generate(out, seed=seed, layers=layers)
+    return out
+
+
 __all__ = [
     "BUILT_UP_KM2",
     "COUNTY_SEATS_LONLAT",
     "DEFAULT_SEED",
+    "DEMO_DIR_ENV",
     "DEMO_LAYERS",
     "SYNTHETIC_NOTE",
     "_seats_metric",
     "build_layers",
     "carbon",
+    "demo_layers",
     "generate",
     "make_built_up",
     "make_towns",
