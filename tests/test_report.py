@@ -218,6 +218,44 @@ def test_assess_without_figures():
     assert (s.label_zh, s.label_en, s.colour) == ("滞后", "lagging", "#cf222e")
 
 
+def test_a_county_baseline_in_the_registry_replaces_the_city_baseline(tmp_path, counties):
+    from sxgeo.report.model import status_table
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN_15, encoding="utf-8")
+    city_only = load_plan(path)
+    path.write_text(
+        PLAN_15.replace(
+            'unit_targets: {"330624": 60}', 'unit_targets: {"330624": 60}\n    unit_baselines: {"330624": 40}'
+        ),
+        encoding="utf-8",
+    )
+    own = load_plan(path)
+    assert own.get("sponge_coverage").unit_baselines == {"330624": 40.0}
+    assert unit_target("sponge_coverage", "330624", kind="baseline", targets=load_targets(plan=path)) == 40
+    history = pd.DataFrame(
+        [
+            {
+                "indicator": "sponge_coverage",
+                "unit_code": "330624",
+                "year": 2028,
+                "value": 51.0,
+                "origin": "entered",
+            }
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+    def row(plan):
+        st = status_table(plan, history, counties, 2028).set_index(["indicator", "unit_code"])
+        return st.loc[("sponge_coverage", "330624")]
+
+    # 新昌县 51 % in 2028 (60 % of 2025-2030), target 60 %: from the city's 50 % baseline it made 10 % of
+    # the change (lagging); from its own 40 % it made 11 / 20 = 55 % (within 10 points of 60 %: on schedule)
+    a, b = row(city_only), row(own)
+    assert (a["baseline"], a["status"]) == (50.0, "lagging") and "city baseline" in a["note"]
+    assert (b["baseline"], b["status"]) == (40.0, "on_track") and "city baseline" not in b["note"]
+
+
 # --- history -----------------------------------------------------------------------------------
 
 
