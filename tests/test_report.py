@@ -560,3 +560,43 @@ def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
 
     assert status_with(list(listed["zone_id"])) == "met"
     assert status_with(list(listed["zone_id"])[:-1]) == "behind"
+
+
+def _pv_history(*rows: tuple[int, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"indicator": "pv_installed_capacity", "unit_code": "330600", "year": y, "value": v}
+            for y, v in rows
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+
+def test_installing_the_listed_roofs_closes_the_pv_gap(counties):
+    """1,850 MW in 2024 is 216 MW short of 2,066 MW; entering 1,850 + the listed MWp for 2025 meets it."""
+    roofs = pd.DataFrame(
+        {
+            "capacity_kwp": [90_000.0, 80_000.0, 200_000.0, 50_000.0, 30_000.0],
+            "suitable": [True, True, False, True, True],
+        }
+    )
+
+    def report(*rows: tuple[int, float]) -> tuple[str, dict[str, pd.DataFrame]]:
+        data = make_report(
+            load_plan(), _pv_history(*rows), counties, year=2025, tables={"pv_buildings": roofs}
+        )
+        st = data.status.set_index(["indicator", "unit_code"])
+        pv = {k: t for k, t in data.gaps.items() if "mwp" in t.columns}
+        return str(st.loc[("pv_installed_capacity", "330600"), "status"]), pv
+
+    status, gaps = report((2024, 1850.0))
+    ((title, table),) = gaps.items()
+    assert status == "on_track" and "216 MW" in title
+    # the largest suitable roofs: 90 + 80 + 50 = 220 MWp >= 216 (the 200 MWp roof is unsuitable)
+    city = table.set_index("county").loc["330600"]
+    assert (city["roofs"], city["mwp"]) == (3, 220.0)
+    # installed: the listed MWp entered as the 2025 value -> met, and no gap left to list
+    status, gaps = report((2024, 1850.0), (2025, 1850.0 + city["mwp"]))
+    assert status == "met" and not gaps
+    # one listed roof fewer (the 50 MWp) does not close it
+    status, gaps = report((2024, 1850.0), (2025, 1850.0 + city["mwp"] - 50.0))
+    assert status == "lagging" and len(gaps) == 1
