@@ -513,6 +513,18 @@ def test_build_writes_history_and_report(demo_report):
     book = pd.read_excel(out / "report" / "demo_report.xlsx", sheet_name=None)
     gap = next(t for name, t in book.items() if name.startswith("gap_") and "mwp" in t.columns)
     assert gap["mwp"].iloc[-1] >= 216 - 1e-6
+    # the wetland gap: counties below 60.6 % list wetlands from the per-wetland table, which adds up to the
+    # per-county table; each county's list ends when its rate after protection reaches 60.6 %
+    features = pd.read_csv(out / "demo_carbon_wetland_features.csv", dtype={"unit_code": str})
+    sums = features.groupby("unit_code")["protected_area_ha"].sum()
+    assert (sums - wet.loc[sums.index, "protected_area_ha"]).abs().max() < 0.05
+    wgap = next(t for name, t in book.items() if name.startswith("gap_") and "wetland_id" in t.columns)
+    behind = {
+        c for c in wet.index if c in {x.adcode for x in COUNTIES} and wet.loc[c, "protection_rate_pct"] < 60.6
+    }
+    assert set(wgap["unit_code"].astype(str)) - {"330600"} == behind
+    last = wgap.groupby("unit_code").tail(1)
+    assert (last["rate_after_pct"] >= 60.6).all() and last["closes_gap"].all()
 
 
 def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
@@ -600,3 +612,78 @@ def test_installing_the_listed_roofs_closes_the_pv_gap(counties):
     # one listed roof fewer (the 50 MWp) does not close it
     status, gaps = report((2024, 1850.0), (2025, 1850.0 + city["mwp"] - 50.0))
     assert status == "lagging" and len(gaps) == 1
+
+
+def _squares(counties, layout: dict[str, list[tuple[str, float]]]) -> tuple[list[str], list[str], list]:
+    """Squares of the given hectares side by side from a county's representative point (EPSG:4549)."""
+    import shapely
+
+    metric = counties.to_crs(4549).set_index("adcode")
+    ids, codes, geoms = [], [], []
+    for code, items in layout.items():
+        x, y = metric.loc[code].geometry.representative_point().coords[0]
+        for key, ha in items:
+            side = (ha * 1e4) ** 0.5
+            ids.append(key)
+            codes.append(code)
+            geoms.append(shapely.box(x, y, x + side, y + side))
+            x += side + 50
+    return ids, codes, geoms
+
+
+def test_protecting_the_listed_wetlands_meets_the_protection_rate(counties):
+    """Mark the listed wetlands protected and recompute: the county and the city reach 60.6 %."""
+    import geopandas as gpd
+
+    from sxgeo.carbon.wetlands import wetland_tables
+    from sxgeo.report.gaps import wetland_gap
+
+    # 诸暨市: A 20 ha protected; B 30, C 25 (lakes/river), E 20 (mudflat) unprotected, a 500 ha paddy
+    # (not in the rate's base); 嵊州市: F 100 ha protected, G 10 ha unprotected
+    layout = {
+        "330681": [("A", 20), ("B", 30), ("C", 25), ("E", 20), ("P", 500)],
+        "330683": [("F", 100), ("G", 10)],
+    }
+    ids, _, geoms = _squares(counties, layout)
+    kinds = {"A": "lake_reservoir", "B": "lake_reservoir", "C": "river_canal", "E": "mudflat", "P": "paddy"}
+    wetlands = gpd.GeoDataFrame(
+        {
+            "wetland_id": ids,
+            "wetland_type": [kinds.get(i, "lake_reservoir") for i in ids],
+            "protected": [i in ("A", "F") for i in ids],
+        },
+        geometry=geoms,
+        crs=4549,
+    )
+
+    def run(protected: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        w = wetlands.assign(protected=wetlands["wetland_id"].isin(protected))
+        per, _, features = wetland_tables(w, counties)
+        # the per-wetland rows add up to the per-county table
+        sums = features.groupby("unit_code")[["base_area_ha", "protected_area_ha"]].sum()
+        joined = per.set_index("unit_code").loc[sums.index, ["base_area_ha", "protected_area_ha"]]
+        assert (sums - joined).abs().max().max() < 0.05
+        return per.set_index("unit_code"), wetland_gap(features, per, 60.6)
+
+    before, gap = run({"A", "F"})
+    assert before.loc["330681", "protection_rate_pct"] == pytest.approx(100 * 20 / 95, abs=0.01)
+    # 诸暨市: 20 / 95 ha = 21.1 %; 60.6 % needs 57.6 - 20 = 37.6 ha: B (30) then C (25); paddy never listed
+    zhuji = gap[gap["unit_code"] == "330681"]
+    assert list(zhuji["wetland_id"]) == ["B", "C"]
+    assert zhuji["gap_ha"].iloc[0] == pytest.approx(0.606 * 95 - 20, abs=0.05)
+    assert list(zhuji["closes_gap"]) == [False, True] and zhuji["cumulative_ha"].iloc[-1] == pytest.approx(
+        55, abs=0.05
+    )
+    assert zhuji["target_of"].iloc[0] == "city"
+    # 嵊州市 is at 90.9 %: nothing listed; the city (120 / 205 ha = 58.5 %) needs 4.2 ha: B alone
+    assert "330683" not in set(gap["unit_code"])
+    assert list(gap.loc[gap["unit_code"] == "330600", "wetland_id"]) == ["B"]
+
+    after, gap_after = run({"A", "F", *zhuji["wetland_id"]})
+    assert (
+        after.loc["330681", "protection_rate_pct"] >= 60.6
+        and after.loc["330600", "protection_rate_pct"] >= 60.6
+    )
+    assert gap_after.empty
+    fewer, _ = run({"A", "F", *zhuji["wetland_id"].iloc[:-1]})
+    assert fewer.loc["330681", "protection_rate_pct"] < 60.6

@@ -24,7 +24,15 @@ LANDCOVER_LABELS = {
     "valid_share_pct": "有效像元覆盖率(%)",
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
-WETLAND_LABELS = {"wetland_area_ha": "湿地面积(ha)", "protection_rate_pct": "湿地保护率(%)"}
+WETLAND_LABELS = {
+    "wetland_area_ha": "湿地面积(ha)",
+    "protection_rate_pct": "湿地保护率(%)",
+    "wetland_id": "湿地编号",
+    "base_area_ha": "计入保护率基数面积(ha)",
+    "protected_area_ha": "受保护面积(ha)",
+    "unprotected_ha": "未保护面积(ha)",
+    "protected": "已全部保护",
+}
 
 
 @dataclass(frozen=True)
@@ -234,10 +242,12 @@ def _wetlands(
     w = read(inputs["wetlands"], ctx, geometry_type="polygon")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None
     for suffix, units in unit_sets(ctx):
-        per, by_type = wl.wetland_summary(w, units, protected=prot, targets=ctx.targets)
+        per, by_type, features = wl.wetland_tables(w, units, protected=prot, targets=ctx.targets)
         tables[f"carbon_wetlands{suffix}"] = per
         if not suffix:
             tables["carbon_wetland_types"] = by_type
+            # one row per wetland and county: the report lists the largest unprotected ones
+            tables["carbon_wetland_features"] = features
             map_args["wetlands_table"] = per
     target = unit_target("wetland_protection_rate", CITY_CODE, targets=ctx.targets, required=True)
     notes += [

@@ -64,6 +64,15 @@ STATUS_LABELS_ZH = {
     "closes_gap": "补足差距",
     "roofs": "屋顶数",
     "mwp": "装机(MWp)",
+    "rate_pct": "现保护率(%)",
+    "target_pct": "目标(%)",
+    "target_of": "目标来源(unit 本级 / city 全市)",
+    "gap_ha": "差距(ha)",
+    "wetland_id": "湿地编号",
+    "wetland_type": "湿地类型",
+    "unprotected_ha": "未保护面积(ha)",
+    "cumulative_ha": "累计面积(ha)",
+    "rate_after_pct": "保护后保护率(%)",
 }
 
 

@@ -6,8 +6,8 @@
 - Rooftop PV: the largest suitable roofs, until their capacity covers the gap between the plan's
   installed-capacity target and the latest entered value (MWp and count, per county).
 
-Not yet: wetlands to protect, forest land to plant, pilot candidates (their per-feature tables
-are not among a build's tables yet).
+- Wetland protection: the largest unprotected wetlands (their unprotected part of the rate's
+  base) until the protection rate reaches the target, per county and for the city.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sxgeo.admin import CITY_CODE, unit_name
+from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
+from sxgeo.zonal import UNASSIGNED
 
 if TYPE_CHECKING:
     from sxgeo.report.model import ReportData
@@ -87,6 +88,111 @@ def sponge_gap(coverage: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _rank_rows(
+    cand: pd.DataFrame, amount: str, gap: float, head: dict[str, object], keep: list[str]
+) -> list[dict[str, object]]:
+    """The first candidates (in *cand*'s order) whose *amount* covers *gap*, ranked, with running sums."""
+    take = cand.head(cover(cand[amount], gap))
+    cum = take[amount].cumsum()
+    return [
+        {
+            **head,
+            "rank": rank,
+            **{k: r[k] for k in keep},
+            "cumulative": float(c),
+            "closes_gap": bool(c >= gap - 1e-9),
+        }
+        for rank, (r, c) in enumerate(zip(take.to_dict("records"), cum, strict=True), start=1)
+    ]
+
+
+def wetland_gap(
+    features: pd.DataFrame,
+    per_unit: pd.DataFrame,
+    target_pct: float,
+    unit_targets: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The largest unprotected wetlands of each unit below the protection-rate target, until it is met.
+
+    A unit's gap is ``target % × base − protected`` (ha, the rate's base without paddy). For a
+    county the candidates are its pieces of wetlands (a wetland crossing a boundary counts its part
+    in the county); for the city, whole wetlands. Largest unprotected area first: the fewest
+    designations (a reserve or wetland park) close the gap.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        ``carbon_wetland_features`` (:func:`sxgeo.carbon.wetlands.wetland_features`).
+    per_unit : pandas.DataFrame
+        ``carbon_wetlands`` (``unit_code, base_area_ha, protected_area_ha``).
+    target_pct : float
+        The city's protection-rate target (%); also the counties' unless *unit_targets* has theirs.
+    unit_targets : mapping, optional
+        Unit code -> its own target (%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_code, unit_name, rate_pct, target_pct, target_of, gap_ha, rank, wetland_id, name,
+        wetland_type, county, unprotected_ha, cumulative_ha, cumulative_km2, rate_after_pct,
+        closes_gap``; empty when every unit meets its target.
+    """
+    own = dict(unit_targets or {})
+    feats = features[features["unprotected_ha"] > 0]
+    rows: list[dict[str, object]] = []
+    for r in per_unit.to_dict("records"):
+        code = str(r["unit_code"])
+        if code in (URBAN_CODE, UNASSIGNED) or not r["base_area_ha"] > 0:
+            continue
+        target = own.get(code, target_pct)
+        base, protected = float(r["base_area_ha"]), float(r["protected_area_ha"])
+        gap = target / 100 * base - protected
+        if gap <= 1e-6:
+            continue
+        if code == CITY_CODE:
+            grouped = feats.groupby("wetland_id", sort=False)
+            cand = grouped.agg(
+                name=("name", "first"),
+                wetland_type=("wetland_type", "first"),
+                unprotected_ha=("unprotected_ha", "sum"),
+            )
+            main = (
+                feats.sort_values("unprotected_ha", ascending=False, kind="stable")
+                .groupby("wetland_id")["unit_code"]
+                .first()
+            )
+            cand = cand.assign(county=main.reindex(cand.index).astype(str)).reset_index()
+        else:
+            cand = feats[feats["unit_code"].astype(str) == code].assign(county=code)
+        cand = cand.sort_values(["unprotected_ha", "wetland_id"], ascending=[False, True], kind="stable")
+        head = {
+            "unit_code": code,
+            "unit_name": unit_name(code),
+            "rate_pct": round(100 * protected / base, 2),
+            "target_pct": target,
+            "target_of": "unit" if code in own or code == CITY_CODE else "city",
+            "gap_ha": round(gap, 2),
+        }
+        for row in _rank_rows(
+            cand,
+            "unprotected_ha",
+            gap,
+            head,
+            ["wetland_id", "name", "wetland_type", "county", "unprotected_ha"],
+        ):
+            cum = float(row.pop("cumulative"))
+            closes = row.pop("closes_gap")
+            row.update(
+                unprotected_ha=round(float(row["unprotected_ha"]), 2),
+                cumulative_ha=round(cum, 2),
+                cumulative_km2=round(cum / 100, 4),
+                rate_after_pct=round(100 * (protected + cum) / base, 2),
+                closes_gap=closes,
+            )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def pv_gap(buildings: pd.DataFrame, gap_mw: float, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """The largest suitable roofs until their capacity covers *gap_mw*; count and MWp per county.
 
@@ -149,6 +255,26 @@ def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str
         if not table.empty:
             title = "海绵城市：最接近达标的排水分区 · sponge: failing sub-zones closest to passing"
             out[title + ", until the km² gap closes"] = table
+    wet = data.plan.get("wetland_protection_rate")
+    if (
+        wet is not None
+        and wet.target is not None
+        and "carbon_wetland_features" in tables
+        and "carbon_wetlands" in tables
+    ):
+        from sxgeo.report.model import unit_target_of
+
+        own = {str(c): unit_target_of(wet, str(c)) for c in data.units["adcode"]}
+        table = wetland_gap(
+            tables["carbon_wetland_features"],
+            tables["carbon_wetlands"],
+            wet.target,
+            {c: t for c, t in own.items() if t is not None},
+        )
+        if not table.empty:
+            zh = f"湿地：最大的未保护湿地，直至保护率达 {wet.target:g}%"
+            en = f"wetlands: largest unprotected wetlands until the protection rate reaches {wet.target:g}%"
+            out[f"{zh} · {en} (counties: the city's rate unless their own)"] = table
     pv = st[(st["indicator"] == "pv_installed_capacity") & (st["unit_code"] == CITY_CODE)]
     if (
         "pv_buildings" in tables
