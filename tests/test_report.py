@@ -687,3 +687,40 @@ def test_protecting_the_listed_wetlands_meets_the_protection_rate(counties):
     assert gap_after.empty
     fewer, _ = run({"A", "F", *zhuji["wetland_id"].iloc[:-1]})
     assert fewer.loc["330681", "protection_rate_pct"] < 60.6
+
+
+def test_selecting_the_listed_pilot_candidates_reaches_the_count(counties):
+    """Towns: 4 pilots entered for 2024, 10 planned; the 6 next in line, entered as created, meet it."""
+    towns = pd.DataFrame(
+        {
+            "code": [f"t{i}" for i in range(1, 11)],
+            "name": [f"镇{i}" for i in range(1, 11)],
+            "county_adcode": "330681",
+            "score": [90, 85, 80, 75, 70, 65, 60, 55, 50, 45],
+            "rank": [1, 2, 3, 4, 5, 6, 7, 8, float("nan"), 9],
+            # the selection chose t1-t3 and t6 (t4, t5 lost to a quota); t2 is an existing pilot
+            "selected": [True, True, True, False, False, True, False, False, False, False],
+            "fixed": [False, True, False, False, False, False, False, False, False, False],
+            "gate": ["", "", "", "", "", "", "", "", "no ledger", ""],
+        }
+    )
+
+    def report(value_2025: float | None) -> tuple[str, pd.DataFrame | None]:
+        rows = [("pilot_towns", "330600", 2024, 4.0)]
+        if value_2025 is not None:
+            rows.append(("pilot_towns", "330600", 2025, value_2025))
+        history = pd.DataFrame(
+            [{"indicator": a, "unit_code": b, "year": c, "value": d} for a, b, c, d in rows]
+        ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+        data = make_report(load_plan(), history, counties, year=2025, tables={"pilots_towns": towns})
+        status = data.status.set_index(["indicator", "unit_code"]).loc[("pilot_towns", "330600"), "status"]
+        gap = next((t for k, t in data.gaps.items() if "pilots (towns)" in k), None)
+        return str(status), gap
+
+    status, gap = report(None)
+    # 6 short: the chosen t1, t3, t6 by rank, then t4, t5, t7 (t2 exists already, t9 fails a gate)
+    assert status == "lagging" and list(gap["code"]) == ["t1", "t3", "t6", "t4", "t5", "t7"]
+    assert list(gap["count_after"]) == [5, 6, 7, 8, 9, 10] and list(gap["closes_gap"]) == [False] * 5 + [True]
+    status, gap = report(4 + len(gap))
+    assert status == "met" and gap is None
+    assert report(4 + 5)[0] == "lagging"  # one fewer does not

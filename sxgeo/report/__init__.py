@@ -73,6 +73,13 @@ STATUS_LABELS_ZH = {
     "unprotected_ha": "未保护面积(ha)",
     "cumulative_ha": "累计面积(ha)",
     "rate_after_pct": "保护后保护率(%)",
+    "gap": "差距(个)",
+    "rank_in_list": "顺序",
+    "code": "区划代码",
+    "score": "得分",
+    "selected": "已入选",
+    "count_after": "累计数量",
+    "pilot_rank": "选址排名",
 }
 
 
