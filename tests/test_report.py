@@ -724,3 +724,95 @@ def test_selecting_the_listed_pilot_candidates_reaches_the_count(counties):
     status, gap = report(4 + len(gap))
     assert status == "met" and gap is None
     assert report(4 + 5)[0] == "lagging"  # one fewer does not
+
+
+def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
+    """Plant the listed parcels (add them as stands) and recompute: the city reaches 55.16 %."""
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+    import shapely
+    from rasterio.transform import from_origin
+
+    from sxgeo.carbon import stands as st
+    from sxgeo.carbon.landcover import check_pools, plantable_parcels
+    from sxgeo.report.gaps import forest_gap
+
+    x0, y0 = 500_000.0, 3_320_000.0
+    codes = [c.adcode for c in COUNTIES]  # six 3 km squares in a row: 900 ha each, 5,400 ha in all
+    counties = gpd.GeoDataFrame(
+        {"adcode": codes},
+        geometry=[shapely.box(x0 + 3000 * i, y0, x0 + 3000 * (i + 1), y0 + 3000) for i in range(6)],
+        crs=4549,
+    )
+    # 30 m land cover: 1 forest (the last three squares), 2 cropland, 5 shrub, 6 grass
+    lc = np.full((100, 600), 2, dtype=np.uint8)
+    lc[:, 300:] = 1
+    lc[10:50, 10:50] = 5  # A: 1,600 px = 144 ha in the first square
+    lc[10:50, 110:140] = 6  # B: 1,200 px = 108 ha in the second
+    lc[60:80, 210:240] = 5  # C: 600 px = 54 ha in the third
+    lc[60:70, 60:70] = 5  # D: 9 ha
+    lc[20:40, 320:340] = 6  # grass inside a stand: already forest, never a candidate
+    path = tmp_path / "lc.tif"
+    profile = {
+        "driver": "GTiff",
+        "count": 1,
+        "dtype": "uint8",
+        "crs": "EPSG:4549",
+        "width": 600,
+        "height": 100,
+    }
+    with rasterio.open(path, "w", transform=from_origin(x0, y0 + 3000, 30.0, 30.0), **profile) as d:
+        d.write(lc, 1)
+    pools = check_pools(
+        pd.DataFrame(
+            {
+                "lucode": [1, 2, 5, 6],
+                "lulc_name": ["forest", "cropland", "shrub", "grass"],
+                "kind": ["forest", "crop", "shrub", "grass"],
+                "c_above": [20.0, 2.0, 3.0, 1.0],
+                "c_below": [5.0, 1.0, 1.0, 1.0],
+                "c_soil": [100.0, 44.0, 60.0, 50.0],
+                "c_dead": [3.0, 0.0, 0.0, 0.0],
+            }
+        )
+    )
+    stands = gpd.GeoDataFrame(
+        {"forest_type": ["shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
+    )  # 2,700 ha: 50.0 % cover
+
+    def cover(with_stands: gpd.GeoDataFrame) -> pd.DataFrame:
+        summary, _ = st.county_summary(st.stand_carbon(with_stands), counties, draws=10)
+        return summary
+
+    def parcels(with_stands: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        with rasterio.open(path) as src:
+            return plantable_parcels(src, pools, counties, stands=with_stands)
+
+    summary, candidates = cover(stands), parcels(stands)
+    assert summary.set_index("unit_code").loc["330600", "forest_cover_pct"] == pytest.approx(50.0)
+    # shrub and grass only (no cropland), outside the stands, largest first
+    assert list(candidates["area_ha"]) == pytest.approx([144.0, 108.0, 54.0, 9.0])
+    gap = forest_gap(summary, candidates, 55.16)
+    # 55.16 % of 5,400 ha = 2,978.6 ha: 278.6 ha short; A + B = 252 ha is not enough, + C = 306 ha is
+    assert gap["gap_ha"].iloc[0] == pytest.approx(0.5516 * 5400 - 2700, abs=0.01)
+    assert list(gap["area_ha"]) == pytest.approx([144.0, 108.0, 54.0])
+    assert list(gap["closes_gap"]) == [False, False, True]
+
+    def planted(ids: list[str]) -> gpd.GeoDataFrame:
+        new = candidates[candidates["parcel_id"].isin(ids)]
+        return pd.concat(
+            [
+                stands,
+                gpd.GeoDataFrame(
+                    {"forest_type": ["shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
+                ),
+            ]
+        )
+
+    listed = list(gap["parcel_id"])
+    after = cover(planted(listed))
+    assert after.set_index("unit_code").loc["330600", "forest_cover_pct"] >= 55.16
+    assert forest_gap(after, parcels(planted(listed)), 55.16).empty
+    assert len(parcels(planted(listed))) == 1  # only D is left to plant
+    assert cover(planted(listed[:-1])).set_index("unit_code").loc["330600", "forest_cover_pct"] < 55.16

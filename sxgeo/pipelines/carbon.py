@@ -95,6 +95,7 @@ def run(
     map_args: dict[str, Any] = {}
     layers: list[Any] = []
     synthetic = False
+    parcels = None
     if inputs.get("stands") is not None:
         layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
@@ -102,6 +103,7 @@ def run(
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
         synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
+        parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
     if inputs.get("wetlands") is not None:
         layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
     if not tables:
@@ -109,6 +111,9 @@ def run(
     synthetic |= is_synthetic(*layers)
     labels = {**st.LABELS_ZH, **LANDCOVER_LABELS, **WETLAND_LABELS}
     out = Outputs(name, tables, labels, [*notes, *ctx.notes], synthetic=synthetic)
+    if parcels is not None and len(parcels):
+        # candidate land to plant for forest cover (the report's gap table), with geometries
+        out.extra["carbon_plantable.parquet"] = parcels
     if ctx.maps:
         from sxgeo.maps.views import carbon_map
 
@@ -226,6 +231,29 @@ def _landcover(
     map_args["pools"] = pools
     map_args["raster_path"] = raster
     return synthetic
+
+
+def _plantable(
+    ctx: Context, inputs: dict[str, Any], opts: CarbonOptions, *, stands: Any, notes: list[str]
+) -> Any:
+    """Patches of plantable classes outside the stands (candidate land for forest cover), or None."""
+    from sxgeo.carbon import landcover as lcm
+    from sxgeo.io import open_raster, read_table
+
+    pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
+    if not lcm.plantable_classes(pools):
+        notes.append(
+            "no class of the pools table is plantable (a 'plantable' column, or kind "
+            f"{'/'.join(lcm.PLANTABLE_KINDS)}): no candidate land to plant for forest cover"
+        )
+        return None
+    with open_raster(as_path(inputs["landcover"])[0]) as src:
+        parcels = lcm.plantable_parcels(src, pools, ctx.units, stands=stands, window_rows=opts.window_rows)
+    notes.append(
+        f"carbon_plantable: {len(parcels)} patches of plantable classes outside the stands "
+        f"({parcels['area_ha'].sum():,.1f} ha), candidate land to plant for forest cover"
+    )
+    return parcels
 
 
 def _wetlands(

@@ -80,6 +80,11 @@ STATUS_LABELS_ZH = {
     "selected": "已入选",
     "count_after": "累计数量",
     "pilot_rank": "选址排名",
+    "cover_pct": "现森林覆盖率(%)",
+    "parcel_id": "地块编号",
+    "lulc_name": "地类",
+    "area_ha": "面积(ha)",
+    "cover_after_pct": "造林后覆盖率(%)",
 }
 
 

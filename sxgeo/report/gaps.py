@@ -8,6 +8,10 @@
 
 - Wetland protection: the largest unprotected wetlands (their unprotected part of the rate's
   base) until the protection rate reaches the target, per county and for the city.
+- Forest cover: the area short (km²) and the largest patches of plantable land cover outside the
+  forest stands (``carbon_plantable``: shrubland, grassland, barren land; never cropland, water,
+  wetland or built-up land, per 国办发〔2021〕19号) until the cover reaches the target, for the
+  city (the plan's only forest-cover target) and any county with its own target.
 - Low/zero-carbon pilots: the candidates next in line in the pilot-siting tables (the sites the
   selection chose first, then the rest by rank; existing pilots and gated-out sites left out)
   until the entered count reaches the plan's 3 counties / 10 towns / 100 villages.
@@ -196,6 +200,85 @@ def wetland_gap(
     return pd.DataFrame(rows)
 
 
+def forest_gap(
+    summary: pd.DataFrame,
+    parcels: pd.DataFrame | None,
+    target_pct: float,
+    unit_targets: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """The land to plant for forest cover: the area short and the largest plantable parcels until it is met.
+
+    A unit's gap is ``target % × land area − forest area`` (ha). Parcels are planted largest first
+    (fewest sites); the city draws on every parcel, a county on its own.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``carbon_forest`` (``unit_code, forest_area_ha, land_area_ha``).
+    parcels : pandas.DataFrame or None
+        ``carbon_plantable`` (``parcel_id, unit_code, lulc_name, area_ha``; one row per parcel and
+        county); None or empty: only the shortfall is shown.
+    target_pct : float
+        The city's forest-cover target (%).
+    unit_targets : mapping, optional
+        Unit code -> its own target (%); only these counties are listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unit_code, unit_name, cover_pct, target_pct, gap_ha, gap_km2, rank, parcel_id, county,
+        lulc_name, area_ha, cumulative_ha, cumulative_km2, cover_after_pct, closes_gap``; a unit
+        without candidates has one row with rank 0 and no parcel.
+    """
+    targets = {CITY_CODE: target_pct, **dict(unit_targets or {})}
+    cols = ["parcel_id", "unit_code", "lulc_name", "area_ha"]
+    land_parcels = (
+        pd.DataFrame(parcels)[cols] if parcels is not None and len(parcels) else pd.DataFrame(columns=cols)
+    )
+    rows: list[dict[str, object]] = []
+    for r in summary.to_dict("records"):
+        code = str(r["unit_code"])
+        land, forest = float(r["land_area_ha"]), float(r["forest_area_ha"])
+        if code not in targets or not land > 0:
+            continue
+        target = float(targets[code])
+        gap = target / 100 * land - forest
+        if gap <= 1e-6:
+            continue
+        if code == CITY_CODE:
+            cand = land_parcels.groupby("parcel_id", as_index=False, sort=False).agg(
+                county=("unit_code", "first"), lulc_name=("lulc_name", "first"), area_ha=("area_ha", "sum")
+            )
+        else:
+            cand = land_parcels[land_parcels["unit_code"].astype(str) == code].rename(
+                columns={"unit_code": "county"}
+            )
+        cand = cand.sort_values(["area_ha", "parcel_id"], ascending=[False, True], kind="stable")
+        head = {
+            "unit_code": code,
+            "unit_name": unit_name(code),
+            "cover_pct": round(100 * forest / land, 2),
+            "target_pct": target,
+            "gap_ha": round(gap, 2),
+            "gap_km2": round(gap / 100, 4),
+        }
+        listed = _rank_rows(cand, "area_ha", gap, head, ["parcel_id", "county", "lulc_name", "area_ha"])
+        if not listed:
+            rows.append({**head, "rank": 0, "parcel_id": "", "closes_gap": False})
+        for row in listed:
+            cum = float(row.pop("cumulative"))
+            closes = row.pop("closes_gap")
+            row.update(
+                area_ha=round(float(row["area_ha"]), 4),
+                cumulative_ha=round(cum, 2),
+                cumulative_km2=round(cum / 100, 4),
+                cover_after_pct=round(100 * (forest + cum) / land, 2),
+                closes_gap=closes,
+            )
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
 PILOT_LEVELS = {"counties": "县（市、区）", "towns": "乡镇（街道）", "villages": "村（社区）"}
 """Pilot levels: table / indicator suffix -> zh name."""
 
@@ -341,6 +424,21 @@ def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str
             zh = f"湿地：最大的未保护湿地，直至保护率达 {wet.target:g}%"
             en = f"wetlands: largest unprotected wetlands until the protection rate reaches {wet.target:g}%"
             out[f"{zh} · {en} (counties: the city's rate unless their own)"] = table
+    forest = data.plan.get("forest_cover")
+    if forest is not None and forest.target is not None and "carbon_forest" in tables:
+        from sxgeo.report.model import unit_target_of
+
+        own = {str(c): unit_target_of(forest, str(c)) for c in data.units["adcode"]}
+        table = forest_gap(
+            tables["carbon_forest"],
+            tables.get("carbon_plantable"),
+            forest.target,
+            {c: t for c, t in own.items() if t is not None},
+        )
+        if not table.empty:
+            zh = f"森林覆盖率：距 {forest.target:g}% 的差距与可造林地块（最大者优先）"
+            en = f"forest cover: the area short of {forest.target:g}% and the largest plantable parcels"
+            out[f"{zh} · {en}"] = table
     for level, zh in PILOT_LEVELS.items():
         row = st[(st["indicator"] == f"pilot_{level}") & (st["unit_code"] == CITY_CODE)]
         if f"pilots_{level}" not in tables or row.empty or pd.isna(row["target"].iloc[0]):
