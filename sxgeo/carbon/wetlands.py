@@ -170,7 +170,7 @@ def _feature_table(frame: pd.DataFrame, wetlands: pd.DataFrame) -> pd.DataFrame:
     )
     names = wetlands["name"].fillna("").astype(str).to_numpy() if "name" in wetlands.columns else None
     feature = frame["feature"].to_numpy(dtype=int)
-    unprotected = np.clip(frame["base_area_ha"] - frame["protected_area_ha"], 0.0, None)
+    unprotected = (frame["base_area_ha"] - frame["protected_area_ha"]).clip(lower=0.0)
     out = pd.DataFrame(
         {
             "wetland_id": ids[feature],

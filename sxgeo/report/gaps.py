@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -96,8 +96,8 @@ def sponge_gap(coverage: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rank_rows(
-    cand: pd.DataFrame, amount: str, gap: float, head: dict[str, object], keep: list[str]
-) -> list[dict[str, object]]:
+    cand: pd.DataFrame, amount: str, gap: float, head: dict[str, Any], keep: list[str]
+) -> list[dict[str, Any]]:
     """The first candidates (in *cand*'s order) whose *amount* covers *gap*, ranked, with running sums."""
     take = cand.head(cover(cand[amount], gap))
     cum = take[amount].cumsum()
