@@ -321,6 +321,7 @@ def pilot_gap(candidates: pd.DataFrame, value: float, target: float) -> pd.DataF
     order = c[ok].assign(_chosen=~chosen[ok], _rank=pd.to_numeric(c.loc[ok, "rank"], errors="coerce"))
     order = order.sort_values(["_chosen", "_rank"], na_position="last", kind="stable")
     order = order.drop_duplicates("code").head(gap)
+    start = round(value) if float(value).is_integer() else value
     rows = []
     for i, r in enumerate(order.to_dict("records"), start=1):
         county = str(r.get("county_adcode", ""))
@@ -335,7 +336,7 @@ def pilot_gap(candidates: pd.DataFrame, value: float, target: float) -> pd.DataF
                 "score": round(float(r["score"]), 2) if pd.notna(r.get("score")) else None,
                 "pilot_rank": r["_rank"],
                 "selected": not r["_chosen"],
-                "count_after": value + i,
+                "count_after": start + i,
                 "closes_gap": bool(value + i >= target - 1e-9),
             }
         )
