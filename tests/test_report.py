@@ -525,6 +525,11 @@ def test_build_writes_history_and_report(demo_report):
     assert set(wgap["unit_code"].astype(str)) - {"330600"} == behind
     last = wgap.groupby("unit_code").tail(1)
     assert (last["rate_after_pct"] >= 60.6).all() and last["closes_gap"].all()
+    # pilots: no village entered, so 1 (2020) -> 100 needs 99 candidates, the existing pilot not among them
+    villages = pd.read_csv(out / "demo_pilots_villages.csv", dtype={"code": str})
+    pgap = next(t for name, t in book.items() if "gap" in t.columns and (t["gap"] == 99).all())
+    assert len(pgap) == 99 and pgap["code"].astype(str).is_unique and pgap["closes_gap"].iloc[-1]
+    assert not set(pgap["code"].astype(str)) & set(villages.loc[villages["fixed"], "code"])
 
 
 def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):

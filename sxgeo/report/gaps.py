@@ -5,7 +5,6 @@
   as built-up area: an upper bound where a sub-zone extends beyond the built-up area).
 - Rooftop PV: the largest suitable roofs, until their capacity covers the gap between the plan's
   installed-capacity target and the latest entered value (MWp and count, per county).
-
 - Wetland protection: the largest unprotected wetlands (their unprotected part of the rate's
   base) until the protection rate reaches the target, per county and for the city.
 - Forest cover: the area short (km²) and the largest patches of plantable land cover outside the
@@ -318,8 +317,9 @@ def pilot_gap(candidates: pd.DataFrame, value: float, target: float) -> pd.DataF
     if "gate" in c.columns:
         ok &= c["gate"].isna() | (c["gate"].astype(str).str.strip() == "")
     chosen = _flag(c["selected"]) if "selected" in c.columns else pd.Series(False, index=c.index)
-    order = c[ok].assign(_chosen=~chosen[ok], _rank=pd.to_numeric(c.loc[ok, "rank"], errors="coerce"))
-    order = order.sort_values(["_chosen", "_rank"], na_position="last", kind="stable")
+    # chosen by the selection first (_later False), then the rest; each by rank, unranked last
+    order = c[ok].assign(_later=~chosen[ok], _rank=pd.to_numeric(c.loc[ok, "rank"], errors="coerce"))
+    order = order.sort_values(["_later", "_rank"], na_position="last", kind="stable")
     order = order.drop_duplicates("code").head(gap)
     start = round(value) if float(value).is_integer() else value
     rows = []
@@ -335,7 +335,7 @@ def pilot_gap(candidates: pd.DataFrame, value: float, target: float) -> pd.DataF
                 "county_name": unit_name(county) if county else "",
                 "score": round(float(r["score"]), 2) if pd.notna(r.get("score")) else None,
                 "pilot_rank": r["_rank"],
-                "selected": not r["_chosen"],
+                "selected": not r["_later"],
                 "count_after": start + i,
                 "closes_gap": bool(value + i >= target - 1e-9),
             }
