@@ -218,6 +218,44 @@ def test_assess_without_figures():
     assert (s.label_zh, s.label_en, s.colour) == ("滞后", "lagging", "#cf222e")
 
 
+def test_a_county_baseline_in_the_registry_replaces_the_city_baseline(tmp_path, counties):
+    from sxgeo.report.model import status_table
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(PLAN_15, encoding="utf-8")
+    city_only = load_plan(path)
+    path.write_text(
+        PLAN_15.replace(
+            'unit_targets: {"330624": 60}', 'unit_targets: {"330624": 60}\n    unit_baselines: {"330624": 40}'
+        ),
+        encoding="utf-8",
+    )
+    own = load_plan(path)
+    assert own.get("sponge_coverage").unit_baselines == {"330624": 40.0}
+    assert unit_target("sponge_coverage", "330624", kind="baseline", targets=load_targets(plan=path)) == 40
+    history = pd.DataFrame(
+        [
+            {
+                "indicator": "sponge_coverage",
+                "unit_code": "330624",
+                "year": 2028,
+                "value": 51.0,
+                "origin": "entered",
+            }
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+    def row(plan):
+        st = status_table(plan, history, counties, 2028).set_index(["indicator", "unit_code"])
+        return st.loc[("sponge_coverage", "330624")]
+
+    # 新昌县 51 % in 2028 (60 % of 2025-2030), target 60 %: from the city's 50 % baseline it made 10 % of
+    # the change (lagging); from its own 40 % it made 11 / 20 = 55 % (within 10 points of 60 %: on schedule)
+    a, b = row(city_only), row(own)
+    assert (a["baseline"], a["status"]) == (50.0, "lagging") and "city baseline" in a["note"]
+    assert (b["baseline"], b["status"]) == (40.0, "on_track") and "city baseline" not in b["note"]
+
+
 # --- history -----------------------------------------------------------------------------------
 
 
@@ -467,6 +505,23 @@ def test_build_writes_history_and_report(demo_report):
     book = pd.read_excel(out / "report" / "demo_report.xlsx", sheet_name=None)
     gap = next(t for name, t in book.items() if name.startswith("gap_") and "mwp" in t.columns)
     assert gap["mwp"].iloc[-1] >= 216 - 1e-6
+    # the wetland gap: counties below 60.6 % list wetlands from the per-wetland table, which adds up to the
+    # per-county table; each county's list ends when its rate after protection reaches 60.6 %
+    features = pd.read_csv(out / "demo_carbon_wetland_features.csv", dtype={"unit_code": str})
+    sums = features.groupby("unit_code")["protected_area_ha"].sum()
+    assert (sums - wet.loc[sums.index, "protected_area_ha"]).abs().max() < 0.05
+    wgap = next(t for name, t in book.items() if name.startswith("gap_") and "wetland_id" in t.columns)
+    behind = {
+        c for c in wet.index if c in {x.adcode for x in COUNTIES} and wet.loc[c, "protection_rate_pct"] < 60.6
+    }
+    assert set(wgap["unit_code"].astype(str)) - {"330600"} == behind
+    last = wgap.groupby("unit_code").tail(1)
+    assert (last["rate_after_pct"] >= 60.6).all() and last["closes_gap"].all()
+    # pilots: no village entered, so 1 (2020) -> 100 needs 99 candidates, the existing pilot not among them
+    villages = pd.read_csv(out / "demo_pilots_villages.csv", dtype={"code": str})
+    pgap = next(t for name, t in book.items() if "gap" in t.columns and (t["gap"] == 99).all())
+    assert len(pgap) == 99 and pgap["code"].astype(str).is_unique and pgap["closes_gap"].iloc[-1]
+    assert not set(pgap["code"].astype(str)) & set(villages.loc[villages["fixed"], "code"])
 
 
 def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
@@ -514,3 +569,247 @@ def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
 
     assert status_with(list(listed["zone_id"])) == "met"
     assert status_with(list(listed["zone_id"])[:-1]) == "behind"
+
+
+def _pv_history(*rows: tuple[int, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"indicator": "pv_installed_capacity", "unit_code": "330600", "year": y, "value": v}
+            for y, v in rows
+        ]
+    ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+
+
+def test_installing_the_listed_roofs_closes_the_pv_gap(counties):
+    """1,850 MW in 2024 is 216 MW short of 2,066 MW; entering 1,850 + the listed MWp for 2025 meets it."""
+    roofs = pd.DataFrame(
+        {
+            "capacity_kwp": [90_000.0, 80_000.0, 200_000.0, 50_000.0, 30_000.0],
+            "suitable": [True, True, False, True, True],
+        }
+    )
+
+    def report(*rows: tuple[int, float]) -> tuple[str, dict[str, pd.DataFrame]]:
+        data = make_report(
+            load_plan(), _pv_history(*rows), counties, year=2025, tables={"pv_buildings": roofs}
+        )
+        st = data.status.set_index(["indicator", "unit_code"])
+        pv = {k: t for k, t in data.gaps.items() if "mwp" in t.columns}
+        return str(st.loc[("pv_installed_capacity", "330600"), "status"]), pv
+
+    status, gaps = report((2024, 1850.0))
+    ((title, table),) = gaps.items()
+    assert status == "on_track" and "216 MW" in title
+    # the largest suitable roofs: 90 + 80 + 50 = 220 MWp >= 216 (the 200 MWp roof is unsuitable)
+    city = table.set_index("county").loc["330600"]
+    assert (city["roofs"], city["mwp"]) == (3, 220.0)
+    # installed: the listed MWp entered as the 2025 value -> met, and no gap left to list
+    status, gaps = report((2024, 1850.0), (2025, 1850.0 + city["mwp"]))
+    assert status == "met" and not gaps
+    # one listed roof fewer (the 50 MWp) does not close it
+    status, gaps = report((2024, 1850.0), (2025, 1850.0 + city["mwp"] - 50.0))
+    assert status == "lagging" and len(gaps) == 1
+
+
+def _squares(counties, layout: dict[str, list[tuple[str, float]]]) -> tuple[list[str], list[str], list]:
+    """Squares of the given hectares side by side from a county's representative point (EPSG:4549)."""
+    import shapely
+
+    metric = counties.to_crs(4549).set_index("adcode")
+    ids, codes, geoms = [], [], []
+    for code, items in layout.items():
+        x, y = metric.loc[code].geometry.representative_point().coords[0]
+        for key, ha in items:
+            side = (ha * 1e4) ** 0.5
+            ids.append(key)
+            codes.append(code)
+            geoms.append(shapely.box(x, y, x + side, y + side))
+            x += side + 50
+    return ids, codes, geoms
+
+
+def test_protecting_the_listed_wetlands_meets_the_protection_rate(counties):
+    """Mark the listed wetlands protected and recompute: the county and the city reach 60.6 %."""
+    import geopandas as gpd
+
+    from sxgeo.carbon.wetlands import wetland_tables
+    from sxgeo.report.gaps import wetland_gap
+
+    # 诸暨市: A 20 ha protected; B 30, C 25 (lakes/river), E 20 (mudflat) unprotected, a 500 ha paddy
+    # (not in the rate's base); 嵊州市: F 100 ha protected, G 10 ha unprotected
+    layout = {
+        "330681": [("A", 20), ("B", 30), ("C", 25), ("E", 20), ("P", 500)],
+        "330683": [("F", 100), ("G", 10)],
+    }
+    ids, _, geoms = _squares(counties, layout)
+    kinds = {"A": "lake_reservoir", "B": "lake_reservoir", "C": "river_canal", "E": "mudflat", "P": "paddy"}
+    wetlands = gpd.GeoDataFrame(
+        {
+            "wetland_id": ids,
+            "wetland_type": [kinds.get(i, "lake_reservoir") for i in ids],
+            "protected": [i in ("A", "F") for i in ids],
+        },
+        geometry=geoms,
+        crs=4549,
+    )
+
+    def run(protected: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        w = wetlands.assign(protected=wetlands["wetland_id"].isin(protected))
+        per, _, features = wetland_tables(w, counties)
+        # the per-wetland rows add up to the per-county table
+        sums = features.groupby("unit_code")[["base_area_ha", "protected_area_ha"]].sum()
+        joined = per.set_index("unit_code").loc[sums.index, ["base_area_ha", "protected_area_ha"]]
+        assert (sums - joined).abs().max().max() < 0.05
+        return per.set_index("unit_code"), wetland_gap(features, per, 60.6)
+
+    before, gap = run({"A", "F"})
+    assert before.loc["330681", "protection_rate_pct"] == pytest.approx(100 * 20 / 95, abs=0.01)
+    # 诸暨市: 20 / 95 ha = 21.1 %; 60.6 % needs 57.6 - 20 = 37.6 ha: B (30) then C (25); paddy never listed
+    zhuji = gap[gap["unit_code"] == "330681"]
+    assert list(zhuji["wetland_id"]) == ["B", "C"]
+    assert zhuji["gap_ha"].iloc[0] == pytest.approx(0.606 * 95 - 20, abs=0.05)
+    assert list(zhuji["closes_gap"]) == [False, True] and zhuji["cumulative_ha"].iloc[-1] == pytest.approx(
+        55, abs=0.05
+    )
+    assert zhuji["target_of"].iloc[0] == "city"
+    # 嵊州市 is at 90.9 %: nothing listed; the city (120 / 205 ha = 58.5 %) needs 4.2 ha: B alone
+    assert "330683" not in set(gap["unit_code"])
+    assert list(gap.loc[gap["unit_code"] == "330600", "wetland_id"]) == ["B"]
+
+    after, gap_after = run({"A", "F", *zhuji["wetland_id"]})
+    assert (
+        after.loc["330681", "protection_rate_pct"] >= 60.6
+        and after.loc["330600", "protection_rate_pct"] >= 60.6
+    )
+    assert gap_after.empty
+    fewer, _ = run({"A", "F", *zhuji["wetland_id"].iloc[:-1]})
+    assert fewer.loc["330681", "protection_rate_pct"] < 60.6
+
+
+def test_selecting_the_listed_pilot_candidates_reaches_the_count(counties):
+    """Towns: 4 pilots entered for 2024, 10 planned; the 6 next in line, entered as created, meet it."""
+    towns = pd.DataFrame(
+        {
+            "code": [f"t{i}" for i in range(1, 11)],
+            "name": [f"镇{i}" for i in range(1, 11)],
+            "county_adcode": "330681",
+            "score": [90, 85, 80, 75, 70, 65, 60, 55, 50, 45],
+            "rank": [1, 2, 3, 4, 5, 6, 7, 8, float("nan"), 9],
+            # the selection chose t1-t3 and t6 (t4, t5 lost to a quota); t2 is an existing pilot
+            "selected": [True, True, True, False, False, True, False, False, False, False],
+            "fixed": [False, True, False, False, False, False, False, False, False, False],
+            "gate": ["", "", "", "", "", "", "", "", "no ledger", ""],
+        }
+    )
+
+    def report(value_2025: float | None) -> tuple[str, pd.DataFrame | None]:
+        rows = [("pilot_towns", "330600", 2024, 4.0)]
+        if value_2025 is not None:
+            rows.append(("pilot_towns", "330600", 2025, value_2025))
+        history = pd.DataFrame(
+            [{"indicator": a, "unit_code": b, "year": c, "value": d} for a, b, c, d in rows]
+        ).reindex(columns=list(hist.HISTORY_COLUMNS), fill_value="")
+        data = make_report(load_plan(), history, counties, year=2025, tables={"pilots_towns": towns})
+        status = data.status.set_index(["indicator", "unit_code"]).loc[("pilot_towns", "330600"), "status"]
+        gap = next((t for k, t in data.gaps.items() if "pilots (towns)" in k), None)
+        return str(status), gap
+
+    status, gap = report(None)
+    # 6 short: the chosen t1, t3, t6 by rank, then t4, t5, t7 (t2 exists already, t9 fails a gate)
+    assert status == "lagging" and list(gap["code"]) == ["t1", "t3", "t6", "t4", "t5", "t7"]
+    assert list(gap["count_after"]) == [5, 6, 7, 8, 9, 10] and list(gap["closes_gap"]) == [False] * 5 + [True]
+    status, gap = report(4 + len(gap))
+    assert status == "met" and gap is None
+    assert report(4 + 5)[0] == "lagging"  # one fewer does not
+
+
+def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
+    """Plant the listed parcels (add them as stands) and recompute: the city reaches 55.16 %."""
+    import geopandas as gpd
+    import numpy as np
+    import rasterio
+    import shapely
+    from rasterio.transform import from_origin
+
+    from sxgeo.carbon import stands as st
+    from sxgeo.carbon.landcover import check_pools, plantable_parcels
+    from sxgeo.report.gaps import forest_gap
+
+    x0, y0 = 500_000.0, 3_320_000.0
+    codes = [c.adcode for c in COUNTIES]  # six 3 km squares in a row: 900 ha each, 5,400 ha in all
+    counties = gpd.GeoDataFrame(
+        {"adcode": codes},
+        geometry=[shapely.box(x0 + 3000 * i, y0, x0 + 3000 * (i + 1), y0 + 3000) for i in range(6)],
+        crs=4549,
+    )
+    # 30 m land cover: 1 forest (the last three squares), 2 cropland, 5 shrub, 6 grass
+    lc = np.full((100, 600), 2, dtype=np.uint8)
+    lc[:, 300:] = 1
+    lc[10:50, 10:50] = 5  # A: 1,600 px = 144 ha in the first square
+    lc[10:50, 110:140] = 6  # B: 1,200 px = 108 ha in the second
+    lc[60:80, 210:240] = 5  # C: 600 px = 54 ha in the third
+    lc[60:70, 60:70] = 5  # D: 9 ha
+    lc[20:40, 320:340] = 6  # grass inside a stand: already forest, never a candidate
+    path = tmp_path / "lc.tif"
+    profile = {
+        "driver": "GTiff",
+        "count": 1,
+        "dtype": "uint8",
+        "crs": "EPSG:4549",
+        "width": 600,
+        "height": 100,
+    }
+    with rasterio.open(path, "w", transform=from_origin(x0, y0 + 3000, 30.0, 30.0), **profile) as d:
+        d.write(lc, 1)
+    pools = check_pools(
+        pd.DataFrame(
+            {
+                "lucode": [1, 2, 5, 6],
+                "lulc_name": ["forest", "cropland", "shrub", "grass"],
+                "kind": ["forest", "crop", "shrub", "grass"],
+                "c_above": [20.0, 2.0, 3.0, 1.0],
+                "c_below": [5.0, 1.0, 1.0, 1.0],
+                "c_soil": [100.0, 44.0, 60.0, 50.0],
+                "c_dead": [3.0, 0.0, 0.0, 0.0],
+            }
+        )
+    )
+    stands = gpd.GeoDataFrame(
+        {"forest_type": ["shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
+    )  # 2,700 ha: 50.0 % cover
+
+    def cover(with_stands: gpd.GeoDataFrame) -> pd.DataFrame:
+        summary, _ = st.county_summary(st.stand_carbon(with_stands), counties, draws=10)
+        return summary
+
+    def parcels(with_stands: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        with rasterio.open(path) as src:
+            return plantable_parcels(src, pools, counties, stands=with_stands)
+
+    summary, candidates = cover(stands), parcels(stands)
+    assert summary.set_index("unit_code").loc["330600", "forest_cover_pct"] == pytest.approx(50.0)
+    # shrub and grass only (no cropland), outside the stands, largest first
+    assert list(candidates["area_ha"]) == pytest.approx([144.0, 108.0, 54.0, 9.0])
+    gap = forest_gap(summary, candidates, 55.16)
+    # 55.16 % of 5,400 ha = 2,978.6 ha: 278.6 ha short; A + B = 252 ha is not enough, + C = 306 ha is
+    assert gap["gap_ha"].iloc[0] == pytest.approx(0.5516 * 5400 - 2700, abs=0.01)
+    assert list(gap["area_ha"]) == pytest.approx([144.0, 108.0, 54.0])
+    assert list(gap["closes_gap"]) == [False, False, True]
+
+    def planted(ids: list[str]) -> gpd.GeoDataFrame:
+        new = candidates[candidates["parcel_id"].isin(ids)]
+        return pd.concat(
+            [
+                stands,
+                gpd.GeoDataFrame(
+                    {"forest_type": ["shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
+                ),
+            ]
+        )
+
+    listed = list(gap["parcel_id"])
+    after = cover(planted(listed))
+    assert after.set_index("unit_code").loc["330600", "forest_cover_pct"] >= 55.16
+    assert forest_gap(after, parcels(planted(listed)), 55.16).empty
+    assert len(parcels(planted(listed))) == 1  # only D is left to plant
+    assert cover(planted(listed[:-1])).set_index("unit_code").loc["330600", "forest_cover_pct"] < 55.16

@@ -11,6 +11,7 @@ and ``kind`` (forest / built / water / ...), used to show forest lost to built-u
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,9 @@ from sxgeo.io.tables import parse_numbers, source_of
 from sxgeo.unit_table import unit_rows
 from sxgeo.units import CO2_PER_C
 from sxgeo.zonal import NODATA_CLASS, UNASSIGNED
+
+if TYPE_CHECKING:
+    from rasterio.io import DatasetReader
 
 log = logging.getLogger(__name__)
 
@@ -252,3 +256,147 @@ def _default_units(units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     from sxgeo.admin import load_counties
 
     return load_counties()
+
+
+PLANTABLE_KINDS = ("shrub", "grass", "grassland", "barren", "bare", "unused")
+"""Pools-table ``kind`` values whose land may be planted to raise forest cover, when the table has
+no ``plantable`` column: shrubland, grassland and barren or unused land. Cropland, water,
+wetland and built-up land are never candidates by default: 国务院办公厅《关于科学绿化的指导意见》
+(国办发〔2021〕19号, 2021-06) puts afforestation on 宜林荒山荒地荒滩, damaged hills and degraded forest
+and grassland, and forbids occupying cropland (严禁违规占用耕地绿化造林)."""
+MIN_PARCEL_HA = 0.0667
+"""Smallest parcel listed: 1 mu, the minimum area of forest land (GB/T 26424-2010,
+森林资源规划设计调查技术规程)."""
+PARCEL_WINDOW_PX = 1 << 26
+"""Pixels read at a time when vectorising (a patch crossing a window edge is listed in parts)."""
+
+
+def plantable_classes(pools: pd.DataFrame) -> list[int]:
+    """Class codes of land that may be planted: a ``plantable`` column, else :data:`PLANTABLE_KINDS`.
+
+    Parameters
+    ----------
+    pools : pandas.DataFrame
+        :func:`check_pools` (indexed by ``lucode``).
+
+    Returns
+    -------
+    list of int
+    """
+    if "plantable" in pools.columns:
+        from sxgeo.io.tables import parse_flags
+
+        flags = parse_flags(
+            pools["plantable"], source=source_of(pools, "carbon pools table"), column="plantable"
+        )
+        return [int(c) for c, f in zip(pools.index, flags, strict=True) if f]
+    if "kind" not in pools.columns:
+        return []
+    kinds = pools["kind"].astype(str).str.strip().str.lower()
+    return [int(c) for c, k in zip(pools.index, kinds, strict=True) if k in PLANTABLE_KINDS]
+
+
+def plantable_parcels(
+    src: DatasetReader,
+    pools: pd.DataFrame,
+    units: gpd.GeoDataFrame,
+    *,
+    stands: gpd.GeoDataFrame | None = None,
+    min_ha: float = MIN_PARCEL_HA,
+    window_rows: int | None = None,
+) -> gpd.GeoDataFrame:
+    """Patches of plantable land-cover classes, outside the forest stands, per county, largest first.
+
+    Candidate land to plant for forest cover: connected pixels (4-neighbour) of the classes of
+    :func:`plantable_classes`, minus what the stand inventory already counts as forest, cut by
+    the county lines (a patch across a line gives a parcel per county; parts outside every
+    county are not candidates), at least *min_ha*.
+
+    Parameters
+    ----------
+    src : rasterio.io.DatasetReader
+        The land-cover raster.
+    pools : pandas.DataFrame
+        :func:`check_pools`.
+    units : geopandas.GeoDataFrame
+        Counties (``adcode``).
+    stands : geopandas.GeoDataFrame, optional
+        Forest stands: their area is not a candidate.
+    min_ha : float
+        Smallest parcel.
+    window_rows : int, optional
+        Raster rows read at a time (default :data:`PARCEL_WINDOW_PX` pixels).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``parcel_id, unit_code, lucode, lulc_name, area_ha, lon, lat`` and the geometry (EPSG:4549),
+        largest first.
+    """
+    import shapely
+    from rasterio import features, windows
+
+    from sxgeo import crs as sxcrs
+    from sxgeo.units import M2_PER_HA
+    from sxgeo.zonal import dissolve_parts, intersection_pieces
+
+    columns = ["parcel_id", "unit_code", "lucode", "lulc_name", "area_ha", "lon", "lat"]
+    classes = plantable_classes(pools)
+    empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=sxcrs.METRIC)
+    if not classes:
+        return empty
+    rows = window_rows or max(1, PARCEL_WINDOW_PX // max(src.width, 1))
+    geoms: list[object] = []
+    codes: list[int] = []
+    for row0 in range(0, src.height, rows):
+        win = windows.Window(0, row0, src.width, min(rows, src.height - row0))
+        data = src.read(1, window=win)
+        mask = np.isin(data, classes)
+        if not mask.any():
+            continue
+        values = data if data.dtype in (np.uint8, np.uint16, np.int16, np.int32) else data.astype(np.int32)
+        for geom, value in features.shapes(values, mask=mask, transform=src.window_transform(win)):
+            geoms.append(shapely.geometry.shape(geom))
+            codes.append(int(value))
+    if not geoms:
+        return empty
+    patches = sxcrs.to_metric(
+        gpd.GeoDataFrame({"lucode": codes}, geometry=geoms, crs=src.crs), what="land-cover patches"
+    )
+    g = np.asarray(patches.geometry.values, dtype=object)
+    if stands is not None and len(stands):
+        parts = np.asarray(dissolve_parts(stands).values, dtype=object)
+        _, pi, pieces = intersection_pieces(parts, g)
+        if len(pi):
+            order = np.argsort(pi, kind="stable")
+            bounds = np.flatnonzero(np.diff(pi[order])) + 1
+            for idx in np.split(order, bounds):
+                k = pi[idx[0]]
+                g[k] = shapely.difference(g[k], shapely.union_all(pieces[idx]))
+    c = sxcrs.to_metric(units, what="counties")
+    ci, gi, pieces = intersection_pieces(np.asarray(c.geometry.values, dtype=object), g)
+    area_ha = shapely.area(pieces) / M2_PER_HA
+    keep = area_ha >= min_ha
+    ci, gi, pieces, area_ha = ci[keep], gi[keep], pieces[keep], area_ha[keep]
+    lucode = patches["lucode"].to_numpy()[gi]
+    names = pools["lulc_name"].astype(str) if "lulc_name" in pools.columns else None
+    out = gpd.GeoDataFrame(
+        {
+            "unit_code": c["adcode"].astype(str).to_numpy()[ci],
+            "lucode": lucode,
+            "lulc_name": [names.get(k, "") if names is not None else "" for k in lucode],
+            "area_ha": np.round(area_ha, 4),
+        },
+        geometry=pieces,
+        crs=c.crs,
+    )
+    out = out.sort_values(["area_ha", "unit_code"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+    out.insert(0, "parcel_id", [f"LP{i:06d}" for i in range(1, len(out) + 1)])
+    pts = sxcrs.to_lonlat(
+        gpd.GeoDataFrame(geometry=out.geometry.representative_point(), crs=out.crs), what="parcels"
+    )
+    out["lon"] = np.round(pts.geometry.x.to_numpy(), 6)
+    out["lat"] = np.round(pts.geometry.y.to_numpy(), 6)
+    return out[[*columns, "geometry"]]

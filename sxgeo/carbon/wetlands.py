@@ -52,38 +52,30 @@ def wetland_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return t.set_index("wetland_type")
 
 
-def wetland_summary(
+ID_COLUMNS = ("wetland_id", "id", "fid", "code")
+"""Columns that name a wetland, in order of preference (else its 1-based feature number)."""
+FEATURE_COLUMNS = (
+    "wetland_id",
+    "name",
+    "unit_code",
+    "wetland_type",
+    "wetland_area_ha",
+    "base_area_ha",
+    "protected_area_ha",
+    "unprotected_ha",
+    "protected",
+)
+"""Columns of :func:`wetland_features`."""
+
+
+def _pieces(
     wetlands: gpd.GeoDataFrame,
     counties: gpd.GeoDataFrame,
     *,
     protected: gpd.GeoDataFrame | None = None,
     factors: pd.DataFrame | None = None,
-    targets: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-county wetland area, protection rate, carbon and methane.
-
-    Parameters
-    ----------
-    wetlands : geopandas.GeoDataFrame
-        Polygons with ``wetland_type`` and, unless *protected* is given, a ``protected`` flag.
-    counties : geopandas.GeoDataFrame
-        County polygons.
-    protected : geopandas.GeoDataFrame, optional
-        Protected areas (nature reserves, wetland parks): the protected wetland is the
-        wetland inside them (overlaps counted once).
-    factors : pandas.DataFrame, optional
-        Replaces the shipped factor table.
-    targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
-
-    Returns
-    -------
-    tuple of pandas.DataFrame
-        Per county (+ ``330600``): ``wetland_area_ha, base_area_ha`` (the protection rate's base:
-        no paddy), ``protected_area_ha, protection_rate_pct,
-        target_pct, status, soil_tc, burial_tc_yr, burial_tco2_yr, ch4_t_yr, ch4_tco2e_yr``; and
-        per county × type.
-    """
+) -> pd.DataFrame:
+    """One row per wetland x county piece: areas, protected area, carbon and methane; ``feature`` = row."""
     f = wetland_factors(factors)
     w = sxcrs.to_metric(wetlands, what="wetlands").reset_index(drop=True)
     if "wetland_type" not in w.columns:
@@ -121,8 +113,9 @@ def wetland_summary(
     share = piece_m2 / np.maximum(shapely.area(geoms[wi]), 1e-9)
     area_ha = piece_m2 / M2_PER_HA
     row = f.loc[types[wi]]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
+            "feature": wi,
             "unit_code": unit,
             "wetland_type": types[wi],
             "wetland_area_ha": area_ha,
@@ -136,6 +129,124 @@ def wetland_summary(
             "ch4_t_yr": area_ha * M2_PER_HA * row["ch4_mg_m2_h"].to_numpy() * HOURS_PER_YEAR / 1e9,
         }
     )
+
+
+def wetland_features(
+    wetlands: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    protected: gpd.GeoDataFrame | None = None,
+    factors: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per wetland and county: area, the part in the protection rate's base, protected and unprotected area.
+
+    A wetland crossing a county boundary has one row per county (its pieces); the rows of a county
+    add up to that county's row of :func:`wetland_summary`.
+
+    Parameters
+    ----------
+    wetlands, counties, protected, factors
+        As :func:`wetland_summary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FEATURE_COLUMNS`: ``wetland_id`` (the first of :data:`ID_COLUMNS` the layer has, else
+        the 1-based feature number), ``name`` (blank without a ``name`` column), ``unit_code``,
+        ``wetland_type``, ``wetland_area_ha``, ``base_area_ha`` (0 for types outside the base, such
+        as paddy), ``protected_area_ha``, ``unprotected_ha`` (base minus protected) and
+        ``protected`` (the whole base part is protected).
+    """
+    frame = _pieces(wetlands, counties, protected=protected, factors=factors)
+    return _feature_table(frame, wetlands)
+
+
+def _feature_table(frame: pd.DataFrame, wetlands: pd.DataFrame) -> pd.DataFrame:
+    id_col = next((col for col in ID_COLUMNS if col in wetlands.columns), None)
+    ids = (
+        wetlands[id_col].astype(str).to_numpy()
+        if id_col is not None
+        else np.arange(1, len(wetlands) + 1).astype(str)
+    )
+    names = wetlands["name"].fillna("").astype(str).to_numpy() if "name" in wetlands.columns else None
+    feature = frame["feature"].to_numpy(dtype=int)
+    unprotected = (frame["base_area_ha"] - frame["protected_area_ha"]).clip(lower=0.0)
+    out = pd.DataFrame(
+        {
+            "wetland_id": ids[feature],
+            "name": names[feature] if names is not None else "",
+            "unit_code": frame["unit_code"].to_numpy(),
+            "wetland_type": frame["wetland_type"].to_numpy(),
+            "wetland_area_ha": frame["wetland_area_ha"].to_numpy(),
+            "base_area_ha": frame["base_area_ha"].to_numpy(),
+            "protected_area_ha": frame["protected_area_ha"].to_numpy(),
+            "unprotected_ha": unprotected.to_numpy(),
+        }
+    )
+    out["protected"] = (out["base_area_ha"] > 0) & (out["unprotected_ha"] <= 1e-6 * out["base_area_ha"])
+    out = out.assign(_f=feature).sort_values(["_f", "unit_code"], kind="stable").drop(columns="_f")
+    return out.round(4).reset_index(drop=True)[list(FEATURE_COLUMNS)]
+
+
+def wetland_summary(
+    wetlands: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    protected: gpd.GeoDataFrame | None = None,
+    factors: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-county wetland area, protection rate, carbon and methane.
+
+    Parameters
+    ----------
+    wetlands : geopandas.GeoDataFrame
+        Polygons with ``wetland_type`` and, unless *protected* is given, a ``protected`` flag.
+    counties : geopandas.GeoDataFrame
+        County polygons.
+    protected : geopandas.GeoDataFrame, optional
+        Protected areas (nature reserves, wetland parks): the protected wetland is the
+        wetland inside them (overlaps counted once).
+    factors : pandas.DataFrame, optional
+        Replaces the shipped factor table.
+    targets : pandas.DataFrame, optional
+        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Per county (+ ``330600``): ``wetland_area_ha, base_area_ha`` (the protection rate's base:
+        no paddy), ``protected_area_ha, protection_rate_pct,
+        target_pct, status, soil_tc, burial_tc_yr, burial_tco2_yr, ch4_t_yr, ch4_tco2e_yr``; and
+        per county × type.
+    """
+    per, by_type, _ = wetland_tables(
+        wetlands, counties, protected=protected, factors=factors, targets=targets
+    )
+    return per, by_type
+
+
+def wetland_tables(
+    wetlands: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    protected: gpd.GeoDataFrame | None = None,
+    factors: pd.DataFrame | None = None,
+    targets: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """:func:`wetland_summary`'s two tables and :func:`wetland_features`, from one overlay.
+
+    Parameters
+    ----------
+    wetlands, counties, protected, factors, targets
+        As :func:`wetland_summary`.
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        Per county, per county × type, per wetland and county.
+    """
+    frame = _pieces(wetlands, counties, protected=protected, factors=factors)
     cols = ["wetland_area_ha", "base_area_ha", "protected_area_ha", "soil_tc", "burial_tc_yr", "ch4_t_yr"]
     by_type = unit_rows_by(frame, counties, "wetland_type", cols)
     per = unit_rows(frame.groupby("unit_code")[cols].sum(), counties)
@@ -148,4 +259,4 @@ def wetland_summary(
     per["ch4_tco2e_yr"] = per["ch4_t_yr"] * GWP100_CH4
     by_type["burial_tco2_yr"] = by_type["burial_tc_yr"] * CO2_PER_C
     by_type["ch4_tco2e_yr"] = by_type["ch4_t_yr"] * GWP100_CH4
-    return per.round(2), by_type.round(2)
+    return per.round(2), by_type.round(2), _feature_table(frame, wetlands)

@@ -24,7 +24,15 @@ LANDCOVER_LABELS = {
     "valid_share_pct": "有效像元覆盖率(%)",
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
-WETLAND_LABELS = {"wetland_area_ha": "湿地面积(ha)", "protection_rate_pct": "湿地保护率(%)"}
+WETLAND_LABELS = {
+    "wetland_area_ha": "湿地面积(ha)",
+    "protection_rate_pct": "湿地保护率(%)",
+    "wetland_id": "湿地编号",
+    "base_area_ha": "计入保护率基数面积(ha)",
+    "protected_area_ha": "受保护面积(ha)",
+    "unprotected_ha": "未保护面积(ha)",
+    "protected": "已全部保护",
+}
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,7 @@ def run(
     map_args: dict[str, Any] = {}
     layers: list[Any] = []
     synthetic = False
+    parcels = None
     if inputs.get("stands") is not None:
         layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
@@ -94,6 +103,7 @@ def run(
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
         synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
+        parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
     if inputs.get("wetlands") is not None:
         layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
     if not tables:
@@ -101,6 +111,9 @@ def run(
     synthetic |= is_synthetic(*layers)
     labels = {**st.LABELS_ZH, **LANDCOVER_LABELS, **WETLAND_LABELS}
     out = Outputs(name, tables, labels, [*notes, *ctx.notes], synthetic=synthetic)
+    if parcels is not None and len(parcels):
+        # candidate land to plant for forest cover (the report's gap table), with geometries
+        out.extra["carbon_plantable.parquet"] = parcels
     if ctx.maps:
         from sxgeo.maps.views import carbon_map
 
@@ -220,6 +233,29 @@ def _landcover(
     return synthetic
 
 
+def _plantable(
+    ctx: Context, inputs: dict[str, Any], opts: CarbonOptions, *, stands: Any, notes: list[str]
+) -> Any:
+    """Patches of plantable classes outside the stands (candidate land for forest cover), or None."""
+    from sxgeo.carbon import landcover as lcm
+    from sxgeo.io import open_raster, read_table
+
+    pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
+    if not lcm.plantable_classes(pools):
+        notes.append(
+            "no class of the pools table is plantable (a 'plantable' column, or kind "
+            f"{'/'.join(lcm.PLANTABLE_KINDS)}): no candidate land to plant for forest cover"
+        )
+        return None
+    with open_raster(as_path(inputs["landcover"])[0]) as src:
+        parcels = lcm.plantable_parcels(src, pools, ctx.units, stands=stands, window_rows=opts.window_rows)
+    notes.append(
+        f"carbon_plantable: {len(parcels)} patches of plantable classes outside the stands "
+        f"({parcels['area_ha'].sum():,.1f} ha), candidate land to plant for forest cover"
+    )
+    return parcels
+
+
 def _wetlands(
     ctx: Context,
     inputs: dict[str, Any],
@@ -234,10 +270,12 @@ def _wetlands(
     w = read(inputs["wetlands"], ctx, geometry_type="polygon")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None
     for suffix, units in unit_sets(ctx):
-        per, by_type = wl.wetland_summary(w, units, protected=prot, targets=ctx.targets)
+        per, by_type, features = wl.wetland_tables(w, units, protected=prot, targets=ctx.targets)
         tables[f"carbon_wetlands{suffix}"] = per
         if not suffix:
             tables["carbon_wetland_types"] = by_type
+            # one row per wetland and county: the report lists the largest unprotected ones
+            tables["carbon_wetland_features"] = features
             map_args["wetlands_table"] = per
     target = unit_target("wetland_protection_rate", CITY_CODE, targets=ctx.targets, required=True)
     notes += [

@@ -124,7 +124,8 @@ def _judge(
 ) -> tuple[float | None, float | None, Status]:
     target = unit_target_of(ind, code)
     before = [v for y, v in points if y == ind.baseline_year]
-    baseline = before[-1] if before else ind.baseline
+    own = ind.unit_baselines.get(code) if code != CITY_CODE else ind.baseline
+    baseline = before[-1] if before else own if own is not None else ind.baseline
     if target is None and code != CITY_CODE:
         return target, baseline, Status("no_target", ind.method, None, "the plan gives only a city target")
     status = assess(
@@ -136,7 +137,13 @@ def _judge(
         target_year=ind.target_year,
         direction=ind.direction,
     )
-    if not before and baseline is not None and code != CITY_CODE and status.progress is not None:
+    if (
+        not before
+        and own is None
+        and baseline is not None
+        and code != CITY_CODE
+        and status.progress is not None
+    ):
         status = Status(status.category, status.method, status.progress, status.note + "; city baseline")
     return target, baseline, status
 

@@ -55,7 +55,7 @@ td.cell { min-width: 74px; border-left-width: 5px; }
 .chart { margin: 4px 0 10px; }
 .county { break-before: page; }
 #front { page: wide; }
-#gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
+#gaps { page: wide; } #gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
 @page wide { size: A4 landscape; }
 @media print { .summary td.cell .en, .summary th .muted { display: none; } .summary { font-size: 9px; } }
 .indicator { break-inside: avoid; }

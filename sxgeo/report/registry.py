@@ -1,7 +1,9 @@
 """The plan's indicator registry: one YAML file per plan (``sxgeo/data/plans/shaoxing_14th.yaml`` ships).
 
 Each indicator has an id, zh/en names, unit, kind (``binding`` 约束性 / ``expected`` 预期性),
-direction, baseline and target (year, value), per-unit targets where the plan gives them, the
+direction, baseline and target (year, value), per-unit targets where the plan gives them,
+per-unit baselines (``unit_baselines``: a county's own baseline-year value, cited or entered;
+else the history's baseline-year row, else the city's baseline is used and the status says so), the
 source (document, section), a status method, and either ``computed_by`` (the per-unit table and
 column sxgeo makes) or ``entered`` (a value the planner enters in ``indicator_history.csv``).
 A later plan is another file: its baseline is the previous plan's final year (the 15th plan's
@@ -67,6 +69,9 @@ class Indicator:
         City values (None: the plan gives no figure).
     unit_targets : dict
         Unit code -> target value (counties, ``330600-urban``).
+    unit_baselines : dict
+        Unit code -> baseline-year value of that unit (a county's own baseline); a value in the
+        history for the baseline year wins over it.
     computed_by : Computed or None
         None: entered by the planner, not computed.
     show : bool
@@ -86,6 +91,7 @@ class Indicator:
     source: str
     method: str = "linear_time_share"
     unit_targets: dict[str, float] = field(default_factory=dict)
+    unit_baselines: dict[str, float] = field(default_factory=dict)
     computed_by: Computed | None = None
     show: bool = True
 
@@ -169,11 +175,16 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
     elif comp != "entered":
         msg = f"{where}: computed_by {comp!r}: give {{table, column}} or entered"
         raise SchemaError(msg)
-    unit_targets = {}
-    for code, value in (raw.get("unit_targets") or {}).items():
-        number = _number(value, f"{where} unit_targets {code}")
-        if number is not None:
-            unit_targets[str(code)] = number
+    per_unit: dict[str, dict[str, float]] = {"unit_targets": {}, "unit_baselines": {}}
+    for key, values in per_unit.items():
+        raw_values = raw.get(key) or {}
+        if not isinstance(raw_values, dict):
+            msg = f'{where}: {key} must map unit codes to numbers ({{"330681": 50}})'
+            raise SchemaError(msg)
+        for code, value in raw_values.items():
+            number = _number(value, f"{where} {key} {code}")
+            if number is not None:
+                values[str(code)] = number
     return Indicator(
         id=str(raw["id"]),
         name_zh=str(raw["name_zh"]),
@@ -187,7 +198,8 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
         target=_number(target.get("value"), f"{where} target"),
         source=str(raw.get("source", plan.get("source", ""))),
         method=method,
-        unit_targets=unit_targets,
+        unit_targets=per_unit["unit_targets"],
+        unit_baselines=per_unit["unit_baselines"],
         computed_by=computed,
         show=bool(raw.get("show", True)),
     )
@@ -264,7 +276,7 @@ def targets_table(plan: Plan) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``indicator, unit_code, year, value, unit, kind, source``: one row per target
-        (city, then per-unit) and one ``kind = baseline`` row per city baseline.
+        (city, then per-unit) and one ``kind = baseline`` row per baseline (city, then per-unit).
     """
     from sxgeo.admin import CITY_CODE, TARGET_COLUMNS
 
@@ -280,6 +292,10 @@ def targets_table(plan: Plan) -> pd.DataFrame:
             rows.append(
                 (ind.id, CITY_CODE, ind.baseline_year, ind.baseline, ind.unit, "baseline", ind.source)
             )
+        rows.extend(
+            (ind.id, code, ind.baseline_year, value, ind.unit, "baseline", ind.source)
+            for code, value in ind.unit_baselines.items()
+        )
     table = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
     table["unit_code"] = table["unit_code"].astype(str)
     return table

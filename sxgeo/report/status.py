@@ -92,6 +92,12 @@ def _achieved(year: int, target_year: int) -> Status:
     return Status("achieved", "met", 1.0, "target met before the target year")
 
 
+def _grade(method: str, progress: float | None, note: str, *, faster: bool, on_track: bool) -> Status:
+    """The category of a judged value: faster, else roughly on schedule, else lagging."""
+    category = "faster" if faster else "on_track" if on_track else "lagging"
+    return Status(category, method, progress, note)
+
+
 def linear_time_share(
     value: float,
     year: int,
@@ -134,11 +140,33 @@ def linear_time_share(
             "lagging", "linear_time_share", progress, f"{progress:.0%} of the change at the target year"
         )
     note = f"{progress:.0%} of the change in {time:.0%} of the time"
-    if progress >= time + DELTA:
-        return Status("faster", "linear_time_share", progress, note)
-    if progress > time - DELTA:
-        return Status("on_track", "linear_time_share", progress, note)
-    return Status("lagging", "linear_time_share", progress, note)
+    return _grade(
+        "linear_time_share", progress, note, faster=progress >= time + DELTA, on_track=progress > time - DELTA
+    )
+
+
+def _linear_instead(
+    value: float,
+    year: int,
+    why: str,
+    *,
+    direction: str,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+) -> Status:
+    """The linear time share where another method cannot judge, saying why in the note."""
+    s = linear_time_share(
+        value,
+        year,
+        direction=direction,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=target,
+        target_year=target_year,
+    )
+    return Status(s.category, s.method, s.progress, f"{s.note} ({why}: linear time share)")
 
 
 def growth_rate_ratio(
@@ -167,25 +195,22 @@ def growth_rate_ratio(
     if _met(value, target, direction):
         return _achieved(year, target_year)
     if min(baseline, value, target) <= 0 or year <= baseline_year or target == baseline:
-        s = linear_time_share(
+        return _linear_instead(
             value,
             year,
+            "no growth rate",
             direction=direction,
             baseline=baseline,
             baseline_year=baseline_year,
             target=target,
             target_year=target_year,
         )
-        return Status(s.category, s.method, s.progress, s.note + " (no growth rate: linear time share)")
     observed = (value / baseline) ** (1 / (year - baseline_year)) - 1
     required = (target / baseline) ** (1 / (target_year - baseline_year)) - 1
     ratio = observed / required
     note = f"growth {observed:+.2%}/yr vs {required:+.2%}/yr required (R = {ratio:.2f})"
-    if ratio >= 1 + DELTA:
-        return Status("faster", "growth_rate_ratio", ratio, note)
-    if ratio >= 0.95:  # Open SDG's 'on track' threshold
-        return Status("on_track", "growth_rate_ratio", ratio, note)
-    return Status("lagging", "growth_rate_ratio", ratio, note)
+    # Open SDG's 'on track' threshold: R >= 0.95
+    return _grade("growth_rate_ratio", ratio, note, faster=ratio >= 1 + DELTA, on_track=ratio >= 0.95)
 
 
 def trend_projection(
@@ -216,16 +241,16 @@ def trend_projection(
     if _met(value, target, direction):
         return _achieved(year, target_year)
     if len(points) < 3:  # two changes at least
-        s = linear_time_share(
+        return _linear_instead(
             value,
             year,
+            "fewer than 3 years",
             direction=direction,
             baseline=baseline,
             baseline_year=baseline_year,
             target=target,
             target_year=target_year,
         )
-        return Status(s.category, s.method, s.progress, s.note + " (fewer than 3 years: linear time share)")
     recent = [p for p in points if p[0] >= year - 5]
     if len(recent) < 2:
         recent = points[-2:]
@@ -237,11 +262,8 @@ def trend_projection(
     note = f"trend {slope:+.3g}/yr projects {projected:.4g} in {target_year} (target {target:.4g})"
     if sign * slope < 0:
         return Status("lagging", "trend_projection", projected, note + "; moving away")
-    if miss <= 0:
-        return Status("faster", "trend_projection", projected, note)
-    if miss <= 0.20:  # DNS: misses by at most 20 % of the planned change
-        return Status("on_track", "trend_projection", projected, note)
-    return Status("lagging", "trend_projection", projected, note)
+    # DNS: on track when the projection misses by at most 20 % of the planned change
+    return _grade("trend_projection", projected, note, faster=miss <= 0, on_track=miss <= 0.20)
 
 
 def assess(
