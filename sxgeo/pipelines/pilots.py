@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sxgeo.pipelines.base import Context, as_path, name_of
+from sxgeo.errors import SchemaError
+from sxgeo.pipelines.base import Context, as_path, name_of, read
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +74,6 @@ def match_table(
     inputs: dict[str, Any], options: ListOptions | None = None, *, counties: Any = None
 ) -> pd.DataFrame:
     """Read the list ``inputs['list']`` and match every row (:func:`sxgeo.pilots.match.match_list`)."""
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
     from sxgeo.pilots.match import MatchOptions, match_list
 
@@ -179,6 +179,12 @@ class PilotOptions:
         Re-solve with each selected site locked out.
     time_limit : float
         Solver time limit per solve [s].
+    town_bonus : float
+        Score points a village gains when the town it lies in is selected too (joint selection
+        with the towns, :func:`run_joint`); 0: villages and towns selected apart.
+    pv : PVOptions or None
+        How building footprints become roofs for the ``pv_potential_kw`` measure (default: the
+        rooftop-PV defaults; ``sxgeo build`` passes the project's ``[pv]`` settings).
     """
 
     level: str = "village"
@@ -192,6 +198,8 @@ class PilotOptions:
     seed: int = 20211201
     irreplaceability: bool = True
     time_limit: float = 60.0
+    town_bonus: float = 0.0
+    pv: Any = None
 
 
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
@@ -200,8 +208,6 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
     from sxgeo import crs as sxcrs
     from sxgeo.admin import load_divisions
-    from sxgeo.errors import SchemaError
-    from sxgeo.pipelines.base import read
 
     if level == "county":
         layer = ctx.units[["adcode", "name_zh", "geometry"]].rename(
@@ -252,7 +258,6 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
 def _values(cand: Any, inputs: dict[str, Any]) -> Any:
     """Merge the criteria table (by code) into the candidates; report codes without values."""
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_table
 
     if inputs.get("values") is None:
@@ -304,7 +309,6 @@ def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
 def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
     import pandas as pd
 
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
     from sxgeo.pilots.select import proportional_quotas
 
@@ -330,6 +334,166 @@ def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) 
         q = proportional_quotas({c: k for c, k in counts.items() if c != "unassigned"}, opts.n)
         return q, "quotas: proportional to the candidates per county, ±2 (one per county when N >= 6)"
     return None, "no county quotas"
+
+
+_ROOFS: dict[tuple[Any, ...], Any] = {}
+"""Per-roof PV results computed in this process (the village and town runs of a build share them)."""
+
+
+def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
+    """The rooftop-PV kernel's per-roof results for *source*, and a note saying where they come from.
+
+    A layer that already carries ``capacity_kwp`` (``pv_buildings.parquet`` written by ``sxgeo pv``)
+    is used as it is; building footprints go through :func:`sxgeo.pipelines.pv.run` with
+    *pv_options* (the project's ``[pv]`` settings in ``sxgeo build``), so the capacities are the
+    ones the PV tables report.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from sxgeo.pipelines import pv
+
+    opts = pv_options or pv.PVOptions()
+    if isinstance(source, pd.DataFrame):
+        key: tuple[Any, ...] = ("frame", id(source), opts)
+    else:
+        path = as_path(source)[0]
+        st = path.stat() if path.exists() else None
+        key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0, opts, ctx.crs)
+    if key in _ROOFS:
+        return _ROOFS[key]
+    layer = read(source, ctx)
+    if "capacity_kwp" in layer.columns:
+        got = (layer, f"PV potential: capacity_kwp of the roofs in {name_of(source)} (sxgeo pv results)")
+    else:
+        sub = dataclasses.replace(ctx, maps=False, notes=[], zones=None)
+        result = pv.run(sub, {"buildings": layer}, options=opts)[0].extra["pv_buildings.parquet"]
+        got = (
+            result,
+            f"PV potential: the rooftop-PV kernel on {name_of(source)} ({len(result)} roofs, "
+            f"shading {'on' if opts.shading else 'off'}, GHI {opts.ghi_scenario})",
+        )
+    _ROOFS.clear()
+    _ROOFS[key] = got
+    return got
+
+
+def compute_measures(  # noqa: C901
+    ctx: Context,
+    inputs: dict[str, Any],
+    cand: Any,
+    layer: Any,
+    *,
+    criteria: Any,
+    level: str,
+    pv_options: Any = None,
+) -> list[str]:
+    """Add the columns of the criteria's measures to *cand* (in place); notes on their sources.
+
+    Parameters
+    ----------
+    ctx : Context
+        CRS, year.
+    inputs : dict
+        ``buildings``, ``landcover``, ``pools``, ``built_up``, ``compliant``, ``towns`` as the
+        measures need them (:data:`sxgeo.pilots.measures.NEEDS`).
+    cand : pandas.DataFrame
+        Candidates (same order as *layer*).
+    layer : geopandas.GeoDataFrame
+        Their geometries (points or polygons).
+    criteria : Criteria
+        The criteria file.
+    level : str
+        ``village``, ``town`` or ``county``.
+    pv_options : PVOptions, optional
+        How footprints are turned into roofs.
+
+    Returns
+    -------
+    list of str
+    """
+    from sxgeo.io import read_table
+    from sxgeo.pilots import measures as ms
+
+    wanted = {c.source: c for c in criteria.criteria if c.measure and c.source != "distance_to_pilot_km"}
+    notes: list[str] = []
+    for name, c in wanted.items():
+        needs = list(ms.NEEDS[name]) + (
+            ["towns"] if name == "sponge_coverage_pct" and level == "village" else []
+        )
+        for key in needs:
+            if inputs.get(key) is None:
+                raise ms.missing_layer(c.id, name, key)
+    if not wanted:
+        return notes
+    geo = layer.reset_index(drop=True)
+
+    def radius(name: str) -> float:
+        r = wanted[name].radius_km
+        return (ms.DEFAULT_RADIUS_KM if r is None else r) * 1000.0
+
+    def disc(name: str) -> str:
+        return (
+            f"within {radius(name) / 1000:g} km of the village point"
+            if level == "village"
+            else "in the polygon"
+        )
+
+    values: dict[str, Any] = {}
+    if "pv_potential_kw" in wanted:
+        r, note = roofs(ctx, inputs["buildings"], pv_options)
+        values["pv_potential_kw"] = ms.roof_capacity(geo, r, radius("pv_potential_kw"))
+        notes.append(f"{note}; summed over roofs {disc('pv_potential_kw')}")
+    forest = [m for m in ("forest_cover_pct", "carbon_density_tc_ha") if m in wanted]
+    if forest:
+        path = as_path(inputs["landcover"])[0]
+        pools = read_table(as_path(inputs["pools"])[0])
+        radii = {radius(m) for m in forest}
+        for rad in sorted(radii):
+            f, tc = ms.forest_and_carbon(ms.candidate_areas(geo, rad), path, pools)
+            for m, v in (("forest_cover_pct", f), ("carbon_density_tc_ha", tc)):
+                if m in wanted and radius(m) == rad:
+                    values[m] = v
+                    notes.append(
+                        f"{m}: {path.name} with {name_of(inputs['pools'])} (kind forest; pixel centres) "
+                        + disc(m)
+                    )
+    if "builtup_share_pct" in wanted:
+        bu = read(inputs["built_up"], ctx)
+        values["builtup_share_pct"] = ms.builtup_share(
+            ms.candidate_areas(geo, radius("builtup_share_pct")), bu
+        )
+        notes.append(
+            f"builtup_share_pct: {name_of(inputs['built_up'])} {disc('builtup_share_pct')} (EPSG:4549)"
+        )
+    if "sponge_coverage_pct" in wanted:
+        bu = read(inputs["built_up"], ctx)
+        comp = read(inputs["compliant"], ctx)
+        if level == "village":
+            towns = read(inputs["towns"], ctx)
+            if "code" not in towns.columns:
+                msg = f"{name_of(inputs['towns'])}: the towns need a 'code' column for the sponge coverage"
+                raise SchemaError(msg)
+            cov = ms.town_sponge_coverage(towns, bu, comp, year=ctx.year)
+            values["sponge_coverage_pct"] = ms.town_of(geo, towns).map(cov).to_numpy(dtype=float)
+            where = f"of the village's town ({name_of(inputs['towns'])})"
+        else:
+            zones = geo[["geometry"]].assign(code=cand["code"].astype(str).to_numpy())
+            cov = ms.town_sponge_coverage(zones, bu, comp, year=ctx.year)
+            values["sponge_coverage_pct"] = cand["code"].astype(str).map(cov).to_numpy(dtype=float)
+            where = "of the candidate's own polygon"
+        notes.append(
+            f"sponge_coverage_pct: compliant {name_of(inputs['compliant'])} / built-up "
+            f"{name_of(inputs['built_up'])} {where}, as sxgeo sponge coverage per zone"
+        )
+    for name, v in values.items():
+        if name in cand.columns:
+            notes.append(
+                f"{name}: the computed measure replaces the column of that name in the criteria table"
+            )
+        cand[name] = v
+    return notes
 
 
 def _distance_to_pilot(cand: Any, fixed: Any) -> Any:
@@ -421,6 +585,9 @@ def run_select(
     fixed = cand["code"].isin(fixed_codes).to_numpy()
     cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed)
     criteria = load_criteria(as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None)
+    notes += compute_measures(
+        ctx, inputs, cand, layer, criteria=criteria, level=opts.level, pv_options=opts.pv
+    )
     scored = score_candidates(cand, criteria)
     t = scored.table
     t["fixed"] = fixed
