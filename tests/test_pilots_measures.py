@@ -85,10 +85,8 @@ def test_builtup_share_counts_overlaps_once():
 
 
 def _sponge_layers():
-    towns = gpd.GeoDataFrame(
-        {"code": ["A", "B"]}, geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)],
-        crs=CRS,
-    )  # fmt: skip
+    squares = [box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000)]
+    towns = gpd.GeoDataFrame({"code": ["A", "B"]}, geometry=squares, crs=CRS)
     built_up = gpd.GeoDataFrame(geometry=[box(X0 + 200, Y0, X0 + 1800, Y0 + 500)], crs=CRS)
     # covers half of A's built-up (800 x 500 -> 400 x 500) and nothing in B
     compliant = gpd.GeoDataFrame(
@@ -142,7 +140,7 @@ def test_pipeline_measures_on_hand_layers(tmp_path, counties):
     lc = _raster(tmp_path / "lc.tif", classes)
     pools = tmp_path / "pools.csv"
     _pools().to_csv(pools, index=False)
-    towns, built_up, compliant = _sponge_layers()
+    _, built_up, compliant = _sponge_layers()
     town = gpd.GeoDataFrame({"code": ["T"]}, geometry=[box(X0, Y0, X0 + 1200, Y0 + 1200)], crs=CRS)
     foot = gpd.GeoDataFrame(
         {"use": ["residential"] * 3, "floors": [3, 3, 3]},

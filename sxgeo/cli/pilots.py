@@ -98,6 +98,37 @@ def select_command(
         bool, typer.Option("--no-irreplaceability", help="Skip the lock-out re-solves.")
     ] = False,
     time_limit: Annotated[float, typer.Option(help="Solver time limit per solve [s].")] = 60.0,
+    buildings: Annotated[
+        Path | None,
+        typer.Option(
+            help="Building footprints (or sxgeo pv's pv_buildings.parquet) for measure pv_potential_kw."
+        ),
+    ] = None,
+    landcover: Annotated[
+        Path | None,
+        typer.Option(help="Land-cover raster for measures forest_cover_pct, carbon_density_tc_ha."),
+    ] = None,
+    pools: Annotated[
+        Path | None, typer.Option(help="Carbon pools table (lucode, kind, c_above...) with --landcover.")
+    ] = None,
+    built_up: Annotated[
+        Path | None, typer.Option(help="Built-up area for measures builtup_share_pct, sponge_coverage_pct.")
+    ] = None,
+    compliant: Annotated[
+        Path | None, typer.Option(help="Sponge projects for measure sponge_coverage_pct.")
+    ] = None,
+    towns: Annotated[
+        Path | None, typer.Option(help="Town polygons: a village's town (sponge coverage, --town-bonus).")
+    ] = None,
+    town_bonus: Annotated[
+        float,
+        typer.Option(
+            help="Villages: score points added when the village's town is selected too (with --towns)."
+        ),
+    ] = 0.0,
+    n_towns: Annotated[
+        int | None, typer.Option(help="Towns selected jointly with --town-bonus (default: the plan's 10).")
+    ] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
@@ -124,6 +155,8 @@ def select_command(
         seed=seed,
         irreplaceability=not no_irreplaceability,
         time_limit=time_limit,
+        town_bonus=town_bonus,
+        n_towns=n_towns if n_towns is not None else pilots.PLAN_N["town"],
     )
     inputs = {
         "candidates": candidates,
@@ -132,5 +165,11 @@ def select_command(
         "quota": quota_file,
         "fixed": fixed,
         "list": list_path,
+        "buildings": buildings,
+        "landcover": landcover,
+        "pools": pools,
+        "built_up": built_up,
+        "compliant": compliant,
+        "towns": towns,
     }
     write_outputs(pilots.run_select(ctx, inputs, options=opts), out, map_path)
