@@ -135,6 +135,8 @@ def select_command(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness."""
+    import dataclasses
+
     from sxgeo.pipelines import pilots
 
     if level not in pilots.LEVELS:
@@ -156,7 +158,6 @@ def select_command(
         irreplaceability=not no_irreplaceability,
         time_limit=time_limit,
         town_bonus=town_bonus,
-        n_towns=n_towns if n_towns is not None else pilots.PLAN_N["town"],
     )
     inputs = {
         "candidates": candidates,
@@ -172,4 +173,24 @@ def select_command(
         "compliant": compliant,
         "towns": towns,
     }
-    write_outputs(pilots.run_select(ctx, inputs, options=opts), out, map_path)
+    if town_bonus:
+        if level != "village" or towns is None:
+            raise typer.BadParameter(
+                "--town-bonus selects villages and towns together: --level village --towns F"
+            )
+        town_opts = dataclasses.replace(
+            opts,
+            level="town",
+            n=n_towns if n_towns is not None else pilots.PLAN_N["town"],
+            min_spacing_km=0.0,
+        )
+        results = pilots.run_joint(ctx, inputs, villages=opts, towns=town_opts)
+        from sxgeo.io import is_table_path
+
+        if is_table_path(out):  # one table file per level: the towns beside the villages
+            write_outputs(results[:1], out, map_path)
+            write_outputs(results[1:], out.with_name(f"{out.stem}_towns{out.suffix}"))
+            return
+    else:
+        results = pilots.run_select(ctx, inputs, options=opts)
+    write_outputs(results, out, map_path)

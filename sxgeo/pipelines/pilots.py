@@ -354,7 +354,8 @@ def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
 
     from sxgeo.pipelines import pv
 
-    opts = pv_options or pv.PVOptions()
+    # the in-memory engine is the reference (the Dask engine keeps no per-roof table in memory)
+    opts = dataclasses.replace(pv_options or pv.PVOptions(), engine="memory")
     if isinstance(source, pd.DataFrame):
         key: tuple[Any, ...] = ("frame", id(source), opts)
     else:
@@ -543,39 +544,50 @@ SELECT_LABELS_ZH = {
 """Chinese labels of the pilot tables (criterion columns keep their ids)."""
 
 
-def run_select(
-    ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
-) -> list[Outputs]:
-    """Score, select and explain pilot sites of one level; the ranked and sensitivity tables and a map.
+@dataclass
+class Level:
+    """One level scored and set up for selection (what :func:`run_select` and :func:`run_joint` share).
 
-    Parameters
+    Attributes
     ----------
-    ctx : Context
-        Counties, map settings, notes.
-    inputs : dict
-        ``villages`` / ``towns`` (candidate layers; counties come from ``ctx.units``),
-        ``candidates`` (a layer replacing them), ``values`` (criteria table by code), ``criteria``
-        (YAML; default the shipped one), ``quota`` (county_adcode, min, max), ``fixed`` (codes;
-        default the plan's existing pilots), ``list`` (a planner's list, matched and drawn).
-    options : PilotOptions, optional
-        Level, N, spacing, quotas, Monte-Carlo.
-    name : str, optional
-        Output stem (default ``pilots_villages``, ``pilots_towns``, ``pilots_counties``).
-
-    Returns
-    -------
-    list of Outputs
+    opts : PilotOptions
+        Its options.
+    stem : str
+        Output stem.
+    table : pandas.DataFrame
+        Every candidate, scored (gated ones without a score), with ``fixed``.
+    prog : pandas.DataFrame
+        The programme's rows (gated in, or fixed).
+    problem : SitingProblem
+        The 0/1 programme.
+    scores : numpy.ndarray
+        Criteria scores of the programme's rows.
+    layer : geopandas.GeoDataFrame
+        The candidates' geometries.
     """
-    import numpy as np
-    import pandas as pd
 
-    from sxgeo.admin import COUNTY_BY_CODE
-    from sxgeo.outputs import Outputs
-    from sxgeo.pilots import explain
+    opts: PilotOptions
+    stem: str
+    table: Any
+    prog: Any
+    problem: Any
+    scores: Any
+    layer: Any
+    cand: Any
+    scored: Any
+    criteria: Any
+    quotas: Any
+    notes: list[str]
+    fixed_note: str
+    quota_note: str
+
+
+def prepare(
+    ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
+) -> Level:
+    """Candidates, criteria values (and measures), scores and the programme of one level."""
     from sxgeo.pilots.score import load_criteria, score_candidates
     from sxgeo.pilots.select import SelectOptions, SitingProblem
-    from sxgeo.pipelines.base import is_synthetic
-    from sxgeo.unit_table import unit_rows
 
     opts = options or PilotOptions()
     stem = name or f"pilots_{PLURAL[opts.level]}"
@@ -604,8 +616,178 @@ def run_select(
     )
     problem = SitingProblem(prog, prog["fixed"].to_numpy(), sopts)
     scores = prog["score"].to_numpy(dtype=float)
-    sel = problem.solve(scores)
+    return Level(
+        opts,
+        stem,
+        t,
+        prog,
+        problem,
+        scores,
+        layer,
+        cand,
+        scored,
+        criteria,
+        quotas,
+        notes,
+        fixed_note,
+        quota_note,
+    )
+
+
+def run_select(
+    ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
+) -> list[Outputs]:
+    """Score, select and explain pilot sites of one level; the ranked and sensitivity tables and a map.
+
+    Parameters
+    ----------
+    ctx : Context
+        Counties, map settings, notes.
+    inputs : dict
+        ``villages`` / ``towns`` (candidate layers; counties come from ``ctx.units``),
+        ``candidates`` (a layer replacing them), ``values`` (criteria table by code), ``criteria``
+        (YAML; default the shipped one), ``quota`` (county_adcode, min, max), ``fixed`` (codes;
+        default the plan's existing pilots), ``list`` (a planner's list, matched and drawn); the
+        layers of the criteria's measures (``buildings``, ``landcover``, ``pools``, ``built_up``,
+        ``compliant``, ``towns``: :func:`compute_measures`).
+    options : PilotOptions, optional
+        Level, N, spacing, quotas, Monte-Carlo.
+    name : str, optional
+        Output stem (default ``pilots_villages``, ``pilots_towns``, ``pilots_counties``).
+
+    Returns
+    -------
+    list of Outputs
+    """
+    lv = prepare(ctx, inputs, options=options, name=name)
+    sel = lv.problem.solve(lv.scores)
+    return [finish(ctx, inputs, lv, sel)]
+
+
+def run_joint(
+    ctx: Context,
+    inputs: dict[str, Any],
+    *,
+    villages: PilotOptions,
+    towns: PilotOptions,
+) -> list[Outputs]:
+    """Villages and towns selected in one programme, with a bonus for villages in selected towns.
+
+    A village gains ``villages.town_bonus`` score points when its town is selected too
+    (:func:`sxgeo.pilots.select.joint_select`). The selection is the joint optimum. What explains
+    each level (reasons, P(selected),
+    irreplaceability) is computed with the other level's joint selection held fixed, i.e. on the
+    scores plus the bonus each candidate earns from it: a village's score plus the bonus when its
+    town is selected, a town's score plus the bonus times its selected villages. Given the other
+    level, that is exactly the problem the joint optimum solves, so those re-selections start from
+    the same answer.
+
+    Parameters
+    ----------
+    ctx : Context
+        As :func:`run_select`.
+    inputs : dict
+        As :func:`run_select`, with both ``villages`` (or ``candidates``) and ``towns``.
+    villages, towns : PilotOptions
+        Each level's options (``villages.town_bonus`` is the bonus).
+
+    Returns
+    -------
+    list of Outputs
+        The village outputs, then the town outputs.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from sxgeo.pilots import measures as ms
+    from sxgeo.pilots.select import joint_select
+
+    bonus = float(villages.town_bonus)
+    if inputs.get("towns") is None:
+        raise ms.missing_layer("town bonus", "town_bonus", "towns")
+    lv = prepare(ctx, inputs, options=villages)
+    lt = prepare(ctx, {**inputs, "candidates": None}, options=dataclasses.replace(towns, level="town"))
+    town_code = ms.town_of(lv.layer.reset_index(drop=True), lt.layer)
+    by_code = dict(zip(lv.cand["code"].astype(str), town_code, strict=True))
+    t_index = {c: i for i, c in enumerate(lt.prog["code"].astype(str))}
+    tov = np.array(
+        [t_index.get(str(by_code.get(c)), -1) for c in lv.prog["code"].astype(str)], dtype=np.int64
+    )
+    joint = joint_select(lv.problem, lv.scores, lt.problem, lt.scores, town_of_village=tov, bonus=bonus)
+    y = joint.towns.selected
+    v_bonus = np.where((tov >= 0) & y[np.maximum(tov, 0)], bonus, 0.0)
+    per_town = np.bincount(tov[(tov >= 0) & joint.villages.selected], minlength=len(lt.prog))
+    t_bonus = bonus * per_town
+    no_town = int((tov < 0).sum())
+    note = [
+        joint.summary(),
+        f"town bonus {bonus:g} points; explanations and re-selections of each level hold the other "
+        "level's joint selection fixed (score + the bonus it earns)"
+        + (f"; {no_town} villages lie in no candidate town (no bonus)" if no_town else ""),
+    ]
+    return [
+        finish(
+            ctx, inputs, lv, joint.villages, offset=v_bonus, extra=("town_bonus", v_bonus), extra_notes=note
+        ),
+        finish(
+            ctx, inputs, lt, joint.towns, offset=t_bonus, extra=("village_bonus", t_bonus), extra_notes=note
+        ),
+    ]
+
+
+def finish(
+    ctx: Context,
+    inputs: dict[str, Any],
+    lv: Level,
+    sel: Any,
+    *,
+    offset: Any = None,
+    extra: tuple[str, Any] | None = None,
+    extra_notes: list[str] | None = None,
+) -> Outputs:
+    """Explain a level's selection, test its robustness and make its tables and map.
+
+    Parameters
+    ----------
+    ctx, inputs
+        As :func:`run_select`.
+    lv : Level
+        From :func:`prepare`.
+    sel : Selection
+        Its selection.
+    offset : numpy.ndarray, optional
+        Points added to each programme row's score in the re-selections (the joint bonus).
+    extra : tuple, optional
+        A column (name, values per programme row) added to the ranked table.
+    extra_notes : list of str, optional
+        More notes.
+
+    Returns
+    -------
+    Outputs
+    """
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from sxgeo.admin import COUNTY_BY_CODE
+    from sxgeo.outputs import Outputs
+    from sxgeo.pilots import explain
+    from sxgeo.pipelines.base import is_synthetic
+    from sxgeo.unit_table import unit_rows
+
+    opts, stem, t, prog, problem, criteria, scored = (
+        lv.opts, lv.stem, lv.table, lv.prog, lv.problem, lv.criteria, lv.scored,
+    )  # fmt: skip
+    quotas, layer, cand = lv.quotas, lv.layer, lv.cand
+    fixed = t["fixed"].to_numpy()
+    off = np.zeros(len(prog)) if offset is None else np.asarray(offset, dtype=float)
+    scores = lv.scores + off
+    sel = dataclasses.replace(sel, objective=float(np.nan_to_num(scores)[sel.selected].sum()))
     why = explain.reasons(problem, scores, sel)
+    in_prog = ((t["gate"] == "") | t["fixed"]).to_numpy()
     # normalised values of the programme's rows (fixed sites that failed a gate: 0)
     gated_in = (t["gate"] == "").to_numpy()
     norm_all = np.zeros((len(t), len(criteria.criteria)))
@@ -622,6 +804,7 @@ def run_select(
         problem=problem,
         selection_draws=opts.selection_draws,
         tiebreak=tb,
+        offset=off,
     )
     sens, worst = explain.one_at_a_time(norm, scored.weights, criteria.ids, opts.n)
     irr = (
@@ -629,6 +812,8 @@ def run_select(
         if opts.irreplaceability
         else np.full(len(prog), np.nan)
     )
+    if extra is not None:
+        prog = prog.assign(**{extra[0]: extra[1]})
     prog = prog.assign(
         selected=sel.selected,
         reason=why,
@@ -637,7 +822,17 @@ def run_select(
         **{c: rob.table[c].to_numpy() for c in rob.table.columns},
     )
     out = t.merge(
-        prog[["code", "selected", "reason", "oat_max_rank_change", "irreplaceability", *rob.table.columns]],
+        prog[
+            [
+                "code",
+                "selected",
+                "reason",
+                "oat_max_rank_change",
+                "irreplaceability",
+                *rob.table.columns,
+                *([extra[0]] if extra is not None else []),
+            ]
+        ],
         on="code",
         how="left",
     )
@@ -650,7 +845,8 @@ def run_select(
     raw = [c for cid in criteria.ids for c in (cid, f"{cid}_norm")]
     cols = [
         "code", "name", "level", "county_adcode", "county_name", "score", "rank", "selected", "fixed",
-        "reason", *contrib, "topsis", "topsis_rank", "p_top_n", "p_selected", "rank_p05", "rank_p95", "label",
+        "reason", *([extra[0]] if extra is not None else []), *contrib,
+        "topsis", "topsis_rank", "p_top_n", "p_selected", "rank_p05", "rank_p95", "label",
         "oat_max_rank_change", "irreplaceability", "gate", "missing", *raw, "lon", "lat",
     ]  # fmt: skip
     ranked = out[cols].sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
@@ -701,14 +897,15 @@ def run_select(
         + (" (+ fixed on top)" if opts.fixed_on_top else " (fixed pilots inside N)"),
         f"criteria: {criteria.source}; score = 100 x sum of weight x min-max value; contributions sum to it",
         *ahp_note,
-        *notes,
+        *lv.notes,
         *scored.notes,
-        f"fixed: {fixed_note} ({int(fixed.sum())} at this level)",
-        quota_note,
+        f"fixed: {lv.fixed_note} ({int(fixed.sum())} at this level)",
+        lv.quota_note,
         f"minimum spacing {opts.min_spacing_km:g} km (EPSG:4549)"
         if opts.min_spacing_km
         else "no minimum spacing",
         sel.summary(),
+        *(extra_notes or []),
         *rob.notes(),
         "sensitivity: one weight at a time ±10/20/30 %, the others rescaled proportionally",
         "irreplaceability: score lost when the site is locked out and the rest re-selected"
@@ -730,4 +927,4 @@ def run_select(
             lang=ctx.lang,
             basemap=ctx.basemap,
         )
-    return [result]
+    return result
