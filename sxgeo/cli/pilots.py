@@ -129,6 +129,9 @@ def select_command(
     n_towns: Annotated[
         int | None, typer.Option(help="Towns selected jointly with --town-bonus (default: the plan's 10).")
     ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Reporting year: projects completed by then count.")
+    ] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
@@ -144,7 +147,7 @@ def select_command(
     if level != "county" and candidates is None:
         raise typer.BadParameter(f"--candidates is needed for {level}s (a layer with a code column)")
     quota_file = Path(quota) if quota not in ("proportional", "none") else None
-    ctx = context(out=out, map_path=map_path, crs=crs, lang=lang, basemap=basemap)
+    ctx = context(out=out, map_path=map_path, year=year, crs=crs, lang=lang, basemap=basemap)
     opts = pilots.PilotOptions(
         level=level,
         n=n if n is not None else pilots.PLAN_N[level],

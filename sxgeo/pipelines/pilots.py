@@ -414,6 +414,8 @@ def compute_measures(  # noqa: C901
     -------
     list of str
     """
+    import numpy as np
+
     from sxgeo.io import read_table
     from sxgeo.pilots import measures as ms
 
@@ -479,11 +481,17 @@ def compute_measures(  # noqa: C901
             cov = ms.town_sponge_coverage(towns, bu, comp, year=ctx.year)
             values["sponge_coverage_pct"] = ms.town_of(geo, towns).map(cov).to_numpy(dtype=float)
             where = f"of the village's town ({name_of(inputs['towns'])})"
+            none = int(np.isnan(values["sponge_coverage_pct"]).sum())
+            if none:
+                where += f"; {none} villages lie in towns without built-up area (no coverage)"
         else:
             zones = geo[["geometry"]].assign(code=cand["code"].astype(str).to_numpy())
             cov = ms.town_sponge_coverage(zones, bu, comp, year=ctx.year)
             values["sponge_coverage_pct"] = cand["code"].astype(str).map(cov).to_numpy(dtype=float)
             where = "of the candidate's own polygon"
+            none = int(np.isnan(values["sponge_coverage_pct"]).sum())
+            if none:
+                where += f"; {none} have no built-up area (no coverage)"
         notes.append(
             f"sponge_coverage_pct: compliant {name_of(inputs['compliant'])} / built-up "
             f"{name_of(inputs['built_up'])} {where}, as sxgeo sponge coverage per zone"
@@ -724,7 +732,11 @@ def run_joint(
         joint.summary(),
         f"town bonus {bonus:g} points; explanations and re-selections of each level hold the other "
         "level's joint selection fixed (score + the bonus it earns)"
-        + (f"; {no_town} villages lie in no candidate town (no bonus)" if no_town else ""),
+        + (
+            f"; {no_town} villages lie in a town that is not a candidate (gated out, or no town): no bonus"
+            if no_town
+            else ""
+        ),
     ]
     return [
         finish(
