@@ -356,13 +356,12 @@ def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
 
     # the in-memory engine is the reference (the Dask engine keeps no per-roof table in memory)
     opts = dataclasses.replace(pv_options or pv.PVOptions(), engine="memory")
-    if isinstance(source, pd.DataFrame):
-        key: tuple[Any, ...] = ("frame", id(source), opts)
-    else:
+    key: tuple[Any, ...] | None = None  # frames given in code are not cached
+    if not isinstance(source, pd.DataFrame):
         path = as_path(source)[0]
         st = path.stat() if path.exists() else None
         key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0, opts, ctx.crs)
-    if key in _ROOFS:
+    if key is not None and key in _ROOFS:
         return _ROOFS[key]
     layer = read(source, ctx)
     if "capacity_kwp" in layer.columns:
@@ -375,8 +374,9 @@ def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
             f"PV potential: the rooftop-PV kernel on {name_of(source)} ({len(result)} roofs, "
             f"shading {'on' if opts.shading else 'off'}, GHI {opts.ghi_scenario})",
         )
-    _ROOFS.clear()
-    _ROOFS[key] = got
+    if key is not None:
+        _ROOFS.clear()
+        _ROOFS[key] = got
     return got
 
 
