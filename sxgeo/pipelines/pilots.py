@@ -572,6 +572,18 @@ class Level:
         Criteria scores of the programme's rows.
     layer : geopandas.GeoDataFrame
         The candidates' geometries.
+    cand : pandas.DataFrame
+        The candidates with their criteria values and measures (before scoring).
+    scored : Scored
+        :func:`sxgeo.pilots.score.score_candidates`'s result.
+    criteria : Criteria
+        The criteria file.
+    quotas : dict or None
+        County quotas.
+    notes : list of str
+        Notes on the values and measures.
+    fixed_note, quota_note : str
+        Where the fixed sites and the quotas come from.
     """
 
     opts: PilotOptions
@@ -593,7 +605,21 @@ class Level:
 def prepare(
     ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
 ) -> Level:
-    """Candidates, criteria values (and measures), scores and the programme of one level."""
+    """Candidates, criteria values (and measures), scores and the programme of one level.
+
+    Parameters
+    ----------
+    ctx, inputs
+        As :func:`run_select`.
+    options : PilotOptions, optional
+        The level's options.
+    name : str, optional
+        Output stem.
+
+    Returns
+    -------
+    Level
+    """
     from sxgeo.pilots.score import load_criteria, score_candidates
     from sxgeo.pilots.select import SelectOptions, SitingProblem
 
