@@ -137,3 +137,42 @@ def test_town_bonus_joint_selection_on_the_demo(demo_dir, tmp_path):
     bad = select(demo_dir, tmp_path / "x", "--level", "town", "--town-bonus", "5", *FEW,
                  "--candidates", str(demo_dir / "demo_towns.geojson"))  # fmt: skip
     assert bad.exit_code == 2 and "selects villages and towns together" in " ".join(bad.output.split())
+
+
+def test_project_town_bonus_selects_villages_and_towns_jointly(demo_dir, tmp_path, monkeypatch):
+    """[pilots] town_bonus: the build's pilot step selects the plan's villages and towns jointly."""
+    import functools
+
+    from sxgeo.build import make_context
+    from sxgeo.pipelines import STEPS
+    from sxgeo.pipelines import pilots as pp
+    from sxgeo.project import load_project
+
+    toml = tmp_path / "sxgeo.toml"
+    toml.write_text(
+        f"""[layers]
+towns = "{(demo_dir / "demo_towns.geojson").as_posix()}"
+villages = "{(demo_dir / "demo_villages.geojson").as_posix()}"
+[pilots]
+values = "{(demo_dir / "demo_pilot_criteria.csv").as_posix()}"
+counties = 0
+town_bonus = 5
+draws = 200
+selection_draws = 2
+""",
+        encoding="utf-8",
+    )
+    # no lock-out re-solves (no project key turns them off): keep the test short
+    monkeypatch.setattr(pp, "PilotOptions", functools.partial(pp.PilotOptions, irreplaceability=False))
+    project = load_project(toml)
+    ctx = make_context(project, maps=False)
+    step = next(s for s in STEPS if s.section == "pilots")
+    out = step.run(ctx, project)
+    assert [o.name for o in out] == ["pilots_villages", "pilots_towns"]
+    v, t = out[0].tables["pilots_villages"], out[1].tables["pilots_towns"]
+    chosen = set(t[t["selected"]]["code"])
+    sel = v[v["selected"]]
+    assert len(chosen) == 10 and len(sel) == 100
+    in_town = sel["code"].str[:9].isin(chosen)
+    assert (sel["town_bonus"] == 5 * in_town).all()
+    assert any(n.startswith("joint selection of villages and towns") for n in out[0].notes)
