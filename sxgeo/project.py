@@ -419,6 +419,14 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("pilots", "seed", "int", "random seed of the Monte-Carlo", "随机种子", "20211201"),
     Key(
+        "pilots",
+        "town_bonus",
+        "float",
+        "score points a village gains when its town is selected too (villages and towns selected jointly)",
+        "所在乡镇同时入选时村(社区)的加分(村、乡镇联合遴选)",
+        "5",
+    ),
+    Key(
         "engine",
         "name",
         "str",

@@ -183,3 +183,18 @@ def test_rows_with_coordinates_are_placed_and_checked(gaz, counties):
     mg = check_coordinates(g, match_list(g, gaz), counties, crs="gcj02")
     assert mg.loc[0, "lon"] == pytest.approx(120.582, abs=1e-7)
     assert mg.loc[0, "lat"] == pytest.approx(30.000, abs=1e-7)
+
+
+def test_old_county_names_and_codes_and_the_part_of_shaoxing_county_now_in_yuecheng():
+    """嵊县 330623, 诸暨县 330625, 上虞县 330622 (checked against the county code lists); 绍兴县's 孙端, 陶堰
+    and 富盛 went to 越城区 in 2013 (国函〔2013〕112号): a row under 绍兴县 not in 柯桥区 is found there."""
+    from sxgeo.pipelines.pilots import gazetteer
+
+    g = gazetteer({})
+    assert g.county("330623")[0] == "330683" and g.county("嵊县")[0] == "330683"
+    assert g.county("330625")[0] == "330681" and g.county("330622")[0] == "330604"
+    t = pd.DataFrame({"名称": ["孙端村", "平水镇", "火星村"], "县区": ["绍兴县", "330621", "绍兴县"]})
+    m = match_list(t, g)
+    assert m["code"].tolist()[:2] == ["330602015200", "330603105"]
+    assert "part of old 绍兴县 now in 越城区" in m["note"].iloc[0]
+    assert m["status"].iloc[2] == "unmatched"

@@ -112,3 +112,67 @@ def test_values_rows_without_a_candidate_are_reported(tmp_path):
     assert len(merged) == 2 and merged["pv_potential_kw"].isna().tolist() == [False, True]
     assert "1 candidates have no row there" in notes[0]
     assert notes[1] == "1 village rows of v.csv are not candidates (not in the layer): 330602099999"
+
+
+def test_town_bonus_joint_selection_on_the_demo(demo_dir, tmp_path):
+    """--town-bonus selects villages and towns together; the bonus goes to villages in selected towns."""
+    res = select(
+        demo_dir, tmp_path, "--level", "village", "--candidates", str(demo_dir / "demo_villages.geojson"),
+        "--towns", str(demo_dir / "demo_towns.geojson"), "--town-bonus", "5", "--min-spacing-km", "3",
+        "--no-irreplaceability", *FEW,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    v = pd.read_csv(tmp_path / "demo_pilots_villages.csv", dtype={"code": str})
+    t = pd.read_csv(tmp_path / "demo_pilots_towns.csv", dtype={"code": str})
+    chosen = set(t[t["selected"]]["code"])
+    assert len(chosen) == 10 and "330624107" in chosen
+    sel = v[v["selected"]]
+    assert len(sel) == 100
+    in_town = sel["code"].str[:9].isin(chosen)  # a village code starts with its town's
+    assert (sel.loc[in_town, "town_bonus"] == 5).all() and (sel.loc[~in_town, "town_bonus"] == 0).all()
+    # each selected town's bonus is 5 points per selected village inside it
+    per = sel[in_town]["code"].str[:9].value_counts()
+    got = t[t["selected"]].set_index("code")["village_bonus"]
+    assert got.to_dict() == {c: 5.0 * per.get(c, 0) for c in got.index}
+    bad = select(demo_dir, tmp_path / "x", "--level", "town", "--town-bonus", "5", *FEW,
+                 "--candidates", str(demo_dir / "demo_towns.geojson"))  # fmt: skip
+    assert bad.exit_code == 2 and "selects villages and towns together" in " ".join(bad.output.split())
+
+
+def test_project_town_bonus_selects_villages_and_towns_jointly(demo_dir, tmp_path, monkeypatch):
+    """[pilots] town_bonus: the build's pilot step selects the plan's villages and towns jointly."""
+    import functools
+
+    from sxgeo.build import make_context
+    from sxgeo.pipelines import STEPS
+    from sxgeo.pipelines import pilots as pp
+    from sxgeo.project import load_project
+
+    toml = tmp_path / "sxgeo.toml"
+    toml.write_text(
+        f"""[layers]
+towns = "{(demo_dir / "demo_towns.geojson").as_posix()}"
+villages = "{(demo_dir / "demo_villages.geojson").as_posix()}"
+[pilots]
+values = "{(demo_dir / "demo_pilot_criteria.csv").as_posix()}"
+counties = 0
+town_bonus = 5
+draws = 200
+selection_draws = 2
+""",
+        encoding="utf-8",
+    )
+    # no lock-out re-solves (no project key turns them off): keep the test short
+    monkeypatch.setattr(pp, "PilotOptions", functools.partial(pp.PilotOptions, irreplaceability=False))
+    project = load_project(toml)
+    ctx = make_context(project, maps=False)
+    step = next(s for s in STEPS if s.section == "pilots")
+    out = step.run(ctx, project)
+    assert [o.name for o in out] == ["pilots_villages", "pilots_towns"]
+    v, t = out[0].tables["pilots_villages"], out[1].tables["pilots_towns"]
+    chosen = set(t[t["selected"]]["code"])
+    sel = v[v["selected"]]
+    assert len(chosen) == 10 and len(sel) == 100
+    in_town = sel["code"].str[:9].isin(chosen)
+    assert (sel["town_bonus"] == 5 * in_town).all()
+    assert any(n.startswith("joint selection of villages and towns") for n in out[0].notes)

@@ -134,3 +134,47 @@ def test_proportional_quotas():
     q = proportional_quotas({"a": 17, "b": 16, "c": 20, "d": 12, "e": 23, "f": 15}, 10)
     assert all(lo >= 1 for lo, _ in q.values())  # N >= 6 counties: one each
     assert q["e"] == (1, 5)  # 10 * 23 / 103 = 2.23 -> floor 2 - 2 = 0 -> 1; ceil 3 + 2 = 5
+
+
+def _joint_case():
+    from sxgeo.pilots.select import joint_select
+
+    towns = pd.DataFrame(
+        {"code": ["A", "B"], "name": ["A", "B"], "county_adcode": "330602", "x": [0.0, 9e3], "y": 0.0}
+    )
+    villages = pd.DataFrame(
+        {
+            "code": ["v1", "v2", "v3"],
+            "name": ["v1", "v2", "v3"],
+            "county_adcode": "330602",
+            "x": [100.0, 9100.0, 5000.0],
+            "y": 0.0,
+        }
+    )
+    tp = SitingProblem(towns, np.zeros(2, bool), SelectOptions(n=1))
+    vp = SitingProblem(villages, np.zeros(3, bool), SelectOptions(n=1))
+
+    def run(bonus):
+        # towns: A 60, B 50; villages: v1 (in A) 50, v2 (in B) 52, v3 (no town) 51
+        return joint_select(vp, [50.0, 52.0, 51.0], tp, [60.0, 50.0], town_of_village=[0, 1, -1], bonus=bonus)
+
+    return run
+
+
+def test_town_bonus_changes_which_village_is_chosen():
+    """Without a bonus: town A (60) and village v2 (52) = 112. A bonus of 5 makes A + v1 + 5 = 115 the best
+    (B + v2 + 5 = 107, A + v3 = 111); a bonus of 1 does not (A + v1 + 1 = 111 < 112)."""
+    run = _joint_case()
+    none = run(0.0)
+    assert none.villages.selected.tolist() == [False, True, False]
+    assert none.towns.selected.tolist() == [True, False]
+    assert none.objective == pytest.approx(112.0)
+    five = run(5.0)
+    assert five.villages.selected.tolist() == [True, False, False]
+    assert five.towns.selected.tolist() == [True, False]
+    assert five.bonus.tolist() == [True, False, False]
+    assert five.objective == pytest.approx(115.0)
+    one = run(1.0)
+    assert one.villages.selected.tolist() == [False, True, False] and one.objective == pytest.approx(112.0)
+    with pytest.raises(SelectionError, match="bonus must be >= 0"):
+        run(-1.0)

@@ -188,6 +188,14 @@ HELP_ZH = {
     "Dirichlet concentration around the weights.": "权重扰动的狄利克雷集中度。",
     "Skip the lock-out re-solves.": "跳过逐一排除后的重新求解(不可替代性)。",
     "Solver time limit per solve [s].": "每次求解的时限 [秒]。",
+    "Building footprints (or sxgeo pv's pv_buildings.parquet) for measure pv_potential_kw.": "建筑轮廓(或 sxgeo pv 输出的 pv_buildings.parquet),用于计算指标 pv_potential_kw。",
+    "Land-cover raster for measures forest_cover_pct, carbon_density_tc_ha.": "土地覆盖栅格,用于计算指标 forest_cover_pct、carbon_density_tc_ha。",
+    "Carbon pools table (lucode, kind, c_above...) with --landcover.": "碳库表(lucode、kind、c_above…),与 --landcover 同用。",
+    "Built-up area for measures builtup_share_pct, sponge_coverage_pct.": "建成区,用于计算指标 builtup_share_pct、sponge_coverage_pct。",
+    "Sponge projects for measure sponge_coverage_pct.": "海绵城市达标项目,用于计算指标 sponge_coverage_pct。",
+    "Town polygons: a village's town (sponge coverage, --town-bonus).": "乡镇(街道)面:确定村所在乡镇(海绵覆盖率、--town-bonus)。",
+    "Villages: score points added when the village's town is selected too (with --towns).": "村:所在乡镇同时入选时加的分数(需 --towns)。",
+    "Towns selected jointly with --town-bonus (default: the plan's 10).": "与 --town-bonus 联合遴选的乡镇数(缺省为规划的 10 个)。",
     "Refuse duplicate features instead of counting them once.": "遇到重复要素时报错,而不是只计一次。",
 }
 """English help text -> Chinese."""

@@ -98,12 +98,48 @@ def select_command(
         bool, typer.Option("--no-irreplaceability", help="Skip the lock-out re-solves.")
     ] = False,
     time_limit: Annotated[float, typer.Option(help="Solver time limit per solve [s].")] = 60.0,
+    buildings: Annotated[
+        Path | None,
+        typer.Option(
+            help="Building footprints (or sxgeo pv's pv_buildings.parquet) for measure pv_potential_kw."
+        ),
+    ] = None,
+    landcover: Annotated[
+        Path | None,
+        typer.Option(help="Land-cover raster for measures forest_cover_pct, carbon_density_tc_ha."),
+    ] = None,
+    pools: Annotated[
+        Path | None, typer.Option(help="Carbon pools table (lucode, kind, c_above...) with --landcover.")
+    ] = None,
+    built_up: Annotated[
+        Path | None, typer.Option(help="Built-up area for measures builtup_share_pct, sponge_coverage_pct.")
+    ] = None,
+    compliant: Annotated[
+        Path | None, typer.Option(help="Sponge projects for measure sponge_coverage_pct.")
+    ] = None,
+    towns: Annotated[
+        Path | None, typer.Option(help="Town polygons: a village's town (sponge coverage, --town-bonus).")
+    ] = None,
+    town_bonus: Annotated[
+        float,
+        typer.Option(
+            help="Villages: score points added when the village's town is selected too (with --towns)."
+        ),
+    ] = 0.0,
+    n_towns: Annotated[
+        int | None, typer.Option(help="Towns selected jointly with --town-bonus (default: the plan's 10).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Reporting year: projects completed by then count.")
+    ] = None,
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness."""
+    import dataclasses
+
     from sxgeo.pipelines import pilots
 
     if level not in pilots.LEVELS:
@@ -111,7 +147,7 @@ def select_command(
     if level != "county" and candidates is None:
         raise typer.BadParameter(f"--candidates is needed for {level}s (a layer with a code column)")
     quota_file = Path(quota) if quota not in ("proportional", "none") else None
-    ctx = context(out=out, map_path=map_path, crs=crs, lang=lang, basemap=basemap)
+    ctx = context(out=out, map_path=map_path, year=year, crs=crs, lang=lang, basemap=basemap)
     opts = pilots.PilotOptions(
         level=level,
         n=n if n is not None else pilots.PLAN_N[level],
@@ -124,6 +160,7 @@ def select_command(
         seed=seed,
         irreplaceability=not no_irreplaceability,
         time_limit=time_limit,
+        town_bonus=town_bonus,
     )
     inputs = {
         "candidates": candidates,
@@ -132,5 +169,31 @@ def select_command(
         "quota": quota_file,
         "fixed": fixed,
         "list": list_path,
+        "buildings": buildings,
+        "landcover": landcover,
+        "pools": pools,
+        "built_up": built_up,
+        "compliant": compliant,
+        "towns": towns,
     }
-    write_outputs(pilots.run_select(ctx, inputs, options=opts), out, map_path)
+    if town_bonus:
+        if level != "village" or towns is None:
+            raise typer.BadParameter(
+                "--town-bonus selects villages and towns together: --level village --towns F"
+            )
+        town_opts = dataclasses.replace(
+            opts,
+            level="town",
+            n=n_towns if n_towns is not None else pilots.PLAN_N["town"],
+            min_spacing_km=0.0,
+        )
+        results = pilots.run_joint(ctx, inputs, villages=opts, towns=town_opts)
+        from sxgeo.io import is_table_path
+
+        if is_table_path(out):  # one table file per level: the towns beside the villages
+            write_outputs(results[:1], out, map_path)
+            write_outputs(results[1:], out.with_name(f"{out.stem}_towns{out.suffix}"))
+            return
+    else:
+        results = pilots.run_select(ctx, inputs, options=opts)
+    write_outputs(results, out, map_path)

@@ -128,7 +128,11 @@ parks = "demo_parks.geojson"
 
 [pilots]
 # the plan's 100 villages, 10 towns and 1 county; candidates are the demo villages and towns above
+# criteria: PV, forest cover, built-up share and sponge coverage computed from the layers above (measures);
+# electricity use, population and the ledger gate are synthetic columns of demo_pilot_criteria.csv
+criteria = "demo_pilot_criteria.yaml"
 values = "demo_pilot_criteria.csv"
+# town_bonus = 5   # villages and towns selected together, +5 points for a village in a selected town
 min_spacing_km = 3
 draws = 1000
 # P(selected) re-runs the whole selection per draw (~0.2-0.5 s each for the villages): the demo uses
@@ -224,6 +228,8 @@ def generate(
     )
     (out / "sxgeo.toml").write_text(DEMO_PROJECT, encoding="utf-8")
     written["sxgeo.toml"] = out / "sxgeo.toml"
+    (out / "demo_pilot_criteria.yaml").write_text(pilots.DEMO_CRITERIA_YAML, encoding="utf-8")
+    written["demo_pilot_criteria.yaml"] = out / "demo_pilot_criteria.yaml"
     log.info("wrote %d synthetic layers to %s (seed %d)", len(written), out, seed)
     return written
 

@@ -27,6 +27,75 @@ CRITERIA_COLUMNS = (
 )
 """The criteria columns of the demo table."""
 
+DEMO_CRITERIA_YAML = """\
+# 示例项目的评分指标 / The demo project's pilot criteria (SYNTHETIC demo; written by sxgeo demo-data)
+#
+# measure: 由 sxgeo 从本文件夹的图层计算 / computed by sxgeo from this folder's layers
+#   (pv_potential_kw: demo_buildings.parquet through the rooftop-PV kernel; forest_cover_pct:
+#   demo_landcover_2020.tif + demo_carbon_pools.csv; builtup_share_pct: demo_built_up.geojson;
+#   sponge_coverage_pct: demo_sponge_projects.geojson over demo_built_up.geojson, per town).
+# column: 合成的示例值 / SYNTHETIC demo values from demo_pilot_criteria.csv (no layer gives them).
+# See sxgeo/data/pilot_criteria.yaml for every key.
+
+method: direct
+
+criteria:
+  - id: pv
+    name_zh: 屋顶光伏潜力(1 千米内)
+    name_en: Rooftop PV potential (within 1 km)
+    measure: pv_potential_kw
+    radius_km: 1
+    direction: benefit
+    weight: 0.25
+  - id: forest
+    name_zh: 森林覆盖率
+    name_en: Forest cover
+    measure: forest_cover_pct
+    radius_km: 1
+    direction: benefit
+    weight: 0.20
+  - id: energy
+    name_zh: 人均用电量(合成)
+    name_en: Electricity use per person (synthetic column)
+    column: electricity_kwh_per_capita
+    direction: cost
+    weight: 0.15
+  - id: sponge
+    name_zh: 所在乡镇海绵城市达标率
+    name_en: Sponge coverage of its town
+    measure: sponge_coverage_pct
+    direction: benefit
+    weight: 0.15
+  - id: population
+    name_zh: 常住人口(合成)
+    name_en: Resident population (synthetic column)
+    column: population
+    direction: benefit
+    weight: 0.10
+  - id: spread
+    name_zh: 距已有试点距离
+    name_en: Distance to an existing pilot
+    measure: distance_to_pilot_km
+    direction: benefit
+    weight: 0.15
+  - id: builtup
+    name_zh: 建成区占比(仅展示)
+    name_en: Built-up share (shown, weight 0)
+    measure: builtup_share_pct
+    radius_km: 1
+    direction: benefit
+    weight: 0
+
+gates:
+  - id: ledger
+    name_zh: 已建立碳排放统计台账(合成)
+    name_en: Carbon accounting ledger in place (synthetic column)
+    column: carbon_ledger
+    op: "=="
+    value: 1
+"""
+"""The demo project's criteria file: measures where the demo layers give them, synthetic columns else."""
+
 
 def make_criteria(
     villages: gpd.GeoDataFrame,

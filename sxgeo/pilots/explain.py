@@ -163,6 +163,7 @@ def monte_carlo(
     problem: SitingProblem | None = None,
     selection_draws: int = 200,
     tiebreak: NDArray[Any] | None = None,
+    offset: NDArray[np.float64] | None = None,
 ) -> Robustness:
     """Weight Monte-Carlo: P(top N), P(selected), 5-95 % rank interval and a label per candidate.
 
@@ -187,6 +188,9 @@ def monte_carlo(
         Full selections (>= 200 in the plan's runs; 0 to skip).
     tiebreak : numpy.ndarray, optional
         Tie order of the ranking (default: position).
+    offset : numpy.ndarray, optional
+        Points added to each candidate's score in the full selections (the bonus a joint
+        village-town selection gives; the ranking draws use the criteria scores alone).
 
     Returns
     -------
@@ -207,7 +211,8 @@ def monte_carlo(
     if k:
         hits = np.zeros(m)
         for d in range(k):
-            hits += problem.solve(scores[:, d], check=True).selected  # type: ignore[union-attr]
+            s_d = scores[:, d] if offset is None else scores[:, d] + offset
+            hits += problem.solve(s_d, check=True).selected  # type: ignore[union-attr]
         p_sel = hits / k
     basis = p_sel if k else p_top
     label = np.where(basis >= ROBUST, "robust", np.where(basis >= UNLIKELY, "weight-dependent", "unlikely"))

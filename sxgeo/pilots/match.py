@@ -326,6 +326,29 @@ class Gazetteer:
                 self._county_names.setdefault(normalise(a["old_name"]), a["new_code"])
 
     # ---- scope -------------------------------------------------------------------------------
+    def county_parts(self, text: Any) -> list[tuple[str, str]]:
+        """Counties that received part of an old county (alias rows of level ``county_part``).
+
+        绍兴县 became 柯桥区 except 孙端, 陶堰 and 富盛, which went to 越城区 (国函〔2013〕112号): a
+        row written under 绍兴县 that is not found in 柯桥区 is looked for there.
+
+        Returns
+        -------
+        list of tuple
+            ``(adcode, old name)`` per part.
+        """
+        s = normalise(text)
+        if not s:
+            return []
+        parts = self.aliases[self.aliases["level"] == "county_part"]
+        hit = parts[
+            [
+                normalise(n) == s or (c is not None and s[:6] == c)
+                for n, c in zip(parts["old_name"], parts["old_code"], strict=True)
+            ]
+        ]
+        return [(str(c), str(n)) for c, n in zip(hit["new_code"], hit["old_name"], strict=True)]
+
     def county(self, text: Any) -> tuple[str | None, str]:
         """Resolve a county cell (name, short name, old name or code) to an adcode.
 
@@ -701,6 +724,16 @@ def match_list(
         if town is None and twhy:
             notes.append(twhy + "; matched within the county")
         res = gazetteer.match(rec[name_c], county=county, town=town, options=opts)
+        if res["status"] == "unmatched" and county_c is not None:
+            for part, old in gazetteer.county_parts(county_text):
+                ptown, _ = gazetteer.town(town_text, part) if town_c is not None else (None, "")
+                alt = gazetteer.match(rec[name_c], county=part, town=ptown, options=opts)
+                if alt["status"] != "unmatched":
+                    res = alt
+                    c = COUNTY_BY_CODE.get(county or "")
+                    here, there = (c.name_zh if c else "its county"), COUNTY_BY_CODE[part].name_zh
+                    notes.append(f"not in {here}; part of old {old} now in {there}")
+                    break
         res["note"] = "; ".join(x for x in [*notes, res["note"]] if x)
         rows.append(
             {

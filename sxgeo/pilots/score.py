@@ -36,9 +36,16 @@ SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48
 Table 1.7 for n <= 10; n = 11-15 after Saaty 1994)."""
 CR_LIMIT = 0.10
 """Saaty's limit: a pairwise matrix with CR >= 0.10 is too inconsistent to use."""
-MEASURES = ("distance_to_pilot_km",)
-"""Measures sxgeo computes itself (``measure:`` in the criteria file): distance from each candidate
-to the nearest existing pilot [km]. Other sources are columns of the candidate table."""
+MEASURES = (
+    "pv_potential_kw",
+    "forest_cover_pct",
+    "carbon_density_tc_ha",
+    "builtup_share_pct",
+    "sponge_coverage_pct",
+    "distance_to_pilot_km",
+)
+"""Measures sxgeo computes from the project's layers (``measure:`` in the criteria file; see
+:mod:`sxgeo.pilots.measures`). Other sources are columns of the candidate table."""
 GATE_OPS = ("==", "!=", ">=", "<=", ">", "<", "in", "not in")
 
 
@@ -58,6 +65,10 @@ class Criterion:
         ``benefit`` (more is better) or ``cost`` (less is better).
     weight : float
         Weight as given (normalised to sum 1 with the others).
+    measure : bool
+        Whether *source* is a measure sxgeo computes (else a column).
+    radius_km : float or None
+        Radius of a village's area for a measure (``radius_km:``; default 1 km).
     """
 
     id: str
@@ -67,6 +78,7 @@ class Criterion:
     direction: str
     weight: float
     measure: bool = False
+    radius_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +263,15 @@ def parse_criteria(data: dict[str, Any], *, where: str = "criteria") -> Criteria
         if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
             msg = f"{where}: criterion {cid}: weight must be a number >= 0 (got {weight!r})"
             raise SchemaError(msg)
+        radius = c.get("radius_km")
+        if radius is not None and (
+            "measure" not in c
+            or not isinstance(radius, (int, float))
+            or isinstance(radius, bool)
+            or not 0 < radius <= 50
+        ):
+            msg = f"{where}: criterion {cid}: radius_km ({radius!r}) goes with a measure, in km, in (0, 50]"
+            raise SchemaError(msg)
         crits.append(
             Criterion(
                 cid,
@@ -260,11 +281,17 @@ def parse_criteria(data: dict[str, Any], *, where: str = "criteria") -> Criteria
                 direction,
                 float(weight),
                 measure="measure" in c,
+                radius_km=float(radius) if radius is not None else None,
             )
         )
     if len({c.id for c in crits}) != len(crits):
         msg = f"{where}: criterion ids must be unique"
         raise SchemaError(msg)
+    radii: dict[str, float | None] = {}
+    for c in crits:
+        if c.measure and radii.setdefault(c.source, c.radius_km) != c.radius_km:
+            msg = f"{where}: criterion {c.id}: measure {c.source} is used with two radii; use one radius_km"
+            raise SchemaError(msg)
     if method == "direct" and sum(c.weight for c in crits) <= 0:
         msg = f"{where}: the weights sum to 0"
         raise SchemaError(msg)

@@ -388,3 +388,145 @@ def proportional_quotas(
         hi = int(np.ceil(share)) + slack
         out[code] = (min(lo, k), hi)
     return out
+
+
+@dataclass
+class JointSelection:
+    """Villages and towns selected together with a bonus for villages inside selected towns.
+
+    Attributes
+    ----------
+    villages, towns : Selection
+        Each level's selection (``objective`` is that level's criteria score, without bonus).
+    bonus : numpy.ndarray of bool
+        Villages that earn the bonus (selected, and their town selected).
+    bonus_points : float
+        Score points per such village.
+    objective : float
+        Total: village scores + town scores + bonus points × bonus villages.
+    """
+
+    villages: Selection
+    towns: Selection
+    bonus: NDArray[np.bool_]
+    bonus_points: float
+    objective: float
+
+    def summary(self) -> str:
+        """One line for notes."""
+        return (
+            f"joint selection of villages and towns (HiGHS): {self.villages.status}, "
+            f"{int(self.bonus.sum())} selected villages inside selected towns earn {self.bonus_points:g} "
+            f"points each; total {self.objective:.2f} (gap {self.villages.gap:.2g}, "
+            f"{self.villages.time_s:.2f} s)"
+        )
+
+
+def joint_select(
+    villages: SitingProblem,
+    village_scores: Any,
+    towns: SitingProblem,
+    town_scores: Any,
+    *,
+    town_of_village: Any,
+    bonus: float,
+) -> JointSelection:
+    """Select villages and towns in one programme, a village earning *bonus* when its town is selected.
+
+    Maximise ``Σ s_v x_v + Σ s_t y_t + B Σ z_v`` over both levels' constraints (each
+    :class:`SitingProblem`'s rows, block-diagonal) with the product ``z_v = x_v · y_t(v)``
+    linearised as ``z_v <= x_v``, ``z_v <= y_t(v)``, ``0 <= z_v <= 1`` (maximisation sets ``z_v`` to
+    the product, so ``z`` needs no integrality). Villages without a town among the town candidates
+    get no bonus variable. Every constraint of both levels and the linking rows are re-checked on
+    the solution.
+
+    Parameters
+    ----------
+    villages, towns : SitingProblem
+        The two levels' programmes.
+    village_scores, town_scores : array-like
+        Scores (NaN counts 0).
+    town_of_village : array-like of int
+        Index into the town candidates of each village's town; -1 for none.
+    bonus : float
+        Score points (>= 0).
+
+    Returns
+    -------
+    JointSelection
+
+    Raises
+    ------
+    SelectionError
+        Infeasible (naming the level and constraint) or a broken solution.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import block_diag, coo_matrix, csr_matrix, hstack, vstack
+
+    if bonus < 0:
+        msg = f"the town bonus must be >= 0 score points, got {bonus:g}"
+        raise SelectionError(msg)
+    sv = np.nan_to_num(np.asarray(village_scores, dtype=float), nan=0.0)
+    st = np.nan_to_num(np.asarray(town_scores, dtype=float), nan=0.0)
+    tov = np.asarray(town_of_village, dtype=np.int64)
+    nv, nt = len(sv), len(st)
+    linked = np.flatnonzero(tov >= 0)
+    k = len(linked)
+    cv, ct = villages.constraints, towns.constraints
+    a = block_diag([cv.A, ct.A], format="csr")
+    a = hstack([a, csr_matrix((a.shape[0], k))], format="csr")
+    rows = np.arange(k)
+    # z - x_v <= 0 and z - y_t <= 0
+    zx = coo_matrix(
+        (np.r_[np.ones(k), -np.ones(k)], (np.r_[rows, rows], np.r_[nv + nt + rows, linked])),
+        shape=(k, nv + nt + k),
+    )
+    zy = coo_matrix(
+        (np.r_[np.ones(k), -np.ones(k)], (np.r_[rows, rows], np.r_[nv + nt + rows, nv + tov[linked]])),
+        shape=(k, nv + nt + k),
+    )
+    big = vstack([a, zx, zy], format="csr")
+    lb = np.r_[cv.lb, ct.lb, np.full(2 * k, -np.inf)]
+    ub = np.r_[cv.ub, ct.ub, np.zeros(2 * k)]
+    c = -np.r_[sv + villages.tiebreak, st + towns.tiebreak, np.full(k, float(bonus))]
+    lower = np.r_[villages.fixed.astype(float), towns.fixed.astype(float), np.zeros(k)]
+    integrality = np.r_[np.ones(nv + nt), np.zeros(k)]
+    t0 = time.perf_counter()
+    res = milp(
+        c,
+        constraints=LinearConstraint(big, lb, ub),
+        integrality=integrality,
+        bounds=Bounds(lower, np.ones(nv + nt + k)),
+        options={
+            "time_limit": max(villages.opts.time_limit, towns.opts.time_limit),
+            "mip_rel_gap": min(villages.opts.mip_rel_gap, towns.opts.mip_rel_gap),
+        },
+    )
+    elapsed = time.perf_counter() - t0
+    if res.x is None:
+        # each level alone: which one cannot be met
+        for name, p, s in (("villages", villages, sv), ("towns", towns, st)):
+            try:
+                p.solve(s)
+            except SelectionError as exc:  # that level alone cannot be met: say which and why
+                msg = f"{name}: {exc}"
+                raise SelectionError(msg) from exc
+        msg = f"joint selection: no solution ({res.message}); raise the time limit"
+        raise SelectionError(msg)
+    x = res.x[:nv] > 0.5
+    y = res.x[nv : nv + nt] > 0.5
+    status = {0: "optimal", 1: "time limit (feasible, not proven optimal)"}.get(res.status, str(res.message))
+    gap = float(getattr(res, "mip_gap", np.nan) or 0.0)
+    limit = max(villages.opts.time_limit, towns.opts.time_limit)
+    sel_v = Selection(x, float(sv[x].sum()), status, gap, elapsed, limit, villages.total, villages.pairs)
+    sel_t = Selection(y, float(st[y].sum()), status, gap, elapsed, limit, towns.total, towns.pairs)
+    villages.verify(sel_v, res.x[:nv])
+    towns.verify(sel_t, res.x[nv : nv + nt])
+    earned = np.zeros(nv, dtype=bool)
+    earned[linked] = x[linked] & y[tov[linked]]
+    z = res.x[nv + nt :] > 0.5
+    if bonus > 0 and not np.array_equal(z, earned[linked]):
+        msg = "the solver's joint solution breaks a constraint: a bonus variable is not x_v · y_town(v)"
+        raise SelectionError(msg)
+    total = sel_v.objective + sel_t.objective + bonus * int(earned.sum())
+    return JointSelection(sel_v, sel_t, earned, float(bonus), total)

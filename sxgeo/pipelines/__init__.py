@@ -114,10 +114,10 @@ def _carbon(ctx: Context, project: Project) -> list[Outputs]:
     return carbon.run(ctx, _inputs(project, "carbon"), options=opts)
 
 
-def _pv(ctx: Context, project: Project) -> list[Outputs]:
+def _pv_options(ctx: Context, project: Project) -> Any:
     from sxgeo.pipelines import pv
 
-    opts = pv.PVOptions(
+    return pv.PVOptions(
         ghi_scenario=str(_param(ctx, project, "pv", "ghi_scenario", "default")),
         shading=bool(_param(ctx, project, "pv", "shading", True)),
         ef_year=int(_param(ctx, project, "pv", "ef_year", 2022)),
@@ -127,6 +127,12 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
         scheduler=_param(ctx, project, "engine", "scheduler", None),
         workers=_param(ctx, project, "engine", "workers", None),
     )
+
+
+def _pv(ctx: Context, project: Project) -> list[Outputs]:
+    from sxgeo.pipelines import pv
+
+    opts = _pv_options(ctx, project)
     inputs = _inputs(project, "pv")
     if inputs.get("villages") is None:
         inputs["villages"] = project.get("layers", "villages")
@@ -135,10 +141,26 @@ def _pv(ctx: Context, project: Project) -> list[Outputs]:
 
 def _pilots(ctx: Context, project: Project) -> list[Outputs]:
     """The plan's 100 villages, 10 towns and 1 county, each with its tables and map."""
+    import dataclasses
+
     from sxgeo.pipelines import pilots
 
     inputs = _inputs(project, "pilots")
     get = project.get
+    # the layers the criteria's measures read, from the sections that name them
+    for key, section in (
+        ("buildings", "pv"),
+        ("landcover", "carbon"),
+        ("pools", "carbon"),
+        ("built_up", "sponge"),
+        ("compliant", "sponge"),
+        ("towns", "layers"),
+    ):
+        if inputs.get(key) is None:
+            inputs[key] = get(section, key)
+    pv_opts = _pv_options(ctx, project) if inputs.get("buildings") is not None else None
+    bonus = float(get("pilots", "town_bonus", 0.0))
+    levels: dict[str, Any] = {}
     out: list[Outputs] = []
     for level, key, layer in (
         ("village", "villages", "villages"),
@@ -161,8 +183,24 @@ def _pilots(ctx: Context, project: Project) -> list[Outputs]:
             draws=int(get("pilots", "draws", 1000)),
             selection_draws=int(get("pilots", "selection_draws", 200)),
             seed=int(get("pilots", "seed", 20211201)),
+            town_bonus=bonus if level == "village" else 0.0,
+            pv=pv_opts,
         )
-        out += pilots.run_select(ctx, {**inputs, layer or "counties": source}, options=opts)
+        levels[level] = opts
+    if bonus and "village" in levels and "town" in levels:
+        # the plan's villages and towns in one programme, villages in selected towns gaining the bonus
+        out += pilots.run_joint(
+            ctx, {**inputs, "villages": get("layers", "villages")}, villages=levels.pop("village"),
+            towns=levels.pop("town"),
+        )  # fmt: skip
+    elif bonus:
+        log.warning("pilot siting: [pilots] town_bonus needs both villages and towns selected; ignored")
+    for level, opts in levels.items():
+        layer = {"village": "villages", "town": "towns", "county": None}[level]
+        source = get("layers", layer) if layer is not None else None
+        out += pilots.run_select(
+            ctx, {**inputs, layer or "counties": source}, options=dataclasses.replace(opts, town_bonus=0.0)
+        )
     return out
 
 

@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sxgeo.pipelines.base import Context, as_path, name_of
+from sxgeo.errors import SchemaError
+from sxgeo.pipelines.base import Context, as_path, name_of, read
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,7 +74,6 @@ def match_table(
     inputs: dict[str, Any], options: ListOptions | None = None, *, counties: Any = None
 ) -> pd.DataFrame:
     """Read the list ``inputs['list']`` and match every row (:func:`sxgeo.pilots.match.match_list`)."""
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
     from sxgeo.pilots.match import MatchOptions, match_list
 
@@ -179,6 +179,12 @@ class PilotOptions:
         Re-solve with each selected site locked out.
     time_limit : float
         Solver time limit per solve [s].
+    town_bonus : float
+        Score points a village gains when the town it lies in is selected too (joint selection
+        with the towns, :func:`run_joint`); 0: villages and towns selected apart.
+    pv : PVOptions or None
+        How building footprints become roofs for the ``pv_potential_kw`` measure (default: the
+        rooftop-PV defaults; ``sxgeo build`` passes the project's ``[pv]`` settings).
     """
 
     level: str = "village"
@@ -192,6 +198,8 @@ class PilotOptions:
     seed: int = 20211201
     irreplaceability: bool = True
     time_limit: float = 60.0
+    town_bonus: float = 0.0
+    pv: Any = None
 
 
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
@@ -200,8 +208,6 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
     from sxgeo import crs as sxcrs
     from sxgeo.admin import load_divisions
-    from sxgeo.errors import SchemaError
-    from sxgeo.pipelines.base import read
 
     if level == "county":
         layer = ctx.units[["adcode", "name_zh", "geometry"]].rename(
@@ -252,7 +258,6 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
 def _values(cand: Any, inputs: dict[str, Any]) -> Any:
     """Merge the criteria table (by code) into the candidates; report codes without values."""
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_table
 
     if inputs.get("values") is None:
@@ -304,7 +309,6 @@ def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
 def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
     import pandas as pd
 
-    from sxgeo.errors import SchemaError
     from sxgeo.io import read_sheet
     from sxgeo.pilots.select import proportional_quotas
 
@@ -330,6 +334,175 @@ def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) 
         q = proportional_quotas({c: k for c, k in counts.items() if c != "unassigned"}, opts.n)
         return q, "quotas: proportional to the candidates per county, ±2 (one per county when N >= 6)"
     return None, "no county quotas"
+
+
+_ROOFS: dict[tuple[Any, ...], Any] = {}
+"""Per-roof PV results computed in this process (the village and town runs of a build share them)."""
+
+
+def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
+    """The rooftop-PV kernel's per-roof results for *source*, and a note saying where they come from.
+
+    A layer that already carries ``capacity_kwp`` (``pv_buildings.parquet`` written by ``sxgeo pv``)
+    is used as it is; building footprints go through :func:`sxgeo.pipelines.pv.run` with
+    *pv_options* (the project's ``[pv]`` settings in ``sxgeo build``), so the capacities are the
+    ones the PV tables report.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from sxgeo.pipelines import pv
+
+    # the in-memory engine is the reference (the Dask engine keeps no per-roof table in memory)
+    opts = dataclasses.replace(pv_options or pv.PVOptions(), engine="memory")
+    key: tuple[Any, ...] | None = None  # frames given in code are not cached
+    if not isinstance(source, pd.DataFrame):
+        path = as_path(source)[0]
+        st = path.stat() if path.exists() else None
+        key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0, opts, ctx.crs)
+    if key is not None and key in _ROOFS:
+        return _ROOFS[key]
+    layer = read(source, ctx)
+    if "capacity_kwp" in layer.columns:
+        got = (layer, f"PV potential: capacity_kwp of the roofs in {name_of(source)} (sxgeo pv results)")
+    else:
+        sub = dataclasses.replace(ctx, maps=False, notes=[], zones=None)
+        result = pv.run(sub, {"buildings": layer}, options=opts)[0].extra["pv_buildings.parquet"]
+        got = (
+            result,
+            f"PV potential: the rooftop-PV kernel on {name_of(source)} ({len(result)} roofs, "
+            f"shading {'on' if opts.shading else 'off'}, GHI {opts.ghi_scenario})",
+        )
+    if key is not None:
+        _ROOFS.clear()
+        _ROOFS[key] = got
+    return got
+
+
+def compute_measures(  # noqa: C901
+    ctx: Context,
+    inputs: dict[str, Any],
+    cand: Any,
+    layer: Any,
+    *,
+    criteria: Any,
+    level: str,
+    pv_options: Any = None,
+) -> list[str]:
+    """Add the columns of the criteria's measures to *cand* (in place); notes on their sources.
+
+    Parameters
+    ----------
+    ctx : Context
+        CRS, year.
+    inputs : dict
+        ``buildings``, ``landcover``, ``pools``, ``built_up``, ``compliant``, ``towns`` as the
+        measures need them (:data:`sxgeo.pilots.measures.NEEDS`).
+    cand : pandas.DataFrame
+        Candidates (same order as *layer*).
+    layer : geopandas.GeoDataFrame
+        Their geometries (points or polygons).
+    criteria : Criteria
+        The criteria file.
+    level : str
+        ``village``, ``town`` or ``county``.
+    pv_options : PVOptions, optional
+        How footprints are turned into roofs.
+
+    Returns
+    -------
+    list of str
+    """
+    import numpy as np
+
+    from sxgeo.io import read_table
+    from sxgeo.pilots import measures as ms
+
+    wanted = {c.source: c for c in criteria.criteria if c.measure and c.source != "distance_to_pilot_km"}
+    notes: list[str] = []
+    for name, c in wanted.items():
+        needs = list(ms.NEEDS[name]) + (
+            ["towns"] if name == "sponge_coverage_pct" and level == "village" else []
+        )
+        for key in needs:
+            if inputs.get(key) is None:
+                raise ms.missing_layer(c.id, name, key)
+    if not wanted:
+        return notes
+    geo = layer.reset_index(drop=True)
+
+    def radius(name: str) -> float:
+        r = wanted[name].radius_km
+        return (ms.DEFAULT_RADIUS_KM if r is None else r) * 1000.0
+
+    def disc(name: str) -> str:
+        return (
+            f"within {radius(name) / 1000:g} km of the village point"
+            if level == "village"
+            else "in the polygon"
+        )
+
+    values: dict[str, Any] = {}
+    if "pv_potential_kw" in wanted:
+        r, note = roofs(ctx, inputs["buildings"], pv_options)
+        values["pv_potential_kw"] = ms.roof_capacity(geo, r, radius("pv_potential_kw"))
+        notes.append(f"{note}; summed over roofs {disc('pv_potential_kw')}")
+    forest = [m for m in ("forest_cover_pct", "carbon_density_tc_ha") if m in wanted]
+    if forest:
+        path = as_path(inputs["landcover"])[0]
+        pools = read_table(as_path(inputs["pools"])[0])
+        radii = {radius(m) for m in forest}
+        for rad in sorted(radii):
+            f, tc = ms.forest_and_carbon(ms.candidate_areas(geo, rad), path, pools)
+            for m, v in (("forest_cover_pct", f), ("carbon_density_tc_ha", tc)):
+                if m in wanted and radius(m) == rad:
+                    values[m] = v
+                    notes.append(
+                        f"{m}: {path.name} with {name_of(inputs['pools'])} (kind forest; pixel centres) "
+                        + disc(m)
+                    )
+    if "builtup_share_pct" in wanted:
+        bu = read(inputs["built_up"], ctx)
+        values["builtup_share_pct"] = ms.builtup_share(
+            ms.candidate_areas(geo, radius("builtup_share_pct")), bu
+        )
+        notes.append(
+            f"builtup_share_pct: {name_of(inputs['built_up'])} {disc('builtup_share_pct')} (EPSG:4549)"
+        )
+    if "sponge_coverage_pct" in wanted:
+        bu = read(inputs["built_up"], ctx)
+        comp = read(inputs["compliant"], ctx)
+        if level == "village":
+            towns = read(inputs["towns"], ctx)
+            if "code" not in towns.columns:
+                msg = f"{name_of(inputs['towns'])}: the towns need a 'code' column for the sponge coverage"
+                raise SchemaError(msg)
+            cov = ms.town_sponge_coverage(towns, bu, comp, year=ctx.year)
+            values["sponge_coverage_pct"] = ms.town_of(geo, towns).map(cov).to_numpy(dtype=float)
+            where = f"of the village's town ({name_of(inputs['towns'])})"
+            none = int(np.isnan(values["sponge_coverage_pct"]).sum())
+            if none:
+                where += f"; {none} villages lie in towns without built-up area (no coverage)"
+        else:
+            zones = geo[["geometry"]].assign(code=cand["code"].astype(str).to_numpy())
+            cov = ms.town_sponge_coverage(zones, bu, comp, year=ctx.year)
+            values["sponge_coverage_pct"] = cand["code"].astype(str).map(cov).to_numpy(dtype=float)
+            where = "of the candidate's own polygon"
+            none = int(np.isnan(values["sponge_coverage_pct"]).sum())
+            if none:
+                where += f"; {none} have no built-up area (no coverage)"
+        notes.append(
+            f"sponge_coverage_pct: compliant {name_of(inputs['compliant'])} / built-up "
+            f"{name_of(inputs['built_up'])} {where}, as sxgeo sponge coverage per zone"
+        )
+    for name, v in values.items():
+        if name in cand.columns:
+            notes.append(
+                f"{name}: the computed measure replaces the column of that name in the criteria table"
+            )
+        cand[name] = v
+    return notes
 
 
 def _distance_to_pilot(cand: Any, fixed: Any) -> Any:
@@ -379,39 +552,76 @@ SELECT_LABELS_ZH = {
 """Chinese labels of the pilot tables (criterion columns keep their ids)."""
 
 
-def run_select(
+@dataclass
+class Level:
+    """One level scored and set up for selection (what :func:`run_select` and :func:`run_joint` share).
+
+    Attributes
+    ----------
+    opts : PilotOptions
+        Its options.
+    stem : str
+        Output stem.
+    table : pandas.DataFrame
+        Every candidate, scored (gated ones without a score), with ``fixed``.
+    prog : pandas.DataFrame
+        The programme's rows (gated in, or fixed).
+    problem : SitingProblem
+        The 0/1 programme.
+    scores : numpy.ndarray
+        Criteria scores of the programme's rows.
+    layer : geopandas.GeoDataFrame
+        The candidates' geometries.
+    cand : pandas.DataFrame
+        The candidates with their criteria values and measures (before scoring).
+    scored : Scored
+        :func:`sxgeo.pilots.score.score_candidates`'s result.
+    criteria : Criteria
+        The criteria file.
+    quotas : dict or None
+        County quotas.
+    notes : list of str
+        Notes on the values and measures.
+    fixed_note, quota_note : str
+        Where the fixed sites and the quotas come from.
+    """
+
+    opts: PilotOptions
+    stem: str
+    table: Any
+    prog: Any
+    problem: Any
+    scores: Any
+    layer: Any
+    cand: Any
+    scored: Any
+    criteria: Any
+    quotas: Any
+    notes: list[str]
+    fixed_note: str
+    quota_note: str
+
+
+def prepare(
     ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
-) -> list[Outputs]:
-    """Score, select and explain pilot sites of one level; the ranked and sensitivity tables and a map.
+) -> Level:
+    """Candidates, criteria values (and measures), scores and the programme of one level.
 
     Parameters
     ----------
-    ctx : Context
-        Counties, map settings, notes.
-    inputs : dict
-        ``villages`` / ``towns`` (candidate layers; counties come from ``ctx.units``),
-        ``candidates`` (a layer replacing them), ``values`` (criteria table by code), ``criteria``
-        (YAML; default the shipped one), ``quota`` (county_adcode, min, max), ``fixed`` (codes;
-        default the plan's existing pilots), ``list`` (a planner's list, matched and drawn).
+    ctx, inputs
+        As :func:`run_select`.
     options : PilotOptions, optional
-        Level, N, spacing, quotas, Monte-Carlo.
+        The level's options.
     name : str, optional
-        Output stem (default ``pilots_villages``, ``pilots_towns``, ``pilots_counties``).
+        Output stem.
 
     Returns
     -------
-    list of Outputs
+    Level
     """
-    import numpy as np
-    import pandas as pd
-
-    from sxgeo.admin import COUNTY_BY_CODE
-    from sxgeo.outputs import Outputs
-    from sxgeo.pilots import explain
     from sxgeo.pilots.score import load_criteria, score_candidates
     from sxgeo.pilots.select import SelectOptions, SitingProblem
-    from sxgeo.pipelines.base import is_synthetic
-    from sxgeo.unit_table import unit_rows
 
     opts = options or PilotOptions()
     stem = name or f"pilots_{PLURAL[opts.level]}"
@@ -421,6 +631,9 @@ def run_select(
     fixed = cand["code"].isin(fixed_codes).to_numpy()
     cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed)
     criteria = load_criteria(as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None)
+    notes += compute_measures(
+        ctx, inputs, cand, layer, criteria=criteria, level=opts.level, pv_options=opts.pv
+    )
     scored = score_candidates(cand, criteria)
     t = scored.table
     t["fixed"] = fixed
@@ -437,8 +650,182 @@ def run_select(
     )
     problem = SitingProblem(prog, prog["fixed"].to_numpy(), sopts)
     scores = prog["score"].to_numpy(dtype=float)
-    sel = problem.solve(scores)
+    return Level(
+        opts,
+        stem,
+        t,
+        prog,
+        problem,
+        scores,
+        layer,
+        cand,
+        scored,
+        criteria,
+        quotas,
+        notes,
+        fixed_note,
+        quota_note,
+    )
+
+
+def run_select(
+    ctx: Context, inputs: dict[str, Any], *, options: PilotOptions | None = None, name: str | None = None
+) -> list[Outputs]:
+    """Score, select and explain pilot sites of one level; the ranked and sensitivity tables and a map.
+
+    Parameters
+    ----------
+    ctx : Context
+        Counties, map settings, notes.
+    inputs : dict
+        ``villages`` / ``towns`` (candidate layers; counties come from ``ctx.units``),
+        ``candidates`` (a layer replacing them), ``values`` (criteria table by code), ``criteria``
+        (YAML; default the shipped one), ``quota`` (county_adcode, min, max), ``fixed`` (codes;
+        default the plan's existing pilots), ``list`` (a planner's list, matched and drawn); the
+        layers of the criteria's measures (``buildings``, ``landcover``, ``pools``, ``built_up``,
+        ``compliant``, ``towns``: :func:`compute_measures`).
+    options : PilotOptions, optional
+        Level, N, spacing, quotas, Monte-Carlo.
+    name : str, optional
+        Output stem (default ``pilots_villages``, ``pilots_towns``, ``pilots_counties``).
+
+    Returns
+    -------
+    list of Outputs
+    """
+    lv = prepare(ctx, inputs, options=options, name=name)
+    sel = lv.problem.solve(lv.scores)
+    return [finish(ctx, inputs, lv, sel)]
+
+
+def run_joint(
+    ctx: Context,
+    inputs: dict[str, Any],
+    *,
+    villages: PilotOptions,
+    towns: PilotOptions,
+) -> list[Outputs]:
+    """Villages and towns selected in one programme, with a bonus for villages in selected towns.
+
+    A village gains ``villages.town_bonus`` score points when its town is selected too
+    (:func:`sxgeo.pilots.select.joint_select`). The selection is the joint optimum. What explains
+    each level (reasons, P(selected),
+    irreplaceability) is computed with the other level's joint selection held fixed, i.e. on the
+    scores plus the bonus each candidate earns from it: a village's score plus the bonus when its
+    town is selected, a town's score plus the bonus times its selected villages. Given the other
+    level, that is exactly the problem the joint optimum solves, so those re-selections start from
+    the same answer.
+
+    Parameters
+    ----------
+    ctx : Context
+        As :func:`run_select`.
+    inputs : dict
+        As :func:`run_select`, with both ``villages`` (or ``candidates``) and ``towns``.
+    villages, towns : PilotOptions
+        Each level's options (``villages.town_bonus`` is the bonus).
+
+    Returns
+    -------
+    list of Outputs
+        The village outputs, then the town outputs.
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from sxgeo.pilots import measures as ms
+    from sxgeo.pilots.select import joint_select
+
+    bonus = float(villages.town_bonus)
+    if inputs.get("towns") is None:
+        raise ms.missing_layer("town bonus", "town_bonus", "towns")
+    lv = prepare(ctx, inputs, options=villages)
+    lt = prepare(ctx, {**inputs, "candidates": None}, options=dataclasses.replace(towns, level="town"))
+    town_code = ms.town_of(lv.layer.reset_index(drop=True), lt.layer)
+    by_code = dict(zip(lv.cand["code"].astype(str), town_code, strict=True))
+    t_index = {c: i for i, c in enumerate(lt.prog["code"].astype(str))}
+    tov = np.array(
+        [t_index.get(str(by_code.get(c)), -1) for c in lv.prog["code"].astype(str)], dtype=np.int64
+    )
+    joint = joint_select(lv.problem, lv.scores, lt.problem, lt.scores, town_of_village=tov, bonus=bonus)
+    y = joint.towns.selected
+    v_bonus = np.where((tov >= 0) & y[np.maximum(tov, 0)], bonus, 0.0)
+    per_town = np.bincount(tov[(tov >= 0) & joint.villages.selected], minlength=len(lt.prog))
+    t_bonus = bonus * per_town
+    no_town = int((tov < 0).sum())
+    note = [
+        joint.summary(),
+        f"town bonus {bonus:g} points; explanations and re-selections of each level hold the other "
+        "level's joint selection fixed (score + the bonus it earns)"
+        + (
+            f"; {no_town} villages lie in a town that is not a candidate (gated out, or no town): no bonus"
+            if no_town
+            else ""
+        ),
+    ]
+    return [
+        finish(
+            ctx, inputs, lv, joint.villages, offset=v_bonus, extra=("town_bonus", v_bonus), extra_notes=note
+        ),
+        finish(
+            ctx, inputs, lt, joint.towns, offset=t_bonus, extra=("village_bonus", t_bonus), extra_notes=note
+        ),
+    ]
+
+
+def finish(
+    ctx: Context,
+    inputs: dict[str, Any],
+    lv: Level,
+    sel: Any,
+    *,
+    offset: Any = None,
+    extra: tuple[str, Any] | None = None,
+    extra_notes: list[str] | None = None,
+) -> Outputs:
+    """Explain a level's selection, test its robustness and make its tables and map.
+
+    Parameters
+    ----------
+    ctx, inputs
+        As :func:`run_select`.
+    lv : Level
+        From :func:`prepare`.
+    sel : Selection
+        Its selection.
+    offset : numpy.ndarray, optional
+        Points added to each programme row's score in the re-selections (the joint bonus).
+    extra : tuple, optional
+        A column (name, values per programme row) added to the ranked table.
+    extra_notes : list of str, optional
+        More notes.
+
+    Returns
+    -------
+    Outputs
+    """
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+
+    from sxgeo.admin import COUNTY_BY_CODE
+    from sxgeo.outputs import Outputs
+    from sxgeo.pilots import explain
+    from sxgeo.pipelines.base import is_synthetic
+    from sxgeo.unit_table import unit_rows
+
+    opts, stem, t, prog, problem, criteria, scored = (
+        lv.opts, lv.stem, lv.table, lv.prog, lv.problem, lv.criteria, lv.scored,
+    )  # fmt: skip
+    quotas, layer, cand = lv.quotas, lv.layer, lv.cand
+    fixed = t["fixed"].to_numpy()
+    off = np.zeros(len(prog)) if offset is None else np.asarray(offset, dtype=float)
+    scores = lv.scores + off
+    sel = dataclasses.replace(sel, objective=float(np.nan_to_num(scores)[sel.selected].sum()))
     why = explain.reasons(problem, scores, sel)
+    in_prog = ((t["gate"] == "") | t["fixed"]).to_numpy()
     # normalised values of the programme's rows (fixed sites that failed a gate: 0)
     gated_in = (t["gate"] == "").to_numpy()
     norm_all = np.zeros((len(t), len(criteria.criteria)))
@@ -455,6 +842,7 @@ def run_select(
         problem=problem,
         selection_draws=opts.selection_draws,
         tiebreak=tb,
+        offset=off,
     )
     sens, worst = explain.one_at_a_time(norm, scored.weights, criteria.ids, opts.n)
     irr = (
@@ -462,6 +850,8 @@ def run_select(
         if opts.irreplaceability
         else np.full(len(prog), np.nan)
     )
+    if extra is not None:
+        prog = prog.assign(**{extra[0]: extra[1]})
     prog = prog.assign(
         selected=sel.selected,
         reason=why,
@@ -470,7 +860,17 @@ def run_select(
         **{c: rob.table[c].to_numpy() for c in rob.table.columns},
     )
     out = t.merge(
-        prog[["code", "selected", "reason", "oat_max_rank_change", "irreplaceability", *rob.table.columns]],
+        prog[
+            [
+                "code",
+                "selected",
+                "reason",
+                "oat_max_rank_change",
+                "irreplaceability",
+                *rob.table.columns,
+                *([extra[0]] if extra is not None else []),
+            ]
+        ],
         on="code",
         how="left",
     )
@@ -483,7 +883,8 @@ def run_select(
     raw = [c for cid in criteria.ids for c in (cid, f"{cid}_norm")]
     cols = [
         "code", "name", "level", "county_adcode", "county_name", "score", "rank", "selected", "fixed",
-        "reason", *contrib, "topsis", "topsis_rank", "p_top_n", "p_selected", "rank_p05", "rank_p95", "label",
+        "reason", *([extra[0]] if extra is not None else []), *contrib,
+        "topsis", "topsis_rank", "p_top_n", "p_selected", "rank_p05", "rank_p95", "label",
         "oat_max_rank_change", "irreplaceability", "gate", "missing", *raw, "lon", "lat",
     ]  # fmt: skip
     ranked = out[cols].sort_values(["rank", "code"], na_position="last").reset_index(drop=True)
@@ -534,14 +935,15 @@ def run_select(
         + (" (+ fixed on top)" if opts.fixed_on_top else " (fixed pilots inside N)"),
         f"criteria: {criteria.source}; score = 100 x sum of weight x min-max value; contributions sum to it",
         *ahp_note,
-        *notes,
+        *lv.notes,
         *scored.notes,
-        f"fixed: {fixed_note} ({int(fixed.sum())} at this level)",
-        quota_note,
+        f"fixed: {lv.fixed_note} ({int(fixed.sum())} at this level)",
+        lv.quota_note,
         f"minimum spacing {opts.min_spacing_km:g} km (EPSG:4549)"
         if opts.min_spacing_km
         else "no minimum spacing",
         sel.summary(),
+        *(extra_notes or []),
         *rob.notes(),
         "sensitivity: one weight at a time ±10/20/30 %, the others rescaled proportionally",
         "irreplaceability: score lost when the site is locked out and the rest re-selected"
@@ -563,4 +965,4 @@ def run_select(
             lang=ctx.lang,
             basemap=ctx.basemap,
         )
-    return [result]
+    return result
