@@ -158,6 +158,8 @@ def _pilots(ctx: Context, project: Project) -> list[Outputs]:
     ):
         if inputs.get(key) is None:
             inputs[key] = get(section, key)
+    for key in ("params", "weather", "ghi_raster"):  # what the PV step's roofs depend on too
+        inputs[f"pv_{key}"] = get("pv", key)
     pv_opts = _pv_options(ctx, project) if inputs.get("buildings") is not None else None
     bonus = float(get("pilots", "town_bonus", 0.0))
     levels: dict[str, Any] = {}

@@ -115,6 +115,10 @@ class Context:
         Settings used and where each came from (``{"sponge.alpha_target": {"value", "source"}}``).
     inputs_read : dict
         Path -> ``{"rows", "crs"}`` of every vector input as read (for ``run.json``).
+    shared : dict
+        Results one step computed that a later step of the same run reuses, keyed by the inputs'
+        :func:`input_key` and the settings: the pilot step takes the PV step's per-roof results
+        from here instead of running the PV model again.
     """
 
     units: gpd.GeoDataFrame
@@ -128,6 +132,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs_read: dict[str, dict[str, Any]] = field(default_factory=dict)
+    shared: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_year("year (--year, [project] year)", self.year)
@@ -182,6 +187,34 @@ def as_path(source: Any) -> tuple[Path, dict[str, Any]]:
     if isinstance(source, Input):
         return source.path, dict(source.options)
     return Path(source), {}
+
+
+def input_key(source: Any) -> tuple[Any, ...] | None:
+    """What identifies an input's content within a run: its path, size, mtime and read options.
+
+    Parameters
+    ----------
+    source : path, Input, frame or None
+        An input as a pipeline takes it.
+
+    Returns
+    -------
+    tuple or None
+        ``("none",)`` for an absent input; None for a frame given in code or a file that cannot be
+        read (nothing keyed on it is reused).
+    """
+    import pandas as pd
+
+    if source is None:
+        return ("none",)
+    if isinstance(source, pd.DataFrame):
+        return None
+    path, options = as_path(source)
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns, repr(sorted(options.items())))
 
 
 def name_of(source: Any) -> str:

@@ -336,48 +336,40 @@ def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) 
     return None, "no county quotas"
 
 
-_ROOFS: dict[tuple[Any, ...], Any] = {}
-"""Per-roof PV results computed in this process (the village and town runs of a build share them)."""
-
-
-def roofs(ctx: Context, source: Any, pv_options: Any = None) -> tuple[Any, str]:
+def roofs(
+    ctx: Context, source: Any, pv_options: Any = None, pv_inputs: dict[str, Any] | None = None
+) -> tuple[Any, str]:
     """The rooftop-PV kernel's per-roof results for *source*, and a note saying where they come from.
 
     A layer that already carries ``capacity_kwp`` (``pv_buildings.parquet`` written by ``sxgeo pv``)
-    is used as it is; building footprints go through :func:`sxgeo.pipelines.pv.run` with
-    *pv_options* (the project's ``[pv]`` settings in ``sxgeo build``), so the capacities are the
-    ones the PV tables report.
+    is used as it is. Building footprints go through :func:`sxgeo.pipelines.pv.run` with
+    *pv_options* and *pv_inputs* (the project's ``[pv]`` settings and ``params``, ``weather``,
+    ``ghi_raster`` in ``sxgeo build``), so the capacities are the ones the PV tables report; when
+    the PV step of the same run has computed them already they are taken from ``ctx.shared``.
     """
     import dataclasses
-
-    import pandas as pd
 
     from sxgeo.pipelines import pv
 
     # the in-memory engine is the reference (the Dask engine keeps no per-roof table in memory)
     opts = dataclasses.replace(pv_options or pv.PVOptions(), engine="memory")
-    key: tuple[Any, ...] | None = None  # frames given in code are not cached
-    if not isinstance(source, pd.DataFrame):
-        path = as_path(source)[0]
-        st = path.stat() if path.exists() else None
-        key = (str(path.resolve()), st.st_mtime_ns if st else 0, st.st_size if st else 0, opts, ctx.crs)
-    if key is not None and key in _ROOFS:
-        return _ROOFS[key]
+    pv_in = {k: v for k, v in (pv_inputs or {}).items() if v is not None} | {"buildings": source}
+    key = pv.roofs_key(pv_in, opts)
+
+    def described(result: Any, how: str) -> tuple[Any, str]:
+        return result, (
+            f"PV potential: the rooftop-PV kernel on {name_of(source)} ({len(result)} roofs, "
+            f"shading {'on' if opts.shading else 'off'}, GHI {opts.ghi_scenario}{how})"
+        )
+
+    if key is not None and key in ctx.shared:
+        return described(ctx.shared[key], "; the PV step's results")
     layer = read(source, ctx)
     if "capacity_kwp" in layer.columns:
-        got = (layer, f"PV potential: capacity_kwp of the roofs in {name_of(source)} (sxgeo pv results)")
-    else:
-        sub = dataclasses.replace(ctx, maps=False, notes=[], zones=None)
-        result = pv.run(sub, {"buildings": layer}, options=opts)[0].extra["pv_buildings.parquet"]
-        got = (
-            result,
-            f"PV potential: the rooftop-PV kernel on {name_of(source)} ({len(result)} roofs, "
-            f"shading {'on' if opts.shading else 'off'}, GHI {opts.ghi_scenario})",
-        )
-    if key is not None:
-        _ROOFS.clear()
-        _ROOFS[key] = got
-    return got
+        return layer, f"PV potential: capacity_kwp of the roofs in {name_of(source)} (sxgeo pv results)"
+    sub = dataclasses.replace(ctx, maps=False, notes=[], zones=None)  # shares ctx.shared
+    result = pv.run(sub, pv_in if key is not None else pv_in | {"buildings": layer}, options=opts)[0]
+    return described(result.extra["pv_buildings.parquet"], "")
 
 
 def compute_measures(  # noqa: C901
@@ -445,7 +437,8 @@ def compute_measures(  # noqa: C901
 
     values: dict[str, Any] = {}
     if "pv_potential_kw" in wanted:
-        r, note = roofs(ctx, inputs["buildings"], pv_options)
+        pv_inputs = {k: inputs.get(f"pv_{k}") for k in ("params", "weather", "ghi_raster")}
+        r, note = roofs(ctx, inputs["buildings"], pv_options, pv_inputs)
         values["pv_potential_kw"] = ms.roof_capacity(geo, r, radius("pv_potential_kw"))
         notes.append(f"{note}; summed over roofs {disc('pv_potential_kw')}")
     forest = [m for m in ("forest_cover_pct", "carbon_density_tc_ha") if m in wanted]

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sxgeo.errors import SchemaError
-from sxgeo.pipelines.base import Context, as_path, check_option, check_year, is_synthetic, name_of, read
+from sxgeo.pipelines.base import (
+    Context,
+    as_path,
+    check_option,
+    check_year,
+    input_key,
+    is_synthetic,
+    name_of,
+    read,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,6 +116,33 @@ def co2_factor_label(opts: PVOptions, ef_kg_kwh: float) -> str:
     return f"{ef_kg_kwh:g} kg CO2/kWh, {opts.ef_basis} basis, {where} {opts.ef_year} (MEE+NBS)"
 
 
+ROOF_INPUTS = ("buildings", "params", "weather", "ghi_raster")
+"""The inputs a roof's capacity and generation depend on (parks and villages only group them)."""
+
+
+def roofs_key(inputs: dict[str, Any], options: PVOptions) -> tuple[Any, ...] | None:
+    """Key of the in-memory engine's per-roof results in :attr:`Context.shared` (None: not reusable).
+
+    Parameters
+    ----------
+    inputs : dict
+        The PV inputs (:data:`ROOF_INPUTS` count).
+    options : PVOptions
+        Yield and factor options (the engine settings do not count: the in-memory engine is meant).
+
+    Returns
+    -------
+    tuple or None
+    """
+    import dataclasses
+
+    keys = [input_key(inputs.get(k)) for k in ROOF_INPUTS]
+    if any(k is None for k in keys):
+        return None
+    core = dataclasses.replace(options, engine="memory", scheduler=None, workers=None)
+    return ("pv_roofs", *keys, repr(core))
+
+
 def run(
     ctx: Context, inputs: dict[str, Any], *, name: str = "pv", options: PVOptions | None = None
 ) -> list[Outputs]:
@@ -187,6 +223,9 @@ def run(
     labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
     out = Outputs(name, tables, labels, notes, synthetic=is_synthetic(b, park_gdf))
     out.extra["pv_buildings.parquet"] = result
+    key = roofs_key(inputs, opts)
+    if key is not None:
+        ctx.shared[key] = result  # a later step of this run (pilot siting) reuses the roofs
     if ctx.maps:
         from sxgeo.maps.views import pv_map
         from sxgeo.zonal import grid_counts
