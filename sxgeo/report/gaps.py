@@ -112,6 +112,44 @@ def _rank_rows(
     ]
 
 
+def _cumulative_ha(
+    listed: list[dict[str, Any]], amount: tuple[str, int], after: tuple[str, float, float]
+) -> list[dict[str, Any]]:
+    """Finish ranked rows of hectares: rounded amount, cumulative ha and km², the rate after, closes_gap.
+
+    Parameters
+    ----------
+    listed : list of dict
+        Rows from :func:`_rank_rows` (with ``cumulative`` and ``closes_gap``).
+    amount : (str, int)
+        The rows' hectare column and the decimals it is rounded to.
+    after : (str, float, float)
+        Name of the rate column (%), and the unit's hectares already counted and its whole
+        hectares: the rate once the listed rows up to this one are added is
+        ``100 × (counted + cumulative) / whole``.
+
+    Returns
+    -------
+    list of dict
+    """
+    (column, digits), (after_name, counted, whole) = amount, after
+    rows = []
+    for row in listed:
+        cum = float(row.pop("cumulative"))
+        closes = row.pop("closes_gap")
+        row.update(
+            {
+                column: round(float(row[column]), digits),
+                "cumulative_ha": round(cum, 2),
+                "cumulative_km2": round(cum / 100, 4),
+                after_name: round(100 * (counted + cum) / whole, 2),
+                "closes_gap": closes,
+            }
+        )
+        rows.append(row)
+    return rows
+
+
 def wetland_gap(
     features: pd.DataFrame,
     per_unit: pd.DataFrame,
@@ -179,23 +217,9 @@ def wetland_gap(
             "target_of": "unit" if code in own or code == CITY_CODE else "city",
             "gap_ha": round(gap, 2),
         }
-        for row in _rank_rows(
-            cand,
-            "unprotected_ha",
-            gap,
-            head,
-            ["wetland_id", "name", "wetland_type", "county", "unprotected_ha"],
-        ):
-            cum = float(row.pop("cumulative"))
-            closes = row.pop("closes_gap")
-            row.update(
-                unprotected_ha=round(float(row["unprotected_ha"]), 2),
-                cumulative_ha=round(cum, 2),
-                cumulative_km2=round(cum / 100, 4),
-                rate_after_pct=round(100 * (protected + cum) / base, 2),
-                closes_gap=closes,
-            )
-            rows.append(row)
+        keep = ["wetland_id", "name", "wetland_type", "county", "unprotected_ha"]
+        listed = _rank_rows(cand, "unprotected_ha", gap, head, keep)
+        rows += _cumulative_ha(listed, ("unprotected_ha", 2), ("rate_after_pct", protected, base))
     return pd.DataFrame(rows)
 
 
@@ -264,17 +288,7 @@ def forest_gap(
         listed = _rank_rows(cand, "area_ha", gap, head, ["parcel_id", "county", "lulc_name", "area_ha"])
         if not listed:
             rows.append({**head, "rank": 0, "parcel_id": "", "closes_gap": False})
-        for row in listed:
-            cum = float(row.pop("cumulative"))
-            closes = row.pop("closes_gap")
-            row.update(
-                area_ha=round(float(row["area_ha"]), 4),
-                cumulative_ha=round(cum, 2),
-                cumulative_km2=round(cum / 100, 4),
-                cover_after_pct=round(100 * (forest + cum) / land, 2),
-                closes_gap=closes,
-            )
-            rows.append(row)
+        rows += _cumulative_ha(listed, ("area_ha", 4), ("cover_after_pct", forest, land))
     return pd.DataFrame(rows)
 
 
