@@ -51,26 +51,37 @@ class DemoBuild:
     stderr: str
 
 
+DEMO_BUILD_ARGS = ("build", "--project", "layers/demo/sxgeo.toml", "-o", "结果")
+"""The demo build as docs/使用指南.md writes it (tests/test_guide.py checks the guide still says so)."""
+
+
 @pytest.fixture(scope="session")
 def demo_build(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoBuild:
-    """``sxgeo build`` of the demo project, once per test session (tests only read its outputs).
+    """The guide's ``sxgeo build`` of the demo project, once per test session (tests only read it).
 
-    Its history holds one entered row (1,850 MW of installed PV in 2024), as a planner would add,
-    so the report has an entered indicator to place; the PDF is left to the report's own tests.
+    Run in a folder whose ``layers/demo`` is the session's demo layers, into ``结果`` (a Chinese
+    path). Its history holds one entered row (1,850 MW of installed PV in 2024), as a planner would
+    add, so the report has an entered indicator to place; the PDF is left to the report's own tests.
     """
-    out = tmp_path_factory.mktemp("demo_build") / "o"
+    work = tmp_path_factory.mktemp("demo_build")
+    (work / "layers").mkdir()
+    (work / "layers" / "demo").symlink_to(demo_dir)
+    out = work / DEMO_BUILD_ARGS[-1]
     out.mkdir()
     (out / "indicator_history.csv").write_text(
         "indicator,unit_code,year,value,unit,origin,source\n"
         "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
         encoding="utf-8",
     )
-    args = ["-q", "build", "--project", str(demo_dir / "sxgeo.toml"), "-o", str(out), "--basemap", "none"]
-    code = "from sxgeo.cli import main; main()"
     proc = subprocess.run(
-        [sys.executable, "-c", code, *args, "--no-pdf"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "sxgeo", "-q", *DEMO_BUILD_ARGS, "--no-pdf"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
     return DemoBuild(out, proc.stdout, proc.stderr)
 
 

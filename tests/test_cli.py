@@ -138,12 +138,6 @@ def test_build_without_project_builds_the_overview_and_says_what_it_skipped(tmp_
     assert not (tmp_path / "o" / "demo_overview.html").exists()
 
 
-def test_demo_data_command(tmp_path):
-    result = runner.invoke(app, ["demo-data", "--out", str(tmp_path), "--layers", str(LAYERS)])
-    assert result.exit_code == 0
-    assert (tmp_path / "demo_towns.geojson").exists()
-
-
 def test_map_quicklook_and_png(tmp_path):
     pts = tmp_path / "pilots.csv"
     pd.DataFrame({"名称": ["西小路社区", "小将镇"], "经度": [120.582, 120.95], "纬度": [30.0, 29.43]}).to_csv(

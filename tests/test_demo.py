@@ -80,11 +80,19 @@ def test_demo_calibrated_built_up_areas_are_sized_and_inside_their_county(built_
 
 
 def test_same_seed_same_files_other_seed_other_files(demo_dir, tmp_path):
-    again = demo.generate(tmp_path / "again", layers=LAYERS)
-    for name, path in again.items():
-        assert path.read_bytes() == (demo_dir / name).read_bytes()
-    other = demo.generate(tmp_path / "other", layers=LAYERS, seed=1)
-    assert other["demo_towns.geojson"].read_bytes() != (demo_dir / "demo_towns.geojson").read_bytes()
+    """``sxgeo demo-data`` writes the very bytes of the session's demo; another seed moves the towns."""
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    result = CliRunner().invoke(app, ["demo-data", "--out", str(tmp_path / "again"), "--layers", str(LAYERS)])
+    assert result.exit_code == 0, result.output
+    listed = json.loads((demo_dir / "manifest.json").read_text(encoding="utf-8"))["layers"]
+    for name in [e["file"] for e in listed] + ["manifest.json", "sxgeo.toml"]:
+        assert (tmp_path / "again" / name).read_bytes() == (demo_dir / name).read_bytes(), name
+    other = demo.build_layers(seed=1, layers=LAYERS)["demo_towns.geojson"]
+    same = read_layer(demo_dir / "demo_towns.geojson")[0].to_crs(other.crs)
+    assert not shapely.equals_exact(other.geometry.values, same.geometry.values, tolerance=1.0).all()
 
 
 def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypatch):

@@ -202,8 +202,8 @@ def test_targets_override_and_missing_target(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo_built(demo_build):
-    """The folder holding ``o/``, the demo project's build (built once per session, conftest.py)."""
-    return demo_build.out.parent
+    """The demo project's build folder (built once per session, conftest.py)."""
+    return demo_build.out
 
 
 @pytest.mark.parametrize(
@@ -286,14 +286,14 @@ def test_demo_project_equals_the_commands(demo_dir, demo_built, tmp_path, table,
     argv = [str(demo_dir / a) if a in files else a for a in args]
     _run("-q", *argv, "--basemap", "none", "-o", str(tmp_path / "c"))
     dtype = {"unit_code": str}
-    built = pd.read_csv(demo_built / "o" / f"{table}.csv", dtype=dtype)
+    built = pd.read_csv(demo_built / f"{table}.csv", dtype=dtype)
     cmd = pd.read_csv(tmp_path / "c" / f"{table}.csv", dtype=dtype)
     pd.testing.assert_frame_equal(built, cmd)
 
 
 def test_per_unit_tables_share_rows_across_capabilities(demo_built):
     """Every per-county table of the demo project has the same rows and labels."""
-    tmp_path = demo_built
+    out = demo_built
     names = [
         "counties",
         "demo_built_up_by_county",
@@ -310,12 +310,12 @@ def test_per_unit_tables_share_rows_across_capabilities(demo_built):
     ]
     labels = None
     for name in names:
-        t = pd.read_csv(tmp_path / "o" / f"{name}.csv", dtype={"unit_code": str})
+        t = pd.read_csv(out / f"{name}.csv", dtype={"unit_code": str})
         assert list(t["unit_code"]) == ROWS, name
         these = list(t["unit_name"])
         labels = labels or these
         assert these == labels, name
-    sink = pd.read_csv(tmp_path / "o" / "demo_carbon_forest_sink.csv", dtype={"unit_code": str})
+    sink = pd.read_csv(out / "demo_carbon_forest_sink.csv", dtype={"unit_code": str})
     for _, rows in sink.groupby("forest_type"):
         assert list(rows["unit_code"]) == ROWS
 
