@@ -491,7 +491,7 @@ def test_project_file_engine_section_runs_sponge_and_carbon_on_dask(
     )
     (tmp_path / "mem.toml").write_text(layers.format("projects.gpkg"), encoding="utf-8")
     (tmp_path / "dsk.toml").write_text(
-        layers.format("parts") + '\n[engine]\nname = "dask"\nworkers = 2\n', encoding="utf-8"
+        layers.format("parts") + '\n[engine]\nname = "dask"\n', encoding="utf-8"
     )
     runner = CliRunner()
     for name in ("mem", "dsk"):

@@ -548,7 +548,7 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
         partial.rename(final)  # the folder appears whole or not at all
         roofs_note = f"every roof's result: {final} ({done['partitions']} GeoParquet parts, one a partition)"
     else:
-        roofs_note = "no per-roof layer (give a folder as -o to have one written as GeoParquet parts)"
+        roofs_note = "no per-roof layer here (sxgeo pv --engine dask -o FOLDER writes one: GeoParquet parts)"
     target = unit_target("pv_new_capacity", CITY_CODE, targets=ctx.targets, required=True)
     sums = done["sums"]
     tables: dict[str, pd.DataFrame] = {"pv_counties": units_table(sums["pv_counties"], ctx.units, target)}
