@@ -138,6 +138,9 @@ def get_client(
     import distributed
 
     quiet_dask()
+    if not log.isEnabledFor(logging.DEBUG):
+        # distributed's own start-up chatter (nannies, comms, plugins) at INFO hides sxgeo's lines
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler:
         client = distributed.Client(scheduler)
         log.info("connected to the Dask cluster at %s", scheduler)

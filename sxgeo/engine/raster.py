@@ -83,7 +83,7 @@ def raster_zone_areas(
             grid = zone_grid(src, zones, zone_col=zone_col, window_rows=block_rows)
     shared = dask.delayed(grid, pure=True)  # shipped once, shared by every task
     tasks = [dask.delayed(window_task)(shared, r0, rows) for r0, rows in grid.windows()]
-    results = compute(*tasks)
+    results = compute(*tasks, label="raster windows")
     log.info(
         "%d tasks of %d rows over a %d × %d raster%s",
         len(tasks),
