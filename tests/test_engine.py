@@ -547,8 +547,12 @@ def test_check_engine_dask_on_parts_reports_as_the_whole_layer(tmp_path, dask_cl
     np.testing.assert_allclose(d["bounds_lonlat"], a["bounds_lonlat"])
 
 
-def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(tmp_path, dask_client, border_roofs):
+def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(
+    tmp_path, dask_client, border_roofs, counties
+):
     from sxgeo.cli import app
+    from sxgeo.pipelines import Context
+    from sxgeo.pipelines import pv as pipeline
 
     parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
     runner = CliRunner()
@@ -557,11 +561,9 @@ def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(tmp_path, dask_c
     folder = tmp_path / "d" / "pv_buildings.parquet"
     assert len(list(folder.glob("part.*.parquet"))) == 3 and not list((tmp_path / "d").glob(".*partial"))
     got = gpd.read_parquet(folder).set_index("bid").sort_index()  # pyarrow reads the folder as one table
-    mem = runner.invoke(
-        app, ["pv", "--buildings", str(tmp_path / "roofs.parquet"), "-o", str(tmp_path / "m")]
-    )
-    assert mem.exit_code == 0, mem.output
-    ref = gpd.read_parquet(tmp_path / "m" / "pv_buildings.parquet").set_index("bid").sort_index()
+    # the in-memory pipeline's per-roof layer (what `sxgeo pv -o FOLDER` writes as pv_buildings.parquet)
+    mem = pipeline.run(Context(units=counties, maps=False), {"buildings": tmp_path / "roofs.parquet"})[0]
+    ref = mem.extra["pv_buildings.parquet"].set_index("bid").sort_index()
     assert list(got.index) == list(ref.index)  # every roof once
     for col in ("capacity_kwp", "generation_mwh", "shade_loss", "co2_factor"):
         pd.testing.assert_series_equal(got[col], ref[col], check_exact=col == "co2_factor", rtol=1e-9)
