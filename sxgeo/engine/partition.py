@@ -99,7 +99,7 @@ def parquet_parts(source: str | Path) -> list[str]:
     Returns
     -------
     list of str
-        Sorted paths.
+        Sorted absolute paths.
 
     Raises
     ------
@@ -119,7 +119,8 @@ def parquet_parts(source: str | Path) -> list[str]:
     if not files:
         msg = f"{text}: no GeoParquet files; give a folder from `sxgeo partition`, a glob or a .parquet file"
         raise LayerError(msg)
-    return files
+    # absolute paths: workers on other machines see the shared folder, not this process's cwd
+    return [str(Path(f).resolve()) for f in files]
 
 
 def is_partitioned(source: Any) -> bool:

@@ -75,6 +75,9 @@ def raster_zone_areas(
 
     require_dask()
     quiet_dask()
+    # a local file by its absolute path: workers on other machines see the shared folder, not our cwd
+    path = Path(path).resolve() if Path(path).exists() else path
+    other = Path(other).resolve() if other is not None and Path(other).exists() else other
     with rasterio.open(path) as src:
         if other is not None:
             with rasterio.open(other) as later:
