@@ -196,6 +196,8 @@ def _landcover(
     raster = as_path(inputs["landcover"])[0]
     with open_raster(raster) as src:
         synthetic = src.tags().get("synthetic") == "true"
+        if src.crs is not None and src.crs.is_geographic:
+            notes.append(f"{raster.name} in degrees ({src.crs}): each pixel weighs its row's ellipsoid area")
         for suffix, units in unit_sets(ctx):
             counts = _zone_counts(src, units, opts)
             per, by_class = lcm.stock_by_county(counts, pools, units)
