@@ -217,6 +217,19 @@ def _codes(result: gpd.GeoDataFrame, agg: Aggregation) -> np.ndarray:
     return assign_points(pts, agg.layer, agg.code_col)
 
 
+def _sums_by_code(result: gpd.GeoDataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """:func:`_sum_by` grouped on integer codes, the unit codes put back as the index afterwards.
+
+    Grouping on the string codes would have pandas 3 factorize them with pyarrow inside a worker
+    thread; a threaded worker reading GeoParquet with pyarrow at the same moment once aborted the
+    process. Integer keys keep the groupby in numpy.
+    """
+    names, inverse = np.unique(np.asarray(codes, dtype=str), return_inverse=True)
+    sums = _sum_by(result, inverse.ravel().astype(np.int64))
+    sums.index = pd.Index(names[sums.index.to_numpy()].astype(object), dtype=object)
+    return sums
+
+
 def partition_sums(
     own: gpd.GeoDataFrame,
     halos: list[gpd.GeoDataFrame | None],
@@ -254,7 +267,7 @@ def partition_sums(
     if setup.get("roofs_dir"):
         roofs = result.assign(**setup.get("roof_columns", {}))
         roofs.to_parquet(Path(setup["roofs_dir"]) / f"part.{index:05d}.parquet", index=False)
-    sums = {a.name: _sum_by(result, _codes(result, a)) for a in aggs}
+    sums = {a.name: _sums_by_code(result, _codes(result, a)) for a in aggs}
     return {"sums": sums, "rows": len(result), "unsuitable": int((~result["suitable"]).sum())}
 
 
