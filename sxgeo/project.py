@@ -462,7 +462,10 @@ SECTION_TITLES = {
     "carbon": ("carbon sinks", "碳汇"),
     "pv": ("rooftop PV", "屋顶光伏"),
     "pilots": ("low/zero-carbon pilot siting", "低(零)碳试点选址"),
-    "engine": ("compute engine (optional Dask, rooftop PV)", "计算引擎(可选 Dask,屋顶光伏)"),
+    "engine": (
+        "compute engine (optional Dask: rooftop PV, sponge Tier A, land-cover carbon)",
+        "计算引擎(可选 Dask:屋顶光伏、海绵 A 级覆盖率、土地覆盖碳储量)",
+    ),
 }
 
 

@@ -10,8 +10,10 @@ and an intersection only for the ~1% that cross a zone border.
 from __future__ import annotations
 
 import logging
+import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -305,6 +307,323 @@ def _window_classes(raw: np.ndarray, nodata: float | None, name: str, *, wide: b
     return cls
 
 
+def _band_area(phi: np.ndarray, a: float, e2: float) -> np.ndarray:
+    """Ellipsoidal area from the equator to latitude *phi* per radian of longitude [m2].
+
+    The area of the zone between the equator and φ on an ellipsoid of revolution is
+    ``a²(1−e²)/2 · [sinφ/(1−e²sin²φ) + ln((1+e sinφ)/(1−e sinφ))/(2e)]`` per radian of longitude
+    (e.g. Snyder 1987, *Map Projections: A Working Manual*, USGS PP 1395, eq. 3-12 for q).
+    """
+    e = np.sqrt(e2)
+    s = np.sin(phi)
+    q = s / (1 - e2 * s * s) + np.log((1 + e * s) / (1 - e * s)) / (2 * e)
+    return a * a * (1 - e2) / 2 * q
+
+
+def pixel_row_areas(transform: Any, height: int, crs: Any) -> np.ndarray:
+    """Area of one pixel in each row of a raster [m2].
+
+    Parameters
+    ----------
+    transform : affine.Affine
+        The raster's transform (north-up when geographic).
+    height : int
+        Rows.
+    crs : rasterio.crs.CRS or pyproj.CRS
+        Projected (metres: every row ``|a × e|``) or geographic (degrees: the ellipsoidal area
+        of the row's quadrangle on the CRS's own ellipsoid; a "10 m" WorldCover pixel of
+        1/12,000° is about 74 m² at 30°N, not 100 m²).
+
+    Returns
+    -------
+    numpy.ndarray
+        One area per row.
+
+    Raises
+    ------
+    CRSError
+        When the CRS is missing, or a geographic raster is rotated.
+    """
+    import pyproj
+
+    if crs is None:
+        msg = "the raster has no CRS; set one (e.g. gdal_edit.py -a_srs EPSG:4549)"
+        raise CRSError(msg)
+    pc = pyproj.CRS.from_user_input(crs)
+    if not pc.is_geographic:
+        return np.full(height, abs(transform.a * transform.e))
+    if transform.b != 0 or transform.d != 0:
+        msg = "rotated rasters in degrees are not supported; warp to a north-up grid first (gdalwarp)"
+        raise CRSError(msg)
+    ell = pc.ellipsoid
+    if ell is None:
+        msg = f"{pc.name}: a geographic CRS without an ellipsoid"
+        raise CRSError(msg)
+    a = float(ell.semi_major_metre)
+    e2 = 1 - (float(ell.semi_minor_metre) / a) ** 2
+    edges = np.radians(np.clip(transform.f + transform.e * np.arange(height + 1), -90.0, 90.0))
+    band = _band_area(edges, a, e2)
+    return np.abs(np.diff(band)) * np.radians(abs(transform.a))
+
+
+@dataclass(frozen=True)
+class ZoneGrid:
+    """What every window of a zone × class count needs: the shared plan of both engines.
+
+    Built by :func:`zone_grid` from an open raster; small and picklable, so the Dask engine
+    ships it once to every task (:mod:`sxgeo.engine.raster`).
+
+    Attributes
+    ----------
+    paths : tuple of str
+        The raster, and the later raster of a class-pair count.
+    nodata : tuple
+        Their nodata values (or None).
+    shapes : list
+        ``(geometry, zone number)`` in the raster's CRS (zone 0: outside every zone).
+    codes : numpy.ndarray
+        Zone code of each zone number (``''`` for 0).
+    wide : bool
+        A raster wider than uint8: classes 0-65535 and nodata apart.
+    width, height : int
+        Raster size.
+    transform : affine.Affine
+        Raster transform.
+    row_areas : numpy.ndarray or None
+        Area of a pixel of each row [m2] for a geographic raster; None when projected.
+    pixel_m2 : float
+        Area of a pixel of a projected raster [m2].
+    window_rows : int
+        Rows per window (task).
+    """
+
+    paths: tuple[str, ...]
+    nodata: tuple[float | None, ...]
+    shapes: list[tuple[Any, int]]
+    codes: np.ndarray
+    wide: bool
+    width: int
+    height: int
+    transform: Any
+    row_areas: np.ndarray | None
+    pixel_m2: float
+    window_rows: int
+
+    @property
+    def cbase(self) -> int:
+        """Class codes per class position (256 for uint8)."""
+        return _WIDE if self.wide else 256
+
+    @property
+    def base(self) -> int:
+        """Codes per zone (classes, or class pairs)."""
+        return self.cbase * self.cbase if len(self.paths) > 1 else self.cbase
+
+    @property
+    def n_zones(self) -> int:
+        """Zones + 1 (zone 0 is outside every zone)."""
+        return len(self.shapes) + 1
+
+    def windows(self) -> list[tuple[int, int]]:
+        """``(first row, rows)`` of every window."""
+        step = self.window_rows
+        return [(r, min(step, self.height - r)) for r in range(0, self.height, step)]
+
+
+def zone_grid(
+    src: DatasetReader,
+    zones: gpd.GeoDataFrame,
+    *,
+    zone_col: str = "adcode",
+    window_rows: int | None = None,
+    other: DatasetReader | None = None,
+) -> ZoneGrid:
+    """Check a class raster (and a later one); plan its zone × class count (:func:`raster_zone_counts`).
+
+    Parameters
+    ----------
+    src : rasterio.DatasetReader
+        Open single-band class raster, backed by a path every reader (worker) can open.
+    zones : geopandas.GeoDataFrame
+        Zone polygons with *zone_col* (reprojected to the raster's CRS, logged).
+    zone_col : str
+        Zone code column.
+    window_rows : int, optional
+        Rows per window (default about 8 Mpx, in whole rows of the file's blocks).
+    other : rasterio.DatasetReader, optional
+        A later raster on the same grid (class pairs).
+
+    Returns
+    -------
+    ZoneGrid
+
+    Raises
+    ------
+    CRSError
+        When the raster has no CRS, a geographic raster is rotated, or *other* is on another grid.
+    """
+    if src.crs is None:
+        msg = f"{Path(src.name).name}: the raster has no CRS; set one (gdal_edit.py -a_srs EPSG:4549)"
+        raise CRSError(msg)
+    if other is not None and (other.shape != src.shape or other.transform != src.transform):
+        msg = "the two land-cover rasters must share one grid (same size and transform)"
+        raise CRSError(msg)
+    rasters = [src] if other is None else [src, other]
+    if src.crs.is_geographic:
+        # zones rasterised in the raster's own grid (degrees); each row weighs its true area
+        sxcrs.require_crs(zones, what="zones")
+        z = zones.to_crs(src.crs)
+        log.info("zones reprojected to the raster's geographic CRS %s; pixel areas per row", src.crs)
+        row_areas: np.ndarray | None = pixel_row_areas(src.transform, src.height, src.crs)
+    else:
+        z = sxcrs.to_metric(zones, src.crs, what="zones")
+        row_areas = None
+    if window_rows is None:
+        # about 8 Mpx per window, in whole rows of the file's blocks (no block is decoded twice)
+        block = src.block_shapes[0][0] if src.block_shapes else 1
+        window_rows = max(block, ((1 << 23) // max(src.width, 1)) // block * block)
+    return ZoneGrid(
+        paths=tuple(str(r.name) for r in rasters),
+        nodata=tuple(r.nodata for r in rasters),
+        shapes=[(g, i + 1) for i, g in enumerate(z.geometry.values)],
+        codes=np.array(["", *z[zone_col].astype(str).tolist()], dtype=object),
+        wide=any(r.dtypes[0] != "uint8" for r in rasters),
+        width=int(src.width),
+        height=int(src.height),
+        transform=src.transform,
+        row_areas=row_areas,
+        pixel_m2=float(abs(src.transform.a * src.transform.e)),
+        window_rows=int(window_rows),
+    )
+
+
+_RASTERIZE = threading.Lock()
+"""rasterio's rasterize is not safe in two threads of one process at once (a thread's in-memory
+dataset can be seen without its transform); one at a time per process (threaded Dask workers)."""
+
+
+def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Pixels (and area) of each ``zone × class`` code in one window of rows: the one counting kernel.
+
+    Both engines call it: :func:`raster_zone_counts` window after window, the Dask engine one
+    task per window (:mod:`sxgeo.engine.raster`). Nodata pixels and the 0-65535 class check
+    follow :func:`_window_classes`.
+
+    Parameters
+    ----------
+    grid : ZoneGrid
+        From :func:`zone_grid`.
+    row0, rows : int
+        The window.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The codes that occur (sorted), their pixel counts, and their area [m2] when the raster is
+        geographic (None when projected: pixels × ``grid.pixel_m2``).
+    """
+    import rasterio
+    from rasterio import features, windows
+
+    win = windows.Window(0, row0, grid.width, rows)
+    transform = windows.transform(win, grid.transform)
+    n_zones, base, cbase, wide = grid.n_zones, grid.base, grid.cbase, grid.wide
+    pair = len(grid.paths) > 1
+    # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
+    with _RASTERIZE:
+        zone = features.rasterize(
+            grid.shapes, out_shape=(int(rows), int(grid.width)), transform=transform, fill=0,
+            dtype="uint8" if n_zones <= 256 else "uint16", all_touched=False,
+        )  # fmt: skip
+    # read through short-lived handles: closing one drops its cached blocks, so memory stays
+    # bounded by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x)
+    layers = []
+    for path, nodata in zip(grid.paths, grid.nodata, strict=True):
+        with rasterio.open(path) as part:
+            layers.append(_window_classes(part.read(1, window=win), nodata, Path(path).name, wide=wide))
+    cls, after = layers[0], (layers[1] if pair else None)
+    if not pair and not wide and n_zones <= 256:
+        code = (zone.astype(np.uint16) << 8) | cls  # zone × 256 + class in 16 bits
+    elif not wide:
+        code = zone.astype(np.uint32) * base + cls.astype(np.uint32) * (256 if pair else 1)
+        if after is not None:
+            code += after.astype(np.uint32)
+    else:
+        code = zone.astype(np.int64) * base + cls * (cbase if pair else 1)
+        if after is not None:
+            code += after
+    flat = code.ravel()
+    weights = None if grid.row_areas is None else np.repeat(grid.row_areas[row0 : row0 + rows], grid.width)
+    if wide:
+        values, inverse, n = np.unique(flat, return_inverse=True, return_counts=True)
+        area = (
+            None if weights is None else np.bincount(inverse.ravel(), weights=weights, minlength=len(values))
+        )
+        return values.astype(np.int64), n.astype(np.int64), area
+    # uint8: a dense bincount over every possible code, in slices (bincount casts to int64, so a
+    # whole window would double memory and thrash the cache)
+    size = n_zones * base
+    counts = np.zeros(size, dtype=np.int64)
+    area_all = None if weights is None else np.zeros(size)
+    for i in range(0, flat.size, 1 << 20):
+        piece = flat[i : i + (1 << 20)]
+        counts += np.bincount(piece, minlength=size)
+        if area_all is not None and weights is not None:
+            area_all += np.bincount(piece, weights=weights[i : i + (1 << 20)], minlength=size)
+    nz = np.flatnonzero(counts)
+    return nz.astype(np.int64), counts[nz], None if area_all is None else area_all[nz]
+
+
+def add_counts(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The sum of several :func:`window_counts` results (codes, pixels, area), code by code."""
+    if not parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), None
+    codes = np.concatenate([p[0] for p in parts])
+    values, inverse = np.unique(codes, return_inverse=True)
+    pixels = np.zeros(len(values), dtype=np.int64)
+    np.add.at(pixels, inverse, np.concatenate([p[1] for p in parts]))
+    if parts[0][2] is None:
+        return values, pixels, None
+    weights = np.concatenate([p[2] for p in parts if p[2] is not None])
+    area = np.bincount(inverse, weights=weights, minlength=len(values))
+    return values, pixels, area
+
+
+def counts_frame(
+    grid: ZoneGrid, codes: np.ndarray, pixels: np.ndarray, area_m2: np.ndarray | None
+) -> pd.DataFrame:
+    """The table of :func:`raster_zone_counts` from summed codes, pixels and areas.
+
+    Parameters
+    ----------
+    grid : ZoneGrid
+        The plan of the count.
+    codes, pixels : numpy.ndarray
+        ``zone × base + class`` codes and their pixel counts (:func:`add_counts`).
+    area_m2 : numpy.ndarray or None
+        Their area when the raster is geographic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone, class`` (or ``class_before, class_after``), ``pixels``, ``area_ha``.
+    """
+    zone_idx, cls_code = np.divmod(codes, grid.base)
+    out = pd.DataFrame({"zone": grid.codes[zone_idx]})
+    wide = grid.wide
+    if len(grid.paths) > 1:
+        b, a = np.divmod(cls_code, grid.cbase)
+        out["class_before"] = _tag_nodata(b, grid.nodata[0], wide=wide)
+        out["class_after"] = _tag_nodata(a, grid.nodata[1], wide=wide)
+    else:
+        out["class"] = _tag_nodata(cls_code, grid.nodata[0], wide=wide)
+    out["pixels"] = pixels
+    out["area_ha"] = pixels * (grid.pixel_m2 / 1e4) if area_m2 is None else np.asarray(area_m2) / 1e4
+    return out
+
+
 def raster_zone_counts(
     src: DatasetReader,
     zones: gpd.GeoDataFrame,
@@ -313,20 +632,23 @@ def raster_zone_counts(
     window_rows: int | None = None,
     other: DatasetReader | None = None,
 ) -> pd.DataFrame:
-    """Pixel counts of each class (or class pair) in each zone, read window by window.
+    """Pixel counts and area of each class (or class pair) in each zone, read window by window.
 
     Zones are rasterized per window onto the raster's own grid (pixel-centre rule,
     ``all_touched=False``, as InVEST and rasterstats count) and the code
     ``zone × 256 + class`` is counted with ``numpy.bincount``; memory is bounded by the window,
     whatever the raster's size (reference/perf.md §1). Rasters wider than uint8 (uint16, int16,
     int32, float with whole-number codes) are counted with the code widened to hold classes up
-    to 65535 and nodata apart.
+    to 65535 and nodata apart. A raster in geographic coordinates (ESA WorldCover, Esri land
+    cover in EPSG:4326) is counted in its own grid, each pixel weighing the true ellipsoidal
+    area of its row (:func:`pixel_row_areas`). The Dask engine runs the same window kernel
+    (:func:`window_counts`) one task per window (:func:`sxgeo.engine.raster.raster_zone_areas`).
 
     Parameters
     ----------
     src : rasterio.DatasetReader
-        An open single-band class raster in a projected CRS, backed by a file (or ``/vsimem``)
-        path: windows are read through short-lived handles on ``src.name``.
+        An open single-band class raster, projected or geographic, backed by a file (or
+        ``/vsimem``) path: windows are read through short-lived handles on ``src.name``.
     zones : geopandas.GeoDataFrame
         Zone polygons with *zone_col* (reprojected to the raster's CRS, logged).
     zone_col : str
@@ -347,90 +669,16 @@ def raster_zone_counts(
     Raises
     ------
     CRSError
-        When the raster has no CRS or a geographic one, or *other* is on another grid.
+        When the raster has no CRS, a geographic raster is rotated, or *other* is on another grid.
     LayerError
         Class codes that are not whole numbers in 0-65535 (other than nodata).
     """
-    from rasterio import features, windows
-
-    if src.crs is None or src.crs.is_geographic:
-        msg = f"class areas need a raster in a projected CRS (metres), got {src.crs}; warp it to EPSG:4549"
-        raise CRSError(msg)
-    if other is not None and (other.shape != src.shape or other.transform != src.transform):
-        msg = "the two land-cover rasters must share one grid (same size and transform)"
-        raise CRSError(msg)
-    import rasterio
-
-    rasters = [src] if other is None else [src, other]
-    wide = any(r.dtypes[0] != "uint8" for r in rasters)
-    cbase = _WIDE if wide else 256
-    z = sxcrs.to_metric(zones, src.crs, what="zones")
-    shapes = [(g, i + 1) for i, g in enumerate(z.geometry.values)]
-    n_zones = len(shapes) + 1
-    zone_dtype = "uint8" if n_zones <= 256 else "uint16"
-    if window_rows is None:
-        # about 8 Mpx per window, in whole rows of the file's blocks (no block is decoded twice)
-        block = src.block_shapes[0][0] if src.block_shapes else 1
-        window_rows = max(block, ((1 << 23) // max(src.width, 1)) // block * block)
-    base = cbase * cbase if other is not None else cbase
-    # uint8: a dense bincount over every possible code; wider: only the codes that occur
-    dense = not wide
-    counts = np.zeros(n_zones * base, dtype=np.int64) if dense else None
-    sparse: list[pd.Series] = []
-    for row0 in range(0, src.height, window_rows):
-        win = windows.Window(0, row0, src.width, min(window_rows, src.height - row0))
-        transform = windows.transform(win, src.transform)
-        # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
-        zone = features.rasterize(
-            shapes, out_shape=(int(win.height), int(win.width)), transform=transform, fill=0,
-            dtype=zone_dtype, all_touched=False,
-        )  # fmt: skip
-        # read through short-lived handles: closing one drops its cached blocks, so memory stays
-        # bounded by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x)
-        layers = []
-        for r in rasters:
-            with rasterio.open(r.name) as part:
-                layers.append(
-                    _window_classes(part.read(1, window=win), r.nodata, Path(r.name).name, wide=wide)
-                )
-        cls, after = layers[0], (layers[1] if other is not None else None)
-        if other is None and not wide and n_zones <= 256:
-            code = (zone.astype(np.uint16) << 8) | cls  # zone × 256 + class in 16 bits
-        elif not wide:
-            code = zone.astype(np.uint32) * base + cls.astype(np.uint32) * (256 if other else 1)
-            if after is not None:
-                code += after.astype(np.uint32)
-        else:
-            code = zone.astype(np.int64) * base + cls * (cbase if other is not None else 1)
-            if after is not None:
-                code += after
-        flat = code.ravel()
-        if counts is not None:
-            # in slices: bincount casts to int64, so a whole window would double memory and thrash the cache
-            for i in range(0, flat.size, 1 << 20):
-                counts += np.bincount(flat[i : i + (1 << 20)], minlength=n_zones * base)
-        else:
-            values, n = np.unique(flat, return_counts=True)
-            sparse.append(pd.Series(n, index=values))
-    if counts is not None:
-        nz = np.flatnonzero(counts)
-        found = counts[nz]
-    else:
-        total = pd.concat(sparse).groupby(level=0).sum() if sparse else pd.Series(dtype=np.int64)
-        nz, found = total.index.to_numpy(dtype=np.int64), total.to_numpy(dtype=np.int64)
-    pixel_ha = abs(src.transform.a * src.transform.e) / 1e4
-    zone_idx, cls_code = np.divmod(nz, base)
-    codes = np.array(["", *z[zone_col].astype(str).tolist()], dtype=object)
-    out = pd.DataFrame({"zone": codes[zone_idx]})
-    if other is not None:
-        b, a = np.divmod(cls_code, cbase)
-        out["class_before"] = _tag_nodata(b, src.nodata, wide=wide)
-        out["class_after"] = _tag_nodata(a, other.nodata, wide=wide)
-    else:
-        out["class"] = _tag_nodata(cls_code, src.nodata, wide=wide)
-    out["pixels"] = found
-    out["area_ha"] = found * pixel_ha
-    return out
+    grid = zone_grid(src, zones, zone_col=zone_col, window_rows=window_rows, other=other)
+    total: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
+    for row0, rows in grid.windows():
+        part = window_counts(grid, row0, rows)
+        total = part if total is None else add_counts([total, part])
+    return counts_frame(grid, *(total if total is not None else add_counts([])))
 
 
 def _tag_nodata(cls: np.ndarray, nodata: float | None, *, wide: bool) -> np.ndarray:

@@ -200,13 +200,20 @@ def test_change_and_transition_matrix(tmp_path):
     assert moved["area_ha"].sum() == pytest.approx(90.0)
 
 
-def test_raster_in_degrees_is_refused(tmp_path):
+def test_raster_in_degrees_counts_the_true_pixel_area(tmp_path):
+    import pyproj
+
     path = tmp_path / "deg.tif"
     profile = {"driver": "GTiff", "width": 10, "height": 10, "count": 1, "dtype": "uint8", "crs": "EPSG:4326"}
     with rasterio.open(path, "w", transform=from_origin(120.5, 30.1, 0.001, 0.001), **profile) as dst:
         dst.write(np.ones((10, 10), dtype=np.uint8), 1)
-    with rasterio.open(path) as src, pytest.raises(ValueError, match="projected CRS"):
-        raster_zone_counts(src, fake_counties())
+    with rasterio.open(path) as src:
+        counts = raster_zone_counts(src, fake_counties())
+    # 100 pixels of 0.001°: the area of the whole 0.01° square on the WGS84 ellipsoid, not 100 × 0.01 ha
+    geod = pyproj.Geod(ellps="WGS84")
+    ref, _ = geod.polygon_area_perimeter([120.5, 120.51, 120.51, 120.5], [30.09, 30.09, 30.1, 30.1])
+    assert counts["pixels"].sum() == 100
+    assert counts["area_ha"].sum() == pytest.approx(abs(ref) / 1e4, rel=1e-6)
 
 
 def test_wetlands_protection_burial_and_methane_apart():

@@ -197,21 +197,22 @@ def test_pv_cli_engine_dask_on_a_partitioned_folder(tmp_path, dask_client, borde
     assert bad.exit_code != 0 and "unknown engine 'spark'" in str(bad.exception)
 
 
-def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
-    tmp_path, dask_client, counties, monkeypatch
-):
-    from sxgeo.engine.sponge import coverage_table_dask
-    from sxgeo.sponge.coverage import coverage_table
-
+def _border_point(counties) -> shapely.Point:
+    """Middle of the longest stretch of the 330602/330603 county line (EPSG:4549)."""
     c = sxcrs.to_metric(counties)
     border = shapely.line_merge(
         shapely.intersection(c.geometry.iloc[0].boundary, c.geometry.iloc[1].boundary)
     )
-    p = shapely.line_interpolate_point(
+    return shapely.line_interpolate_point(
         max(shapely.get_parts(border), key=lambda g: g.length), 0.5, normalized=True
     )
+
+
+@pytest.fixture(scope="session")
+def border_projects(counties) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """300 overlapping projects (radius 60-200 m) in a 3 km square across a county line; a built-up disc."""
+    p = _border_point(counties)
     rng = np.random.default_rng(4)
-    # 300 overlapping projects (radius 60-200 m) in a 3 km square across the county line
     x = p.x + rng.uniform(-1500, 1500, 300)
     y = p.y + rng.uniform(-1500, 1500, 300)
     projects = gpd.GeoDataFrame(
@@ -220,6 +221,16 @@ def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
         crs=sxcrs.METRIC,
     )
     built_up = gpd.GeoDataFrame(geometry=[shapely.Point(p.x, p.y).buffer(1200)], crs=sxcrs.METRIC)
+    return projects, built_up
+
+
+def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
+    tmp_path, dask_client, counties, border_projects, monkeypatch
+):
+    from sxgeo.engine.sponge import coverage_table_dask
+    from sxgeo.sponge.coverage import coverage_table
+
+    projects, built_up = border_projects
     mem = coverage_table(built_up, projects[projects["status"] == "accepted"], counties).set_index(
         "unit_code"
     )
@@ -310,11 +321,13 @@ def test_geographic_raster_and_its_reprojection_give_the_same_class_areas(tmp_pa
     # assuming the nominal pixel area would be far off: the row areas matter
     nominal = a[a["zone"] != ""].set_index(["zone", "class"])["pixels"] * 45.0**2 / 1e4
     assert ((nominal / kb - 1).abs() > 0.03).all()
-    # on a projected raster the blocks give exactly the in-memory counter's numbers
-    with rasterio.open(proj) as src:
-        ref = raster_zone_counts(src, counties).set_index(["zone", "class"])
-    got = b.set_index(["zone", "class"])
-    assert (got["pixels"] == ref["pixels"]).all() and np.allclose(got["area_ha"], ref["area_ha"])
+    # the in-memory engine counts the same pixels with the same row areas, on both rasters
+    for path, dsk in ((geo, a), (proj, b)):
+        with rasterio.open(path) as src:
+            ref = raster_zone_counts(src, counties, window_rows=300).set_index(["zone", "class"])
+        got = dsk.set_index(["zone", "class"]).loc[ref.index]
+        assert (got["pixels"] == ref["pixels"]).all()
+        np.testing.assert_allclose(got["area_ha"], ref["area_ha"], rtol=1e-9)
 
 
 def test_project_file_engine_section_runs_pv_on_dask(tmp_path, dask_client, border_roofs):
@@ -337,3 +350,245 @@ def test_project_file_engine_section_runs_pv_on_dask(tmp_path, dask_client, bord
     pd.testing.assert_frame_equal(got[MEASURES], ref[MEASURES], check_exact=False, rtol=1e-9, atol=2e-3)
     record = (tmp_path / "out" / "run.json").read_text(encoding="utf-8")
     assert '"engine.name"' in record and '"dask"' in record
+
+
+def _write_raster(path: Path, classes: np.ndarray, transform, crs: str, nodata: float | None = None) -> Path:
+    import rasterio
+
+    profile = {"driver": "GTiff", "width": classes.shape[1], "height": classes.shape[0], "count": 1,
+               "dtype": classes.dtype.name, "crs": crs, "transform": transform, "tiled": True,
+               "blockxsize": 64, "blockysize": 16, "nodata": nodata}  # fmt: skip
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(classes, 1)
+    return path
+
+
+POOLS_CSV = (
+    "lucode,lulc_name,kind,c_above,c_below,c_soil,c_dead\n"
+    "1,forest,forest,40,10,90,3\n2,cropland,cropland,3,1,60,0\n3,grassland,grassland,2,3,70,0\n"
+    "4,water,water,0,0,0,0\n5,built,built,1,0,30,0\n"
+)
+
+
+@pytest.fixture(scope="session")
+def border_rasters(tmp_path_factory, counties) -> dict[str, Path]:
+    """Two 30 m land-cover maps (200 × 240 px) across a county line; nodata (255) in a band of the first."""
+    from rasterio.transform import from_origin
+
+    folder = tmp_path_factory.mktemp("rasters")
+    p = _border_point(counties)
+    rng = np.random.default_rng(9)
+    before = rng.integers(1, 6, size=(200, 240), dtype=np.uint8)
+    before[90:97, :] = 255  # a stripe of nodata (clouds): never any class
+    after = before.copy()
+    moved = rng.random(before.shape) < 0.2
+    after[moved & (before != 255)] = 5  # a fifth of the land built over
+    t = from_origin(p.x - 3600, p.y + 3000, 30, 30)
+    pools = folder / "pools.csv"
+    pools.write_text(POOLS_CSV, encoding="utf-8")
+    return {
+        "before": _write_raster(folder / "lc_2020.tif", before, t, "EPSG:4549", nodata=255),
+        "after": _write_raster(folder / "lc_2025.tif", after, t, "EPSG:4549", nodata=255),
+        "pools": pools,
+    }
+
+
+def test_raster_counts_dask_equal_memory_with_nodata_and_class_pairs(dask_client, border_rasters, counties):
+    import rasterio
+
+    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.zonal import NODATA_CLASS, raster_zone_counts
+
+    with rasterio.open(border_rasters["before"]) as src, rasterio.open(border_rasters["after"]) as later:
+        mem = raster_zone_counts(src, counties, window_rows=16)
+        pairs = raster_zone_counts(src, counties, window_rows=16, other=later)
+    got = raster_zone_areas(border_rasters["before"], counties, block_rows=32)  # 7 tasks
+    key = ["zone", "class"]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True), mem.sort_values(key).reset_index(drop=True)
+    )
+    # the nodata stripe (7 rows × 240) is its own class, never one of the land classes
+    assert mem.loc[mem["class"] == NODATA_CLASS, "pixels"].sum() == 7 * 240
+    assert set(mem["class"]) == {NODATA_CLASS, 1, 2, 3, 4, 5}
+    assert {"330602", "330603"} <= set(mem["zone"])  # the raster straddles the county line
+    got_pairs = raster_zone_areas(
+        border_rasters["before"], counties, block_rows=48, other=border_rasters["after"]
+    )
+    key = ["zone", "class_before", "class_after"]
+    pd.testing.assert_frame_equal(
+        got_pairs.sort_values(key).reset_index(drop=True), pairs.sort_values(key).reset_index(drop=True)
+    )
+    assert pairs["pixels"].sum() == 200 * 240
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"unit_code": str}).set_index("unit_code")
+
+
+def _same_numbers(got: pd.DataFrame, ref: pd.DataFrame, rtol: float = 1e-9, atol: float = 0.011) -> None:
+    assert list(got.index) == list(ref.index) and list(got.columns) == list(ref.columns)
+    num = ref.select_dtypes("number").columns
+    pd.testing.assert_frame_equal(got[num], ref[num], check_exact=False, rtol=rtol, atol=atol)
+
+
+def test_carbon_landcover_cli_engine_dask_equals_memory(tmp_path, dask_client, border_rasters):
+    from sxgeo.cli import app
+
+    args = ["carbon", "landcover", "--raster", str(border_rasters["before"]), "--raster-after",
+            str(border_rasters["after"]), "--years", "5", "--pools", str(border_rasters["pools"]),
+            "--window-rows", "32"]  # fmt: skip
+    runner = CliRunner()
+    mem = runner.invoke(app, [*args, "-o", str(tmp_path / "m")])
+    assert mem.exit_code == 0, mem.output
+    dsk = runner.invoke(app, [*args, "-o", str(tmp_path / "d"), "--engine", "dask"])
+    assert dsk.exit_code == 0, dsk.output
+    for table in ("carbon_landcover", "carbon_landcover_change"):
+        a, d = _csv(tmp_path / "m" / f"{table}.csv"), _csv(tmp_path / "d" / f"{table}.csv")
+        _same_numbers(d, a)
+        assert (a.loc[["330602", "330603"]].select_dtypes("number").abs().sum(axis=1) > 0).all()
+    per = _csv(tmp_path / "m" / "carbon_landcover.csv")
+    # nodata is no land: the valid area is the raster's area less the stripe
+    valid = per.loc["330600", "area_ha"] + per.loc["unassigned", "area_ha"]
+    assert valid == pytest.approx((200 - 7) * 240 * 0.09, abs=0.02)
+
+
+def test_sponge_coverage_cli_engine_dask_equals_memory(tmp_path, dask_client, border_projects):
+    from sxgeo.cli import app
+
+    projects, built_up = border_projects
+    projects.to_file(tmp_path / "projects.gpkg")
+    built_up.to_file(tmp_path / "bu.gpkg")
+    parts = partition_layer(tmp_path / "projects.gpkg", tmp_path / "parts", npartitions=5)
+    runner = CliRunner()
+    base = ["sponge", "coverage", "--built-up", str(tmp_path / "bu.gpkg")]
+    mem = runner.invoke(
+        app, [*base, "--compliant", str(tmp_path / "projects.gpkg"), "-o", str(tmp_path / "m.csv")]
+    )
+    assert mem.exit_code == 0, mem.output
+    glob = str(parts / "*.parquet")  # a glob of parts works as well as the folder
+    dsk = runner.invoke(app, [*base, "--compliant", glob, "-o", str(tmp_path / "d.csv"), "--engine", "dask"])
+    assert dsk.exit_code == 0, dsk.output
+    a, d = _csv(tmp_path / "m.csv"), _csv(tmp_path / "d.csv")
+    num = ["built_up_km2", "compliant_km2", "gap_km2"]
+    pd.testing.assert_frame_equal(d[num], a[num], check_exact=False, rtol=1e-6, atol=2e-4)
+    assert a.loc["330602", "compliant_km2"] > 0.3 and a.loc["330603", "compliant_km2"] > 0.3
+    assert "projects counted: 270 of 300" in dsk.output and "projects counted: 270 of 300" in mem.output
+
+
+def test_project_file_engine_section_runs_sponge_and_carbon_on_dask(
+    tmp_path, dask_client, border_projects, border_rasters, counties
+):
+    from sxgeo.cli import app
+    from sxgeo.pipelines import Context, carbon, sponge
+
+    projects, built_up = border_projects
+    projects.to_file(tmp_path / "projects.gpkg")
+    built_up.to_file(tmp_path / "bu.gpkg")
+    partition_layer(tmp_path / "projects.gpkg", tmp_path / "parts", npartitions=4)
+    layers = (
+        f'[sponge]\nbuilt_up = "bu.gpkg"\ncompliant = "{{}}"\n\n'
+        f'[carbon]\nlandcover = "{border_rasters["before"]}"\n'
+        f'landcover_after = "{border_rasters["after"]}"\nyears = 5\npools = "{border_rasters["pools"]}"\n'
+    )
+    (tmp_path / "dsk.toml").write_text(
+        layers.format("parts") + '\n[engine]\nname = "dask"\n', encoding="utf-8"
+    )
+    res = CliRunner().invoke(
+        app, ["build", "--project", str(tmp_path / "dsk.toml"), "-o", str(tmp_path / "dsk")]
+    )
+    assert res.exit_code == 0, (res.output, res.exception)
+    # the reference: the same pipelines in memory
+    ctx = Context(units=counties, maps=False)
+    mem = sponge.run(ctx, {"built_up": tmp_path / "bu.gpkg", "compliant": tmp_path / "projects.gpkg"})[
+        0
+    ].tables
+    inputs = {"landcover": border_rasters["before"], "landcover_after": border_rasters["after"]}
+    opts = carbon.CarbonOptions(years=5)
+    mem |= carbon.run(ctx, {**inputs, "pools": border_rasters["pools"]}, options=opts)[0].tables
+    for table in ("sponge_coverage", "carbon_landcover", "carbon_landcover_change"):
+        a = mem[table].set_index("unit_code")
+        d = _csv(next((tmp_path / "dsk").rglob(f"{table}.csv")))
+        if table.startswith("sponge"):
+            # unassigned holds slivers of the county outlines (0.0000 km2): its ratio is noise
+            a.loc["unassigned", "coverage_pct"] = d.loc["unassigned", "coverage_pct"]
+        _same_numbers(d, a, rtol=1e-6, atol=0.011)
+    record = (tmp_path / "dsk" / "run.json").read_text(encoding="utf-8")
+    assert '"engine.name"' in record and '"dask"' in record
+
+
+def test_check_engine_dask_on_parts_reports_as_the_whole_layer(tmp_path, dask_client, border_roofs):
+    import json
+
+    from sxgeo.cli import app
+
+    roofs = border_roofs.iloc[::5].iloc[:300].copy()  # spread over the grid, across the county line
+    geoms = roofs.geometry.to_numpy().copy()
+    x0, y0 = geoms[40].bounds[:2]
+    for i in (40, 150, 260):  # bow-ties (self-intersecting rings): repaired
+        x0, y0 = geoms[i].bounds[:2]
+        geoms[i] = shapely.Polygon([(x0, y0), (x0 + 10, y0 + 10), (x0 + 10, y0), (x0, y0 + 10)])
+    geoms[120] = None  # no geometry: excluded
+    roofs = roofs.set_geometry(gpd.GeoSeries(geoms, index=roofs.index, crs=sxcrs.METRIC))
+    whole = tmp_path / "roofs.parquet"
+    roofs.to_parquet(whole)
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for k, (a, b) in enumerate(((0, 100), (100, 200), (200, 300))):  # each part holds one fault
+        roofs.iloc[a:b].to_parquet(parts / f"part.{k}.parquet")
+    runner = CliRunner()
+    mem = runner.invoke(app, ["check", str(whole), "--json"])
+    dsk = runner.invoke(app, ["check", str(parts), "--json", "--engine", "dask"])
+    assert mem.exit_code == 0 and dsk.exit_code == 0, (mem.output, dsk.output)
+    a, d = json.loads(mem.stdout), json.loads(dsk.stdout)
+    for key in ("features_read", "features", "geometry_types", "repaired", "excluded", "counties", "crs"):
+        assert d[key] == a[key], key
+    assert len(a["repaired"]) == 3 and [n["row"] for n in a["excluded"]] == [120]
+    assert a["counties"] == ["330602", "330603"]
+    np.testing.assert_allclose(d["bounds_lonlat"], a["bounds_lonlat"])
+
+
+def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(
+    tmp_path, dask_client, border_roofs, counties
+):
+    from sxgeo.cli import app
+    from sxgeo.pipelines import Context
+    from sxgeo.pipelines import pv as pipeline
+
+    parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
+    runner = CliRunner()
+    res = runner.invoke(app, ["pv", "--buildings", str(parts), "-o", str(tmp_path / "d"), "--engine", "dask"])
+    assert res.exit_code == 0, res.output
+    folder = tmp_path / "d" / "pv_buildings.parquet"
+    assert len(list(folder.glob("part.*.parquet"))) == 3 and not list((tmp_path / "d").glob(".*partial"))
+    got = gpd.read_parquet(folder).set_index("bid").sort_index()  # pyarrow reads the folder as one table
+    # the in-memory pipeline's per-roof layer (what `sxgeo pv -o FOLDER` writes as pv_buildings.parquet)
+    mem = pipeline.run(Context(units=counties, maps=False), {"buildings": tmp_path / "roofs.parquet"})[0]
+    ref = mem.extra["pv_buildings.parquet"].set_index("bid").sort_index()
+    assert list(got.index) == list(ref.index)  # every roof once
+    for col in ("capacity_kwp", "generation_mwh", "shade_loss", "co2_factor"):
+        pd.testing.assert_series_equal(got[col], ref[col], check_exact=col == "co2_factor", rtol=1e-9)
+    assert not (tmp_path / "d" / "pv.html").exists()  # no web map of every roof on this engine
+    notes = (tmp_path / "d" / "pv_counties.csv").read_text(encoding="utf-8") + res.output
+    assert "pv_buildings.parquet" in notes
+
+
+def test_progress_bar_follows_the_tasks_in_a_terminal(monkeypatch, dask_client, border_rasters, counties):
+    import distributed
+
+    from sxgeo import engine
+    from sxgeo.engine.raster import raster_zone_areas
+
+    plain = raster_zone_areas(border_rasters["before"], counties, block_rows=32)
+    done = []
+    real = distributed.as_completed
+
+    def spy(futures):
+        for f in real(futures):
+            done.append(f.key)
+            yield f
+
+    monkeypatch.setattr(distributed, "as_completed", spy)
+    monkeypatch.setattr(engine, "_show_progress", lambda: True)  # as if stderr were a terminal
+    bar = raster_zone_areas(border_rasters["before"], counties, block_rows=32)
+    assert len(done) == 7  # 200 rows / 32: the bar advanced once for each of the seven window tasks
+    pd.testing.assert_frame_equal(bar, plain)

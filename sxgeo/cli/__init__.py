@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from sxgeo import __version__
+from sxgeo.cli._engine import CHECK_ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 from sxgeo.errors import SxgeoError
 
 app = typer.Typer(
@@ -76,11 +77,23 @@ def check(
     ] = False,
     anywhere: Annotated[bool, typer.Option("--anywhere", help="Accept a layer far from Shaoxing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    engine: Annotated[str, typer.Option(help=CHECK_ENGINE_HELP)] = "memory",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Read a layer as sxgeo would and report what it found, repaired and excluded."""
     from sxgeo.admin import counties_touched, load_counties
+    from sxgeo.engine import check_engine
     from sxgeo.io import read_layer
 
+    if check_engine(engine) == "dask":
+        from sxgeo.engine.partition import check_partitioned
+
+        report, touched = check_partitioned(
+            path, crs=crs, check_extent=not anywhere, scheduler=scheduler, workers=workers
+        )
+        _print_check(report, touched, as_json=as_json)
+        return
     gdf, report = read_layer(
         path,
         crs=crs,
@@ -95,6 +108,11 @@ def check(
         touched = counties_touched(gdf, load_counties())
     except SxgeoError:
         touched = []
+    _print_check(report, touched, as_json=as_json)
+
+
+def _print_check(report: Any, touched: list[str], *, as_json: bool) -> None:
+    """Print a layer report as ``sxgeo check`` does (lines, or JSON)."""
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"counties": touched}, ensure_ascii=False, indent=2))
         return

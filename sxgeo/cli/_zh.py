@@ -98,7 +98,9 @@ HELP_ZH = {
         "第一层级:各县区建成区中已验收海绵项目覆盖的比例。"
     ),
     "Built-up area polygons (建成区).": "建成区范围面。",
-    "Accepted sponge project polygons.": "已验收海绵项目范围面。",
+    "Accepted sponge project polygons (with --engine dask also a folder or glob of GeoParquet).": (
+        "已验收海绵项目范围面(--engine dask 时也可为 GeoParquet 分块文件夹或通配符)。"
+    ),
     "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table and map.": (
         "表格文件(.csv/.xlsx/.gpkg/.parquet),或输出全部表格和地图的文件夹。"
     ),
@@ -136,7 +138,9 @@ HELP_ZH = {
     "Class areas and carbon per county from a land-cover raster (InVEST's pixel rule), and the change.": (
         "由土地覆盖栅格计算各县区地类面积和碳储量(InVEST 像元规则),及两期变化。"
     ),
-    "Land-cover class raster (uint8, projected CRS).": "土地覆盖分类栅格(uint8,投影坐标系)。",
+    "Land-cover class raster (projected, or geographic: true area per pixel row).": (
+        "土地覆盖分类栅格(投影坐标系;或地理坐标系,按每行像元的椭球面真实面积计)。"
+    ),
     "InVEST carbon pools CSV: lucode, c_above, c_below, c_soil, c_dead.": (
         "InVEST 碳库表 CSV:lucode、c_above、c_below、c_soil、c_dead。"
     ),

@@ -16,6 +16,7 @@ from sxgeo.cli._common import (
     context,
     write_outputs,
 )
+from sxgeo.cli._engine import ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 
 app = typer.Typer(
     help="Carbon sinks: forest and wetland stocks and yearly sinks per county.", no_args_is_help=True
@@ -62,7 +63,10 @@ def stands_command(
 
 @app.command("landcover")
 def landcover_command(
-    raster: Annotated[Path, typer.Option(help="Land-cover class raster (uint8, projected CRS).")],
+    raster: Annotated[
+        Path,
+        typer.Option(help="Land-cover class raster (projected, or geographic: true area per pixel row)."),
+    ],
     pools: Annotated[
         Path, typer.Option(help="InVEST carbon pools CSV: lucode, c_above, c_below, c_soil, c_dead.")
     ],
@@ -80,6 +84,9 @@ def landcover_command(
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "memory",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Class areas and carbon per county from a land-cover raster (InVEST's pixel rule), and the change."""
     from sxgeo.pipelines import carbon
@@ -96,7 +103,9 @@ def landcover_command(
         basemap=basemap,
     )
     inputs = {"landcover": raster, "landcover_after": raster_after, "pools": pools}
-    opts = carbon.CarbonOptions(years=years, window_rows=window_rows)
+    opts = carbon.CarbonOptions(
+        years=years, window_rows=window_rows, engine=engine, scheduler=scheduler, workers=workers
+    )
     write_outputs(carbon.run(ctx, inputs, name="carbon_landcover", options=opts), out, map_path)
 
 

@@ -63,6 +63,7 @@ def pv(
     workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Capacity (MWp), policy scenario and yearly generation of every roof, and their sums."""
+    from sxgeo.io import is_table_path
     from sxgeo.pipelines import pv as pipeline
 
     if weather is not None and ghi_raster is not None:
@@ -95,5 +96,6 @@ def pv(
         engine=engine,
         scheduler=scheduler,
         workers=workers,
+        roofs_dir=None if is_table_path(out) else str(out),
     )
     write_outputs(pipeline.run(ctx, inputs, options=opts), out, map_path)

@@ -16,6 +16,7 @@ from sxgeo.cli._common import (
     context,
     write_outputs,
 )
+from sxgeo.cli._engine import ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 
 app = typer.Typer(
     help="Sponge city: coverage of the built-up area against the 2025 targets.", no_args_is_help=True
@@ -39,7 +40,13 @@ def _alpha_target(given: float | None, source: str | None) -> tuple[float, str]:
 @app.command()
 def coverage(
     built_up: Annotated[Path, typer.Option("--built-up", help="Built-up area polygons (建成区).")],
-    compliant: Annotated[Path, typer.Option("--compliant", help="Accepted sponge project polygons.")],
+    compliant: Annotated[
+        Path,
+        typer.Option(
+            "--compliant",
+            help="Accepted sponge project polygons (with --engine dask also a folder or glob of GeoParquet).",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
     counties: Annotated[Path | None, typer.Option(help=COUNTIES_HELP)] = None,
     zones: Annotated[Path | None, typer.Option("--zones", help=ZONES_HELP)] = None,
@@ -51,6 +58,9 @@ def coverage(
     crs: Annotated[str | None, typer.Option(help="CRS of inputs that carry none.")] = None,
     basemap: Annotated[str | None, typer.Option(help=BASEMAP_HELP)] = None,
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
+    engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "memory",
+    scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
+    workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Tier A: share of the built-up area covered by accepted sponge projects, per county."""
     from sxgeo.pipelines import sponge
@@ -66,7 +76,10 @@ def coverage(
         lang=lang,
         basemap=basemap,
     )
-    outputs = sponge.run(ctx, {"built_up": built_up, "compliant": compliant}, name="sponge_coverage")
+    opts = sponge.ZoneOptions(engine=engine, scheduler=scheduler, workers=workers)
+    outputs = sponge.run(
+        ctx, {"built_up": built_up, "compliant": compliant}, name="sponge_coverage", options=opts
+    )
     write_outputs(outputs, out, map_path)
 
 

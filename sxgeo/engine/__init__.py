@@ -138,6 +138,9 @@ def get_client(
     import distributed
 
     quiet_dask()
+    if not log.isEnabledFor(logging.DEBUG):
+        # distributed's own start-up chatter (nannies, comms, plugins) at INFO hides sxgeo's lines
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     if scheduler:
         client = distributed.Client(scheduler)
         log.info("connected to the Dask cluster at %s", scheduler)
@@ -164,6 +167,57 @@ def get_client(
     if link:
         log.warning("Dask dashboard: %s", link)
     return client
+
+
+def _show_progress() -> bool:
+    """Whether a progress bar is drawn: only when stderr is a terminal (not in logs, pipes or tests)."""
+    import sys
+
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty is not None and isatty())
+
+
+def compute(*collections: Any, label: str = "Dask tasks") -> tuple[Any, ...]:
+    """``dask.compute`` of *collections*, with a progress bar on stderr following the tasks.
+
+    When a ``distributed`` client is current and stderr is a terminal, the collections are
+    submitted as futures and a bar advances as each one completes (:func:`distributed.as_completed`
+    drives a ``rich`` bar on stderr, so tables written to stdout stay clean); otherwise this is
+    ``dask.compute`` itself.
+
+    Parameters
+    ----------
+    *collections
+        Dask delayed objects or collections.
+    label : str
+        Text before the bar.
+
+    Returns
+    -------
+    tuple
+        Their computed values, in order.
+    """
+    import dask
+
+    client = None
+    if _show_progress():
+        import distributed
+
+        with contextlib.suppress(ValueError):
+            client = distributed.default_client()
+    if client is None or not collections:
+        return tuple(dask.compute(*collections))
+    import distributed
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    futures = client.compute(list(collections))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=len(futures))
+        for _ in distributed.as_completed(futures):
+            bar.advance(task)
+    return tuple(client.gather(futures))
 
 
 @contextlib.contextmanager

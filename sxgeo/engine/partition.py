@@ -99,7 +99,7 @@ def parquet_parts(source: str | Path) -> list[str]:
     Returns
     -------
     list of str
-        Sorted paths.
+        Sorted absolute paths.
 
     Raises
     ------
@@ -119,7 +119,8 @@ def parquet_parts(source: str | Path) -> list[str]:
     if not files:
         msg = f"{text}: no GeoParquet files; give a folder from `sxgeo partition`, a glob or a .parquet file"
         raise LayerError(msg)
-    return files
+    # absolute paths: workers on other machines see the shared folder, not this process's cwd
+    return [str(Path(f).resolve()) for f in files]
 
 
 def is_partitioned(source: Any) -> bool:
@@ -158,3 +159,194 @@ def read_partitioned(source: str | Path) -> Any:
         msg = f"{source}: the GeoParquet has no CRS; write it with `sxgeo partition` (EPSG:4549)"
         raise CRSError(msg)
     return ddf
+
+
+def dask_frame(
+    source: Any,
+    ctx: Any,
+    *,
+    npartitions: int | None = None,
+    what: str = "layer",
+    geometry_type: str = "polygon",
+) -> Any:
+    """A layer input as a ``dask_geopandas.GeoDataFrame`` in EPSG:4549.
+
+    Partitioned GeoParquet (a folder, glob or ``.parquet`` file) is read lazily, one partition
+    per file. Any other layer (or a frame) is read in memory the sxgeo way and spread over
+    Hilbert-ordered partitions: convenient for a city, while a province should be partitioned
+    once with ``sxgeo partition``.
+
+    Parameters
+    ----------
+    source : path, Input or geopandas.GeoDataFrame
+        The input.
+    ctx : sxgeo.pipelines.base.Context
+        For the default CRS and the record of inputs read.
+    npartitions : int, optional
+        Partitions of a layer read in memory (default 4).
+    what : str
+        How to name the layer in messages.
+    geometry_type : str
+        Geometry type the in-memory reader checks.
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+    """
+    require_dask()
+    quiet_dask()
+    import dask_geopandas
+    import pandas as pd
+
+    from sxgeo import crs as sxcrs
+    from sxgeo.pipelines.base import as_path, read
+
+    if not isinstance(source, pd.DataFrame):
+        path, _ = as_path(source)
+        if is_partitioned(path):
+            ddf = read_partitioned(path)
+            if not ddf.crs.equals(sxcrs.METRIC):
+                ddf = ddf.to_crs(sxcrs.METRIC)
+                log.info("%s: reprojected to EPSG:4549 partition by partition", path)
+            ctx.inputs_read[str(path)] = {
+                "rows": None,
+                "crs": ddf.crs.to_string(),
+                "partitions": ddf.npartitions,
+            }
+            return ddf
+    gdf = sxcrs.to_metric(read(source, ctx, geometry_type=geometry_type), what=what)
+    n = max(1, min(len(gdf), npartitions or 4))
+    ddf = dask_geopandas.from_geopandas(gdf, npartitions=n, sort=False)
+    return ddf.spatial_shuffle(by="hilbert", npartitions=n)
+
+
+def check_part(path: str, crs: str | None, check_extent: bool, counties: Any) -> tuple[Any, list[str]]:
+    """One task: :func:`sxgeo.io.read_layer` of one part and the counties its features touch.
+
+    Parameters
+    ----------
+    path : str
+        One GeoParquet file.
+    crs : str or None
+        CRS of a part that carries none.
+    check_extent : bool
+        Refuse a part far from Shaoxing.
+    counties : geopandas.GeoDataFrame
+        The county layer (broadcast).
+
+    Returns
+    -------
+    tuple
+        The part's :class:`sxgeo.io.report.LayerReport` and adcodes touched.
+    """
+    from sxgeo.admin import counties_touched
+    from sxgeo.errors import SxgeoError
+    from sxgeo.io import read_layer
+
+    quiet_dask()
+    gdf, report = read_layer(path, crs=crs, check_extent=check_extent)
+    try:
+        touched = counties_touched(gdf, counties) if len(gdf) else []
+    except SxgeoError:
+        touched = []
+    return report, touched
+
+
+def merge_reports(source: str, reports: list[Any]) -> Any:
+    """One report for a partitioned layer from its parts' reports, as if the parts were read as one file.
+
+    Counts and geometry types are added, bounds joined, and repaired/excluded rows renumbered
+    to their place in the whole layer (the parts in file order).
+
+    Parameters
+    ----------
+    source : str
+        The folder or glob.
+    reports : list of sxgeo.io.report.LayerReport
+        One per part, in file order.
+
+    Returns
+    -------
+    sxgeo.io.report.LayerReport
+    """
+    from sxgeo.io.report import LayerReport, RowNote
+
+    first = reports[0]
+    out = LayerReport(
+        path=str(source),
+        format=f"{first.format} ({len(reports)} partitions)",
+        encoding=first.encoding,
+        encoding_source=first.encoding_source,
+        crs=first.crs,
+        crs_source=first.crs_source,
+    )
+    offset = 0
+    boxes = []
+    for r in reports:
+        out.features_read += r.features_read
+        out.features += r.features
+        for kind, n in r.geometry_types.items():
+            out.geometry_types[kind] = out.geometry_types.get(kind, 0) + n
+        out.repaired += [RowNote(n.row + offset, n.reason) for n in r.repaired]
+        out.excluded += [RowNote(n.row + offset, n.reason) for n in r.excluded]
+        out.warnings += [w for w in r.warnings if w not in out.warnings]
+        if r.bounds_lonlat is not None:
+            boxes.append(r.bounds_lonlat)
+        if r.crs != first.crs:
+            out.warnings.append(f"{r.path}: CRS {r.crs}, not {first.crs} as the first part")
+        offset += r.features_read
+    if boxes:
+        out.bounds_lonlat = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    return out
+
+
+def check_partitioned(
+    source: str | Path,
+    *,
+    crs: str | None = None,
+    check_extent: bool = True,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> tuple[Any, list[str]]:
+    """``sxgeo check`` of a partitioned GeoParquet layer on Dask: each part validated by a task, summed.
+
+    Parameters
+    ----------
+    source : str or pathlib.Path
+        A folder, glob or file of GeoParquet (:func:`parquet_parts`).
+    crs : str, optional
+        CRS of parts that carry none.
+    check_extent : bool
+        Refuse parts far from Shaoxing.
+    scheduler : str, optional
+        Dask scheduler address (default a LocalCluster).
+    workers : int, optional
+        Workers of that LocalCluster.
+
+    Returns
+    -------
+    tuple
+        The merged :class:`sxgeo.io.report.LayerReport` (as if the parts were one file) and the
+        adcodes of the counties touched, in plan order.
+    """
+    require_dask()
+    import dask
+
+    from sxgeo.admin import load_counties
+    from sxgeo.engine import client_session, compute
+
+    files = parquet_parts(source)
+    counties = load_counties()
+    with client_session(scheduler, workers):
+        shared = dask.delayed(counties, pure=True)
+        results = compute(
+            *[dask.delayed(check_part)(f, crs, check_extent, shared) for f in files], label="checking parts"
+        )
+    touched = set().union(*(set(t) for _, t in results))
+    codes = [str(c) for c in counties["adcode"] if str(c) in touched]
+    return merge_reports(str(source), [r for r, _ in results]), codes

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -32,7 +34,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.engine import quiet_dask, require_dask
+from sxgeo.engine import compute, quiet_dask, require_dask
 from sxgeo.pv.aggregate import SUM_COLUMNS, _finish, _sum_by, assign_points
 from sxgeo.pv.capacity import _heights, building_potential, horizon_angles
 from sxgeo.unit_table import id_columns, unit_rows
@@ -215,10 +217,24 @@ def _codes(result: gpd.GeoDataFrame, agg: Aggregation) -> np.ndarray:
     return assign_points(pts, agg.layer, agg.code_col)
 
 
+def _sums_by_code(result: gpd.GeoDataFrame, codes: np.ndarray) -> pd.DataFrame:
+    """:func:`_sum_by` grouped on integer codes, the unit codes put back as the index afterwards.
+
+    Grouping on the string codes would have pandas 3 factorize them with pyarrow inside a worker
+    thread; a threaded worker reading GeoParquet with pyarrow at the same moment once aborted the
+    process. Integer keys keep the groupby in numpy.
+    """
+    names, inverse = np.unique(np.asarray(codes, dtype=str), return_inverse=True)
+    sums = _sum_by(result, inverse.ravel().astype(np.int64))
+    sums.index = pd.Index(names[sums.index.to_numpy()].astype(object), dtype=object)
+    return sums
+
+
 def partition_sums(
     own: gpd.GeoDataFrame,
     halos: list[gpd.GeoDataFrame | None],
     setup: dict[str, Any],
+    index: int = 0,
 ) -> dict[str, Any]:
     """One task: the potential of a partition's roofs and their additive sums per unit code.
 
@@ -230,7 +246,11 @@ def partition_sums(
         The roofs of other partitions in its shading halo (:func:`halo_rows`, one task per
         neighbour, so only these strips travel between workers).
     setup : dict
-        ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``.
+        ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``; optionally
+        ``roofs_dir`` (a folder every worker can write: the partition's per-roof results go to
+        ``part.<index>.parquet`` there) and ``roof_columns`` (constant columns added to them).
+    index : int
+        The partition's number (names its per-roof file).
 
     Returns
     -------
@@ -244,7 +264,10 @@ def partition_sums(
     strips = [h for h in halos if h is not None and len(h)]
     halo = pd.concat(strips, ignore_index=True) if strips else None
     result = potential_with_halo(own, halo, setup["kernel"])
-    sums = {a.name: _sum_by(result, _codes(result, a)) for a in aggs}
+    if setup.get("roofs_dir"):
+        roofs = result.assign(**setup.get("roof_columns", {}))
+        roofs.to_parquet(Path(setup["roofs_dir"]) / f"part.{index:05d}.parquet", index=False)
+    sums = {a.name: _sums_by_code(result, _codes(result, a)) for a in aggs}
     return {"sums": sums, "rows": len(result), "unsuitable": int((~result["suitable"]).sum())}
 
 
@@ -269,7 +292,13 @@ def _plan(ddf: Any, shading: bool) -> tuple[list[Any], list[dict[str, Any]], flo
 
 
 def compute_sums(
-    ddf: Any, kernel: dict[str, Any], aggregations: list[Aggregation], *, halo: bool = True
+    ddf: Any,
+    kernel: dict[str, Any],
+    aggregations: list[Aggregation],
+    *,
+    halo: bool = True,
+    roofs_dir: str | Path | None = None,
+    roof_columns: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Map :func:`partition_sums` over the partitions of *ddf* and add the sums.
 
@@ -283,6 +312,11 @@ def compute_sums(
         The tables to sum.
     halo : bool
         Add the shading halo (default; False only to show what it changes).
+    roofs_dir : str or pathlib.Path, optional
+        Also write every roof's result there, one GeoParquet file per partition (the folder
+        must exist and be writable by every worker).
+    roof_columns : dict, optional
+        Constant columns added to the per-roof files (``co2_factor``).
 
     Returns
     -------
@@ -296,7 +330,15 @@ def compute_sums(
     quiet_dask()
     shading = halo and kernel.get("horizon_loss") is not None
     parts, stats, width, neigh = _plan(ddf, shading)
-    setup = dask.delayed({"kernel": kernel, "aggregations": aggregations}, pure=True)
+    setup = dask.delayed(
+        {
+            "kernel": kernel,
+            "aggregations": aggregations,
+            "roofs_dir": None if roofs_dir is None else str(roofs_dir),
+            "roof_columns": roof_columns or {},
+        },
+        pure=True,
+    )
     tasks = []
     for i, p in enumerate(parts):
         box = stats[i]["box"]
@@ -304,8 +346,8 @@ def compute_sums(
             dask.delayed(halo_rows)([parts[j]], box, width, [dask.delayed(_xy)(stats[j]["full"])])
             for j in neigh[i]
         ]
-        tasks.append(dask.delayed(partition_sums)(p, halos, setup))
-    results = dask.compute(*tasks)
+        tasks.append(dask.delayed(partition_sums)(p, halos, setup, i))
+    results = compute(*tasks, label="rooftop PV")
     summed: dict[str, pd.DataFrame] = {}
     for a in aggregations:
         frames = [r["sums"][a.name] for r in results if a.name in r["sums"]]
@@ -410,25 +452,26 @@ def buildings_frame(source: Any, ctx: Any, npartitions: int | None = None) -> An
     -------
     dask_geopandas.GeoDataFrame
     """
-    import dask_geopandas
+    from sxgeo.engine.partition import dask_frame
 
-    from sxgeo.engine.partition import is_partitioned, read_partitioned
-    from sxgeo.pipelines.base import as_path, read
+    return dask_frame(source, ctx, npartitions=npartitions, what="buildings")
 
-    if not isinstance(source, pd.DataFrame):
-        path, _ = as_path(source)
-        if is_partitioned(path):
-            ddf = read_partitioned(path)
-            ctx.inputs_read[str(path)] = {
-                "rows": None,
-                "crs": ddf.crs.to_string(),
-                "partitions": ddf.npartitions,
-            }
-            return ddf
-    gdf = sxcrs.to_metric(read(source, ctx, geometry_type="polygon"), what="buildings")
-    n = max(1, min(len(gdf), npartitions or 4))
-    ddf = dask_geopandas.from_geopandas(gdf, npartitions=n, sort=False)
-    return ddf.spatial_shuffle(by="hilbert", npartitions=n)
+
+def _roofs_folder(options: Any, synthetic: bool) -> tuple[Path, Path] | None:
+    """Final and staging folder of the per-roof GeoParquet parts, when the output is a folder."""
+    out = getattr(options, "roofs_dir", None)
+    if out is None:
+        return None
+    from sxgeo.io.writers import make_folder
+    from sxgeo.outputs import SYNTHETIC_PREFIX
+
+    folder = make_folder(out)
+    final = folder / ((SYNTHETIC_PREFIX if synthetic else "") + "pv_buildings.parquet")
+    partial = folder / f".{final.name}.partial"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir()
+    return final, partial
 
 
 def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> list[Any]:
@@ -448,8 +491,9 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
     Returns
     -------
     list of Outputs
-        One, with the per-unit, park and village tables (no per-roof layer and no map: at this
-        scale they are not one file; the notes say so).
+        One, with the per-unit, park and village tables. When ``options.roofs_dir`` is a
+        folder, every roof's result is written there as ``pv_buildings.parquet``, a folder of
+        GeoParquet parts (one per partition, written by the workers); no map (the notes say so).
     """
     require_dask()
     from sxgeo import pv as pvmod
@@ -494,7 +538,30 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
         synthetic = bool(
             "synthetic" in ddf.columns and ddf["synthetic"].fillna(False).astype(bool).any().compute()
         )
-        done = compute_sums(ddf, kernel, aggs)
+        from sxgeo.pipelines.pv import co2_factor_label
+
+        roofs_dir = _roofs_folder(options, synthetic)
+        columns = {"co2_factor": co2_factor_label(options, ef)}
+        if synthetic:
+            from sxgeo.outputs import SYNTHETIC_NOTE
+
+            columns["data_note"] = SYNTHETIC_NOTE
+        try:
+            done = compute_sums(
+                ddf, kernel, aggs, roofs_dir=None if roofs_dir is None else roofs_dir[1], roof_columns=columns
+            )
+        except BaseException:
+            if roofs_dir is not None:
+                shutil.rmtree(roofs_dir[1], ignore_errors=True)
+            raise
+    if roofs_dir is not None:
+        final, partial = roofs_dir
+        if final.exists():
+            shutil.rmtree(final)
+        partial.rename(final)  # the folder appears whole or not at all
+        roofs_note = f"every roof's result: {final} ({done['partitions']} GeoParquet parts, one a partition)"
+    else:
+        roofs_note = "no per-roof layer here (sxgeo pv --engine dask -o FOLDER writes one: GeoParquet parts)"
     target = unit_target("pv_new_capacity", CITY_CODE, targets=ctx.targets, required=True)
     sums = done["sums"]
     tables: dict[str, pd.DataFrame] = {"pv_counties": units_table(sums["pv_counties"], ctx.units, target)}
@@ -514,11 +581,10 @@ def run_dask(ctx: Any, inputs: dict[str, Any], *, name: str, options: Any) -> li
         else "no shading",
         f"{done['unsuitable']} roofs unsuitable (too small, or shading loss > 30%)",
         f"Dask engine: {done['rows']} roofs in {done['partitions']} partitions, shading halo "
-        f"{done['halo_m']:.0f} m; no per-roof layer or map is written on this engine",
+        f"{done['halo_m']:.0f} m; no map on this engine (millions of roofs are no web map: see the tables)",
+        roofs_note,
         *ctx.notes,
     ]
-    from sxgeo.pipelines.pv import co2_factor_label
-
     ef_label = co2_factor_label(options, ef)
     tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
     labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}

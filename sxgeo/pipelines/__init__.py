@@ -99,8 +99,18 @@ def _sponge(ctx: Context, project: Project) -> list[Outputs]:
         psi=str(_param(ctx, project, "sponge", "psi", "default")),
         baseline_credit=bool(_param(ctx, project, "sponge", "baseline_credit", False)),
         exclude_regulating=bool(_param(ctx, project, "sponge", "exclude_regulating", False)),
+        **_engine(ctx, project),
     )
     return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
+
+
+def _engine(ctx: Context, project: Project) -> dict[str, Any]:
+    """The ``[engine]`` section as options of the PV, sponge (Tier A) and carbon (land cover) steps."""
+    return {
+        "engine": str(_param(ctx, project, "engine", "name", "memory")),
+        "scheduler": _param(ctx, project, "engine", "scheduler", None),
+        "workers": _param(ctx, project, "engine", "workers", None),
+    }
 
 
 def _carbon(ctx: Context, project: Project) -> list[Outputs]:
@@ -110,6 +120,7 @@ def _carbon(ctx: Context, project: Project) -> list[Outputs]:
         method=str(_param(ctx, project, "carbon", "method", "fang")),
         stands_years=_param(ctx, project, "carbon", "stands_years", None),
         years=_param(ctx, project, "carbon", "years", None),
+        **_engine(ctx, project),
     )
     return carbon.run(ctx, _inputs(project, "carbon"), options=opts)
 
@@ -123,9 +134,7 @@ def _pv_options(ctx: Context, project: Project) -> Any:
         ef_year=int(_param(ctx, project, "pv", "ef_year", 2022)),
         ef_region=str(_param(ctx, project, "pv", "ef_region", "east_china")),
         ef_basis=str(_param(ctx, project, "pv", "ef_basis", "average")),
-        engine=str(_param(ctx, project, "engine", "name", "memory")),
-        scheduler=_param(ctx, project, "engine", "scheduler", None),
-        workers=_param(ctx, project, "engine", "workers", None),
+        **_engine(ctx, project),
     )
 
 

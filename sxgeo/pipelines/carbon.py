@@ -48,13 +48,23 @@ class CarbonOptions:
     years : float or None
         Years between ``landcover`` and ``landcover_after``.
     window_rows : int or None
-        Raster rows read at a time (default about 8 Mpx windows).
+        Raster rows read at a time (default about 8 Mpx windows); on Dask, rows per task.
+    engine : str
+        Engine of the land-cover counts: ``memory`` (default, the reference) or ``dask`` (one
+        task per window, :mod:`sxgeo.engine.raster`).
+    scheduler : str or None
+        Dask scheduler address (default: a LocalCluster on this machine).
+    workers : int or None
+        Workers of that LocalCluster.
     """
 
     method: str = "fang"
     stands_years: float | None = None
     years: float | None = None
     window_rows: int | None = None
+    engine: str = "memory"
+    scheduler: str | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         check_option(
@@ -102,7 +112,8 @@ def run(
         if inputs.get("pools") is None:
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
-        synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
+        with _engine_session(opts, notes):
+            synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
         parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
     if inputs.get("wetlands") is not None:
         layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
@@ -190,7 +201,6 @@ def _landcover(
     """Class areas and carbon per unit, and the change; whether the raster is tagged synthetic."""
     from sxgeo.carbon import landcover as lcm
     from sxgeo.io import open_raster, read_table
-    from sxgeo.zonal import raster_zone_counts
 
     if inputs.get("landcover_after") is not None and not opts.years:
         msg = "a later land-cover raster (landcover_after, --raster-after) needs the years between the maps"
@@ -199,8 +209,10 @@ def _landcover(
     raster = as_path(inputs["landcover"])[0]
     with open_raster(raster) as src:
         synthetic = src.tags().get("synthetic") == "true"
+        if src.crs is not None and src.crs.is_geographic:
+            notes.append(f"{raster.name} in degrees ({src.crs}): each pixel weighs its row's ellipsoid area")
         for suffix, units in unit_sets(ctx):
-            counts = raster_zone_counts(src, units, window_rows=opts.window_rows)
+            counts = _zone_counts(src, units, opts)
             per, by_class = lcm.stock_by_county(counts, pools, units)
             tables[f"carbon_landcover{suffix}"] = per
             low = per[per["valid_share_pct"] < lcm.VALID_WARN_PCT]
@@ -214,7 +226,7 @@ def _landcover(
                 map_args["landcover"] = per
         if inputs.get("landcover_after") is not None:
             with open_raster(as_path(inputs["landcover_after"])[0]) as after:
-                pairs = raster_zone_counts(src, ctx.units, window_rows=opts.window_rows, other=after)
+                pairs = _zone_counts(src, ctx.units, opts, other=after)
             assert opts.years is not None  # checked above
             change, matrix = lcm.change_by_county(pairs, pools, ctx.units, years=float(opts.years))
             tables["carbon_landcover_change"] = change
@@ -254,6 +266,33 @@ def _plantable(
         f"({parcels['area_ha'].sum():,.1f} ha), candidate land to plant for forest cover"
     )
     return parcels
+
+
+def _engine_session(opts: CarbonOptions, notes: list[str]) -> Any:
+    """A Dask client for the land-cover counts on the Dask engine (closed after), else nothing."""
+    import contextlib
+
+    from sxgeo.engine import check_engine
+
+    if check_engine(opts.engine) != "dask":
+        return contextlib.nullcontext()
+    from sxgeo.engine import client_session
+
+    notes.append("Dask engine: land-cover counts one task per window of rows, added")
+    return client_session(opts.scheduler, opts.workers)
+
+
+def _zone_counts(src: Any, units: Any, opts: CarbonOptions, other: Any = None) -> pd.DataFrame:
+    """Zone × class (or class-pair) counts of an open raster on the chosen engine (the same table)."""
+    if opts.engine.strip().lower() == "dask":
+        from sxgeo.engine.raster import raster_zone_areas
+
+        return raster_zone_areas(
+            src.name, units, block_rows=opts.window_rows, other=None if other is None else other.name
+        )
+    from sxgeo.zonal import raster_zone_counts
+
+    return raster_zone_counts(src, units, window_rows=opts.window_rows, other=other)
 
 
 def _wetlands(

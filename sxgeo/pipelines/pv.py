@@ -51,6 +51,10 @@ class PVOptions:
         Dask scheduler address (default: a LocalCluster on this machine).
     workers : int or None
         Workers of that LocalCluster.
+    roofs_dir : str or None
+        Dask engine: the output folder, where every roof's result is written as
+        ``pv_buildings.parquet`` (a folder of GeoParquet parts, one per partition); None: not
+        written. The in-memory engine writes its single file through the outputs instead.
     """
 
     ghi_scenario: str = "default"
@@ -62,6 +66,7 @@ class PVOptions:
     engine: str = "memory"
     scheduler: str | None = None
     workers: int | None = None
+    roofs_dir: str | None = None
 
     def __post_init__(self) -> None:
         check_year("grid factor year (--ef-year, [pv] ef_year)", self.ef_year)

@@ -49,6 +49,13 @@ class ZoneOptions:
         Floor alpha at 1 − psi (not part of the GB/T 51345-2018 volume method; off by default).
     exclude_regulating : bool
         Leave regulating (调节) storage, i.e. detention ponds, out of the controlled volume.
+    engine : str
+        Engine of the Tier A coverage: ``memory`` (default, the reference) or ``dask``
+        (:mod:`sxgeo.engine.sponge`; the projects may be partitioned GeoParquet).
+    scheduler : str or None
+        Dask scheduler address (default: a LocalCluster on this machine).
+    workers : int or None
+        Workers of that LocalCluster.
     """
 
     alpha_target: float = 0.75
@@ -59,6 +66,9 @@ class ZoneOptions:
     add_facilities: Any = None
     baseline_credit: bool = False
     exclude_regulating: bool = False
+    engine: str = "memory"
+    scheduler: str | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         check_share("capture-ratio target (--alpha-target, [sponge] alpha_target)", self.alpha_target)
@@ -95,14 +105,29 @@ def run(
     list of Outputs
     """
     from sxgeo import sponge
+    from sxgeo.engine import check_engine
     from sxgeo.outputs import Outputs
 
     tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     layers: list[Any] = []
     map_args: dict[str, Any] = {}
+    opts = options or ZoneOptions()
+    synthetic_projects = False
     bu = read(inputs["built_up"], ctx) if inputs.get("built_up") is not None else None
-    if bu is not None and inputs.get("compliant") is not None:
+    if bu is not None and inputs.get("compliant") is not None and check_engine(opts.engine) == "dask":
+        layers.append(bu)
+        synthetic_projects = _tier_a_dask(
+            ctx,
+            bu,
+            inputs["compliant"],
+            opts,
+            baseline=baseline,
+            tables=tables,
+            notes=notes,
+            map_args=map_args,
+        )
+    elif bu is not None and inputs.get("compliant") is not None:
         projects = read(inputs["compliant"], ctx)
         layers += [bu, projects]
         for suffix, units in unit_sets(ctx):
@@ -118,10 +143,8 @@ def run(
             )
         map_args["compliant"] = sponge.select_counted(projects, year=ctx.year)[0]
     if all(inputs.get(k) is not None for k in TIER_B):
-        layers += _tier_b(
-            ctx, inputs, bu, options or ZoneOptions(), tables=tables, notes=notes, map_args=map_args
-        )
-    synthetic = is_synthetic(*layers)
+        layers += _tier_b(ctx, inputs, bu, opts, tables=tables, notes=notes, map_args=map_args)
+    synthetic = is_synthetic(*layers) or synthetic_projects
     if inputs.get("rainfall") is not None and not tables:
         synthetic = _curve_only(inputs["rainfall"], tables, notes)
     if not tables:
@@ -141,6 +164,49 @@ def run(
             basemap=ctx.basemap,
         )
     return [out]
+
+
+def _tier_a_dask(
+    ctx: Context,
+    bu: Any,
+    compliant: Any,
+    opts: ZoneOptions,
+    *,
+    baseline: bool,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> bool:
+    """Tier A on the Dask engine (the same tables as in memory); whether the projects are synthetic.
+
+    The projects (partitioned GeoParquet, or any layer spread over partitions) stay on the
+    workers: the map shows the coverage per unit without the project polygons.
+    """
+    from sxgeo.engine import client_session
+    from sxgeo.engine.partition import dask_frame
+    from sxgeo.engine.sponge import coverage_dask
+
+    with client_session(opts.scheduler, opts.workers) as client:
+        projects = dask_frame(
+            compliant, ctx, npartitions=2 * max(1, len(client.nthreads())), what="sponge projects"
+        )
+        synthetic = bool(
+            "synthetic" in projects.columns
+            and projects["synthetic"].fillna(False).astype(bool).any().compute()
+        )
+        for suffix, units in unit_sets(ctx):
+            table = coverage_dask(bu, projects, counties=units, year=ctx.year, targets=ctx.targets)
+            tables[f"sponge_coverage{suffix}"] = table
+            if not suffix:
+                notes += table.attrs.get("notes", [])
+                map_args["table"] = table
+        base_year = _baseline_year(ctx)
+        if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
+            tables[f"sponge_coverage_{base_year}"] = coverage_dask(
+                bu, projects, counties=ctx.units, year=base_year, targets=ctx.targets
+            )
+    notes.append("Dask engine: the map shows the coverage per unit, not the project polygons")
+    return synthetic
 
 
 def _baseline_year(ctx: Context) -> int | None:
