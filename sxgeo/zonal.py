@@ -54,7 +54,9 @@ def intersection_pieces(zones: np.ndarray, polygons: np.ndarray) -> tuple[np.nda
     shapely.prepare(zones)
     inside = shapely.contains_properly(zones[zi], polygons[pi])
     pieces = polygons[pi].copy()
-    cross = ~inside
+    # a GeometryCollection goes through the overlay even inside a zone: its overlapping parts count
+    # once there, as they do where it crosses a border (its own area() would add them up)
+    cross = ~inside | (shapely.get_type_id(pieces) == shapely.GeometryType.GEOMETRYCOLLECTION)
     if cross.any():
         pieces[cross] = shapely.intersection(zones[zi[cross]], polygons[pi[cross]])
     log.debug("intersection_pieces: %d pairs, %d crossing a zone border", len(zi), int(cross.sum()))

@@ -9,7 +9,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CRSError
-from sxgeo.zonal import UNASSIGNED, area_by_zone
+from sxgeo.zonal import UNASSIGNED, area_by_zone, intersection_pieces
 
 X0, Y0 = 500_000.0, 3_320_000.0  # EPSG:4549, in Shaoxing
 
@@ -95,3 +95,12 @@ def test_dissolve_parts_equals_union_all_on_random_parcels():
     keep = a < b
     overlaps = shapely.area(shapely.intersection(parts.values[a[keep]], parts.values[b[keep]]))
     assert np.max(overlaps, initial=0.0) < 1e-6
+
+
+def test_a_collection_of_overlapping_parts_counts_its_overlap_once():
+    """Inside a zone or across its border, a collection's overlap counts once (found by hypothesis)."""
+    zone = np.array([shapely.box(0, 0, 10, 10)], dtype=object)
+    twice = shapely.GeometryCollection([shapely.box(1, 1, 2, 2), shapely.box(1, 1, 2, 2)])
+    across = shapely.GeometryCollection([shapely.box(9, 1, 11, 2), shapely.box(9, 1, 11, 2)])
+    _, _, pieces = intersection_pieces(zone, np.array([twice, across], dtype=object))
+    assert shapely.area(pieces).tolist() == [1.0, 1.0]
