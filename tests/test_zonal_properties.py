@@ -67,7 +67,11 @@ def _polygonal_area(g: shapely.Geometry) -> float:
 
 # derandomize: CI sees the same 60 examples every run (explore locally with a higher max_examples)
 SETTINGS = settings(
-    max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
