@@ -28,8 +28,14 @@ MEASURES = ["buildings", "footprint_m2", "usable_m2", "capacity_mwp", "generatio
 
 @pytest.fixture(scope="session")
 def dask_client():
-    """The one LocalCluster of the test session: two worker threads in this process."""
-    with client_session(workers=2, processes=False) as client:
+    """The one LocalCluster of the test session: one worker thread in this process.
+
+    One thread, not two: a threaded worker reading GeoParquet beside another thread's pyarrow work
+    once aborted the whole test process inside pyarrow. The engine's default cluster uses worker
+    processes, where that cannot happen; what these tests check (equal numbers across partition
+    edges) does not depend on the thread count.
+    """
+    with client_session(workers=1, processes=False) as client:
         yield client
 
 
