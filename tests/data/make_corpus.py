@@ -104,6 +104,31 @@ def _base(dtype="uint8") -> np.ndarray:
     return arr
 
 
+def _stock_deg() -> float:
+    """Stock [t C] of ``_base()`` in degrees (``_raster(crs='EPSG:4326')``), by pyproj's geodesic areas.
+
+    Each pixel weighs the WGS84 area of its own 3e-4° cell (``pyproj.Geod``); pixels count when
+    their centre lies in a county, as the zones are rasterised.
+    """
+    from pyproj import Geod
+
+    from sxgeo.admin import load_counties
+
+    geod, res, lon0, lat0 = Geod(ellps="WGS84"), 3e-4, 120.5, 30.0
+    city = shapely.union_all(load_counties().to_crs(4326).geometry.values)
+    arr = _base()
+    total = 0.0
+    for r in range(arr.shape[0]):
+        top, bottom = lat0 - r * res, lat0 - (r + 1) * res
+        m2 = abs(
+            geod.polygon_area_perimeter([lon0, lon0 + res, lon0 + res, lon0], [bottom, bottom, top, top])[0]
+        )
+        lons = lon0 + (np.arange(arr.shape[1]) + 0.5) * res
+        inside = shapely.contains_xy(city, lons, np.full(lons.shape, top - res / 2))
+        total += sum(STOCK[int(v)] for v in arr[r][inside]) * m2 / 1e4
+    return total
+
+
 def _stock(arr: np.ndarray, nodata=None) -> float:
     vals, n = np.unique(arr, return_counts=True)
     return float(
@@ -258,7 +283,14 @@ def _landcover_cases(d: Path, out: Path, x0: float, y0: float) -> list[Case]:
         )
     )
     deg = _raster(d / "lc_degrees.tif", _base(), x0, y0, crs="EPSG:4326")
-    cases.append(Case("raster_degrees", _lc(out, deg, pools, "x"), "projected CRS"))
+    cases.append(
+        Case(
+            "raster_degrees",
+            _lc(out, deg, pools, "deg"),
+            None,
+            [("deg.csv", "330600", "stock_tc", _stock_deg())],
+        )
+    )
     after = _base()
     after[:, :10] = 3
     aft = _raster(d / "lc_after.tif", after, x0, y0)
