@@ -432,12 +432,7 @@ def polygon_table(
 
 
 def buildings_frame(source: Any, ctx: Any, npartitions: int | None = None) -> Any:
-    """Footprints as a ``dask_geopandas.GeoDataFrame``.
-
-    Partitioned GeoParquet (a folder, glob or ``.parquet`` file) is read lazily, one partition
-    per file. Any other layer (or a frame) is read in memory the sxgeo way and spread over
-    Hilbert-ordered partitions: convenient for a city, while a province should be partitioned
-    once with ``sxgeo partition``.
+    """Footprints as a ``dask_geopandas.GeoDataFrame``: :func:`sxgeo.engine.partition.dask_frame`.
 
     Parameters
     ----------
@@ -446,7 +441,7 @@ def buildings_frame(source: Any, ctx: Any, npartitions: int | None = None) -> An
     ctx : sxgeo.pipelines.base.Context
         For the default CRS and the record of inputs read.
     npartitions : int, optional
-        Partitions of a layer read in memory (default two per worker thread, at least 2).
+        Partitions of a layer read in memory (``dask_frame``'s default when None).
 
     Returns
     -------
