@@ -77,7 +77,7 @@ def demo_build(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo
         [sys.executable, "-m", "sxgeo", "-q", *DEMO_BUILD_ARGS, "--no-pdf"],
         cwd=work,
         capture_output=True,
-        text=True,
+        encoding=os.environ.get("PYTHONIOENCODING") or "utf-8",  # GBK under make test-gbk
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
