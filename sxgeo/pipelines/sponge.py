@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -130,17 +131,14 @@ def run(
     elif bu is not None and inputs.get("compliant") is not None:
         projects = read(inputs["compliant"], ctx)
         layers += [bu, projects]
-        for suffix, units in unit_sets(ctx):
-            table = sponge.coverage(bu, projects, counties=units, year=ctx.year, targets=ctx.targets)
-            tables[f"sponge_coverage{suffix}"] = table
-            if not suffix:
-                notes += table.attrs.get("notes", [])
-                map_args["table"] = table
-        base_year = _baseline_year(ctx)
-        if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
-            tables[f"sponge_coverage_{base_year}"] = sponge.coverage(
-                bu, projects, counties=ctx.units, year=base_year, targets=ctx.targets
-            )
+        _tier_a_tables(
+            ctx,
+            lambda units, year: sponge.coverage(bu, projects, counties=units, year=year, targets=ctx.targets),
+            baseline=baseline,
+            tables=tables,
+            notes=notes,
+            map_args=map_args,
+        )
         map_args["compliant"] = sponge.select_counted(projects, year=ctx.year)[0]
     if all(inputs.get(k) is not None for k in TIER_B):
         layers += _tier_b(ctx, inputs, bu, opts, tables=tables, notes=notes, map_args=map_args)
@@ -164,6 +162,31 @@ def run(
             basemap=ctx.basemap,
         )
     return [out]
+
+
+def _tier_a_tables(
+    ctx: Context,
+    cover: Callable[[Any, int | None], pd.DataFrame],
+    *,
+    baseline: bool,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+    map_args: dict[str, Any],
+) -> None:
+    """Tier A tables of either engine: per unit set at the reporting year, and the plan's baseline year.
+
+    *cover(units, year)* is the engine's coverage table (:func:`sxgeo.sponge.coverage` or
+    :func:`sxgeo.engine.sponge.coverage_dask`).
+    """
+    for suffix, units in unit_sets(ctx):
+        table = cover(units, ctx.year)
+        tables[f"sponge_coverage{suffix}"] = table
+        if not suffix:
+            notes += table.attrs.get("notes", [])
+            map_args["table"] = table
+    base_year = _baseline_year(ctx)
+    if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
+        tables[f"sponge_coverage_{base_year}"] = cover(ctx.units, base_year)
 
 
 def _tier_a_dask(
@@ -194,17 +217,14 @@ def _tier_a_dask(
             "synthetic" in projects.columns
             and projects["synthetic"].fillna(False).astype(bool).any().compute()
         )
-        for suffix, units in unit_sets(ctx):
-            table = coverage_dask(bu, projects, counties=units, year=ctx.year, targets=ctx.targets)
-            tables[f"sponge_coverage{suffix}"] = table
-            if not suffix:
-                notes += table.attrs.get("notes", [])
-                map_args["table"] = table
-        base_year = _baseline_year(ctx)
-        if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
-            tables[f"sponge_coverage_{base_year}"] = coverage_dask(
-                bu, projects, counties=ctx.units, year=base_year, targets=ctx.targets
-            )
+        _tier_a_tables(
+            ctx,
+            lambda units, year: coverage_dask(bu, projects, counties=units, year=year, targets=ctx.targets),
+            baseline=baseline,
+            tables=tables,
+            notes=notes,
+            map_args=map_args,
+        )
     notes.append("Dask engine: the map shows the coverage per unit, not the project polygons")
     return synthetic
 
