@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sxgeo.engine import quiet_dask, require_dask
 from sxgeo.errors import CRSError, LayerError

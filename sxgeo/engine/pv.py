@@ -27,9 +27,8 @@ from sxgeo.errors import SxgeoError
 from sxgeo.pv import dask as pvdask
 from sxgeo.pv.aggregate import table_from_sums
 
-MOVED = {
-    name: "sxgeo.pv.dask"
-    for name in (
+MOVED = dict.fromkeys(
+    (
         "Aggregation",
         "REACH",
         "compute_sums",
@@ -38,8 +37,9 @@ MOVED = {
         "partition_stats",
         "partition_sums",
         "potential_with_halo",
-    )
-}
+    ),
+    "sxgeo.pv.dask",
+)
 """Old name -> the module it now lives in."""
 
 RUN_DASK_GONE = (
@@ -99,7 +99,7 @@ def buildings_frame(source: Any, ctx: Any = None, npartitions: int | None = None
     return dask_frame(source, npartitions=npartitions, what="buildings", read_options=options)
 
 
-def run_dask(*args: Any, **kwargs: Any) -> Any:
+def run_dask(*_args: Any, **_kwargs: Any) -> Any:
     """Removed (the second PV pipeline): raises :class:`~sxgeo.errors.SxgeoError` naming what to call.
 
     Raises

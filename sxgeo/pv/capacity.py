@@ -124,7 +124,7 @@ def categorise(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarra
 
 
 def roof_heights(buildings: pd.DataFrame) -> np.ndarray | None:
-    """Height of every building [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M`; None if neither."""
+    """Building heights [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M` (None: neither)."""
     if "height_m" in buildings.columns:
         h = pd.to_numeric(buildings["height_m"], errors="coerce").to_numpy(dtype=float)
     elif "floors" in buildings.columns:

@@ -215,7 +215,7 @@ def _codes(result: gpd.GeoDataFrame, agg: Aggregation) -> np.ndarray:
 
 
 def _sums_by_code(result: gpd.GeoDataFrame, codes: np.ndarray) -> pd.DataFrame:
-    """:func:`sxgeo.pv.aggregate.sum_by` grouped on integer codes, the unit codes put back as the index afterwards.
+    """:func:`sxgeo.pv.aggregate.sum_by` grouped on integer codes, the unit codes put back as the index.
 
     Grouping on the string codes would have pandas 3 factorize them with pyarrow inside a worker
     thread; a threaded worker reading GeoParquet with pyarrow at the same moment once aborted the
