@@ -341,8 +341,8 @@ def run(
             kernel["ghi_scale"] = _ghi_scale(inputs["ghi_raster"], b, ghi_kwh_m2)
             notes.append(_ghi_note(as_path(inputs["ghi_raster"])[0]))
         result = pvmod.building_potential(b, yields, **kernel)
+        groups = _read_groups(ctx, inputs)  # before the notes: what reading them repaired is noted too
         notes += [*_model_notes(opts, horizon, ef_note, int((~result["suitable"]).sum())), *ctx.notes]
-        groups = _read_groups(ctx, inputs)
         tables = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets)}
         if groups.parks is not None:
             tables["pv_parks"] = pvmod.by_polygon(result, groups.parks, "park_id", targets=ctx.targets)
