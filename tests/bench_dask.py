@@ -13,7 +13,7 @@ every 0.2 s:
   run under an address-space limit (``--memory-limit-gb``) so it fails cleanly, never into the
   OOM killer, and skipped above ``--memory-max`` footprints (extrapolated instead);
 * dask: a LocalCluster of 2 worker processes (1 thread each, each under ``--worker-memory-gb``)
-  on the parts, :mod:`sxgeo.engine.pv`.
+  on the parts, :mod:`sxgeo.pv.dask`.
 
 Sizes above ``--memory-max`` are generated part by part and never held whole (no single file is
 written for them). The raster benchmark writes a synthetic ``N × N`` uint8 tiled, DEFLATE GeoTIFF
@@ -103,7 +103,8 @@ else:
     import distributed
     from sxgeo.engine import quiet_dask
     from sxgeo.engine.partition import read_partitioned
-    from sxgeo.engine import pv as dpv
+    from sxgeo.pv import dask as dpv
+    from sxgeo.pv.aggregate import table_from_sums
     from sxgeo import crs as sxcrs
     quiet_dask()
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit=f"{worker_gb}GiB",
@@ -114,7 +115,7 @@ else:
         agg = [dpv.Aggregation("c", sxcrs.to_metric(counties))]
         done = dpv.compute_sums(read_partitioned(path), kernel, agg)
     cluster.close()
-    t = dpv.units_table(done["sums"]["c"], counties, 1000.0).set_index("unit_code")
+    t = table_from_sums(done["sums"]["c"], counties, 1000.0).set_index("unit_code")
     city = float(t.loc["330600", "capacity_mwp"])
 print(json.dumps({"seconds": time.perf_counter() - t0, "city_mwp": city}))
 """

@@ -20,8 +20,9 @@ from sxgeo.pv import energy
 pytest.importorskip("dask_geopandas")
 
 from sxgeo.engine import client_session, require_dask
-from sxgeo.engine import pv as dpv
 from sxgeo.engine.partition import partition_layer, read_partitioned
+from sxgeo.pv import dask as dpv
+from sxgeo.pv.aggregate import table_from_sums
 
 MEASURES = ["buildings", "footprint_m2", "usable_m2", "capacity_mwp", "generation_gwh", "co2_avoided_t"]
 
@@ -109,13 +110,13 @@ def test_pv_dask_equals_memory_across_partitions_and_county_lines(
     agg = [dpv.Aggregation("pv_counties", sxcrs.to_metric(counties))]
     done = dpv.compute_sums(ddf, kernel, agg)
     assert done["rows"] == len(border_roofs) and done["partitions"] == 8
-    got = dpv.units_table(done["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    got = table_from_sums(done["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
     assert list(got.index) == list(mem.index)
     pd.testing.assert_frame_equal(got[MEASURES], mem[MEASURES], check_exact=False, rtol=1e-9, atol=1e-6)
 
     # without the halo, roofs shaded from another partition come out wrong: the halo matters
     bare = dpv.compute_sums(ddf, kernel, agg, halo=False)
-    wrong = dpv.units_table(bare["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
+    wrong = table_from_sums(bare["sums"]["pv_counties"], counties, 1000.0).set_index("unit_code")
     assert wrong.loc["330600", "generation_gwh"] > mem.loc["330600", "generation_gwh"] + 0.001
 
 
@@ -598,3 +599,95 @@ def test_progress_bar_follows_the_tasks_in_a_terminal(monkeypatch, dask_client, 
     bar = raster_zone_areas(border_rasters["before"], counties, block_rows=32)
     assert len(done) == 7  # 200 rows / 32: the bar advanced once for each of the seven window tasks
     pd.testing.assert_frame_equal(bar, plain)
+
+
+# --- issue-19-pv: one PV pipeline (the Dask engine is the same pipeline with another kernel mapping) ---
+
+
+def _hand_built_roofs(counties) -> gpd.GeoDataFrame:
+    """16 roofs on a 20 m grid centred on the 330602/330603 line; every 5th a 30 m tower."""
+    p = _border_point(counties)
+    x0, y0 = np.meshgrid(p.x - 40 + 20.0 * np.arange(4), p.y - 40 + 20.0 * np.arange(4))
+    x, y = x0.ravel(), y0.ravel()
+    height = np.where(np.arange(16) % 5 == 0, 30.0, 9.0)
+    uses = np.array(["residential", "industrial", "public", "commercial"])[np.arange(16) % 4]
+    return gpd.GeoDataFrame(
+        {"bid": np.arange(16), "use": uses, "height_m": height},
+        geometry=shapely.box(x, y, x + 16, y + 16),
+        crs=sxcrs.METRIC,
+    )
+
+
+def test_pv_one_pipeline_same_tables_and_notes_on_both_engines(tmp_path, dask_client, counties):
+    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pipelines.base import Context
+
+    roofs = _hand_built_roofs(counties)
+    c = sxcrs.to_metric(counties).set_index("adcode")
+    a, b = c.geometry.loc["330602"], c.geometry.loc["330603"]
+    # the set straddles the line: some roofs lie in both counties, and both counties hold roofs
+    straddling = shapely.intersects(roofs.geometry.values, a) & shapely.intersects(roofs.geometry.values, b)
+    assert straddling.sum() >= 2
+    path = tmp_path / "roofs.parquet"
+    roofs.to_parquet(path)
+    parts = partition_layer(path, tmp_path / "parts", npartitions=3)
+    p = _border_point(counties)
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["K1"]}, geometry=[shapely.box(p.x - 45, p.y - 45, p.x, p.y)], crs=sxcrs.METRIC
+    )
+    villages = gpd.GeoDataFrame(
+        {"code": ["V1", "V2"]},
+        geometry=[shapely.Point(p.x - 30, p.y), shapely.Point(p.x + 30, p.y)],
+        crs=sxcrs.METRIC,
+    )
+    parks.to_crs(4326).to_file(tmp_path / "parks.geojson")
+    villages.to_crs(4326).to_file(tmp_path / "villages.geojson")
+    inputs = {
+        "buildings": path,
+        "parks": tmp_path / "parks.geojson",
+        "villages": tmp_path / "villages.geojson",
+    }
+    run_note = "a note of this run"
+    mem = pipeline.run(Context(units=counties, maps=False, notes=[run_note]), inputs)[0]
+    dsk = pipeline.run(
+        Context(units=counties, maps=False, notes=[run_note]),
+        {**inputs, "buildings": parts},
+        options=pipeline.PVOptions(engine="dask"),
+    )[0]
+
+    assert list(dsk.tables) == list(mem.tables) == ["pv_counties", "pv_parks", "pv_villages"]
+    for name, m in mem.tables.items():
+        d = dsk.tables[name]
+        assert list(d.columns) == list(m.columns)
+        pd.testing.assert_frame_equal(d, m, check_exact=False, rtol=1e-12, atol=0)
+
+    # a hand count: each roof whole in the county holding its point on the surface (shapely), none doubled
+    t = mem.tables["pv_counties"].set_index("unit_code")
+    pts = shapely.point_on_surface(roofs.geometry.values)
+    for code, county in (("330602", a), ("330603", b)):
+        inside = shapely.contains(county, pts)
+        assert 0 < inside.sum() < len(roofs)
+        assert t.loc[code, "footprint_m2"] == round(16 * 16 * int(inside.sum()))
+    assert t.loc["330602", "footprint_m2"] + t.loc["330603", "footprint_m2"] == 16 * 16 * len(roofs)
+    assert t.loc["330600", "footprint_m2"] == 16 * 16 * len(roofs)
+
+    # one copy of the notes: the Dask engine's are the in-memory ones, then its own two lines
+    assert dsk.notes[: len(mem.notes)] == mem.notes
+    extra = dsk.notes[len(mem.notes) :]
+    assert len(extra) == 2 and extra[0].startswith("Dask engine: 16 roofs in 3 partitions")
+    assert mem.notes.count(run_note) == 1 and dsk.notes.count(run_note) == 1
+
+
+def test_engine_pv_keeps_old_names_for_one_release_and_run_dask_points_to_the_pipeline(counties):
+    from sxgeo.engine import pv as old
+    from sxgeo.errors import SxgeoError
+
+    with pytest.warns(DeprecationWarning, match=r"sxgeo\.pv\.dask\.compute_sums"):
+        assert old.compute_sums is dpv.compute_sums
+    with pytest.warns(DeprecationWarning, match="table_from_sums"):
+        sums = pd.DataFrame({c: [1000.0] for c in (*pv.aggregate.SUM_COLUMNS, "buildings")}, index=["330602"])
+        old_table = old.units_table(sums, counties, 1000.0).set_index("unit_code")
+    assert old_table.equals(table_from_sums(sums, counties, 1000.0).set_index("unit_code"))
+    assert old_table.loc["330602", "capacity_mwp"] == 1.0 and old_table.loc["330600", "buildings"] == 1000
+    with pytest.raises(SxgeoError, match=r"PVOptions\(engine='dask'\)"):
+        old.run_dask(None, {}, name="pv", options=None)

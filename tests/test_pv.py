@@ -333,3 +333,49 @@ def test_sums_per_town_polygon(demo_dir, counties):
     assert t["capacity_mwp"].sum() == pytest.approx(
         county.loc["330600", "capacity_mwp"], abs=0.01
     )  # towns tile the city
+
+
+# --- issue-19-pv: one PV pipeline ---
+
+
+def _sxgeo_imports(path: Path) -> list[str]:
+    """Every sxgeo module a file imports, at the top or inside a function (the AST, not a regex)."""
+    import ast
+
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sxgeo"):
+            names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            names += [a.name for a in node.names if a.name.startswith("sxgeo")]
+    return names
+
+
+def test_engine_imports_no_pipeline_and_pv_neither_pipelines_nor_engine_pv():
+    import sxgeo
+
+    root = Path(sxgeo.__file__).parent
+    for folder, banned in (("engine", ("sxgeo.pipelines",)), ("pv", ("sxgeo.pipelines", "sxgeo.engine.pv"))):
+        for f in sorted((root / folder).glob("*.py")):
+            bad = [n for n in _sxgeo_imports(f) if n.startswith(banned)]
+            assert not bad, f"{f.name} imports {bad}"
+
+
+def test_table_from_sums_lays_out_each_kind(counties):
+    from sxgeo.pv.aggregate import table_from_sums
+
+    # one park with 2 roofs: 3,000 m2, 150 kWp technical, 90 kWp policy, 140 MWh, 80 t CO2
+    sums = pd.DataFrame(
+        {"footprint_m2": [3000.0], "usable_m2": [1200.0], "capacity_kwp": [150.0], "policy_kwp": [90.0],
+         "generation_mwh": [140.0], "co2_avoided_t": [80.0], "buildings": [2]},
+        index=["K1"],
+    )  # fmt: skip
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["K1", "K2"], "name": ["a", "b"]}, geometry=[shapely.box(0, 0, 1, 1)] * 2
+    )
+    t = table_from_sums(sums, parks, 1000.0, kind="polygon", code_col="park_id").set_index("park_id")
+    assert list(t.index) == ["K1", "K2"] and t.loc["K2", "buildings"] == 0  # a park without roofs: zeros
+    assert t.loc["K1", "capacity_mwp"] == 0.15 and t.loc["K1", "share_of_target_pct"] == 0.015
+    assert t.loc["K1", "generation_gwh"] == 0.14 and t.loc["K1", "name"] == "a"
+    with pytest.raises(ValueError, match="unknown PV table kind 'grid'"):
+        table_from_sums(sums, parks, 1000.0, kind="grid")

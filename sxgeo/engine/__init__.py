@@ -7,7 +7,8 @@ over the partitions of a Dask collection and reduces their additive per-unit sum
   LocalCluster sized to this machine.
 * :mod:`sxgeo.engine.partition`: write a big layer as Hilbert-ordered, partitioned GeoParquet
   (``sxgeo partition``) and read such a folder or glob back.
-* :mod:`sxgeo.engine.pv`: rooftop PV per unit, with a shading halo around each partition.
+* The capabilities' kernels use it: rooftop PV is :mod:`sxgeo.pv.dask` (a shading halo around
+  each partition; :mod:`sxgeo.engine.pv` keeps its old names for one release).
 
 dask-geopandas has no overlay and its spatial join is inner only (dask-geopandas issue #236), so
 sxgeo uses its partitions and I/O, and its own kernels for everything spatial.

@@ -4,7 +4,7 @@ A layer is read once the sxgeo way (:func:`sxgeo.io.read_layer`: repaired, check
 to EPSG:4549 for areas), spread over partitions by ``dask_geopandas``, sorted along the Hilbert
 curve of the feature midpoints (``spatial_shuffle(by="hilbert")``) so that each partition covers
 a compact patch of ground, and written one file per partition with the CRS in the GeoParquet
-metadata. Compact partitions keep the PV shading halo small (:mod:`sxgeo.engine.pv`).
+metadata. Compact partitions keep the PV shading halo small (:mod:`sxgeo.pv.dask`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sxgeo.engine import quiet_dask, require_dask
 from sxgeo.errors import CRSError, LayerError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -162,32 +165,31 @@ def read_partitioned(source: str | Path) -> Any:
 
 
 def dask_frame(
-    source: Any,
-    ctx: Any,
+    source: str | Path | pd.DataFrame,
     *,
     npartitions: int | None = None,
     what: str = "layer",
-    geometry_type: str = "polygon",
+    read_options: dict[str, Any] | None = None,
 ) -> Any:
-    """A layer input as a ``dask_geopandas.GeoDataFrame`` in EPSG:4549.
+    """A layer as a ``dask_geopandas.GeoDataFrame`` in EPSG:4549: paths (or a frame) in, a Dask frame out.
 
     Partitioned GeoParquet (a folder, glob or ``.parquet`` file) is read lazily, one partition
-    per file. Any other layer (or a frame) is read in memory the sxgeo way and spread over
-    Hilbert-ordered partitions: convenient for a city, while a province should be partitioned
-    once with ``sxgeo partition``.
+    per file. Any other layer file is read in memory with :func:`sxgeo.io.read_layer`, and a
+    frame is taken as it is; both are spread over Hilbert-ordered partitions: convenient for a
+    city, while a province should be partitioned once with ``sxgeo partition``. A pipeline
+    resolves its named input to a path and read options (or reads it) before calling this.
 
     Parameters
     ----------
-    source : path, Input or geopandas.GeoDataFrame
-        The input.
-    ctx : sxgeo.pipelines.base.Context
-        For the default CRS and the record of inputs read.
+    source : str, pathlib.Path or geopandas.GeoDataFrame
+        The layer.
     npartitions : int, optional
         Partitions of a layer read in memory (default 4).
     what : str
         How to name the layer in messages.
-    geometry_type : str
-        Geometry type the in-memory reader checks.
+    read_options : dict, optional
+        Keywords of :func:`sxgeo.io.read_layer` for a layer file that is not partitioned
+        (``crs``, ``geometry_type`` ...).
 
     Returns
     -------
@@ -199,22 +201,21 @@ def dask_frame(
     import pandas as pd
 
     from sxgeo import crs as sxcrs
-    from sxgeo.pipelines.base import as_path, read
+    from sxgeo.io import read_layer
 
-    if not isinstance(source, pd.DataFrame):
-        path, _ = as_path(source)
-        if is_partitioned(path):
-            ddf = read_partitioned(path)
-            if not ddf.crs.equals(sxcrs.METRIC):
-                ddf = ddf.to_crs(sxcrs.METRIC)
-                log.info("%s: reprojected to EPSG:4549 partition by partition", path)
-            ctx.inputs_read[str(path)] = {
-                "rows": None,
-                "crs": ddf.crs.to_string(),
-                "partitions": ddf.npartitions,
-            }
-            return ddf
-    gdf = sxcrs.to_metric(read(source, ctx, geometry_type=geometry_type), what=what)
+    if isinstance(source, pd.DataFrame):
+        gdf = source
+    elif is_partitioned(source):
+        ddf = read_partitioned(source)
+        if not ddf.crs.equals(sxcrs.METRIC):
+            ddf = ddf.to_crs(sxcrs.METRIC)
+            log.info("%s: reprojected to EPSG:4549 partition by partition", source)
+        return ddf
+    else:
+        gdf, report = read_layer(source, **(read_options or {}))
+        for line in report.summary_lines(max_rows=5):
+            log.info("%s", line)
+    gdf = sxcrs.to_metric(gdf, what=what)
     n = max(1, min(len(gdf), npartitions or 4))
     ddf = dask_geopandas.from_geopandas(gdf, npartitions=n, sort=False)
     return ddf.spatial_shuffle(by="hilbert", npartitions=n)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sxgeo.engine.partition import dask_frame, is_partitioned
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -178,6 +180,51 @@ def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.
         "crs": gdf.crs.to_string() if gdf.crs is not None else None,
     }
     return gdf
+
+
+def read_dask(
+    source: Any,
+    ctx: Context,
+    *,
+    npartitions: int | None = None,
+    what: str = "layer",
+    geometry_type: str = "polygon",
+) -> Any:
+    """A named input as a ``dask_geopandas.GeoDataFrame`` (:func:`sxgeo.engine.partition.dask_frame`).
+
+    Partitioned GeoParquet (a folder, glob or ``.parquet`` file) is handed to the engine as a
+    path and recorded in ``ctx.inputs_read``; any other input is read here like every input
+    (:func:`read`: the default CRS, the notes on what changed the count of features) and the
+    frame is spread over partitions.
+
+    Parameters
+    ----------
+    source : Input, str, pathlib.Path or geopandas.GeoDataFrame
+        The input.
+    ctx : Context
+        For the default CRS and the record of inputs read.
+    npartitions : int, optional
+        Partitions of an input read in memory (``dask_frame``'s default when None).
+    what : str
+        How to name the layer in messages.
+    geometry_type : str
+        Geometry type :func:`read` checks.
+
+    Returns
+    -------
+    dask_geopandas.GeoDataFrame
+    """
+    if not hasattr(source, "columns"):
+        path, _ = as_path(source)
+        if is_partitioned(path):
+            ddf = dask_frame(path, npartitions=npartitions, what=what)
+            ctx.inputs_read[str(path)] = {
+                "rows": None,
+                "crs": ddf.crs.to_string(),
+                "partitions": ddf.npartitions,
+            }
+            return ddf
+    return dask_frame(read(source, ctx, geometry_type=geometry_type), npartitions=npartitions, what=what)
 
 
 def as_path(source: Any) -> tuple[Path, dict[str, Any]]:

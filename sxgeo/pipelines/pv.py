@@ -1,12 +1,30 @@
-"""Rooftop-PV pipeline: building footprints (+ parks, villages, zones) -> per-roof potential, sums, map."""
+"""Rooftop-PV pipeline: building footprints (+ parks, villages, zones) -> per-roof potential, sums, map.
+
+One pipeline for both engines. It prepares the yields, the grid emission factor and the notes
+once, then computes the roofs in memory (the reference) or maps :func:`sxgeo.pv.dask.compute_sums`
+over the partitions of the buildings (``engine="dask"``); both engines lay their tables out
+with :func:`sxgeo.pv.aggregate.table_from_sums`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from sxgeo import crs as sxcrs
+from sxgeo import pv as pvmod
+from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.engine import check_engine, client_session
 from sxgeo.errors import SchemaError
+from sxgeo.io import read_table, read_weather, sample_raster
+from sxgeo.io.writers import make_folder
+from sxgeo.outputs import SYNTHETIC_NOTE, SYNTHETIC_PREFIX, Outputs
 from sxgeo.pipelines.base import (
     Context,
     as_path,
@@ -16,13 +34,16 @@ from sxgeo.pipelines.base import (
     is_synthetic,
     name_of,
     read,
+    read_dask,
 )
+from sxgeo.pv import dask as pvdask
+from sxgeo.pv import energy
+from sxgeo.pv.aggregate import table_from_sums
+from sxgeo.zonal import grid_counts
 
 if TYPE_CHECKING:
-    import numpy as np
+    import geopandas as gpd
     import pandas as pd
-
-    from sxgeo.outputs import Outputs
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +67,7 @@ class PVOptions:
     grid_m : float
         Cell of the potential-density grid on the map [m].
     engine : str
-        ``memory`` (default, the reference) or ``dask`` (:mod:`sxgeo.engine.pv`).
+        ``memory`` (default, the reference) or ``dask`` (:mod:`sxgeo.pv.dask`).
     scheduler : str or None
         Dask scheduler address (default: a LocalCluster on this machine).
     workers : int or None
@@ -75,10 +96,7 @@ class PVOptions:
 
 def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str], params: Any = None) -> tuple[Any, Any]:
     """The specific-yield table and the horizon-loss table, from a weather file or the monthly table."""
-    from sxgeo.io import read_weather
-    from sxgeo.pv import energy, roof_params
-
-    mounts = energy.thermal_mounts(roof_params(params))
+    mounts = energy.thermal_mounts(pvmod.roof_params(params))
     notes.append(
         "cell temperature by mount (Faiman u0, u1): "
         + "; ".join(f"{m} {u0:g}, {u1:g}" for m, (u0, u1) in mounts.items())
@@ -100,18 +118,17 @@ def _yields(inputs: dict[str, Any], opts: PVOptions, notes: list[str], params: A
     return yields, horizon
 
 
-def _ghi_scale(source: Any, buildings: Any, ghi_kwh_m2: float, notes: list[str]) -> np.ndarray:
-    import numpy as np
+def _ghi_note(path: Path) -> str:
+    return f"yield scaled by the GHI raster {path.name} at each roof"
 
-    from sxgeo.io import sample_raster
 
+def _ghi_scale(source: Any, buildings: Any, ghi_kwh_m2: float) -> np.ndarray:
     path, _ = as_path(source)
     ghi = sample_raster(path, buildings)
     finite = ghi[np.isfinite(ghi)]
     if finite.size and not 600 <= np.median(finite) <= 2500:
         msg = f"{path.name}: median {np.median(finite):.0f}; expected annual GHI in kWh/m2 (600-2500)"
         raise SchemaError(msg)
-    notes.append(f"yield scaled by the GHI raster {path.name} at each roof")
     return ghi / ghi_kwh_m2
 
 
@@ -139,13 +156,136 @@ def roofs_key(inputs: dict[str, Any], options: PVOptions) -> tuple[Any, ...] | N
     -------
     tuple or None
     """
-    import dataclasses
-
     keys = [input_key(inputs.get(k)) for k in ROOF_INPUTS]
     if any(k is None for k in keys):
         return None
     core = dataclasses.replace(options, engine="memory", scheduler=None, workers=None)
     return ("pv_roofs", *keys, repr(core))
+
+
+@dataclass
+class _Groups:
+    """The layers the roofs are summed by besides the counties: parks, villages (and their code)."""
+
+    parks: gpd.GeoDataFrame | None = None
+    villages: gpd.GeoDataFrame | None = None
+    village_code: str = ""
+
+
+def _read_groups(ctx: Context, inputs: dict[str, Any]) -> _Groups:
+    groups = _Groups()
+    if inputs.get("parks") is not None:
+        groups.parks = read(inputs["parks"], ctx)
+        if "park_id" not in groups.parks.columns:
+            groups.parks["park_id"] = [f"P{i:03d}" for i in range(1, len(groups.parks) + 1)]
+    if inputs.get("villages") is not None:
+        groups.villages = read(inputs["villages"], ctx, geometry_type="point")
+        groups.village_code = "code" if "code" in groups.villages.columns else str(groups.villages.columns[0])
+        log.info("villages from %s, code column %r", name_of(inputs["villages"]), groups.village_code)
+    return groups
+
+
+def _model_notes(opts: PVOptions, horizon: Any, ef_note: str, unsuitable: int) -> list[str]:
+    """The notes on the model every PV output carries, whichever engine computed it."""
+    return [
+        f"losses {energy.losses_pct():.2f}% (PVWatts defaults), inverter {energy.INVERTER_ETA:.0%}",
+        f"grid CO2 factor {ef_note}",
+        "policy scenario: NEA whole-county pilot floors (government 50%, public 40%, "
+        "commercial/industrial 30%, rural homes 20%)",
+        "shading from taller neighbours to the south"
+        if opts.shading and horizon is not None
+        else "no shading",
+        f"{unsuitable} roofs unsuitable (too small, or shading loss > 30%)",
+    ]
+
+
+def _roofs_folder(opts: PVOptions, synthetic: bool) -> tuple[Path, Path] | None:
+    """Final and staging folder of the Dask engine's per-roof GeoParquet parts (None: not a folder)."""
+    if opts.roofs_dir is None:
+        return None
+    folder = make_folder(opts.roofs_dir)
+    final = folder / ((SYNTHETIC_PREFIX if synthetic else "") + "pv_buildings.parquet")
+    partial = folder / f".{final.name}.partial"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir()
+    return final, partial
+
+
+@dataclass
+class _DaskRun:
+    tables: dict[str, pd.DataFrame]
+    groups: _Groups
+    synthetic: bool
+    unsuitable: int
+    notes: list[str]
+
+
+def _run_dask(
+    ctx: Context, inputs: dict[str, Any], opts: PVOptions, kernel: dict[str, Any], ef_label: str
+) -> _DaskRun:
+    """The roofs on Dask: :func:`sxgeo.pv.dask.compute_sums` over partitions, the tables of memory.
+
+    Every roof's result is written by the workers as ``pv_buildings.parquet`` (a folder of
+    GeoParquet parts, one per partition) when ``opts.roofs_dir`` is a folder; no map.
+    """
+    with client_session(opts.scheduler, opts.workers) as client:
+        ddf = read_dask(
+            inputs["buildings"], ctx, npartitions=2 * max(1, len(client.nthreads())), what="buildings"
+        )
+        groups = _read_groups(ctx, inputs)
+        aggs = [pvdask.Aggregation("pv_counties", sxcrs.to_metric(ctx.units, what="counties"))]
+        if groups.parks is not None:
+            parks = sxcrs.to_metric(groups.parks, what="parks")
+            aggs.append(pvdask.Aggregation("pv_parks", parks, "park_id", "polygon"))
+        if groups.villages is not None:
+            villages = sxcrs.to_metric(groups.villages, what="villages")
+            aggs.append(pvdask.Aggregation("pv_villages", villages, groups.village_code, "nearest"))
+        if ctx.zones is not None:
+            aggs.append(pvdask.Aggregation("pv_zones", sxcrs.to_metric(ctx.zones, what="zones")))
+        synthetic = bool(
+            "synthetic" in ddf.columns and ddf["synthetic"].fillna(False).astype(bool).any().compute()
+        )
+        roofs_dir = _roofs_folder(opts, synthetic)
+        columns = {"co2_factor": ef_label}
+        if synthetic:
+            columns["data_note"] = SYNTHETIC_NOTE
+        try:
+            done = pvdask.compute_sums(
+                ddf, kernel, aggs, roofs_dir=None if roofs_dir is None else roofs_dir[1], roof_columns=columns
+            )
+        except BaseException:
+            if roofs_dir is not None:
+                shutil.rmtree(roofs_dir[1], ignore_errors=True)
+            raise
+    if roofs_dir is not None:
+        final, partial = roofs_dir
+        if final.exists():
+            shutil.rmtree(final)
+        partial.rename(final)  # the folder appears whole or not at all
+        roofs_note = f"every roof's result: {final} ({done['partitions']} GeoParquet parts, one a partition)"
+    else:
+        roofs_note = "no per-roof layer here (sxgeo pv --engine dask -o FOLDER writes one: GeoParquet parts)"
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=ctx.targets, required=True)
+    # the tables keep the layers as given (their CRS and columns), as the in-memory functions do
+    layers = {
+        "pv_counties": ctx.units,
+        "pv_parks": groups.parks,
+        "pv_villages": groups.villages,
+        "pv_zones": ctx.zones,
+    }
+    tables = {
+        a.name: table_from_sums(
+            done["sums"][a.name], layers[a.name], target, kind=a.kind, code_col=a.code_col
+        )
+        for a in aggs
+    }
+    notes = [
+        f"Dask engine: {done['rows']} roofs in {done['partitions']} partitions, shading halo "
+        f"{done['halo_m']:.0f} m; no map on this engine (millions of roofs are no web map: see the tables)",
+        roofs_note,
+    ]
+    return _DaskRun(tables, groups, synthetic or is_synthetic(groups.parks), done["unsuitable"], notes)
 
 
 def run(
@@ -158,92 +298,103 @@ def run(
     ctx : Context
         Units (and zones), targets, map settings.
     inputs : dict
-        ``buildings`` (required); ``parks``, ``villages``, ``weather`` or ``ghi_raster``,
-        ``params`` (optional).
+        ``buildings`` (required; on the Dask engine also partitioned GeoParquet); ``parks``,
+        ``villages``, ``weather`` or ``ghi_raster``, ``params`` (optional).
     name : str
         Output stem.
     options : PVOptions, optional
-        Yield and factor options.
+        Yield and factor options, and the engine.
 
     Returns
     -------
     list of Outputs
-        One; in a folder it also writes every roof to ``pv_buildings.parquet``.
+        One. In memory, in a folder it also writes every roof to ``pv_buildings.parquet`` and
+        makes the map. On Dask, with ``options.roofs_dir`` the workers write every roof as a
+        folder of GeoParquet parts there; no map. The notes are those of the in-memory engine
+        followed by the Dask engine's own lines.
     """
-    from sxgeo import pv as pvmod
-    from sxgeo.io import read_table
-    from sxgeo.outputs import Outputs
-    from sxgeo.pv import energy
-
     opts = options or PVOptions()
     if inputs.get("weather") is not None and inputs.get("ghi_raster") is not None:
         msg = "give a weather file or a GHI raster, not both"
         raise SchemaError(msg)
-    from sxgeo.engine import check_engine
-
-    if check_engine(opts.engine) == "dask":
-        from sxgeo.engine.pv import run_dask
-
-        return run_dask(ctx, inputs, name=name, options=opts)
-    b = read(inputs["buildings"], ctx, geometry_type="polygon")
+    engine = check_engine(opts.engine)
+    b = read(inputs["buildings"], ctx, geometry_type="polygon") if engine == "memory" else None
     notes: list[str] = []
     params = read_table(as_path(inputs["params"])[0]) if inputs.get("params") is not None else None
     yields, horizon = _yields(inputs, opts, notes, params)
-    scale = None
-    if inputs.get("ghi_raster") is not None:
-        scale = _ghi_scale(inputs["ghi_raster"], b, yields.attrs["ghi_kwh_m2"], notes)
     ef, ef_note = pvmod.emission_factor(opts.ef_year, opts.ef_region, opts.ef_basis)
-    result = pvmod.building_potential(
-        b, yields, params=params, ghi_scale=scale, horizon_loss=horizon, emission_factor_kg_kwh=ef
-    )
-    notes += [
-        f"losses {energy.losses_pct():.2f}% (PVWatts defaults), inverter {energy.INVERTER_ETA:.0%}",
-        f"grid CO2 factor {ef_note}",
-        "policy scenario: NEA whole-county pilot floors (government 50%, public 40%, "
-        "commercial/industrial 30%, rural homes 20%)",
-        "shading from taller neighbours to the south"
-        if opts.shading and horizon is not None
-        else "no shading",
-        f"{int((~result['suitable']).sum())} roofs unsuitable (too small, or shading loss > 30%)",
-        *ctx.notes,
-    ]
-    tables: dict[str, pd.DataFrame] = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets)}
-    park_gdf = park_table = None
-    if inputs.get("parks") is not None:
-        park_gdf = read(inputs["parks"], ctx)
-        if "park_id" not in park_gdf.columns:
-            park_gdf["park_id"] = [f"P{i:03d}" for i in range(1, len(park_gdf) + 1)]
-        park_table = pvmod.by_polygon(result, park_gdf, "park_id", targets=ctx.targets)
-        tables["pv_parks"] = park_table
-    if inputs.get("villages") is not None:
-        vg = read(inputs["villages"], ctx, geometry_type="point")
-        code = "code" if "code" in vg.columns else vg.columns[0]
-        tables["pv_villages"] = pvmod.by_nearest_point(result, vg, code, targets=ctx.targets)
-        log.info("villages from %s, code column %r", name_of(inputs["villages"]), code)
-    if ctx.zones is not None:
-        tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
     ef_label = co2_factor_label(opts, ef)
+    kernel: dict[str, Any] = {"params": params, "horizon_loss": horizon, "emission_factor_kg_kwh": ef}
+    ghi_kwh_m2 = float(yields.attrs["ghi_kwh_m2"])
+    if b is None:
+        if inputs.get("ghi_raster") is not None:
+            ghi = as_path(inputs["ghi_raster"])[0]
+            kernel.update(ghi_raster=str(ghi), ghi_kwh_m2=ghi_kwh_m2)  # sampled at each roof by the workers
+            notes.append(_ghi_note(ghi))
+        dsk = _run_dask(ctx, inputs, opts, {"yields": yields, **kernel}, ef_label)
+        tables, groups = dsk.tables, dsk.groups
+        notes += [*_model_notes(opts, horizon, ef_note, dsk.unsuitable), *ctx.notes, *dsk.notes]
+        synthetic = dsk.synthetic
+        result = None
+    else:
+        if inputs.get("ghi_raster") is not None:
+            kernel["ghi_scale"] = _ghi_scale(inputs["ghi_raster"], b, ghi_kwh_m2)
+            notes.append(_ghi_note(as_path(inputs["ghi_raster"])[0]))
+        result = pvmod.building_potential(b, yields, **kernel)
+        groups = _read_groups(ctx, inputs)  # before the notes: what reading them repaired is noted too
+        notes += [*_model_notes(opts, horizon, ef_note, int((~result["suitable"]).sum())), *ctx.notes]
+        tables = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets)}
+        if groups.parks is not None:
+            tables["pv_parks"] = pvmod.by_polygon(result, groups.parks, "park_id", targets=ctx.targets)
+        if groups.villages is not None:
+            tables["pv_villages"] = pvmod.by_nearest_point(
+                result, groups.villages, groups.village_code, targets=ctx.targets
+            )
+        if ctx.zones is not None:
+            tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
+        synthetic = is_synthetic(b, groups.parks)
+    park_table = tables.get("pv_parks")
     tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
-    result = result.assign(co2_factor=ef_label)
     labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
-    out = Outputs(name, tables, labels, notes, synthetic=is_synthetic(b, park_gdf))
-    out.extra["pv_buildings.parquet"] = result
-    key = roofs_key(inputs, opts)
-    if key is not None:
-        ctx.shared[key] = result  # a later step of this run (pilot siting) reuses the roofs
-    if ctx.maps:
-        from sxgeo.maps.views import pv_map
-        from sxgeo.zonal import grid_counts
-
-        grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=opts.grid_m, weight="capacity_kwp")
-        out.maps[f"{name}.html"] = pv_map(
-            tables["pv_counties"],
-            ctx.units,
-            result,
-            parks=park_gdf,
-            park_table=park_table,
-            grid=grid,
-            lang=ctx.lang,
-            basemap=ctx.basemap,
-        )
+    out = Outputs(name, tables, labels, notes, synthetic=synthetic)
+    if result is not None:
+        result = result.assign(co2_factor=ef_label)
+        out.extra["pv_buildings.parquet"] = result
+        key = roofs_key(inputs, opts)
+        if key is not None:
+            ctx.shared[key] = result  # a later step of this run (pilot siting) reuses the roofs
+        if ctx.maps:
+            out.maps[f"{name}.html"] = _map(
+                ctx,
+                counties=tables["pv_counties"],
+                result=result,
+                parks=groups.parks,
+                park_table=park_table,
+                opts=opts,
+            )
     return [out]
+
+
+def _map(
+    ctx: Context,
+    *,
+    counties: pd.DataFrame,
+    result: Any,
+    parks: gpd.GeoDataFrame | None,
+    park_table: pd.DataFrame | None,
+    opts: PVOptions,
+) -> Any:
+    """The in-memory engine's web map: counties, parks and the potential-density grid."""
+    from sxgeo.maps.views import pv_map  # folium: loaded only when a map is made
+
+    grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=opts.grid_m, weight="capacity_kwp")
+    return pv_map(
+        counties,
+        ctx.units,
+        result,
+        parks=parks,
+        park_table=park_table,
+        grid=grid,
+        lang=ctx.lang,
+        basemap=ctx.basemap,
+    )

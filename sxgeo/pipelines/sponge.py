@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sxgeo.pipelines.base import Context, check_share, is_synthetic, name_of, read, unit_sets
+from sxgeo.pipelines.base import Context, check_share, is_synthetic, name_of, read, read_dask, unit_sets
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,11 +206,10 @@ def _tier_a_dask(
     workers: the map shows the coverage per unit without the project polygons.
     """
     from sxgeo.engine import client_session
-    from sxgeo.engine.partition import dask_frame
     from sxgeo.engine.sponge import coverage_dask
 
     with client_session(opts.scheduler, opts.workers) as client:
-        projects = dask_frame(
+        projects = read_dask(
             compliant, ctx, npartitions=2 * max(1, len(client.nthreads())), what="sponge projects"
         )
         synthetic = bool(

@@ -72,7 +72,48 @@ def assign_points(points: np.ndarray, polygons: gpd.GeoDataFrame, code_col: str)
     return codes
 
 
-def _sum_by(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
+def nearest_codes(
+    points: np.ndarray, targets: gpd.GeoDataFrame, code_col: str, max_distance_m: float
+) -> np.ndarray:
+    """Code of the nearest of *targets* to each point within *max_distance_m* ('' where none).
+
+    Parameters
+    ----------
+    points : numpy.ndarray of shapely.Point
+        In the CRS of *targets* (metres).
+    targets : geopandas.GeoDataFrame
+        Village points with *code_col*.
+    code_col : str
+        Column with the codes.
+    max_distance_m : float
+        Points farther than this from every target get '' [m].
+
+    Returns
+    -------
+    numpy.ndarray of str
+    """
+    tree = shapely.STRtree(np.asarray(targets.geometry.values, dtype=object))
+    bi, vi = tree.query_nearest(points, max_distance=max_distance_m, all_matches=False)
+    code = np.full(len(points), "", dtype=object)
+    code[bi] = targets[code_col].astype(str).to_numpy()[vi]
+    return code
+
+
+def sum_by(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
+    """The additive sums of :data:`SUM_COLUMNS` and the roofs with potential (``buildings``) per key.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Per-roof results (:func:`sxgeo.pv.capacity.building_potential`).
+    key : numpy.ndarray
+        One group key per roof (a unit code, '' for none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by key; sums of partitions can be added and laid out by :func:`table_from_sums`.
+    """
     data = frame[list(SUM_COLUMNS)].assign(_key=key, buildings=(frame["capacity_kwp"] > 0).astype(int))
     return data.groupby("_key").sum()
 
@@ -94,6 +135,68 @@ def _finish(t: pd.DataFrame, target_mw: float) -> pd.DataFrame:
     ):
         t[col] = t[col].round(3)
     return t
+
+
+TABLE_KINDS = ("units", "polygon", "nearest")
+"""How a per-unit table is laid out: units (counties, zones), polygons (parks), nearest points (villages)."""
+
+
+def table_from_sums(
+    sums: pd.DataFrame,
+    layer: gpd.GeoDataFrame,
+    target_mw: float,
+    *,
+    kind: str = "units",
+    code_col: str = "adcode",
+) -> pd.DataFrame:
+    """Lay out summed roofs (:func:`sum_by`) as a PV table: the one layout of both engines.
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        Sums by code ('' for roofs outside every unit, park or village reach).
+    layer : geopandas.GeoDataFrame
+        The counties or zones (``units``), parks (``polygon``) or village points (``nearest``).
+    target_mw : float
+        The plan's new-PV target [MW].
+    kind : str
+        ``units``: a :func:`sxgeo.unit_table.unit_rows` table (counties, 绍兴市区, the city,
+        unassigned); ``polygon``: one row per polygon, zeros where no roof; ``nearest``: one row
+        per point with any roof.
+    code_col : str
+        The layer's code column (``polygon`` and ``nearest``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`by_county`, or for ``polygon``/``nearest`` the layer's attributes
+        and the same measures.
+
+    Raises
+    ------
+    ValueError
+        For an unknown *kind*.
+    """
+    if kind == "units":
+        t = _finish(unit_rows(sums.rename(index={"": UNASSIGNED}), layer), target_mw)
+        t["buildings"] = t["buildings"].astype(int)
+        return t[[*id_columns(t), "buildings", *TABLE_MEASURES]]
+    if kind == "nearest":
+        s = sums[sums.index != ""]
+        drop: tuple[str, ...] = (code_col, layer.geometry.name, "geometry_source", "synthetic")
+    elif kind == "polygon":
+        s = sums.reindex(layer[code_col].astype(str)).fillna(0)
+        drop = (code_col, layer.geometry.name)
+    else:
+        msg = f"unknown PV table kind {kind!r}: use one of {', '.join(TABLE_KINDS)}"
+        raise ValueError(msg)
+    t = _finish(s.copy(), target_mw)
+    t.index.name = code_col
+    t = t.reset_index()
+    t["buildings"] = t["buildings"].astype(int)
+    extra = [c for c in layer.columns if c not in drop]
+    t = layer[[code_col, *extra]].assign(**{code_col: layer[code_col].astype(str)}).merge(t, on=code_col)
+    return t.drop(columns=["capacity_kwp", "policy_kwp", "generation_mwh"])
 
 
 def by_county(
@@ -127,10 +230,7 @@ def by_county(
     c = sxcrs.to_metric(counties, what="counties")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, c, "adcode")
-    sums = _sum_by(buildings, code).rename(index={"": UNASSIGNED})
-    t = _finish(unit_rows(sums, counties), target)
-    t["buildings"] = t["buildings"].astype(int)
-    return t[[*id_columns(t), "buildings", *TABLE_MEASURES]]
+    return table_from_sums(sum_by(buildings, code), counties, target)
 
 
 def by_polygon(
@@ -162,14 +262,7 @@ def by_polygon(
     p = sxcrs.to_metric(polygons, what="polygons")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, p, code_col)
-    sums = _sum_by(buildings, code).reindex(p[code_col].astype(str)).fillna(0)
-    t = _finish(sums, target)
-    t.index.name = code_col
-    t = t.reset_index()
-    t["buildings"] = t["buildings"].astype(int)
-    extra = [c for c in p.columns if c not in (code_col, p.geometry.name)]
-    t = p[[code_col, *extra]].assign(**{code_col: p[code_col].astype(str)}).merge(t, on=code_col)
-    return t.drop(columns=["capacity_kwp", "policy_kwp", "generation_mwh"])
+    return table_from_sums(sum_by(buildings, code), p, target, kind="polygon", code_col=code_col)
 
 
 def by_nearest_point(
@@ -203,16 +296,5 @@ def by_nearest_point(
     target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
     pm = sxcrs.to_metric(points, what="points")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
-    tree = shapely.STRtree(np.asarray(pm.geometry.values, dtype=object))
-    bi, vi = tree.query_nearest(pts, max_distance=max_distance_m, all_matches=False)
-    code = np.full(len(pts), "", dtype=object)
-    code[bi] = pm[code_col].astype(str).to_numpy()[vi]
-    sums = _sum_by(buildings, code)
-    sums = sums[sums.index != ""]
-    t = _finish(sums, target)
-    t.index.name = code_col
-    t = t.reset_index()
-    t["buildings"] = t["buildings"].astype(int)
-    extra = [c for c in pm.columns if c not in (code_col, pm.geometry.name, "geometry_source", "synthetic")]
-    t = pm[[code_col, *extra]].assign(**{code_col: pm[code_col].astype(str)}).merge(t, on=code_col)
-    return t.drop(columns=["capacity_kwp", "policy_kwp", "generation_mwh"])
+    code = nearest_codes(pts, pm, code_col, max_distance_m)
+    return table_from_sums(sum_by(buildings, code), pm, target, kind="nearest", code_col=code_col)

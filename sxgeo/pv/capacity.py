@@ -123,7 +123,8 @@ def categorise(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarra
     return cat, assumed
 
 
-def _heights(buildings: pd.DataFrame) -> np.ndarray | None:
+def roof_heights(buildings: pd.DataFrame) -> np.ndarray | None:
+    """Building heights [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M` (None: neither)."""
     if "height_m" in buildings.columns:
         h = pd.to_numeric(buildings["height_m"], errors="coerce").to_numpy(dtype=float)
     elif "floors" in buildings.columns:
@@ -262,7 +263,7 @@ def building_potential(
     if ghi_scale is not None:
         y = y * np.nan_to_num(np.asarray(ghi_scale, dtype=float), nan=1.0)
     loss = np.zeros(len(b))
-    heights = _heights(b)
+    heights = roof_heights(b)
     if heights is not None and horizon_loss is not None:
         hz = horizon_angles(geoms, heights)
         loss = np.interp(hz, horizon_loss["horizon_deg"], horizon_loss["loss"])
