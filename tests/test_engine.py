@@ -691,3 +691,50 @@ def test_engine_pv_keeps_old_names_for_one_release_and_run_dask_points_to_the_pi
     assert old_table.loc["330602", "capacity_mwp"] == 1.0 and old_table.loc["330600", "buildings"] == 1000
     with pytest.raises(SxgeoError, match=r"PVOptions\(engine='dask'\)"):
         old.run_dask(None, {}, name="pv", options=None)
+
+
+# --- issue-20-raster: Web Mercator rasters and overlapping zones on both engines ----------------------
+
+
+def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engines(tmp_path, dask_client):
+    import pyproj
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.zonal import raster_zone_counts
+
+    # 20 m Mercator pixels over x 0-6 km × y 0-4 km near 30°N: class 1 in the west half, class 2 east
+    mx, my = pyproj.Transformer.from_crs(4326, 3857, always_xy=True).transform(120.6, 30.0)
+    arr = np.full((200, 300), 2, dtype=np.uint8)
+    arr[:, :150] = 1
+    path = _write_raster(tmp_path / "wm.tif", arr, from_origin(mx, my, 20.0, 20.0), "EPSG:3857")
+    # zones in 3857 metres: A on x 0-4 km, B on x 2-6 km (they overlap on x 2-4 km), the full height
+    zones = gpd.GeoDataFrame(
+        {"adcode": ["A", "B"]},
+        geometry=[shapely.box(mx, my - 4000, mx + 4000, my),
+                  shapely.box(mx + 2000, my - 4000, mx + 6000, my)],
+        crs="EPSG:3857",
+    )  # fmt: skip
+    d = raster_zone_areas(path, zones, block_rows=48)
+    with rasterio.open(path) as src:
+        m = raster_zone_counts(src, zones, window_rows=77)
+    key = ["zone", "class"]
+    pd.testing.assert_frame_equal(
+        d.sort_values(key).reset_index(drop=True), m.sort_values(key).reset_index(drop=True), rtol=1e-9
+    )
+    # by hand with pyproj's Geod: a Mercator rectangle is a lon/lat rectangle on WGS84
+    inv = pyproj.Transformer.from_crs(3857, 4326, always_xy=True)
+    geod = pyproj.Geod(ellps="WGS84")
+
+    def ha(x0: float, x1: float) -> float:
+        lon, lat = inv.transform([mx + x0, mx + x1, mx + x1, mx + x0], [my, my, my - 4000, my - 4000])
+        return abs(geod.polygon_area_perimeter(lon, lat)[0]) / 1e4
+
+    t = d.groupby(key)["area_ha"].sum()
+    assert t["A", 1] == pytest.approx(ha(0, 3000), rel=1e-4)
+    assert t["A", 2] == pytest.approx(ha(3000, 4000), rel=1e-4)
+    assert t["B", 1] == pytest.approx(ha(2000, 3000), rel=1e-4)  # the overlap is in B too
+    assert t["B", 2] == pytest.approx(ha(3000, 6000), rel=1e-4)
+    assert "" not in d["zone"].tolist()  # no pixel outside both zones
+    assert t["A", 1] < 0.76 * 1200  # not the nominal 3 km × 4 km = 1,200 ha
