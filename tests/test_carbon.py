@@ -343,3 +343,26 @@ def test_landcover_pipeline_notes_the_web_mercator_correction(tmp_path):
     assert ref_ha == pytest.approx(400 * np.cos(np.radians(lat[0])) ** 2, rel=0.01)
     total = out.tables["carbon_landcover"].set_index("unit_code").loc["330600", "area_ha"]
     assert total == pytest.approx(ref_ha, rel=1e-4)
+
+
+def test_overlapping_zones_each_get_their_whole_land_cover_and_carbon(tmp_path):
+    # zones A (x 0-6 km) and B (x 3-9 km) share 3 km × 3 km; 30 m pixels of forest over x 0-18 km
+    zones = gpd.GeoDataFrame(
+        {"adcode": ["A", "B"], "name_zh": ["A", "B"], "name_en": ["A", "B"], "county_adcode": "330602"},
+        geometry=[shapely.box(X0, Y0, X0 + 6000, Y0 + 3000),
+                  shapely.box(X0 + 3000, Y0, X0 + 9000, Y0 + 3000)],
+        crs=sxcrs.METRIC,
+    )  # fmt: skip
+    zones.attrs["unit_kind"] = "zone"
+    path = write_raster(tmp_path / "f.tif", np.ones((100, 600), dtype=np.uint8))
+    with rasterio.open(path) as src:
+        per, _ = landcover.stock_by_county(
+            raster_zone_counts(src, zones), landcover.check_pools(POOLS), zones
+        )
+    t = per.set_index("unit_code")
+    # each zone whole: 6 km × 3 km = 1,800 ha of forest at 28 t C/ha, fully covered by valid pixels
+    for code in ("A", "B"):
+        assert t.loc[code, "area_ha"] == pytest.approx(1800.0)
+        assert t.loc[code, "stock_tc"] == pytest.approx(1800.0 * 28)
+        assert t.loc[code, "valid_share_pct"] == pytest.approx(100.0)
+    assert t.loc["unassigned", "area_ha"] == pytest.approx(9000 * 3000 / 1e4)  # x 9-18 km, once
