@@ -738,3 +738,43 @@ def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engi
     assert t["B", 2] == pytest.approx(ha(3000, 6000), rel=1e-4)
     assert "" not in d["zone"].tolist()  # no pixel outside both zones
     assert t["A", 1] < 0.76 * 1200  # not the nominal 3 km × 4 km = 1,200 ha
+
+
+def test_a_bow_tie_in_a_geoparquet_part_is_repaired_as_in_memory(tmp_path, dask_client):
+    from sxgeo.engine.sponge import coverage_dask
+    from sxgeo.pipelines.base import Context, read_dask
+    from sxgeo.sponge import coverage
+
+    x0, y0 = 540_000.0, 3_320_000.0  # EPSG:4549, in Shaoxing
+    counties = gpd.GeoDataFrame(
+        {"adcode": ["330602", "330603", "330604", "330681", "330683", "330624"]},
+        geometry=[shapely.box(x0 + 10_000 * i, y0, x0 + 10_000 * (i + 1), y0 + 10_000) for i in range(6)],
+        crs=sxcrs.METRIC,
+    )
+    built = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + 10_000, y0 + 10_000)], crs=sxcrs.METRIC)
+    # a bow-tie whose two triangles hold 0.25 km² each (shapely's area of the invalid ring: 0)
+    bow = shapely.Polygon([(x0 + 5000, y0), (x0 + 6000, y0), (x0 + 5000, y0 + 1000), (x0 + 6000, y0 + 1000)])
+    assert not bow.is_valid and bow.area == 0
+    parts = tmp_path / "projects"
+    parts.mkdir()
+    first = [shapely.box(x0 + 1000, y0 + 1000, x0 + 2000, y0 + 2000), bow]  # 1 km² + 0.5 km²
+    second = [shapely.box(x0 + 3000, y0 + 3000, x0 + 4000, y0 + 4000)]  # 1 km²
+    for i, geoms in enumerate((first, second)):
+        gpd.GeoDataFrame({"status": ["completed"] * len(geoms)}, geometry=geoms, crs=sxcrs.METRIC).to_parquet(
+            parts / f"part.{i}.parquet"
+        )
+    ctx = Context(units=counties, maps=False)
+    ddf = read_dask(parts, ctx, what="sponge projects")
+    got = coverage_dask(built, ddf, counties=counties).set_index("unit_code")
+    assert got.loc["330602", "compliant_km2"] == pytest.approx(2.5)  # by hand: 1 + 0.25 + 0.25 + 1
+    assert any("1 invalid geometries repaired" in n for n in ctx.notes)
+    assert ctx.inputs_read[str(parts)]["repaired"] == 1
+    # in memory, the same features read by read_layer from one file give the same figure
+    whole = tmp_path / "projects.parquet"
+    gpd.GeoDataFrame({"status": ["completed"] * 3}, geometry=first + second, crs=sxcrs.METRIC).to_parquet(
+        whole
+    )
+    from sxgeo.pipelines.base import read
+
+    mem = coverage(built, read(whole, Context(units=counties)), counties=counties).set_index("unit_code")
+    assert mem.loc["330602", "compliant_km2"] == pytest.approx(2.5)
