@@ -106,7 +106,7 @@ def nodata_class_note(nodata: float | None, pools: pd.DataFrame, *, name: str = 
     code = int(nodata)
     if code not in pools.index:
         return None
-    label = f" ({pools.loc[code, 'lulc_name']})" if "lulc_name" in pools.columns else ""
+    label = f" ({pools.loc[code, 'lulc_name']!s})" if "lulc_name" in pools.columns else ""
     msg = (
         f"{name}: the nodata value {code} is also class {code}{label} of the pools table; its pixels "
         "are counted as no data, not as that class (fix the raster's nodata tag with gdal_edit.py "
