@@ -740,7 +740,7 @@ def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engi
     assert t["A", 1] < 0.76 * 1200  # not the nominal 3 km × 4 km = 1,200 ha
 
 
-def test_a_bow_tie_in_a_geoparquet_part_is_repaired_as_in_memory(tmp_path, dask_client):
+def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(tmp_path, dask_client):
     from sxgeo.engine.sponge import coverage_dask
     from sxgeo.pipelines.base import Context, read_dask
     from sxgeo.sponge import coverage
