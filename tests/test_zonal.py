@@ -243,3 +243,14 @@ def test_overlapping_zones_each_count_their_pixels_whole(tmp_path):
     assert t["B", 1] == pytest.approx(50.0) and t["B", 2] == pytest.approx(150.0)  # the whole of B: 200 ha
     assert t[""].sum() == pytest.approx(100.0)  # x 3-4 km, in neither zone, counted once
     assert c["pixels"].sum() == 400 * 100 + 100 * 100  # the 1 km² overlap twice, nothing else
+
+
+def test_pilot_class_areas_of_a_web_mercator_raster_are_true_areas(tmp_path):
+    from sxgeo.pilots.measures import class_areas
+
+    mercator = _warp(_square_raster(tmp_path / "sq_4549.tif"), tmp_path / "sq_3857.tif", "EPSG:3857")
+    # a disc of 3 km radius at the square's centre, all class 1: π × 3² km² = 2,827.4 ha
+    cx, cy = (SQ[0] + SQ[2]) / 2, (SQ[1] + SQ[3]) / 2
+    disc = np.array([shapely.Point(cx, cy).buffer(3000, quad_segs=64)], dtype=object)
+    c = class_areas(disc, mercator)
+    assert c.loc[c["class"] == 1, "area_ha"].sum() == pytest.approx(np.pi * 900, rel=0.005)
