@@ -226,6 +226,12 @@ def overlap_note(
         f"{a}/{b} {m2 / 1e4:,.2f} ha" for a, b, m2 in pairs.head(5).itertuples(index=False, name=None)
     )
     more = f" and {len(pairs) - 5} more pairs" if len(pairs) > 5 else ""
+    if zones.attrs.get("unit_kind") != "zone" and what == "reporting zones":
+        # counties that overlap are a flaw of the layer: the city row sums them
+        return (
+            f"county polygons overlap ({listed}{more}): each county is counted whole, so the city row "
+            "counts the overlap twice; fix the county layer (gaps and overlaps removed)"
+        )
     return (
         f"{what} overlap ({listed}{more}): each zone is counted whole as an independent reporting unit "
         "(an overlap is in both zones' rows, so zone rows do not add up); 'unassigned' is what lies "

@@ -320,3 +320,21 @@ def test_sponge_pipeline_says_overlapping_zones_are_counted_whole():
     notes = [n for n in out.notes if n.startswith("sponge_coverage_zones:")]
     assert len(notes) == 1 and "A/B 10,000.00 ha" in notes[0] and "counted whole" in notes[0]
     assert not any(n.startswith("sponge_coverage:") for n in out.notes)  # counties do not overlap
+
+
+def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_twice():
+    from sxgeo.pipelines import sponge as sp
+    from sxgeo.pipelines.base import Context
+
+    counties = fake_counties()
+    # 柯桥 drawn 1 km too far west: it overlaps 越城 on x 29-30 km (1 km × 30 km = 3,000 ha)
+    counties.loc[1, "geometry"] = box_km(29, 0, 31, 30)
+    ctx = Context(units=counties, maps=False)
+    out = sp.run(ctx, {"built_up": gdf([box_km(25, 0, 10, 10)]), "compliant": gdf([box_km(25, 0, 1, 1)])})[0]
+    notes = [n for n in out.notes if n.startswith("sponge_coverage:")]
+    assert len(notes) == 1 and "330602/330603 3,000.00 ha" in notes[0] and "city row" in notes[0]
+    t = out.tables["sponge_coverage"].set_index("unit_code")
+    # by hand: 越城 holds x 25-30 (50 km²), 柯桥 x 29-35 (60 km²): the 10 km² strip is in both
+    assert t.loc["330602", "built_up_km2"] == pytest.approx(50)
+    assert t.loc["330603", "built_up_km2"] == pytest.approx(60)
+    assert t.loc["unassigned", "built_up_km2"] == pytest.approx(0)

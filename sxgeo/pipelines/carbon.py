@@ -221,10 +221,9 @@ def _landcover(
         if clash:
             notes.append(clash)
         for suffix, units in unit_sets(ctx):
-            if suffix:
-                overlap = overlap_note(units)
-                if overlap:
-                    notes.append(f"carbon_landcover{suffix}: {overlap}")
+            overlap = overlap_note(units)
+            if overlap:
+                notes.append(f"carbon_landcover{suffix}: {overlap}")
             counts = _zone_counts(src, units, opts)
             per, by_class = lcm.stock_by_county(counts, pools, units)
             tables[f"carbon_landcover{suffix}"] = per

@@ -182,7 +182,7 @@ def _tier_a_tables(
     for suffix, units in unit_sets(ctx):
         table = cover(units, ctx.year)
         tables[f"sponge_coverage{suffix}"] = table
-        _overlap_note(f"sponge_coverage{suffix}", units, suffix, notes)
+        _overlap_note(f"sponge_coverage{suffix}", units, notes)
         if not suffix:
             notes += table.attrs.get("notes", [])
             map_args["table"] = table
@@ -191,10 +191,8 @@ def _tier_a_tables(
         tables[f"sponge_coverage_{base_year}"] = cover(ctx.units, base_year)
 
 
-def _overlap_note(table: str, units: Any, suffix: str, notes: list[str]) -> None:
-    """Say in the notes that reporting zones overlap and are each counted whole (zone tables only)."""
-    if not suffix:
-        return
+def _overlap_note(table: str, units: Any, notes: list[str]) -> None:
+    """Say in the notes that the units overlap and are each counted whole."""
     note = overlap_note(units)
     if note:
         notes.append(f"{table}: {note}")
@@ -301,7 +299,7 @@ def _tier_b(
         for suffix, units in unit_sets(ctx):
             cov = sponge.zone_coverage(result, bu, units, targets=ctx.targets)
             tables[f"sponge_zone_coverage{suffix}"] = cov
-            _overlap_note(f"sponge_zone_coverage{suffix}", units, suffix, notes)
+            _overlap_note(f"sponge_zone_coverage{suffix}", units, notes)
             if not suffix and map_args.get("table") is None:
                 map_args["table"] = cov
     tables["sponge_facilities"] = result.facilities
