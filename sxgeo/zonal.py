@@ -510,7 +510,11 @@ class PixelAreas:
     Attributes
     ----------
     row_areas : numpy.ndarray or None
-        Area of a pixel of each row [m2]; None: every pixel weighs :attr:`nominal_m2`.
+        Mean area of a pixel of each row [m2]; None: every pixel weighs :attr:`nominal_m2`.
+    col_factors : numpy.ndarray or None
+        When the area also varies along rows by more than :data:`AREA_TOLERANCE` (a Gauss-Kruger
+        raster reaching far from its central meridian), each column's factor (mean 1): a pixel
+        weighs ``row_areas[r] × col_factors[c]``; None otherwise.
     nominal_m2 : float
         The pixel's nominal area in the CRS's own units, converted to m2.
     scale : tuple of float
@@ -524,6 +528,7 @@ class PixelAreas:
     nominal_m2: float
     scale: tuple[float, float]
     note: str | None
+    col_factors: np.ndarray | None = None
 
 
 def _cell_area_on_ellipsoid(lon: np.ndarray, lat: np.ndarray, a: float, e2: float) -> np.ndarray:
@@ -626,10 +631,16 @@ def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str 
         f"× its nominal {nominal:g} m2 over the raster; each pixel row is weighed by its true area on "
         f"the {ell.name} ellipsoid (nominal metres would be off by {1 / scale[0] - 1:+.1%})"
     )
+    col_factors = None
     if along > AREA_TOLERANCE:
-        note += f"; it varies by {along:.2%} along a row: the row's mean is used"
+        # the area varies along rows too: a factor per column, the mean over rows of the pixel's
+        # share of its row's mean (exact when the distortion is a product of row and column terms)
+        share = (true / row_mean[:, None]).mean(axis=0)
+        col_factors = np.interp(np.arange(width, dtype=float), cols_at.astype(float), share)
+        col_factors = col_factors / col_factors.mean()
+        note += f"; it varies by {along:.2%} along a row: each column is weighed by its own factor too"
     log.warning("%s", note)
-    return PixelAreas(row_areas, nominal, scale, note)
+    return PixelAreas(row_areas, nominal, scale, note, col_factors)
 
 
 @dataclass(frozen=True)
@@ -659,6 +670,8 @@ class ZoneGrid:
     row_areas : numpy.ndarray or None
         True area of a pixel of each row [m2] for a geographic raster or a projected one that is
         not equal-area (:func:`pixel_areas`); None when the nominal area holds.
+    col_factors : numpy.ndarray or None
+        Factor of each column when the area also varies along rows (:attr:`PixelAreas.col_factors`).
     pixel_m2 : float
         Nominal area of a pixel [m2].
     window_rows : int
@@ -679,6 +692,7 @@ class ZoneGrid:
     pixel_m2: float
     window_rows: int
     area_note: str | None = None
+    col_factors: np.ndarray | None = None
 
     @property
     def cbase(self) -> int:
@@ -770,6 +784,7 @@ def zone_grid(
         pixel_m2=areas.nominal_m2,
         window_rows=int(window_rows),
         area_note=areas.note,
+        col_factors=areas.col_factors,
     )
 
 
@@ -822,7 +837,11 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
     for path, nodata in zip(grid.paths, grid.nodata, strict=True):
         with rasterio.open(path) as part:
             layers.append(_window_classes(part.read(1, window=win), nodata, Path(path).name, wide=wide))
-    weights = None if grid.row_areas is None else np.repeat(grid.row_areas[row0 : row0 + rows], grid.width)
+    weights = None
+    if grid.row_areas is not None:
+        band = grid.row_areas[row0 : row0 + rows]
+        cols = grid.col_factors
+        weights = np.repeat(band, grid.width) if cols is None else np.outer(band, cols).ravel()
     if len(zones) == 1:
         return _count_codes(grid, zones[0], layers, weights, None)
     # a pixel of the first group's pass also counts there when it lies in no zone at all

@@ -254,3 +254,22 @@ def test_pilot_class_areas_of_a_web_mercator_raster_are_true_areas(tmp_path):
     disc = np.array([shapely.Point(cx, cy).buffer(3000, quad_segs=64)], dtype=object)
     c = class_areas(disc, mercator)
     assert c.loc[c["class"] == 1, "area_ha"].sum() == pytest.approx(np.pi * 900, rel=0.005)
+
+
+def test_a_gauss_kruger_raster_far_from_its_meridian_is_weighed_per_row_and_column():
+    import pyproj
+    from rasterio.transform import from_origin
+
+    from sxgeo.zonal import pixel_areas
+
+    # EPSG:4549 (CM 120°E) 400 km wide from x = 480 km to 880 km at about 30°N: the scale grows eastward
+    t = from_origin(480_000, 3_370_000, 1000, 1000)
+    pa = pixel_areas(t, 400, 400, "EPSG:4549")
+    assert pa.row_areas is not None and pa.col_factors is not None
+    inv = pyproj.Transformer.from_crs(4549, 4490, always_xy=True)
+    geod = pyproj.Geod(ellps="GRS80")
+    for r, c in ((0, 0), (200, 399), (399, 200)):
+        xs = [t.c + c * 1000, t.c + (c + 1) * 1000, t.c + (c + 1) * 1000, t.c + c * 1000]
+        ys = [t.f - r * 1000, t.f - r * 1000, t.f - (r + 1) * 1000, t.f - (r + 1) * 1000]
+        ref = abs(geod.polygon_area_perimeter(*inv.transform(xs, ys))[0])
+        assert pa.row_areas[r] * pa.col_factors[c] == pytest.approx(ref, rel=5e-5)
