@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -78,7 +79,9 @@ def area_by_zone(
         Polygons with a CRS. Overlaps among them are counted as many times as they occur:
         dissolve first (``shapely.union_all``) when an overlap must count once.
     zones : geopandas.GeoDataFrame
-        Non-overlapping zone polygons with a CRS and a code column.
+        Zone polygons with a CRS and a code column. Zones that overlap are each counted whole
+        (an overlap is in both; :func:`overlap_note`); :data:`UNASSIGNED` is then the area
+        outside their union.
     zone_col : str
         Column of *zones* holding the zone code.
     crs : Any
@@ -107,9 +110,133 @@ def area_by_zone(
     zi, _, pieces = intersection_pieces(zg, pg)
     area = shapely.area(pieces)
     per_zone = np.bincount(zi, weights=area, minlength=len(zg))
-    unassigned = max(float(np.nansum(total) - per_zone.sum()), 0.0)
+    if len(overlap_groups(zg)) > 1:
+        # overlapping zones are each counted whole: what is outside them is measured against
+        # their union, not as the total less the (overlap-doubled) sum of the zones
+        _, _, inner = intersection_pieces(np.array([shapely.union_all(zg)], dtype=object), pg)
+        inside = float(shapely.area(inner).sum())
+    else:
+        inside = float(per_zone.sum())
+    unassigned = max(float(np.nansum(total) - inside), 0.0)
     index = [*zm[zone_col].astype(str).tolist(), UNASSIGNED]
     return pd.Series([*per_zone.tolist(), unassigned], index=index, name="area_m2")
+
+
+def _overlapping_pairs(zones: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of zones whose interiors overlap (touching along a border is no overlap)."""
+    if len(zones) < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    tree = shapely.STRtree(zones)
+    a, b = tree.query(zones, predicate="intersects")
+    keep = a < b
+    a, b = a[keep], b[keep]
+    if len(a):
+        inner = shapely.relate_pattern(zones[a], zones[b], "T********")
+        a, b = a[inner], b[inner]
+    return a, b
+
+
+def overlap_groups(zones: np.ndarray) -> list[np.ndarray]:
+    """Zones split into groups whose members do not overlap (a greedy colouring), in zone order.
+
+    Non-overlapping zones (counties) give one group. Each group can be rasterised or intersected
+    as a partition, so that every zone is counted whole.
+
+    Parameters
+    ----------
+    zones : numpy.ndarray of shapely.Geometry
+        Zone polygons.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Indices into *zones*, one array per group.
+    """
+    a, b = _overlapping_pairs(zones)
+    neighbours: dict[int, set[int]] = {}
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        neighbours.setdefault(i, set()).add(j)
+        neighbours.setdefault(j, set()).add(i)
+    colour = np.zeros(len(zones), dtype=np.int64)
+    for i in sorted(neighbours):
+        used = {int(colour[j]) for j in neighbours[i] if j < i}
+        c = 0
+        while c in used:
+            c += 1
+        colour[i] = c
+    if not len(zones):
+        return []
+    return [np.flatnonzero(colour == c) for c in range(int(colour.max()) + 1)]
+
+
+def zone_overlaps(
+    zones: gpd.GeoDataFrame, *, zone_col: str = "adcode", crs: object = sxcrs.METRIC
+) -> pd.DataFrame:
+    """Pairs of zones that overlap, and the area they share [m2].
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Zone polygons with a CRS and *zone_col*.
+    zone_col : str
+        Zone code column.
+    crs : Any
+        Projected CRS to measure in (default EPSG:4549).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_a, zone_b, overlap_m2``, largest overlap first (empty when none overlap).
+    """
+    zm = sxcrs.to_metric(zones, crs, what="zones")
+    g = np.asarray(zm.geometry.values, dtype=object)
+    a, b = _overlapping_pairs(g)
+    codes = zm[zone_col].astype(str).to_numpy()
+    area = shapely.area(shapely.intersection(g[a], g[b])) if len(a) else np.empty(0)
+    out = pd.DataFrame({"zone_a": codes[a], "zone_b": codes[b], "overlap_m2": area})
+    return out.sort_values("overlap_m2", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def overlap_note(
+    zones: gpd.GeoDataFrame, *, zone_col: str = "adcode", what: str = "reporting zones"
+) -> str | None:
+    """The note saying that zones overlap and how they are counted (None when they do not).
+
+    Overlapping reporting zones (a park inside a street, two planners' districts) are
+    independent reporting units: each is counted whole, so an overlap is in both zones' rows,
+    the zone rows do not add up to the total, and ``unassigned`` is what lies outside their union.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Zone polygons.
+    zone_col : str
+        Zone code column.
+    what : str
+        How to name the zones.
+
+    Returns
+    -------
+    str or None
+    """
+    pairs = zone_overlaps(zones, zone_col=zone_col)
+    if pairs.empty:
+        return None
+    listed = ", ".join(
+        f"{a}/{b} {m2 / 1e4:,.2f} ha" for a, b, m2 in pairs.head(5).itertuples(index=False, name=None)
+    )
+    more = f" and {len(pairs) - 5} more pairs" if len(pairs) > 5 else ""
+    if zones.attrs.get("unit_kind") != "zone" and what == "reporting zones":
+        # counties that overlap are a flaw of the layer: the city row sums them
+        return (
+            f"county polygons overlap ({listed}{more}): each county is counted whole, so the city row "
+            "counts the overlap twice; fix the county layer (gaps and overlaps removed)"
+        )
+    return (
+        f"{what} overlap ({listed}{more}): each zone is counted whole as an independent reporting unit "
+        "(an overlap is in both zones' rows, so zone rows do not add up); 'unassigned' is what lies "
+        "outside their union"
+    )
 
 
 def grid_counts(
@@ -346,8 +473,6 @@ def pixel_row_areas(transform: Any, height: int, crs: Any) -> np.ndarray:
     CRSError
         When the CRS is missing, or a geographic raster is rotated.
     """
-    import pyproj
-
     if crs is None:
         msg = "the raster has no CRS; set one (e.g. gdal_edit.py -a_srs EPSG:4549)"
         raise CRSError(msg)
@@ -368,6 +493,156 @@ def pixel_row_areas(transform: Any, height: int, crs: Any) -> np.ndarray:
     return np.abs(np.diff(band)) * np.radians(abs(transform.a))
 
 
+AREA_TOLERANCE = 1e-3
+"""Largest relative error of nominal pixel areas accepted before they are corrected: a projected
+raster whose pixel ground area stays within 0.1% of its nominal area everywhere on the raster
+(equal-area projections; EPSG:4549 Gauss-Kruger over Shaoxing, about 1e-4) keeps nominal areas."""
+_AREA_SAMPLE_ROWS = 4097
+"""Rows at which the true pixel area is measured (interpolated between them: it varies smoothly)."""
+_AREA_SAMPLE_COLS = 65
+"""Columns per measured row (the row's area is their mean)."""
+
+
+@dataclass(frozen=True)
+class PixelAreas:
+    """How pixels of a raster are weighed: nominal metres, or the true ground area of each row.
+
+    Attributes
+    ----------
+    row_areas : numpy.ndarray or None
+        Mean area of a pixel of each row [m2]; None: every pixel weighs :attr:`nominal_m2`.
+    col_factors : numpy.ndarray or None
+        When the area also varies along rows by more than :data:`AREA_TOLERANCE` (a Gauss-Kruger
+        raster reaching far from its central meridian), each column's factor (mean 1): a pixel
+        weighs ``row_areas[r] × col_factors[c]``; None otherwise.
+    nominal_m2 : float
+        The pixel's nominal area in the CRS's own units, converted to m2.
+    scale : tuple of float
+        Smallest and largest ratio of true to nominal pixel area over the raster (NaN when it
+        could not be measured).
+    note : str or None
+        What was corrected (or could not be measured), for the outputs' notes; None when nothing.
+    """
+
+    row_areas: np.ndarray | None
+    nominal_m2: float
+    scale: tuple[float, float]
+    note: str | None
+    col_factors: np.ndarray | None = None
+
+
+def _cell_area_on_ellipsoid(lon: np.ndarray, lat: np.ndarray, a: float, e2: float) -> np.ndarray:
+    """Area of quadrilaterals given by their corners in degrees (last axis: 4 corners) [m2].
+
+    The corners are mapped to (λ, q(φ)) with q the band area of :func:`_band_area`: the
+    cylindrical equal-area mapping of the ellipsoid, in which a planar area is an ellipsoid area
+    (Snyder 1987, USGS PP 1395, §10); the shoelace formula then gives the cell's area, exact up to
+    the curvature of its edges (negligible for a pixel).
+    """
+    lam = np.radians(lon)
+    # relative to the first corner (no cancellation in the products), unwrapped across the antimeridian
+    x = (lam - lam[..., :1] + np.pi) % (2 * np.pi) - np.pi
+    q = _band_area(np.radians(np.clip(lat, -90.0, 90.0)), a, e2)
+    y = q - q[..., :1]
+    return 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=-1) - np.roll(x, -1, axis=-1) * y, axis=-1))
+
+
+def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str = "raster") -> PixelAreas:
+    """Decide how to weigh the pixels of a raster, and measure their true ground area when needed.
+
+    Geographic rasters (degrees) get the ellipsoidal area of each row (:func:`pixel_row_areas`).
+    A projected raster is measured: the true area of pixels at up to 4,097 rows × 65 columns (their
+    corners taken to longitude/latitude with pyproj and measured on the CRS's ellipsoid,
+    :func:`_cell_area_on_ellipsoid`) against the nominal ``|det(transform)|`` (in metres of the
+    CRS's unit). Within :data:`AREA_TOLERANCE` everywhere (equal-area projections, Gauss-Kruger
+    zones such as EPSG:4549 over Shaoxing) the nominal area is kept; otherwise (Web Mercator
+    EPSG:3857 overstates areas by 1/cos²φ, +34% at 30°N; any conformal or unknown-distortion
+    CRS) each row weighs the mean true area of its pixels, interpolated between measured rows.
+
+    Parameters
+    ----------
+    transform : affine.Affine
+        The raster's transform.
+    width, height : int
+        Raster size.
+    crs : rasterio.crs.CRS or pyproj.CRS
+        The raster's CRS.
+    name : str
+        The raster, for the note.
+
+    Returns
+    -------
+    PixelAreas
+
+    Raises
+    ------
+    CRSError
+        When the CRS is missing, or a geographic raster is rotated.
+    """
+    if crs is None:
+        msg = f"{name}: the raster has no CRS; set one (e.g. gdal_edit.py -a_srs EPSG:4549)"
+        raise CRSError(msg)
+    pc = pyproj.CRS.from_user_input(crs)
+    label = f"{pc.to_string()} ({pc.name})"
+    if pc.is_geographic:
+        rows = pixel_row_areas(transform, height, pc)
+        nominal = float(np.mean(rows)) if len(rows) else 0.0
+        return PixelAreas(rows, nominal, (1.0, 1.0), None)
+    unit = pc.axis_info[0].unit_conversion_factor if pc.axis_info else 1.0
+    nominal = abs(transform.a * transform.e - transform.b * transform.d) * float(unit) ** 2
+    geo = pc.geodetic_crs
+    ell = geo.ellipsoid if geo is not None else None
+    if geo is None or ell is None or width < 1 or height < 1:
+        note = (
+            f"{name} in {label}: its distortion cannot be measured (no ellipsoid); pixels counted at "
+            "their nominal area, check the CRS"
+        )
+        log.warning("%s", note)
+        return PixelAreas(None, nominal, (float("nan"), float("nan")), note)
+    rows_at = np.unique(np.linspace(0, height - 1, min(height, _AREA_SAMPLE_ROWS)).round().astype(np.int64))
+    cols_at = np.unique(np.linspace(0, width - 1, min(width, _AREA_SAMPLE_COLS)).round().astype(np.int64))
+    r, c = np.meshgrid(rows_at.astype(float), cols_at.astype(float), indexing="ij")
+    dc = np.array([0.0, 1.0, 1.0, 0.0])
+    dr = np.array([0.0, 0.0, 1.0, 1.0])
+    cc, rr = c[..., None] + dc, r[..., None] + dr
+    x = transform.a * cc + transform.b * rr + transform.c
+    y = transform.d * cc + transform.e * rr + transform.f
+    to_geo = pyproj.Transformer.from_crs(pc, geo, always_xy=True)
+    lon, lat = to_geo.transform(x, y, errcheck=False)
+    a = float(ell.semi_major_metre)
+    e2 = 1 - (float(ell.semi_minor_metre) / a) ** 2
+    true = _cell_area_on_ellipsoid(np.asarray(lon), np.asarray(lat), a, e2)
+    if not np.isfinite(true).all() or nominal <= 0:
+        note = (
+            f"{name} in {label}: pixel corners cannot all be taken to longitude/latitude; pixels "
+            "counted at their nominal area, check the CRS and the extent"
+        )
+        log.warning("%s", note)
+        return PixelAreas(None, nominal, (float("nan"), float("nan")), note)
+    ratio = true / nominal
+    scale = (float(ratio.min()), float(ratio.max()))
+    if max(abs(scale[0] - 1), abs(scale[1] - 1)) < AREA_TOLERANCE:
+        return PixelAreas(None, nominal, scale, None)
+    row_mean = true.mean(axis=1)
+    row_areas = np.interp(np.arange(height, dtype=float), rows_at.astype(float), row_mean)
+    along = float(np.max(true.max(axis=1) / true.min(axis=1)) - 1)
+    note = (
+        f"{name} in {label} is not equal-area: a pixel's true ground area is {scale[0]:.4f}-{scale[1]:.4f} "
+        f"× its nominal {nominal:g} m2 over the raster; each pixel row is weighed by its true area on "
+        f"the {ell.name} ellipsoid (nominal metres would be off by {1 / scale[0] - 1:+.1%})"
+    )
+    col_factors = None
+    if along > AREA_TOLERANCE:
+        # the area varies along rows too: a factor per column, the mean over rows of the pixel's
+        # share of its row's mean (exact when the distortion is a product of row and column terms)
+        share = (true / row_mean[:, None]).mean(axis=0)
+        col_factors = np.interp(np.arange(width, dtype=float), cols_at.astype(float), share)
+        col_factors = col_factors / col_factors.mean()
+        note += f"; it varies by {along:.2%} along a row: each column is weighed by its own factor too"
+    log.warning("%s", note)
+    return PixelAreas(row_areas, nominal, scale, note, col_factors)
+
+
 @dataclass(frozen=True)
 class ZoneGrid:
     """What every window of a zone × class count needs: the shared plan of both engines.
@@ -381,8 +656,9 @@ class ZoneGrid:
         The raster, and the later raster of a class-pair count.
     nodata : tuple
         Their nodata values (or None).
-    shapes : list
-        ``(geometry, zone number)`` in the raster's CRS (zone 0: outside every zone).
+    groups : tuple of list
+        ``(geometry, zone number)`` in the raster's CRS (zone 0: outside every zone), in groups of
+        zones that do not overlap (:func:`overlap_groups`; one group unless zones overlap).
     codes : numpy.ndarray
         Zone code of each zone number (``''`` for 0).
     wide : bool
@@ -392,16 +668,21 @@ class ZoneGrid:
     transform : affine.Affine
         Raster transform.
     row_areas : numpy.ndarray or None
-        Area of a pixel of each row [m2] for a geographic raster; None when projected.
+        True area of a pixel of each row [m2] for a geographic raster or a projected one that is
+        not equal-area (:func:`pixel_areas`); None when the nominal area holds.
+    col_factors : numpy.ndarray or None
+        Factor of each column when the area also varies along rows (:attr:`PixelAreas.col_factors`).
     pixel_m2 : float
-        Area of a pixel of a projected raster [m2].
+        Nominal area of a pixel [m2].
     window_rows : int
         Rows per window (task).
+    area_note : str or None
+        The correction of pixel areas made (or that could not be), for the notes.
     """
 
     paths: tuple[str, ...]
     nodata: tuple[float | None, ...]
-    shapes: list[tuple[Any, int]]
+    groups: tuple[list[tuple[Any, int]], ...]
     codes: np.ndarray
     wide: bool
     width: int
@@ -410,6 +691,8 @@ class ZoneGrid:
     row_areas: np.ndarray | None
     pixel_m2: float
     window_rows: int
+    area_note: str | None = None
+    col_factors: np.ndarray | None = None
 
     @property
     def cbase(self) -> int:
@@ -424,7 +707,7 @@ class ZoneGrid:
     @property
     def n_zones(self) -> int:
         """Zones + 1 (zone 0 is outside every zone)."""
-        return len(self.shapes) + 1
+        return sum(len(g) for g in self.groups) + 1
 
     def windows(self) -> list[tuple[int, int]]:
         """``(first row, rows)`` of every window."""
@@ -471,31 +754,37 @@ def zone_grid(
         msg = "the two land-cover rasters must share one grid (same size and transform)"
         raise CRSError(msg)
     rasters = [src] if other is None else [src, other]
+    name = Path(str(src.name)).name
     if src.crs.is_geographic:
         # zones rasterised in the raster's own grid (degrees); each row weighs its true area
         sxcrs.require_crs(zones, what="zones")
         z = zones.to_crs(src.crs)
         log.info("zones reprojected to the raster's geographic CRS %s; pixel areas per row", src.crs)
-        row_areas: np.ndarray | None = pixel_row_areas(src.transform, src.height, src.crs)
     else:
         z = sxcrs.to_metric(zones, src.crs, what="zones")
-        row_areas = None
+    areas = pixel_areas(src.transform, src.width, src.height, src.crs, name=name)
     if window_rows is None:
         # about 8 Mpx per window, in whole rows of the file's blocks (no block is decoded twice)
         block = src.block_shapes[0][0] if src.block_shapes else 1
         window_rows = max(block, ((1 << 23) // max(src.width, 1)) // block * block)
+    geoms = np.asarray(z.geometry.values, dtype=object)
+    groups = overlap_groups(geoms)
+    if len(groups) > 1:
+        log.info("zones overlap: rasterised in %d groups, each zone counted whole", len(groups))
     return ZoneGrid(
         paths=tuple(str(r.name) for r in rasters),
         nodata=tuple(r.nodata for r in rasters),
-        shapes=[(g, i + 1) for i, g in enumerate(z.geometry.values)],
+        groups=tuple([(geoms[i], int(i) + 1) for i in g] for g in groups) or ([],),
         codes=np.array(["", *z[zone_col].astype(str).tolist()], dtype=object),
         wide=any(r.dtypes[0] != "uint8" for r in rasters),
         width=int(src.width),
         height=int(src.height),
         transform=src.transform,
-        row_areas=row_areas,
-        pixel_m2=float(abs(src.transform.a * src.transform.e)),
+        row_areas=areas.row_areas,
+        pixel_m2=areas.nominal_m2,
         window_rows=int(window_rows),
+        area_note=areas.note,
+        col_factors=areas.col_factors,
     )
 
 
@@ -509,7 +798,9 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
 
     Both engines call it: :func:`raster_zone_counts` window after window, the Dask engine one
     task per window (:mod:`sxgeo.engine.raster`). Nodata pixels and the 0-65535 class check
-    follow :func:`_window_classes`.
+    follow :func:`_window_classes`. Overlapping zones are rasterised group by group
+    (:func:`overlap_groups`), so a pixel in two zones counts in both; a pixel in no zone counts
+    once, in zone 0.
 
     Parameters
     ----------
@@ -521,28 +812,57 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
     Returns
     -------
     tuple of numpy.ndarray
-        The codes that occur (sorted), their pixel counts, and their area [m2] when the raster is
-        geographic (None when projected: pixels × ``grid.pixel_m2``).
+        The codes that occur (sorted), their pixel counts, and their area [m2] when pixels are
+        weighed per row (geographic or non-equal-area rasters; None otherwise: pixels ×
+        ``grid.pixel_m2``).
     """
     import rasterio
     from rasterio import features, windows
 
     win = windows.Window(0, row0, grid.width, rows)
     transform = windows.transform(win, grid.transform)
-    n_zones, base, cbase, wide = grid.n_zones, grid.base, grid.cbase, grid.wide
-    pair = len(grid.paths) > 1
+    n_zones, wide = grid.n_zones, grid.wide
     # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
+    zones = []
     with _RASTERIZE:
-        zone = features.rasterize(
-            grid.shapes, out_shape=(int(rows), int(grid.width)), transform=transform, fill=0,
-            dtype="uint8" if n_zones <= 256 else "uint16", all_touched=False,
-        )  # fmt: skip
+        for shapes in grid.groups:
+            zone = features.rasterize(
+                shapes, out_shape=(int(rows), int(grid.width)), transform=transform, fill=0,
+                dtype="uint8" if n_zones <= 256 else "uint16", all_touched=False,
+            )  # fmt: skip
+            zones.append(zone)
     # read through short-lived handles: closing one drops its cached blocks, so memory stays
     # bounded by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x)
     layers = []
     for path, nodata in zip(grid.paths, grid.nodata, strict=True):
         with rasterio.open(path) as part:
             layers.append(_window_classes(part.read(1, window=win), nodata, Path(path).name, wide=wide))
+    weights = None
+    if grid.row_areas is not None:
+        band = grid.row_areas[row0 : row0 + rows]
+        cols = grid.col_factors
+        weights = np.repeat(band, grid.width) if cols is None else np.outer(band, cols).ravel()
+    if len(zones) == 1:
+        return _count_codes(grid, zones[0], layers, weights, None)
+    # a pixel of the first group's pass also counts there when it lies in no zone at all
+    in_other = np.zeros(zones[0].shape, dtype=bool)
+    for z in zones[1:]:
+        in_other |= z > 0
+    parts = [_count_codes(grid, zones[0], layers, weights, ((zones[0] > 0) | ~in_other).ravel())]
+    parts += [_count_codes(grid, z, layers, weights, (z > 0).ravel()) for z in zones[1:]]
+    return add_counts(parts)
+
+
+def _count_codes(
+    grid: ZoneGrid,
+    zone: np.ndarray,
+    layers: list[np.ndarray],
+    weights: np.ndarray | None,
+    keep: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Count the ``zone × base + class`` codes of one rasterised zone group (pixels where *keep*)."""
+    n_zones, base, cbase, wide = grid.n_zones, grid.base, grid.cbase, grid.wide
+    pair = len(layers) > 1
     cls, after = layers[0], (layers[1] if pair else None)
     if not pair and not wide and n_zones <= 256:
         code = (zone.astype(np.uint16) << 8) | cls  # zone × 256 + class in 16 bits
@@ -555,7 +875,9 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
         if after is not None:
             code += after
     flat = code.ravel()
-    weights = None if grid.row_areas is None else np.repeat(grid.row_areas[row0 : row0 + rows], grid.width)
+    if keep is not None:
+        flat = flat[keep]
+        weights = None if weights is None else weights[keep]
     if wide:
         values, inverse, n = np.unique(flat, return_inverse=True, return_counts=True)
         area = (
@@ -605,7 +927,7 @@ def counts_frame(
     codes, pixels : numpy.ndarray
         ``zone × base + class`` codes and their pixel counts (:func:`add_counts`).
     area_m2 : numpy.ndarray or None
-        Their area when the raster is geographic.
+        Their area when pixels are weighed per row (:attr:`ZoneGrid.row_areas`).
 
     Returns
     -------
@@ -643,7 +965,10 @@ def raster_zone_counts(
     int32, float with whole-number codes) are counted with the code widened to hold classes up
     to 65535 and nodata apart. A raster in geographic coordinates (ESA WorldCover, Esri land
     cover in EPSG:4326) is counted in its own grid, each pixel weighing the true ellipsoidal
-    area of its row (:func:`pixel_row_areas`). The Dask engine runs the same window kernel
+    area of its row (:func:`pixel_row_areas`); so is a projected raster that is not equal-area
+    (Web Mercator tiles in EPSG:3857: nominal metres would add 34% at Shaoxing's latitude), with
+    a note (``ZoneGrid.area_note``, :func:`pixel_areas`). Zones that overlap are each counted
+    whole (:func:`overlap_groups`). The Dask engine runs the same window kernel
     (:func:`window_counts`) one task per window (:func:`sxgeo.engine.raster.raster_zone_areas`).
 
     Parameters

@@ -270,3 +270,99 @@ def test_paddy_is_not_a_wetland_sink():
     # lake only: 100 ha x 0.22 t C/ha/yr (before: + 100 ha x 0.35 of paddy = 57 t C/yr)
     assert t.loc["330600", "burial_tc_yr"] == pytest.approx(22.0)
     assert t.loc["330600", "soil_tc"] == pytest.approx(100 * 111.4)  # the paddy stock is still reported
+
+
+# --- issue-20-raster: maps of empty counts, nodata that is a class, Web Mercator notes -----------------
+
+
+def _tagged_raster(path, arr, *, nodata, crs="EPSG:4549", transform=None):
+    profile = {"driver": "GTiff", "count": 1, "dtype": "uint8", "crs": crs, "nodata": nodata}
+    t = transform or from_origin(X0, Y0 + 3000, 30.0, 30.0)
+    with rasterio.open(path, "w", width=arr.shape[1], height=arr.shape[0], transform=t, **profile) as dst:
+        dst.write(arr, 1)
+    return path
+
+
+def test_an_all_nodata_raster_gives_zero_areas_and_a_map(tmp_path):
+    from sxgeo.admin import load_counties
+    from sxgeo.pipelines import carbon
+    from sxgeo.pipelines.base import Context
+
+    path = _tagged_raster(tmp_path / "empty.tif", np.full((100, 600), 255, dtype=np.uint8), nodata=255)
+    (tmp_path / "pools.csv").write_text(POOLS.to_csv(index=False), encoding="utf-8")
+    out = carbon.run(Context(units=load_counties()), {"landcover": path, "pools": tmp_path / "pools.csv"})[0]
+    per = out.tables["carbon_landcover"].set_index("unit_code")
+    assert (per["area_ha"] == 0).all()  # no valid pixel anywhere: every density is undefined
+    page = out.maps["carbon.html"]
+    assert "<html" in page.html().lower()  # the writer used to stop: "Out of range float values"
+    ramp = page.spec()["layers"][0]["style"]
+    assert (ramp["vmin"], ramp["vmax"]) == (0.0, 0.0)
+
+
+def test_a_nodata_value_that_is_a_class_is_named_in_a_note(tmp_path):
+    from sxgeo.pipelines import carbon
+    from sxgeo.pipelines.base import Context
+
+    arr = np.full((100, 600), 2, dtype=np.uint8)
+    arr[:, :100] = 1  # 100 × 100 pixels of class 1 (forest), which the tag calls nodata
+    path = _tagged_raster(tmp_path / "tag.tif", arr, nodata=1)
+    (tmp_path / "pools.csv").write_text(POOLS.to_csv(index=False), encoding="utf-8")
+    ctx = Context(units=fake_counties(), maps=False)
+    out = carbon.run(ctx, {"landcover": path, "pools": tmp_path / "pools.csv"}, name="c")[0]
+    notes = [n for n in out.notes if "nodata value 1" in n]
+    assert len(notes) == 1 and "class 1 (forest)" in notes[0]
+    # the tag wins (as GDAL and InVEST read it): 50,000 paddy pixels of 0.09 ha counted, no forest
+    city = out.tables["carbon_landcover"].set_index("unit_code").loc["330600"]
+    assert city["area_ha"] == pytest.approx(500 * 100 * 0.09)
+
+
+def test_landcover_pipeline_notes_the_web_mercator_correction(tmp_path):
+    import pyproj
+
+    from sxgeo.pipelines import carbon
+    from sxgeo.pipelines.base import Context
+
+    # 3 km × 3 km of forest in 3857 (nominal metres) over the first fake county at about 30°N
+    to_m = pyproj.Transformer.from_crs(4549, 3857, always_xy=True)
+    mx, my = to_m.transform(X0 + 100, Y0 + 2900)
+    path = _tagged_raster(
+        tmp_path / "wm.tif", np.ones((100, 100), dtype=np.uint8), nodata=255, crs="EPSG:3857",
+        transform=from_origin(mx, my, 20.0, 20.0),
+    )  # fmt: skip
+    (tmp_path / "pools.csv").write_text(POOLS.to_csv(index=False), encoding="utf-8")
+    out = carbon.run(
+        Context(units=fake_counties(), maps=False), {"landcover": path, "pools": tmp_path / "pools.csv"}
+    )[0]
+    assert any("EPSG:3857" in n and "not equal-area" in n for n in out.notes)
+    # a Mercator rectangle is a lon/lat rectangle: its area on WGS84 by pyproj's Geod (about 4 km² ×
+    # cos²φ, pseudo-Mercator's areal scale being 1/cos²φ), not the nominal 400 ha
+    lon, lat = pyproj.Transformer.from_crs(3857, 4326, always_xy=True).transform(
+        [mx, mx + 2000, mx + 2000, mx], [my, my, my - 2000, my - 2000]
+    )
+    ref_ha = abs(pyproj.Geod(ellps="WGS84").polygon_area_perimeter(lon, lat)[0]) / 1e4
+    assert ref_ha == pytest.approx(400 * np.cos(np.radians(lat[0])) ** 2, rel=0.01)
+    total = out.tables["carbon_landcover"].set_index("unit_code").loc["330600", "area_ha"]
+    assert total == pytest.approx(ref_ha, rel=1e-4)
+
+
+def test_overlapping_zones_each_get_their_whole_land_cover_and_carbon(tmp_path):
+    # zones A (x 0-6 km) and B (x 3-9 km) share 3 km × 3 km; 30 m pixels of forest over x 0-18 km
+    zones = gpd.GeoDataFrame(
+        {"adcode": ["A", "B"], "name_zh": ["A", "B"], "name_en": ["A", "B"], "county_adcode": "330602"},
+        geometry=[shapely.box(X0, Y0, X0 + 6000, Y0 + 3000),
+                  shapely.box(X0 + 3000, Y0, X0 + 9000, Y0 + 3000)],
+        crs=sxcrs.METRIC,
+    )  # fmt: skip
+    zones.attrs["unit_kind"] = "zone"
+    path = write_raster(tmp_path / "f.tif", np.ones((100, 600), dtype=np.uint8))
+    with rasterio.open(path) as src:
+        per, _ = landcover.stock_by_county(
+            raster_zone_counts(src, zones), landcover.check_pools(POOLS), zones
+        )
+    t = per.set_index("unit_code")
+    # each zone whole: 6 km × 3 km = 1,800 ha of forest at 28 t C/ha, fully covered by valid pixels
+    for code in ("A", "B"):
+        assert t.loc[code, "area_ha"] == pytest.approx(1800.0)
+        assert t.loc[code, "stock_tc"] == pytest.approx(1800.0 * 28)
+        assert t.loc[code, "valid_share_pct"] == pytest.approx(100.0)
+    assert t.loc["unassigned", "area_ha"] == pytest.approx(9000 * 3000 / 1e4)  # x 9-18 km, once

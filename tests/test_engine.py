@@ -691,3 +691,90 @@ def test_engine_pv_keeps_old_names_for_one_release_and_run_dask_points_to_the_pi
     assert old_table.loc["330602", "capacity_mwp"] == 1.0 and old_table.loc["330600", "buildings"] == 1000
     with pytest.raises(SxgeoError, match=r"PVOptions\(engine='dask'\)"):
         old.run_dask(None, {}, name="pv", options=None)
+
+
+# --- issue-20-raster: Web Mercator rasters and overlapping zones on both engines ----------------------
+
+
+def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engines(tmp_path, dask_client):
+    import pyproj
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.zonal import raster_zone_counts
+
+    # 20 m Mercator pixels over x 0-6 km × y 0-4 km near 30°N: class 1 in the west half, class 2 east
+    mx, my = pyproj.Transformer.from_crs(4326, 3857, always_xy=True).transform(120.6, 30.0)
+    arr = np.full((200, 300), 2, dtype=np.uint8)
+    arr[:, :150] = 1
+    path = _write_raster(tmp_path / "wm.tif", arr, from_origin(mx, my, 20.0, 20.0), "EPSG:3857")
+    # zones in 3857 metres: A on x 0-4 km, B on x 2-6 km (they overlap on x 2-4 km), the full height
+    zones = gpd.GeoDataFrame(
+        {"adcode": ["A", "B"]},
+        geometry=[shapely.box(mx, my - 4000, mx + 4000, my),
+                  shapely.box(mx + 2000, my - 4000, mx + 6000, my)],
+        crs="EPSG:3857",
+    )  # fmt: skip
+    d = raster_zone_areas(path, zones, block_rows=48)
+    with rasterio.open(path) as src:
+        m = raster_zone_counts(src, zones, window_rows=77)
+    key = ["zone", "class"]
+    pd.testing.assert_frame_equal(
+        d.sort_values(key).reset_index(drop=True), m.sort_values(key).reset_index(drop=True), rtol=1e-9
+    )
+    # by hand with pyproj's Geod: a Mercator rectangle is a lon/lat rectangle on WGS84
+    inv = pyproj.Transformer.from_crs(3857, 4326, always_xy=True)
+    geod = pyproj.Geod(ellps="WGS84")
+
+    def ha(x0: float, x1: float) -> float:
+        lon, lat = inv.transform([mx + x0, mx + x1, mx + x1, mx + x0], [my, my, my - 4000, my - 4000])
+        return abs(geod.polygon_area_perimeter(lon, lat)[0]) / 1e4
+
+    t = d.groupby(key)["area_ha"].sum()
+    assert t["A", 1] == pytest.approx(ha(0, 3000), rel=1e-4)
+    assert t["A", 2] == pytest.approx(ha(3000, 4000), rel=1e-4)
+    assert t["B", 1] == pytest.approx(ha(2000, 3000), rel=1e-4)  # the overlap is in B too
+    assert t["B", 2] == pytest.approx(ha(3000, 6000), rel=1e-4)
+    assert "" not in d["zone"].tolist()  # no pixel outside both zones
+    assert t["A", 1] < 0.76 * 1200  # not the nominal 3 km × 4 km = 1,200 ha
+
+
+def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(tmp_path, dask_client):
+    from sxgeo.engine.sponge import coverage_dask
+    from sxgeo.pipelines.base import Context, read_dask
+    from sxgeo.sponge import coverage
+
+    x0, y0 = 540_000.0, 3_320_000.0  # EPSG:4549, in Shaoxing
+    counties = gpd.GeoDataFrame(
+        {"adcode": ["330602", "330603", "330604", "330681", "330683", "330624"]},
+        geometry=[shapely.box(x0 + 10_000 * i, y0, x0 + 10_000 * (i + 1), y0 + 10_000) for i in range(6)],
+        crs=sxcrs.METRIC,
+    )
+    built = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + 10_000, y0 + 10_000)], crs=sxcrs.METRIC)
+    # a bow-tie whose two triangles hold 0.25 km² each (shapely's area of the invalid ring: 0)
+    bow = shapely.Polygon([(x0 + 5000, y0), (x0 + 6000, y0), (x0 + 5000, y0 + 1000), (x0 + 6000, y0 + 1000)])
+    assert not bow.is_valid and bow.area == 0
+    parts = tmp_path / "projects"
+    parts.mkdir()
+    first = [shapely.box(x0 + 1000, y0 + 1000, x0 + 2000, y0 + 2000), bow]  # 1 km² + 0.5 km²
+    second = [shapely.box(x0 + 3000, y0 + 3000, x0 + 4000, y0 + 4000)]  # 1 km²
+    for i, geoms in enumerate((first, second)):
+        gpd.GeoDataFrame({"status": ["completed"] * len(geoms)}, geometry=geoms, crs=sxcrs.METRIC).to_parquet(
+            parts / f"part.{i}.parquet"
+        )
+    ctx = Context(units=counties, maps=False)
+    ddf = read_dask(parts, ctx, what="sponge projects")
+    got = coverage_dask(built, ddf, counties=counties).set_index("unit_code")
+    assert got.loc["330602", "compliant_km2"] == pytest.approx(2.5)  # by hand: 1 + 0.25 + 0.25 + 1
+    assert any("1 invalid geometries repaired" in n for n in ctx.notes)
+    assert ctx.inputs_read[str(parts)]["repaired"] == 1
+    # in memory, the same features read by read_layer from one file give the same figure
+    whole = tmp_path / "projects.parquet"
+    gpd.GeoDataFrame({"status": ["completed"] * 3}, geometry=first + second, crs=sxcrs.METRIC).to_parquet(
+        whole
+    )
+    from sxgeo.pipelines.base import read
+
+    mem = coverage(built, read(whole, Context(units=counties)), counties=counties).set_index("unit_code")
+    assert mem.loc["330602", "compliant_km2"] == pytest.approx(2.5)

@@ -280,3 +280,61 @@ def test_lonlat_inputs_are_measured_in_epsg4549():
     t = coverage_table(built.to_crs(4326), ok.to_crs(4326), counties.to_crs(4326)).set_index("unit_code")
     assert t.loc["330602", "coverage_pct"] == pytest.approx(50, abs=1e-4)
     assert t.loc["330602", "built_up_km2"] == pytest.approx(100, rel=1e-6)
+
+
+# --- issue-20-raster: overlapping reporting zones ------------------------------------------------------
+
+
+def overlapping_zones() -> gpd.GeoDataFrame:
+    """Zones as sxgeo.admin.load_zones lays them out: A (x 0-20 km) and B (x 10-30 km) share 10 × 10 km."""
+    z = gdf([box_km(0, 0, 20, 10), box_km(10, 0, 20, 10)], adcode=["A", "B"], name_zh=["A", "B"])
+    z["name_en"] = z["name_zh"]
+    z["county_adcode"] = "330602"
+    z.attrs["unit_kind"] = "zone"
+    return z
+
+
+def test_overlapping_zones_count_whole_and_unassigned_is_outside_their_union():
+    built = gdf([box_km(0, 0, 40, 10)])  # 400 km²: 200 in A, 200 in B (100 of them in both), 100 in neither
+    projects = gdf([box_km(5, 0, 10, 10)])  # 100 km² compliant: all in A, half (x 10-15) in B
+    t = coverage_table(built, projects, overlapping_zones()).set_index("unit_code")
+    assert t.loc["A", "built_up_km2"] == pytest.approx(200) and t.loc["A", "compliant_km2"] == pytest.approx(
+        100
+    )
+    assert t.loc["B", "built_up_km2"] == pytest.approx(200) and t.loc["B", "compliant_km2"] == pytest.approx(
+        50
+    )
+    assert t.loc["A", "coverage_pct"] == pytest.approx(50.0)
+    assert t.loc["B", "coverage_pct"] == pytest.approx(25.0)
+    # x 30-40 km lies in no zone: 100 km² (the old total-minus-sum gave 400 - 400 = 0)
+    assert t.loc["unassigned", "built_up_km2"] == pytest.approx(100)
+    assert t.loc["unassigned", "compliant_km2"] == pytest.approx(0)
+
+
+def test_sponge_pipeline_says_overlapping_zones_are_counted_whole():
+    from sxgeo.pipelines import sponge as sp
+    from sxgeo.pipelines.base import Context
+
+    ctx = Context(units=fake_counties(), zones=overlapping_zones(), maps=False)
+    out = sp.run(ctx, {"built_up": gdf([box_km(0, 0, 40, 10)]), "compliant": gdf([box_km(5, 0, 10, 10)])})[0]
+    notes = [n for n in out.notes if n.startswith("sponge_coverage_zones:")]
+    assert len(notes) == 1 and "A/B 10,000.00 ha" in notes[0] and "counted whole" in notes[0]
+    assert not any(n.startswith("sponge_coverage:") for n in out.notes)  # counties do not overlap
+
+
+def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_twice():
+    from sxgeo.pipelines import sponge as sp
+    from sxgeo.pipelines.base import Context
+
+    counties = fake_counties()
+    # 柯桥 drawn 1 km too far west: it overlaps 越城 on x 29-30 km (1 km × 30 km = 3,000 ha)
+    counties.loc[1, "geometry"] = box_km(29, 0, 31, 30)
+    ctx = Context(units=counties, maps=False)
+    out = sp.run(ctx, {"built_up": gdf([box_km(25, 0, 10, 10)]), "compliant": gdf([box_km(25, 0, 1, 1)])})[0]
+    notes = [n for n in out.notes if n.startswith("sponge_coverage:")]
+    assert len(notes) == 1 and "330602/330603 3,000.00 ha" in notes[0] and "city row" in notes[0]
+    t = out.tables["sponge_coverage"].set_index("unit_code")
+    # by hand: 越城 holds x 25-30 (50 km²), 柯桥 x 29-35 (60 km²): the 10 km² strip is in both
+    assert t.loc["330602", "built_up_km2"] == pytest.approx(50)
+    assert t.loc["330603", "built_up_km2"] == pytest.approx(60)
+    assert t.loc["unassigned", "built_up_km2"] == pytest.approx(0)

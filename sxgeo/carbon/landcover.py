@@ -82,6 +82,40 @@ def nodata_classes(pools: pd.DataFrame) -> set[int]:
     return out
 
 
+def nodata_class_note(nodata: float | None, pools: pd.DataFrame, *, name: str = "the raster") -> str | None:
+    """A warning when the raster's nodata value is also a class of the pools table (None otherwise).
+
+    The pixels holding that value are counted as no data (as GDAL and InVEST read the tag), so
+    the class's land is left out of every total: either the tag or the table is wrong.
+
+    Parameters
+    ----------
+    nodata : float or None
+        The raster's nodata tag.
+    pools : pandas.DataFrame
+        :func:`check_pools` (indexed by ``lucode``).
+    name : str
+        The raster, for the message.
+
+    Returns
+    -------
+    str or None
+    """
+    if nodata is None or not np.isfinite(nodata) or not float(nodata).is_integer():
+        return None
+    code = int(nodata)
+    if code not in pools.index:
+        return None
+    label = f" ({pools.loc[code, 'lulc_name']!s})" if "lulc_name" in pools.columns else ""
+    msg = (
+        f"{name}: the nodata value {code} is also class {code}{label} of the pools table; its pixels "
+        "are counted as no data, not as that class (fix the raster's nodata tag with gdal_edit.py "
+        "-a_nodata, or the table)"
+    )
+    log.warning("%s", msg)
+    return msg
+
+
 def _zone_codes(counts: pd.DataFrame) -> pd.DataFrame:
     """Pixels outside every unit go to ``unassigned``."""
     c = counts.copy()

@@ -134,13 +134,57 @@ def is_partitioned(source: Any) -> bool:
     return Path(text).is_dir() or any(ch in text for ch in "*?[") or text.lower().endswith(".parquet")
 
 
-def read_partitioned(source: str | Path) -> Any:
-    """A ``dask_geopandas.GeoDataFrame`` over a folder, glob or file of GeoParquet (lazy).
+def read_part(path: str, crs: str | None = None) -> tuple[Any, Any]:
+    """One task: a GeoParquet part read the sxgeo way (:func:`sxgeo.io.read_layer`) and its report.
+
+    Every part goes through the repairs of an in-memory read (an invalid polygon such as a
+    bow-tie is repaired with ``make_valid``, empty geometries and duplicates handled), so both
+    engines count the same features.
+
+    Parameters
+    ----------
+    path : str
+        One GeoParquet file.
+    crs : str, optional
+        CRS of a part that carries none.
+
+    Returns
+    -------
+    tuple
+        The repaired part (``geopandas.GeoDataFrame``) and its :class:`sxgeo.io.report.LayerReport`.
+    """
+    from sxgeo.io import read_layer
+
+    quiet_dask()
+    return read_layer(path, crs=crs)
+
+
+def _frame_of(pair: tuple[Any, Any], columns: list[str]) -> Any:
+    """The part of a :func:`read_part` result, its columns in the collection's order."""
+    gdf = pair[0]
+    return gdf[[c for c in columns if c in gdf.columns]]
+
+
+def _report_of(pair: tuple[Any, Any]) -> Any:
+    return pair[1]
+
+
+def read_partitioned(source: str | Path, *, crs: str | None = None, reports: list[Any] | None = None) -> Any:
+    """A ``dask_geopandas.GeoDataFrame`` over a folder, glob or file of GeoParquet.
+
+    Each part is read by a task through :func:`sxgeo.io.read_layer` (:func:`read_part`): the same
+    repairs as an in-memory read, so a bow-tie polygon in a part is repaired, not counted as 0.
 
     Parameters
     ----------
     source : str or pathlib.Path
         As for :func:`parquet_parts`.
+    crs : str, optional
+        CRS of parts that carry none.
+    reports : list, optional
+        When given, the parts are read now (persisted on the workers, read once) and their
+        :class:`sxgeo.io.report.LayerReport` objects appended, in file order; otherwise the
+        collection stays lazy.
 
     Returns
     -------
@@ -154,14 +198,23 @@ def read_partitioned(source: str | Path) -> Any:
     """
     require_dask()
     quiet_dask()
+    import dask
+    import dask.dataframe as dd
     import dask_geopandas
 
     files = parquet_parts(source)
-    ddf = dask_geopandas.read_parquet(files)
-    if ddf.crs is None:
+    lazy = dask_geopandas.read_parquet(files)  # the schema and CRS, from the files' metadata
+    if lazy.crs is None and crs is None:
         msg = f"{source}: the GeoParquet has no CRS; write it with `sxgeo partition` (EPSG:4549)"
         raise CRSError(msg)
-    return ddf
+    meta = lazy._meta if lazy.crs is not None else lazy._meta.set_crs(crs)
+    columns = list(meta.columns)
+    pairs = [dask.delayed(read_part)(f, crs) for f in files]
+    if reports is not None:
+        pairs = list(dask.persist(*pairs))
+        reports.extend(dask.compute(*[dask.delayed(_report_of)(p) for p in pairs]))
+    parts = [dask.delayed(_frame_of)(p, columns) for p in pairs]
+    return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 
 def dask_frame(
@@ -170,6 +223,7 @@ def dask_frame(
     npartitions: int | None = None,
     what: str = "layer",
     read_options: dict[str, Any] | None = None,
+    reports: list[Any] | None = None,
 ) -> Any:
     """A layer as a ``dask_geopandas.GeoDataFrame`` in EPSG:4549: paths (or a frame) in, a Dask frame out.
 
@@ -189,7 +243,11 @@ def dask_frame(
         How to name the layer in messages.
     read_options : dict, optional
         Keywords of :func:`sxgeo.io.read_layer` for a layer file that is not partitioned
-        (``crs``, ``geometry_type`` ...).
+        (``crs``, ``geometry_type`` ...); for partitioned GeoParquet only ``crs`` (of parts that
+        carry none) applies.
+    reports : list, optional
+        For partitioned GeoParquet: receives the :class:`sxgeo.io.report.LayerReport` of every part
+        (each part read now, through :func:`sxgeo.io.read_layer`, :func:`read_partitioned`).
 
     Returns
     -------
@@ -206,7 +264,7 @@ def dask_frame(
     if isinstance(source, pd.DataFrame):
         gdf = source
     elif is_partitioned(source):
-        ddf = read_partitioned(source)
+        ddf = read_partitioned(source, crs=(read_options or {}).get("crs"), reports=reports)
         if not ddf.crs.equals(sxcrs.METRIC):
             ddf = ddf.to_crs(sxcrs.METRIC)
             log.info("%s: reprojected to EPSG:4549 partition by partition", source)
@@ -219,6 +277,38 @@ def dask_frame(
     n = max(1, min(len(gdf), npartitions or 4))
     ddf = dask_geopandas.from_geopandas(gdf, npartitions=n, sort=False)
     return ddf.spatial_shuffle(by="hilbert", npartitions=n)
+
+
+def repair_notes(path: Any, report: Any) -> list[str]:
+    """What the parts' reads repaired or excluded, as an in-memory read says it (logged, and the notes).
+
+    Parameters
+    ----------
+    path : path
+        The folder or glob of parts.
+    report : sxgeo.io.report.LayerReport
+        :func:`merge_reports` of the parts' reports.
+
+    Returns
+    -------
+    list of str
+        Lines for the outputs' notes.
+    """
+    name = Path(str(path)).name
+    notes: list[str] = []
+    for note in report.excluded[:20]:
+        log.warning("%s: row %d excluded: %s", name, note.row, note.reason)
+    if report.repaired:
+        log.info("%s: %d rows repaired", name, len(report.repaired))
+        notes.append(f"{name}: {len(report.repaired)} invalid geometries repaired (make_valid) in the parts")
+    if report.excluded:
+        notes.append(
+            f"{name}: {len(report.excluded)} rows excluded in the parts ({report.excluded[0].reason})"
+        )
+    for warning in report.warnings:
+        if "duplicate" in warning or "area changed" in warning or "mixes encodings" in warning:
+            notes.append(f"{name}: {warning}")
+    return notes
 
 
 def check_part(path: str, crs: str | None, check_extent: bool, counties: Any) -> tuple[Any, list[str]]:

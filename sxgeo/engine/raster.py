@@ -12,7 +12,10 @@ out by :func:`sxgeo.zonal.counts_frame`, so both engines give the same table.
 Geographic rasters (ESA WorldCover, Esri 10 m land cover, in EPSG:4326) are accepted on both
 engines: zones are rasterised in the raster's own grid and every pixel row gets its true
 ellipsoidal area (:func:`sxgeo.zonal.pixel_row_areas`). A "10 m" WorldCover pixel of 1/12,000°
-is about 74 m² at 30°N, not 100 m².
+is about 74 m² at 30°N, not 100 m². Projected rasters that are not equal-area (Web Mercator tiles,
+EPSG:3857) get the true ground area of each row too (:func:`sxgeo.zonal.pixel_areas`), and
+overlapping zones are each counted whole: the plan (:class:`sxgeo.zonal.ZoneGrid`) decides both
+once, so the two engines cannot differ.
 """
 
 from __future__ import annotations
@@ -93,6 +96,6 @@ def raster_zone_areas(
         grid.window_rows,
         grid.width,
         grid.height,
-        " (geographic: area per pixel row)" if grid.row_areas is not None else "",
+        " (true area per pixel row)" if grid.row_areas is not None else "",
     )
     return counts_frame(grid, *add_counts(list(results)))

@@ -252,9 +252,12 @@ def continuous(
     -------
     Symbology
     """
-    v = pd.to_numeric(values, errors="coerce")
-    lo = float(v.min()) if vmin is None else vmin
-    hi = float(v.max()) if vmax is None else vmax
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    finite = v[np.isfinite(v)]
+    # no finite value (a raster all nodata, a zone without a pixel): an empty ramp at 0, drawn grey;
+    # NaN ends would make the page's JSON invalid
+    lo = (float(finite.min()) if finite.size else 0.0) if vmin is None else vmin
+    hi = (float(finite.max()) if finite.size else 0.0) if vmax is None else vmax
     cols = list(PALETTES[palette]) if isinstance(palette, str) else list(palette)
     style = {"kind": "continuous", "field": str(values.name), "colors": cols, "vmin": lo, "vmax": hi}
     legend = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sxgeo.engine.partition import dask_frame, is_partitioned
+from sxgeo.engine.partition import dask_frame, is_partitioned, merge_reports, repair_notes
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -215,13 +215,24 @@ def read_dask(
     dask_geopandas.GeoDataFrame
     """
     if not hasattr(source, "columns"):
-        path, _ = as_path(source)
+        path, options = as_path(source)
         if is_partitioned(path):
-            ddf = dask_frame(path, npartitions=npartitions, what=what)
+            # every part read through read_layer (the in-memory repairs), and its report kept
+            reports: list[Any] = []
+            crs = options.get("crs", ctx.crs)
+            ddf = dask_frame(
+                path, npartitions=npartitions, what=what, read_options={"crs": crs}, reports=reports
+            )
+            report = merge_reports(str(path), reports)
+            for note in repair_notes(path, report):
+                if note not in ctx.notes:
+                    ctx.notes.append(note)
             ctx.inputs_read[str(path)] = {
-                "rows": None,
+                "rows": report.features,
                 "crs": ddf.crs.to_string(),
                 "partitions": ddf.npartitions,
+                "repaired": len(report.repaired),
+                "excluded": len(report.excluded),
             }
             return ddf
     return dask_frame(read(source, ctx, geometry_type=geometry_type), npartitions=npartitions, what=what)

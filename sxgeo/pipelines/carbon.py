@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sxgeo.errors import SchemaError
 from sxgeo.pipelines.base import Context, as_path, check_option, is_synthetic, name_of, read, unit_sets
+from sxgeo.zonal import overlap_note, pixel_areas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -211,7 +212,18 @@ def _landcover(
         synthetic = src.tags().get("synthetic") == "true"
         if src.crs is not None and src.crs.is_geographic:
             notes.append(f"{raster.name} in degrees ({src.crs}): each pixel weighs its row's ellipsoid area")
+        elif src.crs is not None:
+            # Web Mercator and other non-equal-area CRSs: the true area of each pixel row
+            area_note = pixel_areas(src.transform, src.width, src.height, src.crs, name=raster.name).note
+            if area_note:
+                notes.append(area_note)
+        clash = lcm.nodata_class_note(src.nodata, pools, name=raster.name)
+        if clash:
+            notes.append(clash)
         for suffix, units in unit_sets(ctx):
+            overlap = overlap_note(units)
+            if overlap:
+                notes.append(f"carbon_landcover{suffix}: {overlap}")
             counts = _zone_counts(src, units, opts)
             per, by_class = lcm.stock_by_county(counts, pools, units)
             tables[f"carbon_landcover{suffix}"] = per

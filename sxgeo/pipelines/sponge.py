@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from sxgeo.pipelines.base import Context, check_share, is_synthetic, name_of, read, read_dask, unit_sets
+from sxgeo.zonal import overlap_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,12 +182,20 @@ def _tier_a_tables(
     for suffix, units in unit_sets(ctx):
         table = cover(units, ctx.year)
         tables[f"sponge_coverage{suffix}"] = table
+        _overlap_note(f"sponge_coverage{suffix}", units, notes)
         if not suffix:
             notes += table.attrs.get("notes", [])
             map_args["table"] = table
     base_year = _baseline_year(ctx)
     if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
         tables[f"sponge_coverage_{base_year}"] = cover(ctx.units, base_year)
+
+
+def _overlap_note(table: str, units: Any, notes: list[str]) -> None:
+    """Say in the notes that the units overlap and are each counted whole."""
+    note = overlap_note(units)
+    if note:
+        notes.append(f"{table}: {note}")
 
 
 def _tier_a_dask(
@@ -290,6 +299,7 @@ def _tier_b(
         for suffix, units in unit_sets(ctx):
             cov = sponge.zone_coverage(result, bu, units, targets=ctx.targets)
             tables[f"sponge_zone_coverage{suffix}"] = cov
+            _overlap_note(f"sponge_zone_coverage{suffix}", units, notes)
             if not suffix and map_args.get("table") is None:
                 map_args["table"] = cov
     tables["sponge_facilities"] = result.facilities

@@ -638,6 +638,155 @@ def _table_cases(d: Path, out: Path, x0: float, y0: float) -> list[Case]:
     return cases
 
 
+# --- issue-20-raster (branch issue-20-raster): a Web Mercator raster, overlapping zones, a bow-tie in a
+# GeoParquet part ---------------------------------------------------------------------------------------
+
+
+def _mercator_stock(lon0: float, lat0: float, px: float, arr: np.ndarray) -> float:
+    """Stock [t C] of *arr* on a Web Mercator grid from (lon0, lat0) with *px* m pixels, by pyproj's Geod.
+
+    A Mercator pixel is a longitude/latitude rectangle: each row's pixel weighs the WGS84 area of that
+    rectangle (``pyproj.Geod``), not the nominal px² (about 4/3 of it at 30°N).
+    """
+    from pyproj import Geod, Transformer
+
+    fwd = Transformer.from_crs(4326, 3857, always_xy=True)
+    inv = Transformer.from_crs(3857, 4326, always_xy=True)
+    mx, my = fwd.transform(lon0, lat0)
+    geod = Geod(ellps="WGS84")
+    total = 0.0
+    for r in range(arr.shape[0]):
+        lon_a, top = inv.transform(mx, my - r * px)
+        lon_b, bottom = inv.transform(mx + px, my - (r + 1) * px)
+        m2 = abs(geod.polygon_area_perimeter([lon_a, lon_b, lon_b, lon_a], [bottom, bottom, top, top])[0])
+        total += sum(STOCK[int(v)] for v in arr[r]) * m2 / 1e4
+    return total
+
+
+def _issue20_raster_cases(d: Path, out: Path, x0: float, y0: float) -> list[Case]:
+    from pyproj import Transformer
+
+    cases: list[Case] = []
+    pools = _pools(d / "pools_i20.csv")
+    # a 3857 raster of 30 m (nominal) pixels, 3 km × 3 km nominal, well inside 越城 (its ±2 km box)
+    lon0, lat0 = Transformer.from_crs(METRIC, 4326, always_xy=True).transform(x0 - 1000, y0 + 1000)
+    mx, my = Transformer.from_crs(4326, 3857, always_xy=True).transform(lon0, lat0)
+    arr = _base()
+    wm = d / "lc_web_mercator.tif"
+    profile = {"driver": "GTiff", "count": 1, "dtype": "uint8", "crs": "EPSG:3857", "nodata": 255}
+    with rasterio.open(
+        wm, "w", width=100, height=100, transform=from_origin(mx, my, 30.0, 30.0), **profile
+    ) as dst:
+        dst.write(arr, 1)
+    cases.append(
+        Case(
+            "raster_web_mercator",
+            _lc(out, wm, pools, "wm"),
+            None,
+            [("wm.csv", "330600", "stock_tc", _mercator_stock(lon0, lat0, 30.0, arr))],
+        )
+    )
+    # two reporting zones that overlap on 1 km × 3 km of the 3 km × 3 km raster (x0 ± 1.5 km)
+    zones = gpd.GeoDataFrame(
+        {"zone_code": ["Z1", "Z2"], "name": ["west", "east"]},
+        geometry=[
+            shapely.box(x0 - 1500, y0 - 1500, x0 + 500, y0 + 1500),  # columns 0-66: 2 km, classes 1 and 2
+            shapely.box(x0 - 500, y0 - 1500, x0 + 1500, y0 + 1500),  # columns 33-99
+        ],
+        crs=METRIC,
+    )
+    zones.to_file(d / "zones_overlapping.gpkg", driver="GPKG")
+    good = _raster(d / "lc_i20.tif", _base(), x0, y0)
+    # by hand: each zone whole. Z1: columns 0-49 forest (28 t/ha), 50-66 paddy (3 t/ha); Z2: 33-49 forest,
+    # 50-99 paddy; 100 rows of 0.09 ha pixels
+    z1 = 100 * (50 * 28.0 + 17 * 3.0) * PIXEL_HA
+    z2 = 100 * (17 * 28.0 + 50 * 3.0) * PIXEL_HA
+    zargs = ["--zones", str(d / "zones_overlapping.gpkg"), "--zone-code", "zone_code"]
+    cases.append(
+        Case(
+            "zones_overlapping_landcover",
+            [
+                "carbon",
+                "landcover",
+                "--raster",
+                str(good),
+                "--pools",
+                str(pools),
+                "-o",
+                str(out / "ovz"),
+                *zargs,
+            ],
+            None,
+            [
+                ("ovz/carbon_landcover_zones.csv", "Z1", "stock_tc", z1),
+                ("ovz/carbon_landcover_zones.csv", "Z2", "stock_tc", z2),
+            ],
+        )
+    )
+    # sponge coverage on the same zones: built-up 3 km × 3 km, one project of 1 km × 1 km at x0 ± 500 m
+    built = gpd.GeoDataFrame(geometry=[shapely.box(x0 - 1500, y0 - 1500, x0 + 1500, y0 + 1500)], crs=METRIC)
+    built.to_file(d / "built_i20.gpkg", driver="GPKG")
+    proj = gpd.GeoDataFrame(
+        {"status": ["completed"]}, geometry=[shapely.box(x0 - 500, y0 - 500, x0 + 500, y0 + 500)], crs=METRIC
+    )
+    proj.to_file(d / "projects_i20.gpkg", driver="GPKG")
+    cases.append(
+        Case(
+            "zones_overlapping_sponge",
+            [
+                "sponge",
+                "coverage",
+                "--built-up",
+                str(d / "built_i20.gpkg"),
+                "--compliant",
+                str(d / "projects_i20.gpkg"),
+                *zargs,
+                "-o",
+                str(out / "ovs"),
+            ],
+            None,
+            # Z1 and Z2 each 6 km² of built-up with 1 km² compliant (the project lies in both): 16.67%;
+            # nothing of the built-up area lies outside both zones
+            [
+                ("ovs/sponge_coverage_zones.csv", "Z1", "coverage_pct", 16.67),
+                ("ovs/sponge_coverage_zones.csv", "Z2", "coverage_pct", 16.67),
+                ("ovs/sponge_coverage_zones.csv", "unassigned", "built_up_km2", 0.0),
+            ],
+        )
+    )
+    # a folder of GeoParquet parts, one with a bow-tie project (two triangles of 0.25 km²), on Dask
+    parts = d / "projects_parts_i20"
+    parts.mkdir(exist_ok=True)
+    bow = shapely.Polygon([(x0 - 1500, y0), (x0 - 500, y0), (x0 - 1500, y0 + 1000), (x0 - 500, y0 + 1000)])
+    gpd.GeoDataFrame({"status": ["completed"]}, geometry=[bow], crs=METRIC).to_parquet(
+        parts / "part.0.parquet"
+    )
+    proj.to_parquet(parts / "part.1.parquet")
+    cases.append(
+        Case(
+            "dask_part_with_bow_tie",
+            [
+                "sponge",
+                "coverage",
+                "--built-up",
+                str(d / "built_i20.gpkg"),
+                "--compliant",
+                str(parts),
+                "--engine",
+                "dask",
+                "--workers",
+                "1",
+                "-o",
+                str(out / "bow.csv"),
+            ],
+            None,
+            # by hand: 1 km² + 0.5 km² of the 9 km² built-up area = 16.67%
+            [("bow.csv", "330602", "compliant_km2", 1.5)],
+        )
+    )
+    return cases
+
+
 def make_corpus(folder: str | Path) -> list[Case]:
     """Write the corpus files into *folder* and return the cases (outputs go to ``folder/out``).
 
@@ -662,6 +811,7 @@ def make_corpus(folder: str | Path) -> list[Case]:
             *_landcover_cases(d, out, x0, y0),
             *_vector_cases(d, out, x0, y0),
             *_table_cases(d, out, x0, y0),
+            *_issue20_raster_cases(d, out, x0, y0),  # issue-20-raster
         ]
 
 
