@@ -198,3 +198,33 @@ def test_old_county_names_and_codes_and_the_part_of_shaoxing_county_now_in_yuech
     assert m["code"].tolist()[:2] == ["330602015200", "330603105"]
     assert "part of old 绍兴县 now in 越城区" in m["note"].iloc[0]
     assert m["status"].iloc[2] == "unmatched"
+
+
+# ---- issue-20-tables: common headers, old town in front, every guess said ------------------------
+
+
+def test_common_headers_are_recognised_and_said(gaz, caplog):
+    t = pd.DataFrame({"所属县(市、区)": ["上虞区"], "所属乡镇(街道)": ["崧厦街道"], "行政村名称": ["祝温村"]})
+    t.attrs["source"] = "名单.xlsx"
+    with caplog.at_level("INFO"):
+        out = match_list(t, gaz)
+    # divisions.csv line for 祝温村委会: 330604007314, in town 330604007 崧厦街道
+    assert out["code"].tolist() == ["330604007314"]
+    said = caplog.text
+    assert "county read from column '所属县(市、区)'" in said
+    assert "town read from column '所属乡镇(街道)'" in said
+    assert "name read from column '行政村名称'" in said
+
+
+def test_no_name_column_lists_the_headers_seen(gaz):
+    t = pd.DataFrame({"序号": [1], "备注": ["x"]})
+    with pytest.raises(Exception, match=r"headers are \['序号', '备注'\]"):
+        match_list(t, gaz)
+
+
+def test_village_with_its_old_town_in_front_matches(gaz):
+    # 崧厦镇 became 崧厦街道 (330604007); its village 祝温村委会 is 330604007314 in divisions.csv
+    t = pd.DataFrame({"name": ["崧厦镇祝温村"], "county": ["上虞区"]})
+    out = match_list(t, gaz)
+    assert out["code"].tolist() == ["330604007314"]
+    assert out["town_code"].tolist() == ["330604007"]

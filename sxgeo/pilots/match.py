@@ -33,6 +33,8 @@ import pandas as pd
 
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
+from sxgeo.io import columns
+from sxgeo.io.columns import find_column as find_column_in
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,8 @@ RADICALS = {
 _BRACKETS = re.compile(r"[\(\[（【〔][^\)\]）】〕]*[\)\]）】〕]")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff·・]+")
 PREFIXES = ("浙江省", "浙江", "绍兴市")
+TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+"""Suffixes a town is written with in front of a village name, old or current (镇 -> 街道)."""
 """Leading province/city names dropped from a name."""
 
 
@@ -419,8 +423,18 @@ class Gazetteer:
             towns = towns[towns["county_adcode"] == county]
         for norm, code in zip(towns["norm"], towns["code"], strict=True):
             if s.startswith(norm) and len(s) > len(norm) + 1:
-                s, town = s[len(norm) :], code
-                break
+                return s[len(norm) :], county, code
+        # a town written with its old type (崧厦镇祝温村: 崧厦镇 became 崧厦街道): same core, any
+        # town suffix; only when exactly one town of the scope has that core
+        for suffix in TOWN_SUFFIXES:
+            hits = [
+                (core, code)
+                for core, code in zip(towns["core"], towns["code"], strict=True)
+                if core and s.startswith(core + suffix) and len(s) > len(core + suffix) + 1
+            ]
+            if len({code for _, code in hits}) == 1:
+                core, code = hits[0]
+                return s[len(core + suffix) :], county, code
         return s, county, town
 
     # ---- one name ----------------------------------------------------------------------------
@@ -615,31 +629,9 @@ def _result(
     return out
 
 
-NAME_COLUMNS = (
-    "name",
-    "名称",
-    "试点名称",
-    "村(社区)名称",
-    "村(社区)",
-    "村社区",
-    "村名",
-    "单位名称",
-    "乡镇(街道)名称",
-    "试点",
-)
-COUNTY_COLUMNS = (
-    "county",
-    "县(市、区)",
-    "县(市,区)",
-    "县市区",
-    "区县",
-    "县区",
-    "所属县区",
-    "所属区县",
-    "县(市)区",
-    "adcode",
-)
-TOWN_COLUMNS = ("town", "乡镇(街道)", "乡镇街道", "乡镇", "镇街", "街道", "所属乡镇", "所属乡镇(街道)")
+NAME_COLUMNS = columns.NAME
+COUNTY_COLUMNS = columns.COUNTY
+TOWN_COLUMNS = columns.TOWN
 
 
 def find_column(
@@ -647,28 +639,16 @@ def find_column(
 ) -> str | None:
     """The column of *what*: the one given, else the first of the usual *names* present.
 
+    Kept for callers of this module; the rule is :func:`sxgeo.io.columns.find_column`.
+
     Raises
     ------
     SchemaError
         When *given* is not a column, or a required column is not found.
     """
-    if given is not None:
-        if given not in columns:
-            msg = f"no column {given!r} for the {what}; columns are {[str(c) for c in columns]}"
-            raise SchemaError(msg)
-        return given
-    folded = {normalise(c).lower(): c for c in columns}
-    for n in names:
-        key = normalise(n).lower()
-        if key in folded:
-            return str(folded[key])
-    if required:
-        msg = (
-            f"cannot find the {what} column (looked for {', '.join(names)}); "
-            f"columns are {[str(c) for c in columns]}; name it with --{what}-col"
-        )
-        raise SchemaError(msg)
-    return None
+    return find_column_in(
+        columns, names, what=what, given=given, source="list", required=required, hint=f"name it with --{what}-col"
+    )
 
 
 def match_list(
@@ -702,10 +682,13 @@ def match_list(
     """
     opts = options or MatchOptions()
     cols = list(table.columns)
-    name_c = find_column(cols, name_col, NAME_COLUMNS, "name", required=True)
+    src = str(table.attrs.get("source", "list"))
+    name_c = find_column_in(
+        cols, NAME_COLUMNS, what="name", given=name_col, source=src, hint="name it with --name-col"
+    )
     assert name_c is not None  # required=True raises instead
-    county_c = find_column(cols, county_col, COUNTY_COLUMNS, "county", required=False)
-    town_c = find_column(cols, town_col, TOWN_COLUMNS, "town", required=False)
+    county_c = find_column_in(cols, COUNTY_COLUMNS, what="county", given=county_col, source=src, required=False)
+    town_c = find_column_in(cols, TOWN_COLUMNS, what="town", given=town_col, source=src, required=False)
     if town_c == name_c or county_c == name_c:
         town_c = None if town_c == name_c else town_c
         county_c = None if county_c == name_c else county_c
