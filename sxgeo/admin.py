@@ -158,7 +158,7 @@ def _clean_code(value: object) -> str:
     """
     text = str(value).strip()
     try:
-        code = code_text(value, where="code", lengths=range(1, 20))
+        code = code_text(value, where="code", lengths=range(1, 20), other=True)
     except SchemaError:
         return text
     return text if code is None else code

@@ -270,3 +270,17 @@ def test_paddy_is_not_a_wetland_sink():
     # lake only: 100 ha x 0.22 t C/ha/yr (before: + 100 ha x 0.35 of paddy = 57 t C/yr)
     assert t.loc["330600", "burial_tc_yr"] == pytest.approx(22.0)
     assert t.loc["330600", "soil_tc"] == pytest.approx(100 * 111.4)  # the paddy stock is still reported
+
+
+# ---- issue-20-tables: InVEST's own pools table headers ---------------------------------------------
+
+
+def test_invest_capitalised_pools_headers_are_read(tmp_path):
+    from sxgeo.io import read_table
+
+    path = tmp_path / "carbon_pools_samp.csv"
+    path.write_text("LULC,LULC_Name,C_above,C_Below,C_Soil,C_Dead\n1,forest,140,70,35,12\n2,crop,5,2.5,20,0\n")
+    out = landcover.check_pools(read_table(path))
+    assert out.index.tolist() == [1, 2]
+    assert out.loc[1, ["c_above", "c_below", "c_soil", "c_dead"]].tolist() == [140.0, 70.0, 35.0, 12.0]
+    assert out.loc[2, "c_below"] == 2.5

@@ -46,6 +46,7 @@ def code_text(
     lengths: Collection[int] = CODE_LENGTHS,
     names: Mapping[str, str] | None = None,
     keep: Collection[str] = (),
+    other: bool = False,
 ) -> str | None:
     """A code cell as its digits, or a one-line refusal naming the cell and the fix.
 
@@ -69,6 +70,8 @@ def code_text(
         Name -> code (``越城区`` -> ``330602``); names are compared NFKC-folded, spaces removed.
     keep : collection of str
         Non-numeric codes accepted as they are (``330600-urban``, ``unassigned``).
+    other : bool
+        Keep any other text that has no digits-like form (a zone code such as ``Z01``) as it is.
 
     Returns
     -------
@@ -114,6 +117,8 @@ def code_text(
         hit = folded.get(_fold_name(text))
         if hit is not None:
             return hit
+    if other:
+        return text
     known = f" or a name ({', '.join(list(names)[:8])})" if names else ""
     msg = f"{where}: {value!r} is not a code; write the digits{known}"
     raise SchemaError(msg)
@@ -160,6 +165,7 @@ def code_column(
     keep: Collection[str] = (),
     rows: list[int] | None = None,
     blank: bool = False,
+    other: bool = False,
 ) -> list[str | None]:
     """:func:`code_text` over a column, naming each refused cell by its spreadsheet row.
 
@@ -175,6 +181,8 @@ def code_column(
         The row number of each cell in the file (default: position + 2, header on row 1).
     blank : bool
         Accept blank cells (None); otherwise a blank cell is refused.
+    other : bool
+        As :func:`code_text`.
 
     Returns
     -------
@@ -185,7 +193,7 @@ def code_column(
     for i, v in enumerate(items):
         row = rows[i] if rows is not None else i + 2
         where = f"{source}: row {row} column {column}"
-        code = code_text(v, where=where, lengths=lengths, names=names, keep=keep)
+        code = code_text(v, where=where, lengths=lengths, names=names, keep=keep, other=other)
         if code is None and not blank:
             msg = f"{where} is blank; a code is required"
             raise SchemaError(msg)
