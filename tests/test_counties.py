@@ -113,8 +113,13 @@ def test_a_county_code_outside_the_six_is_kept_as_its_own_unit(tmp_path):
     import geopandas as gpd
 
     # two 10 km x 10 km squares in EPSG:4549 (100 km² each by construction): one of the six, one outside
-    sq = [shapely.box(500_000, 3_300_000, 510_000, 3_310_000), shapely.box(510_000, 3_300_000, 520_000, 3_310_000)]
-    layer = gpd.GeoDataFrame({"adcode": ["330602", "330109"], "name": ["越城区", "萧山区"]}, geometry=sq, crs=4549)
+    sq = [
+        shapely.box(500_000, 3_300_000, 510_000, 3_310_000),
+        shapely.box(510_000, 3_300_000, 520_000, 3_310_000),
+    ]
+    layer = gpd.GeoDataFrame(
+        {"adcode": ["330602", "330109"], "name": ["越城区", "萧山区"]}, geometry=sq, crs=4549
+    )
     path = tmp_path / "counties.gpkg"
     layer.to_file(path)
     out = admin.load_counties(path)

@@ -834,7 +834,9 @@ def test_history_duplicate_rows_are_refused_naming_both(tmp_path):
 def test_history_unknown_indicator_names_the_closest_known_id(tmp_path):
     path = tmp_path / "indicator_history.csv"
     path.write_text("indicator,unit_code,year,value\nsponge_coverge,330600,2023,30\n", encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"row 2: indicator 'sponge_coverge'.*did you mean 'sponge_coverage'"):
+    with pytest.raises(
+        SchemaError, match=r"row 2: indicator 'sponge_coverge'.*did you mean 'sponge_coverage'"
+    ):
         hist.read_history(path, load_plan())
 
 
@@ -856,5 +858,7 @@ def test_history_gbk_file_with_codes_as_numbers_and_names(tmp_path):
 def test_history_code_in_scientific_notation_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "indicator_history.csv"
     path.write_text("indicator,unit_code,year,value\nsponge_coverage,3.30603E+11,2023,30\n", encoding="utf-8")
-    with pytest.raises(SchemaError, match=r"row 2 column unit_code: '3.30603E\+11' lost its last 6 digits.*as text"):
+    with pytest.raises(
+        SchemaError, match=r"row 2 column unit_code: '3.30603E\+11' lost its last 6 digits.*as text"
+    ):
         hist.read_history(path)

@@ -39,7 +39,7 @@ def _fold_name(text: str) -> str:
     return _NAME_FOLD.sub("", unicodedata.normalize("NFKC", text))
 
 
-def code_text(
+def code_text(  # noqa: C901 (one branch per spreadsheet form, in order)
     value: Any,
     *,
     where: str = "code",

@@ -647,7 +647,13 @@ def find_column(
         When *given* is not a column, or a required column is not found.
     """
     return find_column_in(
-        columns, names, what=what, given=given, source="list", required=required, hint=f"name it with --{what}-col"
+        columns,
+        names,
+        what=what,
+        given=given,
+        source="list",
+        required=required,
+        hint=f"name it with --{what}-col",
     )
 
 
@@ -687,7 +693,9 @@ def match_list(
         cols, NAME_COLUMNS, what="name", given=name_col, source=src, hint="name it with --name-col"
     )
     assert name_c is not None  # required=True raises instead
-    county_c = find_column_in(cols, COUNTY_COLUMNS, what="county", given=county_col, source=src, required=False)
+    county_c = find_column_in(
+        cols, COUNTY_COLUMNS, what="county", given=county_col, source=src, required=False
+    )
     town_c = find_column_in(cols, TOWN_COLUMNS, what="town", given=town_col, source=src, required=False)
     if town_c == name_c or county_c == name_c:
         town_c = None if town_c == name_c else town_c

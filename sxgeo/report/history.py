@@ -223,7 +223,12 @@ def read_history(path: str | Path, plan: Plan | None = None) -> pd.DataFrame:
     table["origin"] = table["origin"].replace("", "entered")
     table["indicator"] = table["indicator"].str.strip()
     table["unit_code"] = code_column(
-        table["unit_code"], source=path.name, column="unit_code", names=UNIT_BY_NAME, keep=KEEP_CODES, other=True
+        table["unit_code"],
+        source=path.name,
+        column="unit_code",
+        names=UNIT_BY_NAME,
+        keep=KEEP_CODES,
+        other=True,
     )
     _refuse_duplicates(table, path.name)
     if plan is not None:
