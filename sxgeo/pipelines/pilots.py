@@ -108,7 +108,7 @@ def match_table(
             options=mopts,
         )
     except SchemaError as exc:
-        msg = f"{path.name}: {exc}"
+        msg = str(exc) if str(exc).startswith(f"{path.name}:") else f"{path.name}: {exc}"
         raise SchemaError(msg) from exc
     from sxgeo.admin import load_counties
     from sxgeo.pilots.match import check_coordinates
