@@ -228,3 +228,24 @@ def test_village_with_its_old_town_in_front_matches(gaz):
     out = match_list(t, gaz)
     assert out["code"].tolist() == ["330604007314"]
     assert out["town_code"].tolist() == ["330604007"]
+
+
+def test_swapped_lon_lat_rows_in_a_list_are_swapped_and_said(gaz, counties, caplog):
+    from sxgeo.pilots.match import check_coordinates
+
+    # row 2 typed right (越城 seat 120.582 E, 30.000 N), row 3 with 经度/纬度 the wrong way round
+    t = pd.DataFrame(
+        {
+            "名称": ["西小路社区", "西小路社区"],
+            "县区": ["越城区"] * 2,
+            "经度": [120.582, 30.0],
+            "纬度": [30.0, 120.582],
+        }
+    )
+    with caplog.at_level("WARNING"):
+        m = check_coordinates(t, match_list(t, gaz), counties)
+    assert m["lon"].tolist() == [120.582, 120.582] and m["lat"].tolist() == [30.0, 30.0]
+    assert m["point_county"].tolist() == ["330602", "330602"]
+    assert m.loc[0, "note"] == ""
+    assert "经度/纬度 swapped (read as 120.58200 E, 30.00000 N)" in m.loc[1, "note"]
+    assert "rows 3 give 经度 and 纬度 the wrong way round" in caplog.text

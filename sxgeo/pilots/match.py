@@ -29,12 +29,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
 from sxgeo.io import columns
 from sxgeo.io.columns import find_column as find_column_in
+from sxgeo.io.tables import sheet_rows
+from sxgeo.io.validate import swapped_lonlat
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,8 @@ RADICALS = {
 _BRACKETS = re.compile(r"[\(\[（【〔][^\)\]）】〕]*[\)\]）】〕]")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff·・]+")
 PREFIXES = ("浙江省", "浙江", "绍兴市")
+DEGREE_KINDS = ("4326", "epsg:4326", "4490", "epsg:4490", "gcj02", "bd09")
+"""Coordinate kinds in degrees, where swapped longitude/latitude are detected."""
 TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
 """Suffixes a town is written with in front of a village name, old or current (镇 -> 街道)."""
 """Leading province/city names dropped from a name."""
@@ -790,7 +795,6 @@ def check_coordinates(
         has no coordinate columns.
     """
     import geopandas as gpd
-    import numpy as np
 
     from sxgeo import crs as sxcrs
     from sxgeo.io import LAT_NAMES, LON_NAMES
@@ -802,6 +806,15 @@ def check_coordinates(
     x = pd.to_numeric(table[lon_c], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(table[lat_c], errors="coerce").to_numpy(dtype=float)
     kind = str(crs).lower() if crs is not None else "4326"
+    swapped = swapped_lonlat(x, y) if kind in DEGREE_KINDS else np.zeros(len(x), dtype=bool)
+    if swapped.any():
+        x, y = np.where(swapped, y, x), np.where(swapped, x, y)
+        file_rows = sheet_rows(table)
+        rows = ", ".join(str(file_rows[i]) for i in np.flatnonzero(swapped)[:10])
+        log.warning(
+            "%s: rows %s give %s and %s the wrong way round (Shaoxing lies at 120-121 E, 29-30 N); swapped",
+            str(table.attrs.get("source", "list")), rows, lon_c, lat_c,
+        )  # fmt: skip
     if kind in ("gcj02", "bd09"):
         convert = sxcrs.gcj02_to_wgs84 if kind == "gcj02" else sxcrs.bd09_to_wgs84
         ok = ~(np.isnan(x) | np.isnan(y))
@@ -829,6 +842,10 @@ def check_coordinates(
             extra = f"coordinates lie in county {pt_c}, the matched code in {code_c}"
         elif has and not isinstance(code_c, str):
             extra = f"placed by its coordinates in county {pt_c}"
+        if swapped[i]:
+            extra = "; ".join(
+                x for x in (f"{lon_c}/{lat_c} swapped (read as {x[i]:.5f} E, {y[i]:.5f} N)", extra) if x
+            )
         notes.append("; ".join(x for x in (note, extra) if x))
     out["note"] = notes
     return out
