@@ -156,7 +156,7 @@ def find_column(
         return str(found)
     if required:
         msg = (
-            f"{source}: cannot find the {what} column (looked for {', '.join(names)}); "
+            f"{source}: cannot find a {what} column (looked for {', '.join(names)}); "
             f"its headers are {seen}" + (f"; {hint}" if hint else "")
         )
         raise error(msg)

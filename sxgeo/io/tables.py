@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from sxgeo.errors import LayerError, SchemaError
 from sxgeo.io._paths import require_file
+from sxgeo.io.columns import find_column
 from sxgeo.io.encoding import _text_encoding
 
 log = logging.getLogger(__name__)
@@ -429,20 +430,18 @@ def parse_flags(
 
 
 def _find_column(columns: list[str], names: tuple[str, ...], given: str | None, what: str, path: Path) -> str:
-    if given is not None:
-        if given not in columns:
-            msg = f"{path.name}: no column {given!r} for {what}; columns are {columns}"
-            raise LayerError(msg)
-        return given
-    lowered = {str(c).strip().lower(): c for c in columns}
-    for name in names:
-        if name in lowered:
-            return lowered[name]
-    msg = (
-        f"{path.name}: cannot find a {what} column (looked for {', '.join(names)}); "
-        f"columns are {columns}; name it with {'lon' if what == 'longitude' else 'lat'}=..."
+    """The longitude/latitude column of a point table (:func:`sxgeo.io.columns.find_column`)."""
+    found = find_column(
+        columns,
+        names,
+        what=what,
+        given=given,
+        source=path.name,
+        hint=f"name it with {'lon' if what == 'longitude' else 'lat'}=...",
+        error=LayerError,
     )
-    raise LayerError(msg)
+    assert found is not None  # required: raises instead
+    return found
 
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:

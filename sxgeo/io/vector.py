@@ -31,6 +31,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CRSError, LayerError
+from sxgeo.io import columns
 from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
@@ -53,8 +54,8 @@ VECTOR_FORMATS = {
     ".xlsm": "Excel point table",
 }
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标", "横坐标")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纵坐标")
+LON_NAMES = columns.LON
+LAT_NAMES = columns.LAT
 
 
 def _read_point_table(

@@ -35,6 +35,7 @@ import pandas as pd
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
 from sxgeo.io import columns
+from sxgeo.io.codes import code_text
 from sxgeo.io.columns import find_column as find_column_in
 from sxgeo.io.tables import sheet_rows
 from sxgeo.io.validate import swapped_lonlat
@@ -230,12 +231,8 @@ def load_aliases(extra: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _code_text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    s = str(value).strip()
-    if s.endswith(".0"):
-        s = s[:-2]
-    return s or None
+    """A code of an alias or override row (:func:`sxgeo.io.codes.code_text`; other text kept)."""
+    return code_text(value, where="code", lengths=range(1, 20), other=True)
 
 
 def apply_overrides(

@@ -277,7 +277,7 @@ def _values(cand: Any, inputs: dict[str, Any]) -> Any:
         msg = f"{path.name}: the criteria table needs a 'code' column"
         raise SchemaError(msg)
     vals = vals.copy()
-    vals["code"] = vals["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+    vals["code"] = code_column(vals["code"], source=path.name, column="code", rows=sheet_rows(vals))
     level = str(cand["level"].iloc[0]) if len(cand) else ""
     if "level" in vals.columns:
         stray = vals[(vals["level"].astype(str) == level) & ~vals["code"].isin(cand["code"])]
