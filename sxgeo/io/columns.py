@@ -134,8 +134,8 @@ def find_column(
             return str(folded_cols[fold_header(given)])
         msg = f"{source}: no column {given!r} for the {what}; its headers are {seen}"
         raise error(msg)
-    exact = {}
-    bare = {}
+    exact: dict[str, Any] = {}
+    bare: dict[str, Any] = {}
     for c in cols:
         f = fold_header(c)
         exact.setdefault(f, c)

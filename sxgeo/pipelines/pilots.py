@@ -318,7 +318,7 @@ def _fixed_codes(inputs: dict[str, Any], cand: pd.DataFrame | None = None) -> tu
     path = as_path(inputs["fixed"])[0]
     t = read_sheet(path)
     col = find_column(
-        t.columns, FIXED_CODE_COLUMNS, what="code of a fixed pilot", source=path.name, required=False
+        list(t.columns), FIXED_CODE_COLUMNS, what="code of a fixed pilot", source=path.name, required=False
     )
     col = col if col is not None else str(t.columns[0])
     rows = sheet_rows(t)
