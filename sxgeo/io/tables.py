@@ -57,7 +57,7 @@ FALSE_WORDS = frozenset(
 )
 
 
-def excel_sheet(path: Path, sheet: str | None) -> str | int:
+def excel_sheet(path: Path, sheet: str | None, *, option: str = "--layer") -> str | int:
     """The sheet of a workbook to read: the one named, or the only one that holds a table.
 
     A workbook with several non-empty sheets is refused with the list of sheets, like a
@@ -69,6 +69,8 @@ def excel_sheet(path: Path, sheet: str | None) -> str | int:
         An ``.xlsx``/``.xlsm`` file.
     sheet : str, optional
         The sheet asked for (``--layer``).
+    option : str
+        The option that names a sheet, for the message (``--sheet`` for planners' lists).
 
     Returns
     -------
@@ -105,7 +107,7 @@ def excel_sheet(path: Path, sheet: str | None) -> str | int:
     if len(filled) > 1:
         msg = (
             f"{path.name} has {len(filled)} sheets with data {filled}; "
-            f"name one with --layer '{filled[0]}' or save it as CSV"
+            f"name one with {option} '{filled[0]}' or save it as CSV"
         )
         raise LayerError(msg)
     return filled[0] if filled else 0
@@ -469,13 +471,17 @@ def read_sheet(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     """Read a planner's list (CSV in its detected encoding, or one sheet of an XLSX) as text.
 
     Every cell is read as a string, so codes keep their digits (``330602002053``, not a float).
+    The header may sit below a title (searched in the first rows), cells merged over several rows
+    are filled down, and ``attrs['rows']`` keeps each row's spreadsheet row or file line
+    (:func:`sheet_rows`). An OLE2 file (``.xls``/``.et``) is read with xlrd or refused.
 
     Parameters
     ----------
     path : str or pathlib.Path
         ``.csv`` or ``.xlsx``.
     sheet : str or int, optional
-        Excel sheet name or 0-based number (default: the first sheet).
+        Excel sheet name or 0-based number (default: the only sheet with data, or the only one
+        holding a table beside instruction sheets; several tables: refused, name one).
 
     Returns
     -------
@@ -484,18 +490,18 @@ def read_sheet(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     Raises
     ------
     LayerError
-        When the sheet does not exist.
+        When the sheet does not exist, or several sheets hold tables and none is named.
     """
     p = require_file(path)
     if is_ole2(p):
         df = _refuse_or_read_ole2(p, text=True)
     elif p.suffix.lower() in EXCEL_SUFFIXES:
         if sheet is None:
-            chosen: str | int = excel_sheet(p, None)
+            chosen: str | int = excel_sheet(p, None, option="--sheet")
         elif isinstance(sheet, int):
             chosen = sheet
         else:
-            chosen = excel_sheet(p, sheet)
+            chosen = excel_sheet(p, sheet, option="--sheet")
         try:
             df = _excel_frame(p, chosen, text=True)
         except IndexError as exc:
