@@ -411,3 +411,17 @@ def test_old_excel_or_wps_workbook_is_named_not_an_encoding_problem(tmp_path, su
     for reader in (read_table, read_sheet):
         with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook.*save it as .xlsx"):
             reader(path)
+
+
+def test_point_table_below_a_title_and_an_ole2_file_named_csv(tmp_path):
+    path = _workbook(
+        tmp_path / "点位.xlsx",
+        {"点位": [["2024年试点点位"], ["名称", "经度", "纬度"], ["西小路社区", 120.582, 30.0]]},
+        merged={"点位": ["A1:C1"]},
+    )
+    gdf, _ = read_layer(path, crs=4326)
+    assert gdf.geometry.x.tolist() == [120.582] and gdf["名称"].tolist() == ["西小路社区"]
+    fake = tmp_path / "点位.csv"  # an .xls renamed .csv: not "neither UTF-8 nor GB18030"
+    fake.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
+    with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook \(OLE2\).*save it as .xlsx"):
+        read_layer(fake, crs=4326)

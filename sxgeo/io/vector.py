@@ -35,7 +35,7 @@ from sxgeo.io import columns
 from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import _find_column, excel_sheet
+from sxgeo.io.tables import _excel_frame, _find_column, excel_sheet, is_ole2
 from sxgeo.io.validate import _check_coordinates, _clean_geometries, _handle_duplicates
 
 log = logging.getLogger(__name__)
@@ -68,11 +68,17 @@ def _read_point_table(
     lat: str | None,
     report: LayerReport,
 ) -> gpd.GeoDataFrame:
+    if is_ole2(path):  # an old .xls/.et renamed: name it, not an encoding problem
+        msg = (
+            f"{path.name} is an old Excel 97-2003 or WPS workbook (OLE2), not a {fmt}; "
+            "save it as .xlsx (文件 > 另存为 > Excel 工作簿 *.xlsx)"
+        )
+        raise LayerError(msg)
     if fmt == "Excel point table":
         sheet = excel_sheet(path, layer)
-        try:
-            df = pd.read_excel(path, sheet_name=sheet)
-        except ValueError as exc:
+        try:  # header below a title found, merged cells filled down (said)
+            df = _excel_frame(path, sheet, text=False)
+        except (ValueError, IndexError, KeyError) as exc:
             msg = f"{path.name}: cannot read sheet {sheet!r} ({exc}); name it with layer='Sheet1'"
             raise LayerError(msg) from exc
         report.layer = str(sheet) if layer is not None else None
