@@ -21,6 +21,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError, SchemaError
 from sxgeo.io._paths import require_file
+from sxgeo.io.codes import code_text
 
 log = logging.getLogger(__name__)
 
@@ -150,11 +151,17 @@ def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path 
 
 
 def _clean_code(value: object) -> str:
-    """A code as text: ``330602.0`` (Excel, DBF doubles) -> ``330602``; whitespace trimmed."""
+    """A code as text: ``330602.0`` (Excel, DBF doubles) -> ``330602``; whitespace trimmed.
+
+    Digits-like cells go through :func:`sxgeo.io.codes.code_text` (``'330602``, ``3.30603E+11``
+    refused...); other text (a zone code such as ``Z01``) is kept trimmed.
+    """
     text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
-        text = text[:-2]
-    return text
+    try:
+        code = code_text(value, where="code", lengths=range(1, 20), other=True)
+    except SchemaError:
+        return text
+    return text if code is None else code
 
 
 def _as_units(gdf: gpd.GeoDataFrame, code_col: str, *, what: str) -> gpd.GeoDataFrame:
@@ -226,7 +233,7 @@ def load_counties(
     missing = sorted(set(COUNTY_BY_CODE) - set(gdf["adcode"]))
     if missing:
         log.warning("%s: counties %s are not in the layer", p.name, ", ".join(missing))
-    known = gdf["adcode"].map(COUNTY_BY_CODE)
+    known = [COUNTY_BY_CODE.get(a) for a in gdf["adcode"]]  # None (not NaN) for a code outside the six
     own_name = gdf[col_name] if (col_name := _name_column(gdf, None, exclude=col)) else gdf["adcode"]
     gdf["name_zh"] = [c.name_zh if c else str(n) for c, n in zip(known, own_name, strict=True)]
     gdf["name_en"] = [c.name_en if c else str(n) for c, n in zip(known, own_name, strict=True)]

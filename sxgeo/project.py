@@ -14,11 +14,11 @@ user config (``~/.config/sxgeo/config.toml``) > shipped default (:func:`resolve`
 from __future__ import annotations
 
 import logging
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sxgeo.configtext import load_toml
 from sxgeo.errors import ProjectError
 
 log = logging.getLogger(__name__)
@@ -641,15 +641,7 @@ def load_project(path: str | Path) -> Project:
     if not p.exists():
         msg = f"{p}: no such project file; write one with `sxgeo init {p.parent}`"
         raise ProjectError(msg)
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{p.name}: not valid TOML ({exc})"
-        raise ProjectError(msg) from exc
-    except UnicodeDecodeError as exc:
-        msg = f"{p.name}: not UTF-8 text; save it as UTF-8"
-        raise ProjectError(msg) from exc
+    data = load_toml(p, error=ProjectError)  # GBK, a BOM, tabs: read, or refused with the line
     project = parse(data, base=p.resolve().parent, where=p.name, path=p.resolve())
     log.info("project %s: %s", p, ", ".join(f"[{s}] {len(v)} keys" for s, v in project.values.items()))
     return project

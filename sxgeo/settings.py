@@ -13,10 +13,10 @@ I/O plumbing only, read on demand, never cached in module state. Keys sxgeo read
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from sxgeo.configtext import load_toml
 from sxgeo.errors import SxgeoError
 
 CONFIG_ENV = "SXGEO_CONFIG"
@@ -53,12 +53,7 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
     p = Path(path) if path is not None else config_path()
     if not p.exists():
         return {}
-    try:
-        with p.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{p}: not valid TOML ({exc}); fix or remove it"
-        raise SxgeoError(msg) from exc
+    return load_toml(p, error=SxgeoError)
 
 
 def setting(section: str, key: str, default: Any = None) -> Any:

@@ -366,3 +366,17 @@ def test_overlapping_zones_each_get_their_whole_land_cover_and_carbon(tmp_path):
         assert t.loc[code, "stock_tc"] == pytest.approx(1800.0 * 28)
         assert t.loc[code, "valid_share_pct"] == pytest.approx(100.0)
     assert t.loc["unassigned", "area_ha"] == pytest.approx(9000 * 3000 / 1e4)  # x 9-18 km, once
+# ---- issue-20-tables: InVEST's own pools table headers ---------------------------------------------
+
+
+def test_invest_capitalised_pools_headers_are_read(tmp_path):
+    from sxgeo.io import read_table
+
+    path = tmp_path / "carbon_pools_samp.csv"
+    path.write_text(
+        "LULC,LULC_Name,C_above,C_Below,C_Soil,C_Dead\n1,forest,140,70,35,12\n2,crop,5,2.5,20,0\n"
+    )
+    out = landcover.check_pools(read_table(path))
+    assert out.index.tolist() == [1, 2]
+    assert out.loc[1, ["c_above", "c_below", "c_soil", "c_dead"]].tolist() == [140.0, 70.0, 35.0, 12.0]
+    assert out.loc[2, "c_below"] == 2.5

@@ -104,3 +104,36 @@ def test_counties_touched(counties):
 
     pt = gpd.GeoDataFrame(geometry=[shapely.Point(120.24, 29.71)], crs=4326)  # 诸暨 seat
     assert admin.counties_touched(pt, counties) == ["330681"]
+
+
+# ---- issue-20-tables: a code outside the six is kept, not a crash -------------------------------
+
+
+def test_a_county_code_outside_the_six_is_kept_as_its_own_unit(tmp_path):
+    import geopandas as gpd
+
+    # two 10 km x 10 km squares in EPSG:4549 (100 km² each by construction): one of the six, one outside
+    sq = [
+        shapely.box(500_000, 3_300_000, 510_000, 3_310_000),
+        shapely.box(510_000, 3_300_000, 520_000, 3_310_000),
+    ]
+    layer = gpd.GeoDataFrame(
+        {"adcode": ["330602", "330109"], "name": ["越城区", "萧山区"]}, geometry=sq, crs=4549
+    )
+    path = tmp_path / "counties.gpkg"
+    layer.to_file(path)
+    out = admin.load_counties(path)
+    assert list(out["adcode"]) == ["330602", "330109"]
+    assert list(out["name_zh"]) == ["越城区", "萧山区"]  # the outside unit keeps its own name
+    assert list(out["target_group"]) == ["urban", "330109"]
+    assert out["land_area_km2"].round(3).tolist() == [100.0, 100.0]
+
+
+def test_county_codes_as_excel_numbers_are_read(tmp_path):
+    import geopandas as gpd
+
+    sq = [shapely.box(500_000, 3_300_000, 510_000, 3_310_000)]
+    layer = gpd.GeoDataFrame({"adcode": [330603.0]}, geometry=sq, crs=4549)
+    path = tmp_path / "c.gpkg"
+    layer.to_file(path)
+    assert admin.load_counties(path)["adcode"].tolist() == ["330603"]

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.errors import CoordinateError, CRSError, LayerError, OutputError
+from sxgeo.errors import CoordinateError, CRSError, LayerError, OutputError, SchemaError
 from sxgeo.io import detect_encoding, read_layer, write_table
 
 # two points in Shaoxing (越城, 柯桥 county seats) [deg]
@@ -308,3 +308,120 @@ def test_write_table_formats(tmp_path):
         write_table(df, tmp_path / "t.gpkg")
     with pytest.raises(OutputError, match="unknown table format"):
         write_table(df, tmp_path / "t.txt")
+
+
+# ---- issue-20-tables: codes and spreadsheets as Excel/WPS leave them ---------------------------------
+
+
+def test_code_forms_that_identify_a_code_are_accepted():
+    from sxgeo.io.codes import code_text
+
+    assert code_text("330603001035") == "330603001035"
+    assert code_text("'330603001035") == "330603001035"  # apostrophe typed to force text
+    assert code_text("330600.0") == "330600"
+    assert code_text(330603001035.0) == "330603001035"  # a number column: exact below 2**53
+    assert code_text("３３０６０２") == "330602"  # full-width digits
+    assert code_text('="330603001035"') == "330603001035"
+    assert code_text("3.30603001035E+11") == "330603001035"  # every digit written
+    assert code_text("3.30603E+11", lengths=(6,)) == "330603"  # a county: its six digits survive
+    assert code_text("330603000000", lengths=(6,)) == "330603"  # the county's 12-digit statistical code
+    assert code_text("越城区", names={"越城区": "330602"}) == "330602"
+
+
+def test_code_forms_that_lost_digits_are_refused_naming_the_cell():
+    from sxgeo.io.codes import code_column
+
+    # 3.30603E+11 reads as 330603000000: six digits of the village code are gone
+    with pytest.raises(
+        SchemaError, match=r"v.csv: row 3 column code: '3.30603E\+11' lost its last 6 digits.*as text"
+    ):
+        code_column(["330603001035", "3.30603E+11"], source="v.csv", column="code")
+    with pytest.raises(SchemaError, match=r"row 2 column code: '33060' has 5 digits"):
+        code_column(["33060"], source="v.csv", column="code")
+    with pytest.raises(SchemaError, match=r"row 2 column code: '萧山区' is not a code"):
+        code_column(["萧山区"], source="v.csv", column="code", names={"越城区": "330602"})
+
+
+def _workbook(
+    path: Path, sheets: dict[str, list[list[object]]], merged: dict[str, list[str]] | None = None
+) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+        for rng in (merged or {}).get(name, []):
+            ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def test_title_row_instructions_sheet_and_merged_county_cells(tmp_path, caplog):
+    from sxgeo.io import read_sheet
+
+    path = _workbook(
+        tmp_path / "名单.xlsx",
+        {
+            "填表说明": [["请按县(市、区)填写"], ["代码请设为文本格式"]],
+            "名单": [
+                ["2024年低碳试点候选名单", None, None],
+                ["县(市、区)", "乡镇(街道)", "村(社区)名称"],
+                ["上虞区", "崧厦街道", "祝温村"],
+                [None, "崧厦街道", "新塘村"],
+                ["越城区", "塔山街道", "西小路社区"],
+            ],
+        },
+        merged={"名单": ["A1:C1", "A3:A4"]},  # a title across the columns; 上虞区 written once for two rows
+    )
+    with caplog.at_level("INFO"):
+        t = read_sheet(path)
+    assert list(t.columns) == ["县(市、区)", "乡镇(街道)", "村(社区)名称"]
+    assert t["县(市、区)"].tolist() == ["上虞区", "上虞区", "越城区"]
+    assert t["村(社区)名称"].tolist() == ["祝温村", "新塘村", "西小路社区"]
+    assert "merged cells A3:A4 filled down" in caplog.text
+    assert "header on row 2" in caplog.text
+    from sxgeo.io.tables import sheet_rows
+
+    assert sheet_rows(t) == [3, 4, 5]  # the rows Excel shows
+
+
+def test_blank_lines_in_a_csv_keep_the_files_line_numbers(tmp_path):
+    from sxgeo.io import read_table
+    from sxgeo.io.tables import parse_numbers
+
+    path = tmp_path / "pools.csv"
+    path.write_text("lucode,c_above\n1,140\n\n2,5\n\n3,约19.5\n", encoding="utf-8")
+    t = read_table(path)
+    assert t["lucode"].tolist() == [1, 2, 3]
+    # 约19.5 is on line 6 of the file (header line 1, blank lines 3 and 5)
+    with pytest.raises(SchemaError, match=r"pools.csv: row 6 column c_above"):
+        parse_numbers(t, ["c_above"])
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et"])
+def test_old_excel_or_wps_workbook_is_named_not_an_encoding_problem(tmp_path, suffix):
+    from sxgeo.io import read_sheet, read_table
+
+    path = tmp_path / f"名单{suffix}"
+    # an OLE2 compound file header (MS-CFB 2.2: signature, then a minor/major version 0x3E/0x03)
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16) + b"\x3e\x00\x03\x00" + bytes(484))
+    for reader in (read_table, read_sheet):
+        with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook.*save it as .xlsx"):
+            reader(path)
+
+
+def test_point_table_below_a_title_and_an_ole2_file_named_csv(tmp_path):
+    path = _workbook(
+        tmp_path / "点位.xlsx",
+        {"点位": [["2024年试点点位"], ["名称", "经度", "纬度"], ["西小路社区", 120.582, 30.0]]},
+        merged={"点位": ["A1:C1"]},
+    )
+    gdf, _ = read_layer(path, crs=4326)
+    assert gdf.geometry.x.tolist() == [120.582] and gdf["名称"].tolist() == ["西小路社区"]
+    fake = tmp_path / "点位.csv"  # an .xls renamed .csv: not "neither UTF-8 nor GB18030"
+    fake.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
+    with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook \(OLE2\).*save it as .xlsx"):
+        read_layer(fake, crs=4326)

@@ -198,3 +198,54 @@ def test_old_county_names_and_codes_and_the_part_of_shaoxing_county_now_in_yuech
     assert m["code"].tolist()[:2] == ["330602015200", "330603105"]
     assert "part of old 绍兴县 now in 越城区" in m["note"].iloc[0]
     assert m["status"].iloc[2] == "unmatched"
+
+
+# ---- issue-20-tables: common headers, old town in front, every guess said ------------------------
+
+
+def test_common_headers_are_recognised_and_said(gaz, caplog):
+    t = pd.DataFrame({"所属县(市、区)": ["上虞区"], "所属乡镇(街道)": ["崧厦街道"], "行政村名称": ["祝温村"]})
+    t.attrs["source"] = "名单.xlsx"
+    with caplog.at_level("INFO"):
+        out = match_list(t, gaz)
+    # divisions.csv line for 祝温村委会: 330604007314, in town 330604007 崧厦街道
+    assert out["code"].tolist() == ["330604007314"]
+    said = caplog.text
+    assert "county read from column '所属县(市、区)'" in said
+    assert "town read from column '所属乡镇(街道)'" in said
+    assert "name read from column '行政村名称'" in said
+
+
+def test_no_name_column_lists_the_headers_seen(gaz):
+    t = pd.DataFrame({"序号": [1], "备注": ["x"]})
+    with pytest.raises(Exception, match=r"headers are \['序号', '备注'\]"):
+        match_list(t, gaz)
+
+
+def test_village_with_its_old_town_in_front_matches(gaz):
+    # 崧厦镇 became 崧厦街道 (330604007); its village 祝温村委会 is 330604007314 in divisions.csv
+    t = pd.DataFrame({"name": ["崧厦镇祝温村"], "county": ["上虞区"]})
+    out = match_list(t, gaz)
+    assert out["code"].tolist() == ["330604007314"]
+    assert out["town_code"].tolist() == ["330604007"]
+
+
+def test_swapped_lon_lat_rows_in_a_list_are_swapped_and_said(gaz, counties, caplog):
+    from sxgeo.pilots.match import check_coordinates
+
+    # row 2 typed right (越城 seat 120.582 E, 30.000 N), row 3 with 经度/纬度 the wrong way round
+    t = pd.DataFrame(
+        {
+            "名称": ["西小路社区", "西小路社区"],
+            "县区": ["越城区"] * 2,
+            "经度": [120.582, 30.0],
+            "纬度": [30.0, 120.582],
+        }
+    )
+    with caplog.at_level("WARNING"):
+        m = check_coordinates(t, match_list(t, gaz), counties)
+    assert m["lon"].tolist() == [120.582, 120.582] and m["lat"].tolist() == [30.0, 30.0]
+    assert m["point_county"].tolist() == ["330602", "330602"]
+    assert m.loc[0, "note"] == ""
+    assert "经度/纬度 swapped (read as 120.58200 E, 30.00000 N)" in m.loc[1, "note"]
+    assert "rows 3 give 经度 and 纬度 the wrong way round" in caplog.text

@@ -195,3 +195,44 @@ def test_build_takes_the_pv_steps_roofs(demo_build, demo_dir):
         near = shapely.distance(pts, villages.geometry[code]) <= 1000.0
         assert ranked.loc[code, "pv"] == pytest.approx(roofs["capacity_kwp"][near].sum(), rel=1e-9)
         assert np.count_nonzero(near) > 0
+
+
+# ---- issue-20-tables: quotas by county name, fixed pilots as Excel leaves their codes -----------------
+
+
+def test_quotas_by_county_name_and_a_county_outside_the_six(tmp_path):
+    from sxgeo.errors import SchemaError
+    from sxgeo.pipelines.pilots import PilotOptions, _quotas
+
+    q = tmp_path / "配额.csv"
+    q.write_bytes("county_adcode,min,max\n越城区,1,3\n诸暨,2,\n330683.0,0,1\n".encode("gbk"))
+    quotas, _ = _quotas({"quota": q}, PilotOptions(level="village"), {})
+    assert quotas == {"330602": (1, 3), "330681": (2, None), "330683": (0, 1)}
+    q.write_text("county_adcode,min,max\n330602,1,3\n萧山区,1,2\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"配额.csv: row 3 column county_adcode: '萧山区' is not a code"):
+        _quotas({"quota": q}, PilotOptions(level="village"), {})
+    q.write_text("county_adcode,min,max\n330109,1,2\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"row 2 column county_adcode: 330109 is not one of the six"):
+        _quotas({"quota": q}, PilotOptions(level="village"), {})
+
+
+def test_fixed_pilots_codes_as_excel_leaves_them(tmp_path):
+    from sxgeo.errors import SchemaError
+    from sxgeo.pipelines.pilots import _fixed_codes
+
+    cand = pd.DataFrame({"code": ["330602002053", "330604007314"], "level": "village"})
+    f = tmp_path / "fixed.csv"
+    f.write_text(
+        "区划代码,名称\n'330602002053,西小路社区\n330604007314.0,祝温村\n330624107,小将镇\n", encoding="utf-8"
+    )
+    codes, _ = _fixed_codes({"fixed": f}, cand)  # the town 330624107 is of another level: said, not used
+    assert codes == {"330602002053", "330604007314", "330624107"}
+    assert cand["code"].isin(codes).tolist() == [True, True]
+    f.write_text("code\n330602002053\n330602002999\n", encoding="utf-8")
+    with pytest.raises(
+        SchemaError, match=r"fixed.csv: row 3 column code: fixed pilot 330602002999 is not among"
+    ):
+        _fixed_codes({"fixed": f}, cand)
+    f.write_text("code\n3.30602E+11\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"row 2 column code: '3.30602E\+11' lost its last 6 digits"):
+        _fixed_codes({"fixed": f}, cand)

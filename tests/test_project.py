@@ -6,6 +6,8 @@ county Shapefile with only a code and a name), not the demo layers.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -406,3 +408,33 @@ def test_run_record_traces_inputs_and_repeats(user_files, tmp_path, monkeypatch)
     a = pd.read_csv(tmp_path / "a" / "sponge_coverage.csv")
     b = pd.read_csv(tmp_path / "b" / "sponge_coverage.csv")
     pd.testing.assert_frame_equal(a, b)
+
+
+# ---- issue-20-tables: settings files as Windows editors save them ------------------------------------
+
+
+def test_project_toml_in_gbk_with_bom_and_tabs(tmp_path):
+    (tmp_path / "建成区.gpkg").write_bytes(b"")
+    text = '[project]\n\tname = "绍兴市海绵城市评估"\nyear = 2024\n'
+    (tmp_path / "sxgeo.toml").write_bytes(text.encode("gbk"))  # WPS/Notepad on Chinese Windows
+    assert load_project(tmp_path / "sxgeo.toml").get("project", "name") == "绍兴市海绵城市评估"
+    (tmp_path / "sxgeo.toml").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))  # Notepad's UTF-8
+    assert load_project(tmp_path / "sxgeo.toml").get("project", "year") == 2024
+
+
+def test_criteria_yaml_in_gbk_and_with_tabs(tmp_path):
+    from sxgeo.pilots.score import load_criteria
+
+    shipped = (Path(__file__).parents[1] / "sxgeo" / "data" / "pilot_criteria.yaml").read_text(
+        encoding="utf-8"
+    )
+    gbk = tmp_path / "指标.yaml"
+    gbk.write_bytes(shipped.encode("gb18030"))
+    assert [c.id for c in load_criteria(gbk).criteria] == [c.id for c in load_criteria().criteria]
+    bom = tmp_path / "bom.yaml"
+    bom.write_bytes(b"\xef\xbb\xbf" + shipped.encode("utf-8"))
+    assert len(load_criteria(bom).criteria) == len(load_criteria().criteria)
+    tabbed = tmp_path / "tabs.yaml"
+    tabbed.write_text("criteria:\n  - id: pv\n\tcolumn: pv_kw\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"tabs.yaml: line 3 is indented with a tab.*spaces"):
+        load_criteria(tabbed)

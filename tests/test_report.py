@@ -813,3 +813,52 @@ def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
     assert forest_gap(after, parcels(planted(listed)), 55.16).empty
     assert len(parcels(planted(listed))) == 1  # only D is left to plant
     assert cover(planted(listed[:-1])).set_index("unit_code").loc["330600", "forest_cover_pct"] < 55.16
+
+
+# ---- issue-20-tables: the history table as planners type it ----------------------------------------
+
+
+def test_history_duplicate_rows_are_refused_naming_both(tmp_path):
+    path = tmp_path / "indicator_history.csv"
+    path.write_text(
+        "indicator,unit_code,year,value,unit,origin\n"
+        "sponge_coverage,330600,2023,30,%,entered\n"
+        "sponge_coverage,330602,2023,31,%,entered\n"
+        "sponge_coverage,330600,2023,35,%,entered\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemaError, match=r"rows 2, 4 give sponge_coverage for 330600 in 2023 twice"):
+        hist.read_history(path)
+
+
+def test_history_unknown_indicator_names_the_closest_known_id(tmp_path):
+    path = tmp_path / "indicator_history.csv"
+    path.write_text("indicator,unit_code,year,value\nsponge_coverge,330600,2023,30\n", encoding="utf-8")
+    with pytest.raises(
+        SchemaError, match=r"row 2: indicator 'sponge_coverge'.*did you mean 'sponge_coverage'"
+    ):
+        hist.read_history(path, load_plan())
+
+
+def test_history_gbk_file_with_codes_as_numbers_and_names(tmp_path):
+    path = tmp_path / "indicator_history.csv"
+    text = (
+        "indicator,unit_code,year,value,unit,source\n"
+        "sponge_coverage,330600.0,2023,30,%,住建局年报\n"
+        "sponge_coverage,越城区,2023,31,%,住建局年报\n"
+        "sponge_coverage,绍兴市,2024,33,%,住建局年报\n"
+    )
+    path.write_bytes(text.encode("gbk"))  # Excel's "CSV" on a Chinese Windows
+    back = hist.read_history(path, load_plan())
+    assert back["unit_code"].tolist() == ["330600", "330602", "330600"]
+    assert back["source"].iloc[0] == "住建局年报"
+    assert hist.series(back, "sponge_coverage", "330600") == [(2023, 30.0), (2024, 33.0)]
+
+
+def test_history_code_in_scientific_notation_is_refused_with_the_fix(tmp_path):
+    path = tmp_path / "indicator_history.csv"
+    path.write_text("indicator,unit_code,year,value\nsponge_coverage,3.30603E+11,2023,30\n", encoding="utf-8")
+    with pytest.raises(
+        SchemaError, match=r"row 2 column unit_code: '3.30603E\+11' lost its last 6 digits.*as text"
+    ):
+        hist.read_history(path)

@@ -47,6 +47,14 @@ def check_pools(pools: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
+    # headers compared case-insensitively, as InVEST reads its tables (its sample uses LULC, C_above...)
+    lowered = {c: str(c).strip().lower() for c in pools.columns}
+    if list(lowered.values()) != list(pools.columns) and len(set(lowered.values())) == len(lowered):
+        attrs = dict(pools.attrs)
+        pools = pools.rename(columns=lowered)
+        pools.attrs.update(attrs)
+    if "lucode" not in pools.columns and "lulc" in pools.columns:
+        pools = pools.rename(columns={"lulc": "lucode"})
     missing = {"lucode", *POOLS} - set(pools.columns)
     if missing:
         msg = f"carbon pools table lacks {sorted(missing)}; InVEST's columns: lucode, c_above/below/soil/dead"

@@ -270,6 +270,28 @@ def _extract_family(geom: Any, family: str) -> Any:
     return shapely.multipoints(parts)
 
 
+def swapped_lonlat(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Rows whose longitude lies in Shaoxing's latitude range and latitude in its longitude range.
+
+    Shaoxing spans about 119.9-121.2 °E and 29.2-30.3 °N (:data:`sxgeo.crs.SHAOXING_BOUNDS_LONLAT`,
+    widened by 1°): the two ranges do not overlap, so a pair typed the wrong way round is told
+    apart row by row.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Longitudes and latitudes as written (degrees).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    lon0, lat0, lon1, lat1 = sxcrs.SHAOXING_BOUNDS_LONLAT
+    m = _NEAR_SHAOXING_DEG
+    with np.errstate(invalid="ignore"):
+        return (x >= lat0 - m) & (x <= lat1 + m) & (y >= lon0 - m) & (y <= lon1 + m)
+
+
 def _check_coordinates(
     gdf: gpd.GeoDataFrame, src_crs: Any, path: Path, report: LayerReport, *, check_extent: bool
 ) -> gpd.GeoDataFrame:

@@ -31,10 +31,11 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CRSError, LayerError
+from sxgeo.io import columns
 from sxgeo.io._paths import require_file
 from sxgeo.io.encoding import _shapefile_encoding, _text_encoding
 from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import _find_column, excel_sheet
+from sxgeo.io.tables import _excel_frame, _find_column, excel_sheet, is_ole2
 from sxgeo.io.validate import _check_coordinates, _clean_geometries, _handle_duplicates
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,8 @@ VECTOR_FORMATS = {
     ".xlsm": "Excel point table",
 }
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标", "横坐标")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纵坐标")
+LON_NAMES = columns.LON
+LAT_NAMES = columns.LAT
 
 
 def _read_point_table(
@@ -67,11 +68,17 @@ def _read_point_table(
     lat: str | None,
     report: LayerReport,
 ) -> gpd.GeoDataFrame:
+    if is_ole2(path):  # an old .xls/.et renamed: name it, not an encoding problem
+        msg = (
+            f"{path.name} is an old Excel 97-2003 or WPS workbook (OLE2), not a {fmt}; "
+            "save it as .xlsx (文件 > 另存为 > Excel 工作簿 *.xlsx)"
+        )
+        raise LayerError(msg)
     if fmt == "Excel point table":
         sheet = excel_sheet(path, layer)
-        try:
-            df = pd.read_excel(path, sheet_name=sheet)
-        except ValueError as exc:
+        try:  # header below a title found, merged cells filled down (said)
+            df = _excel_frame(path, sheet, text=False)
+        except (ValueError, IndexError, KeyError) as exc:
             msg = f"{path.name}: cannot read sheet {sheet!r} ({exc}); name it with layer='Sheet1'"
             raise LayerError(msg) from exc
         report.layer = str(sheet) if layer is not None else None

@@ -29,10 +29,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
+from sxgeo.io import columns
+from sxgeo.io.codes import code_text
+from sxgeo.io.columns import find_column as find_column_in
+from sxgeo.io.tables import sheet_rows
+from sxgeo.io.validate import swapped_lonlat
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +98,10 @@ RADICALS = {
 _BRACKETS = re.compile(r"[\(\[（【〔][^\)\]）】〕]*[\)\]）】〕]")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff·・]+")
 PREFIXES = ("浙江省", "浙江", "绍兴市")
+DEGREE_KINDS = ("4326", "epsg:4326", "4490", "epsg:4490", "gcj02", "bd09")
+"""Coordinate kinds in degrees, where swapped longitude/latitude are detected."""
+TOWN_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+"""Suffixes a town is written with in front of a village name, old or current (镇 -> 街道)."""
 """Leading province/city names dropped from a name."""
 
 
@@ -221,12 +231,8 @@ def load_aliases(extra: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def _code_text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    s = str(value).strip()
-    if s.endswith(".0"):
-        s = s[:-2]
-    return s or None
+    """A code of an alias or override row (:func:`sxgeo.io.codes.code_text`; other text kept)."""
+    return code_text(value, where="code", lengths=range(1, 20), other=True)
 
 
 def apply_overrides(
@@ -419,8 +425,18 @@ class Gazetteer:
             towns = towns[towns["county_adcode"] == county]
         for norm, code in zip(towns["norm"], towns["code"], strict=True):
             if s.startswith(norm) and len(s) > len(norm) + 1:
-                s, town = s[len(norm) :], code
-                break
+                return s[len(norm) :], county, code
+        # a town written with its old type (崧厦镇祝温村: 崧厦镇 became 崧厦街道): same core, any
+        # town suffix; only when exactly one town of the scope has that core
+        for suffix in TOWN_SUFFIXES:
+            hits = [
+                (core, code)
+                for core, code in zip(towns["core"], towns["code"], strict=True)
+                if core and s.startswith(core + suffix) and len(s) > len(core + suffix) + 1
+            ]
+            if len({code for _, code in hits}) == 1:
+                core, code = hits[0]
+                return s[len(core + suffix) :], county, code
         return s, county, town
 
     # ---- one name ----------------------------------------------------------------------------
@@ -615,31 +631,9 @@ def _result(
     return out
 
 
-NAME_COLUMNS = (
-    "name",
-    "名称",
-    "试点名称",
-    "村(社区)名称",
-    "村(社区)",
-    "村社区",
-    "村名",
-    "单位名称",
-    "乡镇(街道)名称",
-    "试点",
-)
-COUNTY_COLUMNS = (
-    "county",
-    "县(市、区)",
-    "县(市,区)",
-    "县市区",
-    "区县",
-    "县区",
-    "所属县区",
-    "所属区县",
-    "县(市)区",
-    "adcode",
-)
-TOWN_COLUMNS = ("town", "乡镇(街道)", "乡镇街道", "乡镇", "镇街", "街道", "所属乡镇", "所属乡镇(街道)")
+NAME_COLUMNS = columns.NAME
+COUNTY_COLUMNS = columns.COUNTY
+TOWN_COLUMNS = columns.TOWN
 
 
 def find_column(
@@ -647,28 +641,22 @@ def find_column(
 ) -> str | None:
     """The column of *what*: the one given, else the first of the usual *names* present.
 
+    Kept for callers of this module; the rule is :func:`sxgeo.io.columns.find_column`.
+
     Raises
     ------
     SchemaError
         When *given* is not a column, or a required column is not found.
     """
-    if given is not None:
-        if given not in columns:
-            msg = f"no column {given!r} for the {what}; columns are {[str(c) for c in columns]}"
-            raise SchemaError(msg)
-        return given
-    folded = {normalise(c).lower(): c for c in columns}
-    for n in names:
-        key = normalise(n).lower()
-        if key in folded:
-            return str(folded[key])
-    if required:
-        msg = (
-            f"cannot find the {what} column (looked for {', '.join(names)}); "
-            f"columns are {[str(c) for c in columns]}; name it with --{what}-col"
-        )
-        raise SchemaError(msg)
-    return None
+    return find_column_in(
+        columns,
+        names,
+        what=what,
+        given=given,
+        source="list",
+        required=required,
+        hint=f"name it with --{what}-col",
+    )
 
 
 def match_list(
@@ -702,10 +690,15 @@ def match_list(
     """
     opts = options or MatchOptions()
     cols = list(table.columns)
-    name_c = find_column(cols, name_col, NAME_COLUMNS, "name", required=True)
+    src = str(table.attrs.get("source", "list"))
+    name_c = find_column_in(
+        cols, NAME_COLUMNS, what="name", given=name_col, source=src, hint="name it with --name-col"
+    )
     assert name_c is not None  # required=True raises instead
-    county_c = find_column(cols, county_col, COUNTY_COLUMNS, "county", required=False)
-    town_c = find_column(cols, town_col, TOWN_COLUMNS, "town", required=False)
+    county_c = find_column_in(
+        cols, COUNTY_COLUMNS, what="county", given=county_col, source=src, required=False
+    )
+    town_c = find_column_in(cols, TOWN_COLUMNS, what="town", given=town_col, source=src, required=False)
     if town_c == name_c or county_c == name_c:
         town_c = None if town_c == name_c else town_c
         county_c = None if county_c == name_c else county_c
@@ -799,7 +792,6 @@ def check_coordinates(
         has no coordinate columns.
     """
     import geopandas as gpd
-    import numpy as np
 
     from sxgeo import crs as sxcrs
     from sxgeo.io import LAT_NAMES, LON_NAMES
@@ -811,6 +803,15 @@ def check_coordinates(
     x = pd.to_numeric(table[lon_c], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(table[lat_c], errors="coerce").to_numpy(dtype=float)
     kind = str(crs).lower() if crs is not None else "4326"
+    swapped = swapped_lonlat(x, y) if kind in DEGREE_KINDS else np.zeros(len(x), dtype=bool)
+    if swapped.any():
+        x, y = np.where(swapped, y, x), np.where(swapped, x, y)
+        file_rows = sheet_rows(table)
+        rows = ", ".join(str(file_rows[i]) for i in np.flatnonzero(swapped)[:10])
+        log.warning(
+            "%s: rows %s give %s and %s the wrong way round (Shaoxing lies at 120-121 E, 29-30 N); swapped",
+            str(table.attrs.get("source", "list")), rows, lon_c, lat_c,
+        )  # fmt: skip
     if kind in ("gcj02", "bd09"):
         convert = sxcrs.gcj02_to_wgs84 if kind == "gcj02" else sxcrs.bd09_to_wgs84
         ok = ~(np.isnan(x) | np.isnan(y))
@@ -838,6 +839,10 @@ def check_coordinates(
             extra = f"coordinates lie in county {pt_c}, the matched code in {code_c}"
         elif has and not isinstance(code_c, str):
             extra = f"placed by its coordinates in county {pt_c}"
+        if swapped[i]:
+            extra = "; ".join(
+                x for x in (f"{lon_c}/{lat_c} swapped (read as {x[i]:.5f} E, {y[i]:.5f} N)", extra) if x
+            )
         notes.append("; ".join(x for x in (note, extra) if x))
     out["note"] = notes
     return out

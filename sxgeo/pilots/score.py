@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from sxgeo.configtext import load_yaml, read_text
 from sxgeo.errors import SchemaError
 
 log = logging.getLogger(__name__)
@@ -337,8 +338,6 @@ def load_criteria(path: str | Path | None = None) -> Criteria:
     -------
     Criteria
     """
-    import yaml
-
     if path is None:
         from importlib import resources
 
@@ -348,13 +347,9 @@ def load_criteria(path: str | Path | None = None) -> Criteria:
         from sxgeo.io._paths import require_file
 
         p = require_file(path)
-        text = p.read_text(encoding="utf-8")
+        text = read_text(p)
         where = p.name
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        msg = f"{where}: not valid YAML ({str(exc).splitlines()[0]})"
-        raise SchemaError(msg) from exc
+    data = load_yaml(text, where)
     return parse_criteria(data, where=where)
 
 

@@ -6,13 +6,22 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
+from sxgeo.io.codes import code_column
+from sxgeo.io.columns import find_column
+from sxgeo.io.tables import sheet_rows
 from sxgeo.pipelines.base import Context, as_path, name_of, read
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from sxgeo.outputs import Outputs
+
+FIXED_CODE_COLUMNS = ("code", "区划代码", "行政区划代码", "统计用区划代码", "代码", "编码")
+"""Headers of the code column of a file of fixed (existing) pilots."""
+COUNTY_NAMES = {c.name_zh: c.adcode for c in COUNTIES} | {c.name_zh[:-1]: c.adcode for c in COUNTIES}
+"""County names accepted where a county code is asked for (越城区, 越城 -> 330602)."""
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +108,7 @@ def match_table(
             options=mopts,
         )
     except SchemaError as exc:
-        msg = f"{path.name}: {exc}"
+        msg = str(exc) if str(exc).startswith(f"{path.name}:") else f"{path.name}: {exc}"
         raise SchemaError(msg) from exc
     from sxgeo.admin import load_counties
     from sxgeo.pilots.match import check_coordinates
@@ -268,7 +277,7 @@ def _values(cand: Any, inputs: dict[str, Any]) -> Any:
         msg = f"{path.name}: the criteria table needs a 'code' column"
         raise SchemaError(msg)
     vals = vals.copy()
-    vals["code"] = vals["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+    vals["code"] = code_column(vals["code"], source=path.name, column="code", rows=sheet_rows(vals))
     level = str(cand["level"].iloc[0]) if len(cand) else ""
     if "level" in vals.columns:
         stray = vals[(vals["level"].astype(str) == level) & ~vals["code"].isin(cand["code"])]
@@ -294,7 +303,13 @@ def _values(cand: Any, inputs: dict[str, Any]) -> Any:
     return merged, notes
 
 
-def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
+def _fixed_codes(inputs: dict[str, Any], cand: pd.DataFrame | None = None) -> tuple[set[str], str]:
+    """The codes fixed in: the plan's existing pilots, or a planner's file (every row accounted for).
+
+    A planner's code is read by :func:`sxgeo.io.codes.code_column` (``3.30604E+11`` refused, ``'330604007``
+    and ``330604007.0`` accepted); a code of the candidates' level that is not a candidate is refused
+    naming its row (it would be ignored otherwise); codes of another level are said at INFO.
+    """
     from sxgeo.io import read_sheet
     from sxgeo.pilots import EXISTING_PILOTS
 
@@ -302,8 +317,29 @@ def _fixed_codes(inputs: dict[str, Any]) -> tuple[set[str], str]:
         return set(EXISTING_PILOTS), "existing pilots 新昌县小将镇 330624107, 越城区西小路社区 330602002053"
     path = as_path(inputs["fixed"])[0]
     t = read_sheet(path)
-    col = "code" if "code" in t.columns else t.columns[0]
-    return {str(c).strip() for c in t[col].dropna()}, f"fixed sites from {path.name}"
+    col = find_column(
+        list(t.columns), FIXED_CODE_COLUMNS, what="code of a fixed pilot", source=path.name, required=False
+    )
+    col = col if col is not None else str(t.columns[0])
+    rows = sheet_rows(t)
+    codes = code_column(t[col], source=path.name, column=col, lengths=(9, 12), rows=rows, blank=True)
+    if cand is not None and len(cand):
+        known = set(cand["code"].astype(str))
+        width = {len(c) for c in known}
+        other = [(r, c) for r, c in zip(rows, codes, strict=True) if c is not None and len(c) not in width]
+        for r, c in zip(rows, codes, strict=True):
+            if c is not None and len(c) in width and c not in known:
+                msg = (
+                    f"{path.name}: row {r} column {col}: fixed pilot {c} is not among the candidates; "
+                    "add it to the candidate layer or remove the row"
+                )
+                raise SchemaError(msg)
+        if other:
+            shown = ", ".join(f"row {r} {c}" for r, c in other[:5])
+            log.info(
+                "%s: %d fixed codes of another level are not used here (%s)", path.name, len(other), shown
+            )
+    return {c for c in codes if c is not None}, f"fixed sites from {path.name}"
 
 
 def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
@@ -322,11 +358,23 @@ def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) 
         if "level" in t.columns:  # one file for all levels: its rows of this level
             t = t[t["level"].astype(str).str.strip() == opts.level]
         q = {}
-        for _, r in t.iterrows():
+        rows = sheet_rows(t)
+        counties = code_column(
+            t["county_adcode"],
+            source=path.name,
+            column="county_adcode",
+            lengths=(6,),
+            names=COUNTY_NAMES,
+            rows=rows,
+        )
+        for row, code, (_, r) in zip(rows, counties, t.iterrows(), strict=True):
+            if code not in COUNTY_BY_CODE:
+                msg = f"{path.name}: row {row} column county_adcode: {code} is not one of the six counties"
+                raise SchemaError(msg)
             lo, hi = (
                 None if pd.isna(v) or not str(v).strip() else int(float(v)) for v in (r["min"], r["max"])
             )
-            q[str(r["county_adcode"]).strip()] = (lo or 0, hi)
+            q[code] = (lo or 0, hi)
         if q:
             return q, f"quotas from {path.name}"
         log.info("%s has no quota rows for %ss: proportional quotas", path.name, opts.level)
@@ -620,7 +668,7 @@ def prepare(
     stem = name or f"pilots_{PLURAL[opts.level]}"
     cand, layer = _candidates(ctx, inputs, opts.level)
     cand, notes = _values(cand, inputs)
-    fixed_codes, fixed_note = _fixed_codes(inputs)
+    fixed_codes, fixed_note = _fixed_codes(inputs, cand)
     fixed = cand["code"].isin(fixed_codes).to_numpy()
     cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed)
     criteria = load_criteria(as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None)

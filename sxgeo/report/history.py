@@ -32,8 +32,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
+from sxgeo.admin import CITY_CODE, UNIT_NAMES_ZH, URBAN_CODE
 from sxgeo.errors import SchemaError
+from sxgeo.io.codes import code_column
+from sxgeo.io.encoding import _text_encoding
 
 if TYPE_CHECKING:
     from sxgeo.project import Project
@@ -60,6 +64,11 @@ HISTORY_COLUMNS = (
 """The columns of ``indicator_history.csv``, in order."""
 
 REQUIRED = ("indicator", "unit_code", "year", "value")
+
+KEEP_CODES = (URBAN_CODE, "unassigned")
+"""Unit codes that are not adcodes."""
+UNIT_BY_NAME = {name: code for code, name in UNIT_NAMES_ZH.items()} | {"绍兴": CITY_CODE}
+"""Unit names accepted in ``unit_code`` (``绍兴市`` -> ``330600``, ``越城区`` -> ``330602``)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -189,7 +198,12 @@ def read_history(path: str | Path, plan: Plan | None = None) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=_text_encoding(path))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = f"{path.name}: cannot read it as a CSV table ({type(exc).__name__}: {exc})"
+        raise SchemaError(msg) from exc
+    table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         msg = f"{path.name}: lacks columns {missing} (columns: {', '.join(HISTORY_COLUMNS)})"
@@ -207,13 +221,52 @@ def read_history(path: str | Path, plan: Plan | None = None) -> pd.DataFrame:
         table[col] = num
     table["year"] = table["year"].astype(int)
     table["origin"] = table["origin"].replace("", "entered")
+    table["indicator"] = table["indicator"].str.strip()
+    table["unit_code"] = code_column(
+        table["unit_code"],
+        source=path.name,
+        column="unit_code",
+        names=UNIT_BY_NAME,
+        keep=KEEP_CODES,
+        other=True,
+    )
+    _refuse_duplicates(table, path.name)
     if plan is not None:
+        _refuse_unknown(table, plan, path.name)
         for i, (ind_id, unit) in enumerate(zip(table["indicator"], table["unit"], strict=True)):
             ind = plan.get(ind_id)
             if ind is not None and unit and unit != ind.unit:
                 msg = f"{path.name}: row {i + 2}: {ind_id} in {unit!r}, the plan uses {ind.unit!r}"
                 raise SchemaError(msg)
     return table
+
+
+def _refuse_duplicates(table: pd.DataFrame, name: str) -> None:
+    """Refuse an indicator x unit x year entered twice with the same origin, naming both rows."""
+    key = ["indicator", "unit_code", "year", "origin"]
+    dup = table.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return
+    first = table[dup].iloc[0]
+    same = np.flatnonzero(dup & (table[key] == first[key]).all(axis=1).to_numpy())
+    rows = ", ".join(str(i + 2) for i in same)
+    msg = (
+        f"{name}: rows {rows} give {first['indicator']} for {first['unit_code']} in {first['year']} "
+        f"twice ({first['origin']}); keep one row"
+    )
+    raise SchemaError(msg)
+
+
+def _refuse_unknown(table: pd.DataFrame, plan: Plan, name: str) -> None:
+    """Refuse an indicator id the registry does not know, with the closest known id."""
+    known = [ind.id for ind in plan.indicators]
+    for i, ind_id in enumerate(table["indicator"]):
+        if plan.get(ind_id) is not None:
+            continue
+        best = process.extractOne(ind_id, known, scorer=fuzz.ratio)
+        near = f"; did you mean {best[0]!r}?" if best is not None else ""
+        msg = f"{name}: row {i + 2}: indicator {ind_id!r} is not in plan {plan.id}{near}"
+        raise SchemaError(msg)
 
 
 def append_history(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:

@@ -787,6 +787,73 @@ def _issue20_raster_cases(d: Path, out: Path, x0: float, y0: float) -> list[Case
     return cases
 
 
+# ---- branch issue-20-tables: tables as Excel/WPS/InVEST leave them -------------------------------------
+
+
+def _issue20_tables_cases(d: Path, out: Path) -> list[Case]:
+    """InVEST's capitalised pools headers, an OLE2 workbook, blank lines, a title row, common list headers."""
+    from openpyxl import Workbook
+
+    cases: list[Case] = []
+    good = d / "lc_good.tif"  # written by _landcover_cases
+    expected = _stock(_base())
+    caps = POOLS.rename(
+        columns={"lucode": "LULC", "c_above": "C_above", "c_below": "C_Below", "c_soil": "C_SOIL"}
+    )
+    caps.to_csv(d / "pools_invest_caps.csv", index=False)
+    cases.append(
+        Case(
+            "pools_invest_caps",
+            _lc(out, good, d / "pools_invest_caps.csv", "invest_caps"),
+            None,
+            [("invest_caps.csv", "330602", "stock_tc", expected)],
+        )
+    )
+    # an OLE2 compound file (MS-CFB §2.2 signature): Excel 97-2003 / WPS, named, not an encoding problem
+    (d / "pools_old.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
+    cases.append(Case("pools_ole2_xls", _lc(out, good, d / "pools_old.xls", "ole2"), "save it as .xlsx"))
+    text = POOLS.astype(object).assign(c_soil=[100.0, "约44", 20.0]).to_csv(index=False).splitlines()
+    # header on line 1, a blank line after each row: the bad cell (second row) is on line 4 of the file
+    (d / "pools_blank_lines.csv").write_text("\n".join([text[0], text[1], "", text[2], "", text[3]]) + "\n")
+    cases.append(
+        Case("pools_blank_lines", _lc(out, good, d / "pools_blank_lines.csv", "blank"), "row 4 column c_soil")
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["碳库参数表(单位 t C/ha)"])
+    ws.append(list(POOLS.columns))
+    for row in POOLS.itertuples(index=False):
+        ws.append(list(row))
+    ws.merge_cells("A1:H1")
+    wb.save(d / "pools_title_row.xlsx")
+    cases.append(
+        Case(
+            "pools_title_row",
+            _lc(out, good, d / "pools_title_row.xlsx", "title_row"),
+            None,
+            [("title_row.csv", "330602", "stock_tc", expected)],
+        )
+    )
+    pd.DataFrame(
+        {"所属县(市、区)": ["上虞区"], "所属乡镇(街道)": ["崧厦街道"], "行政村名称": ["崧厦镇祝温村"]}
+    ).to_csv(d / "list_common_headers.csv", index=False, encoding="gbk")
+    cases.append(
+        Case(
+            "list_common_headers",
+            ["pilots", "match", "--list", str(d / "list_common_headers.csv"), "-o", str(out / "m.csv")],
+        )
+    )
+    pd.DataFrame({"序号": [1], "备注": ["x"]}).to_csv(d / "list_no_name.csv", index=False)
+    cases.append(
+        Case(
+            "list_no_name_column",
+            ["pilots", "match", "--list", str(d / "list_no_name.csv"), "-o", str(out / "m2.csv")],
+            "headers are ['序号', '备注']",
+        )
+    )
+    return cases
+
+
 def make_corpus(folder: str | Path) -> list[Case]:
     """Write the corpus files into *folder* and return the cases (outputs go to ``folder/out``).
 
@@ -812,6 +879,7 @@ def make_corpus(folder: str | Path) -> list[Case]:
             *_vector_cases(d, out, x0, y0),
             *_table_cases(d, out, x0, y0),
             *_issue20_raster_cases(d, out, x0, y0),  # issue-20-raster
+            *_issue20_tables_cases(d, out),  # branch issue-20-tables
         ]
 
 
