@@ -366,6 +366,8 @@ def test_overlapping_zones_each_get_their_whole_land_cover_and_carbon(tmp_path):
         assert t.loc[code, "stock_tc"] == pytest.approx(1800.0 * 28)
         assert t.loc[code, "valid_share_pct"] == pytest.approx(100.0)
     assert t.loc["unassigned", "area_ha"] == pytest.approx(9000 * 3000 / 1e4)  # x 9-18 km, once
+
+
 # ---- issue-20-tables: InVEST's own pools table headers ---------------------------------------------
 
 
