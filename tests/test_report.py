@@ -151,9 +151,71 @@ def test_linear_time_share_by_hand():
         == "lagging"
     )
     assert (
-        linear_time_share(61, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category
-        == "achieved"
+        linear_time_share(61, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category == "kept"
     )
+
+
+P10 = {"baseline_year": 2020, "target_year": 2030}
+
+
+@pytest.mark.parametrize(
+    ("value", "year", "expected"),
+    [
+        # 2022 is 2/10 = 20 % of the time; 0.30 is exactly 10 points ahead: faster (0.2 + 0.1 > 0.3 in floats)
+        (0.30, 2022, "faster"),
+        (0.299, 2022, "on_track"),
+        # 2023 is 30 % of the time; 0.20 is exactly 10 points behind: lagging (|0.2 - 0.3| is not < 0.1)
+        (0.20, 2023, "lagging"),
+        (0.201, 2023, "on_track"),
+        # 2027: 70 %; 0.80 is +10 exactly, 0.60 is -10 exactly
+        (0.80, 2027, "faster"),
+        (0.60, 2027, "lagging"),
+        (0.601, 2027, "on_track"),
+    ],
+)
+def test_linear_time_share_at_the_ten_point_boundaries(value, year, expected):
+    # baseline 0 -> target 1 over 2020-2030: progress = value, time = (year - 2020) / 10, by hand
+    assert linear_time_share(value, year, baseline=0.0, target=1.0, **P10).category == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # 1 -> 1.21 over 2020-2022 requires sqrt(1.21) - 1 = 10 %/yr; in 2021 the observed rate is value - 1
+        (1.11, "faster"),  # R = 0.11 / 0.10 = 1.10 exactly: faster (1 + δ)
+        (1.1099, "on_track"),  # R = 1.099
+        (1.095, "on_track"),  # R = 0.95 exactly: on track (Open SDG R >= 0.95)
+        (1.0949, "lagging"),  # R = 0.949
+    ],
+)
+def test_growth_rate_ratio_at_its_boundaries(value, expected):
+    s = growth_rate_ratio(value, 2021, baseline=1.0, target=1.21, baseline_year=2020, target_year=2022)
+    assert s.category == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        # 0 (2020), last/2 (2022), last (2024): slope last/4, projected 2025 = 1.25 last; target 10, change 10
+        (8.0, "faster"),  # projects 10.0: the target exactly -> faster
+        (7.99, "on_track"),  # 9.9875: misses by 0.125 %
+        (6.4, "on_track"),  # projects 8.0: misses by exactly 20 % of the change -> on track
+        (6.39, "lagging"),  # 7.9875: misses by 20.125 %
+    ],
+)
+def test_trend_projection_at_its_boundaries(last, expected):
+    series = [(2020, 0.0), (2022, last / 2), (2024, last)]
+    assert trend_projection(series, baseline=0.0, target=10.0, **P).category == expected
+
+
+def test_a_level_kept_mid_period_is_kept_not_achieved_early():
+    # wetland protection not below 60.6 %: 61 % in 2023 keeps the level (保持), by every method
+    for method in ("linear_time_share", "growth_rate_ratio", "trend_projection"):
+        s = assess([(2020, 60.6), (2023, 61.0)], method=method, baseline=60.6, target=60.6,
+                   direction="maintain", **P)  # fmt: skip
+        assert (s.category, s.label_zh) == ("kept", "保持")
+    # an increase target met in 2023 is still 提前实现
+    assert linear_time_share(3, 2023, baseline=0, target=3, **P).label_zh == "提前实现"
 
 
 def test_growth_rate_ratio_by_hand():
