@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -106,7 +108,7 @@ def test_ahp_12_criteria_use_tummala_and_ling_ri():
     res = ahp(m)
     assert res.lambda_max == pytest.approx(lam)
     assert res.cr == pytest.approx((lam - 12) / 11 / 1.5356)
-    assert all(a <= b for a, b in zip(SAATY_RI, SAATY_RI[1:], strict=False))  # RI grows with n
+    assert all(a <= b for a, b in itertools.pairwise(SAATY_RI))  # RI grows with n
 
 
 def test_ahp_refuses_inconsistent_unless_forced():

@@ -90,7 +90,7 @@ def test_close_mount_u0_is_pvsyst_semi_integrated_at_the_module_efficiency():
 
 
 def test_close_mounted_roofs_run_hotter(yields):
-    """Faiman u0 28.1, u1 0 (PVsyst semi-integrated 20 / (0.9 x 0.79)) vs free rack 25.0 + 6.84 x 1.5 = 35.3."""
+    """Faiman u0 28.1, u1 0 (PVsyst Uc 20 / (0.9 x 0.79)) vs free rack 25.0 + 6.84 x 1.5 = 35.3 W/m2K."""
     y = yields.set_index(["mount", "tilt_deg", "azimuth_deg"])["yield_kwh_kwp"]
     ratio = y.loc[("close_roof", 15.0, 180.0)] / y.loc[("open_rack", 15.0, 180.0)]
     # the cell runs (1/28.1 - 1/35.3) x G hotter: about 7 K at 1,000 W/m2, x 0.35 %/K = 2.5% at peak,
