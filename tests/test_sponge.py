@@ -154,9 +154,15 @@ def test_permeable_paving_is_credited_once():
     assert row["v_controlled_m3"] == pytest.approx(600.0)
     assert row["alpha_pct"] == pytest.approx(75 + 5 * (600 / 22.5 - 26.1) / 6.6, abs=0.01)
     based = both.assign(depth_mm=[np.nan, 200.0])  # a 200 mm base layer, void ratio 0.3: 900 m3
-    fac = assess_zones(zone, cover, based, CHENGDU_2015).facilities.set_index("type")
+    result = assess_zones(zone, cover, based, CHENGDU_2015, alpha_target=0.75)
+    fac = result.facilities.set_index("type")
     assert fac.loc["permeable_pav", "v_storage_m3"] == pytest.approx(15_000 * 0.2 * 0.3)
     assert fac.loc["permeable_pav", "v_infiltration_m3"] == 0
+    # the base layer's 900 m3 is reported but not added to the psi credit: still the tank's 600 m3 alone
+    assert not fac.loc["permeable_pav", "counted"] and fac.loc["permeable_pav", "v_in_m3"] == 0
+    row = result.zones.iloc[0]
+    assert row["v_controlled_m3"] == pytest.approx(600.0) and row["facilities"] == 1
+    assert row["alpha_pct"] == pytest.approx(75 + 5 * (600 / 22.5 - 26.1) / 6.6, abs=0.01)
 
 
 def test_regulating_storage_counts_by_default_and_is_excluded_on_request():

@@ -18,8 +18,9 @@ Water surfaces are left out of psi and F by default (they stay in the coverage d
 
 Which volumes count (``sxgeo/data/lid_facilities.csv``, columns ``volume_role``,
 ``counts_toward_volume``, ``volume_source``): storage that infiltrates or is retained counts.
-Permeable paving and green roofs are cover types, credited once through psi (paving's base layer
-stores only when ``depth_mm`` is given). The 2014 技术指南 (附录1) defines the control volume as
+Permeable paving and green roofs are cover types, credited once through psi: a paving base layer
+given with ``depth_mm`` has its storage reported (``v_storage_m3``) but never added to the
+controlled volume, which would credit the same surface twice. The 2014 技术指南 (附录1) defines the control volume as
 the effective storage *excluding* regulating (调节) volume; whether a detention-pond record is
 regulating or retention storage is not known, so it counts by default (``verify``) and
 ``exclude_regulating=True`` leaves it out. The 1 − psi floor (``baseline_credit``) is not part of
@@ -466,7 +467,9 @@ def _counted_types(params: pd.DataFrame, p: pd.DataFrame, *, exclude_regulating:
         else np.full(n, "true")
     )
     role = p["volume_role"].astype(str).to_numpy() if "volume_role" in params.columns else np.full(n, "")
-    counted = counts != "false"
+    # a cover type (permeable paving, green roof) is credited once, through psi: a base layer's
+    # storage (``depth_mm``) is reported but never added to the controlled volume on top of it
+    counted = (counts != "false") & (role != "cover")
     if exclude_regulating:
         counted &= role != "regulating"
     return counted
