@@ -202,11 +202,20 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "sponge",
+        "include_regulating",
+        "bool",
+        "count regulating (调节) storage (detention ponds) and conveyance swales in the controlled "
+        "volume (default false: excluded, 技术指南 2014 附录1)",
+        "调节容积(调蓄塘)与转输型植草沟计入控制容积(缺省不计入)",
+        "false",
+    ),
+    Key(
+        "sponge",
         "exclude_regulating",
         "bool",
-        "leave regulating (调节) storage, detention ponds, out of the controlled volume",
-        "调节容积(调蓄塘)不计入控制容积",
-        "false",
+        "older form of include_regulating (true = excluded, the default); include_regulating wins",
+        "旧写法:调节容积不计入控制容积(缺省即不计入)",
+        "true",
     ),
     Key(
         "carbon",

@@ -154,7 +154,7 @@ HELP_ZH = {
     "Protected areas to overlay instead of a flag.": "用保护地范围叠加代替保护标志。",
     "Avoided-emission factor: average (grid average, MEE+NBS, default) or fossil (national fossil-power factor, the generation PV displaces).": "减排因子:average(电网平均,生态环境部与国家统计局发布,缺省)或 fossil(全国化石能源电力因子,即光伏替代的发电)。",
     "Floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method; else [sponge] baseline_credit, else off).": "年径流总量控制率下限取 1 - ψ(不属于 GB/T 51345-2018 容积法;否则取 [sponge] baseline_credit,缺省关闭)。",
-    "Leave regulating storage (detention ponds) out of the controlled volume (技术指南 2014 附录1; else [sponge] exclude_regulating, else counted).": "调节容积(调节塘)不计入控制容积(2014 技术指南附录1;否则取 [sponge] exclude_regulating,缺省计入)。",
+    "Count regulating storage (detention ponds) and conveyance swales in the controlled volume (else [sponge] include_regulating, else excluded: 技术指南 2014 附录1).": "调节容积(调节塘)与转输型植草沟计入控制容积(否则取 [sponge] include_regulating,缺省不计入:2014 技术指南附录1)。",
     "Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx.": "规划各项指标分县区对照目标的进展报告:index.html、report.pdf、report.xlsx。",
     "Report folder (index.html, report.pdf, XLSX).": "报告输出文件夹(index.html、report.pdf、XLSX)。",
     "Plan indicator registry (YAML); default the project's, else the 14th plan.": "规划指标登记表(YAML);缺省取项目设置,否则为十四五规划。",

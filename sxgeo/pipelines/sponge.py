@@ -49,7 +49,8 @@ class ZoneOptions:
     baseline_credit : bool
         Floor alpha at 1 − psi (not part of the GB/T 51345-2018 volume method; off by default).
     exclude_regulating : bool
-        Leave regulating (调节) storage, i.e. detention ponds, out of the controlled volume.
+        Leave regulating (调节) storage (detention ponds) and conveyance swales out of the
+        controlled volume (default, 技术指南 2014 附录1); False: ``--include-regulating``.
     engine : str
         Engine of the Tier A coverage: ``memory`` (default, the reference) or ``dask``
         (:mod:`sxgeo.engine.sponge`; the projects may be partitioned GeoParquet).
@@ -66,7 +67,7 @@ class ZoneOptions:
     psi: str = "default"
     add_facilities: Any = None
     baseline_credit: bool = False
-    exclude_regulating: bool = False
+    exclude_regulating: bool = True
     engine: str = "memory"
     scheduler: str | None = None
     workers: int | None = None
