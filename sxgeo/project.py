@@ -202,6 +202,15 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "sponge",
+        "gap_order",
+        "str",
+        "order of the report's 'what would close the gap' sub-zones: fewest (largest built-up area "
+        "first) or storage (least extra m³ per km² gained first)",
+        "报告中补足差距的排水分区排序:fewest(最少分区)或 storage(每 km² 所需调蓄容积最小)",
+        '"fewest"',
+    ),
+    Key(
+        "sponge",
         "include_regulating",
         "bool",
         "count regulating (调节) storage (detention ponds) and conveyance swales in the controlled "

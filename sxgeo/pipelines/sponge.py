@@ -289,6 +289,7 @@ def _tier_b(
     tables["sponge_zones"] = result.zones
     tables["sponge_closest"] = sponge.closest_to_passing(result)
     if bu is not None:
+        tables["sponge_zone_built_up"] = sponge.zone_built_up(result.zones, bu, ctx.units)
         for suffix, units in unit_sets(ctx):
             cov = sponge.zone_coverage(result, bu, units, targets=ctx.targets)
             tables[f"sponge_zone_coverage{suffix}"] = cov
