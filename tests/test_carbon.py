@@ -252,7 +252,9 @@ def test_paddy_is_not_in_the_protection_base():
     )
     t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
     assert t.loc["330600", "protection_rate_pct"] == 100.0
-    assert t.loc["330600", "wetland_area_ha"] == 200.0 and t.loc["330600", "base_area_ha"] == 100.0
+    # paddy (cropland in the land survey) is out of the wetland totals too, in its own column
+    assert t.loc["330600", "wetland_area_ha"] == 100.0 and t.loc["330600", "base_area_ha"] == 100.0
+    assert t.loc["330600", "paddy_area_ha"] == 100.0
 
 
 def test_paddy_is_not_a_wetland_sink():
@@ -269,4 +271,7 @@ def test_paddy_is_not_a_wetland_sink():
     t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
     # lake only: 100 ha x 0.22 t C/ha/yr (before: + 100 ha x 0.35 of paddy = 57 t C/yr)
     assert t.loc["330600", "burial_tc_yr"] == pytest.approx(22.0)
-    assert t.loc["330600", "soil_tc"] == pytest.approx(100 * 111.4)  # the paddy stock is still reported
+    # the paddy soil stock (100 ha x 111.4 t C/ha) is reported apart, not in the wetland soil stock
+    # (the lake's soil stock is blank in the table: 0)
+    assert t.loc["330600", "soil_tc"] == pytest.approx(0.0)
+    assert t.loc["330600", "paddy_soil_tc"] == pytest.approx(100 * 111.4)

@@ -25,7 +25,9 @@ LANDCOVER_LABELS = {
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
 WETLAND_LABELS = {
-    "wetland_area_ha": "湿地面积(ha)",
+    "wetland_area_ha": "湿地面积(不含水田)(ha)",
+    "paddy_area_ha": "水田面积(不计入湿地)(ha)",
+    "paddy_soil_tc": "水田土壤碳(不计入湿地)(tC)",
     "protection_rate_pct": "湿地保护率(%)",
     "wetland_id": "湿地编号",
     "base_area_ha": "计入保护率基数面积(ha)",
