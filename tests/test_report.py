@@ -863,7 +863,7 @@ def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
         )
     )
     stands = gpd.GeoDataFrame(
-        {"forest_type": ["shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
+        {"forest_type": ["special_shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
     )  # 2,700 ha: 50.0 % cover
 
     def cover(with_stands: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -890,7 +890,7 @@ def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
             [
                 stands,
                 gpd.GeoDataFrame(
-                    {"forest_type": ["shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
+                    {"forest_type": ["special_shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
                 ),
             ]
         )
