@@ -356,8 +356,9 @@ KEYS: tuple[Key, ...] = (
         "pv",
         "ef_basis",
         "str",
-        "avoided-emission factor: average (grid average, 0.5617) or fossil (fossil power, 0.8325)",
-        "减排因子口径: average 电网平均 / fossil 化石能源电力",
+        "avoided-emission factor: average (grid average, 0.5617, a consumption factor), fossil (fossil "
+        "power, 0.8325) or baseline_cm (East China grid baseline combined margin, 0.6960 [verify])",
+        "减排因子口径: average 电网平均 / fossil 化石能源电力 / baseline_cm 区域电网基准线(组合边际)",
         '"average"',
     ),
     Key(

@@ -333,6 +333,22 @@ def test_cli_with_ghi_raster_scales_yield(tmp_path):
     assert (
         pd.read_csv(tmp_path / "fossil" / "pv_counties.csv")["co2_factor"].str.contains("fossil basis").all()
     )
+    # the default's notes say it is a consumption factor; baseline_cm is the regional grid baseline
+    notes = next((tmp_path / "out").glob("*.notes.txt")).read_text(encoding="utf-8")
+    assert "consumption (grid-average) factor" in notes and "baseline_cm" in notes
+    cm = CliRunner().invoke(
+        app,
+        ["-q", "pv", "--buildings", str(tmp_path / "b.parquet"), "--no-shading", "--ef-basis", "baseline_cm",
+         "--basemap", "none", "-o", str(tmp_path / "cm")],
+    )  # fmt: skip
+    assert cm.exit_code == 0, cm.output
+    c = gpd.read_parquet(tmp_path / "cm" / "pv_buildings.parquet")
+    # East China combined margin for solar: 0.75 x OM 0.7921 + 0.25 x BM 0.4075 = 0.6960 kg/kWh
+    cm_factor = 0.75 * 0.7921 + 0.25 * 0.4075
+    assert c["co2_avoided_t"].sum() == pytest.approx(c["generation_mwh"].sum() * cm_factor, rel=1e-3)
+    assert (
+        pd.read_csv(tmp_path / "cm" / "pv_counties.csv")["co2_factor"].str.contains("combined margin").all()
+    )
 
 
 def test_sums_per_town_polygon(demo_dir, counties):
