@@ -662,8 +662,8 @@ def zone_built_up(
             "built_up_km2": area,
         }
     )
-    out = out.groupby(["zone_id", "county"], as_index=False, sort=False)["built_up_km2"].sum()
-    return out[out["built_up_km2"] > 0].reset_index(drop=True)
+    summed = out.groupby(["zone_id", "county"], sort=False)["built_up_km2"].sum().reset_index()
+    return summed[summed["built_up_km2"] > 0].reset_index(drop=True)
 
 
 def closest_to_passing(assessment: ZoneAssessment) -> pd.DataFrame:
