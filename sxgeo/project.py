@@ -202,11 +202,29 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "sponge",
+        "gap_order",
+        "str",
+        "order of the report's 'what would close the gap' sub-zones: fewest (largest built-up area "
+        "first) or storage (least extra m³ per km² gained first)",
+        "报告中补足差距的排水分区排序:fewest(最少分区)或 storage(每 km² 所需调蓄容积最小)",
+        '"fewest"',
+    ),
+    Key(
+        "sponge",
+        "include_regulating",
+        "bool",
+        "count regulating (调节) storage (detention ponds) and conveyance swales in the controlled "
+        "volume (default false: excluded, 技术指南 2014 附录1)",
+        "调节容积(调蓄塘)与转输型植草沟计入控制容积(缺省不计入)",
+        "false",
+    ),
+    Key(
+        "sponge",
         "exclude_regulating",
         "bool",
-        "leave regulating (调节) storage, detention ponds, out of the controlled volume",
-        "调节容积(调蓄塘)不计入控制容积",
-        "false",
+        "older form of include_regulating (true = excluded, the default); include_regulating wins",
+        "旧写法:调节容积不计入控制容积(缺省即不计入)",
+        "true",
     ),
     Key(
         "carbon",
@@ -338,8 +356,9 @@ KEYS: tuple[Key, ...] = (
         "pv",
         "ef_basis",
         "str",
-        "avoided-emission factor: average (grid average, 0.5617) or fossil (fossil power, 0.8325)",
-        "减排因子口径: average 电网平均 / fossil 化石能源电力",
+        "avoided-emission factor: average (grid average, 0.5617, a consumption factor), fossil (fossil "
+        "power, 0.8325) or baseline_cm (East China grid baseline combined margin, 0.6960 [verify])",
+        "减排因子口径: average 电网平均 / fossil 化石能源电力 / baseline_cm 区域电网基准线(组合边际)",
         '"average"',
     ),
     Key(

@@ -12,6 +12,7 @@ from rasterio.transform import from_origin
 
 from sxgeo import crs as sxcrs
 from sxgeo.carbon import landcover, stands, wetlands
+from sxgeo.data import read_param_table
 from sxgeo.units import CO2_PER_C
 from sxgeo.zonal import raster_zone_counts
 
@@ -78,6 +79,30 @@ def test_county_totals_add_up_and_split_by_area():
     lo, hi, mid = t.loc["330600", ["vegetation_tc_low", "vegetation_tc_high", "vegetation_tc"]]
     assert lo < mid < hi and (hi - lo) / mid < 0.5
     assert by_type["stock_tco2"].sum() == pytest.approx(by_type["stock_tc"].sum() * CO2_PER_C, rel=1e-6)
+
+
+def test_forest_cover_counts_the_national_definition_only():
+    """森林覆盖率: fir, bamboo, 国家特别规定灌木林 count; generic shrub and tea do not (their carbon does)."""
+    counties = fake_counties()  # 越城 is 3 km x 3 km = 900 ha
+    types = ["chinese_fir", "moso_bamboo", "special_shrub", "shrub", "tea"]
+    s = gpd.GeoDataFrame(
+        {"forest_type": types, "volume_m3": [1000.0, 0, 0, 0, 0]},
+        geometry=[
+            shapely.box(X0 + 500 * i, Y0, X0 + 500 * (i + 1), Y0 + 400) for i in range(5)
+        ],  # 20 ha each
+        crs=sxcrs.METRIC,
+    )
+    c = stands.stand_carbon(s)
+    t = stands.county_summary(c, counties, draws=20)[0].set_index("unit_code")
+    assert t.loc["330602", "forest_area_ha"] == pytest.approx(60.0)  # fir + bamboo + special shrub
+    assert t.loc["330602", "stand_area_ha"] == pytest.approx(100.0)
+    assert t.loc["330602", "forest_cover_pct"] == pytest.approx(100 * 60 / 900, abs=0.005)
+    assert t.loc["330602", "vegetation_tc"] == pytest.approx(c["vegetation_tc"].sum(), rel=1e-9)
+    # a planner's table may count tea (经济林) in: the flag is theirs to set
+    own = read_param_table("carbon_forest_types.csv")
+    own.loc[own["forest_type"] == "tea", "in_forest_cover"] = True
+    mine = stands.county_summary(stands.stand_carbon(s, factors=own), counties, draws=20)[0]
+    assert mine.set_index("unit_code").loc["330602", "forest_area_ha"] == pytest.approx(80.0)
 
 
 def test_stock_difference_sink():
@@ -252,7 +277,9 @@ def test_paddy_is_not_in_the_protection_base():
     )
     t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
     assert t.loc["330600", "protection_rate_pct"] == 100.0
-    assert t.loc["330600", "wetland_area_ha"] == 200.0 and t.loc["330600", "base_area_ha"] == 100.0
+    # paddy (cropland in the land survey) is out of the wetland totals too, in its own column
+    assert t.loc["330600", "wetland_area_ha"] == 100.0 and t.loc["330600", "base_area_ha"] == 100.0
+    assert t.loc["330600", "paddy_area_ha"] == 100.0
 
 
 def test_paddy_is_not_a_wetland_sink():
@@ -269,7 +296,10 @@ def test_paddy_is_not_a_wetland_sink():
     t = wetlands.wetland_summary(w, counties)[0].set_index("unit_code")
     # lake only: 100 ha x 0.22 t C/ha/yr (before: + 100 ha x 0.35 of paddy = 57 t C/yr)
     assert t.loc["330600", "burial_tc_yr"] == pytest.approx(22.0)
-    assert t.loc["330600", "soil_tc"] == pytest.approx(100 * 111.4)  # the paddy stock is still reported
+    # the paddy soil stock (100 ha x 111.4 t C/ha) is reported apart, not in the wetland soil stock
+    # (the lake's soil stock is blank in the table: 0)
+    assert t.loc["330600", "soil_tc"] == pytest.approx(0.0)
+    assert t.loc["330600", "paddy_soil_tc"] == pytest.approx(100 * 111.4)
 
 
 # --- issue-20-raster: maps of empty counts, nodata that is a class, Web Mercator notes -----------------

@@ -87,6 +87,9 @@ def test_monte_carlo_full_selection():
     assert r.table.loc[3, "p_selected"] == 1.0 and r.table.loc[3, "label"] == "fixed"
     assert r.table.loc[0, "p_selected"] == 1.0  # the one free place always goes to the dominant site
     assert "20 full selections" in " ".join(r.notes())
+    # the method note names what P(selected) is: a frequency under weight uncertainty
+    assert "selection frequency under weight uncertainty" in " ".join(r.notes())
+    assert "not a share of near-optimal portfolios" in " ".join(r.notes())
 
 
 def test_one_at_a_time_by_hand():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sxgeo.errors import SchemaError
-from sxgeo.pilots.score import ahp, load_criteria, parse_criteria, score_candidates, topsis
+from sxgeo.pilots.score import SAATY_RI, ahp, load_criteria, parse_criteria, score_candidates, topsis
 
 
 def crit(method="direct", gates=None, matrix=None, force=False):
@@ -95,6 +97,18 @@ def test_ahp_3x3_closed_form():
     assert res.cr == pytest.approx((lam - 3) / 2 / 0.58)  # Saaty's RI(3) = 0.58 -> CR 0.033
     gm = np.array([(a * b) ** (1 / 3), (c / a) ** (1 / 3), (1 / (b * c)) ** (1 / 3)])
     assert res.weights == pytest.approx(gm / gm.sum())
+
+
+def test_ahp_12_criteria_use_tummala_and_ling_ri():
+    """n = 12: RI 1.5356 (Tummala and Ling 1998), between n = 11 (1.51) and n = 13 (1.56); CR = CI / RI."""
+    w = np.linspace(1.0, 2.1, 12)
+    m = w[:, None] / w[None, :]
+    m[0, 1], m[1, 0] = 2.0 * m[0, 1], 0.5 * m[1, 0]  # one judgement off by 2x
+    lam = float(np.max(np.linalg.eigvals(m).real))  # numpy, not sxgeo
+    res = ahp(m)
+    assert res.lambda_max == pytest.approx(lam)
+    assert res.cr == pytest.approx((lam - 12) / 11 / 1.5356)
+    assert all(a <= b for a, b in itertools.pairwise(SAATY_RI))  # RI grows with n
 
 
 def test_ahp_refuses_inconsistent_unless_forced():

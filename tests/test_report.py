@@ -8,6 +8,7 @@ import subprocess
 
 import pandas as pd
 import pytest
+import shapely
 
 from sxgeo.admin import COUNTIES, load_targets, unit_target
 from sxgeo.errors import SchemaError
@@ -16,6 +17,7 @@ from sxgeo.report import make_report, write_report
 from sxgeo.report.gaps import cover, sponge_gap
 from sxgeo.report.registry import load_plan
 from sxgeo.report.status import CATEGORIES, assess, growth_rate_ratio, linear_time_share, trend_projection
+from sxgeo.sponge.zones import zone_built_up
 
 PLAN_15 = """
 plan:
@@ -151,9 +153,71 @@ def test_linear_time_share_by_hand():
         == "lagging"
     )
     assert (
-        linear_time_share(61, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category
-        == "achieved"
+        linear_time_share(61, 2023, baseline=60.6, target=60.6, direction="maintain", **P).category == "kept"
     )
+
+
+P10 = {"baseline_year": 2020, "target_year": 2030}
+
+
+@pytest.mark.parametrize(
+    ("value", "year", "expected"),
+    [
+        # 2022 is 2/10 = 20 % of the time; 0.30 is exactly 10 points ahead: faster (0.2 + 0.1 > 0.3 in floats)
+        (0.30, 2022, "faster"),
+        (0.299, 2022, "on_track"),
+        # 2023 is 30 % of the time; 0.20 is exactly 10 points behind: lagging (|0.2 - 0.3| is not < 0.1)
+        (0.20, 2023, "lagging"),
+        (0.201, 2023, "on_track"),
+        # 2027: 70 %; 0.80 is +10 exactly, 0.60 is -10 exactly
+        (0.80, 2027, "faster"),
+        (0.60, 2027, "lagging"),
+        (0.601, 2027, "on_track"),
+    ],
+)
+def test_linear_time_share_at_the_ten_point_boundaries(value, year, expected):
+    # baseline 0 -> target 1 over 2020-2030: progress = value, time = (year - 2020) / 10, by hand
+    assert linear_time_share(value, year, baseline=0.0, target=1.0, **P10).category == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # 1 -> 1.21 over 2020-2022 requires sqrt(1.21) - 1 = 10 %/yr; in 2021 the observed rate is value - 1
+        (1.11, "faster"),  # R = 0.11 / 0.10 = 1.10 exactly: faster (1 + δ)
+        (1.1099, "on_track"),  # R = 1.099
+        (1.095, "on_track"),  # R = 0.95 exactly: on track (Open SDG R >= 0.95)
+        (1.0949, "lagging"),  # R = 0.949
+    ],
+)
+def test_growth_rate_ratio_at_its_boundaries(value, expected):
+    s = growth_rate_ratio(value, 2021, baseline=1.0, target=1.21, baseline_year=2020, target_year=2022)
+    assert s.category == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        # 0 (2020), last/2 (2022), last (2024): slope last/4, projected 2025 = 1.25 last; target 10, change 10
+        (8.0, "faster"),  # projects 10.0: the target exactly -> faster
+        (7.99, "on_track"),  # 9.9875: misses by 0.125 %
+        (6.4, "on_track"),  # projects 8.0: misses by exactly 20 % of the change -> on track
+        (6.39, "lagging"),  # 7.9875: misses by 20.125 %
+    ],
+)
+def test_trend_projection_at_its_boundaries(last, expected):
+    series = [(2020, 0.0), (2022, last / 2), (2024, last)]
+    assert trend_projection(series, baseline=0.0, target=10.0, **P).category == expected
+
+
+def test_a_level_kept_mid_period_is_kept_not_achieved_early():
+    # wetland protection not below 60.6 %: 61 % in 2023 keeps the level (保持), by every method
+    for method in ("linear_time_share", "growth_rate_ratio", "trend_projection"):
+        s = assess([(2020, 60.6), (2023, 61.0)], method=method, baseline=60.6, target=60.6,
+                   direction="maintain", **P)  # fmt: skip
+        assert (s.category, s.label_zh) == ("kept", "保持")
+    # an increase target met in 2023 is still 提前实现
+    assert linear_time_share(3, 2023, baseline=0, target=3, **P).label_zh == "提前实现"
 
 
 def test_growth_rate_ratio_by_hand():
@@ -315,24 +379,95 @@ def test_history_errors_name_file_row_and_fix(tmp_path):
 # --- gaps --------------------------------------------------------------------------------------
 
 
-def test_sponge_gap_lists_the_fewest_closest_zones_that_close_the_gap():
-    coverage = pd.DataFrame({"unit_code": ["330681", "330683", "330600"], "gap_km2": [5.0, 0.0, 5.0]})
-    zones = pd.DataFrame(
+def _km(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    """A rectangle in EPSG:4549, corners in km from (500 km, 3,300 km)."""
+    return shapely.box(500_000 + x0 * 1000, 3_300_000 + y0 * 1000, 500_000 + x1 * 1000, 3_300_000 + y1 * 1000)
+
+
+def _gap_case():
+    """Six 30 km counties side by side; 诸暨市 (x 90-120 km) has 10 km² built-up (x 110-120, y 0-1).
+
+    Sub-zones (built-up part in 诸暨市, extra storage): Z1 7.5 km² but only 3 km² built-up (100 m³),
+    Z2 2 (200), Z3 1 (50), Z4 2 (1,000), and ZX across the line into 嵊州市 (x 118-122): 2 km² on
+    each side (160 m³). Nothing passes: 0 % of 10 km² against 50 %, a 5 km² gap.
+    """
+    import geopandas as gpd
+
+    codes = ["330602", "330603", "330604", "330681", "330683", "330624"]
+    boxes = [_km(30 * i, 0, 30 * i + 30, 30) for i in range(6)]
+    counties = gpd.GeoDataFrame({"adcode": codes}, geometry=boxes, crs=4549)
+    built = gpd.GeoDataFrame(geometry=[_km(110, 0, 124, 1)], crs=4549)  # 诸暨 10 km², 嵊州 4 km²
+    geoms = {
+        "Z1": _km(110, 0, 113, 2.5),
+        "Z2": _km(113, 0, 115, 1),
+        "Z3": _km(115, 0, 116, 1),
+        "Z4": _km(116, 0, 118, 1),
+        "ZX": _km(118, 0, 122, 1),
+        "ZY": _km(122, 0, 124, 1),
+    }
+    storage = {"Z1": 100.0, "Z2": 200.0, "Z3": 50.0, "Z4": 1000.0, "ZX": 160.0, "ZY": 10.0}
+    zones = gpd.GeoDataFrame(
         {
-            "zone_id": ["a", "b", "c", "d", "e"],
-            "name": list("abcde"),
-            "county": ["330681"] * 4 + ["330683"],
-            "area_km2": [2.0, 3.0, 4.0, 9.0, 1.0],
-            "passes": [False, False, False, True, False],
-            "extra_storage_m3": [100.0, 50.0, 300.0, 0.0, 10.0],
-        }
+            "zone_id": list(geoms),
+            "name": list(geoms),
+            "area_km2": [g.area / 1e6 for g in geoms.values()],
+            "passes": False,
+            "extra_storage_m3": [storage[k] for k in geoms],
+        },
+        geometry=list(geoms.values()),
+        crs=4549,
     )
-    table = sponge_gap(coverage, zones)
-    # failing zones of 诸暨市 by least storage: b (3 km²), a (2 km²) -> 5 km² closes the gap (d passes)
-    assert list(table["zone_id"]) == ["b", "a"]
-    assert table["cumulative_km2"].iloc[-1] >= 5.0 > table["cumulative_km2"].iloc[-2]
-    assert list(table["closes_gap"]) == [False, True]
-    # adding the listed zones' area to the compliant area closes the gap exactly here
+    return counties, built, zones, geoms
+
+
+def test_zone_built_up_credits_each_county_with_its_own_part():
+    counties, built, zones, _ = _gap_case()
+    parts = zone_built_up(zones, built, counties).set_index(["zone_id", "county"])["built_up_km2"]
+    assert parts.loc[("Z1", "330681")] == pytest.approx(3.0)  # 7.5 km² sub-zone, 3 km² of it built-up
+    assert parts.loc[("ZX", "330681")] == pytest.approx(2.0) and parts.loc[("ZX", "330683")] == pytest.approx(
+        2.0
+    )
+    assert len(parts) == 7 and parts.sum() == pytest.approx(14.0)  # the whole built-up area, once
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        # fewest: largest credited area first (ties: least storage): Z1 3, ZX 2 -> 5 km²
+        ("fewest", ["Z1", "ZX"]),
+        # storage: m³ per km² gained: Z1 33, Z3 50, ZX 80, Z2 100, Z4 500 -> 3 + 1 + 2 = 6 km²
+        ("storage", ["Z1", "Z3", "ZX"]),
+    ],
+)
+def test_making_the_listed_sub_zones_pass_closes_the_gap_and_one_fewer_does_not(order, expected):
+    import geopandas as gpd
+
+    from sxgeo.sponge.coverage import coverage_table
+
+    counties, built, zones, geoms = _gap_case()
+
+    def zhuji(passing: list[str]) -> pd.Series:
+        ok = gpd.GeoDataFrame(geometry=[geoms[k] for k in passing], crs=4549)
+        return coverage_table(built, ok, counties).set_index("unit_code").loc["330681"]
+
+    before = coverage_table(built, zones.iloc[:0], counties)
+    assert before.set_index("unit_code").loc["330681", "gap_km2"] == pytest.approx(5.0)
+    parts = zone_built_up(zones, built, counties)
+    table = sponge_gap(before, pd.DataFrame(zones.drop(columns="geometry")), parts, order=order)
+    listed = table[table["county"] == "330681"]
+    assert list(listed["zone_id"]) == expected and set(listed["order"]) == {order}
+    assert list(listed["closes_gap"]) == [False] * (len(expected) - 1) + [True]
+    # Z1 alone (7.5 km², 3 km² built-up) is never said to close the gap: making it pass gives 30 %
+    assert zhuji(["Z1"])["coverage_pct"] == pytest.approx(30.0)
+    assert zhuji(expected)["status"] == "met"
+    assert zhuji(expected[:-1])["status"] == "behind"
+
+
+def test_sponge_gap_refuses_an_unknown_order():
+    counties, built, zones, _ = _gap_case()
+    with pytest.raises(SchemaError, match=r"sponge gap order 'cheapest'.*use fewest or storage"):
+        parts = zone_built_up(zones, built, counties)
+        sponge_gap(pd.DataFrame({"unit_code": [], "gap_km2": []}), zones, parts, order="cheapest")
     assert cover(pd.Series([3.0, 2.0, 4.0]), 5.0) == 2 and cover(pd.Series([1.0]), 5.0) == 1
 
 
@@ -522,53 +657,6 @@ def test_build_writes_history_and_report(demo_report):
     pgap = next(t for name, t in book.items() if "gap" in t.columns and (t["gap"] == 99).all())
     assert len(pgap) == 99 and pgap["code"].astype(str).is_unique and pgap["closes_gap"].iloc[-1]
     assert not set(pgap["code"].astype(str)) & set(villages.loc[villages["fixed"], "code"])
-
-
-def test_adding_the_listed_sponge_zones_closes_the_county_gap(counties):
-    """Mark the listed sub-zones compliant and recompute: 诸暨市 reaches its 50 %; one zone fewer does not."""
-    import geopandas as gpd
-    import shapely
-
-    from sxgeo.sponge.coverage import coverage_table
-
-    metric = counties.to_crs(4549)
-    x0, y0 = metric[metric["adcode"] == "330681"].geometry.iloc[0].representative_point().coords[0]
-    side = 10_000_000**0.5  # a 10 km² built-up square
-    built = gpd.GeoDataFrame(geometry=[shapely.box(x0, y0, x0 + side, y0 + side)], crs=4549)
-
-    def strip(x: float, area_km2: float) -> shapely.Polygon:
-        return shapely.box(x0 + x, y0, x0 + x + area_km2 * 1e6 / side, y0 + side)
-
-    compliant = gpd.GeoDataFrame(geometry=[strip(0, 2.0)], crs=4549)  # 20 %: 3 km² short of 50 %
-    areas = {"a": 1.0, "b": 1.5, "c": 2.0, "d": 1.0}
-    storage = {"a": 100.0, "b": 50.0, "c": 300.0, "d": 10.0}
-    geoms, x = {}, 2.0e6 / side
-    for k, a in areas.items():
-        geoms[k] = strip(x, a)
-        x += a * 1e6 / side
-    before = coverage_table(built, compliant, metric)
-    row = before.set_index("unit_code").loc["330681"]
-    assert row["status"] == "behind" and row["gap_km2"] == pytest.approx(3.0, abs=1e-3)
-    zones = pd.DataFrame(
-        {
-            "zone_id": list(areas),
-            "name": list(areas),
-            "county": "330681",
-            "area_km2": [geoms[k].area / 1e6 for k in areas],
-            "passes": False,
-            "extra_storage_m3": [storage[k] for k in areas],
-        }
-    )
-    listed = sponge_gap(before, zones)
-    assert list(listed["zone_id"]) == ["d", "b", "a"]  # least storage first, 3.5 km² >= 3 km²
-
-    def status_with(ids: list[str]) -> str:
-        extra = gpd.GeoDataFrame(geometry=[geoms[k] for k in ids], crs=4549)
-        after = coverage_table(built, pd.concat([compliant, extra], ignore_index=True), metric)
-        return str(after.set_index("unit_code").loc["330681", "status"])
-
-    assert status_with(list(listed["zone_id"])) == "met"
-    assert status_with(list(listed["zone_id"])[:-1]) == "behind"
 
 
 def _pv_history(*rows: tuple[int, float]) -> pd.DataFrame:
@@ -775,7 +863,7 @@ def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
         )
     )
     stands = gpd.GeoDataFrame(
-        {"forest_type": ["shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
+        {"forest_type": ["special_shrub"] * 3}, geometry=list(counties.geometry.iloc[3:]), crs=4549
     )  # 2,700 ha: 50.0 % cover
 
     def cover(with_stands: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -802,7 +890,7 @@ def test_planting_the_listed_parcels_meets_forest_cover(tmp_path):
             [
                 stands,
                 gpd.GeoDataFrame(
-                    {"forest_type": ["shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
+                    {"forest_type": ["special_shrub"] * len(new)}, geometry=list(new.geometry), crs=4549
                 ),
             ]
         )

@@ -154,23 +154,37 @@ def test_permeable_paving_is_credited_once():
     assert row["v_controlled_m3"] == pytest.approx(600.0)
     assert row["alpha_pct"] == pytest.approx(75 + 5 * (600 / 22.5 - 26.1) / 6.6, abs=0.01)
     based = both.assign(depth_mm=[np.nan, 200.0])  # a 200 mm base layer, void ratio 0.3: 900 m3
-    fac = assess_zones(zone, cover, based, CHENGDU_2015).facilities.set_index("type")
+    result = assess_zones(zone, cover, based, CHENGDU_2015, alpha_target=0.75)
+    fac = result.facilities.set_index("type")
     assert fac.loc["permeable_pav", "v_storage_m3"] == pytest.approx(15_000 * 0.2 * 0.3)
     assert fac.loc["permeable_pav", "v_infiltration_m3"] == 0
+    # the base layer's 900 m3 is reported but not added to the psi credit: still the tank's 600 m3 alone
+    assert not fac.loc["permeable_pav", "counted"] and fac.loc["permeable_pav", "v_in_m3"] == 0
+    row = result.zones.iloc[0]
+    assert row["v_controlled_m3"] == pytest.approx(600.0) and row["facilities"] == 1
+    assert row["alpha_pct"] == pytest.approx(75 + 5 * (600 / 22.5 - 26.1) / 6.6, abs=0.01)
 
 
-def test_regulating_storage_counts_by_default_and_is_excluded_on_request():
+def test_regulating_storage_and_swales_are_excluded_by_default_and_counted_on_request():
+    """技术指南 2014 附录1: the control volume leaves regulating (调节) storage out; a swale is conveyance."""
     zone, cover = chengdu_zone()
     pond = gdf(
         [shapely.Point(X0 + 100, Y0 + 50)], type=["detention_pond"], volume_m3=[600.0], status=["completed"]
     )
-    default = assess_zones(zone, cover, pond, CHENGDU_2015)
-    assert default.zones.iloc[0]["v_controlled_m3"] == 600
-    assert any("volume rule" in n and "verify" in n for n in default.notes)
-    excluded = assess_zones(zone, cover, pond, CHENGDU_2015, exclude_regulating=True)
-    assert excluded.zones.iloc[0]["v_controlled_m3"] == 0 and excluded.zones.iloc[0]["facilities"] == 0
-    assert not excluded.facilities.iloc[0]["counted"]
-    assert any("regulating (调节) storage excluded" in n for n in excluded.notes)
+    swale = gdf([box_km(0.01, 0.01, 0.02, 0.01)], type=["swale"], status=["completed"])  # 200 m2
+    both = pd.concat([pond, swale], ignore_index=True)
+    default = assess_zones(zone, cover, both, CHENGDU_2015)
+    row = default.zones.iloc[0]
+    assert row["v_controlled_m3"] == 0 and row["facilities"] == 0 and row["alpha_pct"] == 0
+    assert not default.facilities["counted"].any()
+    assert any(
+        "regulating (调节) storage excluded" in n and "--include-regulating" in n for n in default.notes
+    )
+    included = assess_zones(zone, cover, both, CHENGDU_2015, exclude_regulating=False)
+    # pond 600 m3 + swale 200 m2 x 150 mm + K A t = 30 + 1e-6 x 200 x 7200 = 1.44: 631.44 m3
+    assert included.zones.iloc[0]["v_controlled_m3"] == pytest.approx(600 + 30 + 1.44)
+    assert included.zones.iloc[0]["facilities"] == 2
+    assert any("detention-pond and swale storage count" in n for n in included.notes)
 
 
 def test_every_facility_type_states_whether_its_volume_counts():

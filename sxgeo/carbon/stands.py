@@ -31,7 +31,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, unit_target
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_numbers, source_of
+from sxgeo.io.tables import parse_flags, parse_numbers, source_of
 from sxgeo.unit_table import id_columns, unit_members, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import UNASSIGNED, intersection_pieces
@@ -47,7 +47,8 @@ LABELS_ZH = {
     "unit_code": "行政区划代码",
     "unit_name": "名称",
     "forest_type": "森林类型",
-    "forest_area_ha": "森林面积(ha)",
+    "forest_area_ha": "森林面积(计入森林覆盖率)(ha)",
+    "stand_area_ha": "林分面积(含灌木林、茶园)(ha)",
     "land_area_ha": "土地面积(ha)",
     "forest_cover_pct": "森林覆盖率(%)",
     "stock_volume_wan_m3": "森林蓄积量(万m³)",
@@ -64,6 +65,13 @@ LABELS_ZH = {
     "sink_tco2_yr": "年碳汇(tCO₂/年)",
     "soil_change_tc_yr": "土壤碳变化(土地利用变化)(tC/年)",
 }
+
+
+NOT_FOREST_COVER = frozenset({"tea", "shrub"})
+"""Stand types outside 森林覆盖率 when a factor table has no ``in_forest_cover`` column. The national
+definition counts 乔木林, 竹林, 经济林 and, among shrubs, only 国家特别规定灌木林 (国家林业局《国家森林资源
+连续清查技术规定》2014; GB/T 26424-2010): generic shrub stands and tea gardens (园地 in the land
+survey) stay out; their carbon still counts."""
 
 
 def forest_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -87,7 +95,12 @@ def forest_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:
         t, ("a_t_m3", "b_t_ha", "cf", "wd", "bef", "r", "cf_chain", "veg_tc_ha", "sink_above_tc_ha_yr"),
         source=source,
     )  # fmt: skip
-    return t.set_index("forest_type")
+    t = t.set_index("forest_type")
+    if "in_forest_cover" in t.columns:
+        t["in_forest_cover"] = parse_flags(t["in_forest_cover"], source=source, column="in_forest_cover")
+    else:  # a planner's table without the flag: the national definition's default
+        t["in_forest_cover"] = ~t.index.isin(sorted(NOT_FOREST_COVER))
+    return t
 
 
 def _types(stands: pd.DataFrame, factors: pd.DataFrame) -> np.ndarray:
@@ -180,6 +193,7 @@ def stand_carbon(
     return s.assign(
         forest_type=types,
         area_ha=area,
+        cover_area_ha=np.where(row["in_forest_cover"].to_numpy(dtype=bool), area, 0.0),
         volume_m3=vol,
         biomass_tc=biomass,
         understory_tc=understory,
@@ -193,6 +207,7 @@ def stand_carbon(
 
 SUMMED = (
     "area_ha",
+    "cover_area_ha",
     "volume_m3",
     "biomass_tc",
     "understory_tc",
@@ -301,20 +316,23 @@ def county_summary(
     t[["vegetation_tc_low", "vegetation_tc_high"]] = t[["vegetation_tc_low", "vegetation_tc_high"]].fillna(
         0.0
     )
-    t = t.rename(columns={"area_ha": "forest_area_ha"})
+    # 森林覆盖率 counts the stand types flagged in_forest_cover (not generic shrub or tea); the carbon
+    # of every stand counts
+    t = t.rename(columns={"area_ha": "stand_area_ha", "cover_area_ha": "forest_area_ha"})
     t["forest_cover_pct"] = 100 * t["forest_area_ha"] / t["land_area_ha"]
     t["stock_volume_wan_m3"] = t["volume_m3"] / 1e4
     t["vegetation_tco2"] = t["vegetation_tc"] * CO2_PER_C
     t["stock_tco2"] = t["stock_tc"] * CO2_PER_C
-    t["density_tc_ha"] = t["vegetation_tc"] / t["forest_area_ha"].where(t["forest_area_ha"] > 0)
+    t["density_tc_ha"] = t["vegetation_tc"] / t["stand_area_ha"].where(t["stand_area_ha"] > 0)
     cols = [
-        *id_columns(t), "forest_area_ha", "land_area_ha", "forest_cover_pct", "stock_volume_wan_m3",
+        *id_columns(t), "forest_area_ha", "stand_area_ha", "land_area_ha", "forest_cover_pct",
+        "stock_volume_wan_m3",
         "biomass_tc", "vegetation_tc", "vegetation_tco2", "vegetation_tc_low", "vegetation_tc_high",
         "stock_tc", "stock_tco2", "soil_tc", "density_tc_ha",
     ]  # fmt: skip
     t = t[cols].round(2)
     by_type = unit_rows_by(by_type, counties, "forest_type", SUMMED).rename(
-        columns={"area_ha": "forest_area_ha"}
+        columns={"area_ha": "stand_area_ha", "cover_area_ha": "forest_area_ha"}
     )
     by_type["stock_tco2"] = by_type["stock_tc"] * CO2_PER_C
     return t, by_type.round(2)

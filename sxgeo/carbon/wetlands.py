@@ -60,6 +60,7 @@ FEATURE_COLUMNS = (
     "unit_code",
     "wetland_type",
     "wetland_area_ha",
+    "paddy_area_ha",
     "base_area_ha",
     "protected_area_ha",
     "unprotected_ha",
@@ -113,17 +114,23 @@ def _pieces(
     share = piece_m2 / np.maximum(shapely.area(geoms[wi]), 1e-9)
     area_ha = piece_m2 / M2_PER_HA
     row = f.loc[types[wi]]
+    # a type outside the protection base (paddy: cropland in the land survey) is kept out of the
+    # wetland totals too, area and soil stock, and reported in its own paddy_* columns
+    in_base = row["in_protection_base"].to_numpy(dtype=bool)
+    soil = area_ha * row["soil_tc_ha"].to_numpy()
     return pd.DataFrame(
         {
             "feature": wi,
             "unit_code": unit,
             "wetland_type": types[wi],
-            "wetland_area_ha": area_ha,
-            "base_area_ha": np.where(row["in_protection_base"].to_numpy(dtype=bool), area_ha, 0.0),
+            "wetland_area_ha": np.where(in_base, area_ha, 0.0),
+            "paddy_area_ha": np.where(in_base, 0.0, area_ha),
+            "base_area_ha": np.where(in_base, area_ha, 0.0),
             "protected_area_ha": np.where(
                 row["in_protection_base"].to_numpy(dtype=bool), prot_m2[wi] * share / M2_PER_HA, 0.0
             ),
-            "soil_tc": area_ha * row["soil_tc_ha"].to_numpy(),
+            "soil_tc": np.where(in_base, soil, 0.0),
+            "paddy_soil_tc": np.where(in_base, 0.0, soil),
             "burial_tc_yr": area_ha
             * np.where(row["counts_as_sink"].to_numpy(dtype=bool), row["burial_tc_ha_yr"], 0.0),
             "ch4_t_yr": area_ha * M2_PER_HA * row["ch4_mg_m2_h"].to_numpy() * HOURS_PER_YEAR / 1e9,
@@ -178,6 +185,7 @@ def _feature_table(frame: pd.DataFrame, wetlands: pd.DataFrame) -> pd.DataFrame:
             "unit_code": frame["unit_code"].to_numpy(),
             "wetland_type": frame["wetland_type"].to_numpy(),
             "wetland_area_ha": frame["wetland_area_ha"].to_numpy(),
+            "paddy_area_ha": frame["paddy_area_ha"].to_numpy(),
             "base_area_ha": frame["base_area_ha"].to_numpy(),
             "protected_area_ha": frame["protected_area_ha"].to_numpy(),
             "unprotected_ha": unprotected.to_numpy(),
@@ -215,10 +223,11 @@ def wetland_summary(
     Returns
     -------
     tuple of pandas.DataFrame
-        Per county (+ ``330600``): ``wetland_area_ha, base_area_ha`` (the protection rate's base:
-        no paddy), ``protected_area_ha, protection_rate_pct,
-        target_pct, status, soil_tc, burial_tc_yr, burial_tco2_yr, ch4_t_yr, ch4_tco2e_yr``; and
-        per county × type.
+        Per county (+ ``330600``): ``wetland_area_ha, base_area_ha`` (the protection rate's base;
+        both without paddy), ``protected_area_ha, protection_rate_pct, target_pct, status,
+        soil_tc, burial_tc_yr, burial_tco2_yr, ch4_t_yr, ch4_tco2e_yr`` (wetlands only) and
+        ``paddy_area_ha, paddy_soil_tc`` (paddy apart: cropland in the land survey, out of the
+        rate, the sink and the wetland totals); and per county × type.
     """
     per, by_type, _ = wetland_tables(
         wetlands, counties, protected=protected, factors=factors, targets=targets
@@ -247,7 +256,16 @@ def wetland_tables(
         Per county, per county × type, per wetland and county.
     """
     frame = _pieces(wetlands, counties, protected=protected, factors=factors)
-    cols = ["wetland_area_ha", "base_area_ha", "protected_area_ha", "soil_tc", "burial_tc_yr", "ch4_t_yr"]
+    cols = [
+        "wetland_area_ha",
+        "base_area_ha",
+        "protected_area_ha",
+        "soil_tc",
+        "burial_tc_yr",
+        "ch4_t_yr",
+        "paddy_area_ha",
+        "paddy_soil_tc",
+    ]
     by_type = unit_rows_by(frame, counties, "wetland_type", cols)
     per = unit_rows(frame.groupby("unit_code")[cols].sum(), counties)
     # the rate's base: wetland types in the land-survey wetland classes (paddy is cropland)

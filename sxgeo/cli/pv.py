@@ -49,8 +49,9 @@ def pv(
     ef_basis: Annotated[
         str,
         typer.Option(
-            help="Avoided-emission factor: average (grid average, MEE+NBS, default) or fossil "
-            "(national fossil-power factor, the generation PV displaces)."
+            help="Avoided-emission factor: average (grid average, MEE+NBS, a consumption factor; default), "
+            "fossil (national fossil-power factor) or baseline_cm (regional grid baseline, OM/BM "
+            "combined margin: the generation PV displaces)."
         ),
     ] = "average",
     grid_m: Annotated[float, typer.Option(help="Cell size of the potential-density grid [m].")] = 1000.0,

@@ -25,6 +25,13 @@ def report(
     year: Annotated[
         int | None, typer.Option(help="Reporting year (default the project's, else this year).")
     ] = None,
+    sponge_gap_order: Annotated[
+        str | None,
+        typer.Option(
+            help="Sponge gap list: fewest (fewest sub-zones, largest built-up area first) or storage "
+            "(least extra m³ per km² gained); else [sponge] gap_order, else fewest."
+        ),
+    ] = None,
 ) -> None:
     """Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx."""
     from sxgeo.cli import print_status
@@ -35,7 +42,16 @@ def report(
         project = Path(PROJECT_FILE)
         typer.echo(f"using ./{PROJECT_FILE}", err=True)
     loaded = load_project(project) if project is not None else None
-    written, data = run_report(loaded, out, plan_path=plan, lang=lang, pdf=pdf, layers=layers, year=year)
+    written, data = run_report(
+        loaded,
+        out,
+        plan_path=plan,
+        lang=lang,
+        pdf=pdf,
+        layers=layers,
+        year=year,
+        sponge_gap_order=sponge_gap_order,
+    )
     for path in written:
         typer.echo(path)
     print_status(data.status)

@@ -115,12 +115,12 @@ def zones(
             "else [sponge] baseline_credit, else off).",
         ),
     ] = None,
-    exclude_regulating: Annotated[
+    include_regulating: Annotated[
         bool | None,
         typer.Option(
-            "--exclude-regulating/--count-regulating",
-            help="Leave regulating storage (detention ponds) out of the controlled volume "
-            "(技术指南 2014 附录1; else [sponge] exclude_regulating, else counted).",
+            "--include-regulating/--exclude-regulating",
+            help="Count regulating storage (detention ponds) and conveyance swales in the controlled "
+            "volume (else [sponge] include_regulating, else excluded: 技术指南 2014 附录1).",
         ),
     ] = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="Also write the map here (.html).")] = None,
@@ -139,7 +139,9 @@ def zones(
     target, source = _alpha_target(alpha_target, target_source)
     opts = sponge.ZoneOptions(
         baseline_credit=bool(resolve(baseline_credit, None, "sponge", "baseline_credit", False)[0]),
-        exclude_regulating=bool(resolve(exclude_regulating, None, "sponge", "exclude_regulating", False)[0]),
+        exclude_regulating=not bool(
+            resolve(include_regulating, None, "sponge", "include_regulating", False)[0]
+        ),
         alpha_target=target,
         alpha_target_source=source,
         strict=strict,

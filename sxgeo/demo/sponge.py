@@ -335,27 +335,31 @@ def make_facilities(
         psi = pa / a
         need = 10 * h75 * psi * a / 10_000  # m3 for alpha = 75%
         # storage grows with the share of the zone under completed projects, with some noise
-        ratio = max(0.2, 0.35 + 1.5 * covered + rng.normal(0, 0.15))
+        ratio = max(0.2, 0.40 + 1.5 * covered + rng.normal(0, 0.15))
         target = ratio * need
-        # about a fifth of the storage in gardens and sunken greens, the rest in tanks and ponds
+        # about a fifth of the storage in gardens and sunken greens, the rest in storage tanks and
+        # modules: the volumes that count (技术指南 2014 附录1). Detention ponds and conveyance swales
+        # come on top (regulating / conveyance storage, counted only with --include-regulating), so
+        # the default shows the same mix of passing and failing sub-zones as the sizing above.
         small = []
         budget = 0.2 * target
         while budget > 0:
-            kind = str(rng.choice(["bioretention", "sunken_green", "swale"]))
+            kind = str(rng.choice(["bioretention", "sunken_green"]))
             area = float(rng.uniform(600, 3000))
-            depth = {"bioretention": 250, "sunken_green": 150, "swale": 150}[kind]
+            depth = {"bioretention": 250, "sunken_green": 150}[kind]
             vol = area * depth / 1000 + 1e-6 * area * 7200
             small.append((kind, round(area, 1), np.nan))
             budget -= vol
         rest = 0.8 * target
         big = []
         while rest > 0:
-            kind = "detention_pond" if rest > 3000 else "tank"
-            vol = float(
-                min(rest, rng.uniform(1500, 9000) if kind == "detention_pond" else rng.uniform(100, 1500))
-            )
-            big.append((kind, np.nan, round(max(vol, 50.0), 1)))
+            vol = float(min(rest, rng.uniform(500, 6000)))
+            big.append(("tank", np.nan, round(max(vol, 50.0), 1)))
             rest -= vol
+        for _ in range(int(rng.integers(0, 3))):
+            big.append(("swale", round(float(rng.uniform(300, 1500)), 1), np.nan))
+        if rng.random() < 0.5:
+            big.append(("detention_pond", np.nan, round(float(rng.uniform(0.1, 0.4)) * need, 1)))
         pts = _sample_in(geom, len(small) + len(big), rng)
         for (kind, area, vol), (x, y) in zip(small + big, pts, strict=True):
             year = int(rng.integers(2015, 2026))
@@ -375,7 +379,7 @@ def make_facilities(
             x, y = _sample_in(geom, 1, rng)[0]
             rows.append(
                 {
-                    "type": "detention_pond",
+                    "type": "tank",
                     "area_m2": np.nan,
                     "volume_m3": round(0.4 * need, 1),
                     "status": "planned",

@@ -135,7 +135,8 @@ class Robustness:
             out.append(
                 f"P(selected) from {self.selection_draws} full selections (quotas, spacing, fixed pilots; "
                 f"SE <= {se:.1f} pp); labels from P(selected): robust >= {ROBUST}, weight-dependent, "
-                f"unlikely < {UNLIKELY}"
+                f"unlikely < {UNLIKELY}; P(selected) is a selection frequency under weight uncertainty "
+                "(each draw's optimal selection), not a share of near-optimal portfolios"
             )
         else:
             out.append(f"labels from P(top N): robust >= {ROBUST}, weight-dependent, unlikely < {UNLIKELY}")

@@ -98,10 +98,22 @@ def _sponge(ctx: Context, project: Project) -> list[Outputs]:
         strict=bool(_param(ctx, project, "sponge", "strict", False)),
         psi=str(_param(ctx, project, "sponge", "psi", "default")),
         baseline_credit=bool(_param(ctx, project, "sponge", "baseline_credit", False)),
-        exclude_regulating=bool(_param(ctx, project, "sponge", "exclude_regulating", False)),
+        exclude_regulating=_exclude_regulating(ctx, project),
         **_engine(ctx, project),
     )
     return sponge.run(ctx, _inputs(project, "sponge"), options=opts)
+
+
+def _exclude_regulating(ctx: Context, project: Project) -> bool:
+    """Whether regulating storage is left out of the controlled volume (default yes, 技术指南 2014 附录1).
+
+    ``[sponge] include_regulating`` decides; the older ``[sponge] exclude_regulating`` is honoured
+    when it is the only one set.
+    """
+    include = _param(ctx, project, "sponge", "include_regulating", None)
+    if include is not None:
+        return not bool(include)
+    return bool(_param(ctx, project, "sponge", "exclude_regulating", True))
 
 
 def _engine(ctx: Context, project: Project) -> dict[str, Any]:

@@ -26,7 +26,9 @@ LANDCOVER_LABELS = {
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
 WETLAND_LABELS = {
-    "wetland_area_ha": "湿地面积(ha)",
+    "wetland_area_ha": "湿地面积(不含水田)(ha)",
+    "paddy_area_ha": "水田面积(不计入湿地)(ha)",
+    "paddy_soil_tc": "水田土壤碳(不计入湿地)(tC)",
     "protection_rate_pct": "湿地保护率(%)",
     "wetland_id": "湿地编号",
     "base_area_ha": "计入保护率基数面积(ha)",
@@ -185,6 +187,9 @@ def _stands(
         "vegetation = tree layer + understory; stock = vegetation + dead wood/litter; soil reported apart",
         "95% range: seeded Monte Carlo, CF ±5%, BEF a/b ±15%, per-area densities ±15% (1 sigma)",
         "sink: stock difference of the two inventories / years; positive = removal",
+        "forest cover (森林覆盖率): stand types flagged in_forest_cover "
+        "(乔木林, 竹林, 经济林, 国家特别规定灌木林; 国家森林资源连续清查技术规定 2014, GB/T 26424-2010); "
+        "generic shrub and tea gardens (园地) are out of forest_area_ha (in stand_area_ha and the carbon)",
     ]
     map_args["stands"] = carbon
     return layers
@@ -333,8 +338,9 @@ def _wetlands(
         f"protection rate = protected / wetland base (paddy is cropland, not in the base); "
         f"target {target:g}%",
         "burial from sxgeo/data/carbon_wetland_types.csv; methane reported apart (GWP100 27), never netted",
-        "paddy: soil stock reported, its soil-carbon gain not counted as a sink (cropland; its methane "
-        "belongs to agriculture and is not reported here)",
+        "paddy: out of wetland_area_ha and the wetland soil stock, reported apart (paddy_area_ha, "
+        "paddy_soil_tc); its soil-carbon gain is not counted as a sink (cropland; its methane belongs to "
+        "agriculture and is not reported here)",
     ]
     map_args["wetlands"] = w
     return [w, prot]

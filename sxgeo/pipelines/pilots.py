@@ -980,7 +980,8 @@ def finish(
         *scored.notes,
         f"fixed: {lv.fixed_note} ({int(fixed.sum())} at this level)",
         lv.quota_note,
-        f"minimum spacing {opts.min_spacing_km:g} km (EPSG:4549)"
+        f"minimum spacing {opts.min_spacing_km:g} km (EPSG:4549), measured between the candidates' "
+        "representative points (a point inside each town or village polygon, not its centroid)"
         if opts.min_spacing_km
         else "no minimum spacing",
         sel.summary(),

@@ -63,7 +63,8 @@ class PVOptions:
     ef_region : str
         ``east_china`` or ``national``.
     ef_basis : str
-        ``average`` (grid average, default) or ``fossil`` (national fossil-power factor).
+        ``average`` (grid average, a consumption factor; default), ``fossil`` (national
+        fossil-power factor) or ``baseline_cm`` (regional grid baseline, OM/BM combined margin).
     grid_m : float
         Cell of the potential-density grid on the map [m].
     engine : str
@@ -135,7 +136,25 @@ def _ghi_scale(source: Any, buildings: Any, ghi_kwh_m2: float) -> np.ndarray:
 def co2_factor_label(opts: PVOptions, ef_kg_kwh: float) -> str:
     """The ``co2_factor`` cell every PV table carries: which factor its ``co2_avoided_t`` used."""
     where = "national" if opts.ef_basis == "fossil" else opts.ef_region
+    if opts.ef_basis == "baseline_cm":
+        return f"{ef_kg_kwh:g} kg CO2/kWh, baseline_cm basis (OM/BM combined margin), {where} (MEE) [verify]"
     return f"{ef_kg_kwh:g} kg CO2/kWh, {opts.ef_basis} basis, {where} {opts.ef_year} (MEE+NBS)"
+
+
+def ef_method_note(basis: str) -> str:
+    """The notes line saying what the avoided-CO₂ factor measures (consumption or displaced generation)."""
+    if basis == "average":
+        return (
+            "avoided CO2: a consumption (grid-average) factor, which prices electricity used, not the "
+            "generation a new PV plant displaces; --ef-basis baseline_cm (regional grid baseline, "
+            "OM/BM combined margin) or fossil gives a displacement figure"
+        )
+    if basis == "baseline_cm":
+        return (
+            "avoided CO2: regional grid baseline combined margin (0.75 OM + 0.25 BM, CDM tool weights "
+            "for solar), the generation a new PV plant displaces (CCER-style) [verify the figure]"
+        )
+    return "avoided CO2: national fossil-power factor (an upper bound of the generation displaced)"
 
 
 ROOF_INPUTS = ("buildings", "params", "weather", "ghi_raster")
@@ -190,6 +209,7 @@ def _model_notes(opts: PVOptions, horizon: Any, ef_note: str, unsuitable: int) -
     return [
         f"losses {energy.losses_pct():.2f}% (PVWatts defaults), inverter {energy.INVERTER_ETA:.0%}",
         f"grid CO2 factor {ef_note}",
+        ef_method_note(opts.ef_basis),
         "policy scenario: NEA whole-county pilot floors (government 50%, public 40%, "
         "commercial/industrial 30%, rural homes 20%)",
         "shading from taller neighbours to the south"

@@ -50,7 +50,8 @@ class ZoneOptions:
     baseline_credit : bool
         Floor alpha at 1 − psi (not part of the GB/T 51345-2018 volume method; off by default).
     exclude_regulating : bool
-        Leave regulating (调节) storage, i.e. detention ponds, out of the controlled volume.
+        Leave regulating (调节) storage (detention ponds) and conveyance swales out of the
+        controlled volume (default, 技术指南 2014 附录1); False: ``--include-regulating``.
     engine : str
         Engine of the Tier A coverage: ``memory`` (default, the reference) or ``dask``
         (:mod:`sxgeo.engine.sponge`; the projects may be partitioned GeoParquet).
@@ -67,7 +68,7 @@ class ZoneOptions:
     psi: str = "default"
     add_facilities: Any = None
     baseline_credit: bool = False
-    exclude_regulating: bool = False
+    exclude_regulating: bool = True
     engine: str = "memory"
     scheduler: str | None = None
     workers: int | None = None
@@ -296,6 +297,7 @@ def _tier_b(
     tables["sponge_zones"] = result.zones
     tables["sponge_closest"] = sponge.closest_to_passing(result)
     if bu is not None:
+        tables["sponge_zone_built_up"] = sponge.zone_built_up(result.zones, bu, ctx.units)
         for suffix, units in unit_sets(ctx):
             cov = sponge.zone_coverage(result, bu, units, targets=ctx.targets)
             tables[f"sponge_zone_coverage{suffix}"] = cov

@@ -285,9 +285,12 @@ def building_potential(
     return out
 
 
-EF_BASES = ("average", "fossil")
-"""Bases of the avoided-emission factor: grid average (MEE+NBS, for consumption accounting; the
-default, as the plan names none) or fossil power (the generation new PV displaces)."""
+EF_BASES = ("average", "fossil", "baseline_cm")
+"""Bases of the avoided-emission factor: grid average (MEE+NBS, a *consumption* factor: it prices
+electricity used; the default, as the plan names none), fossil power (national fossil-power factor)
+or ``baseline_cm``, the regional grid baseline combined margin (MEE 区域电网基准线排放因子, OM/BM
+weighted 0.75/0.25 for wind and solar per the CDM electricity-system tool): the generation a new PV
+plant displaces, the basis of CCER-style avoided emissions."""
 
 
 def emission_factor(
@@ -301,9 +304,10 @@ def emission_factor(
         Data year of the factor.
     region : {'east_china', 'national'}
         Grid region (the fossil-power factor is published for the nation only: used for any region).
-    basis : {'average', 'fossil'}
-        Grid-average factor (default; East China 2022: 0.5617) or the national fossil-power factor
-        (2022: 0.8325), the usual basis for emissions avoided by new generation.
+    basis : {'average', 'fossil', 'baseline_cm'}
+        Grid-average factor (default; East China 2022: 0.5617), the national fossil-power factor
+        (2022: 0.8325) or the regional grid baseline combined margin (East China: 0.6960, the latest
+        edition in the table not after *year* [verify]).
 
     Returns
     -------
@@ -317,6 +321,9 @@ def emission_factor(
     t = t[t["basis"] == basis] if "basis" in t.columns else t
     where = "national" if basis == "fossil" else region
     hit = t[(t["data_year"] == year) & (t["region"] == where)]
+    if hit.empty and basis == "baseline_cm":  # published every few years: the latest edition up to *year*
+        older = t[(t["data_year"] <= year) & (t["region"] == where)]
+        hit = older[older["data_year"] == older["data_year"].max()] if len(older) else older
     if hit.empty:
         known = sorted(zip(t["region"], t["data_year"], strict=True))
         msg = f"no {basis} grid factor for {where} {year}; known: {known}"

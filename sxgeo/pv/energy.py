@@ -14,8 +14,9 @@ The chain: solar position → Erbs decomposition (when DNI/DHI are absent) → P
 physical IAM on the beam → Faiman cell temperature → PVWatts DC (γ = −0.35 %/°C) → PVWatts
 system losses 14.08% (pvlib defaults) → PVWatts inverter, η_nom = 0.96. Yields are computed per
 (mount, tilt, azimuth) bin, never per building. The mount sets Faiman's heat-loss factors: free
-rack (u0 25.0, u1 6.84, Faiman 2008) for rows on flat roofs, close mount (u0 24.7, u1 0: PVsyst
-semi-integrated Uc 20 / 0.81) for modules laid flush on steel and tile roofs
+rack (u0 25.0, u1 6.84, Faiman 2008) for rows on flat roofs, close mount (u0 28.1, u1 0: PVsyst
+semi-integrated Uc 20 / (α 0.9 × (1 − η 0.21)), η the module efficiency of the roof table) for
+modules laid flush on steel and tile roofs
 (``sxgeo/data/pv_roof_params.csv``, columns ``mount, faiman_u0, faiman_u1, thermal_source``).
 """
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sxgeo.project import resolve
 from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
 from sxgeo.report.model import ReportData, status_table
 from sxgeo.report.registry import Plan, load_plan
@@ -191,6 +192,7 @@ def make_report(
     title: str = "",
     synthetic: bool = False,
     links: list[str] | None = None,
+    sponge_gap_order: str = "fewest",
 ) -> ReportData:
     """Judge every indicator and gather what the report shows.
 
@@ -212,6 +214,8 @@ def make_report(
         Made from synthetic inputs.
     links : list of str, optional
         Interactive map file names beside the report folder.
+    sponge_gap_order : {'fewest', 'storage'}
+        Order of the sponge gap list (:data:`sxgeo.report.gaps.SPONGE_ORDERS`).
 
     Returns
     -------
@@ -221,7 +225,7 @@ def make_report(
 
     status = status_table(plan, history, units, year)
     data = ReportData(plan, status, history, units, year, title=title, synthetic=synthetic, links=links or [])
-    data.gaps = gap_tables(data, tables or {})
+    data.gaps = gap_tables(data, tables or {}, sponge_order=sponge_gap_order)
     return data
 
 
@@ -279,7 +283,15 @@ def build_stage(
     links = sorted(p.name for p in staging.glob("*.html"))
     title = project.name if project is not None and project.name else ""
     data = make_report(
-        plan, history, ctx.units, year=year, tables=tables, title=title, synthetic=synthetic, links=links
+        plan,
+        history,
+        ctx.units,
+        year=year,
+        tables=tables,
+        title=title,
+        synthetic=synthetic,
+        links=links,
+        sponge_gap_order=str(resolve(None, project, "sponge", "gap_order", "fewest")[0]),
     )
     written = write_report(data, staging / REPORT_DIR, pdf=pdf, lang=ctx.lang)
     return [history_path, *written], data
@@ -294,6 +306,7 @@ def run_report(
     pdf: bool = True,
     layers: str | Path | None = None,
     year: int | None = None,
+    sponge_gap_order: str | None = None,
 ) -> tuple[list[Path], ReportData]:
     """``sxgeo report``: run the project's capabilities (no maps) and write the report into *out*.
 
@@ -315,6 +328,8 @@ def run_report(
         Folder of the shipped layers.
     year : int, optional
         Reporting year (default the project's, else this year).
+    sponge_gap_order : {'fewest', 'storage'}, optional
+        Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
 
     Returns
     -------
@@ -351,6 +366,16 @@ def run_report(
     append_history(history_path, rows)
     history = read_history(history_path, plan)
     title = project.name if project is not None and project.name else ""
-    data = make_report(plan, history, ctx.units, year=year, tables=tables, title=title, synthetic=synthetic)
+    order = str(resolve(sponge_gap_order, project, "sponge", "gap_order", "fewest")[0])
+    data = make_report(
+        plan,
+        history,
+        ctx.units,
+        year=year,
+        tables=tables,
+        title=title,
+        synthetic=synthetic,
+        sponge_gap_order=order,
+    )
     written = write_report(data, out, pdf=pdf, lang=ctx.lang)
     return [history_path, *written], data

@@ -1,8 +1,9 @@
 """'What would close the gap': per capability, the actions that close a county's gap, smallest list first.
 
-- Sponge city: the failing drainage sub-zones of a county behind target, those needing the least
-  extra storage first, until their area covers the county's gap in km² (a sub-zone's area counts
-  as built-up area: an upper bound where a sub-zone extends beyond the built-up area).
+- Sponge city: the failing drainage sub-zones of a county behind target, each credited with its
+  built-up area inside that county (a sub-zone across a county line counts in both, each with its
+  part), until the credited area covers the county's gap in km²; fewest sub-zones first (largest
+  credited area) by default, or least extra storage per km² gained (the title says which).
 - Rooftop PV: the largest suitable roofs, until their capacity covers the gap between the plan's
   installed-capacity target and the latest entered value (MWp and count, per county).
 - Wetland protection: the largest unprotected wetlands (their unprotected part of the rate's
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
+from sxgeo.errors import SchemaError
 from sxgeo.zonal import UNASSIGNED
 
 if TYPE_CHECKING:
@@ -49,45 +51,86 @@ def cover(amounts: pd.Series, gap: float) -> int:
     return int(reached[0]) + 1 if reached.size else len(amounts)
 
 
-def sponge_gap(coverage: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
-    """Failing sub-zones per county behind target, least extra storage first, until the km² gap is covered.
+SPONGE_ORDERS = {
+    "fewest": "fewest sub-zones first (largest built-up area gained first)",
+    "storage": "least extra storage per km² of built-up area gained first",
+}
+"""Orders of the sponge gap list (``[report] sponge_gap_order``, ``--sponge-gap-order``)."""
+
+
+def check_sponge_order(order: str) -> None:
+    """Refuse an unknown sponge gap order, naming the choices."""
+    if order not in SPONGE_ORDERS:
+        msg = (
+            f"sponge gap order {order!r} ([sponge] gap_order, --sponge-gap-order): "
+            f"use {' or '.join(SPONGE_ORDERS)}"
+        )
+        raise SchemaError(msg)
+
+
+def sponge_gap(
+    coverage: pd.DataFrame, zones: pd.DataFrame, parts: pd.DataFrame, *, order: str = "fewest"
+) -> pd.DataFrame:
+    """Failing sub-zones per county behind target, until their built-up area there covers the km² gap.
+
+    Each failing sub-zone is credited with its built-up area inside the county (*parts*): making it
+    pass adds that much to the county's compliant area, not the sub-zone's whole area. A sub-zone
+    crossing a county line is a candidate in both, each with its own part.
 
     Parameters
     ----------
     coverage : pandas.DataFrame
-        ``sponge_coverage`` (``unit_code, gap_km2``).
+        ``sponge_zone_coverage`` (or ``sponge_coverage``): ``unit_code, gap_km2``.
     zones : pandas.DataFrame
-        ``sponge_zones`` (``zone_id, name, county, area_km2, passes, extra_storage_m3``).
+        ``sponge_zones`` (``zone_id, name, area_km2, passes, extra_storage_m3``).
+    parts : pandas.DataFrame
+        ``sponge_zone_built_up`` (``zone_id, county, built_up_km2``).
+    order : {'fewest', 'storage'}
+        ``fewest``: largest credited area first (the fewest sub-zones); ``storage``: least extra
+        storage (m³) per km² gained first.
 
     Returns
     -------
     pandas.DataFrame
-        ``county, county_name, gap_km2, rank, zone_id, name, area_km2, cumulative_km2,
-        extra_storage_m3, closes_gap``.
+        ``county, county_name, gap_km2, order, rank, zone_id, name, area_km2, built_up_km2,
+        cumulative_km2, extra_storage_m3, m3_per_km2, closes_gap``.
     """
+    check_sponge_order(order)
     rows = []
     failing = zones[~zones["passes"].astype(str).str.lower().isin(["true", "1"])]
+    failing = failing.assign(zone_id=failing["zone_id"].astype(str)).drop(columns="county", errors="ignore")
+    credit = parts.assign(zone_id=parts["zone_id"].astype(str), county=parts["county"].astype(str))
+    cands = failing.merge(credit[["zone_id", "county", "built_up_km2"]], on="zone_id", how="inner")
+    cands = cands[cands["built_up_km2"] > 0]
+    cands = cands.assign(m3_per_km2=cands["extra_storage_m3"].astype(float) / cands["built_up_km2"])
+    keys, asc = (
+        (["built_up_km2", "extra_storage_m3", "zone_id"], [False, True, True])
+        if order == "fewest"
+        else (["m3_per_km2", "built_up_km2", "zone_id"], [True, False, True])
+    )
     for code, gap in zip(coverage["unit_code"].astype(str), coverage["gap_km2"], strict=True):
-        if not (gap > 0) or code not in set(zones["county"].astype(str)):
+        if not (gap > 0):
             continue
-        cand = failing[failing["county"].astype(str) == code].sort_values(
-            ["extra_storage_m3", "area_km2"], ascending=[True, False], kind="stable"
-        )
-        n = cover(cand["area_km2"], float(gap))
-        take = cand.head(n)
-        cum = take["area_km2"].cumsum()
+        cand = cands[cands["county"] == code].sort_values(keys, ascending=asc, kind="stable")
+        if cand.empty:
+            continue
+        take = cand.head(cover(cand["built_up_km2"], float(gap)))
+        cum = take["built_up_km2"].cumsum()
         for rank, (z, c) in enumerate(zip(take.to_dict("records"), cum, strict=True), start=1):
             rows.append(
                 {
                     "county": code,
                     "county_name": unit_name(code),
                     "gap_km2": round(float(gap), 3),
+                    "order": order,
                     "rank": rank,
                     "zone_id": z["zone_id"],
                     "name": z["name"],
                     "area_km2": round(float(z["area_km2"]), 3),
+                    "built_up_km2": round(float(z["built_up_km2"]), 3),
                     "cumulative_km2": round(float(c), 3),
                     "extra_storage_m3": round(float(z["extra_storage_m3"]), 0),
+                    "m3_per_km2": round(float(z["m3_per_km2"]), 0),
                     "closes_gap": bool(c >= gap - 1e-9),
                 }
             )
@@ -410,15 +453,25 @@ def pv_gap(buildings: pd.DataFrame, gap_mw: float, units: pd.DataFrame | None = 
     return pd.concat([out, total], ignore_index=True)
 
 
-def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The gap tables the build's tables allow (title zh/en -> table)."""
+def gap_tables(
+    data: ReportData, tables: Mapping[str, pd.DataFrame], *, sponge_order: str = "fewest"
+) -> dict[str, pd.DataFrame]:
+    """The gap tables the build's tables allow (title zh/en -> table).
+
+    *sponge_order* is the order of the sponge list (:data:`SPONGE_ORDERS`), named in its title.
+    """
+    check_sponge_order(sponge_order)
     out: dict[str, pd.DataFrame] = {}
     st = data.status
-    if "sponge_coverage" in tables and "sponge_zones" in tables:
-        table = sponge_gap(tables["sponge_coverage"], tables["sponge_zones"])
+    coverage = tables.get("sponge_zone_coverage", tables.get("sponge_coverage"))
+    if coverage is not None and "sponge_zones" in tables and "sponge_zone_built_up" in tables:
+        table = sponge_gap(
+            coverage, tables["sponge_zones"], tables["sponge_zone_built_up"], order=sponge_order
+        )
         if not table.empty:
-            title = "海绵城市：最接近达标的排水分区 · sponge: failing sub-zones closest to passing"
-            out[title + ", until the km² gap closes"] = table
+            zh = "最少分区优先" if sponge_order == "fewest" else "每 km² 所需调蓄容积最小优先"
+            title = f"海绵城市：使未达标排水分区达标（{zh}） · sponge: failing sub-zones to make pass"
+            out[f"{title} ({SPONGE_ORDERS[sponge_order]}), until their built-up km² closes the gap"] = table
     wet = data.plan.get("wetland_protection_rate")
     if (
         wet is not None

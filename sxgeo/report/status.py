@@ -4,7 +4,9 @@ Methods (``../shared/reference/anchors.md`` §3):
 
 ``linear_time_share`` (default; 时间过半、任务过半)
     progress = (v − b) / (T − b), time = (t − t0) / (T_year − t0); faster when progress ≥ time + δ,
-    on track when |progress − time| < δ, lagging otherwise (δ = 10 percentage points).
+    on track when |progress − time| < δ, lagging otherwise (δ = 10 percentage points). Every
+    threshold is compared with a 1e-9 slack (:data:`TOL`), so an exact boundary is graded as
+    written (0.30 against 0.20 is 快于预期).
 ``growth_rate_ratio`` (the SDG progress method, Open SDG / Statistics Canada)
     R = CAGR observed / CAGR required; on track R ≥ 0.95, faster R ≥ 1 + δ, lagging below 0.95.
     A zero or negative baseline or target has no growth rate: the linear time share is used
@@ -16,7 +18,8 @@ Methods (``../shared/reference/anchors.md`` §3):
 
 Categories use the words of the 14th plan's mid-term review (NDRC to the NPC Standing Committee,
 2023-12-26): 提前实现 / 快于预期 / 基本符合预期 / 滞后 (and 已实现 for a target met in the target year,
-the final assessment 终期评估), each with a colour and a text label.
+the final assessment 终期评估), each with a colour and a text label. A ``maintain`` target (not below
+X) that holds is 保持 (kept), at any time: keeping a level is not reaching it early.
 """
 
 from __future__ import annotations
@@ -27,10 +30,14 @@ from dataclasses import dataclass
 
 DELTA = 0.10
 """Band of 'roughly on schedule' in the linear time share (10 percentage points) [assumed]."""
+TOL = 1e-9
+"""Slack of every threshold comparison: 0.30 against a time share of 0.20 is exactly δ ahead
+(``0.2 + 0.1 > 0.3`` in binary floating point), so a boundary is judged as the exact figure is."""
 
 CATEGORIES: dict[str, tuple[str, str, str]] = {
     "achieved": ("提前实现", "achieved early", "#1a7f37"),
     "met": ("已实现", "target met", "#1a7f37"),
+    "kept": ("保持", "level kept", "#1a7f37"),
     "faster": ("快于预期", "faster than expected", "#4ac26b"),
     "on_track": ("基本符合预期", "roughly on schedule", "#bf8700"),
     "lagging": ("滞后", "lagging", "#cf222e"),
@@ -86,7 +93,10 @@ def _met(value: float, target: float, direction: str) -> bool:
     return _sign(direction) * (value - target) >= -1e-9
 
 
-def _achieved(year: int, target_year: int) -> Status:
+def _achieved(year: int, target_year: int, direction: str = "increase") -> Status:
+    if direction == "maintain":
+        # a level to keep (not below X) is kept, not reached early: 保持, whatever the year
+        return Status("kept", "met", 1.0, "level kept (not below the target)")
     if year >= target_year:
         return Status("met", "met", 1.0, "target met in the target year")
     return Status("achieved", "met", 1.0, "target met before the target year")
@@ -128,7 +138,7 @@ def linear_time_share(
     Status
     """
     if _met(value, target, direction):
-        return _achieved(year, target_year)
+        return _achieved(year, target_year, direction)
     change = target - baseline
     if direction == "maintain" or change == 0 or _sign(direction) * change < 0:
         return Status("lagging", "linear_time_share", None, "below a level to keep")
@@ -141,7 +151,11 @@ def linear_time_share(
         )
     note = f"{progress:.0%} of the change in {time:.0%} of the time"
     return _grade(
-        "linear_time_share", progress, note, faster=progress >= time + DELTA, on_track=progress > time - DELTA
+        "linear_time_share",
+        progress,
+        note,
+        faster=progress >= time + DELTA - TOL,
+        on_track=progress > time - DELTA + TOL,
     )
 
 
@@ -193,7 +207,7 @@ def growth_rate_ratio(
         a baseline, value or target ≤ 0, no time elapsed, or no change required.
     """
     if _met(value, target, direction):
-        return _achieved(year, target_year)
+        return _achieved(year, target_year, direction)
     if min(baseline, value, target) <= 0 or year <= baseline_year or target == baseline:
         return _linear_instead(
             value,
@@ -210,7 +224,9 @@ def growth_rate_ratio(
     ratio = observed / required
     note = f"growth {observed:+.2%}/yr vs {required:+.2%}/yr required (R = {ratio:.2f})"
     # Open SDG's 'on track' threshold: R >= 0.95
-    return _grade("growth_rate_ratio", ratio, note, faster=ratio >= 1 + DELTA, on_track=ratio >= 0.95)
+    return _grade(
+        "growth_rate_ratio", ratio, note, faster=ratio >= 1 + DELTA - TOL, on_track=ratio >= 0.95 - TOL
+    )
 
 
 def trend_projection(
@@ -239,7 +255,7 @@ def trend_projection(
     points = sorted({int(y): float(v) for y, v in series}.items())
     year, value = points[-1]
     if _met(value, target, direction):
-        return _achieved(year, target_year)
+        return _achieved(year, target_year, direction)
     if len(points) < 3:  # two changes at least
         return _linear_instead(
             value,
@@ -263,7 +279,7 @@ def trend_projection(
     if sign * slope < 0:
         return Status("lagging", "trend_projection", projected, note + "; moving away")
     # DNS: on track when the projection misses by at most 20 % of the planned change
-    return _grade("trend_projection", projected, note, faster=miss <= 0, on_track=miss <= 0.20)
+    return _grade("trend_projection", projected, note, faster=miss <= TOL, on_track=miss <= 0.20 + TOL)
 
 
 def assess(
@@ -302,7 +318,7 @@ def assess(
         return Status("no_figure", method, None, "the plan gives no figure")
     year, value = points[-1]
     if _met(value, target, direction):
-        return _achieved(year, target_year)
+        return _achieved(year, target_year, direction)
     if baseline is None:
         before = [p for p in points if p[0] <= baseline_year]
         if not before:

@@ -25,6 +25,7 @@ from sxgeo.sponge.zones import (
     closest_to_passing,
     facility_defaults,
     runoff_coefficients,
+    zone_built_up,
     zone_coverage,
     zone_labels,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "facility_defaults",
     "runoff_coefficients",
     "select_counted",
+    "zone_built_up",
     "zone_coverage",
     "zone_labels",
 ]

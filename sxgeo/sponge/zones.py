@@ -18,12 +18,15 @@ Water surfaces are left out of psi and F by default (they stay in the coverage d
 
 Which volumes count (``sxgeo/data/lid_facilities.csv``, columns ``volume_role``,
 ``counts_toward_volume``, ``volume_source``): storage that infiltrates or is retained counts.
-Permeable paving and green roofs are cover types, credited once through psi (paving's base layer
-stores only when ``depth_mm`` is given). The 2014 技术指南 (附录1) defines the control volume as
-the effective storage *excluding* regulating (调节) volume; whether a detention-pond record is
-regulating or retention storage is not known, so it counts by default (``verify``) and
-``exclude_regulating=True`` leaves it out. The 1 − psi floor (``baseline_credit``) is not part of
-the GB/T 51345-2018 volume method and is off by default.
+Permeable paving and green roofs are cover types, credited once through psi: a paving base layer
+given with ``depth_mm`` has its storage reported (``v_storage_m3``) but never added to the
+controlled volume, which would credit the same surface twice. The 2014 技术指南 (附录1) defines the
+control volume as the effective storage *excluding* regulating (调节) volume, and the guide's sizing
+rule leaves out conveyance (转输型) swales too [verify the swale clause]: detention ponds
+(``regulating``) and swales (``conveyance``) are left out by default, and
+``exclude_regulating=False`` (``--include-regulating``) counts them, for a pond record that is in
+fact retention storage. The 1 − psi floor (``baseline_credit``) is not part of the GB/T 51345-2018
+volume method and is off by default.
 """
 
 from __future__ import annotations
@@ -178,7 +181,7 @@ def assess_zones(
     facility_params: pd.DataFrame | None = None,
     exclude_water: bool = True,
     baseline_credit: bool = False,
-    exclude_regulating: bool = False,
+    exclude_regulating: bool = True,
     counties: gpd.GeoDataFrame | None = None,
 ) -> ZoneAssessment:
     """Assess every drainage sub-zone by the volume method.
@@ -217,8 +220,9 @@ def assess_zones(
         Floor alpha at 1 − psi (pervious surfaces capture rain without facilities). Not part of
         the GB/T 51345-2018 volume method: off by default, a labelled option.
     exclude_regulating : bool
-        Leave out facility types whose ``volume_role`` is ``regulating`` (调节: detention ponds),
-        as the 2014 技术指南 附录1 defines the control volume; default: counted (``verify``).
+        Leave out facility types whose ``volume_role`` is ``regulating`` (调节: detention ponds) or
+        ``conveyance`` (转输: swales), as the 2014 技术指南 附录1 defines the control volume
+        (default); False counts them (``--include-regulating``).
     counties : geopandas.GeoDataFrame, optional
         To name the county holding most of each sub-zone.
 
@@ -443,17 +447,23 @@ def _num(frame: pd.DataFrame, col: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index)
 
 
+REGULATING_ROLES = frozenset({"regulating", "conveyance"})
+"""``volume_role`` values left out of the controlled volume by default: regulating (调节) storage
+(detention ponds; 技术指南 2014 附录1) and conveyance (转输型) swales [verify]."""
+
+
 def volume_rule(*, exclude_regulating: bool) -> str:
     """The line naming which facility volumes count toward the annual runoff volume (outputs' notes)."""
     if exclude_regulating:
         return (
-            "volume rule: 技术指南 2014 附录1, regulating (调节) storage excluded (detention ponds); "
+            "volume rule: 技术指南 2014 附录1, regulating (调节) storage excluded (detention ponds) and "
+            "conveyance swales excluded (default; --include-regulating counts them); "
             "permeable paving and green roofs through psi only"
         )
     return (
-        "volume rule: retention, infiltration and detention-pond storage count (pond volumes may be "
-        "regulating storage, which 技术指南 2014 附录1 excludes: verify, or use --exclude-regulating); "
-        "permeable paving and green roofs through psi only"
+        "volume rule: retention, infiltration, detention-pond and swale storage count "
+        "(--include-regulating: 技术指南 2014 附录1 excludes regulating storage; use it only for "
+        "ponds known to be retention storage); permeable paving and green roofs through psi only"
     )
 
 
@@ -466,9 +476,11 @@ def _counted_types(params: pd.DataFrame, p: pd.DataFrame, *, exclude_regulating:
         else np.full(n, "true")
     )
     role = p["volume_role"].astype(str).to_numpy() if "volume_role" in params.columns else np.full(n, "")
-    counted = counts != "false"
+    # a cover type (permeable paving, green roof) is credited once, through psi: a base layer's
+    # storage (``depth_mm``) is reported but never added to the controlled volume on top of it
+    counted = (counts != "false") & (role != "cover")
     if exclude_regulating:
-        counted &= role != "regulating"
+        counted &= ~np.isin(role, list(REGULATING_ROLES))
     return counted
 
 
@@ -479,7 +491,7 @@ def _facility_volumes(
     psi: np.ndarray,
     curve: CaptureCurve,
     *,
-    exclude_regulating: bool = False,
+    exclude_regulating: bool = True,
 ) -> pd.DataFrame:
     """Controlled volume of each facility and the sub-zone it drains to."""
     cols = [
@@ -613,6 +625,47 @@ def zone_coverage(
     return table
 
 
+def zone_built_up(
+    zones: gpd.GeoDataFrame, built_up: gpd.GeoDataFrame, counties: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Built-up area of each sub-zone inside each county: what making it pass adds to that county.
+
+    A sub-zone crossing a county line has one row per county, each with its own part; a sub-zone
+    with no built-up area has none. Areas in EPSG:4549.
+
+    Parameters
+    ----------
+    zones : geopandas.GeoDataFrame
+        Sub-zones with ``zone_id`` (``ZoneAssessment.zones``).
+    built_up : geopandas.GeoDataFrame
+        Built-up area polygons (overlaps dissolved).
+    counties : geopandas.GeoDataFrame
+        Units with ``adcode``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id, county, built_up_km2``.
+    """
+    z = sxcrs.to_metric(zones, what="sub-zones")
+    c = sxcrs.to_metric(counties, what="counties")
+    bu = sxcrs.to_metric(built_up, what="built-up areas")
+    union = shapely.union_all(np.asarray(bu.geometry.values))
+    zi, ci, pieces = intersection_pieces(
+        np.asarray(z.geometry.values, dtype=object), np.asarray(c.geometry.values, dtype=object)
+    )
+    area = shapely.area(shapely.intersection(pieces, union)) / 1e6
+    out = pd.DataFrame(
+        {
+            "zone_id": z["zone_id"].astype(str).to_numpy()[zi],
+            "county": c["adcode"].astype(str).to_numpy()[ci],
+            "built_up_km2": area,
+        }
+    )
+    summed = out.groupby(["zone_id", "county"], sort=False)["built_up_km2"].sum().reset_index()
+    return summed[summed["built_up_km2"] > 0].reset_index(drop=True)
+
+
 def closest_to_passing(assessment: ZoneAssessment) -> pd.DataFrame:
     """Failing sub-zones ranked by the storage they still need (smallest first).
 
@@ -647,6 +700,7 @@ def zone_labels() -> dict[str, str]:
         **LABELS_ZH,
         "rank": "排名",
         "water_km2": "水面面积(km²)",
+        "built_up_km2": "建成区面积(km²)",
         "fac_id": "设施编号",
         "type": "设施类型",
         "v_storage_m3": "调蓄容积(m³)",
