@@ -428,7 +428,7 @@ def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str
     ):
         from sxgeo.report.model import unit_target_of
 
-        own = {str(c): unit_target_of(wet, str(c)) for c in data.units["adcode"]}
+        own = {str(c): unit_target_of(wet, str(c), data.targets) for c in data.units["adcode"]}
         table = wetland_gap(
             tables["carbon_wetland_features"],
             tables["carbon_wetlands"],
@@ -443,7 +443,7 @@ def gap_tables(data: ReportData, tables: Mapping[str, pd.DataFrame]) -> dict[str
     if forest is not None and forest.target is not None and "carbon_forest" in tables:
         from sxgeo.report.model import unit_target_of
 
-        own = {str(c): unit_target_of(forest, str(c)) for c in data.units["adcode"]}
+        own = {str(c): unit_target_of(forest, str(c), data.targets) for c in data.units["adcode"]}
         table = forest_gap(
             tables["carbon_forest"],
             tables.get("carbon_plantable"),

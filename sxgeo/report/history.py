@@ -36,8 +36,8 @@ import pandas as pd
 from sxgeo.errors import SchemaError
 
 if TYPE_CHECKING:
+    from sxgeo.plan import Plan
     from sxgeo.project import Project
-    from sxgeo.report.registry import Plan
 
 log = logging.getLogger(__name__)
 
