@@ -11,7 +11,7 @@ import pytest
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "check_imports.py"
 
 
-def _tool():  # noqa: ANN202  (the tool's module object)
+def _tool():
     spec = importlib.util.spec_from_file_location("check_imports", TOOL)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -16,6 +16,7 @@ counted.
 from __future__ import annotations
 
 import ast
+import itertools
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,7 +192,7 @@ def cycles(root: Path) -> list[list[Edge]]:
     found = []
     for comp in _components(graph):
         chain = _cycle_through(comp[0], graph, set(comp))
-        found.append([first[(a, b)] for a, b in zip(chain, chain[1:], strict=False)])
+        found.append([first[(a, b)] for a, b in itertools.pairwise(chain)])
     return found
 
 
