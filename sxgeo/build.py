@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sxgeo._pipeline import Context
+from sxgeo._pipeline import Context, check_year
 from sxgeo.errors import LayerError
 from sxgeo.io.writers import build_lock, make_folder, record_written
 from sxgeo.pipelines import STEPS
@@ -195,7 +195,6 @@ def _run_steps(
     started: float,
 ) -> None:
     """Run every ready step into a staging folder, then move the files into *out*."""
-    empty = project
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
     try:
         run = run_steps(ctx, project, write_to=staging, progress=step_done)
@@ -208,7 +207,7 @@ def _run_steps(
             )
             result.status = data.status
             result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
-        targets_in = empty.get("project", "targets")
+        targets_in = project.get("project", "targets")
         ctx.params.setdefault(
             "project.targets",
             {
@@ -268,6 +267,7 @@ def run_report(
     out.mkdir(parents=True, exist_ok=True)
     ctx = Context.from_project(project, layers=layers, lang=lang, maps=False, plan=plan_path)
     if year is not None:
+        check_year("--year", year)
         ctx.year = year
     run = run_steps(ctx, project if project is not None else Project(None), skip=("counties",))
     return report_stage(ctx, project, run.tables, out, synthetic=run.synthetic, pdf=pdf)
