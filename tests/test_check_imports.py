@@ -86,3 +86,17 @@ def test_no_cycle(tmp_path, capsys, b_text):
     assert tool.cycles(pkg) == []
     assert tool.main([str(pkg)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_sxgeo_layering_of_the_plan_and_the_report():
+    # the report consumes tables: it imports neither the build nor the pipelines, and admin keeps
+    # geography only (it imports nothing of the plan); counted inside function bodies too
+    edges = _tool().edges(TOOL.parent.parent / "sxgeo")
+    report = {
+        (e.target, f"{Path(e.file).name}:{e.line}") for e in edges if e.source.startswith("sxgeo.report")
+    }
+    assert not [x for x in report if x[0] == "sxgeo.build" or x[0].startswith("sxgeo.pipelines")]
+    assert not [e for e in edges if e.source == "sxgeo.admin" and e.target in {"sxgeo.plan", "sxgeo.report"}]
+    assert not [e for e in edges if e.source == "sxgeo.admin" and e.target.startswith("sxgeo.report.")]
+    # and the cli's report command no longer goes back to the cli package for print_status
+    assert not [e for e in edges if e.source == "sxgeo.cli.report" and e.target == "sxgeo.cli"]
