@@ -27,6 +27,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m mypy
+	$(BIN)/python tools/check_imports.py sxgeo
 
 test: lint
 	$(BIN)/python -m pytest

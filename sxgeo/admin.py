@@ -7,11 +7,11 @@ The six county-level units and their plan groups are facts of the plan (see
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, overload
 
 import geopandas as gpd
 import numpy as np
@@ -150,7 +150,7 @@ def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path 
     raise SchemaError(msg)
 
 
-def _clean_code(value: object) -> str:
+def clean_code(value: object) -> str:
     """A code as text: ``330602.0`` (Excel, DBF doubles) -> ``330602``; whitespace trimmed.
 
     Digits-like cells go through :func:`sxgeo.io.codes.code_text` (``'330602``, ``3.30603E+11``
@@ -166,7 +166,7 @@ def _clean_code(value: object) -> str:
 
 def _as_units(gdf: gpd.GeoDataFrame, code_col: str, *, what: str) -> gpd.GeoDataFrame:
     """Dissolve rows sharing a code (a county given as several polygons), keeping first attributes."""
-    gdf = gdf.assign(_code=gdf[code_col].map(_clean_code))
+    gdf = gdf.assign(_code=gdf[code_col].map(clean_code))
     empty = gdf["_code"].isin(["", "nan", "None", "<NA>"])
     if empty.any():
         rows = ", ".join(str(i) for i in gdf.index[empty][:10])
@@ -398,154 +398,16 @@ def unit_name(code: str, *, lang: str = "zh") -> str:
     return names.get(code, code)
 
 
-TARGET_COLUMNS = ("indicator", "unit_code", "year", "value", "unit", "kind", "source")
+_MOVED_TO_PLAN = ("TARGET_COLUMNS", "load_targets", "plan_targets", "unit_target")
 
 
-def load_targets(override: str | Path | None = None, *, plan: str | Path | None = None) -> pd.DataFrame:
-    """The plan's targets table: the plan's registry, with a planner's rows replacing or adding to it.
+def __getattr__(name: str) -> object:
+    """Re-export shim for one release: the targets moved to :mod:`sxgeo.plan`.
 
-    Parameters
-    ----------
-    override : str or pathlib.Path, optional
-        A CSV with the same columns (``indicator, unit_code, year, value, unit, kind, source``);
-        a row replaces the registry's row of the same ``indicator, unit_code, kind``.
-    plan : str or pathlib.Path, optional
-        The plan's indicator registry (YAML, :func:`sxgeo.report.registry.load_plan`); default
-        the shipped 14th plan, ``sxgeo/data/plans/shaoxing_14th.yaml``.
-
-    Returns
-    -------
-    pandas.DataFrame
-
-    Raises
-    ------
-    SchemaError
-        When the override lacks a column or holds a value that is not a number.
+    The plan sits above admin (it reads admin's target groups), so admin cannot import it at the
+    top; the shim resolves the name when it is asked for.
     """
-    from sxgeo.report.registry import load_plan, targets_table
-
-    table = targets_table(load_plan(plan))
-    if override is None:
-        return table
-    from sxgeo.io import read_table
-    from sxgeo.io.tables import parse_numbers
-
-    extra = read_table(override)
-    missing = [c for c in ("indicator", "unit_code", "value", "kind") if c not in extra.columns]
-    if missing:
-        msg = f"{Path(override).name}: targets table lacks columns {missing} (see sxgeo init)"
-        raise SchemaError(msg)
-    extra = extra.assign(unit_code=extra["unit_code"].map(_clean_code))
-    extra["value"] = parse_numbers(extra, ["value"], source=Path(override).name, required=True)["value"]
-    if "source" not in extra.columns:
-        extra["source"] = f"override: {Path(override).name}"
-    key = ["indicator", "unit_code", "kind"]
-    kept = table.merge(extra[key], on=key, how="left", indicator=True)["_merge"].eq("left_only").to_numpy()
-    log.info("targets: %d rows from %s", len(extra), Path(override).name)
-    return pd.concat([table[kept], extra.reindex(columns=list(TARGET_COLUMNS))], ignore_index=True)
-
-
-def plan_targets(indicator: str, *, targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The plan's figures for one indicator, from the cited registry ``sxgeo/data/plans/shaoxing_14th.yaml``.
-
-    Parameters
-    ----------
-    indicator : str
-        For example ``"sponge_coverage"``.
-    targets : pandas.DataFrame, optional
-        The targets table (:func:`load_targets`); default the shipped one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``indicator, unit_code, year, value, unit, kind, source``.
-    """
-    table = load_targets() if targets is None else targets
-    rows = table[table["indicator"] == indicator]
-    if rows.empty:
-        msg = f"no plan figures for {indicator!r}; known: {sorted(table['indicator'].unique())}"
-        raise SchemaError(msg)
-    return rows.reset_index(drop=True)
-
-
-@overload
-def unit_target(
-    indicator: str,
-    unit_code: str,
-    *,
-    kind: str = ...,
-    targets: pd.DataFrame | None = ...,
-    required: Literal[True],
-) -> float: ...
-
-
-@overload
-def unit_target(
-    indicator: str,
-    unit_code: str,
-    *,
-    kind: str = ...,
-    targets: pd.DataFrame | None = ...,
-    required: bool = ...,
-) -> float | None: ...
-
-
-def unit_target(
-    indicator: str,
-    unit_code: str,
-    *,
-    kind: str = "expected",
-    targets: pd.DataFrame | None = None,
-    required: bool = False,
-) -> float | None:
-    """The plan's figure for a unit, falling back from a county to its target group, then the city.
-
-    Targets fall back that way; a baseline (``kind="baseline"``) does not: it is given only for
-    the unit the plan measured it on.
-
-    Parameters
-    ----------
-    indicator : str
-        For example ``"sponge_coverage"``.
-    unit_code : str
-        A county adcode, ``330600-urban`` or ``330600``.
-    kind : {'expected', 'binding', 'baseline'}
-        Which figure.
-    targets : pandas.DataFrame, optional
-        The targets table (:func:`load_targets`); default the shipped one.
-    required : bool
-        Raise instead of returning ``None`` (a figure the computation cannot do without).
-
-    Returns
-    -------
-    float or None
-        The value, or ``None`` when the plan gives none.
-
-    Raises
-    ------
-    SchemaError
-        When *required* and the table has no figure.
-    """
-    rows = plan_targets(indicator, targets=targets)
-    rows = rows[rows["kind"] == kind]
-    county = COUNTY_BY_CODE.get(unit_code)
-    chain = [unit_code]
-    if county is not None and county.target_group == "urban":
-        chain.append(URBAN_CODE)
-    if kind == "baseline":
-        # a baseline describes the unit it was measured on: the plan's 2020 figures are the city's,
-        # so neither a county nor the urban group inherits them
-        chain = [unit_code]
-    elif unit_code != CITY_CODE:
-        chain.append(CITY_CODE)
-    for code in chain:
-        hit = rows[rows["unit_code"] == code]
-        if not hit.empty:
-            return float(hit["value"].iloc[0])
-    if required:
-        msg = (
-            f"no {kind} figure for {indicator!r} at {unit_code} in the targets table "
-            "(sxgeo/data/plans/shaoxing_14th.yaml or the project's [project] targets file); add the row"
-        )
-        raise SchemaError(msg)
-    return None
+    if name in _MOVED_TO_PLAN:
+        return getattr(importlib.import_module("sxgeo.plan"), name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -16,17 +16,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sxgeo import __version__
+import pandas as pd
+
+from sxgeo._pipeline import Context, check_year
 from sxgeo.errors import LayerError
 from sxgeo.io.writers import build_lock, make_folder, record_written
-from sxgeo.pipelines import STEPS, Context
+from sxgeo.pipelines import STEPS
 from sxgeo.project import Project
+from sxgeo.report import ReportData, build_stage, report_stage
 from sxgeo.runrecord import write_run_record
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -61,51 +60,74 @@ def make_context(
     basemap: str | None = None,
     maps: bool = True,
 ) -> Context:
-    """The run context of a project: its counties (or the shipped ones), zones, targets, year.
+    """Re-export shim for one release: :meth:`sxgeo._pipeline.Context.from_project`."""
+    return Context.from_project(project, layers=layers, lang=lang, basemap=basemap, maps=maps)
+
+
+@dataclass
+class RunTables:
+    """What the steps of one run made.
+
+    Attributes
+    ----------
+    tables : dict
+        Table name (``demo_`` prefix kept) -> table, every step's (and the extra frames by stem).
+    synthetic : bool
+        Some input was synthetic.
+    written : list of pathlib.Path
+        Files written (empty when the steps ran without a folder to write into).
+    skipped : list of str
+        One line per step that did not run, naming the input it needs.
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    synthetic: bool = False
+    written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def run_steps(
+    ctx: Context,
+    project: Project,
+    *,
+    write_to: Path | None = None,
+    skip: tuple[str, ...] = (),
+    progress: Callable[[str], None] | None = None,
+) -> RunTables:
+    """Run every ready step of :data:`sxgeo.pipelines.STEPS`: THE step loop of build and report.
 
     Parameters
     ----------
-    project : Project or None
-        The project (None: shipped layers and defaults).
-    layers : str or pathlib.Path, optional
-        Folder of the shipped layers (when the project names no county layer).
-    lang, basemap : str, optional
-        Options; they win over the project's.
-    maps : bool
-        Make maps.
+    ctx : Context
+        The run context (:meth:`Context.from_project`).
+    project : Project
+        The project (an empty one without a file).
+    write_to : pathlib.Path, optional
+        Folder each step's outputs are written into (None: nothing written, as ``sxgeo report``).
+    skip : tuple of str
+        Step names not to run.
+    progress : callable, optional
+        Called with the name of each step.
 
     Returns
     -------
-    Context
+    RunTables
     """
-    from sxgeo.admin import load_counties, load_targets, load_zones
-
-    def opts(key: str) -> dict:
-        spec = project.get("layers", key) if project is not None else None
-        return {} if spec is None else {"path": spec.path, **spec.options}
-
-    county = opts("counties")
-    units = load_counties(county.pop("path", None) or layers, **county)
-    zone = opts("zones")
-    zones = load_zones(zone.pop("path"), units, **zone) if zone else None
-    targets_in = project.get("project", "targets") if project is not None else None
-    plan_in = project.get("project", "plan") if project is not None else None
-    return Context(
-        units=units,
-        zones=zones,
-        year=project.year if project is not None else None,
-        targets=load_targets(
-            targets_in.path if targets_in is not None else None,
-            plan=plan_in.path if plan_in is not None else None,
-        ),
-        maps=maps,
-        lang=lang or (project.get("project", "lang", "zh") if project is not None else "zh"),
-        basemap=basemap or (project.get("project", "basemap") if project is not None else None),
-        notes=[f"made by sxgeo {__version__}"]
-        + (
-            [f"project: {project.name} ({project.path.name})"] if project is not None and project.path else []
-        ),
-    )
+    run = RunTables()
+    for step in STEPS:
+        if step.name in skip:
+            continue
+        if progress is not None:
+            progress(step.name)
+        if not step.ready(project):
+            run.skipped.append(f"{step.name}: skipped, needs {step.missing()}")
+            continue
+        for output in step.run(ctx, project):
+            run.tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
+            run.synthetic |= output.synthetic
+            if write_to is not None:
+                run.written += output.write(write_to)
+    return run
 
 
 def run(
@@ -151,7 +173,7 @@ def run(
     if layers is not None and not Path(layers).is_dir():
         msg = f"--layers {layers}: no such folder (the shipped layers' folder, e.g. ./layers)"
         raise LayerError(msg)
-    ctx = make_context(project, layers=layers, lang=lang, basemap=basemap)
+    ctx = Context.from_project(project, layers=layers, lang=lang, basemap=basemap)
     empty = project if project is not None else Project(None)
     make_folder(out)
     with build_lock(out):
@@ -173,29 +195,19 @@ def _run_steps(
     started: float,
 ) -> None:
     """Run every ready step into a staging folder, then move the files into *out*."""
-    empty = project
     staging = Path(tempfile.mkdtemp(prefix=".sxgeo-build-", dir=out))
-    tables: dict = {}
-    synthetic = False
     try:
-        for step in STEPS:
-            step_done(step.name)
-            if not step.ready(empty):
-                result.skipped.append(f"{step.name}: skipped, needs {step.missing()}")
-                continue
-            for output in step.run(ctx, empty):
-                tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
-                synthetic |= output.synthetic
-                for path in output.write(staging):
-                    result.outputs[path.name] = out / path.name
+        run = run_steps(ctx, project, write_to=staging, progress=step_done)
+        result.skipped += run.skipped
+        result.outputs |= {path.name: out / path.name for path in run.written}
         if report:
-            from sxgeo.report import build_stage
-
             step_done("report")
-            written, data = build_stage(ctx, project, tables, staging, out, synthetic=synthetic, pdf=pdf)
+            written, data = build_stage(
+                ctx, project, run.tables, staging, out, synthetic=run.synthetic, pdf=pdf
+            )
             result.status = data.status
             result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
-        targets_in = empty.get("project", "targets")
+        targets_in = project.get("project", "targets")
         ctx.params.setdefault(
             "project.targets",
             {
@@ -214,3 +226,53 @@ def _run_steps(
             record_written(out / path.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_report(
+    project: Project | None,
+    out: str | Path,
+    *,
+    plan_path: str | Path | None = None,
+    lang: str | None = None,
+    pdf: bool = True,
+    layers: str | Path | None = None,
+    year: int | None = None,
+    sponge_gap_order: str | None = None,
+) -> tuple[list[Path], ReportData]:
+    """``sxgeo report``: the build's steps in report-only mode (no maps, no tables written), then the report.
+
+    The history is ``out/indicator_history.csv`` (extended, never replaced: entered rows stay).
+
+    Parameters
+    ----------
+    project : Project or None
+        The project (None: the shipped counties only; values come from the history).
+    out : str or pathlib.Path
+        Report folder.
+    plan_path : str or pathlib.Path, optional
+        Plan registry (default the project's ``[project] plan``, else the shipped 14th plan).
+    lang : {'zh', 'en'}, optional
+        Leading language (default the project's).
+    pdf : bool
+        Write ``report.pdf``.
+    layers : str or pathlib.Path, optional
+        Folder of the shipped layers.
+    year : int, optional
+        Reporting year (default the project's, else this year).
+    sponge_gap_order : {'fewest', 'storage'}, optional
+        Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
+
+    Returns
+    -------
+    (list of pathlib.Path, ReportData)
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ctx = Context.from_project(project, layers=layers, lang=lang, maps=False, plan=plan_path)
+    if year is not None:
+        check_year("--year", year)
+        ctx.year = year
+    run = run_steps(ctx, project if project is not None else Project(None), skip=("counties",))
+    return report_stage(
+        ctx, project, run.tables, out, synthetic=run.synthetic, pdf=pdf, sponge_gap_order=sponge_gap_order
+    )

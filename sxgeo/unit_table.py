@@ -23,7 +23,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name, unit_target
+from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name
+from sxgeo.plan import TargetsLike, unit_target
 from sxgeo.zonal import UNASSIGNED
 
 UNASSIGNED_ZH = "区外(未落入任何县区)"
@@ -243,7 +244,7 @@ def target_of(
     *,
     kind: str = "expected",
     county: str | None = None,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> float | None:
     """The plan's figure for one row of a per-unit table (a zone takes its county's figure).
 
@@ -257,8 +258,9 @@ def target_of(
         Which figure.
     county : str, optional
         For a zone: the county it lies in.
-    targets : pandas.DataFrame, optional
-        The targets table (default the shipped one).
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (:func:`sxgeo.plan.load_plan_targets`, the project's override merged in);
+        default the shipped plan's.
 
     Returns
     -------
@@ -276,7 +278,7 @@ def attach_targets(
     value_col: str,
     *,
     kind: str = "expected",
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
     target_col: str = "target_pct",
     baseline_col: str | None = "baseline_pct",
 ) -> pd.DataFrame:
@@ -287,13 +289,14 @@ def attach_targets(
     table : pandas.DataFrame
         A per-unit table.
     indicator : str
-        Indicator id in the targets table (:func:`sxgeo.admin.load_targets`).
+        Indicator id in the targets table (:func:`sxgeo.plan.load_plan_targets`).
     value_col : str
         The column the target judges (higher is better).
     kind : {'expected', 'binding'}
         Which target.
-    targets : pandas.DataFrame, optional
-        The targets table (default the shipped one).
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (:func:`sxgeo.plan.load_plan_targets`, the project's override merged in);
+        default the shipped plan's.
     target_col, baseline_col : str
         Names of the new columns (``baseline_col=None``: no baseline column).
 

@@ -71,9 +71,9 @@ def test_registry_carries_every_figure_of_the_former_targets_table():
         assert len(hit) == 1, (ind, code, kind)
         assert hit["year"].iloc[0] == year
         assert hit["value"].iloc[0] == pytest.approx(value)
-    # the fallbacks callers rely on: 越城区 -> 绍兴市区, a county without its own -> the city
+    # the one fallback: 越城区 -> 绍兴市区; a county under a city-only target has none
     assert unit_target("sponge_coverage", "330602", targets=t) == 50
-    assert unit_target("wetland_protection_rate", "330681", targets=t) == 60.6
+    assert unit_target("wetland_protection_rate", "330681", targets=t) is None
 
 
 def test_registry_marks_entered_and_computed():
@@ -107,7 +107,8 @@ def test_another_plan_file(tmp_path):
     path.write_text(PLAN_15, encoding="utf-8")
     t = load_targets(plan=path)
     assert unit_target("sponge_coverage", "330624", targets=t) == 60
-    assert unit_target("sponge_coverage", "330681", targets=t) == 80
+    assert unit_target("sponge_coverage", "330681", targets=t) is None  # this plan gives it none
+    assert unit_target("sponge_coverage", "330600", targets=t) == 80
     assert unit_target("sponge_coverage", "330600", kind="baseline", targets=t) == 50
     assert set(t["year"]) == {2025, 2030}
     assert load_plan(path).get("pilot_villages").entered

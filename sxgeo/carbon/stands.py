@@ -28,10 +28,11 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.admin import CITY_CODE
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.plan import TargetsLike, unit_target
 from sxgeo.unit_table import id_columns, unit_members, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import UNASSIGNED, intersection_pieces
@@ -359,7 +360,7 @@ class Indicator:
     status: str
 
 
-def plan_check(summary: pd.DataFrame, *, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+def plan_check(summary: pd.DataFrame, *, targets: TargetsLike = None) -> pd.DataFrame:
     """The city's forest indicators against the plan: cover, stock volume, vegetation carbon.
 
     Parameters
@@ -367,7 +368,7 @@ def plan_check(summary: pd.DataFrame, *, targets: pd.DataFrame | None = None) ->
     summary : pandas.DataFrame
         From :func:`county_summary` (of the county layer: it needs the ``330600`` row).
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------

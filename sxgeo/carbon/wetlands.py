@@ -17,6 +17,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import UNASSIGNED, dissolve_parts, intersection_pieces
@@ -202,7 +203,7 @@ def wetland_summary(
     *,
     protected: gpd.GeoDataFrame | None = None,
     factors: pd.DataFrame | None = None,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-county wetland area, protection rate, carbon and methane.
 
@@ -218,7 +219,7 @@ def wetland_summary(
     factors : pandas.DataFrame, optional
         Replaces the shipped factor table.
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------
@@ -241,7 +242,7 @@ def wetland_tables(
     *,
     protected: gpd.GeoDataFrame | None = None,
     factors: pd.DataFrame | None = None,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`wetland_summary`'s two tables and :func:`wetland_features`, from one overlay.
 

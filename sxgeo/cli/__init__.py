@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from sxgeo import __version__
+from sxgeo.cli._console import print_status
 from sxgeo.cli._engine import CHECK_ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 from sxgeo.errors import SxgeoError
 
@@ -182,26 +183,6 @@ def build(
         typer.echo(line, err=True)
     if result.status is not None:
         print_status(result.status)
-
-
-def print_status(status: Any) -> None:
-    """The report's city rows as a short rich table: indicator, city value, target, status."""
-    from rich.table import Table
-
-    from sxgeo.admin import CITY_CODE
-    from sxgeo.report.page import fmt
-
-    table = Table(title="规划指标进展 plan progress (绍兴市 city)")
-    for col in ("指标 indicator", "数值 value", "目标 target", "状态 status"):
-        table.add_column(col, justify="right" if col[0] in "数目" else "left")
-    for _, r in status[status["unit_code"] == CITY_CODE].iterrows():
-        table.add_row(
-            f"{r['name_zh']} ({r['unit']})",
-            fmt(r["value"]),
-            fmt(r["target"]),
-            f"[{r['colour']}]{r['label_zh']}[/] {r['label_en']}",
-        )
-    Console().print(table)
 
 
 @app.command("map")

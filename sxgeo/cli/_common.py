@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from sxgeo._pipeline import Context
     from sxgeo.outputs import Outputs
-    from sxgeo.pipelines import Context
 
 OUT_HELP = "Table file (.csv/.xlsx/.gpkg/.parquet) or a folder for every table and map."
 BASEMAP_HELP = "Basemap: none, osm, tianditu-vec, tianditu-img, tianditu-en, amap (GCJ-02), xyz:<template>."
@@ -37,20 +37,18 @@ def context(
     lang: str = "zh",
     basemap: str | None = None,
 ) -> Context:
-    """The pipeline context of a command from its options."""
-    from sxgeo.admin import load_counties, load_targets, load_zones
-    from sxgeo.pipelines import Context
+    """The pipeline context of a command from its options (:meth:`Context.from_options`)."""
+    from sxgeo._pipeline import Context
 
-    units = load_counties(counties)
-    return Context(
-        units=units,
-        zones=load_zones(zones, units, code_col=zone_code, crs=crs) if zones is not None else None,
+    return Context.from_options(
+        counties=counties,
+        zones=zones,
+        zone_code=zone_code,
         year=year,
-        targets=load_targets(),
-        maps=wants_map(out, map_path),
+        crs=crs,
         lang=lang,
         basemap=basemap,
-        crs=crs,
+        maps=wants_map(out, map_path),
     )
 
 

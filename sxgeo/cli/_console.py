@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import codecs
 import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
 
 FALLBACK = {
     "²": "2",
@@ -56,3 +60,25 @@ def prepare_streams() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not can_encode_all(encoding):
             reconfigure(errors=ERRORS)
+
+
+def print_status(status: Any) -> None:
+    """The report's city rows as a short rich table: indicator, city value, target, status.
+
+    The report's modules are imported here, when a status is printed, so that the console
+    helpers stay light for every command's start-up.
+    """
+    from sxgeo.admin import CITY_CODE
+    from sxgeo.report.page import fmt
+
+    table = Table(title="规划指标进展 plan progress (绍兴市 city)")
+    for col in ("指标 indicator", "数值 value", "目标 target", "状态 status"):
+        table.add_column(col, justify="right" if col[0] in "数目" else "left")
+    for _, r in status[status["unit_code"] == CITY_CODE].iterrows():
+        table.add_row(
+            f"{r['name_zh']} ({r['unit']})",
+            fmt(r["value"]),
+            fmt(r["target"]),
+            f"[{r['colour']}]{r['label_zh']}[/] {r['label_en']}",
+        )
+    Console().print(table)

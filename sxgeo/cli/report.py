@@ -34,9 +34,9 @@ def report(
     ] = None,
 ) -> None:
     """Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx."""
-    from sxgeo.cli import print_status
+    from sxgeo.build import run_report
+    from sxgeo.cli._console import print_status
     from sxgeo.project import PROJECT_FILE, load_project
-    from sxgeo.report import run_report
 
     if project is None and Path(PROJECT_FILE).exists():
         project = Path(PROJECT_FILE)

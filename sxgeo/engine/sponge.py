@@ -27,6 +27,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.engine import compute, quiet_dask, require_dask
+from sxgeo.plan import TargetsLike
 from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ def coverage_table_dask(
     *,
     year: int | None = None,
     indicator: str = "sponge_coverage",
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Tier A coverage per county with the projects as a Dask collection (same table as in memory).
 
@@ -195,7 +196,7 @@ def coverage_dask(
     *,
     counties: gpd.GeoDataFrame,
     year: int | None = None,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """:func:`sxgeo.sponge.coverage` with the projects as a Dask collection: the same table and notes.
 

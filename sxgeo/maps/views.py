@@ -9,9 +9,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.admin import CITY_CODE
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
+from sxgeo.plan import TargetsLike, unit_target
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +112,26 @@ def demo_overview_map(
     )
 
 
-def _breaks(base: list[float], target: float) -> list[float]:
-    """Class breaks with the plan's target as one of them (read from the targets table)."""
-    return sorted({*base, float(target)})
+def _breaks(base: list[float], target: float | None) -> list[float]:
+    """Class breaks with the plan's target as one of them (none: the base breaks only)."""
+    return sorted({*base, float(target)}) if target is not None else list(base)
+
+
+def _city_target(
+    indicator: str, table: pd.DataFrame | None, targets: TargetsLike, *, column: str = "target_pct"
+) -> float | None:
+    """The city's target as the run knows it: the table's own target column, else the run's targets.
+
+    A map never looks the shipped plan up by itself: without a target column and without
+    *targets* (the project's override merged in) the legend has no target break.
+    """
+    if table is not None and column in table.columns:
+        city = table.loc[table["unit_code"].astype(str) == CITY_CODE, column].dropna()
+        if len(city):
+            return float(city.iloc[0])
+    if targets is None:
+        return None
+    return unit_target(indicator, CITY_CODE, targets=targets)
 
 
 def _synthetic(gdf: gpd.GeoDataFrame | None) -> bool:
@@ -507,6 +525,7 @@ def carbon_map(
     wetlands: gpd.GeoDataFrame | None = None,
     lang: str = "zh",
     basemap: str | None = None,
+    targets: TargetsLike = None,
 ) -> WebMap:
     """Carbon-sink map: forest cover, carbon density, wetland protection, land cover, stands, wetlands.
 
@@ -530,6 +549,9 @@ def carbon_map(
         Interface language.
     basemap : str, optional
         Basemap name.
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The run's targets (the project's override merged in): the city's target is a legend break.
+        The wetland table's own ``target_pct`` wins; without either, no target break.
 
     Returns
     -------
@@ -546,7 +568,7 @@ def carbon_map(
             symbology=styles.classes(
                 j["forest_cover_pct"],
                 title=name,
-                breaks=_breaks([0, 20, 40, 70, 100], unit_target("forest_cover", CITY_CODE, required=True)),
+                breaks=_breaks([0, 20, 40, 70, 100], _city_target("forest_cover", forest, targets)),
                 palette="Greens",
                 digits=0,
                 fillOpacity=0.6,
@@ -624,7 +646,7 @@ def carbon_map(
                 j["protection_rate_pct"],
                 title=name,
                 breaks=_breaks(
-                    [0, 30, 80, 100], unit_target("wetland_protection_rate", CITY_CODE, required=True)
+                    [0, 30, 80, 100], _city_target("wetland_protection_rate", wetlands_table, targets)
                 ),
                 palette="Blues",
                 digits=1,

@@ -1,143 +1,20 @@
-"""What every pipeline shares: the run context and the reading of named inputs."""
+"""What every pipeline shares: reading named inputs (the run context lives in :mod:`sxgeo._pipeline`)."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sxgeo._pipeline import YEAR_RANGE, Context, check_option, check_share, check_year
 from sxgeo.engine.partition import dask_frame, is_partitioned, merge_reports, repair_notes
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
 log = logging.getLogger(__name__)
 
-YEAR_RANGE = (1990, 2100)
-"""Years sxgeo accepts for reporting and data years (the plan's horizon with room either side)."""
-
-
-def check_option(
-    name: str,
-    value: float | None,
-    *,
-    above: float | None = None,
-    at_least: float | None = None,
-    at_most: float | None = None,
-    hint: str = "",
-) -> None:
-    """Refuse a numeric option outside its range, in one line naming the option.
-
-    Parameters
-    ----------
-    name : str
-        The option as the user writes it (``--years``, ``[carbon] years``).
-    value : float or None
-        The value; None (not given) passes.
-    above : float, optional
-        Exclusive lower bound.
-    at_least, at_most : float, optional
-        Inclusive bounds.
-    hint : str
-        Added to the message.
-
-    Raises
-    ------
-    OptionError
-        Out of range, or not a finite number.
-    """
-    import math
-
-    from sxgeo.errors import OptionError
-
-    if value is None:
-        return
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        msg = f"{name} must be a number, got {value!r}"
-        raise OptionError(msg) from None
-    bad = (
-        not math.isfinite(v)
-        or (above is not None and v <= above)
-        or (at_least is not None and v < at_least)
-        or (at_most is not None and v > at_most)
-    )
-    if bad:
-        parts = []
-        if above is not None:
-            parts.append(f"> {above:g}")
-        if at_least is not None:
-            parts.append(f">= {at_least:g}")
-        if at_most is not None:
-            parts.append(f"<= {at_most:g}")
-        msg = f"{name} must be {' and '.join(parts)}, got {v:g}" + (f"; {hint}" if hint else "")
-        raise OptionError(msg)
-
-
-def check_year(name: str, value: float | None) -> None:
-    """Refuse a year outside :data:`YEAR_RANGE` (``--year 99999``)."""
-    check_option(name, value, at_least=YEAR_RANGE[0], at_most=YEAR_RANGE[1])
-
-
-def check_share(name: str, value: float | None) -> None:
-    """Refuse a share (0-1] given as a percentage, saying which was meant (75 -> 0.75)."""
-    if value is not None and 1 < float(value) <= 100:
-        hint = f"it is a share: for {float(value):g}% write {float(value) / 100:g}"
-    else:
-        hint = "it is a share between 0 and 1 (0.75 = 75%)"
-    check_option(name, value, above=0, at_most=1, hint=hint)
-
-
-@dataclass
-class Context:
-    """What a pipeline needs besides its own inputs.
-
-    Attributes
-    ----------
-    units : geopandas.GeoDataFrame
-        The county layer (:func:`sxgeo.admin.load_counties`).
-    zones : geopandas.GeoDataFrame or None
-        Reporting zones (:func:`sxgeo.admin.load_zones`): per-zone tables beside the county ones.
-    year : int or None
-        Reporting year.
-    targets : pandas.DataFrame or None
-        The targets table (:func:`sxgeo.admin.load_targets`); None: the shipped one.
-    maps : bool
-        Make maps (only when they will be written: a folder output or ``--map``).
-    lang, basemap : str
-        Map language and basemap.
-    crs : str or None
-        CRS of inputs that carry none (the CLI's ``--crs``), unless an input names its own.
-    notes : list of str
-        Provenance lines added to every output.
-    params : dict
-        Settings used and where each came from (``{"sponge.alpha_target": {"value", "source"}}``).
-    inputs_read : dict
-        Path -> ``{"rows", "crs"}`` of every vector input as read (for ``run.json``).
-    shared : dict
-        Results one step computed that a later step of the same run reuses, keyed by the inputs'
-        :func:`input_key` and the settings: the pilot step takes the PV step's per-roof results
-        from here instead of running the PV model again.
-    """
-
-    units: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame | None = None
-    year: int | None = None
-    targets: pd.DataFrame | None = None
-    maps: bool = True
-    lang: str = "zh"
-    basemap: str | None = None
-    crs: str | None = None
-    notes: list[str] = field(default_factory=list)
-    params: dict[str, dict[str, Any]] = field(default_factory=dict)
-    inputs_read: dict[str, dict[str, Any]] = field(default_factory=dict)
-    shared: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        check_year("year (--year, [project] year)", self.year)
+__all__ = ["YEAR_RANGE", "Context", "check_option", "check_share", "check_year"]
 
 
 def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.GeoDataFrame:

@@ -137,10 +137,12 @@ def run(
 
             with open_raster(raster) as src:
                 out.maps[f"{name}.html"] = carbon_map(
-                    ctx.units, raster=src, lang=ctx.lang, basemap=ctx.basemap, **map_args
+                    ctx.units, raster=src, lang=ctx.lang, basemap=ctx.basemap, targets=ctx.targets, **map_args
                 )
         else:
-            out.maps[f"{name}.html"] = carbon_map(ctx.units, lang=ctx.lang, basemap=ctx.basemap, **map_args)
+            out.maps[f"{name}.html"] = carbon_map(
+                ctx.units, lang=ctx.lang, basemap=ctx.basemap, targets=ctx.targets, **map_args
+            )
     return [out]
 
 
@@ -320,8 +322,9 @@ def _wetlands(
     notes: list[str],
     map_args: dict[str, Any],
 ) -> list[Any]:
-    from sxgeo.admin import CITY_CODE, unit_target
+    from sxgeo.admin import CITY_CODE
     from sxgeo.carbon import wetlands as wl
+    from sxgeo.plan import unit_target
 
     w = read(inputs["wetlands"], ctx, geometry_type="polygon")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None

@@ -19,7 +19,7 @@ import numpy as np
 
 from sxgeo import crs as sxcrs
 from sxgeo import pv as pvmod
-from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.admin import CITY_CODE
 from sxgeo.engine import check_engine, client_session
 from sxgeo.errors import SchemaError
 from sxgeo.io import read_table, read_weather, sample_raster
@@ -36,6 +36,7 @@ from sxgeo.pipelines.base import (
     read,
     read_dask,
 )
+from sxgeo.plan import unit_target
 from sxgeo.pv import dask as pvdask
 from sxgeo.pv import energy
 from sxgeo.pv.aggregate import table_from_sums

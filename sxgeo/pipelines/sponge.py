@@ -239,7 +239,7 @@ def _tier_a_dask(
 
 
 def _baseline_year(ctx: Context) -> int | None:
-    from sxgeo.admin import plan_targets
+    from sxgeo.plan import plan_targets
 
     rows = plan_targets("sponge_coverage", targets=ctx.targets)
     rows = rows[rows["kind"] == "baseline"]

@@ -14,7 +14,8 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.admin import CITY_CODE, unit_target
+from sxgeo.admin import CITY_CODE
+from sxgeo.plan import TargetsLike, unit_target
 from sxgeo.unit_table import id_columns, unit_rows
 from sxgeo.zonal import UNASSIGNED
 
@@ -200,7 +201,7 @@ def table_from_sums(
 
 
 def by_county(
-    buildings: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, targets: pd.DataFrame | None = None
+    buildings: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, targets: TargetsLike = None
 ) -> pd.DataFrame:
     """Per-unit table (counties, 绍兴市区, the city, unassigned; or zones), against the plan's +1,000 MW.
 
@@ -211,7 +212,7 @@ def by_county(
     counties : geopandas.GeoDataFrame
         County polygons (``adcode``), or zones (:func:`sxgeo.admin.load_zones`).
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------
@@ -238,7 +239,7 @@ def by_polygon(
     polygons: gpd.GeoDataFrame,
     code_col: str,
     *,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Sums per polygon (industrial parks, towns), with the polygon's other attributes.
 
@@ -271,7 +272,7 @@ def by_nearest_point(
     code_col: str,
     *,
     max_distance_m: float = 3000,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Sums per nearest point (villages), within *max_distance_m*.
 

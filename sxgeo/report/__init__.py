@@ -1,14 +1,21 @@
 """The plan's progress report: indicator registry, history of values, status methods, HTML/PDF/XLSX.
 
-:mod:`sxgeo.report.registry` reads a plan's indicators (YAML), :mod:`sxgeo.report.history`
+:mod:`sxgeo.plan` reads a plan's indicators (YAML) and its targets, :mod:`sxgeo.report.history`
 keeps the values by year, :mod:`sxgeo.report.status` judges each value against its target, and
 :mod:`sxgeo.report.page` writes ``index.html`` (offline, inline SVG), ``report.pdf`` and XLSX.
+
+The report is a pure consumer: it receives the plan's targets (the project's override merged in),
+the build's tables and the counties, and imports neither :mod:`sxgeo.build` nor the pipelines;
+``sxgeo report`` is :func:`sxgeo.build.run_report` (the build's steps in report-only mode).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
 from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
 from sxgeo.report.model import ReportData, status_table
-from sxgeo.report.registry import Plan, load_plan
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -193,6 +200,7 @@ def make_report(
     synthetic: bool = False,
     links: list[str] | None = None,
     sponge_gap_order: str = "fewest",
+    targets: TargetsLike = None,
 ) -> ReportData:
     """Judge every indicator and gather what the report shows.
 
@@ -216,6 +224,9 @@ def make_report(
         Interactive map file names beside the report folder.
     sponge_gap_order : {'fewest', 'storage'}
         Order of the sponge gap list (:data:`sxgeo.report.gaps.SPONGE_ORDERS`).
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets every unit is judged against (the project's override merged in); default the
+        plan's own (:func:`sxgeo.plan.targets_table`).
 
     Returns
     -------
@@ -223,10 +234,106 @@ def make_report(
     """
     from sxgeo.report.gaps import gap_tables
 
-    status = status_table(plan, history, units, year)
-    data = ReportData(plan, status, history, units, year, title=title, synthetic=synthetic, links=links or [])
+    table = targets_table(plan) if targets is None else targets
+    status = status_table(plan, history, units, year, targets=table)
+    data = ReportData(
+        plan,
+        status,
+        history,
+        units,
+        year,
+        title=title,
+        synthetic=synthetic,
+        links=links or [],
+        targets=table if isinstance(table, Targets) else Targets(plan, table),
+    )
     data.gaps = gap_tables(data, tables or {}, sponge_order=sponge_gap_order)
     return data
+
+
+def _plan_and_targets(
+    ctx: Any, project: Project | None, plan_path: str | Path | None
+) -> tuple[Plan, Targets]:
+    """The plan and the targets of a run: the context's (override merged in) unless a plan is named."""
+    given = getattr(ctx, "targets", None)
+    if plan_path is None and isinstance(given, Targets):
+        return given.plan, given
+    if plan_path is None and project is not None:
+        spec = project.get("project", "plan")
+        plan_path = getattr(spec, "path", spec)
+    plan = load_plan(plan_path)
+    if isinstance(given, pd.DataFrame):
+        return plan, Targets(plan, given)
+    return plan, Targets(plan, targets_table(plan))
+
+
+def report_stage(
+    ctx: Any,
+    project: Project | None,
+    tables: Mapping[str, pd.DataFrame],
+    folder: Path,
+    *,
+    history_from: Path | None = None,
+    report_dir: Path | None = None,
+    synthetic: bool = False,
+    plan_path: str | Path | None = None,
+    pdf: bool = True,
+    sponge_gap_order: str | None = None,
+) -> tuple[list[Path], ReportData]:
+    """Append this run's values to the history in *folder* and write the report.
+
+    Parameters
+    ----------
+    ctx : Context
+        The run context: units, year, lang and the targets (the project's override merged in).
+    project : Project or None
+        For input checksums, the project name and ``[project] plan``.
+    tables : mapping
+        Every table the run made, by name.
+    folder : pathlib.Path
+        Where ``indicator_history.csv`` is written (and read, when there is one).
+    history_from : pathlib.Path, optional
+        An earlier history copied into *folder* first (a build's output folder).
+    report_dir : pathlib.Path, optional
+        Where the report pages go (default *folder*).
+    synthetic : bool
+        Inputs were synthetic.
+    plan_path : str or pathlib.Path, optional
+        Plan registry; default the context's targets' plan.
+    pdf : bool
+        Write ``report.pdf``.
+    sponge_gap_order : {'fewest', 'storage'}, optional
+        Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
+
+    Returns
+    -------
+    (list of pathlib.Path, ReportData)
+        Files written and the report data.
+    """
+    plan, targets = _plan_and_targets(ctx, project, plan_path)
+    year = int(ctx.year or dt.date.today().year)
+    history_path = folder / HISTORY_FILE
+    if history_from is not None and history_from.exists():
+        shutil.copyfile(history_from, history_path)
+    rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
+    append_history(history_path, rows)
+    history = read_history(history_path, plan)
+    links = sorted(p.name for p in folder.glob("*.html")) if report_dir is not None else []
+    title = project.name if project is not None and project.name else ""
+    data = make_report(
+        plan,
+        history,
+        ctx.units,
+        year=year,
+        tables=tables,
+        title=title,
+        synthetic=synthetic,
+        links=links,
+        targets=targets,
+        sponge_gap_order=str(resolve(sponge_gap_order, project, "sponge", "gap_order", "fewest")[0]),
+    )
+    written = write_report(data, report_dir or folder, pdf=pdf, lang=ctx.lang)
+    return [history_path, *written], data
 
 
 def build_stage(
@@ -240,12 +347,12 @@ def build_stage(
     plan_path: str | Path | None = None,
     pdf: bool = True,
 ) -> tuple[list[Path], ReportData]:
-    """The report step of ``sxgeo build``: append the history, write ``report/``.
+    """The report step of ``sxgeo build``: extend the history of *out*, write ``report/`` in *staging*.
 
     Parameters
     ----------
     ctx : Context
-        The run context (units, year, lang).
+        The run context (units, year, lang, targets).
     project : Project or None
         For input checksums, the project name and ``[project] plan``.
     tables : mapping
@@ -257,7 +364,7 @@ def build_stage(
     synthetic : bool
         Inputs were synthetic.
     plan_path : str or pathlib.Path, optional
-        Plan registry (default the project's ``[project] plan``, else the shipped one).
+        Plan registry (default the context's targets' plan, else the project's ``[project] plan``).
     pdf : bool
         Write ``report.pdf``.
 
@@ -266,116 +373,25 @@ def build_stage(
     (list of pathlib.Path, ReportData)
         Files written (in *staging*) and the report data.
     """
-    import datetime as dt
-    import shutil
-
-    if plan_path is None and project is not None:
-        spec = project.get("project", "plan")
-        plan_path = getattr(spec, "path", spec)
-    plan = load_plan(plan_path)
-    year = int(ctx.year or dt.date.today().year)
-    history_path = staging / HISTORY_FILE
-    if (out / HISTORY_FILE).exists():
-        shutil.copyfile(out / HISTORY_FILE, history_path)
-    rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
-    history = append_history(history_path, rows)
-    history = read_history(history_path, plan)
-    links = sorted(p.name for p in staging.glob("*.html"))
-    title = project.name if project is not None and project.name else ""
-    data = make_report(
-        plan,
-        history,
-        ctx.units,
-        year=year,
-        tables=tables,
-        title=title,
+    return report_stage(
+        ctx,
+        project,
+        tables,
+        staging,
+        history_from=out / HISTORY_FILE,
+        report_dir=staging / REPORT_DIR,
         synthetic=synthetic,
-        links=links,
-        sponge_gap_order=str(resolve(None, project, "sponge", "gap_order", "fewest")[0]),
+        plan_path=plan_path,
+        pdf=pdf,
     )
-    written = write_report(data, staging / REPORT_DIR, pdf=pdf, lang=ctx.lang)
-    return [history_path, *written], data
 
 
-def run_report(
-    project: Project | None,
-    out: str | Path,
-    *,
-    plan_path: str | Path | None = None,
-    lang: str | None = None,
-    pdf: bool = True,
-    layers: str | Path | None = None,
-    year: int | None = None,
-    sponge_gap_order: str | None = None,
-) -> tuple[list[Path], ReportData]:
-    """``sxgeo report``: run the project's capabilities (no maps) and write the report into *out*.
+def __getattr__(name: str) -> object:
+    """Re-export shim for one release: ``run_report`` moved to :func:`sxgeo.build.run_report`.
 
-    The history is ``out/indicator_history.csv`` (extended, never replaced: entered rows stay).
-
-    Parameters
-    ----------
-    project : Project or None
-        The project (None: the shipped counties only; values come from the history).
-    out : str or pathlib.Path
-        Report folder.
-    plan_path : str or pathlib.Path, optional
-        Plan registry (default the project's ``[project] plan``, else the shipped 14th plan).
-    lang : {'zh', 'en'}, optional
-        Leading language (default the project's).
-    pdf : bool
-        Write ``report.pdf``.
-    layers : str or pathlib.Path, optional
-        Folder of the shipped layers.
-    year : int, optional
-        Reporting year (default the project's, else this year).
-    sponge_gap_order : {'fewest', 'storage'}, optional
-        Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
-
-    Returns
-    -------
-    (list of pathlib.Path, ReportData)
+    Resolved when asked for, so that the report package itself never imports the build.
     """
-    import datetime as dt
-
-    from sxgeo.build import make_context
-    from sxgeo.pipelines import STEPS
-    from sxgeo.project import Project as _Project
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    ctx = make_context(project, layers=layers, lang=lang, maps=False)
-    empty = project if project is not None else _Project(None)
-    if plan_path is None and project is not None:
-        spec = project.get("project", "plan")
-        plan_path = getattr(spec, "path", spec)
-    plan = load_plan(plan_path)
-    if plan_path is not None:
-        from sxgeo.admin import load_targets
-
-        ctx.targets = load_targets(plan=plan_path)
-    tables: dict[str, pd.DataFrame] = {}
-    synthetic = False
-    for step in STEPS:
-        if step.ready(empty) and step.name != "counties":
-            for output in step.run(ctx, empty):
-                tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
-                synthetic |= output.synthetic
-    year = int(year or ctx.year or dt.date.today().year)
-    history_path = out / HISTORY_FILE
-    rows = computed_values(plan, tables, year=year, checksums=input_checksums(project))
-    append_history(history_path, rows)
-    history = read_history(history_path, plan)
-    title = project.name if project is not None and project.name else ""
-    order = str(resolve(sponge_gap_order, project, "sponge", "gap_order", "fewest")[0])
-    data = make_report(
-        plan,
-        history,
-        ctx.units,
-        year=year,
-        tables=tables,
-        title=title,
-        synthetic=synthetic,
-        sponge_gap_order=order,
-    )
-    written = write_report(data, out, pdf=pdf, lang=ctx.lang)
-    return [history_path, *written], data
+    if name == "run_report":
+        return importlib.import_module("sxgeo.build").run_report
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

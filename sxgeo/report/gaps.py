@@ -481,7 +481,7 @@ def gap_tables(
     ):
         from sxgeo.report.model import unit_target_of
 
-        own = {str(c): unit_target_of(wet, str(c)) for c in data.units["adcode"]}
+        own = {str(c): unit_target_of(wet, str(c), data.targets) for c in data.units["adcode"]}
         table = wetland_gap(
             tables["carbon_wetland_features"],
             tables["carbon_wetlands"],
@@ -496,7 +496,7 @@ def gap_tables(
     if forest is not None and forest.target is not None and "carbon_forest" in tables:
         from sxgeo.report.model import unit_target_of
 
-        own = {str(c): unit_target_of(forest, str(c)) for c in data.units["adcode"]}
+        own = {str(c): unit_target_of(forest, str(c), data.targets) for c in data.units["adcode"]}
         table = forest_gap(
             tables["carbon_forest"],
             tables.get("carbon_plantable"),

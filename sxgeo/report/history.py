@@ -40,8 +40,8 @@ from sxgeo.io.codes import code_column
 from sxgeo.io.encoding import _text_encoding
 
 if TYPE_CHECKING:
+    from sxgeo.plan import Plan
     from sxgeo.project import Project
-    from sxgeo.report.registry import Plan
 
 log = logging.getLogger(__name__)
 

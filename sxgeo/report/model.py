@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name
+from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
+from sxgeo.plan import Indicator, Plan, Targets, TargetsLike, indicator_target, targets_table, unit_target
 from sxgeo.report.history import series
 from sxgeo.report.status import Status, assess
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from sxgeo.report.registry import Indicator, Plan
 
 STATUS_COLUMNS = (
     "indicator",
@@ -69,6 +69,8 @@ class ReportData:
         File names of the interactive maps beside the report folder.
     made : str
         When the report was made (ISO date).
+    targets : sxgeo.plan.Targets or None
+        The targets every unit was judged against (the project's override merged in).
     """
 
     plan: Plan
@@ -81,6 +83,7 @@ class ReportData:
     gaps: dict[str, pd.DataFrame] = field(default_factory=dict)
     links: list[str] = field(default_factory=list)
     made: str = field(default_factory=lambda: dt.date.today().isoformat())
+    targets: Targets | None = None
 
     @property
     def unit_codes(self) -> list[str]:
@@ -94,8 +97,8 @@ class ReportData:
         return max(dates) if dates else self.made
 
 
-def unit_target_of(ind: Indicator, code: str) -> float | None:
-    """The plan's target for a unit: the city's, a unit's own, or its target group's (绍兴市区).
+def unit_target_of(ind: Indicator, code: str, targets: TargetsLike = None) -> float | None:
+    """The target of a unit, by the one rule of :func:`sxgeo.plan.target_chain`.
 
     Parameters
     ----------
@@ -103,29 +106,27 @@ def unit_target_of(ind: Indicator, code: str) -> float | None:
         The indicator.
     code : str
         Unit code.
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (the project's override merged in); default the registry entry's own figures.
 
     Returns
     -------
     float or None
-        None where the plan gives only a city target ("no county target").
+        None where neither the plan nor the planner gives the unit a target.
     """
-    if code == CITY_CODE:
-        return ind.target
-    if code in ind.unit_targets:
-        return ind.unit_targets[code]
-    county = COUNTY_BY_CODE.get(code)
-    if county is not None and county.target_group == "urban":
-        return ind.unit_targets.get(URBAN_CODE)
-    return None
+    if targets is None:
+        return indicator_target(ind, code)
+    return unit_target(ind.id, code, kind=ind.kind, targets=targets)
 
 
 def _judge(
-    ind: Indicator, code: str, points: list[tuple[int, float]]
+    ind: Indicator, code: str, points: list[tuple[int, float]], targets: TargetsLike
 ) -> tuple[float | None, float | None, Status]:
-    target = unit_target_of(ind, code)
+    target = unit_target_of(ind, code, targets)
     before = [v for y, v in points if y == ind.baseline_year]
-    own = ind.unit_baselines.get(code) if code != CITY_CODE else ind.baseline
-    baseline = before[-1] if before else own if own is not None else ind.baseline
+    city_base = unit_target(ind.id, CITY_CODE, kind="baseline", targets=targets)
+    own = unit_target(ind.id, code, kind="baseline", targets=targets)
+    baseline = before[-1] if before else own if own is not None else city_base
     if target is None and code != CITY_CODE:
         return target, baseline, Status("no_target", ind.method, None, "the plan gives only a city target")
     status = assess(
@@ -148,7 +149,9 @@ def _judge(
     return target, baseline, status
 
 
-def status_table(plan: Plan, history: pd.DataFrame, units: gpd.GeoDataFrame, year: int) -> pd.DataFrame:
+def status_table(
+    plan: Plan, history: pd.DataFrame, units: gpd.GeoDataFrame, year: int, *, targets: TargetsLike = None
+) -> pd.DataFrame:
     """Judge every shown indicator for the city, 绍兴市区 and each county.
 
     Parameters
@@ -161,12 +164,15 @@ def status_table(plan: Plan, history: pd.DataFrame, units: gpd.GeoDataFrame, yea
         Counties (``adcode``).
     year : int
         Reporting year.
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (the project's override merged in); default the plan's own.
 
     Returns
     -------
     pandas.DataFrame
         :data:`STATUS_COLUMNS`.
     """
+    targets = targets_table(plan) if targets is None else targets
     hist = history[history["year"] <= year] if not history.empty else history
     codes = [CITY_CODE, URBAN_CODE, *[str(c) for c in units["adcode"]]]
     rows = []
@@ -175,7 +181,7 @@ def status_table(plan: Plan, history: pd.DataFrame, units: gpd.GeoDataFrame, yea
             continue
         for code in codes:
             points = series(hist, ind.id, code) if not hist.empty else []
-            target, baseline, st = _judge(ind, code, points)
+            target, baseline, st = _judge(ind, code, points, targets)
             last = (
                 hist[
                     (hist["indicator"] == ind.id)

@@ -15,15 +15,15 @@ import pandas as pd
 import shapely
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE
+from sxgeo.plan import KIND_ZH
 from sxgeo.report.history import series
-from sxgeo.report.registry import KIND_ZH
 from sxgeo.report.status import CATEGORIES
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from sxgeo.plan import Indicator
     from sxgeo.report.model import ReportData
-    from sxgeo.report.registry import Indicator
 
 FONTS = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", '

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo import crs as sxcrs
+from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, id_columns, unit_rows
 from sxgeo.units import M2_PER_KM2
 from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
@@ -115,7 +116,7 @@ def coverage_table(
     counties: gpd.GeoDataFrame,
     *,
     indicator: str = "sponge_coverage",
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Compliant share of the built-up area per county, 绍兴市区, the city, and unassigned area.
 
@@ -130,7 +131,7 @@ def coverage_table(
     indicator : str
         Plan indicator whose targets are attached.
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------
@@ -153,7 +154,7 @@ def coverage_from_areas(
     counties: gpd.GeoDataFrame,
     *,
     indicator: str = "sponge_coverage",
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """The table of :func:`coverage_table` from the built-up and compliant areas per unit code [m2].
 
@@ -201,7 +202,7 @@ def coverage(
     *,
     counties: gpd.GeoDataFrame | None = None,
     year: int | None = None,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Tier A: sponge-city coverage of the built-up area from accepted project areas.
 
@@ -218,7 +219,7 @@ def coverage(
     year : int, optional
         Reporting year: only projects completed by then count.
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------

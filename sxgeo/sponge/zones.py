@@ -43,6 +43,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.plan import TargetsLike
 from sxgeo.sponge.coverage import select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
 from sxgeo.zonal import intersection_pieces
@@ -585,7 +586,7 @@ def zone_coverage(
     built_up: gpd.GeoDataFrame,
     counties: gpd.GeoDataFrame,
     *,
-    targets: pd.DataFrame | None = None,
+    targets: TargetsLike = None,
 ) -> pd.DataFrame:
     """Coverage of the built-up area by passing sub-zones, in the Tier A table layout.
 
@@ -601,7 +602,7 @@ def zone_coverage(
     counties : geopandas.GeoDataFrame
         County polygons (or zones: :func:`sxgeo.admin.load_zones`).
     targets : pandas.DataFrame, optional
-        The targets table (:func:`sxgeo.admin.load_targets`); default the shipped one.
+        The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
 
     Returns
     -------
