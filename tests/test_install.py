@@ -78,6 +78,7 @@ def test_wheelhouse_install_runs_pv(tmp_path):
             text=True,
             check=True,
             cwd=work,
+            env=env,
         ).stdout
     )
     # pilot siting is core: its dependencies and shipped files (criteria YAML, alias table) are installed
