@@ -1,12 +1,16 @@
 # Two commands on a fresh machine with only Python 3.11+:
 #   make demo   set up .venv, install sxgeo, generate the synthetic layers, run `sxgeo build` into maps/
-#   make test   set up .venv, install sxgeo with its test extra, run ruff and pytest
+#   make test   set up .venv, install sxgeo with its test extra, run ruff, mypy and pytest (on every core)
+#   make test-fast   the same without the end-to-end tests (the full demo, notebooks, wheelhouse install)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# pytest-xdist workers: "auto" is one per core; the demo fixtures are still made once (tests/conftest.py)
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
-.PHONY: demo test test-gbk lint bench clean wheelhouse
+.PHONY: demo test test-fast test-gbk lint bench clean wheelhouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +34,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/python tools/check_imports.py sxgeo
 
 test: lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+test-fast: lint
+	$(PYTEST) -m "not e2e and not slow"
 
 # the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
 test-gbk: $(VENV)/.installed-test
-	PYTHONIOENCODING=gbk $(BIN)/python -m pytest -q tests/test_cli.py tests/test_console.py
+	PYTHONIOENCODING=gbk $(PYTEST) -q tests/test_cli.py tests/test_console.py
 
 # every wheel sxgeo needs, for installing on an intranet (see README); ARGS="--all" for Linux and Windows, 3.11-3.13
 wheelhouse: | $(BIN)/python

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
+from filelock import FileLock
 
 from sxgeo import admin
 
@@ -32,14 +34,40 @@ def divisions() -> pd.DataFrame:
     return admin.load_divisions(LAYERS)
 
 
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made by ``make(folder)`` once per ``pytest`` run, even across pytest-xdist workers.
+
+    Without xdist this is ``tmp_path_factory.mktemp(name)``. Under xdist every worker has its own
+    base temp folder; their common parent holds the folder, and a file lock lets the first worker
+    make it while the others wait (the pattern of pytest-xdist's docs, "Making session-scoped
+    fixtures execute only once"). A ``<name>.done`` marker beside it tells a finished folder
+    from a half-made one.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        out = tmp_path_factory.mktemp(name)
+        make(out)
+        return out
+    root = tmp_path_factory.getbasetemp().parent
+    out = root / name
+    done = root / f"{name}.done"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            done.touch()
+    return out
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Synthetic layers generated once per test session (never the committed tree)."""
+    """Synthetic layers generated once per test run (never the committed tree)."""
     from sxgeo import demo
 
-    out = tmp_path_factory.mktemp("demo")
-    demo.generate(out, layers=LAYERS)
-    return out
+    def make(out: Path) -> None:
+        demo.generate(out, layers=LAYERS)
+
+    return _once_per_run(tmp_path_factory, "demo", make)
 
 
 @dataclass(frozen=True)
@@ -63,26 +91,34 @@ def demo_build(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Demo
     path). Its history holds one entered row (1,850 MW of installed PV in 2024), as a planner would
     add, so the report has an entered indicator to place; the PDF is left to the report's own tests.
     """
-    work = tmp_path_factory.mktemp("demo_build")
-    (work / "layers").mkdir()
-    (work / "layers" / "demo").symlink_to(demo_dir)
-    out = work / DEMO_BUILD_ARGS[-1]
-    out.mkdir()
-    (out / "indicator_history.csv").write_text(
-        "indicator,unit_code,year,value,unit,origin,source\n"
-        "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
-        encoding="utf-8",
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "sxgeo", "-q", *DEMO_BUILD_ARGS, "--no-pdf"],
-        cwd=work,
-        capture_output=True,
-        encoding=os.environ.get("PYTHONIOENCODING") or "utf-8",  # GBK under make test-gbk
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
-    return DemoBuild(out, proc.stdout, proc.stderr)
+
+    def make(work: Path) -> None:
+        (work / "layers").mkdir()
+        (work / "layers" / "demo").symlink_to(demo_dir)
+        out = work / DEMO_BUILD_ARGS[-1]
+        out.mkdir()
+        (out / "indicator_history.csv").write_text(
+            "indicator,unit_code,year,value,unit,origin,source\n"
+            "pv_installed_capacity,330600,2024,1850,MW,entered,示例 example\n",
+            encoding="utf-8",
+        )
+        proc = subprocess.run(
+            [sys.executable, "-m", "sxgeo", "-q", *DEMO_BUILD_ARGS, "--no-pdf"],
+            cwd=work,
+            capture_output=True,
+            encoding=os.environ.get("PYTHONIOENCODING") or "utf-8",  # GBK under make test-gbk
+            check=False,
+        )
+        (work / "command.json").write_text(
+            json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}),
+            encoding="utf-8",
+        )
+
+    work = _once_per_run(tmp_path_factory, "demo_build", make)
+    ran = json.loads((work / "command.json").read_text(encoding="utf-8"))
+    assert ran["returncode"] == 0, ran["stderr"]
+    assert "Traceback" not in ran["stderr"]
+    return DemoBuild(work / DEMO_BUILD_ARGS[-1], ran["stdout"], ran["stderr"])
 
 
 REQUIRE_BROWSER = os.environ.get("SXGEO_REQUIRE_BROWSER") == "1"
@@ -111,3 +147,13 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=exe, args=[f for f in CHROMIUM_FLAGS if f != "--headless"])
         yield b
         b.close()
+
+
+DEMO_FIXTURES = frozenset({"demo_dir", "demo_build"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the full demo (or its build) ``e2e``: ``make test-fast`` leaves them out."""
+    for item in items:
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)

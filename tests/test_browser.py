@@ -26,6 +26,9 @@ from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import counties_map, demo_overview_map
 
 LOCAL = ("file:", "data:", "about:")
+WAIT_MS = 60_000
+"""How long a condition may take to come true: generous, for a busy 2-core machine (tests wait on the
+page's own state, never on a fixed pause, so a quick page still passes quickly)."""
 
 
 @dataclass
@@ -48,14 +51,14 @@ class Opened:
             [lat, lon],
         )
         self.page.mouse.move(1, 1)  # leave the previous feature: its tooltip closes
-        self.page.locator(".leaflet-tooltip").first.wait_for(state="detached", timeout=3000)
+        self.page.locator(".leaflet-tooltip").first.wait_for(state="detached")
         # Leaflet's canvas renderer handles one hover per 32 ms: pause between moves like a hand would
         self.page.wait_for_timeout(50)
         self.page.mouse.move(x, y)
         self.page.wait_for_timeout(50)
         self.page.mouse.move(x + 1, y + 1)
         tip = self.page.locator(".leaflet-tooltip")
-        tip.first.wait_for(timeout=3000)
+        tip.first.wait_for()
         return tip.first.inner_text()
 
     def pixel_at(self, lon: float, lat: float) -> tuple[int, int, int]:
@@ -84,6 +87,7 @@ def open_map(browser, tmp_path):
     def _open(m: WebMap | Path, *, route_tiles: str | None = None, size=(1200, 900)) -> Opened:
         path = m if isinstance(m, Path) else m.save(tmp_path / f"map{len(pages)}.html")
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        page.set_default_timeout(WAIT_MS)
         opened = Opened(page)
         page.on("console", lambda msg: msg.type == "error" and opened.errors.append(msg.text))
         page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
@@ -95,7 +99,7 @@ def open_map(browser, tmp_path):
                 route_tiles, lambda route: route.fulfill(status=200, content_type="image/png", body=tile)
             )
         page.goto(path.as_uri())
-        page.wait_for_function("window.sxgeo && window.sxgeo.ready === true", timeout=15000)
+        page.wait_for_function("window.sxgeo && window.sxgeo.ready === true")
         pages.append(page)
         return opened
 
@@ -181,7 +185,7 @@ def test_demo_overview_layers_legends_and_banner(open_map, counties, demo_dir):
     assert page.locator(legend).count() == 0
     assert opened.registry()["layers"]["建成区(合成) Built-up (synthetic)"]["visible"] is False
     page.locator('input[data-layer="村社区(合成) Villages (synthetic)"]').check()
-    page.locator(".marker-cluster").first.wait_for(timeout=20_000)  # drawn asynchronously; slow under load
+    page.locator(".marker-cluster").first.wait_for()  # drawn asynchronously; slow under load
     assert page.locator(".marker-cluster").count() > 0  # clustered above 200 points
     assert page.locator('.sxgeo-legend[data-layer="村社区(合成) Villages (synthetic)"]').count() == 1
 
@@ -195,8 +199,12 @@ def test_search_finds_a_village(open_map, counties, demo_dir):
     box = opened.page.locator(".sxgeo-search input")
     box.fill("西小路社区")
     box.dispatch_event("change")
-    tip = opened.page.locator(".leaflet-tooltip", has_text="西小路社区")
-    tip.wait_for(timeout=5000)
+    # the search turns the villages layer on, flies to the village and opens its tooltip: wait for that state
+    opened.page.wait_for_function(
+        "name => sxgeo.layers['村社区(合成) Villages (synthetic)'].visible === true"
+        " && [...document.querySelectorAll('.leaflet-tooltip')].some(t => t.textContent.includes(name))",
+        arg="西小路社区",
+    )
     assert opened.registry()["layers"]["村社区(合成) Villages (synthetic)"]["visible"] is True
     assert opened.page.evaluate("sxgeo.map.getZoom()") > zoom0
 
@@ -310,5 +318,5 @@ def test_popup_on_click(open_map, counties):
     )
     opened.page.mouse.click(*xy)
     popup = opened.page.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=3000)
+    popup.wait_for()
     assert "新昌县" in popup.inner_text() and "1,219.8 km²" in popup.inner_text()

@@ -37,12 +37,16 @@ def test_wheelhouse_install_runs_pv(tmp_path):
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     py = bindir / ("python.exe" if os.name == "nt" else "python")
+    # nothing of this checkout on the path: with PYTHONPATH on it, pip would take the source tree's
+    # sxgeo.egg-info for an installed sxgeo and install nothing
+    env = {k: v for k, v in os.environ.items() if k not in ("SXGEO_LAYERS", "PYTHONPATH")}
     pip = subprocess.run(
         [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
          "--find-links", str(wheelhouse), "sxgeo"],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )  # fmt: skip
     assert pip.returncode == 0, pip.stderr[-2000:]
     # a 100 m x 100 m steel roof in 越城区, away from the source tree (no ./layers to fall back on)
@@ -52,7 +56,6 @@ def test_wheelhouse_install_runs_pv(tmp_path):
     gpd.GeoDataFrame({"use": ["industrial"], "roof_type": ["steel"]}, geometry=[roof], crs=4549).to_parquet(
         work / "roofs.parquet"
     )
-    env = {k: v for k, v in os.environ.items() if k != "SXGEO_LAYERS"}
     run = subprocess.run(
         [str(bindir / "sxgeo"), "-q", "pv", "--buildings", "roofs.parquet", "-o", "pv.csv"],
         cwd=work,
@@ -75,6 +78,7 @@ def test_wheelhouse_install_runs_pv(tmp_path):
             text=True,
             check=True,
             cwd=work,
+            env=env,
         ).stdout
     )
     # pilot siting is core: its dependencies and shipped files (criteria YAML, alias table) are installed
