@@ -504,7 +504,7 @@ def compute_measures(  # noqa: C901
                         + disc(m)
                     )
     if "builtup_share_pct" in wanted:
-        bu = read(inputs["built_up"], ctx)
+        bu = read(inputs["built_up"], ctx, geometry_type="polygon")
         values["builtup_share_pct"] = ms.builtup_share(
             ms.candidate_areas(geo, radius("builtup_share_pct")), bu
         )
@@ -512,8 +512,8 @@ def compute_measures(  # noqa: C901
             f"builtup_share_pct: {name_of(inputs['built_up'])} {disc('builtup_share_pct')} (EPSG:4549)"
         )
     if "sponge_coverage_pct" in wanted:
-        bu = read(inputs["built_up"], ctx)
-        comp = read(inputs["compliant"], ctx)
+        bu = read(inputs["built_up"], ctx, geometry_type="polygon")
+        comp = read(inputs["compliant"], ctx, geometry_type="polygon")
         if level == "village":
             towns = read(inputs["towns"], ctx)
             if "code" not in towns.columns:
