@@ -314,6 +314,9 @@ def read_layer(
     if offset is not None:
         gdf = sxcrs.from_offset_lonlat(gdf, offset, what=path.name)
         report.crs_source = f"converted from {offset} lon/lat (crs={crs!r})"
+        # the bounds were measured on the raw offset coordinates: report the converted ones
+        x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+        report.bounds_lonlat = (x0, y0, x1, y1)
         report.warn(f"coordinates converted from {offset} to WGS84 (shift of about 500 m)")
 
     gdf.attrs["source"] = path.name
