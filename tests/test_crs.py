@@ -148,7 +148,7 @@ def test_geodesic_area_agrees_with_planar_near_the_central_meridian():
     assert sxcrs.geodesic_area_m2(sq)[0] == pytest.approx(1e8, rel=1e-5)
 
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): check --crs bd09
+# ---- issue 20 (branch issue-20-inputs): check --crs bd09
 @pytest.mark.parametrize(("crs", "oracle"), [("bd09", "bd_wgs_bored"), ("gcj02", "gcj_wgs_bored")])
 def test_check_prints_the_converted_bounds(tmp_path, crs, oracle):
     import re
@@ -166,7 +166,12 @@ def test_check_prints_the_converted_bounds(tmp_path, crs, oracle):
     assert m, result.output
     got = [float(v) for v in m.groups()]
     wgs = [getattr(prcoords, oracle)(prcoords.Coords(b, a)) for a, b in zip(lon, lat, strict=True)]
-    want = [min(c.lon for c in wgs), min(c.lat for c in wgs), max(c.lon for c in wgs), max(c.lat for c in wgs)]
+    want = [
+        min(c.lon for c in wgs),
+        min(c.lat for c in wgs),
+        max(c.lon for c in wgs),
+        max(c.lat for c in wgs),
+    ]
     np.testing.assert_allclose(got, want, atol=1e-5)  # printed to 5 decimals
     # and a second, independent formula (eviltransform) agrees to about a metre
     ev = eviltransform.bd2wgs(lat[0], lon[0]) if crs == "bd09" else eviltransform.gcj2wgs(lat[0], lon[0])

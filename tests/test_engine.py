@@ -780,13 +780,15 @@ def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(t
     assert mem.loc["330602", "compliant_km2"] == pytest.approx(2.5)
 
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): bad parts
+# ---- issue 20 (branch issue-20-inputs): bad parts
 def _good_parts(folder, n=3):
     """*n* GeoParquet parts of 10 m squares in 越城 (EPSG:4549), written by geopandas."""
     folder.mkdir(parents=True, exist_ok=True)
     x0, y0 = 556_000.0, 3_319_000.0
     for k in range(n):
-        squares = [shapely.box(x0 + 20 * i, y0 + 40 * k, x0 + 20 * i + 10, y0 + 40 * k + 10) for i in range(4)]
+        squares = [
+            shapely.box(x0 + 20 * i, y0 + 40 * k, x0 + 20 * i + 10, y0 + 40 * k + 10) for i in range(4)
+        ]
         gpd.GeoDataFrame({"status": ["completed"] * 4}, geometry=squares, crs=sxcrs.METRIC).to_parquet(
             folder / f"part.{k}.parquet"
         )

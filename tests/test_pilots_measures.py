@@ -169,14 +169,12 @@ def test_pipeline_measures_on_hand_layers(tmp_path, counties):
     assert any("rooftop-PV kernel" in n for n in notes)
 
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): empty criteria
+# ---- issue 20 (branch issue-20-inputs): empty criteria
 def test_a_raster_that_misses_every_candidate_is_refused_naming_criterion_and_layer(tmp_path):
     classes = np.full((40, 40), 2)
     far = _raster(tmp_path / "lc_far.tif", classes, left=X0 + 50_000.0)  # 50 km east of both towns
-    towns = gpd.GeoDataFrame(
-        {"code": ["T1", "T2"]}, geometry=[box(X0, Y0, X0 + 1200, Y0 + 1200), box(X0 + 2000, Y0, X0 + 3200, Y0 + 1200)],
-        crs=CRS,
-    )  # fmt: skip
+    squares = [box(X0, Y0, X0 + 1200, Y0 + 1200), box(X0 + 2000, Y0, X0 + 3200, Y0 + 1200)]
+    towns = gpd.GeoDataFrame({"code": ["T1", "T2"]}, geometry=squares, crs=CRS)
     # the independent check: the raster's footprint and the towns do not meet
     with rasterio.open(far) as src:
         assert not box(*src.bounds).intersects(towns.union_all())

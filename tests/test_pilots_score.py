@@ -148,7 +148,7 @@ def test_bad_criteria_files_name_the_problem():
         score_candidates(TABLE, parse_criteria({"criteria": [{"id": "x", "column": "zz", "weight": 1}]}))
 
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): gates remove all
+# ---- issue 20 (branch issue-20-inputs): gates remove all
 def test_gates_that_remove_every_candidate_are_refused_naming_each_gate():
     gates = [
         {"id": "ledger", "column": "ledger", "op": "==", "value": 1},

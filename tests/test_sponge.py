@@ -339,12 +339,18 @@ def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_t
     assert t.loc["330603", "built_up_km2"] == pytest.approx(60)
     assert t.loc["unassigned", "built_up_km2"] == pytest.approx(0)
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): Chinese headers
+# ---- issue 20 (branch issue-20-inputs): Chinese headers
 def _zh_projects(tmp_path, **cols):
     """Five projects in a GeoPackage written by pyogrio, columns as a planner names them."""
     import pyogrio
 
-    geoms = [box_km(0, 0, 4, 1), box_km(5, 0, 5, 1), box_km(11, 0, 2, 1), box_km(14, 0, 1, 1), box_km(16, 0, 1, 1)]
+    geoms = [
+        box_km(0, 0, 4, 1),
+        box_km(5, 0, 5, 1),
+        box_km(11, 0, 2, 1),
+        box_km(14, 0, 1, 1),
+        box_km(16, 0, 1, 1),
+    ]
     frame = gpd.GeoDataFrame({"名称": list("ABCDE"), **cols}, geometry=geoms, crs=sxcrs.METRIC)
     path = tmp_path / "海绵项目.gpkg"
     pyogrio.write_dataframe(frame, path)

@@ -239,7 +239,7 @@ def test_baseline_credit_from_the_cli_and_the_project_file(tmp_path, monkeypatch
     assert "alpha floored at 1 - psi" in notes and "volume rule" in notes
 
 
-# ---------------------------------------------------------------- issue 20 (branch issue-20-inputs): bad project lists
+# ---- issue 20 (branch issue-20-inputs): bad project lists
 def _yuecheng_built_up(folder, crs=None):
     """A 2 km x 2 km built-up square in central 越城 (EPSG:4549, or *crs*), as a GeoPackage."""
     import geopandas as gpd

@@ -166,7 +166,9 @@ def validate_parts(files: list[str]) -> None:
     for f in files:
         name = _part_name(f)
         if Path(f).stat().st_size == 0:
-            msg = f"{name}: the part is empty (0 bytes); delete it or rewrite the layer with `sxgeo partition`"
+            msg = (
+                f"{name}: the part is empty (0 bytes); delete it or rewrite the layer with `sxgeo partition`"
+            )
             raise LayerError(msg)
         try:
             schema = pq.read_schema(f)

@@ -185,8 +185,10 @@ def _read_vector(
         raise LayerError(msg) from exc
 
 
-def _refuse_no_areas(path: Path, types_read: pd.Series) -> None:
+def _refuse_no_areas(path: Path, types_read: pd.Series, *, kept: int, geometry_type: str | None) -> None:
     """Refuse a layer of points or lines read where areas are needed (an overlay needs polygons)."""
+    if kept or geometry_type != "polygon" or not len(types_read):
+        return
     seen = ", ".join(f"{int(n)} {t}" for t, n in types_read.items())
     msg = (
         f"{path.name}: areas (polygons) are needed here, the file has {seen}; draw the outlines as "
@@ -300,8 +302,7 @@ def read_layer(
 
     types_read = gdf.geom_type.dropna().value_counts()
     gdf = _clean_geometries(gdf, report, repair=repair, geometry_type=geometry_type)
-    if len(gdf) == 0 and geometry_type == "polygon" and len(types_read):
-        _refuse_no_areas(path, types_read)
+    _refuse_no_areas(path, types_read, kept=len(gdf), geometry_type=geometry_type)
     if len(gdf) == 0:
         reasons = sorted({n.reason for n in report.excluded})
         msg = f"{path.name}: no usable features are left ({'; '.join(reasons)[:300]})"

@@ -414,12 +414,13 @@ def apply_gates(table: pd.DataFrame, gates: list[Gate]) -> pd.Series:
 
 def _refuse_all_gated(table: pd.DataFrame, criteria: Criteria, what: str) -> None:
     """Refuse a gating that leaves nothing to score, naming each gate and how many it removes alone."""
-    counts = [
-        f"gate {g.id} ({g.column} {g.op} {g.value!r}) fails {int((~_gate_test(table[g.column], g)).sum())}"
-        for g in criteria.gates
-    ]
+    counts = []
+    for g in criteria.gates:
+        fails = int((~_gate_test(table[g.column], g)).sum())
+        counts.append(f"gate {g.id} ({g.column} {g.op} {g.value!r}) fails {fails}")
+    where = criteria.source or "criteria"
     msg = (
-        f"{criteria.source or 'criteria'}: the gates remove all {len(table)} of {what} ({'; '.join(counts)}); "
+        f"{where}: the gates remove all {len(table)} of {what} ({'; '.join(counts)}); "
         "relax or drop a gate, or check the gate columns of the candidate table"
     )
     raise SchemaError(msg)

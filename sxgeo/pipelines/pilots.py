@@ -557,7 +557,9 @@ MEASURE_LAYERS = {
 """The layer a computed measure is read from (named when it gives no value for any candidate)."""
 
 
-def _refuse_empty_measures(values: dict[str, Any], wanted: dict[str, Any], inputs: dict[str, Any], n: int) -> None:
+def _refuse_empty_measures(
+    values: dict[str, Any], wanted: dict[str, Any], inputs: dict[str, Any], n: int
+) -> None:
     """Refuse a computed criterion that has no value for any candidate (its layer misses them all).
 
     A raster or layer that does not overlap the candidates would otherwise give every candidate
@@ -707,8 +709,10 @@ def prepare(
     notes += compute_measures(
         ctx, inputs, cand, layer, criteria=criteria, level=opts.level, pv_options=opts.pv
     )
-    source = inputs.get("candidates") if inputs.get("candidates") is not None else inputs.get(
-        "villages" if opts.level == "village" else "towns"
+    source = (
+        inputs.get("candidates")
+        if inputs.get("candidates") is not None
+        else inputs.get("villages" if opts.level == "village" else "towns")
     )
     what = f"{opts.level} candidates" + (f" ({name_of(source)})" if source is not None else "")
     scored = score_candidates(cand, criteria, what=what)

@@ -116,7 +116,9 @@ def run(
     map_args: dict[str, Any] = {}
     opts = options or ZoneOptions()
     synthetic_projects = False
-    bu = read(inputs["built_up"], ctx, geometry_type="polygon") if inputs.get("built_up") is not None else None
+    bu = (
+        read(inputs["built_up"], ctx, geometry_type="polygon") if inputs.get("built_up") is not None else None
+    )
     if bu is not None and inputs.get("compliant") is not None and check_engine(opts.engine) == "dask":
         layers.append(bu)
         synthetic_projects = _tier_a_dask(

@@ -67,7 +67,17 @@ NOT_COUNTED_STATUSES = frozenset(
     }
 )
 """Statuses recognised as not (yet) built: not counted, and not reported as unknown values."""
-STATUS_COLUMNS = ("status", "状态", "建设状态", "项目状态", "实施状态", "进展", "项目进展", "建设进度", "进度")
+STATUS_COLUMNS = (
+    "status",
+    "状态",
+    "建设状态",
+    "项目状态",
+    "实施状态",
+    "进展",
+    "项目进展",
+    "建设进度",
+    "进度",
+)
 """Columns searched, in order, for a project's status (case-insensitive, spaces ignored)."""
 DATE_COLUMNS = (
     "completed_on",
