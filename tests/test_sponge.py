@@ -339,6 +339,7 @@ def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_t
     assert t.loc["330603", "built_up_km2"] == pytest.approx(60)
     assert t.loc["unassigned", "built_up_km2"] == pytest.approx(0)
 
+
 # ---- issue 20 (branch issue-20-inputs): Chinese headers
 def _zh_projects(tmp_path, **cols):
     """Five projects in a GeoPackage written by pyogrio, columns as a planner names them."""
