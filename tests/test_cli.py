@@ -48,7 +48,7 @@ def test_check_gbk_shapefile(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "encoding: GB18030 (detected (no .cpg))" in proc.stdout
     assert "counties: 330602, 330603" in proc.stdout
-    assert "usable: yes" in proc.stdout
+    assert "usable: as points only" in proc.stdout  # a pilots point layer: not an areal input (issue 20)
 
 
 def test_check_missing_prj_fails_in_one_line(tmp_path):

@@ -146,3 +146,33 @@ def test_geodesic_area_agrees_with_planar_near_the_central_meridian():
     sq = gpd.GeoSeries([shapely.box(x[0] - 5000, y[0] - 5000, x[0] + 5000, y[0] + 5000)], crs=sxcrs.METRIC)
     assert sxcrs.area_m2(sq)[0] == pytest.approx(1e8)
     assert sxcrs.geodesic_area_m2(sq)[0] == pytest.approx(1e8, rel=1e-5)
+
+
+# ---- issue 20 (branch issue-20-inputs): check --crs bd09
+@pytest.mark.parametrize(("crs", "oracle"), [("bd09", "bd_wgs_bored"), ("gcj02", "gcj_wgs_bored")])
+def test_check_prints_the_converted_bounds(tmp_path, crs, oracle):
+    import re
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    lon, lat = [120.58, 120.61], [30.0, 30.03]  # offset (BD-09 / GCJ-02) lon/lat as Baidu/AMap give them
+    pd.DataFrame({"name": ["a", "b"], "lon": lon, "lat": lat}).to_csv(tmp_path / "pts.csv", index=False)
+    result = CliRunner().invoke(app, ["-q", "check", str(tmp_path / "pts.csv"), "--crs", crs])
+    assert result.exit_code == 0, result.output
+    m = re.search(r"bounds \(lon/lat\): ([\d.]+), ([\d.]+) \.\. ([\d.]+), ([\d.]+)", result.output)
+    assert m, result.output
+    got = [float(v) for v in m.groups()]
+    wgs = [getattr(prcoords, oracle)(prcoords.Coords(b, a)) for a, b in zip(lon, lat, strict=True)]
+    want = [
+        min(c.lon for c in wgs),
+        min(c.lat for c in wgs),
+        max(c.lon for c in wgs),
+        max(c.lat for c in wgs),
+    ]
+    np.testing.assert_allclose(got, want, atol=1e-5)  # printed to 5 decimals
+    # and a second, independent formula (eviltransform) agrees to about a metre
+    ev = eviltransform.bd2wgs(lat[0], lon[0]) if crs == "bd09" else eviltransform.gcj2wgs(lat[0], lon[0])
+    assert abs(got[0] - ev[1]) < 3e-5 and abs(got[1] - ev[0]) < 3e-5

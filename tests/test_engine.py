@@ -778,3 +778,61 @@ def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(t
 
     mem = coverage(built, read(whole, Context(units=counties)), counties=counties).set_index("unit_code")
     assert mem.loc["330602", "compliant_km2"] == pytest.approx(2.5)
+
+
+# ---- issue 20 (branch issue-20-inputs): bad parts
+def _good_parts(folder, n=3):
+    """*n* GeoParquet parts of 10 m squares in 越城 (EPSG:4549), written by geopandas."""
+    folder.mkdir(parents=True, exist_ok=True)
+    x0, y0 = 556_000.0, 3_319_000.0
+    for k in range(n):
+        squares = [
+            shapely.box(x0 + 20 * i, y0 + 40 * k, x0 + 20 * i + 10, y0 + 40 * k + 10) for i in range(4)
+        ]
+        gpd.GeoDataFrame({"status": ["completed"] * 4}, geometry=squares, crs=sxcrs.METRIC).to_parquet(
+            folder / f"part.{k}.parquet"
+        )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("empty", "part.1.parquet: the part is empty (0 bytes)"),
+        ("plain", "part.1.parquet: a Parquet part without GeoParquet metadata"),
+        ("column", "part.1.parquet: the part lacks column(s) status that part.0.parquet has"),
+        ("garbage", "part.1.parquet: not a readable Parquet file"),
+    ],
+)
+def test_a_bad_part_is_refused_in_one_line_naming_it(tmp_path, fault, message):
+    from .test_cli import run_cli
+
+    parts = _good_parts(tmp_path / "parts")
+    bad = parts / "part.1.parquet"
+    if fault == "empty":
+        bad.write_bytes(b"")
+    elif fault == "plain":  # pandas' to_parquet: the geometry as WKB bytes, no "geo" metadata
+        frame = gpd.read_parquet(bad)
+        pd.DataFrame({"status": frame["status"], "geometry": frame.geometry.to_wkb()}).to_parquet(bad)
+    elif fault == "column":
+        gpd.read_parquet(bad).drop(columns="status").to_parquet(bad)
+    else:
+        bad.write_bytes(b"PAR1 not really")
+    with pytest.raises(Exception, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_partitioned(parts)
+    proc = run_cli("check", str(parts), "--engine", "dask")
+    assert proc.returncode == 1 and message in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_hive_style_sub_folders_are_read(tmp_path):
+    import dask
+
+    root = tmp_path / "projects"
+    _good_parts(root / "county=330602", n=2)
+    _good_parts(root / "county=330603", n=1)
+    ddf = read_partitioned(root)
+    with dask.config.set(scheduler="synchronous"):
+        got = ddf.compute()
+    assert ddf.npartitions == 3 and len(got) == 12  # 4 squares per part, none dropped
+    assert got.area.sum() == pytest.approx(12 * 100.0)

@@ -167,3 +167,23 @@ def test_pipeline_measures_on_hand_layers(tmp_path, counties):
     assert cand.loc[0, "builtup_share_pct"] == pytest.approx(100 * 1000 * 500 / 1200**2)
     assert cand.loc[0, "sponge_coverage_pct"] == pytest.approx(40.0)  # 400 of its 1000 m of built-up
     assert any("rooftop-PV kernel" in n for n in notes)
+
+
+# ---- issue 20 (branch issue-20-inputs): empty criteria
+def test_a_raster_that_misses_every_candidate_is_refused_naming_criterion_and_layer(tmp_path):
+    classes = np.full((40, 40), 2)
+    far = _raster(tmp_path / "lc_far.tif", classes, left=X0 + 50_000.0)  # 50 km east of both towns
+    squares = [box(X0, Y0, X0 + 1200, Y0 + 1200), box(X0 + 2000, Y0, X0 + 3200, Y0 + 1200)]
+    towns = gpd.GeoDataFrame({"code": ["T1", "T2"]}, geometry=squares, crs=CRS)
+    # the independent check: the raster's footprint and the towns do not meet
+    with rasterio.open(far) as src:
+        assert not box(*src.bounds).intersects(towns.union_all())
+    pools = tmp_path / "pools.csv"
+    _pools().to_csv(pools, index=False)
+    cand = pd.DataFrame({"code": ["T1", "T2"]})
+    ctx = Context(units=gpd.GeoDataFrame(geometry=[], crs=CRS), maps=False)
+    with pytest.raises(SchemaError) as err:
+        compute_measures(ctx, {"landcover": far, "pools": pools}, cand, towns,
+                         criteria=_criteria("forest_cover_pct"), level="town")  # fmt: skip
+    msg = str(err.value)
+    assert "criterion forest (forest_cover_pct)" in msg and "lc_far.tif" in msg and "\n" not in msg

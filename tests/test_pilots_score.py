@@ -160,3 +160,17 @@ def test_bad_criteria_files_name_the_problem():
         )
     with pytest.raises(SchemaError, match="no column 'zz'"):
         score_candidates(TABLE, parse_criteria({"criteria": [{"id": "x", "column": "zz", "weight": 1}]}))
+
+
+# ---- issue 20 (branch issue-20-inputs): gates remove all
+def test_gates_that_remove_every_candidate_are_refused_naming_each_gate():
+    gates = [
+        {"id": "ledger", "column": "ledger", "op": "==", "value": 1},
+        {"id": "big", "column": "a", "op": ">=", "value": 100},
+    ]
+    with pytest.raises(SchemaError) as err:
+        score_candidates(TABLE, crit(gates=gates), what="town candidates (towns.gpkg)")
+    msg = str(err.value)
+    # by hand: ledger == 1 fails c4 only; a >= 100 fails all four (a is at most 10)
+    assert "test.yaml: the gates remove all 4 of town candidates (towns.gpkg)" in msg
+    assert "gate ledger (ledger == 1) fails 1" in msg and "gate big (a >= 100) fails 4" in msg

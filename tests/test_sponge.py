@@ -352,3 +352,69 @@ def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_t
     assert t.loc["330602", "built_up_km2"] == pytest.approx(50)
     assert t.loc["330603", "built_up_km2"] == pytest.approx(60)
     assert t.loc["unassigned", "built_up_km2"] == pytest.approx(0)
+
+
+# ---- issue 20 (branch issue-20-inputs): Chinese headers
+def _zh_projects(tmp_path, **cols):
+    """Five projects in a GeoPackage written by pyogrio, columns as a planner names them."""
+    import pyogrio
+
+    geoms = [
+        box_km(0, 0, 4, 1),
+        box_km(5, 0, 5, 1),
+        box_km(11, 0, 2, 1),
+        box_km(14, 0, 1, 1),
+        box_km(16, 0, 1, 1),
+    ]
+    frame = gpd.GeoDataFrame({"名称": list("ABCDE"), **cols}, geometry=geoms, crs=sxcrs.METRIC)
+    path = tmp_path / "海绵项目.gpkg"
+    pyogrio.write_dataframe(frame, path)
+    return pyogrio.read_dataframe(path), geoms
+
+
+def test_chinese_status_and_year_columns_are_read(tmp_path, caplog):
+    built = gdf([box_km(0, 0, 22, 1)])
+    projects, geoms = _zh_projects(
+        tmp_path,
+        状态=["已完成", "已竣工", "在建", "在建", "规划"],
+        完成年份=["2019", "2021年", None, None, None],
+    )
+    # the truth, with shapely only: the completed A and B over the 22 km² built-up area
+    done = shapely.union_all(geoms[:2]).intersection(built.geometry[0]).area
+    every = shapely.union_all(geoms).intersection(built.geometry[0]).area
+    truth = 100 * done / built.geometry[0].area
+    assert truth == pytest.approx(40.909, abs=1e-3) and 100 * every / built.geometry[0].area == pytest.approx(
+        59.091, abs=1e-3
+    )
+    with caplog.at_level("INFO"):
+        t = coverage(built, projects, counties=fake_counties(), year=2022)
+    row = t.set_index("unit_code").loc["330602"]
+    assert row["coverage_pct"] == pytest.approx(truth, abs=0.005)  # the table rounds to 0.01
+    assert row["status"] == ("behind" if truth < row["target_pct"] else "met")
+    notes = " | ".join(t.attrs["notes"])
+    assert "projects counted: 2 of 5" in notes and "'状态'" in notes and "'完成年份'" in notes
+    assert "'状态'" in caplog.text
+
+
+def test_chinese_date_column_and_unknown_status(tmp_path):
+    built = gdf([box_km(0, 0, 22, 1)])
+    projects, _ = _zh_projects(
+        tmp_path,
+        建设状态=["已验收", "完工", "已完成", "暂停", "拟建"],
+        验收日期=["2020-06-30", "2023/1/5", "2021-12-31", None, None],
+    )
+    t = coverage(built, projects, counties=fake_counties(), year=2022)
+    # A (4 km²) accepted 2020 and C (2 km²) completed 2021; B is completed in 2023
+    assert t.set_index("unit_code").loc["330602", "compliant_km2"] == pytest.approx(6)
+    notes = " | ".join(t.attrs["notes"])
+    assert "not recognised" in notes and "暂停" in notes and "拟建" not in notes.split("not recognised")[1]
+
+
+def test_no_status_column_is_said_loudly(tmp_path, caplog):
+    built = gdf([box_km(0, 0, 22, 1)])
+    projects, _ = _zh_projects(tmp_path, 进度说明=["好"] * 5)
+    with caplog.at_level("WARNING"):
+        t = coverage(built, projects, counties=fake_counties(), year=2022)
+    assert "no project status column" in caplog.text and "进度说明" in caplog.text
+    notes = " | ".join(t.attrs["notes"])
+    assert "no project status column" in notes and "no completion date column" in notes

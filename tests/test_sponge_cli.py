@@ -237,3 +237,67 @@ def test_baseline_credit_from_the_cli_and_the_project_file(tmp_path, monkeypatch
     assert built["alpha_pct"].iloc[0] == pytest.approx(55.0)
     notes = (tmp_path / "b" / "sponge_zones.notes.txt").read_text(encoding="utf-8")
     assert "alpha floored at 1 - psi" in notes and "volume rule" in notes
+
+
+# ---- issue 20 (branch issue-20-inputs): bad project lists
+def _yuecheng_built_up(folder, crs=None):
+    """A 2 km x 2 km built-up square in central 越城 (EPSG:4549, or *crs*), as a GeoPackage."""
+    import geopandas as gpd
+    import shapely
+
+    from sxgeo import crs as sxcrs
+
+    centre = gpd.GeoSeries([shapely.Point(120.58, 30.0)], crs=4326).to_crs(sxcrs.METRIC)[0]
+    x, y = round(centre.x), round(centre.y)
+    bu = gpd.GeoDataFrame({"name": ["bu"]}, geometry=[shapely.box(x - 1000, y - 1000, x + 1000, y + 1000)],
+                          crs=sxcrs.METRIC)  # fmt: skip
+    (bu if crs is None else bu.to_crs(crs)).to_file(folder / "bu.gpkg")
+    return x, y
+
+
+def test_points_where_areas_are_needed_are_refused_and_check_says_it(tmp_path):
+    import openpyxl
+
+    from .test_cli import run_cli
+
+    _yuecheng_built_up(tmp_path, crs=4326)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "经度", "纬度", "状态"])
+    sheet.append(["A", 120.580, 30.000, "已完成"])
+    sheet.append(["B", 120.585, 30.002, "已完成"])
+    book.save(tmp_path / "projects.xlsx")
+    proc = run_cli("sponge", "coverage", "--built-up", str(tmp_path / "bu.gpkg"),
+                   "--compliant", str(tmp_path / "projects.xlsx"), "--crs", "4326",
+                   "-o", str(tmp_path / "cov.csv"))  # fmt: skip
+    assert proc.returncode == 1
+    assert "projects.xlsx: areas (polygons) are needed here, the file has 2 Point" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "cov.csv").exists()
+    check = runner.invoke(app, ["check", str(tmp_path / "projects.xlsx"), "--crs", "4326"])
+    assert check.exit_code == 0 and "usable: as points only" in check.output
+    assert "usable: yes" not in check.output
+
+
+def test_a_wkt_column_gives_the_project_areas(tmp_path):
+    import geopandas as gpd
+    import openpyxl
+    import shapely
+
+    x, y = _yuecheng_built_up(tmp_path)
+    a = shapely.box(x - 1000, y - 1000, x, y)  # 1 km², completed
+    b = shapely.box(x, y, x + 500, y + 1000)  # 0.5 km², under construction
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "WKT", "状态", "完工日期"])
+    sheet.append(["A", a.wkt, "已完成", "2020-05-01"])
+    sheet.append(["B", b.wkt, "在建", None])
+    book.save(tmp_path / "projects.xlsx")
+    result = runner.invoke(app, ["sponge", "coverage", "--built-up", str(tmp_path / "bu.gpkg"),
+                                 "--compliant", str(tmp_path / "projects.xlsx"), "--crs", "4549",
+                                 "--year", "2021", "-o", str(tmp_path / "cov.csv")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    t = pd.read_csv(tmp_path / "cov.csv", dtype={"unit_code": str}).set_index("unit_code")
+    bu = gpd.read_file(tmp_path / "bu.gpkg").geometry[0]
+    assert t.loc["330602", "coverage_pct"] == pytest.approx(100 * a.intersection(bu).area / bu.area, abs=0.01)
+    assert "note: project status read from column '状态'" in result.output
+    assert "note: completion year read from column '完工日期'" in result.output

@@ -120,7 +120,16 @@ def _print_check(report: Any, touched: list[str], *, as_json: bool) -> None:
     for line in report.summary_lines():
         typer.echo(line)
     typer.echo("counties: " + (", ".join(touched) if touched else "none"))
-    typer.echo("usable: yes")
+    types = set(report.geometry_types)
+    if types and types <= {"Point", "MultiPoint"}:
+        typer.echo(
+            "usable: as points only (sites, candidates, villages); not where areas are needed "
+            "(built-up area, sponge projects, sub-zones, land cover, stands): those need polygons"
+        )
+    elif types and types <= {"LineString", "MultiLineString", "LinearRing"}:
+        typer.echo("usable: as lines only; not where areas are needed (those need polygons)")
+    else:
+        typer.echo("usable: yes")
 
 
 @app.command()

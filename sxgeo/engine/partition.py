@@ -14,6 +14,9 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from sxgeo.engine import quiet_dask, require_dask
 from sxgeo.errors import CRSError, LayerError
 
@@ -112,7 +115,17 @@ def parquet_parts(source: str | Path) -> list[str]:
     text = str(source)
     path = Path(text)
     if path.is_dir():
-        files = sorted(str(p) for p in path.glob("*.parquet"))
+        # sub-folders too: Hive-style county=330602/part.parquet (the folder names are not columns)
+        files = sorted(str(p) for p in path.rglob("*.parquet") if not p.name.startswith((".", "_")))
+        nested = sorted({str(Path(f).parent.relative_to(path.resolve())) for f in files} - {"."})
+        if nested:
+            log.warning(
+                "%s: %d parts read from %d sub-folders (%s ...); the folder names are not read as columns",
+                text,
+                len(files),
+                len(nested),
+                nested[0],
+            )
     elif any(ch in text for ch in "*?["):
         anchor = Path(path.anchor) if path.is_absolute() else Path()
         pattern = str(path.relative_to(anchor)) if path.is_absolute() else text
@@ -124,6 +137,64 @@ def parquet_parts(source: str | Path) -> list[str]:
         raise LayerError(msg)
     # absolute paths: workers on other machines see the shared folder, not this process's cwd
     return [str(Path(f).resolve()) for f in files]
+
+
+def _part_name(path: str) -> str:
+    """A part as a planner finds it: its file name, with its Hive-style sub-folder (``county=330602/``)."""
+    p = Path(path)
+    return f"{p.parent.name}/{p.name}" if "=" in p.parent.name else p.name
+
+
+def validate_parts(files: list[str]) -> None:
+    """Refuse, in one line naming the part, a partitioned layer whose parts cannot be read as one.
+
+    Only the Parquet footers are read (no rows): a 0-byte or unreadable part, a part without
+    GeoParquet metadata (written by pandas rather than geopandas), and a part whose columns
+    differ from the first part's are refused with the fix.
+
+    Parameters
+    ----------
+    files : list of str
+        The parts (:func:`parquet_parts`).
+
+    Raises
+    ------
+    LayerError
+        On the first part that fails.
+    """
+    first: tuple[str, list[str]] | None = None
+    for f in files:
+        name = _part_name(f)
+        if Path(f).stat().st_size == 0:
+            msg = (
+                f"{name}: the part is empty (0 bytes); delete it or rewrite the layer with `sxgeo partition`"
+            )
+            raise LayerError(msg)
+        try:
+            schema = pq.read_schema(f)
+        except (pa.ArrowException, OSError) as exc:
+            msg = f"{name}: not a readable Parquet file ({str(exc)[:120]}); rewrite it with `sxgeo partition`"
+            raise LayerError(msg) from exc
+        if b"geo" not in (schema.metadata or {}):
+            msg = (
+                f"{name}: a Parquet part without GeoParquet metadata (no geometry column declared); "
+                "write it with GeoDataFrame.to_parquet() or `sxgeo partition`"
+            )
+            raise LayerError(msg)
+        cols = [c for c in schema.names if not c.startswith("__index_level_")]
+        if first is None:
+            first = (name, cols)
+            continue
+        missing = [c for c in first[1] if c not in cols]
+        extra = [c for c in cols if c not in first[1]]
+        if missing or extra:
+            what = []
+            if missing:
+                what.append(f"lacks column(s) {', '.join(missing)} that {first[0]} has")
+            if extra:
+                what.append(f"has column(s) {', '.join(extra)} that {first[0]} has not")
+            msg = f"{name}: the part {' and '.join(what)}; every part needs the same columns"
+            raise LayerError(msg)
 
 
 def is_partitioned(source: Any) -> bool:
@@ -203,6 +274,7 @@ def read_partitioned(source: str | Path, *, crs: str | None = None, reports: lis
     import dask_geopandas
 
     files = parquet_parts(source)
+    validate_parts(files)
     lazy = dask_geopandas.read_parquet(files)  # the schema and CRS, from the files' metadata
     if lazy.crs is None and crs is None:
         msg = f"{source}: the GeoParquet has no CRS; write it with `sxgeo partition` (EPSG:4549)"
@@ -432,6 +504,7 @@ def check_partitioned(
     from sxgeo.engine import client_session, compute
 
     files = parquet_parts(source)
+    validate_parts(files)
     counties = load_counties()
     with client_session(scheduler, workers):
         shared = dask.delayed(counties, pure=True)

@@ -56,6 +56,30 @@ VECTOR_FORMATS = {
 
 LON_NAMES = columns.LON
 LAT_NAMES = columns.LAT
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "空间信息", "坐标串", "范围")
+"""Columns of a table read as WKT geometries (polygons of a project list typed into Excel)."""
+
+
+def _wkt_column(df: pd.DataFrame, path: Path, report: LayerReport) -> gpd.GeoDataFrame | None:
+    """The table with its geometry from a WKT column (see :data:`WKT_NAMES`), else ``None``."""
+    wanted = {n.lower() for n in WKT_NAMES}
+    col = next((c for c in df.columns if str(c).strip().lower() in wanted), None)
+    if col is None:
+        return None
+    text = df[col].astype("string").str.strip()
+    geoms = np.empty(len(df), dtype=object)
+    for i, value in enumerate(text):
+        if pd.isna(value) or not value:
+            continue  # a null geometry, excluded and named by _clean_geometries
+        try:
+            geoms[i] = shapely.from_wkt(value)
+        except shapely.errors.GEOSException as exc:
+            report.excluded.append(RowNote(i, f"column {col!r} is not WKT ({str(exc)[:80]})"))
+    if all(g is None for g in geoms):
+        return None
+    report.warn(f"geometry read from the WKT column {col!r}")
+    log.info("%s: geometry read from the WKT column %r", path.name, col)
+    return gpd.GeoDataFrame(df.drop(columns=[col]), geometry=geoms, crs=None)
 
 
 def _read_point_table(
@@ -93,6 +117,8 @@ def _read_point_table(
         report.encoding_source = "argument" if encoding else "detected"
         df = pd.read_csv(path, encoding=enc, sep=None, engine="python")
     df.columns = [str(c).strip() for c in df.columns]
+    if lon is None and lat is None and (from_wkt := _wkt_column(df, path, report)) is not None:
+        return from_wkt
     lon_col = _find_column(list(df.columns), LON_NAMES, lon, "longitude", path)
     lat_col = _find_column(list(df.columns), LAT_NAMES, lat, "latitude", path)
     x = pd.to_numeric(df[lon_col], errors="coerce").to_numpy(dtype=float)
@@ -157,6 +183,19 @@ def _read_vector(
     except Exception as exc:  # GDAL raises its own error types
         msg = f"{path.name}: GDAL cannot read it as {fmt} ({exc})"
         raise LayerError(msg) from exc
+
+
+def _refuse_no_areas(path: Path, types_read: pd.Series, *, kept: int, geometry_type: str | None) -> None:
+    """Refuse a layer of points or lines read where areas are needed (an overlay needs polygons)."""
+    if kept or geometry_type != "polygon" or not len(types_read):
+        return
+    seen = ", ".join(f"{int(n)} {t}" for t, n in types_read.items())
+    msg = (
+        f"{path.name}: areas (polygons) are needed here, the file has {seen}; draw the outlines as "
+        f"polygons, or give the table a WKT column ({', '.join(WKT_NAMES[:3])}); an area column alone "
+        "cannot be overlaid with the built-up area"
+    )
+    raise LayerError(msg)
 
 
 def read_layer(
@@ -261,7 +300,9 @@ def read_layer(
         )
         raise CRSError(msg)
 
+    types_read = gdf.geom_type.dropna().value_counts()
     gdf = _clean_geometries(gdf, report, repair=repair, geometry_type=geometry_type)
+    _refuse_no_areas(path, types_read, kept=len(gdf), geometry_type=geometry_type)
     if len(gdf) == 0:
         reasons = sorted({n.reason for n in report.excluded})
         msg = f"{path.name}: no usable features are left ({'; '.join(reasons)[:300]})"
@@ -274,6 +315,9 @@ def read_layer(
     if offset is not None:
         gdf = sxcrs.from_offset_lonlat(gdf, offset, what=path.name)
         report.crs_source = f"converted from {offset} lon/lat (crs={crs!r})"
+        # the bounds were measured on the raw offset coordinates: report the converted ones
+        x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+        report.bounds_lonlat = (x0, y0, x1, y1)
         report.warn(f"coordinates converted from {offset} to WGS84 (shift of about 500 m)")
 
     gdf.attrs["source"] = path.name

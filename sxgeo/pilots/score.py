@@ -414,6 +414,20 @@ def apply_gates(table: pd.DataFrame, gates: list[Gate]) -> pd.Series:
     return reason
 
 
+def _refuse_all_gated(table: pd.DataFrame, criteria: Criteria, what: str) -> None:
+    """Refuse a gating that leaves nothing to score, naming each gate and how many it removes alone."""
+    counts = []
+    for g in criteria.gates:
+        fails = int((~_gate_test(table[g.column], g)).sum())
+        counts.append(f"gate {g.id} ({g.column} {g.op} {g.value!r}) fails {fails}")
+    where = criteria.source or "criteria"
+    msg = (
+        f"{where}: the gates remove all {len(table)} of {what} ({'; '.join(counts)}); "
+        "relax or drop a gate, or check the gate columns of the candidate table"
+    )
+    raise SchemaError(msg)
+
+
 def _gate_test(x: pd.Series, g: Gate) -> pd.Series:
     if g.op in ("in", "not in"):
         values = g.value if isinstance(g.value, list) else [g.value]
@@ -568,7 +582,7 @@ class Scored:
     notes: list[str]
 
 
-def score_candidates(table: pd.DataFrame, criteria: Criteria) -> Scored:
+def score_candidates(table: pd.DataFrame, criteria: Criteria, *, what: str = "the candidates") -> Scored:
     """Gate, normalise, weight and rank the candidates (every row kept, gated ones without a score).
 
     Parameters
@@ -577,14 +591,23 @@ def score_candidates(table: pd.DataFrame, criteria: Criteria) -> Scored:
         Candidates: one row each, with the criteria's columns (and measures already computed).
     criteria : Criteria
         From :func:`load_criteria`.
+    what : str
+        How to name the candidate layer in a refusal.
 
     Returns
     -------
     Scored
+
+    Raises
+    ------
+    SchemaError
+        When the gates remove every candidate (each gate named with how many it removes).
     """
     weights, ahp_res = resolve_weights(criteria)
     gate = apply_gates(table, criteria.gates)
     keep = (gate == "").to_numpy()
+    if len(table) and not keep.any():
+        _refuse_all_gated(table, criteria, what)
     raw = criteria_matrix(table, criteria)
     dirs = [c.direction for c in criteria.criteria]
     norm = minmax(raw[keep], dirs)

@@ -504,7 +504,7 @@ def compute_measures(  # noqa: C901
                         + disc(m)
                     )
     if "builtup_share_pct" in wanted:
-        bu = read(inputs["built_up"], ctx)
+        bu = read(inputs["built_up"], ctx, geometry_type="polygon")
         values["builtup_share_pct"] = ms.builtup_share(
             ms.candidate_areas(geo, radius("builtup_share_pct")), bu
         )
@@ -512,8 +512,8 @@ def compute_measures(  # noqa: C901
             f"builtup_share_pct: {name_of(inputs['built_up'])} {disc('builtup_share_pct')} (EPSG:4549)"
         )
     if "sponge_coverage_pct" in wanted:
-        bu = read(inputs["built_up"], ctx)
-        comp = read(inputs["compliant"], ctx)
+        bu = read(inputs["built_up"], ctx, geometry_type="polygon")
+        comp = read(inputs["compliant"], ctx, geometry_type="polygon")
         if level == "village":
             towns = read(inputs["towns"], ctx)
             if "code" not in towns.columns:
@@ -537,6 +537,7 @@ def compute_measures(  # noqa: C901
             f"sponge_coverage_pct: compliant {name_of(inputs['compliant'])} / built-up "
             f"{name_of(inputs['built_up'])} {where}, as sxgeo sponge coverage per zone"
         )
+    _refuse_empty_measures(values, wanted, inputs, len(geo))
     for name, v in values.items():
         if name in cand.columns:
             notes.append(
@@ -544,6 +545,39 @@ def compute_measures(  # noqa: C901
             )
         cand[name] = v
     return notes
+
+
+MEASURE_LAYERS = {
+    "forest_cover_pct": "landcover",
+    "carbon_density_tc_ha": "landcover",
+    "builtup_share_pct": "built_up",
+    "sponge_coverage_pct": "built_up",
+    "pv_potential_kw": "buildings",
+}
+"""The layer a computed measure is read from (named when it gives no value for any candidate)."""
+
+
+def _refuse_empty_measures(
+    values: dict[str, Any], wanted: dict[str, Any], inputs: dict[str, Any], n: int
+) -> None:
+    """Refuse a computed criterion that has no value for any candidate (its layer misses them all).
+
+    A raster or layer that does not overlap the candidates would otherwise give every candidate
+    the worst value, i.e. a criterion that scores 0 for all, without a word.
+    """
+    import numpy as np
+
+    for name, v in values.items():
+        arr = np.asarray(v, dtype=float)
+        if n and np.isnan(arr).all():
+            key = MEASURE_LAYERS.get(name, name)
+            layer = name_of(inputs[key]) if inputs.get(key) is not None else key
+            msg = (
+                f"criterion {wanted[name].id} ({name}): {layer} gives no value for any of the {n} candidates "
+                "(it does not overlap them, or holds only no-data there); give a layer that covers the "
+                "candidates (same area, CRS right), or drop the criterion"
+            )
+            raise SchemaError(msg)
 
 
 def _distance_to_pilot(cand: Any, fixed: Any) -> Any:
@@ -675,7 +709,13 @@ def prepare(
     notes += compute_measures(
         ctx, inputs, cand, layer, criteria=criteria, level=opts.level, pv_options=opts.pv
     )
-    scored = score_candidates(cand, criteria)
+    source = (
+        inputs.get("candidates")
+        if inputs.get("candidates") is not None
+        else inputs.get("villages" if opts.level == "village" else "towns")
+    )
+    what = f"{opts.level} candidates" + (f" ({name_of(source)})" if source is not None else "")
+    scored = score_candidates(cand, criteria, what=what)
     t = scored.table
     t["fixed"] = fixed
     in_prog = ((t["gate"] == "") | t["fixed"]).to_numpy()

@@ -117,7 +117,9 @@ def run(
     map_args: dict[str, Any] = {}
     opts = options or ZoneOptions()
     synthetic_projects = False
-    bu = read(inputs["built_up"], ctx) if inputs.get("built_up") is not None else None
+    bu = (
+        read(inputs["built_up"], ctx, geometry_type="polygon") if inputs.get("built_up") is not None else None
+    )
     if bu is not None and inputs.get("compliant") is not None and check_engine(opts.engine) == "dask":
         layers.append(bu)
         synthetic_projects = _tier_a_dask(
@@ -131,7 +133,7 @@ def run(
             map_args=map_args,
         )
     elif bu is not None and inputs.get("compliant") is not None:
-        projects = read(inputs["compliant"], ctx)
+        projects = read(inputs["compliant"], ctx, geometry_type="polygon")
         layers += [bu, projects]
         _tier_a_tables(
             ctx,
@@ -263,8 +265,8 @@ def _tier_b(
     from sxgeo.io import read_rainfall
     from sxgeo.pipelines.base import as_path
 
-    z = read(inputs["subzones"], ctx)
-    lc = read(inputs["landcover"], ctx)
+    z = read(inputs["subzones"], ctx, geometry_type="polygon")
+    lc = read(inputs["landcover"], ctx, geometry_type="polygon")
     fac = read(inputs["facilities"], ctx)
     what_if: list[str] = []
     if opts.add_facilities is not None:

@@ -15,6 +15,7 @@ percentages are never averaged. All areas in EPSG:4549.
 from __future__ import annotations
 
 import logging
+import re
 
 import geopandas as gpd
 import pandas as pd
@@ -27,10 +28,80 @@ from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
 
 log = logging.getLogger(__name__)
 
-COUNTED_STATUSES = frozenset({"completed", "accepted", "已完工", "已验收", "完工", "验收"})
+COUNTED_STATUSES = frozenset(
+    {
+        "completed",
+        "accepted",
+        "built",
+        "done",
+        "已完工",
+        "已验收",
+        "完工",
+        "验收",
+        "已完成",
+        "完成",
+        "已竣工",
+        "竣工",
+        "已建成",
+        "建成",
+        "通过验收",
+    }
+)
 """Project statuses that count as built (case-insensitive)."""
-DATE_COLUMNS = ("completed_on", "accepted_on", "completion_date", "completion_year", "year")
-"""Columns searched, in order, for when a project was completed."""
+NOT_COUNTED_STATUSES = frozenset(
+    {
+        "planned",
+        "proposed",
+        "under construction",
+        "ongoing",
+        "在建",
+        "建设中",
+        "施工中",
+        "规划",
+        "规划中",
+        "拟建",
+        "计划",
+        "未开工",
+        "前期",
+        "待建",
+        "筹建",
+    }
+)
+"""Statuses recognised as not (yet) built: not counted, and not reported as unknown values."""
+STATUS_COLUMNS = (
+    "status",
+    "状态",
+    "建设状态",
+    "项目状态",
+    "实施状态",
+    "进展",
+    "项目进展",
+    "建设进度",
+    "进度",
+)
+"""Columns searched, in order, for a project's status (case-insensitive, spaces ignored)."""
+DATE_COLUMNS = (
+    "completed_on",
+    "accepted_on",
+    "completion_date",
+    "completion_year",
+    "year",
+    "完成年份",
+    "完工年份",
+    "竣工年份",
+    "验收年份",
+    "完工日期",
+    "竣工日期",
+    "验收日期",
+    "完成日期",
+    "完成时间",
+    "完工时间",
+    "竣工时间",
+    "验收时间",
+    "年份",
+)
+"""Columns searched, in order, for when a project was completed (case-insensitive, spaces ignored)."""
+_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 LABELS_ZH = {
     "unit_code": "行政区划代码",
@@ -58,17 +129,59 @@ def completion_year(projects: pd.DataFrame) -> pd.Series | None:
     pandas.Series or None
         Integer-like years (NaN where unknown).
     """
-    for col in DATE_COLUMNS:
-        if col in projects.columns:
-            values = projects[col]
-            if pd.api.types.is_numeric_dtype(values):
-                return values.astype(float)
-            return pd.to_datetime(values, errors="coerce").dt.year.astype(float)
+    col = find_column(projects, DATE_COLUMNS)
+    if col is None:
+        return None
+    values = projects[col]
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.year.astype(float)
+    # text: a date (2021-06-30, 2021/6/30) or a year written as 2021 / 2021年 / 2021.06
+    text = values.astype("string").str.strip()
+    years = text.str.extract(_YEAR, expand=False).astype(float)
+    return years.where(values.notna())
+
+
+def _norm(name: object) -> str:
+    return re.sub(r"\s+", "", str(name)).lower()
+
+
+def find_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The first column of *frame* whose name is one of *names* (case and spaces ignored), else ``None``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    names : tuple of str
+        Accepted names, in order of preference.
+
+    Returns
+    -------
+    str or None
+        The column's name as written in the file.
+    """
+    by_norm: dict[str, str] = {}
+    for col in frame.columns:
+        by_norm.setdefault(_norm(col), str(col))
+    for name in names:
+        if _norm(name) in by_norm:
+            return by_norm[_norm(name)]
     return None
 
 
+def _headers(frame: pd.DataFrame) -> str:
+    cols = [str(c) for c in frame.columns if c != getattr(frame, "_geometry_column_name", "geometry")]
+    return ", ".join(cols) if cols else "none"
+
+
 def select_counted(
-    projects: gpd.GeoDataFrame, *, year: int | None = None, statuses: frozenset[str] = COUNTED_STATUSES
+    projects: gpd.GeoDataFrame,
+    *,
+    year: int | None = None,
+    statuses: frozenset[str] = COUNTED_STATUSES,
+    what: str = "sponge projects",
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Projects that count: status completed/accepted (when a status column exists), done by *year*.
 
@@ -80,6 +193,8 @@ def select_counted(
         Reporting year; projects completed later, or with no date, do not count.
     statuses : frozenset of str
         Statuses that count.
+    what : str
+        How to name the layer in the log.
 
     Returns
     -------
@@ -88,18 +203,42 @@ def select_counted(
     """
     notes: list[str] = []
     keep = pd.Series(True, index=projects.index)
-    if "status" in projects.columns:
-        ok = projects["status"].astype(str).str.strip().str.lower().isin({s.lower() for s in statuses})
+    status_col = find_column(projects, STATUS_COLUMNS)
+    if status_col is not None:
+        log.info("%s: status read from column %r", what, status_col)
+        notes.append(f"project status read from column {status_col!r}")
+        values = projects[status_col].astype("string").str.strip().str.lower()
+        ok = values.isin({s.lower() for s in statuses}).fillna(False).astype(bool)
         if (~ok).any():
             notes.append(f"{int((~ok).sum())} projects not counted: status not completed/accepted")
+        known = {s.lower() for s in statuses | NOT_COUNTED_STATUSES}
+        odd = sorted({str(v) for v in values[~ok].dropna() if v not in known})
+        if odd:
+            notes.append(
+                f"status values not recognised, not counted: {', '.join(odd[:8])} "
+                f"(counted: {', '.join(sorted(statuses))})"
+            )
         keep &= ok
+    else:
+        msg = (
+            f"no project status column ({', '.join(STATUS_COLUMNS)}); headers seen: {_headers(projects)}: "
+            "every project counted as completed"
+        )
+        log.warning("%s: %s", what, msg)
+        notes.append(msg)
     if year is not None:
         years = completion_year(projects)
         if years is None:
-            notes.append(
-                f"no completion date column ({', '.join(DATE_COLUMNS)}): every project counted for {year}"
+            msg = (
+                f"no completion date column ({', '.join(DATE_COLUMNS)}); headers seen: {_headers(projects)}: "
+                f"every project counted for {year}"
             )
+            log.warning("%s: %s", what, msg)
+            notes.append(msg)
         else:
+            date_col = find_column(projects, DATE_COLUMNS)
+            log.info("%s: completion year read from column %r", what, date_col)
+            notes.append(f"completion year read from column {date_col!r}")
             late = years > year
             unknown = years.isna()
             if (keep & late).any():

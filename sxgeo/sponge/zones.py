@@ -44,7 +44,7 @@ from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.io.tables import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike
-from sxgeo.sponge.coverage import select_counted
+from sxgeo.sponge.coverage import COUNTED_STATUSES, select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
 from sxgeo.zonal import intersection_pieces
 
@@ -428,13 +428,11 @@ def _facilities(
 ) -> tuple[gpd.GeoDataFrame, list[str]]:
     if len(facilities) == 0:
         return facilities, ["no facilities"]
-    statuses = {"completed", "accepted", "已完工", "已验收"} | (
-        set(PLANNED_STATUSES) if include_planned else set()
-    )
-    counted, notes = select_counted(facilities, year=None, statuses=frozenset(statuses))
+    statuses = set(COUNTED_STATUSES) | (set(PLANNED_STATUSES) if include_planned else set())
+    counted, notes = select_counted(facilities, year=None, statuses=frozenset(statuses), what="facilities")
     if year is not None:
-        counted, more = select_counted(counted, year=year, statuses=frozenset(statuses))
-        notes += more
+        counted, more = select_counted(counted, year=year, statuses=frozenset(statuses), what="facilities")
+        notes += [n for n in more if n not in notes]
     notes = [n.replace("projects", "facilities") for n in notes]
     if include_planned:
         notes.append("what-if: planned and building facilities counted")

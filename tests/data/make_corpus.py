@@ -854,6 +854,152 @@ def _issue20_tables_cases(d: Path, out: Path) -> list[Case]:
     return cases
 
 
+# ---- branch issue-20-inputs (issue 20: crashes and silent drops)
+def _issue20_inputs_cases(d: Path, out: Path, x0: float, y0: float) -> list[Case]:
+    """Chinese project headers, points where areas are needed, bad Dask parts, empty gates, BD-09."""
+    import openpyxl
+    import pyogrio
+
+    cases: list[Case] = []
+    built = shapely.box(x0 - 1100, y0 - 500, x0 + 1100, y0 + 500)  # 2.2 km² of built-up area
+    gpd.GeoDataFrame({"name": ["bu"]}, geometry=[built], crs=METRIC).to_file(d / "i20_bu.gpkg")
+    cuts = [(0, 400), (500, 1000), (1100, 1300), (1400, 1500), (1600, 1700)]  # x ranges of 5 projects [m]
+    geoms = [shapely.box(x0 - 1100 + a, y0 - 500, x0 - 1100 + b, y0 + 500) for a, b in cuts]
+    zh = gpd.GeoDataFrame(
+        {"名称": list("ABCDE"), "状态": ["已完成", "已竣工", "在建", "在建", "规划"],
+         "完成年份": ["2019", "2021年", None, None, None]},
+        geometry=geoms, crs=METRIC,
+    )  # fmt: skip
+    pyogrio.write_dataframe(zh, d / "i20_projects_zh.gpkg")
+    done = 100 * shapely.union_all(geoms[:2]).intersection(built).area / built.area  # 40.91 %, not 59.09 %
+    cov = ["sponge", "coverage", "--built-up", str(d / "i20_bu.gpkg"), "--year", "2022"]
+    cases.append(
+        Case(
+            "i20_sponge_chinese_status_year",
+            [*cov, "--compliant", str(d / "i20_projects_zh.gpkg"), "-o", str(out / "i20_zh.csv")],
+            None,
+            [("i20_zh.csv", "330602", "coverage_pct", round(done, 2))],
+        )
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "经度", "纬度", "状态"])
+    lonlat = gpd.GeoSeries([shapely.Point(x0, y0), shapely.Point(x0 + 300, y0)], crs=METRIC).to_crs(4326)
+    for i, p in enumerate(lonlat):
+        sheet.append([f"P{i}", p.x, p.y, "已完成"])
+    book.save(d / "i20_projects_points.xlsx")
+    gpd.GeoDataFrame({"name": ["bu"]}, geometry=[built], crs=METRIC).to_crs(4326).to_file(
+        d / "i20_bu_4326.gpkg"
+    )
+    cases.append(
+        Case(
+            "i20_sponge_points_for_areas",
+            [
+                "sponge",
+                "coverage",
+                "--built-up",
+                str(d / "i20_bu_4326.gpkg"),
+                "--crs",
+                "4326",
+                "--compliant",
+                str(d / "i20_projects_points.xlsx"),
+                "-o",
+                str(out / "x.csv"),
+            ],
+            "areas (polygons) are needed here",
+        )
+    )
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "wkt", "建设状态", "验收日期"])
+    for name, g, status, date in zip("AB", geoms[:2], ["已验收", "拟建"], ["2020-06-30", None], strict=True):
+        sheet.append([name, g.wkt, status, date])
+    book.save(d / "i20_projects_wkt.xlsx")
+    wkt_cov = 100 * geoms[0].intersection(built).area / built.area  # A only: B is 拟建 (proposed)
+    cases.append(
+        Case(
+            "i20_sponge_wkt_column",
+            [
+                "sponge",
+                "coverage",
+                "--built-up",
+                str(d / "i20_bu.gpkg"),
+                "--year",
+                "2022",
+                "--crs",
+                "4549",
+                "--compliant",
+                str(d / "i20_projects_wkt.xlsx"),
+                "-o",
+                str(out / "i20_wkt.csv"),
+            ],
+            None,
+            [("i20_wkt.csv", "330602", "coverage_pct", round(wkt_cov, 2))],
+        )
+    )
+    # Dask parts: each folder has two good parts and one bad one
+    faults = {
+        "empty": "the part is empty (0 bytes)",
+        "plain": "a Parquet part without GeoParquet metadata",
+        "column": "the part lacks column(s) status that part.0.parquet has",
+    }
+    for fault, refusal in faults.items():
+        folder = d / f"i20_parts_{fault}"
+        folder.mkdir()
+        for k in range(3):
+            gpd.GeoDataFrame({"status": ["completed"]}, geometry=[geoms[k]], crs=METRIC).to_parquet(
+                folder / f"part.{k}.parquet"
+            )
+        bad = folder / "part.2.parquet"
+        if fault == "empty":
+            bad.write_bytes(b"")
+        elif fault == "plain":
+            pd.DataFrame({"status": ["completed"], "geometry": [geoms[2].wkb]}).to_parquet(bad)
+        else:
+            gpd.GeoDataFrame(geometry=[geoms[2]], crs=METRIC).to_parquet(bad)
+        cases.append(
+            Case(
+                f"i20_dask_part_{fault}",
+                ["check", str(folder), "--engine", "dask"],
+                f"part.2.parquet: {refusal}",
+            )
+        )
+    # pilots: a gate no county passes
+    crit = d / "i20_criteria_gate_all.yaml"
+    crit.write_text(
+        "method: direct\ncriteria:\n  - {id: a, column: a, direction: benefit, weight: 1}\n"
+        "gates:\n  - {id: big, column: a, op: '>=', value: 100}\n",
+        encoding="utf-8",
+    )
+    codes = ["330602", "330603", "330604", "330681", "330683", "330624"]
+    pd.DataFrame({"code": codes, "a": [1.0, 2, 3, 4, 5, 6]}).to_csv(d / "i20_values.csv", index=False)
+    cases.append(
+        Case(
+            "i20_pilots_gate_removes_all",
+            [
+                "pilots",
+                "select",
+                "--level",
+                "county",
+                "--n",
+                "1",
+                "--values",
+                str(d / "i20_values.csv"),
+                "--criteria",
+                str(crit),
+                "--no-irreplaceability",
+                "-o",
+                str(out / "x.csv"),
+            ],
+            "the gates remove all 6 of county candidates",
+        )
+    )
+    # BD-09 lon/lat (Baidu): checked after the conversion (the bounds are a test_crs.py figure)
+    pd.DataFrame({"name": ["a"], "lon": [120.58], "lat": [30.0]}).to_csv(d / "i20_bd09.csv", index=False)
+    cases.append(Case("i20_check_bd09", ["check", str(d / "i20_bd09.csv"), "--crs", "bd09"]))
+    return cases
+
+
 def make_corpus(folder: str | Path) -> list[Case]:
     """Write the corpus files into *folder* and return the cases (outputs go to ``folder/out``).
 
@@ -880,6 +1026,7 @@ def make_corpus(folder: str | Path) -> list[Case]:
             *_table_cases(d, out, x0, y0),
             *_issue20_raster_cases(d, out, x0, y0),  # issue-20-raster
             *_issue20_tables_cases(d, out),  # branch issue-20-tables
+            *_issue20_inputs_cases(d, out, x0, y0),  # branch issue-20-inputs
         ]
 
 
