@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # pytest-xdist workers: "auto" is one per core; the demo fixtures are still made once (tests/conftest.py)
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=10
 
 .PHONY: demo test test-fast test-gbk lint bench clean wheelhouse
 
