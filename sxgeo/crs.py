@@ -17,9 +17,11 @@ Every reprojection done here is logged at INFO, so none is silent.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyproj
 import shapely
 from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError as _ProjCRSError
@@ -670,3 +672,213 @@ def offset_m(
     x0, y0 = t.transform(np.asarray(lon0, float), np.asarray(lat0, float))
     x1, y1 = t.transform(np.asarray(lon1, float), np.asarray(lat1, float))
     return np.asarray(x1) - np.asarray(x0), np.asarray(y1) - np.asarray(y0)
+
+
+# --- true ground area of raster pixels (moved from sxgeo.zonal: a CRS decision belongs here) ---
+
+
+def _band_area(phi: np.ndarray, a: float, e2: float) -> np.ndarray:
+    """Ellipsoidal area from the equator to latitude *phi* per radian of longitude [m2].
+
+    The area of the zone between the equator and φ on an ellipsoid of revolution is
+    ``a²(1−e²)/2 · [sinφ/(1−e²sin²φ) + ln((1+e sinφ)/(1−e sinφ))/(2e)]`` per radian of longitude
+    (e.g. Snyder 1987, *Map Projections: A Working Manual*, USGS PP 1395, eq. 3-12 for q).
+    """
+    e = np.sqrt(e2)
+    s = np.sin(phi)
+    q = s / (1 - e2 * s * s) + np.log((1 + e * s) / (1 - e * s)) / (2 * e)
+    return a * a * (1 - e2) / 2 * q
+
+
+def pixel_row_areas(transform: Any, height: int, crs: Any) -> np.ndarray:
+    """Area of one pixel in each row of a raster [m2].
+
+    Parameters
+    ----------
+    transform : affine.Affine
+        The raster's transform (north-up when geographic).
+    height : int
+        Rows.
+    crs : rasterio.crs.CRS or pyproj.CRS
+        Projected (metres: every row ``|a × e|``) or geographic (degrees: the ellipsoidal area
+        of the row's quadrangle on the CRS's own ellipsoid; a "10 m" WorldCover pixel of
+        1/12,000° is about 74 m² at 30°N, not 100 m²).
+
+    Returns
+    -------
+    numpy.ndarray
+        One area per row.
+
+    Raises
+    ------
+    CRSError
+        When the CRS is missing, or a geographic raster is rotated.
+    """
+    if crs is None:
+        msg = "the raster has no CRS; set one (e.g. gdal_edit.py -a_srs EPSG:4549)"
+        raise CRSError(msg)
+    pc = pyproj.CRS.from_user_input(crs)
+    if not pc.is_geographic:
+        return np.full(height, abs(transform.a * transform.e))
+    if transform.b != 0 or transform.d != 0:
+        msg = "rotated rasters in degrees are not supported; warp to a north-up grid first (gdalwarp)"
+        raise CRSError(msg)
+    ell = pc.ellipsoid
+    if ell is None:
+        msg = f"{pc.name}: a geographic CRS without an ellipsoid"
+        raise CRSError(msg)
+    a = float(ell.semi_major_metre)
+    e2 = 1 - (float(ell.semi_minor_metre) / a) ** 2
+    edges = np.radians(np.clip(transform.f + transform.e * np.arange(height + 1), -90.0, 90.0))
+    band = _band_area(edges, a, e2)
+    return np.abs(np.diff(band)) * np.radians(abs(transform.a))
+
+
+AREA_TOLERANCE = 1e-3
+"""Largest relative error of nominal pixel areas accepted before they are corrected: a projected
+raster whose pixel ground area stays within 0.1% of its nominal area everywhere on the raster
+(equal-area projections; EPSG:4549 Gauss-Kruger over Shaoxing, about 1e-4) keeps nominal areas."""
+_AREA_SAMPLE_ROWS = 4097
+"""Rows at which the true pixel area is measured (interpolated between them: it varies smoothly)."""
+_AREA_SAMPLE_COLS = 65
+"""Columns per measured row (the row's area is their mean)."""
+
+
+@dataclass(frozen=True)
+class PixelAreas:
+    """How pixels of a raster are weighed: nominal metres, or the true ground area of each row.
+
+    Attributes
+    ----------
+    row_areas : numpy.ndarray or None
+        Mean area of a pixel of each row [m2]; None: every pixel weighs :attr:`nominal_m2`.
+    col_factors : numpy.ndarray or None
+        When the area also varies along rows by more than :data:`AREA_TOLERANCE` (a Gauss-Kruger
+        raster reaching far from its central meridian), each column's factor (mean 1): a pixel
+        weighs ``row_areas[r] × col_factors[c]``; None otherwise.
+    nominal_m2 : float
+        The pixel's nominal area in the CRS's own units, converted to m2.
+    scale : tuple of float
+        Smallest and largest ratio of true to nominal pixel area over the raster (NaN when it
+        could not be measured).
+    note : str or None
+        What was corrected (or could not be measured), for the outputs' notes; None when nothing.
+    """
+
+    row_areas: np.ndarray | None
+    nominal_m2: float
+    scale: tuple[float, float]
+    note: str | None
+    col_factors: np.ndarray | None = None
+
+
+def _cell_area_on_ellipsoid(lon: np.ndarray, lat: np.ndarray, a: float, e2: float) -> np.ndarray:
+    """Area of quadrilaterals given by their corners in degrees (last axis: 4 corners) [m2].
+
+    The corners are mapped to (λ, q(φ)) with q the band area of :func:`_band_area`: the
+    cylindrical equal-area mapping of the ellipsoid, in which a planar area is an ellipsoid area
+    (Snyder 1987, USGS PP 1395, §10); the shoelace formula then gives the cell's area, exact up to
+    the curvature of its edges (negligible for a pixel).
+    """
+    lam = np.radians(lon)
+    # relative to the first corner (no cancellation in the products), unwrapped across the antimeridian
+    x = (lam - lam[..., :1] + np.pi) % (2 * np.pi) - np.pi
+    q = _band_area(np.radians(np.clip(lat, -90.0, 90.0)), a, e2)
+    y = q - q[..., :1]
+    return 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=-1) - np.roll(x, -1, axis=-1) * y, axis=-1))
+
+
+def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str = "raster") -> PixelAreas:
+    """Decide how to weigh the pixels of a raster, and measure their true ground area when needed.
+
+    Geographic rasters (degrees) get the ellipsoidal area of each row (:func:`pixel_row_areas`).
+    A projected raster is measured: the true area of pixels at up to 4,097 rows × 65 columns (their
+    corners taken to longitude/latitude with pyproj and measured on the CRS's ellipsoid,
+    :func:`_cell_area_on_ellipsoid`) against the nominal ``|det(transform)|`` (in metres of the
+    CRS's unit). Within :data:`AREA_TOLERANCE` everywhere (equal-area projections, Gauss-Kruger
+    zones such as EPSG:4549 over Shaoxing) the nominal area is kept; otherwise (Web Mercator
+    EPSG:3857 overstates areas by 1/cos²φ, +34% at 30°N; any conformal or unknown-distortion
+    CRS) each row weighs the mean true area of its pixels, interpolated between measured rows.
+
+    Parameters
+    ----------
+    transform : affine.Affine
+        The raster's transform.
+    width, height : int
+        Raster size.
+    crs : rasterio.crs.CRS or pyproj.CRS
+        The raster's CRS.
+    name : str
+        The raster, for the note.
+
+    Returns
+    -------
+    PixelAreas
+
+    Raises
+    ------
+    CRSError
+        When the CRS is missing, or a geographic raster is rotated.
+    """
+    if crs is None:
+        msg = f"{name}: the raster has no CRS; set one (e.g. gdal_edit.py -a_srs EPSG:4549)"
+        raise CRSError(msg)
+    pc = pyproj.CRS.from_user_input(crs)
+    label = f"{pc.to_string()} ({pc.name})"
+    if pc.is_geographic:
+        rows = pixel_row_areas(transform, height, pc)
+        nominal = float(np.mean(rows)) if len(rows) else 0.0
+        return PixelAreas(rows, nominal, (1.0, 1.0), None)
+    unit = pc.axis_info[0].unit_conversion_factor if pc.axis_info else 1.0
+    nominal = abs(transform.a * transform.e - transform.b * transform.d) * float(unit) ** 2
+    geo = pc.geodetic_crs
+    ell = geo.ellipsoid if geo is not None else None
+    if geo is None or ell is None or width < 1 or height < 1:
+        note = (
+            f"{name} in {label}: its distortion cannot be measured (no ellipsoid); pixels counted at "
+            "their nominal area, check the CRS"
+        )
+        log.warning("%s", note)
+        return PixelAreas(None, nominal, (float("nan"), float("nan")), note)
+    rows_at = np.unique(np.linspace(0, height - 1, min(height, _AREA_SAMPLE_ROWS)).round().astype(np.int64))
+    cols_at = np.unique(np.linspace(0, width - 1, min(width, _AREA_SAMPLE_COLS)).round().astype(np.int64))
+    r, c = np.meshgrid(rows_at.astype(float), cols_at.astype(float), indexing="ij")
+    dc = np.array([0.0, 1.0, 1.0, 0.0])
+    dr = np.array([0.0, 0.0, 1.0, 1.0])
+    cc, rr = c[..., None] + dc, r[..., None] + dr
+    x = transform.a * cc + transform.b * rr + transform.c
+    y = transform.d * cc + transform.e * rr + transform.f
+    to_geo = pyproj.Transformer.from_crs(pc, geo, always_xy=True)
+    lon, lat = to_geo.transform(x, y, errcheck=False)
+    a = float(ell.semi_major_metre)
+    e2 = 1 - (float(ell.semi_minor_metre) / a) ** 2
+    true = _cell_area_on_ellipsoid(np.asarray(lon), np.asarray(lat), a, e2)
+    if not np.isfinite(true).all() or nominal <= 0:
+        note = (
+            f"{name} in {label}: pixel corners cannot all be taken to longitude/latitude; pixels "
+            "counted at their nominal area, check the CRS and the extent"
+        )
+        log.warning("%s", note)
+        return PixelAreas(None, nominal, (float("nan"), float("nan")), note)
+    ratio = true / nominal
+    scale = (float(ratio.min()), float(ratio.max()))
+    if max(abs(scale[0] - 1), abs(scale[1] - 1)) < AREA_TOLERANCE:
+        return PixelAreas(None, nominal, scale, None)
+    row_mean = true.mean(axis=1)
+    row_areas = np.interp(np.arange(height, dtype=float), rows_at.astype(float), row_mean)
+    along = float(np.max(true.max(axis=1) / true.min(axis=1)) - 1)
+    note = (
+        f"{name} in {label} is not equal-area: a pixel's true ground area is {scale[0]:.4f}-{scale[1]:.4f} "
+        f"× its nominal {nominal:g} m2 over the raster; each pixel row is weighed by its true area on "
+        f"the {ell.name} ellipsoid (nominal metres would be off by {1 / scale[0] - 1:+.1%})"
+    )
+    col_factors = None
+    if along > AREA_TOLERANCE:
+        # the area varies along rows too: a factor per column, the mean over rows of the pixel's
+        # share of its row's mean (exact when the distortion is a product of row and column terms)
+        share = (true / row_mean[:, None]).mean(axis=0)
+        col_factors = np.interp(np.arange(width, dtype=float), cols_at.astype(float), share)
+        col_factors = col_factors / col_factors.mean()
+        note += f"; it varies by {along:.2%} along a row: each column is weighed by its own factor too"
+    log.warning("%s", note)
+    return PixelAreas(row_areas, nominal, scale, note, col_factors)

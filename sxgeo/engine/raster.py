@@ -11,9 +11,9 @@ out by :func:`sxgeo.zonal.counts_frame`, so both engines give the same table.
 
 Geographic rasters (ESA WorldCover, Esri 10 m land cover, in EPSG:4326) are accepted on both
 engines: zones are rasterised in the raster's own grid and every pixel row gets its true
-ellipsoidal area (:func:`sxgeo.zonal.pixel_row_areas`). A "10 m" WorldCover pixel of 1/12,000°
+ellipsoidal area (:func:`sxgeo.crs.pixel_row_areas`). A "10 m" WorldCover pixel of 1/12,000°
 is about 74 m² at 30°N, not 100 m². Projected rasters that are not equal-area (Web Mercator tiles,
-EPSG:3857) get the true ground area of each row too (:func:`sxgeo.zonal.pixel_areas`), and
+EPSG:3857) get the true ground area of each row too (:func:`sxgeo.crs.pixel_areas`), and
 overlapping zones are each counted whole: the plan (:class:`sxgeo.zonal.ZoneGrid`) decides both
 once, so the two engines cannot differ.
 """
@@ -27,8 +27,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sxgeo.crs import pixel_row_areas
 from sxgeo.engine import quiet_dask
-from sxgeo.zonal import ZoneGrid, add_counts, counts_frame, pixel_row_areas, window_counts, zone_grid
+from sxgeo.zonal import ZoneGrid, add_counts, counts_frame, window_counts, zone_grid
 
 log = logging.getLogger(__name__)
 
