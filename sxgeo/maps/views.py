@@ -711,7 +711,7 @@ def pilots_map(
     Parameters
     ----------
     ranked : pandas.DataFrame
-        The ranked table of :func:`sxgeo.pipelines.pilots.run_select` (``lon``, ``lat``, ``score``,
+        The ranked table of :func:`sxgeo.pilots.pipeline.run_select` (``lon``, ``lat``, ``score``,
         ``selected``, ``fixed``, ``reason``, ``*_contrib``...).
     counties : geopandas.GeoDataFrame
         County polygons.
