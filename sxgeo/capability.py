@@ -92,7 +92,7 @@ def load(target: str) -> Callable[..., Any]:
     if not callable(value):
         msg = f"capability target {target!r} is not callable"
         raise SxgeoError(msg)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 @dataclass(frozen=True)

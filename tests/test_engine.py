@@ -148,8 +148,8 @@ def _parquet(tmp_path: Path, gdf: gpd.GeoDataFrame) -> Path:
 
 
 def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_dir, counties):
-    from sxgeo.pv import pipeline as pipeline
     from sxgeo._pipeline import Context
+    from sxgeo.pv import pipeline as pipeline
 
     b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
     cx = b.geometry.centroid
@@ -234,8 +234,8 @@ def border_projects(counties) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
     tmp_path, dask_client, counties, border_projects, monkeypatch
 ):
-    from sxgeo.sponge.dask import coverage_table_dask
     from sxgeo.sponge.coverage import coverage_table
+    from sxgeo.sponge.dask import coverage_table_dask
 
     projects, built_up = border_projects
     mem = coverage_table(built_up, projects[projects["status"] == "accepted"], counties).set_index(
@@ -485,11 +485,9 @@ def test_sponge_coverage_cli_engine_dask_equals_memory(tmp_path, dask_client, bo
 def test_project_file_engine_section_runs_sponge_and_carbon_on_dask(
     tmp_path, dask_client, border_projects, border_rasters, counties
 ):
-    from sxgeo.cli import app
     from sxgeo._pipeline import Context
-
     from sxgeo.carbon import pipeline as carbon
-
+    from sxgeo.cli import app
     from sxgeo.sponge import pipeline as sponge
 
     projects, built_up = border_projects
@@ -561,8 +559,8 @@ def test_check_engine_dask_on_parts_reports_as_the_whole_layer(tmp_path, dask_cl
 def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(
     tmp_path, dask_client, border_roofs, counties
 ):
-    from sxgeo.cli import app
     from sxgeo._pipeline import Context
+    from sxgeo.cli import app
     from sxgeo.pv import pipeline as pipeline
 
     parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
@@ -623,8 +621,8 @@ def _hand_built_roofs(counties) -> gpd.GeoDataFrame:
 
 
 def test_pv_one_pipeline_same_tables_and_notes_on_both_engines(tmp_path, dask_client, counties):
-    from sxgeo.pv import pipeline as pipeline
     from sxgeo._pipeline import Context
+    from sxgeo.pv import pipeline as pipeline
 
     roofs = _hand_built_roofs(counties)
     c = sxcrs.to_metric(counties).set_index("adcode")
@@ -745,9 +743,9 @@ def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engi
 
 
 def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(tmp_path, dask_client):
-    from sxgeo.sponge.dask import coverage_dask
     from sxgeo._pipeline import Context, read_dask
     from sxgeo.sponge import coverage
+    from sxgeo.sponge.dask import coverage_dask
 
     x0, y0 = 540_000.0, 3_320_000.0  # EPSG:4549, in Shaoxing
     counties = gpd.GeoDataFrame(

@@ -12,11 +12,11 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
+from sxgeo._pipeline import Context
 from sxgeo.errors import SchemaError
 from sxgeo.pilots import measures as ms
-from sxgeo.pilots.score import parse_criteria
-from sxgeo._pipeline import Context
 from sxgeo.pilots.pipeline import compute_measures
+from sxgeo.pilots.score import parse_criteria
 
 CRS = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_300_000.0  # a point in Shaoxing's Gauss-Kruger zone

@@ -6,8 +6,20 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sxgeo._pipeline import (
+    Context,
+    as_path,
+    check_option,
+    engine_options,
+    is_synthetic,
+    name_of,
+    project_inputs,
+    project_param,
+    read,
+    unit_sets,
+)
 from sxgeo.errors import SchemaError
-from sxgeo._pipeline import Context, as_path, check_option, is_synthetic, name_of, read, unit_sets
+from sxgeo.project import Project
 from sxgeo.zonal import overlap_note, pixel_areas
 
 if TYPE_CHECKING:
@@ -129,7 +141,7 @@ def run(
         # candidate land to plant for forest cover (the report's gap table), with geometries
         out.extra["carbon_plantable.parquet"] = parcels
     if ctx.maps:
-        from sxgeo.maps.views import carbon_map
+        from sxgeo.carbon.view import carbon_map
 
         raster = map_args.pop("raster_path", None)
         if raster is not None:

@@ -213,8 +213,8 @@ def map_command(
 ) -> None:
     """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
     if items and items[0] == "png":
-        from sxgeo.maps.export import render_png
         from sxgeo._pipeline import check_option
+        from sxgeo.maps.export import render_png
 
         check_option("--width", width, at_least=1, at_most=20000)
         check_option("--height", height, at_least=1, at_most=20000)

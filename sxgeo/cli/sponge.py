@@ -166,7 +166,6 @@ def curve(
 ) -> None:
     """The H-alpha curve of a station: design depth for each capture ratio, and yearly totals."""
     from sxgeo._pipeline import Context
-
     from sxgeo.sponge import pipeline as sponge
 
     ctx = Context(units=None, maps=False)  # the curve needs no units

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sxgeo._pipeline import Context, is_synthetic, read
+from sxgeo.project import Project
 
 if TYPE_CHECKING:
     from sxgeo.outputs import Outputs
@@ -61,7 +62,7 @@ def run(ctx: Context, inputs: dict[str, Any], *, divisions: Any = None) -> list[
             synthetic=is_synthetic(bu, towns, villages),
         )
         if ctx.maps:
-            from sxgeo.maps.views import overview_map
+            from sxgeo.overview.view import overview_map
 
             overview.maps["overview.html"] = overview_map(
                 ctx.units, built_up=bu, towns=towns, villages=villages, lang=ctx.lang, basemap=ctx.basemap

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sxgeo._pipeline import Context, as_path, name_of, project_inputs, read
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
 from sxgeo.errors import SchemaError
 from sxgeo.io.codes import code_column
 from sxgeo.io.columns import find_column
 from sxgeo.io.tables import sheet_rows
-from sxgeo._pipeline import Context, as_path, name_of, read
+from sxgeo.project import Project
+from sxgeo.pv.pipeline import options_from_project as pv_options_from_project
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -891,10 +894,10 @@ def finish(
     import numpy as np
     import pandas as pd
 
+    from sxgeo._pipeline import is_synthetic
     from sxgeo.admin import COUNTY_BY_CODE
     from sxgeo.outputs import Outputs
     from sxgeo.pilots import explain
-    from sxgeo._pipeline import is_synthetic
     from sxgeo.unit_table import unit_rows
 
     opts, stem, t, prog, problem, criteria, scored = (
@@ -1035,7 +1038,7 @@ def finish(
     synthetic = is_synthetic(layer, cand)
     result = Outputs(stem, tables, SELECT_LABELS_ZH, [*notes, *ctx.notes], synthetic=synthetic)
     if ctx.maps:
-        from sxgeo.maps.views import pilots_map
+        from sxgeo.pilots.view import pilots_map
 
         result.maps[f"{stem}.html"] = pilots_map(
             ranked,

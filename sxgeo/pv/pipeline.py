@@ -19,24 +19,28 @@ import numpy as np
 
 from sxgeo import crs as sxcrs
 from sxgeo import pv as pvmod
+from sxgeo._pipeline import (
+    Context,
+    as_path,
+    check_option,
+    check_year,
+    engine_options,
+    input_key,
+    is_synthetic,
+    name_of,
+    project_inputs,
+    project_param,
+    read,
+    read_dask,
+)
 from sxgeo.admin import CITY_CODE
 from sxgeo.engine import check_engine, client_session
 from sxgeo.errors import SchemaError
 from sxgeo.io import read_table, read_weather, sample_raster
 from sxgeo.io.writers import make_folder
 from sxgeo.outputs import SYNTHETIC_NOTE, SYNTHETIC_PREFIX, Outputs
-from sxgeo._pipeline import (
-    Context,
-    as_path,
-    check_option,
-    check_year,
-    input_key,
-    is_synthetic,
-    name_of,
-    read,
-    read_dask,
-)
 from sxgeo.plan import unit_target
+from sxgeo.project import Project
 from sxgeo.pv import dask as pvdask
 from sxgeo.pv import energy
 from sxgeo.pv.aggregate import table_from_sums
@@ -406,7 +410,7 @@ def _map(
     opts: PVOptions,
 ) -> Any:
     """The in-memory engine's web map: counties, parks and the potential-density grid."""
-    from sxgeo.maps.views import pv_map  # folium: loaded only when a map is made
+    from sxgeo.pv.view import pv_map  # folium: loaded only when a map is made
 
     grid = grid_counts(result[result["capacity_kwp"] > 0], cell_m=opts.grid_m, weight="capacity_kwp")
     return pv_map(

@@ -7,7 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sxgeo._pipeline import Context, check_share, is_synthetic, name_of, read, read_dask, unit_sets
+from sxgeo._pipeline import (
+    Context,
+    check_share,
+    engine_options,
+    is_synthetic,
+    name_of,
+    project_inputs,
+    project_param,
+    read,
+    read_dask,
+    unit_sets,
+)
+from sxgeo.project import Project
+from sxgeo.sponge.zones import DEFAULT_ALPHA_TARGET
 from sxgeo.zonal import overlap_note
 
 if TYPE_CHECKING:
@@ -155,7 +168,7 @@ def run(
         name, tables, sponge.zone_labels() | CURVE_LABELS, [*notes, *ctx.notes], synthetic=synthetic
     )
     if ctx.maps and (map_args.get("table") is not None or map_args.get("zones") is not None):
-        from sxgeo.maps.views import sponge_map
+        from sxgeo.sponge.view import sponge_map
 
         out.maps[f"{name}.html"] = sponge_map(
             map_args.get("table"),
@@ -262,8 +275,8 @@ def _tier_b(
     import pandas as pd
 
     from sxgeo import sponge
-    from sxgeo.io import read_rainfall
     from sxgeo._pipeline import as_path
+    from sxgeo.io import read_rainfall
 
     z = read(inputs["subzones"], ctx, geometry_type="polygon")
     lc = read(inputs["landcover"], ctx, geometry_type="polygon")
@@ -315,8 +328,8 @@ def _tier_b(
 def _curve_only(rainfall: Any, tables: dict[str, pd.DataFrame], notes: list[str]) -> bool:
     """The H-alpha curve and yearly totals of a station series; whether the series is synthetic."""
     from sxgeo import sponge
-    from sxgeo.io import read_rainfall
     from sxgeo._pipeline import as_path
+    from sxgeo.io import read_rainfall
 
     path, _ = as_path(rainfall)
     daily, rain_notes = read_rainfall(path)
