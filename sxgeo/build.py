@@ -21,7 +21,7 @@ import pandas as pd
 
 from sxgeo._pipeline import Context, check_year
 from sxgeo.capabilities import CAPABILITIES
-from sxgeo.capability import load
+from sxgeo.capability import Capability, load
 from sxgeo.errors import LayerError
 from sxgeo.io.writers import build_lock, make_folder, record_written
 from sxgeo.project import Project
@@ -94,6 +94,7 @@ def run_steps(
     write_to: Path | None = None,
     skip: tuple[str, ...] = (),
     progress: Callable[[str], None] | None = None,
+    capabilities: tuple[Capability, ...] = CAPABILITIES,
 ) -> RunTables:
     """Run every ready capability of :data:`sxgeo.capabilities.CAPABILITIES`: the one step loop.
 
@@ -109,13 +110,15 @@ def run_steps(
         Capabilities not to run (their :attr:`~sxgeo.capability.Capability.name` or step name).
     progress : callable, optional
         Called with the name of each step.
+    capabilities : tuple of Capability
+        What to run, in order (default the registry, :data:`sxgeo.capabilities.CAPABILITIES`).
 
     Returns
     -------
     RunTables
     """
     run = RunTables()
-    for cap in CAPABILITIES:
+    for cap in capabilities:
         if cap.name in skip or cap.step in skip:
             continue
         if progress is not None:

@@ -41,18 +41,22 @@ def capability_keys() -> tuple[Key, ...]:
     return tuple(k for c in CAPABILITIES for k in c.keys)
 
 
-def declared_tables() -> dict[str, Table]:
+def declared_tables(capabilities: tuple[Capability, ...] = CAPABILITIES) -> dict[str, Table]:
     """Table name -> the declaration of every table a capability writes."""
-    return {t.name: t for c in CAPABILITIES for t in c.tables}
+    return {t.name: t for c in capabilities for t in c.tables}
 
 
-def check_computed(items: Iterable[tuple[str, str, str]]) -> list[str]:
+def check_computed(
+    items: Iterable[tuple[str, str, str]], capabilities: tuple[Capability, ...] = CAPABILITIES
+) -> list[str]:
     """Problems of a plan's ``computed_by`` entries against the declared tables.
 
     Parameters
     ----------
     items : iterable of (indicator id, table, column)
         The plan's computed indicators.
+    capabilities : tuple of Capability
+        Whose tables count (default the registry).
 
     Returns
     -------
@@ -60,7 +64,7 @@ def check_computed(items: Iterable[tuple[str, str, str]]) -> list[str]:
         One line per indicator whose table is not a declared per-unit table, or whose column that
         table does not declare (empty: all fine).
     """
-    tables = declared_tables()
+    tables = declared_tables(capabilities)
     problems = []
     for ind, table, column in items:
         spec = tables.get(table.removeprefix("demo_"))
@@ -79,13 +83,15 @@ def check_computed(items: Iterable[tuple[str, str, str]]) -> list[str]:
     return problems
 
 
-def check_plan(plan: Any) -> None:
+def check_plan(plan: Any, capabilities: tuple[Capability, ...] = CAPABILITIES) -> None:
     """Refuse a plan whose ``computed_by`` names a table or column no capability writes.
 
     Parameters
     ----------
     plan : sxgeo.plan.Plan
         The loaded registry.
+    capabilities : tuple of Capability
+        Whose tables count (default the registry).
 
     Raises
     ------
@@ -97,7 +103,7 @@ def check_plan(plan: Any) -> None:
         for ind in plan.indicators
         if ind.computed_by is not None
     ]
-    problems = check_computed(items)
+    problems = check_computed(items, capabilities)
     if problems:
         msg = f"{Path(plan.path).name}: " + "; ".join(problems)
         raise SchemaError(msg)

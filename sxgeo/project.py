@@ -258,8 +258,15 @@ def _scalar(value: Any, spec: Key, *, where: str) -> Any:
     return float(value) if spec.kind == "float" else value
 
 
-def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = None) -> Project:
-    """Validate parsed TOML against :data:`KEYS` and resolve input paths.
+def parse(
+    data: dict[str, Any],
+    *,
+    base: Path,
+    where: str,
+    path: Path | None = None,
+    keys: tuple[Key, ...] = KEYS,
+) -> Project:
+    """Validate parsed TOML against the project-file keys and resolve input paths.
 
     Parameters
     ----------
@@ -271,6 +278,9 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
         Name used in messages (the file name).
     path : pathlib.Path, optional
         The project file.
+    keys : tuple of Key
+        The keys a project may set (default :data:`KEYS`; a capability outside the registry adds
+        its own).
 
     Returns
     -------
@@ -283,17 +293,19 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
         message names the key and the file.
     """
     values: dict[str, dict[str, Any]] = {}
+    index = KEY_INDEX if keys is KEYS else {(k.section, k.name): k for k in keys}
+    sections = tuple(dict.fromkeys(k.section for k in keys))
     for section, body in data.items():
-        if section not in SECTIONS:
-            msg = f"{where}: unknown section [{section}] (known: {', '.join(SECTIONS)})"
+        if section not in sections:
+            msg = f"{where}: unknown section [{section}] (known: {', '.join(sections)})"
             raise ProjectError(msg)
         if not isinstance(body, dict):
             msg = f"{where}: {section} must be a section [{section}]"
             raise ProjectError(msg)
         for name, value in body.items():
-            spec = KEY_INDEX.get((section, name))
+            spec = index.get((section, name))
             if spec is None:
-                known = ", ".join(k.name for k in KEYS if k.section == section)
+                known = ", ".join(k.name for k in keys if k.section == section)
                 msg = f"{where}: unknown key {section}.{name} (keys of [{section}]: {known})"
                 raise ProjectError(msg)
             key = f"{section}.{name}"
@@ -308,13 +320,15 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
     return Project(path, values)
 
 
-def load_project(path: str | Path) -> Project:
+def load_project(path: str | Path, *, keys: tuple[Key, ...] = KEYS) -> Project:
     """Read and validate a project file.
 
     Parameters
     ----------
     path : str or pathlib.Path
         ``sxgeo.toml`` (or a folder holding one).
+    keys : tuple of Key
+        The keys it may set (default :data:`KEYS`).
 
     Returns
     -------
@@ -332,7 +346,7 @@ def load_project(path: str | Path) -> Project:
         msg = f"{p}: no such project file; write one with `sxgeo init {p.parent}`"
         raise ProjectError(msg)
     data = load_toml(p, error=ProjectError)  # GBK, a BOM, tabs: read, or refused with the line
-    project = parse(data, base=p.resolve().parent, where=p.name, path=p.resolve())
+    project = parse(data, base=p.resolve().parent, where=p.name, path=p.resolve(), keys=keys)
     log.info("project %s: %s", p, ", ".join(f"[{s}] {len(v)} keys" for s, v in project.values.items()))
     return project
 
