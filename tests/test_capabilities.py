@@ -52,13 +52,8 @@ def test_the_shipped_plan_names_declared_tables_and_a_wrong_column_is_refused(tm
     check_plan(load_plan())  # the 14th plan's computed_by tables are all declared
     tables = declared_tables()
     assert tables["sponge_coverage"].per_unit and "coverage_pct" in tables["sponge_coverage"].columns
-    text = load_plan().path
     broken = tmp_path / "plan.yaml"
-    source = (
-        __import__("importlib.resources")
-        .resources.files("sxgeo.data")
-        .joinpath("plans", "shaoxing_14th.yaml")
-    ).read_text(encoding="utf-8")
+    source = resources.files("sxgeo.data").joinpath("plans", "shaoxing_14th.yaml").read_text(encoding="utf-8")
     broken.write_text(source.replace("column: coverage_pct", "column: coverage_percent"), encoding="utf-8")
     with pytest.raises(SchemaError, match="coverage_percent.*not in sponge_coverage"):
         check_plan(load_plan(broken))
