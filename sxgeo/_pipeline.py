@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
 from sxgeo import __version__
 from sxgeo.admin import load_counties, load_zones
 from sxgeo.capabilities import check_plan
 from sxgeo.engine.partition import dask_frame, is_partitioned, merge_reports, repair_notes
 from sxgeo.errors import OptionError
+from sxgeo.io import read_layer
 from sxgeo.plan import TargetsLike, load_plan_targets
-from sxgeo.project import KEYS, Project, resolve
+from sxgeo.project import KEYS, Input, Project, resolve
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -269,11 +272,8 @@ def read(source: Any, ctx: Context, *, geometry_type: str | None = None) -> gpd.
     -------
     geopandas.GeoDataFrame
     """
-    import pandas as pd
-
     if isinstance(source, pd.DataFrame):
         return source
-    from sxgeo.io import read_layer
 
     path, options = as_path(source)
     options.setdefault("crs", ctx.crs)
@@ -353,8 +353,6 @@ def read_dask(
 
 def as_path(source: Any) -> tuple[Path, dict[str, Any]]:
     """The path of an input and its read options (a copy)."""
-    from sxgeo.project import Input
-
     if isinstance(source, Input):
         return source.path, dict(source.options)
     return Path(source), {}
@@ -374,8 +372,6 @@ def input_key(source: Any) -> tuple[Any, ...] | None:
         ``("none",)`` for an absent input; None for a frame given in code or a file that cannot be
         read (nothing keyed on it is reused).
     """
-    import pandas as pd
-
     if source is None:
         return ("none",)
     if isinstance(source, pd.DataFrame):
@@ -390,8 +386,6 @@ def input_key(source: Any) -> tuple[Any, ...] | None:
 
 def name_of(source: Any) -> str:
     """File name of an input, for notes (``'frame'`` for a frame given in code)."""
-    import pandas as pd
-
     if isinstance(source, pd.DataFrame):
         return "frame"
     return as_path(source)[0].name

@@ -25,6 +25,7 @@ from sxgeo.capabilities import capability_keys
 from sxgeo.capability import Key
 from sxgeo.configtext import load_toml
 from sxgeo.errors import ProjectError
+from sxgeo.settings import config_path, setting
 
 log = logging.getLogger(__name__)
 
@@ -430,8 +431,6 @@ def resolve(option: Any, project: Project | None, section: str, name: str, defau
         The value and where it came from (``option``, ``project file``, ``user config``,
         ``default``).
     """
-    from sxgeo.settings import config_path, setting
-
     if option is not None:
         return option, "option"
     if project is not None and project.get(section, name) is not None:

@@ -26,9 +26,10 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import rasterio
 
 from sxgeo.crs import pixel_row_areas
-from sxgeo.engine import quiet_dask
+from sxgeo.engine import compute, quiet_dask, require_dask
 from sxgeo.zonal import ZoneGrid, add_counts, counts_frame, window_counts, zone_grid
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,6 @@ def raster_zone_areas(
         have class -1).
     """
     import dask
-    import rasterio
-
-    from sxgeo.engine import compute, require_dask
 
     require_dask()
     quiet_dask()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,18 @@ from sxgeo._pipeline import (
     read,
     unit_sets,
 )
+from sxgeo.admin import CITY_CODE
+from sxgeo.carbon import landcover as lcm
+from sxgeo.carbon import stands as st
+from sxgeo.carbon import wetlands as wl
+from sxgeo.carbon.dask import raster_zone_areas
+from sxgeo.engine import check_engine, client_session
 from sxgeo.errors import SchemaError
+from sxgeo.io import open_raster, read_table
+from sxgeo.outputs import Outputs
+from sxgeo.plan import unit_target
 from sxgeo.project import Project
-from sxgeo.zonal import overlap_note, pixel_areas
+from sxgeo.zonal import overlap_note, pixel_areas, raster_zone_counts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,9 +121,6 @@ def run(
     -------
     list of Outputs
     """
-    from sxgeo.carbon import stands as st
-    from sxgeo.outputs import Outputs
-
     opts = options or CarbonOptions()
     tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
@@ -145,8 +152,6 @@ def run(
 
         raster = map_args.pop("raster_path", None)
         if raster is not None:
-            from sxgeo.io import open_raster
-
             with open_raster(raster) as src:
                 out.maps[f"{name}.html"] = carbon_map(
                     ctx.units, raster=src, lang=ctx.lang, basemap=ctx.basemap, targets=ctx.targets, **map_args
@@ -167,8 +172,6 @@ def _stands(
     notes: list[str],
     map_args: dict[str, Any],
 ) -> list[Any]:
-    from sxgeo.carbon import stands as st
-    from sxgeo.io import read_table
 
     if inputs.get("stands_before") is not None and not opts.stands_years:
         msg = "an earlier inventory (stands_before, --previous) needs the years between the two (--years)"
@@ -219,9 +222,6 @@ def _landcover(
     map_args: dict[str, Any],
 ) -> bool:
     """Class areas and carbon per unit, and the change; whether the raster is tagged synthetic."""
-    from sxgeo.carbon import landcover as lcm
-    from sxgeo.io import open_raster, read_table
-
     if inputs.get("landcover_after") is not None and not opts.years:
         msg = "a later land-cover raster (landcover_after, --raster-after) needs the years between the maps"
         raise SchemaError(msg)
@@ -280,9 +280,6 @@ def _plantable(
     ctx: Context, inputs: dict[str, Any], opts: CarbonOptions, *, stands: Any, notes: list[str]
 ) -> Any:
     """Patches of plantable classes outside the stands (candidate land for forest cover), or None."""
-    from sxgeo.carbon import landcover as lcm
-    from sxgeo.io import open_raster, read_table
-
     pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
     if not lcm.plantable_classes(pools):
         notes.append(
@@ -301,13 +298,8 @@ def _plantable(
 
 def _engine_session(opts: CarbonOptions, notes: list[str]) -> Any:
     """A Dask client for the land-cover counts on the Dask engine (closed after), else nothing."""
-    import contextlib
-
-    from sxgeo.engine import check_engine
-
     if check_engine(opts.engine) != "dask":
         return contextlib.nullcontext()
-    from sxgeo.engine import client_session
 
     notes.append("Dask engine: land-cover counts one task per window of rows, added")
     return client_session(opts.scheduler, opts.workers)
@@ -316,12 +308,9 @@ def _engine_session(opts: CarbonOptions, notes: list[str]) -> Any:
 def _zone_counts(src: Any, units: Any, opts: CarbonOptions, other: Any = None) -> pd.DataFrame:
     """Zone × class (or class-pair) counts of an open raster on the chosen engine (the same table)."""
     if opts.engine.strip().lower() == "dask":
-        from sxgeo.carbon.dask import raster_zone_areas
-
         return raster_zone_areas(
             src.name, units, block_rows=opts.window_rows, other=None if other is None else other.name
         )
-    from sxgeo.zonal import raster_zone_counts
 
     return raster_zone_counts(src, units, window_rows=opts.window_rows, other=other)
 
@@ -334,9 +323,6 @@ def _wetlands(
     notes: list[str],
     map_args: dict[str, Any],
 ) -> list[Any]:
-    from sxgeo.admin import CITY_CODE
-    from sxgeo.carbon import wetlands as wl
-    from sxgeo.plan import unit_target
 
     w = read(inputs["wetlands"], ctx, geometry_type="polygon")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None

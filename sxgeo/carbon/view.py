@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
+import rasterio
 
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
@@ -113,8 +114,6 @@ def carbon_map(
             fit=forest is None,
         )
     if raster is not None and pools is not None:
-        import rasterio
-
         scale = max(raster.width, raster.height) / 2048
         h, w = max(1, int(raster.height / max(scale, 1))), max(1, int(raster.width / max(scale, 1)))
         arr = raster.read(1, out_shape=(h, w), resampling=rasterio.enums.Resampling.mode)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sxgeo._pipeline import Context, is_synthetic, read
+from sxgeo.admin import load_divisions
+from sxgeo.outputs import Outputs
+from sxgeo.overview import LABELS_ZH, built_up_table, county_table
 from sxgeo.project import Project
 
 if TYPE_CHECKING:
@@ -36,10 +39,6 @@ def run(ctx: Context, inputs: dict[str, Any], *, divisions: Any = None) -> list[
     list of Outputs
         ``counties`` and, with ``built_up``, ``overview``.
     """
-    from sxgeo.admin import load_divisions
-    from sxgeo.outputs import Outputs
-    from sxgeo.overview import LABELS_ZH, built_up_table, county_table
-
     source = ctx.units.attrs.get("source", "")
     shipped = not source or source.endswith("layers/counties.geojson")
     notes = [*(PROVENANCE if shipped else [f"counties: {source}", PROVENANCE[-1]]), *ctx.notes]

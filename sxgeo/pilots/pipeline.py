@@ -7,14 +7,36 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sxgeo._pipeline import Context, as_path, name_of, project_inputs, read
-from sxgeo.admin import COUNTIES, COUNTY_BY_CODE
+import numpy as np
+import pandas as pd
+
+from sxgeo import crs as sxcrs
+from sxgeo._pipeline import Context, as_path, is_synthetic, name_of, project_inputs, read
+from sxgeo.admin import COUNTIES, COUNTY_BY_CODE, load_counties, load_divisions
 from sxgeo.errors import SchemaError
+from sxgeo.io import read_sheet, read_table
 from sxgeo.io.codes import code_column
 from sxgeo.io.columns import find_column
 from sxgeo.io.tables import sheet_rows
+from sxgeo.outputs import Outputs
+from sxgeo.pilots import EXISTING_PILOTS, explain
+from sxgeo.pilots import measures as ms
+from sxgeo.pilots.match import (
+    MATCH_LABELS_ZH,
+    STATUSES,
+    Gazetteer,
+    MatchOptions,
+    apply_overrides,
+    check_coordinates,
+    load_aliases,
+    match_list,
+)
+from sxgeo.pilots.score import load_criteria, score_candidates
+from sxgeo.pilots.select import SelectOptions, SitingProblem, joint_select, proportional_quotas
 from sxgeo.project import Project
+from sxgeo.pv import pipeline as pv
 from sxgeo.pv.pipeline import options_from_project as pv_options_from_project
+from sxgeo.unit_table import unit_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,17 +84,12 @@ class ListOptions:
 
 def gazetteer(inputs: dict[str, Any]) -> Any:
     """The divisions (with the planner's overrides) and aliases (shipped + the planner's)."""
-    from sxgeo.admin import load_divisions
-    from sxgeo.io import read_sheet
-    from sxgeo.pilots.match import Gazetteer, apply_overrides, load_aliases
-
     divisions = load_divisions(
         as_path(inputs["divisions"])[0] if inputs.get("divisions") is not None else None
     )
     overrides = read_sheet(as_path(inputs["overrides"])[0]) if inputs.get("overrides") is not None else None
     divisions, renamed = apply_overrides(divisions, overrides)
     extra = read_sheet(as_path(inputs["aliases"])[0]) if inputs.get("aliases") is not None else None
-    import pandas as pd
 
     extra = (
         pd.concat([x for x in (extra, renamed) if x is not None], ignore_index=True)
@@ -86,9 +103,6 @@ def match_table(
     inputs: dict[str, Any], options: ListOptions | None = None, *, counties: Any = None
 ) -> pd.DataFrame:
     """Read the list ``inputs['list']`` and match every row (:func:`sxgeo.pilots.match.match_list`)."""
-    from sxgeo.io import read_sheet
-    from sxgeo.pilots.match import MatchOptions, match_list
-
     opts = options or ListOptions()
     path = as_path(inputs["list"])[0]
     table = read_sheet(path, sheet=opts.sheet)
@@ -113,8 +127,6 @@ def match_table(
     except SchemaError as exc:
         msg = str(exc) if str(exc).startswith(f"{path.name}:") else f"{path.name}: {exc}"
         raise SchemaError(msg) from exc
-    from sxgeo.admin import load_counties
-    from sxgeo.pilots.match import check_coordinates
 
     return check_coordinates(
         table, matched, counties if counties is not None else load_counties(), crs=opts.crs
@@ -142,9 +154,6 @@ def run_match(
     -------
     list of Outputs
     """
-    from sxgeo.outputs import Outputs
-    from sxgeo.pilots.match import MATCH_LABELS_ZH, STATUSES
-
     opts = options or ListOptions()
     table = match_table(inputs, opts, counties=ctx.units)
     counts = table["status"].value_counts()
@@ -216,11 +225,6 @@ class PilotOptions:
 
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     """The candidate layer of a level, with code, name, county_adcode, and its metric point."""
-    import pandas as pd
-
-    from sxgeo import crs as sxcrs
-    from sxgeo.admin import load_divisions
-
     if level == "county":
         layer = ctx.units[["adcode", "name_zh", "geometry"]].rename(
             columns={"adcode": "code", "name_zh": "name"}
@@ -270,8 +274,6 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
 def _values(cand: Any, inputs: dict[str, Any]) -> Any:
     """Merge the criteria table (by code) into the candidates; report codes without values."""
-    from sxgeo.io import read_table
-
     if inputs.get("values") is None:
         return cand, []
     path = as_path(inputs["values"])[0]
@@ -313,9 +315,6 @@ def _fixed_codes(inputs: dict[str, Any], cand: pd.DataFrame | None = None) -> tu
     and ``330604007.0`` accepted); a code of the candidates' level that is not a candidate is refused
     naming its row (it would be ignored otherwise); codes of another level are said at INFO.
     """
-    from sxgeo.io import read_sheet
-    from sxgeo.pilots import EXISTING_PILOTS
-
     if inputs.get("fixed") is None:
         return set(EXISTING_PILOTS), "existing pilots 新昌县小将镇 330624107, 越城区西小路社区 330602002053"
     path = as_path(inputs["fixed"])[0]
@@ -346,10 +345,6 @@ def _fixed_codes(inputs: dict[str, Any], cand: pd.DataFrame | None = None) -> tu
 
 
 def _quotas(inputs: dict[str, Any], opts: PilotOptions, counts: dict[str, int]) -> tuple[Any, str]:
-    import pandas as pd
-
-    from sxgeo.io import read_sheet
-    from sxgeo.pilots.select import proportional_quotas
 
     if inputs.get("quota") is not None:
         path = as_path(inputs["quota"])[0]
@@ -398,10 +393,6 @@ def roofs(
     ``ghi_raster`` in ``sxgeo build``), so the capacities are the ones the PV tables report; when
     the PV step of the same run has computed them already they are taken from ``ctx.shared``.
     """
-    import dataclasses
-
-    from sxgeo.pv import pipeline as pv
-
     # the in-memory engine is the reference (the Dask engine keeps no per-roof table in memory)
     opts = dataclasses.replace(pv_options or pv.PVOptions(), engine="memory")
     pv_in = {k: v for k, v in (pv_inputs or {}).items() if v is not None} | {"buildings": source}
@@ -457,11 +448,6 @@ def compute_measures(  # noqa: C901
     -------
     list of str
     """
-    import numpy as np
-
-    from sxgeo.io import read_table
-    from sxgeo.pilots import measures as ms
-
     wanted = {c.source: c for c in criteria.criteria if c.measure and c.source != "distance_to_pilot_km"}
     notes: list[str] = []
     for name, c in wanted.items():
@@ -568,8 +554,6 @@ def _refuse_empty_measures(
     A raster or layer that does not overlap the candidates would otherwise give every candidate
     the worst value, i.e. a criterion that scores 0 for all, without a word.
     """
-    import numpy as np
-
     for name, v in values.items():
         arr = np.asarray(v, dtype=float)
         if n and np.isnan(arr).all():
@@ -584,7 +568,6 @@ def _refuse_empty_measures(
 
 
 def _distance_to_pilot(cand: Any, fixed: Any) -> Any:
-    import numpy as np
 
     if not fixed.any():
         return np.full(len(cand), np.nan)
@@ -698,9 +681,6 @@ def prepare(
     -------
     Level
     """
-    from sxgeo.pilots.score import load_criteria, score_candidates
-    from sxgeo.pilots.select import SelectOptions, SitingProblem
-
     opts = options or PilotOptions()
     stem = name or f"pilots_{PLURAL[opts.level]}"
     cand, layer = _candidates(ctx, inputs, opts.level)
@@ -814,13 +794,6 @@ def run_joint(
     list of Outputs
         The village outputs, then the town outputs.
     """
-    import dataclasses
-
-    import numpy as np
-
-    from sxgeo.pilots import measures as ms
-    from sxgeo.pilots.select import joint_select
-
     bonus = float(villages.town_bonus)
     if inputs.get("towns") is None:
         raise ms.missing_layer("town bonus", "town_bonus", "towns")
@@ -889,17 +862,6 @@ def finish(
     -------
     Outputs
     """
-    import dataclasses
-
-    import numpy as np
-    import pandas as pd
-
-    from sxgeo._pipeline import is_synthetic
-    from sxgeo.admin import COUNTY_BY_CODE
-    from sxgeo.outputs import Outputs
-    from sxgeo.pilots import explain
-    from sxgeo.unit_table import unit_rows
-
     opts, stem, t, prog, problem, criteria, scored = (
         lv.opts, lv.stem, lv.table, lv.prog, lv.problem, lv.criteria, lv.scored,
     )  # fmt: skip

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from sxgeo import crs as sxcrs
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import (
@@ -59,8 +60,6 @@ def pilots_map(
     -------
     WebMap
     """
-    from sxgeo import crs as sxcrs
-
     zh = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)"}[level]
     m = WebMap(
         lang_title(lang, f"低(零)碳试点选址:{zh}", f"Low/zero-carbon pilot siting: {level}s"),

@@ -18,6 +18,7 @@ spatial partitions (``sxgeo partition``):
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import geopandas as gpd
@@ -28,6 +29,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.engine import compute, quiet_dask, require_dask
 from sxgeo.plan import TargetsLike
+from sxgeo.sponge.coverage import coverage_from_areas, select_counted
 from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
 
 log = logging.getLogger(__name__)
@@ -47,8 +49,6 @@ def dissolved_partition(part: gpd.GeoDataFrame, year: int | None = None) -> gpd.
     -------
     geopandas.GeoSeries
     """
-    from sxgeo.sponge.coverage import select_counted
-
     quiet_dask()
     if len(part) == 0:
         return gpd.GeoSeries([], crs=sxcrs.METRIC)
@@ -136,8 +136,6 @@ def coverage_table_dask(
     require_dask()
     import dask
 
-    from sxgeo.sponge.coverage import coverage_from_areas
-
     quiet_dask()
     base = dissolve_parts(built_up)
     denom = area_by_zone(base, counties)
@@ -166,8 +164,6 @@ def coverage_table_dask(
 
 def counted_rows(part: gpd.GeoDataFrame, year: int | None = None) -> tuple[int, int, tuple[str, ...]]:
     """One task: projects counted, projects read, and the notes of :func:`select_counted` for a partition."""
-    from sxgeo.sponge.coverage import select_counted
-
     quiet_dask()
     if len(part) == 0:
         return 0, 0, ()
@@ -177,8 +173,6 @@ def counted_rows(part: gpd.GeoDataFrame, year: int | None = None) -> tuple[int, 
 
 def _add_notes(notes: list[tuple[str, ...]]) -> list[str]:
     """The per-partition notes of :func:`select_counted` added up (counts of like lines added)."""
-    import re
-
     totals: dict[str, int] = {}
     for part in notes:
         for line in part:

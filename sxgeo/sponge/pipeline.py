@@ -7,8 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+import pandas as pd
+
+from sxgeo import sponge
 from sxgeo._pipeline import (
     Context,
+    as_path,
     check_share,
     engine_options,
     is_synthetic,
@@ -19,7 +23,12 @@ from sxgeo._pipeline import (
     read_dask,
     unit_sets,
 )
+from sxgeo.engine import check_engine, client_session
+from sxgeo.io import read_rainfall
+from sxgeo.outputs import Outputs
+from sxgeo.plan import plan_targets
 from sxgeo.project import Project
+from sxgeo.sponge.dask import coverage_dask
 from sxgeo.sponge.zones import DEFAULT_ALPHA_TARGET
 from sxgeo.zonal import overlap_note
 
@@ -120,10 +129,6 @@ def run(
     -------
     list of Outputs
     """
-    from sxgeo import sponge
-    from sxgeo.engine import check_engine
-    from sxgeo.outputs import Outputs
-
     tables: dict[str, pd.DataFrame] = {}
     notes: list[str] = []
     layers: list[Any] = []
@@ -230,9 +235,6 @@ def _tier_a_dask(
     The projects (partitioned GeoParquet, or any layer spread over partitions) stay on the
     workers: the map shows the coverage per unit without the project polygons.
     """
-    from sxgeo.engine import client_session
-    from sxgeo.sponge.dask import coverage_dask
-
     with client_session(opts.scheduler, opts.workers) as client:
         projects = read_dask(
             compliant, ctx, npartitions=2 * max(1, len(client.nthreads())), what="sponge projects"
@@ -254,7 +256,6 @@ def _tier_a_dask(
 
 
 def _baseline_year(ctx: Context) -> int | None:
-    from sxgeo.plan import plan_targets
 
     rows = plan_targets("sponge_coverage", targets=ctx.targets)
     rows = rows[rows["kind"] == "baseline"]
@@ -272,12 +273,6 @@ def _tier_b(
     map_args: dict[str, Any],
 ) -> list[Any]:
     """Tier B: sub-zones by the volume method, what they need, coverage by passing sub-zones."""
-    import pandas as pd
-
-    from sxgeo import sponge
-    from sxgeo._pipeline import as_path
-    from sxgeo.io import read_rainfall
-
     z = read(inputs["subzones"], ctx, geometry_type="polygon")
     lc = read(inputs["landcover"], ctx, geometry_type="polygon")
     fac = read(inputs["facilities"], ctx)
@@ -327,10 +322,6 @@ def _tier_b(
 
 def _curve_only(rainfall: Any, tables: dict[str, pd.DataFrame], notes: list[str]) -> bool:
     """The H-alpha curve and yearly totals of a station series; whether the series is synthetic."""
-    from sxgeo import sponge
-    from sxgeo._pipeline import as_path
-    from sxgeo.io import read_rainfall
-
     path, _ = as_path(rainfall)
     daily, rain_notes = read_rainfall(path)
     dates = cast("pd.DatetimeIndex", daily.index)
