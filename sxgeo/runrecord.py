@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sxgeo import __version__
 
 if TYPE_CHECKING:
-    from sxgeo.pipelines import Context
+    from sxgeo._pipeline import Context
     from sxgeo.project import Project
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")

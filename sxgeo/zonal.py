@@ -442,7 +442,7 @@ class ZoneGrid:
     """What every window of a zone × class count needs: the shared plan of both engines.
 
     Built by :func:`zone_grid` from an open raster; small and picklable, so the Dask engine
-    ships it once to every task (:mod:`sxgeo.engine.raster`).
+    ships it once to every task (:mod:`sxgeo.carbon.dask`).
 
     Attributes
     ----------
@@ -591,7 +591,7 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
     """Pixels (and area) of each ``zone × class`` code in one window of rows: the one counting kernel.
 
     Both engines call it: :func:`raster_zone_counts` window after window, the Dask engine one
-    task per window (:mod:`sxgeo.engine.raster`). Nodata pixels and the 0-65535 class check
+    task per window (:mod:`sxgeo.carbon.dask`). Nodata pixels and the 0-65535 class check
     follow :func:`_window_classes`. Overlapping zones are rasterised group by group
     (:func:`overlap_groups`), so a pixel in two zones counts in both; a pixel in no zone counts
     once, in zone 0.
@@ -763,7 +763,7 @@ def raster_zone_counts(
     (Web Mercator tiles in EPSG:3857: nominal metres would add 34% at Shaoxing's latitude), with
     a note (``ZoneGrid.area_note``, :func:`pixel_areas`). Zones that overlap are each counted
     whole (:func:`overlap_groups`). The Dask engine runs the same window kernel
-    (:func:`window_counts`) one task per window (:func:`sxgeo.engine.raster.raster_zone_areas`).
+    (:func:`window_counts`) one task per window (:func:`sxgeo.carbon.dask.raster_zone_areas`).
 
     Parameters
     ----------

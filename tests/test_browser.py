@@ -23,7 +23,8 @@ from sxgeo import crs as sxcrs
 from sxgeo.io import read_layer
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
-from sxgeo.maps.views import counties_map, demo_overview_map
+from sxgeo.maps.views import counties_map
+from sxgeo.overview.view import demo_overview_map
 
 LOCAL = ("file:", "data:", "about:")
 WAIT_MS = 60_000

@@ -148,8 +148,8 @@ def _parquet(tmp_path: Path, gdf: gpd.GeoDataFrame) -> Path:
 
 
 def test_pv_pipeline_dask_equals_memory_on_the_demo(tmp_path, dask_client, demo_dir, counties):
-    from sxgeo.pipelines import pv as pipeline
-    from sxgeo.pipelines.base import Context
+    from sxgeo._pipeline import Context
+    from sxgeo.pv import pipeline as pipeline
 
     b = gpd.read_parquet(demo_dir / "demo_buildings.parquet")
     cx = b.geometry.centroid
@@ -234,8 +234,8 @@ def border_projects(counties) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
     tmp_path, dask_client, counties, border_projects, monkeypatch
 ):
-    from sxgeo.engine.sponge import coverage_table_dask
     from sxgeo.sponge.coverage import coverage_table
+    from sxgeo.sponge.dask import coverage_table_dask
 
     projects, built_up = border_projects
     mem = coverage_table(built_up, projects[projects["status"] == "accepted"], counties).set_index(
@@ -256,7 +256,7 @@ def test_sponge_tier_a_dask_equals_memory_with_overlaps_across_partitions(
     units = mem.index != "unassigned"
     pd.testing.assert_series_equal(got.loc[units, "coverage_pct"], mem.loc[units, "coverage_pct"], atol=0.011)
     # without resolving the overlaps that cross partition edges, they would count twice
-    monkeypatch.setattr("sxgeo.engine.sponge.without_earlier", lambda parts, earlier: parts)
+    monkeypatch.setattr("sxgeo.sponge.dask.without_earlier", lambda parts, earlier: parts)
     twice = coverage_table_dask(built_up, ddf, counties).set_index("unit_code")
     assert twice.loc["330600", "compliant_km2"] > mem.loc["330600", "compliant_km2"] + 0.01
 
@@ -265,7 +265,7 @@ def test_pixel_row_areas_match_the_geodesic_area():
     import pyproj
     from rasterio.transform import from_origin
 
-    from sxgeo.engine.raster import pixel_row_areas
+    from sxgeo.carbon.dask import pixel_row_areas
 
     d = 1 / 12000  # a "10 m" WorldCover pixel
     t = from_origin(120.0, 30.0 + d, d, d)  # one row whose south edge is 30°N
@@ -282,7 +282,7 @@ def test_geographic_raster_and_its_reprojection_give_the_same_class_areas(tmp_pa
     from rasterio.transform import from_origin
     from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.carbon.dask import raster_zone_areas
     from sxgeo.zonal import raster_zone_counts
 
     d = 1 / 2400  # ~ 45 m pixels over the whole city
@@ -403,7 +403,7 @@ def border_rasters(tmp_path_factory, counties) -> dict[str, Path]:
 def test_raster_counts_dask_equal_memory_with_nodata_and_class_pairs(dask_client, border_rasters, counties):
     import rasterio
 
-    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.carbon.dask import raster_zone_areas
     from sxgeo.zonal import NODATA_CLASS, raster_zone_counts
 
     with rasterio.open(border_rasters["before"]) as src, rasterio.open(border_rasters["after"]) as later:
@@ -485,8 +485,10 @@ def test_sponge_coverage_cli_engine_dask_equals_memory(tmp_path, dask_client, bo
 def test_project_file_engine_section_runs_sponge_and_carbon_on_dask(
     tmp_path, dask_client, border_projects, border_rasters, counties
 ):
+    from sxgeo._pipeline import Context
+    from sxgeo.carbon import pipeline as carbon
     from sxgeo.cli import app
-    from sxgeo.pipelines import Context, carbon, sponge
+    from sxgeo.sponge import pipeline as sponge
 
     projects, built_up = border_projects
     projects.to_file(tmp_path / "projects.gpkg")
@@ -557,9 +559,9 @@ def test_check_engine_dask_on_parts_reports_as_the_whole_layer(tmp_path, dask_cl
 def test_pv_dask_writes_every_roof_as_parquet_parts_in_a_folder(
     tmp_path, dask_client, border_roofs, counties
 ):
+    from sxgeo._pipeline import Context
     from sxgeo.cli import app
-    from sxgeo.pipelines import Context
-    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pv import pipeline as pipeline
 
     parts = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=3)
     runner = CliRunner()
@@ -583,7 +585,7 @@ def test_progress_bar_follows_the_tasks_in_a_terminal(monkeypatch, dask_client, 
     import distributed
 
     from sxgeo import engine
-    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.carbon.dask import raster_zone_areas
 
     plain = raster_zone_areas(border_rasters["before"], counties, block_rows=32)
     done = []
@@ -619,8 +621,8 @@ def _hand_built_roofs(counties) -> gpd.GeoDataFrame:
 
 
 def test_pv_one_pipeline_same_tables_and_notes_on_both_engines(tmp_path, dask_client, counties):
-    from sxgeo.pipelines import pv as pipeline
-    from sxgeo.pipelines.base import Context
+    from sxgeo._pipeline import Context
+    from sxgeo.pv import pipeline as pipeline
 
     roofs = _hand_built_roofs(counties)
     c = sxcrs.to_metric(counties).set_index("adcode")
@@ -701,7 +703,7 @@ def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engi
     import rasterio
     from rasterio.transform import from_origin
 
-    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.carbon.dask import raster_zone_areas
     from sxgeo.zonal import raster_zone_counts
 
     # 20 m Mercator pixels over x 0-6 km × y 0-4 km near 30°N: class 1 in the west half, class 2 east
@@ -741,9 +743,9 @@ def test_web_mercator_raster_true_areas_and_overlapping_zones_agree_on_both_engi
 
 
 def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(tmp_path, dask_client):
-    from sxgeo.engine.sponge import coverage_dask
-    from sxgeo.pipelines.base import Context, read_dask
+    from sxgeo._pipeline import Context, read_dask
     from sxgeo.sponge import coverage
+    from sxgeo.sponge.dask import coverage_dask
 
     x0, y0 = 540_000.0, 3_320_000.0  # EPSG:4549, in Shaoxing
     counties = gpd.GeoDataFrame(
@@ -774,7 +776,7 @@ def test_a_bow_tie_in_a_geoparquet_part_counts_in_sponge_coverage_as_in_memory(t
     gpd.GeoDataFrame({"status": ["completed"] * 3}, geometry=first + second, crs=sxcrs.METRIC).to_parquet(
         whole
     )
-    from sxgeo.pipelines.base import read
+    from sxgeo._pipeline import read
 
     mem = coverage(built, read(whole, Context(units=counties)), counties=counties).set_index("unit_code")
     assert mem.loc["330602", "compliant_km2"] == pytest.approx(2.5)

@@ -140,9 +140,9 @@ def test_build_with_a_missing_layers_folder_is_refused(tmp_path):
 
 
 def test_numeric_options_out_of_range_are_refused():
-    from sxgeo.pipelines.carbon import CarbonOptions
-    from sxgeo.pipelines.pv import PVOptions
-    from sxgeo.pipelines.sponge import ZoneOptions
+    from sxgeo.carbon.pipeline import CarbonOptions
+    from sxgeo.pv.pipeline import PVOptions
+    from sxgeo.sponge.pipeline import ZoneOptions
 
     with pytest.raises(OptionError, match="years between the maps .* must be > 0, got -5"):
         CarbonOptions(years=-5)

@@ -188,7 +188,7 @@ def test_rows_with_coordinates_are_placed_and_checked(gaz, counties):
 def test_old_county_names_and_codes_and_the_part_of_shaoxing_county_now_in_yuecheng():
     """嵊县 330623, 诸暨县 330625, 上虞县 330622 (checked against the county code lists); 绍兴县's 孙端, 陶堰
     and 富盛 went to 越城区 in 2013 (国函〔2013〕112号): a row under 绍兴县 not in 柯桥区 is found there."""
-    from sxgeo.pipelines.pilots import gazetteer
+    from sxgeo.pilots.pipeline import gazetteer
 
     g = gazetteer({})
     assert g.county("330623")[0] == "330683" and g.county("嵊县")[0] == "330683"

@@ -12,11 +12,11 @@ import rasterio
 from rasterio.transform import from_origin
 from shapely.geometry import Point, box
 
+from sxgeo._pipeline import Context
 from sxgeo.errors import SchemaError
 from sxgeo.pilots import measures as ms
+from sxgeo.pilots.pipeline import compute_measures
 from sxgeo.pilots.score import parse_criteria
-from sxgeo.pipelines.base import Context
-from sxgeo.pipelines.pilots import compute_measures
 
 CRS = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_300_000.0  # a point in Shaoxing's Gauss-Kruger zone
@@ -133,7 +133,7 @@ def test_a_measure_without_its_layer_names_the_key_and_the_fix():
 
 def test_pipeline_measures_on_hand_layers(tmp_path, counties):
     """compute_measures on footprints runs the PV kernel; the other measures as above."""
-    from sxgeo.pipelines import pv
+    from sxgeo.pv import pipeline as pv
 
     classes = np.full((40, 40), 5)
     classes[:, :20] = 2

@@ -97,7 +97,7 @@ def test_quota_file_and_county_level(demo_dir, tmp_path):
 
 
 def test_values_rows_without_a_candidate_are_reported(tmp_path):
-    from sxgeo.pipelines.pilots import _values
+    from sxgeo.pilots.pipeline import _values
 
     cand = pd.DataFrame({"code": ["330602002053", "330602001200"], "level": "village"})
     f = tmp_path / "v.csv"
@@ -143,9 +143,8 @@ def test_project_town_bonus_selects_villages_and_towns_jointly(demo_dir, tmp_pat
     """[pilots] town_bonus: the build's pilot step selects the plan's villages and towns jointly."""
     import functools
 
-    from sxgeo.build import make_context
-    from sxgeo.pipelines import STEPS
-    from sxgeo.pipelines import pilots as pp
+    from sxgeo._pipeline import Context
+    from sxgeo.pilots import pipeline as pp
     from sxgeo.project import load_project
 
     toml = tmp_path / "sxgeo.toml"
@@ -165,9 +164,8 @@ selection_draws = 2
     # no lock-out re-solves (no project key turns them off): keep the test short
     monkeypatch.setattr(pp, "PilotOptions", functools.partial(pp.PilotOptions, irreplaceability=False))
     project = load_project(toml)
-    ctx = make_context(project, maps=False)
-    step = next(s for s in STEPS if s.section == "pilots")
-    out = step.run(ctx, project)
+    ctx = Context.from_project(project, maps=False)
+    out = pp.run_project(ctx, project)
     assert [o.name for o in out] == ["pilots_villages", "pilots_towns"]
     v, t = out[0].tables["pilots_villages"], out[1].tables["pilots_towns"]
     chosen = set(t[t["selected"]]["code"])
@@ -202,7 +200,7 @@ def test_build_takes_the_pv_steps_roofs(demo_build, demo_dir):
 
 def test_quotas_by_county_name_and_a_county_outside_the_six(tmp_path):
     from sxgeo.errors import SchemaError
-    from sxgeo.pipelines.pilots import PilotOptions, _quotas
+    from sxgeo.pilots.pipeline import PilotOptions, _quotas
 
     q = tmp_path / "配额.csv"
     q.write_bytes("county_adcode,min,max\n越城区,1,3\n诸暨,2,\n330683.0,0,1\n".encode("gbk"))
@@ -218,7 +216,7 @@ def test_quotas_by_county_name_and_a_county_outside_the_six(tmp_path):
 
 def test_fixed_pilots_codes_as_excel_leaves_them(tmp_path):
     from sxgeo.errors import SchemaError
-    from sxgeo.pipelines.pilots import _fixed_codes
+    from sxgeo.pilots.pipeline import _fixed_codes
 
     cand = pd.DataFrame({"code": ["330602002053", "330604007314"], "level": "village"})
     f = tmp_path / "fixed.csv"

@@ -16,7 +16,7 @@ import pytest
 
 from sxgeo import build, plan
 from sxgeo.admin import CITY_CODE, COUNTIES
-from sxgeo.maps.views import carbon_map
+from sxgeo.carbon.view import carbon_map
 from sxgeo.project import load_project
 from sxgeo.report import history as hist
 from sxgeo.report import make_report

@@ -326,8 +326,8 @@ def test_overlapping_zones_count_whole_and_unassigned_is_outside_their_union():
 
 
 def test_sponge_pipeline_says_overlapping_zones_are_counted_whole():
-    from sxgeo.pipelines import sponge as sp
-    from sxgeo.pipelines.base import Context
+    from sxgeo._pipeline import Context
+    from sxgeo.sponge import pipeline as sp
 
     ctx = Context(units=fake_counties(), zones=overlapping_zones(), maps=False)
     out = sp.run(ctx, {"built_up": gdf([box_km(0, 0, 40, 10)]), "compliant": gdf([box_km(5, 0, 10, 10)])})[0]
@@ -337,8 +337,8 @@ def test_sponge_pipeline_says_overlapping_zones_are_counted_whole():
 
 
 def test_overlapping_county_polygons_are_named_and_the_city_row_says_it_counts_twice():
-    from sxgeo.pipelines import sponge as sp
-    from sxgeo.pipelines.base import Context
+    from sxgeo._pipeline import Context
+    from sxgeo.sponge import pipeline as sp
 
     counties = fake_counties()
     # 柯桥 drawn 1 km too far west: it overlaps 越城 on x 29-30 km (1 km × 30 km = 3,000 ha)

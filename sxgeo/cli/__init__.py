@@ -167,7 +167,7 @@ def build(
     from rich.progress import Progress
 
     from sxgeo import build as pipeline
-    from sxgeo.pipelines import STEPS
+    from sxgeo.capabilities import CAPABILITIES
     from sxgeo.project import PROJECT_FILE, load_project
 
     if project is None and Path(PROJECT_FILE).exists():
@@ -180,7 +180,7 @@ def build(
         )
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=len(STEPS) + 1)
+        task = bar.add_task("build", total=len(CAPABILITIES) + 1)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
@@ -213,8 +213,8 @@ def map_command(
 ) -> None:
     """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
     if items and items[0] == "png":
+        from sxgeo._pipeline import check_option
         from sxgeo.maps.export import render_png
-        from sxgeo.pipelines.base import check_option
 
         check_option("--width", width, at_least=1, at_most=20000)
         check_option("--height", height, at_least=1, at_most=20000)

@@ -42,7 +42,7 @@ def match_command(
     ] = None,
 ) -> None:
     """Match each row of a list to its 2023 division code: exact/normalised/fuzzy/ambiguous/unmatched."""
-    from sxgeo.pipelines import pilots
+    from sxgeo.pilots import pipeline as pilots
 
     if level not in (None, "town", "village"):
         raise typer.BadParameter("--level is town or village")
@@ -140,7 +140,7 @@ def select_command(
     """Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness."""
     import dataclasses
 
-    from sxgeo.pipelines import pilots
+    from sxgeo.pilots import pipeline as pilots
 
     if level not in pilots.LEVELS:
         raise typer.BadParameter("--level is village, town or county")

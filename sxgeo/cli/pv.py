@@ -65,7 +65,7 @@ def pv(
 ) -> None:
     """Capacity (MWp), policy scenario and yearly generation of every roof, and their sums."""
     from sxgeo.io import is_table_path
-    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pv import pipeline as pipeline
 
     if weather is not None and ghi_raster is not None:
         raise typer.BadParameter("give --weather or --ghi-raster, not both")

@@ -30,6 +30,7 @@ from jinja2 import Template
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import MapSizeError, SxgeoError
+from sxgeo.io.writers import write_text
 from sxgeo.maps import assets
 from sxgeo.maps.basemaps import resolve
 from sxgeo.maps.styles import Symbology, single
@@ -528,7 +529,6 @@ class WebMap:
             raise MapSizeError(msg)
         if size > WARN_BYTES:
             log.warning("%s is %.1f MB: it will open slowly; consider aggregating", path.name, size / 2**20)
-        from sxgeo.io.writers import write_text
 
         write_text(path, text)
         log.info("wrote %s (%.0f KB)", path, size / 1024)
