@@ -383,14 +383,24 @@ def test_title_row_instructions_sheet_and_merged_county_cells(tmp_path, caplog):
     assert t["村(社区)名称"].tolist() == ["祝温村", "新塘村", "西小路社区"]
     assert "merged cells A3:A4 filled down" in caplog.text
     assert "header on row 2" in caplog.text
-    from sxgeo.io.tables import sheet_rows
+    from sxgeo.params import sheet_rows
 
     assert sheet_rows(t) == [3, 4, 5]  # the rows Excel shows
 
 
+def test_parameter_parsers_live_in_params_and_io_tables_re_exports_them():
+    from sxgeo import params
+    from sxgeo.io import tables
+
+    names = ("parse_numbers", "parse_flags", "source_of", "sheet_rows", "BLANKS", "TRUE_WORDS", "FALSE_WORDS")
+    for name in names:
+        assert getattr(tables, name) is getattr(params, name), name
+    assert params.parse_numbers.__module__ == "sxgeo.params"
+
+
 def test_blank_lines_in_a_csv_keep_the_files_line_numbers(tmp_path):
     from sxgeo.io import read_table
-    from sxgeo.io.tables import parse_numbers
+    from sxgeo.params import parse_numbers
 
     path = tmp_path / "pools.csv"
     path.write_text("lucode,c_above\n1,140\n\n2,5\n\n3,约19.5\n", encoding="utf-8")

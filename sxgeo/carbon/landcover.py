@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.unit_table import unit_rows
 from sxgeo.units import CO2_PER_C
 from sxgeo.zonal import NODATA_CLASS, UNASSIGNED
@@ -326,8 +326,6 @@ def plantable_classes(pools: pd.DataFrame) -> list[int]:
     list of int
     """
     if "plantable" in pools.columns:
-        from sxgeo.io.tables import parse_flags
-
         flags = parse_flags(
             pools["plantable"], source=source_of(pools, "carbon pools table"), column="plantable"
         )

@@ -11,7 +11,8 @@ import pandas as pd
 
 from sxgeo.errors import LayerError, MissingDependencyError
 from sxgeo.io._paths import require_file
-from sxgeo.io.tables import _find_column, _read_csv_or_excel, parse_flags, parse_numbers
+from sxgeo.io.tables import _find_column, _read_csv_or_excel
+from sxgeo.params import parse_flags, parse_numbers
 
 DATE_NAMES = ("date", "日期", "time", "day")
 log = logging.getLogger(__name__)

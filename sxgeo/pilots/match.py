@@ -37,8 +37,8 @@ from sxgeo.errors import SchemaError
 from sxgeo.io import columns
 from sxgeo.io.codes import code_text
 from sxgeo.io.columns import find_column as find_column_in
-from sxgeo.io.tables import sheet_rows
 from sxgeo.io.validate import swapped_lonlat
+from sxgeo.params import sheet_rows
 
 log = logging.getLogger(__name__)
 
