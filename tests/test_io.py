@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -435,3 +436,113 @@ def test_point_table_below_a_title_and_an_ole2_file_named_csv(tmp_path):
     fake.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
     with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook \(OLE2\).*save it as .xlsx"):
         read_layer(fake, crs=4326)
+
+
+# --- the one column finder (sxgeo.io.columns.find_column) and each caller's own rule ---------------
+# Each caller kept its matching rule when it moved onto the one finder; these pin the rules down.
+
+
+def _frame(*headers: str) -> pd.DataFrame:
+    return pd.DataFrame([[1] * len(headers)], columns=list(headers))
+
+
+def test_sponge_status_and_date_columns_ignore_case_and_spaces_only(caplog):
+    coverage = importlib.import_module("sxgeo.sponge.coverage")  # sxgeo.sponge.coverage is also a function
+
+    assert (
+        coverage.find_column(_frame("Project Name", " 建设 状态 "), coverage.STATUS_COLUMNS) == " 建设 状态 "
+    )
+    assert coverage.find_column(_frame("STATUS"), coverage.STATUS_COLUMNS) == "STATUS"
+    # the order of the names decides, not the order of the columns: status before 进度
+    assert coverage.find_column(_frame("进度", "status"), coverage.STATUS_COLUMNS) == "status"
+    # no Unicode folding and no bracket stripping: a full-width or annotated header is not the column
+    assert coverage.find_column(_frame("ＳＴＡＴＵＳ"), coverage.STATUS_COLUMNS) is None
+    assert coverage.find_column(_frame("状态(2024)"), coverage.STATUS_COLUMNS) is None
+    assert coverage.find_column(_frame("Completion Year", "year"), coverage.DATE_COLUMNS) == "year"
+    with caplog.at_level("INFO"):
+        coverage.find_column(_frame("status"), coverage.STATUS_COLUMNS)
+    assert not caplog.records  # select_counted says which column it used, the finder says nothing
+
+
+def test_admin_code_column_exact_then_lower_case_and_its_messages():
+    from sxgeo import admin
+
+    def code(*headers: str, given: str | None = None) -> str:
+        return admin._code_column(_frame(*headers), given, what="zone layer", path=Path("zones.gpkg"))
+
+    assert code("code", "adcode") == "adcode"  # CODE_COLUMNS order
+    assert code("ADCODE", "adcode") == "adcode"  # the exact header before a case variant
+    assert code("ID", "XzQdm") == "XzQdm"  # case-insensitive
+    assert code("Adcode", "ADCODE") == "ADCODE"  # of two case variants, the last one
+    assert code("名称", given="名称") == "名称"
+    with pytest.raises(SchemaError, match=r"^zones.gpkg: no column 'ADCODE' \(columns: adcode\)$"):
+        code("adcode", given="ADCODE")  # a given column must be written exactly
+    # whitespace is not ignored; the message names the option and the first 20 columns
+    headers = [" adcode", *[f"c{i}" for i in range(25)]]
+    with pytest.raises(SchemaError) as err:
+        code(*headers)
+    assert str(err.value) == (
+        "zones.gpkg: no code column among "
+        + ", ".join(admin.CODE_COLUMNS)
+        + "; name it (e.g. --zone-code COL, "
+        "or code_col= in the project file); columns: " + ", ".join(headers[:20])
+    )
+
+
+def test_admin_name_column_is_exact_and_skips_the_code_column():
+    from sxgeo import admin
+
+    assert admin._name_column(_frame("Name", "NAME"), None, exclude="adcode") == "NAME"
+    assert admin._name_column(_frame("Name"), None, exclude="adcode") is None  # case-sensitive
+    assert admin._name_column(_frame("name", "名称"), None, exclude="name") == "名称"
+    assert admin._name_column(_frame("x"), "given", exclude="x") == "given"
+
+
+def test_quicklook_searches_the_first_label_column_written_exactly():
+    from sxgeo.maps.views import quicklook_map
+
+    def search(*headers: str) -> str | None:
+        gdf = gpd.GeoDataFrame({h: ["a"] for h in headers}, geometry=[shapely.Point(120.58, 30.0)], crs=4326)
+        return quicklook_map([("layer", gdf)], None).layers[0]["search"]
+
+    assert search("title", "Name") == "Name"  # the vocabulary's order
+    assert search("NAME", "Name") == "NAME"
+    assert search("nAmE") is None  # case-sensitive
+    assert search("村名", "镇名") == "村名"
+
+
+def test_rainfall_and_point_table_columns_fold_headers(tmp_path):
+    from sxgeo.io import read_rainfall
+
+    path = tmp_path / "rain.csv"
+    path.write_text("日 期,降水量(mm)\n2020-01-01,1.5\n2020-01-02,0\n", encoding="utf-8")
+    series, _ = read_rainfall(path)
+    assert series.tolist() == [1.5, 0.0]  # "日 期" (space), "降水量(mm)" (bracketed part) both found
+    path.write_text("day,rain\n2020-01-01,1.5\n", encoding="utf-8")
+    with pytest.raises(
+        LayerError, match=r"rain.csv: cannot find a precipitation \(mm\) column \(looked for precip_mm"
+    ):
+        read_rainfall(path)
+    table = tmp_path / "pts.csv"
+    table.write_text("Name,ＬＯＮ,Lat\na,120.58,30.0\n", encoding="utf-8")
+    gdf, _ = read_layer(table, crs=4326)
+    assert gdf.geometry.x.tolist() == [120.58]
+    table.write_text("name,x_coord,lat\na,120.58,30.0\n", encoding="utf-8")
+    with pytest.raises(
+        LayerError, match=r"pts.csv: cannot find a longitude column .*; name it with lon=\.\.\.$"
+    ):
+        read_layer(table, crs=4326)
+
+
+def test_pilot_lists_find_name_county_and_coordinates_by_folded_headers():
+    from sxgeo.pilots import match
+
+    cols = ["序号", "所属县（市、区）", "村（社区）名称", "经度", "纬度"]
+    assert match.find_column(cols, None, match.NAME_COLUMNS, "name", required=True) == "村（社区）名称"
+    assert match.find_column(cols, None, match.COUNTY_COLUMNS, "county", required=False) == "所属县（市、区）"
+    assert match.find_column(cols, None, match.TOWN_COLUMNS, "town", required=False) is None
+    assert match.find_column(cols, "经度", (), "lon", required=False) == "经度"
+    with pytest.raises(SchemaError, match=r"^list: no column 'zz' for the name; its headers are"):
+        match.find_column(cols, "zz", match.NAME_COLUMNS, "name", required=True)
+    with pytest.raises(SchemaError, match=r"list: cannot find a name column .*; name it with --name-col$"):
+        match.find_column(["序号"], None, match.NAME_COLUMNS, "name", required=True)
