@@ -546,3 +546,77 @@ def test_pilot_lists_find_name_county_and_coordinates_by_folded_headers():
         match.find_column(cols, "zz", match.NAME_COLUMNS, "name", required=True)
     with pytest.raises(SchemaError, match=r"list: cannot find a name column .*; name it with --name-col$"):
         match.find_column(["序号"], None, match.NAME_COLUMNS, "name", required=True)
+
+
+@pytest.mark.parametrize(
+    ("headers", "names", "expected"),
+    [
+        # full-width letters: only NFKC folding sees "name"
+        (["ＮＡＭＥ"], ("name",), {"folded": "ＮＡＭＥ", "spaces": None, "case": None, "exact": None}),
+        # a trailing space: ignored by the folding rules, not by "case" or "exact"
+        (["Name "], ("name",), {"folded": "Name ", "spaces": "Name ", "case": None, "exact": None}),
+        (["Name"], ("name",), {"folded": "Name", "spaces": "Name", "case": "Name", "exact": None}),
+        # a bracketed part: removed on both sides by "folded" only
+        (["名称(村)"], ("名称",), {"folded": "名称(村)", "spaces": None, "case": None, "exact": None}),
+        # two headers equal but for case: the first, except that "case" and "exact" take the exact one
+        (["NAME", "name"], ("name",), {"folded": "NAME", "spaces": "NAME", "case": "name", "exact": "name"}),
+        # ... and with no exact one, "case" takes the last (admin's rule)
+        (["Name", "NAME"], ("name",), {"folded": "Name", "spaces": "Name", "case": "NAME", "exact": None}),
+        # the order of the names decides, under every rule
+        (["b", "a"], ("a", "b"), {"folded": "a", "spaces": "a", "case": "a", "exact": "a"}),
+    ],
+)
+def test_find_column_rules(headers, names, expected):
+    from sxgeo.io.columns import find_column
+
+    for match, want in expected.items():
+        got = find_column(headers, names, what="name", match=match, required=False, quiet=True)
+        assert got == want, match
+
+
+def test_find_column_given_messages_and_logging(caplog):
+    from sxgeo.io.columns import MATCHES, find_column
+
+    assert find_column(["name"], (), what="name", given="NAME") == "name"  # folded
+    assert find_column(["name"], (), what="name", given="NAME", match="case") == "name"
+    with pytest.raises(
+        SchemaError, match=r"^t.csv: no column 'NAME' for the name; its headers are \['name'\]$"
+    ):
+        find_column(["name"], (), what="name", given="NAME", source="t.csv", match="exact")
+    with pytest.raises(
+        LayerError, match=r"^t.csv: cannot find a name column \(looked for a, b\); its headers .*; fix$"
+    ):
+        find_column(
+            ["x"], ("a", "b"), what="name", source="t.csv", hint="fix", error=LayerError, match="spaces"
+        )
+    with pytest.raises(ValueError, match="match must be one of folded, spaces, case, exact"):
+        find_column(["x"], ("x",), what="name", match="fold")
+    assert MATCHES == ("folded", "spaces", "case", "exact")
+    with caplog.at_level("INFO", logger="sxgeo.io.columns"):
+        find_column(["x"], ("x",), what="name", quiet=True)
+        find_column(["x"], ("y",), what="name", required=False, quiet=True)
+        assert not caplog.records
+        find_column(["x"], ("x",), what="name", source="t.csv")
+        find_column(["x"], ("y",), what="label", source="t.csv", required=False)
+    assert [r.getMessage() for r in caplog.records] == [
+        "t.csv: name read from column 'x'",
+        "t.csv: no label column (headers: x)",
+    ]
+
+
+def test_column_vocabularies_live_in_io_columns_under_their_old_names_too():
+    from sxgeo import admin
+    from sxgeo.io import columns, vector, weather
+    from sxgeo.maps import views
+    from sxgeo.pilots import match
+
+    coverage = importlib.import_module("sxgeo.sponge.coverage")
+    assert coverage.STATUS_COLUMNS is columns.PROJECT_STATUS
+    assert coverage.DATE_COLUMNS is columns.COMPLETION_DATE
+    assert admin.CODE_COLUMNS is columns.UNIT_CODE
+    assert admin.NAME_COLUMNS is columns.UNIT_NAME
+    assert weather.DATE_NAMES is columns.RAIN_DATE
+    assert weather.PRECIP_NAMES is columns.PRECIP
+    assert views.NAME_COLUMNS is columns.MAP_LABEL
+    assert vector.LON_NAMES is columns.LON
+    assert match.NAME_COLUMNS is columns.NAME
