@@ -20,6 +20,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError, SchemaError
+from sxgeo.io import columns
 from sxgeo.io._paths import require_file
 from sxgeo.io.codes import code_text
 
@@ -110,23 +111,12 @@ def layers_dir(path: str | Path | None = None) -> Path:
     raise LayerError(msg)
 
 
-CODE_COLUMNS = (
-    "adcode",
-    "code",
-    "unit_code",
-    "行政区划代码",
-    "区划代码",
-    "行政代码",
-    "PAC",
-    "XZQDM",
-    "XZQHDM",
-    "QHDM",
-    "xzqdm",
-    "gb",
-)
-"""Column names tried, in order, for the code of a county or zone layer."""
-NAME_COLUMNS = ("name_zh", "name", "名称", "行政区名称", "区划名称", "XZQMC", "NAME", "县区", "乡镇", "街道")
-"""Column names tried, in order, for the name of a zone."""
+CODE_COLUMNS = columns.UNIT_CODE
+"""Column names tried, in order, for the code of a county or zone layer (exact, else case-insensitive):
+:data:`sxgeo.io.columns.UNIT_CODE`, this name kept for one release."""
+NAME_COLUMNS = columns.UNIT_NAME
+"""Column names tried, in order, for the name of a zone (exact): :data:`sxgeo.io.columns.UNIT_NAME`,
+this name kept for one release."""
 
 
 def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path | None) -> str:
@@ -137,12 +127,11 @@ def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path 
             msg = f"{where}: no column {given!r} (columns: {', '.join(map(str, gdf.columns[:20]))})"
             raise SchemaError(msg)
         return given
-    lower = {str(c).lower(): c for c in gdf.columns}
-    for name in CODE_COLUMNS:
-        if name in gdf.columns:
-            return name
-        if name.lower() in lower:
-            return lower[name.lower()]
+    found = columns.find_column(
+        gdf.columns, CODE_COLUMNS, what="code", source=where, match="case", required=False, quiet=True
+    )
+    if found is not None:
+        return found
     msg = (
         f"{where}: no code column among {', '.join(CODE_COLUMNS)}; name it (e.g. --zone-code COL, "
         f"or code_col= in the project file); columns: {', '.join(map(str, gdf.columns[:20]))}"
@@ -251,10 +240,8 @@ def load_counties(
 def _name_column(gdf: pd.DataFrame, given: str | None, *, exclude: str) -> str | None:
     if given is not None:
         return given
-    for name in NAME_COLUMNS:
-        if name in gdf.columns and name != exclude:
-            return name
-    return None
+    others = [c for c in gdf.columns if c != exclude]
+    return columns.find_column(others, NAME_COLUMNS, what="name", match="exact", required=False, quiet=True)
 
 
 def load_zones(

@@ -176,3 +176,32 @@ def test_check_prints_the_converted_bounds(tmp_path, crs, oracle):
     # and a second, independent formula (eviltransform) agrees to about a metre
     ev = eviltransform.bd2wgs(lat[0], lon[0]) if crs == "bd09" else eviltransform.gcj2wgs(lat[0], lon[0])
     assert abs(got[0] - ev[1]) < 3e-5 and abs(got[1] - ev[0]) < 3e-5
+
+
+# ---- issue 19 (branch splits): sxgeo.crs is a package; the offsets live in sxgeo/crs/_offsets.py
+OFFSET_NAMES = (
+    "GCJ02", "BD09", "OFFSET_CRS_NAMES", "offset_crs_name", "wgs84_to_gcj02", "gcj02_to_wgs84",
+    "gcj02_to_bd09", "bd09_to_gcj02", "wgs84_to_bd09", "bd09_to_wgs84", "transform_geometries",
+)  # fmt: skip
+
+
+def test_the_offsets_live_in_their_own_module_and_sxgeo_crs_re_exports_them():
+    import ast
+    from pathlib import Path
+
+    from sxgeo.crs import _offsets
+
+    for name in OFFSET_NAMES:
+        assert getattr(sxcrs, name) is getattr(_offsets, name), name
+    assert sxcrs.wgs84_to_gcj02.__module__ == "sxgeo.crs._offsets"
+    # the offsets are the lower layer: they import nothing of sxgeo but its errors
+    tree = ast.parse(Path(_offsets.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert {m for m in imported if m and m.startswith("sxgeo")} == {"sxgeo.errors"}
+    # the rest of the public names of sxgeo.crs before the split
+    names = ("METRIC", "WGS84", "CGCS2000", "WEB_MERCATOR", "SHAOXING_BOUNDS_LONLAT", "parse_crs",
+             "to_metric", "to_lonlat", "area_m2", "length_m", "geodesic_area_m2", "bounds_lonlat",
+             "lonlat_to_metric", "from_offset_lonlat", "to_offset_lonlat", "offset_m", "pixel_areas",
+             "pixel_row_areas", "PixelAreas", "AREA_TOLERANCE", "require_crs", "require_projected",
+             "is_geographic")  # fmt: skip
+    assert [n for n in names if not hasattr(sxcrs, n)] == []

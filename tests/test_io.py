@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -383,14 +384,24 @@ def test_title_row_instructions_sheet_and_merged_county_cells(tmp_path, caplog):
     assert t["村(社区)名称"].tolist() == ["祝温村", "新塘村", "西小路社区"]
     assert "merged cells A3:A4 filled down" in caplog.text
     assert "header on row 2" in caplog.text
-    from sxgeo.io.tables import sheet_rows
+    from sxgeo.params import sheet_rows
 
     assert sheet_rows(t) == [3, 4, 5]  # the rows Excel shows
 
 
+def test_parameter_parsers_live_in_params_and_io_tables_re_exports_them():
+    from sxgeo import params
+    from sxgeo.io import tables
+
+    names = ("parse_numbers", "parse_flags", "source_of", "sheet_rows", "BLANKS", "TRUE_WORDS", "FALSE_WORDS")
+    for name in names:
+        assert getattr(tables, name) is getattr(params, name), name
+    assert params.parse_numbers.__module__ == "sxgeo.params"
+
+
 def test_blank_lines_in_a_csv_keep_the_files_line_numbers(tmp_path):
     from sxgeo.io import read_table
-    from sxgeo.io.tables import parse_numbers
+    from sxgeo.params import parse_numbers
 
     path = tmp_path / "pools.csv"
     path.write_text("lucode,c_above\n1,140\n\n2,5\n\n3,约19.5\n", encoding="utf-8")
@@ -425,3 +436,187 @@ def test_point_table_below_a_title_and_an_ole2_file_named_csv(tmp_path):
     fake.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504))
     with pytest.raises(LayerError, match=r"old Excel 97-2003 or WPS workbook \(OLE2\).*save it as .xlsx"):
         read_layer(fake, crs=4326)
+
+
+# --- the one column finder (sxgeo.io.columns.find_column) and each caller's own rule ---------------
+# Each caller kept its matching rule when it moved onto the one finder; these pin the rules down.
+
+
+def _frame(*headers: str) -> pd.DataFrame:
+    return pd.DataFrame([[1] * len(headers)], columns=list(headers))
+
+
+def test_sponge_status_and_date_columns_ignore_case_and_spaces_only(caplog):
+    coverage = importlib.import_module("sxgeo.sponge.coverage")  # sxgeo.sponge.coverage is also a function
+
+    assert (
+        coverage.find_column(_frame("Project Name", " 建设 状态 "), coverage.STATUS_COLUMNS) == " 建设 状态 "
+    )
+    assert coverage.find_column(_frame("STATUS"), coverage.STATUS_COLUMNS) == "STATUS"
+    # the order of the names decides, not the order of the columns: status before 进度
+    assert coverage.find_column(_frame("进度", "status"), coverage.STATUS_COLUMNS) == "status"
+    # no Unicode folding and no bracket stripping: a full-width or annotated header is not the column
+    assert coverage.find_column(_frame("ＳＴＡＴＵＳ"), coverage.STATUS_COLUMNS) is None
+    assert coverage.find_column(_frame("状态(2024)"), coverage.STATUS_COLUMNS) is None
+    assert coverage.find_column(_frame("Completion Year", "year"), coverage.DATE_COLUMNS) == "year"
+    with caplog.at_level("INFO"):
+        coverage.find_column(_frame("status"), coverage.STATUS_COLUMNS)
+    assert not caplog.records  # select_counted says which column it used, the finder says nothing
+
+
+def test_admin_code_column_exact_then_lower_case_and_its_messages():
+    from sxgeo import admin
+
+    def code(*headers: str, given: str | None = None) -> str:
+        return admin._code_column(_frame(*headers), given, what="zone layer", path=Path("zones.gpkg"))
+
+    assert code("code", "adcode") == "adcode"  # CODE_COLUMNS order
+    assert code("ADCODE", "adcode") == "adcode"  # the exact header before a case variant
+    assert code("ID", "XzQdm") == "XzQdm"  # case-insensitive
+    assert code("Adcode", "ADCODE") == "ADCODE"  # of two case variants, the last one
+    assert code("名称", given="名称") == "名称"
+    with pytest.raises(SchemaError, match=r"^zones.gpkg: no column 'ADCODE' \(columns: adcode\)$"):
+        code("adcode", given="ADCODE")  # a given column must be written exactly
+    # whitespace is not ignored; the message names the option and the first 20 columns
+    headers = [" adcode", *[f"c{i}" for i in range(25)]]
+    with pytest.raises(SchemaError) as err:
+        code(*headers)
+    assert str(err.value) == (
+        "zones.gpkg: no code column among "
+        + ", ".join(admin.CODE_COLUMNS)
+        + "; name it (e.g. --zone-code COL, "
+        "or code_col= in the project file); columns: " + ", ".join(headers[:20])
+    )
+
+
+def test_admin_name_column_is_exact_and_skips_the_code_column():
+    from sxgeo import admin
+
+    assert admin._name_column(_frame("Name", "NAME"), None, exclude="adcode") == "NAME"
+    assert admin._name_column(_frame("Name"), None, exclude="adcode") is None  # case-sensitive
+    assert admin._name_column(_frame("name", "名称"), None, exclude="name") == "名称"
+    assert admin._name_column(_frame("x"), "given", exclude="x") == "given"
+
+
+def test_quicklook_searches_the_first_label_column_written_exactly():
+    from sxgeo.maps.views import quicklook_map
+
+    def search(*headers: str) -> str | None:
+        gdf = gpd.GeoDataFrame({h: ["a"] for h in headers}, geometry=[shapely.Point(120.58, 30.0)], crs=4326)
+        return quicklook_map([("layer", gdf)], None).layers[0]["search"]
+
+    assert search("title", "Name") == "Name"  # the vocabulary's order
+    assert search("NAME", "Name") == "NAME"
+    assert search("nAmE") is None  # case-sensitive
+    assert search("村名", "镇名") == "村名"
+
+
+def test_rainfall_and_point_table_columns_fold_headers(tmp_path):
+    from sxgeo.io import read_rainfall
+
+    path = tmp_path / "rain.csv"
+    path.write_text("日 期,降水量(mm)\n2020-01-01,1.5\n2020-01-02,0\n", encoding="utf-8")
+    series, _ = read_rainfall(path)
+    assert series.tolist() == [1.5, 0.0]  # "日 期" (space), "降水量(mm)" (bracketed part) both found
+    path.write_text("day,rain\n2020-01-01,1.5\n", encoding="utf-8")
+    with pytest.raises(
+        LayerError, match=r"rain.csv: cannot find a precipitation \(mm\) column \(looked for precip_mm"
+    ):
+        read_rainfall(path)
+    table = tmp_path / "pts.csv"
+    table.write_text("Name,ＬＯＮ,Lat\na,120.58,30.0\n", encoding="utf-8")
+    gdf, _ = read_layer(table, crs=4326)
+    assert gdf.geometry.x.tolist() == [120.58]
+    table.write_text("name,x_coord,lat\na,120.58,30.0\n", encoding="utf-8")
+    with pytest.raises(
+        LayerError, match=r"pts.csv: cannot find a longitude column .*; name it with lon=\.\.\.$"
+    ):
+        read_layer(table, crs=4326)
+
+
+def test_pilot_lists_find_name_county_and_coordinates_by_folded_headers():
+    from sxgeo.pilots import match
+
+    cols = ["序号", "所属县（市、区）", "村（社区）名称", "经度", "纬度"]
+    assert match.find_column(cols, None, match.NAME_COLUMNS, "name", required=True) == "村（社区）名称"
+    assert match.find_column(cols, None, match.COUNTY_COLUMNS, "county", required=False) == "所属县（市、区）"
+    assert match.find_column(cols, None, match.TOWN_COLUMNS, "town", required=False) is None
+    assert match.find_column(cols, "经度", (), "lon", required=False) == "经度"
+    with pytest.raises(SchemaError, match=r"^list: no column 'zz' for the name; its headers are"):
+        match.find_column(cols, "zz", match.NAME_COLUMNS, "name", required=True)
+    with pytest.raises(SchemaError, match=r"list: cannot find a name column .*; name it with --name-col$"):
+        match.find_column(["序号"], None, match.NAME_COLUMNS, "name", required=True)
+
+
+@pytest.mark.parametrize(
+    ("headers", "names", "expected"),
+    [
+        # full-width letters: only NFKC folding sees "name"
+        (["ＮＡＭＥ"], ("name",), {"folded": "ＮＡＭＥ", "spaces": None, "case": None, "exact": None}),
+        # a trailing space: ignored by the folding rules, not by "case" or "exact"
+        (["Name "], ("name",), {"folded": "Name ", "spaces": "Name ", "case": None, "exact": None}),
+        (["Name"], ("name",), {"folded": "Name", "spaces": "Name", "case": "Name", "exact": None}),
+        # a bracketed part: removed on both sides by "folded" only
+        (["名称(村)"], ("名称",), {"folded": "名称(村)", "spaces": None, "case": None, "exact": None}),
+        # two headers equal but for case: the first, except that "case" and "exact" take the exact one
+        (["NAME", "name"], ("name",), {"folded": "NAME", "spaces": "NAME", "case": "name", "exact": "name"}),
+        # ... and with no exact one, "case" takes the last (admin's rule)
+        (["Name", "NAME"], ("name",), {"folded": "Name", "spaces": "Name", "case": "NAME", "exact": None}),
+        # the order of the names decides, under every rule
+        (["b", "a"], ("a", "b"), {"folded": "a", "spaces": "a", "case": "a", "exact": "a"}),
+    ],
+)
+def test_find_column_rules(headers, names, expected):
+    from sxgeo.io.columns import find_column
+
+    for match, want in expected.items():
+        got = find_column(headers, names, what="name", match=match, required=False, quiet=True)
+        assert got == want, match
+
+
+def test_find_column_given_messages_and_logging(caplog):
+    from sxgeo.io.columns import MATCHES, find_column
+
+    assert find_column(["name"], (), what="name", given="NAME") == "name"  # folded
+    assert find_column(["name"], (), what="name", given="NAME", match="case") == "name"
+    with pytest.raises(
+        SchemaError, match=r"^t.csv: no column 'NAME' for the name; its headers are \['name'\]$"
+    ):
+        find_column(["name"], (), what="name", given="NAME", source="t.csv", match="exact")
+    with pytest.raises(
+        LayerError, match=r"^t.csv: cannot find a name column \(looked for a, b\); its headers .*; fix$"
+    ):
+        find_column(
+            ["x"], ("a", "b"), what="name", source="t.csv", hint="fix", error=LayerError, match="spaces"
+        )
+    with pytest.raises(ValueError, match="match must be one of folded, spaces, case, exact"):
+        find_column(["x"], ("x",), what="name", match="fold")
+    assert MATCHES == ("folded", "spaces", "case", "exact")
+    with caplog.at_level("INFO", logger="sxgeo.io.columns"):
+        find_column(["x"], ("x",), what="name", quiet=True)
+        find_column(["x"], ("y",), what="name", required=False, quiet=True)
+        assert not caplog.records
+        find_column(["x"], ("x",), what="name", source="t.csv")
+        find_column(["x"], ("y",), what="label", source="t.csv", required=False)
+    assert [r.getMessage() for r in caplog.records] == [
+        "t.csv: name read from column 'x'",
+        "t.csv: no label column (headers: x)",
+    ]
+
+
+def test_column_vocabularies_live_in_io_columns_under_their_old_names_too():
+    from sxgeo import admin
+    from sxgeo.io import columns, vector, weather
+    from sxgeo.maps import views
+    from sxgeo.pilots import match
+
+    coverage = importlib.import_module("sxgeo.sponge.coverage")
+    assert coverage.STATUS_COLUMNS is columns.PROJECT_STATUS
+    assert coverage.DATE_COLUMNS is columns.COMPLETION_DATE
+    assert admin.CODE_COLUMNS is columns.UNIT_CODE
+    assert admin.NAME_COLUMNS is columns.UNIT_NAME
+    assert weather.DATE_NAMES is columns.RAIN_DATE
+    assert weather.PRECIP_NAMES is columns.PRECIP
+    assert views.NAME_COLUMNS is columns.MAP_LABEL
+    assert vector.LON_NAMES is columns.LON
+    assert match.NAME_COLUMNS is columns.NAME

@@ -20,7 +20,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.carbon import landcover, wetlands
 from sxgeo.errors import LayerError, SchemaError
 from sxgeo.io import read_table
-from sxgeo.io.tables import parse_flags, parse_numbers
+from sxgeo.params import parse_flags, parse_numbers
 from sxgeo.zonal import NODATA_CLASS, raster_zone_counts
 
 X0, Y0 = 500_000.0, 3_320_000.0

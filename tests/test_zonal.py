@@ -273,3 +273,23 @@ def test_a_gauss_kruger_raster_far_from_its_meridian_is_weighed_per_row_and_colu
         ys = [t.f - r * 1000, t.f - r * 1000, t.f - (r + 1) * 1000, t.f - (r + 1) * 1000]
         ref = abs(geod.polygon_area_perimeter(*inv.transform(xs, ys))[0])
         assert pa.row_areas[r] * pa.col_factors[c] == pytest.approx(ref, rel=5e-5)
+
+
+# ---- issue 19 (branch splits): sxgeo.zonal is a package of vector and raster halves
+def test_every_name_of_zonal_is_importable_from_the_package_and_lives_in_its_half():
+    import sxgeo.zonal as zonal
+    from sxgeo import crs
+    from sxgeo.zonal import raster, vector
+
+    vector_names = ("UNASSIGNED", "area_by_zone", "clip_to", "dissolve_parts", "grid_counts",
+                    "intersection_pieces", "overlap_groups", "overlap_note", "zone_overlaps")  # fmt: skip
+    raster_names = ("MAX_CLASS", "NODATA_CLASS", "ZoneGrid", "add_counts", "counts_frame",
+                    "raster_zone_counts", "window_counts", "zone_grid")  # fmt: skip
+    assert sorted(zonal.__all__) == sorted([*vector_names, *raster_names, "pixel_areas", "pixel_row_areas"])
+    for name in vector_names:
+        assert getattr(zonal, name) is getattr(vector, name), name
+    for name in raster_names:
+        assert getattr(zonal, name) is getattr(raster, name), name
+    assert zonal.pixel_areas is crs.pixel_areas and zonal.pixel_row_areas is crs.pixel_row_areas
+    assert zonal.ZoneGrid.__module__ == "sxgeo.zonal.raster"
+    assert zonal.area_by_zone.__module__ == "sxgeo.zonal.vector"

@@ -22,7 +22,7 @@ from rasterio import features, windows
 from sxgeo import crs as sxcrs
 from sxgeo.admin import load_counties
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.unit_table import unit_rows
 from sxgeo.units import CO2_PER_C, M2_PER_HA
 from sxgeo.zonal import NODATA_CLASS, UNASSIGNED, dissolve_parts, intersection_pieces

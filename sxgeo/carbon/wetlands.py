@@ -16,7 +16,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA

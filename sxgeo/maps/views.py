@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE
+from sxgeo.io.columns import MAP_LABEL, find_column
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.plan import TargetsLike, unit_target
@@ -38,7 +39,7 @@ COUNTY_TOOLTIP = [
     ("adcode", "代码 adcode"),
     ("land_area_km2", "面积 area", 1, "km²"),
 ]
-NAME_COLUMNS = ("name_zh", "name", "名称", "NAME", "Name", "村名", "镇名", "title")
+NAME_COLUMNS = MAP_LABEL
 
 
 def lang_title(lang: str, zh: str, en: str) -> str:
@@ -173,7 +174,9 @@ def quicklook_map(
     for i, (name, gdf) in enumerate(layers):
         colour = palette[i % len(palette)]
         point = set(gdf.geom_type) <= {"Point", "MultiPoint"}
-        search = next((c for c in NAME_COLUMNS if c in gdf.columns), None)
+        search = find_column(
+            gdf.columns, NAME_COLUMNS, what="label", match="exact", required=False, quiet=True
+        )
         fields = [c for c in gdf.columns if c != gdf.geometry.name][:12]
         m.add_vector(
             gdf,

@@ -37,8 +37,8 @@ from sxgeo.errors import SchemaError
 from sxgeo.io import columns
 from sxgeo.io.codes import code_text
 from sxgeo.io.columns import find_column as find_column_in
-from sxgeo.io.tables import sheet_rows
 from sxgeo.io.validate import swapped_lonlat
+from sxgeo.params import sheet_rows
 
 log = logging.getLogger(__name__)
 
@@ -641,7 +641,8 @@ def find_column(
 ) -> str | None:
     """The column of *what*: the one given, else the first of the usual *names* present.
 
-    Kept for callers of this module; the rule is :func:`sxgeo.io.columns.find_column`.
+    Kept for one release; call :func:`sxgeo.io.columns.find_column` (the rule, with ``source`` and
+    ``hint`` of your own).
 
     Raises
     ------
@@ -794,10 +795,10 @@ def check_coordinates(
     import geopandas as gpd
 
     from sxgeo import crs as sxcrs
-    from sxgeo.io import LAT_NAMES, LON_NAMES
 
-    lon_c = find_column(list(table.columns), None, LON_NAMES, "lon", required=False)
-    lat_c = find_column(list(table.columns), None, LAT_NAMES, "lat", required=False)
+    cols = list(table.columns)
+    lon_c = find_column_in(cols, columns.LON, what="lon", source="list", required=False)
+    lat_c = find_column_in(cols, columns.LAT, what="lat", source="list", required=False)
     if lon_c is None or lat_c is None:
         return matched
     x = pd.to_numeric(table[lon_c], errors="coerce").to_numpy(dtype=float)

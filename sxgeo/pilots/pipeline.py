@@ -17,8 +17,8 @@ from sxgeo.errors import SchemaError
 from sxgeo.io import read_sheet, read_table
 from sxgeo.io.codes import code_column
 from sxgeo.io.columns import find_column
-from sxgeo.io.tables import sheet_rows
 from sxgeo.outputs import Outputs
+from sxgeo.params import sheet_rows
 from sxgeo.pilots import EXISTING_PILOTS, explain
 from sxgeo.pilots import measures as ms
 from sxgeo.pilots.match import (

@@ -42,7 +42,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike
 from sxgeo.sponge.coverage import COUNTED_STATUSES, select_counted
 from sxgeo.sponge.rainfall import CaptureCurve
