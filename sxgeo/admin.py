@@ -20,9 +20,10 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError, SchemaError
-from sxgeo.io import columns
+from sxgeo.io import columns, read_layer
 from sxgeo.io._paths import require_file
 from sxgeo.io.codes import code_text
+from sxgeo.zonal import intersection_pieces
 
 log = logging.getLogger(__name__)
 
@@ -204,8 +205,6 @@ def load_counties(
         Columns ``adcode, name_zh, name_en, target_group, land_area_km2, geometry`` (plus the
         layer's own columns); ``attrs["code_col"]`` names the column used.
     """
-    from sxgeo.io import read_layer
-
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "counties.geojson"
@@ -279,8 +278,6 @@ def load_zones(
     geopandas.GeoDataFrame
         ``adcode, name_zh, name_en, county_adcode, land_area_km2, geometry``.
     """
-    from sxgeo.io import read_layer
-
     p = Path(path)
     gdf, _ = read_layer(p, crs=crs, layer=layer, encoding=encoding, geometry_type="polygon")
     col = _code_column(gdf, code_col, what="zone layer", path=p)
@@ -291,7 +288,6 @@ def load_zones(
     gdf["name_en"] = gdf["name_zh"]
     zm = sxcrs.to_metric(gdf, what="zones")
     cm = sxcrs.to_metric(counties, what="counties")
-    from sxgeo.zonal import intersection_pieces
 
     zi, ci, pieces = intersection_pieces(
         np.asarray(zm.geometry.values, dtype=object), np.asarray(cm.geometry.values, dtype=object)

@@ -27,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -140,7 +141,6 @@ def _read_point_table(
 def _read_vector(
     path: Path, fmt: str, *, layer: str | None, encoding: str | None, report: LayerReport
 ) -> gpd.GeoDataFrame:
-    import pyogrio
 
     if fmt == "GeoParquet":
         try:

@@ -33,6 +33,7 @@ from sxgeo.errors import MapSizeError, SxgeoError
 from sxgeo.io.writers import write_text
 from sxgeo.maps import assets
 from sxgeo.maps.basemaps import resolve
+from sxgeo.maps.raster import raster_png
 from sxgeo.maps.styles import Symbology, single
 
 log = logging.getLogger(__name__)
@@ -393,8 +394,6 @@ class WebMap:
         -------
         WebMap
         """
-        from sxgeo.maps.raster import raster_png
-
         if self.gcj:
             msg = "raster overlays cannot be shifted to GCJ-02 exactly; use a WGS84 basemap (tianditu, osm)"
             raise SxgeoError(msg)

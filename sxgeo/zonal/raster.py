@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import rasterio
+from rasterio import features, windows
 
 from sxgeo import crs as sxcrs
 from sxgeo.crs import pixel_areas
@@ -245,9 +247,6 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
         weighed per row (geographic or non-equal-area rasters; None otherwise: pixels ×
         ``grid.pixel_m2``).
     """
-    import rasterio
-    from rasterio import features, windows
-
     win = windows.Window(0, row0, grid.width, rows)
     transform = windows.transform(win, grid.transform)
     n_zones, wide = grid.n_zones, grid.wide
