@@ -400,8 +400,11 @@ class Gazetteer:
         self.names = names
         self.town_codes = set(d.loc[d["level"] == "town", "code"])
         self.history = self._prepare_history(load_history() if history is None else history)
-        walk = load_code_table("mca") if crosswalk is None else crosswalk
-        self.crosswalk = check_crosswalk(walk, self.town_codes)
+        if crosswalk is None:  # the shipped one, cut to the towns of these divisions
+            walk = load_code_table("mca")
+            self.crosswalk = check_crosswalk(walk[walk["nbs_code"].isin(self.town_codes)], self.town_codes)
+        else:
+            self.crosswalk = check_crosswalk(crosswalk, self.town_codes)
         self.mca_to_nbs = dict(zip(self.crosswalk["mca_code"], self.crosswalk["nbs_code"], strict=True))
         self.nbs_to_mca = dict(zip(self.crosswalk["nbs_code"], self.crosswalk["mca_code"], strict=True))
         self.aliases = load_aliases() if aliases is None else aliases
