@@ -231,3 +231,20 @@ def test_run_record_names_the_code_editions(tmp_path):
     path = write_run_record(tmp_path, project=None, ctx=ctx, outputs=["a.csv"], started=0.0)  # type: ignore[arg-type]
     editions = json.loads(path.read_text(encoding="utf-8"))["code_editions"]
     assert [e["edition"] for e in editions] == ["NBS 2023", "NBS 2016-2022", "MCA 2025-12-31"]
+
+
+def test_cli_match_detects_ministry_codes_and_writes_both_codes(tmp_path):
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    src = tmp_path / "list.csv"
+    _mca_list().to_csv(src, index=False, encoding="utf-8")
+    out = tmp_path / "m.csv"
+    res = CliRunner().invoke(app, ["pilots", "match", "--list", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(out, dtype=str)
+    assert got["code"].tolist() == ["330603007223", "330624107265", "330603007"]  # as in the API test
+    assert got["codes"].tolist() == ["mca"] * 3
+    assert got["town_code_mca"].tolist() == ["330603006", "330624113", "330603006"]
+    assert got["edition"].tolist() == ["NBS 2023"] * 3
