@@ -340,6 +340,65 @@ def load_divisions(path: str | Path | None = None) -> pd.DataFrame:
     return pd.read_csv(p, dtype=str, encoding="utf-8")
 
 
+CODE_TABLES = {
+    "editions": "divisions_editions.csv",
+    "successors": "divisions_successors.csv",
+    "mca": "town_codes_mca.csv",
+}
+"""The code tables beside ``divisions.csv`` (rebuilt by ``python tools/build_codes.py``)."""
+CURRENT_EDITION = "NBS 2023"
+"""The edition of ``divisions.csv``: the statistics bureau's 2023 统计用区划代码 (cut-off 2023-06-30)."""
+MCA_EDITION = "MCA 2025-12-31"
+"""The edition of the ministry's town codes in ``town_codes_mca.csv`` (民政部, as of 2025-12-31)."""
+
+
+def load_code_table(kind: str, path: str | Path | None = None) -> pd.DataFrame:
+    """Read one of the code tables shipped beside ``divisions.csv`` (all columns as strings).
+
+    Parameters
+    ----------
+    kind : str
+        ``editions`` (towns and villages of the NBS editions 2016-2022 that the 2023 edition no
+        longer has: ``code, name, level, parent_code, county_adcode, first_edition, last_edition``),
+        ``successors`` (their successors in 2023: ``code, name, level, last_edition, relation,
+        successor_codes, successor_towns, rule``) or ``mca`` (the town crosswalk: ``nbs_code,
+        nbs_name, mca_code, mca_name, county_adcode, relation, mca_name_of_nbs_code``).
+    path : str or pathlib.Path, optional
+        The file or the folder holding it; default :func:`layers_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Blank cells as ``""``.
+    """
+    if kind not in CODE_TABLES:
+        msg = f"code table {kind!r} unknown; one of {', '.join(CODE_TABLES)}"
+        raise SchemaError(msg)
+    p = Path(path) if path is not None else layers_dir()
+    if p.is_dir():
+        p = p / CODE_TABLES[kind]
+    require_file(p, hint="rebuild it with python tools/build_codes.py")
+    return pd.read_csv(p, dtype=str, encoding="utf-8", keep_default_na=False)
+
+
+def code_editions() -> list[dict[str, str]]:
+    """The code editions sxgeo matches names and codes with (for run records and match tables).
+
+    Returns
+    -------
+    list of dict
+        ``system, edition, levels, file, note`` per edition.
+    """
+    return [
+        {"system": "nbs", "edition": CURRENT_EDITION, "levels": "town, village", "file": "divisions.csv",
+         "note": "国家统计局 统计用区划代码 2023 (cut-off 2023-06-30), the last edition published"},
+        {"system": "nbs", "edition": "NBS 2016-2022", "levels": "town, village",
+         "file": CODE_TABLES["editions"], "note": "earlier editions: names and codes 2023 no longer has"},
+        {"system": "mca", "edition": MCA_EDITION, "levels": "town", "file": CODE_TABLES["mca"],
+         "note": "民政部 行政区划代码, towns only (the ministry publishes no village codes)"},
+    ]  # fmt: skip
+
+
 def counties_touched(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None) -> list[str]:
     """Adcodes of the counties that any feature of *gdf* intersects.
 

@@ -2,7 +2,8 @@
 
 It lists the sxgeo version, the project file, every input with its SHA-256 (Shapefile sidecars
 included), its CRS and row count as read, the settings used with their source (option, project file,
-user config or default), the outputs and the time. Two builds on the same inputs give the same
+user config or default), the division-code editions names and codes are matched with
+(:func:`sxgeo.admin.code_editions`), the outputs and the time. Two builds on the same inputs give the same
 checksums (and, the analyses being deterministic, the same numbers).
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sxgeo import __version__
+from sxgeo.admin import code_editions
 
 if TYPE_CHECKING:
     from sxgeo._pipeline import Context
@@ -122,6 +124,7 @@ def write_run_record(
         "zones": ctx.zones.attrs.get("source", "") if ctx.zones is not None else None,
         "inputs": input_records(project, ctx),
         "parameters": ctx.params,
+        "code_editions": code_editions(),
         "outputs": sorted(outputs),
     }
     path = folder / "run.json"
