@@ -15,8 +15,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import rasterio
+
 from sxgeo import __version__
 from sxgeo.admin import code_editions
+from sxgeo.project import Input
 
 if TYPE_CHECKING:
     from sxgeo._pipeline import Context
@@ -44,7 +47,6 @@ def _files(path: Path) -> list[Path]:
 
 
 def _raster_meta(path: Path) -> dict[str, Any]:
-    import rasterio
 
     with rasterio.open(path) as src:
         return {
@@ -58,7 +60,6 @@ def input_records(project: Project | None, ctx: Context) -> list[dict[str, Any]]
     """One record per input the project names (key, path, checksums, CRS and rows as read)."""
     if project is None:
         return []
-    from sxgeo.project import Input
 
     records = []
     for section, values in project.values.items():

@@ -248,3 +248,27 @@ def test_cli_match_detects_ministry_codes_and_writes_both_codes(tmp_path):
     assert got["codes"].tolist() == ["mca"] * 3
     assert got["town_code_mca"].tolist() == ["330603006", "330624113", "330603006"]
     assert got["edition"].tolist() == ["NBS 2023"] * 3
+
+
+def test_cli_codes_option_forces_the_code_system_and_refuses_others(tmp_path):
+    """--codes forces the code system the list's town codes are read in; anything but nbs/mca is refused."""
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    src = tmp_path / "list.csv"
+    _mca_list().to_csv(src, index=False, encoding="utf-8")
+    bad = CliRunner().invoke(
+        app, ["pilots", "match", "--list", str(src), "--codes", "gb", "-o", str(tmp_path / "x.csv")]
+    )
+    assert bad.exit_code != 0 and "--codes is nbs or mca" in bad.output
+    out = tmp_path / "m.csv"
+    res = CliRunner().invoke(app, ["pilots", "match", "--list", str(src), "--codes", "mca", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert pd.read_csv(out, dtype=str)["codes"].tolist() == ["mca"] * 3
+    forced = tmp_path / "n.csv"
+    res = CliRunner().invoke(
+        app, ["pilots", "match", "--list", str(src), "--codes", "nbs", "-o", str(forced)]
+    )
+    assert res.exit_code == 0, res.output
+    assert pd.read_csv(forced, dtype=str)["codes"].tolist() == ["nbs"] * 3

@@ -37,10 +37,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+from opencc import OpenCC
+from rapidfuzz import fuzz, process
 
+from sxgeo import crs as sxcrs
 from sxgeo.admin import COUNTIES, COUNTY_BY_CODE, CURRENT_EDITION, load_code_table
+from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
 from sxgeo.io import columns
 from sxgeo.io.codes import code_column, code_text
@@ -156,7 +161,6 @@ CODE_COLUMNS = (
 
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
-    from opencc import OpenCC
 
     return OpenCC("t2s")
 
@@ -236,8 +240,6 @@ def load_aliases(extra: pd.DataFrame | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``old_name, old_code, new_name, new_code, level, source`` (strings).
     """
-    from sxgeo.data import read_param_table
-
     shipped = read_param_table("division_aliases.csv", dtype=str)
     frames = [shipped]
     if extra is not None:
@@ -818,7 +820,6 @@ class Gazetteer:
         opts: MatchOptions,
         note: str,
     ) -> dict[str, Any]:
-        from rapidfuzz import fuzz, process
 
         target = canonical(core, kind, suffix) if kind is not None else s
         choices = pool["canon"].tolist() if kind is not None else pool["norm"].tolist()
@@ -1250,10 +1251,6 @@ def check_coordinates(
         in another county than the matched code (or outside every county); unchanged when the list
         has no coordinate columns.
     """
-    import geopandas as gpd
-
-    from sxgeo import crs as sxcrs
-
     cols = list(table.columns)
     lon_c = find_column_in(cols, columns.LON, what="lon", source="list", required=False)
     lat_c = find_column_in(cols, columns.LAT, what="lat", source="list", required=False)

