@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import rasterio
 
+from sxgeo import labels as sxlabels
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import (
@@ -119,7 +120,11 @@ def carbon_map(
         arr = raster.read(1, out_shape=(h, w), resampling=rasterio.enums.Resampling.mode)
         transform = raster.transform * raster.transform.scale(raster.width / w, raster.height / h)
         names = (
-            pools["lulc_name_zh"] if "lulc_name_zh" in pools.columns else pools.get("lulc_name", pools.index)
+            pools["lulc_name_zh"]
+            if "lulc_name_zh" in pools.columns and lang == "zh"
+            else pd.Series(pools.get("lulc_name", pools.index), index=pools.index).map(
+                lambda v: sxlabels.value("lulc_name", v, lang)
+            )
         )
         palette = (styles.PALETTES["Set2"] * (len(pools) // len(styles.PALETTES["Set2"]) + 1))[: len(pools)]
         given = pools["color"] if "color" in pools.columns else pd.Series(None, index=pools.index)
@@ -198,7 +203,16 @@ def carbon_map(
             name,
             group="other",
             symbology=styles.categorical(
-                wetlands["wetland_type"], title=name, palette="Set2", fillOpacity=0.6, weight=0.5
+                wetlands["wetland_type"],
+                title=name,
+                palette="Set2",
+                labels={
+                    str(k): f"{sxlabels.pick(sxlabels.WETLAND_TYPES[str(k)], lang)}"
+                    for k in wetlands["wetland_type"].dropna().unique()
+                    if str(k) in sxlabels.WETLAND_TYPES
+                },
+                fillOpacity=0.6,
+                weight=0.5,
             ),
             tooltip=[c for c in ("name", "wetland_type", "protected") if c in wetlands.columns],
         )

@@ -29,6 +29,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from sxgeo import crs as sxcrs
+from sxgeo import labels as sxlabels
 from sxgeo.errors import MapSizeError, SxgeoError
 from sxgeo.io.writers import write_text
 from sxgeo.maps import assets
@@ -157,6 +158,29 @@ def _fields(tooltip: Any, gdf: gpd.GeoDataFrame) -> list[Field]:
         msg = f"tooltip fields {missing} are not columns of the layer ({list(gdf.columns)})"
         raise SxgeoError(msg)
     return out
+
+
+def _labelled(
+    fields: list[Field], props: pd.DataFrame, raw: set[Any], lang: str
+) -> tuple[list[Field], list[dict[str, Any]]]:
+    """The tooltip values for people (:func:`sxgeo.labels.value`: 是/否, statuses, classes, reasons).
+
+    A column the style or the search reads (*raw*) keeps its values; its tooltip shows a
+    labelled copy (``<column>__label``) instead.
+    """
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in props.to_dict("records")]
+    shown = []
+    for f in fields:
+        labelled = [sxlabels.value(f.name, rec.get(f.name), lang) for rec in records]
+        same = all(
+            a is b or (type(a) is type(b) and a == b)
+            for a, b in zip(labelled, (rec.get(f.name) for rec in records), strict=True)
+        )
+        target = f"{f.name}__label" if f.name in raw and not same else f.name
+        for rec, v in zip(records, labelled, strict=True):
+            rec[target] = v
+        shown.append(Field(target, f.label, f.digits, f.unit))
+    return shown, records
 
 
 def _family(gdf: gpd.GeoDataFrame) -> str:
@@ -301,13 +325,14 @@ class WebMap:
             if extra:
                 keep.add(extra)
         props = gdf[[c for c in gdf.columns if c in keep]]
+        fields, records = _labelled(fields, props, {symbology.style.get("field"), search}, self.lang)
         features = [
             {
                 "type": "Feature",
                 "geometry": json.loads(shapely.to_geojson(g)) if g is not None else None,
                 "properties": {k: _clean_value(v) for k, v in rec.items()},
             }
-            for g, rec in zip(arr, props.to_dict("records"), strict=True)
+            for g, rec in zip(arr, records, strict=True)
         ]
         n = len(features)
         if cluster is None:

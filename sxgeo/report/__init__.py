@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sxgeo import labels as sxlabels
 from sxgeo.io import write_workbook
 from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
@@ -43,62 +44,8 @@ log = logging.getLogger(__name__)
 REPORT_DIR = "report"
 """Folder of the report inside a build's output folder."""
 
-STATUS_LABELS_ZH = {
-    "indicator": "指标代码",
-    "name_zh": "指标",
-    "name_en": "指标(英文)",
-    "unit": "单位",
-    "kind": "指标性质",
-    "origin": "来源类型",
-    "unit_code": "区划代码",
-    "unit_name": "区划",
-    "unit_name_en": "区划(英文)",
-    "year": "年份",
-    "value": "数值",
-    "baseline": "基期值",
-    "target": "目标值",
-    "status": "状态代码",
-    "label_zh": "状态",
-    "label_en": "状态(英文)",
-    "colour": "颜色",
-    "method": "评估方法",
-    "note": "说明",
-    "source": "数据来源",
-    "data_date": "数据日期",
-    "county": "县区代码",
-    "county_name": "县区",
-    "gap_km2": "差距(km²)",
-    "rank": "序号",
-    "zone_id": "分区编号",
-    "name": "名称",
-    "area_km2": "面积(km²)",
-    "cumulative_km2": "累计面积(km²)",
-    "extra_storage_m3": "需增调蓄容积(m³)",
-    "closes_gap": "补足差距",
-    "roofs": "屋顶数",
-    "mwp": "装机(MWp)",
-    "rate_pct": "现保护率(%)",
-    "target_pct": "目标(%)",
-    "target_of": "目标来源(unit 本级 / city 全市)",
-    "gap_ha": "差距(ha)",
-    "wetland_id": "湿地编号",
-    "wetland_type": "湿地类型",
-    "unprotected_ha": "未保护面积(ha)",
-    "cumulative_ha": "累计面积(ha)",
-    "rate_after_pct": "保护后保护率(%)",
-    "gap": "差距(个)",
-    "rank_in_list": "顺序",
-    "code": "区划代码",
-    "score": "得分",
-    "selected": "已入选",
-    "count_after": "累计数量",
-    "pilot_rank": "选址排名",
-    "cover_pct": "现森林覆盖率(%)",
-    "parcel_id": "地块编号",
-    "lulc_name": "地类",
-    "area_ha": "面积(ha)",
-    "cover_after_pct": "造林后覆盖率(%)",
-}
+STATUS_LABELS_ZH = {**{name: pair[0] for name, pair in sxlabels.COLUMNS.items()}, "status": "状态代码"}
+"""Chinese headers of the report's XLSX (from the one label table, :data:`sxgeo.labels.COLUMNS`)."""
 
 
 def _write_text(path: Path, text: str) -> Path:
