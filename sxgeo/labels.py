@@ -40,6 +40,10 @@ STATUS: dict[str, Pair] = {
     "no_target": ("无县级目标", "no county target"),
     "no_figure": ("无量化目标", "no numeric target"),
     "no_data": ("无法评估", "unable to assess"),
+    # computed stand-ins for entered indicators (sxgeo.report.dashboard.computed_counts)
+    "sited_enough": ("选址已足", "siting reaches the target"),
+    "sited_short": ("选址不足", "siting short of the target"),
+    "potential": ("屋顶潜力（非装机）", "rooftop potential, not installed"),
     # the per-unit tables' status column (sxgeo.unit_table.add_status, carbon.stands)
     "behind": ("未达标", "behind"),
     "no data": ("无数据", "no data"),

@@ -24,13 +24,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sxgeo import labels as sxlabels
+from sxgeo.admin import CITY_CODE
 from sxgeo.io import write_workbook
 from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
+from sxgeo.report.dashboard import computed_counts, dashboard_table, top_parks
 from sxgeo.report.gaps import gap_tables
 from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
-from sxgeo.report.model import ReportData, status_table
+from sxgeo.report.model import ReportData, fill_computed, status_table, unit_target_of
 from sxgeo.report.page import fmt, render_html
 from sxgeo.report.pdf import pdf_available, write_pdf
 
@@ -40,6 +42,9 @@ if TYPE_CHECKING:
     from sxgeo.project import Project
 
 log = logging.getLogger(__name__)
+
+REFERENCE_INDICATORS = ("forest_cover", "wetland_protection_rate")
+"""Indicators the dashboard shows beside the city target (参照全市目标), per county."""
 
 REPORT_DIR = "report"
 """Folder of the report inside a build's output folder."""
@@ -192,6 +197,15 @@ def make_report(
         targets=table if isinstance(table, Targets) else Targets(plan, table),
     )
     data.gaps = gap_tables(data, tables or {}, sponge_order=sponge_gap_order)
+    # after the gap tables, which work from the entered values: the computed counts fill the rest
+    data.status = fill_computed(status, computed_counts(tables or {}), year)
+    refs = {
+        k: unit_target_of(ind, CITY_CODE, table)
+        for k in REFERENCE_INDICATORS
+        if (ind := plan.get(k)) is not None
+    }
+    data.dashboard = dashboard_table(data, tables or {}, city_targets=refs)
+    data.parks = top_parks(tables or {})
     return data
 
 

@@ -17,6 +17,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, URBAN_CODE
 from sxgeo.plan import KIND_ZH
+from sxgeo.report.dashboard import render_dashboard
 from sxgeo.report.history import series
 from sxgeo.report.status import CATEGORIES
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
     from sxgeo.plan import Indicator
     from sxgeo.report.model import ReportData
+
+PILOT_IDS = ("pilot_villages", "pilot_towns", "pilot_counties")
+"""The pilot-count indicators (the dashboard sets the city's count against each)."""
 
 FONTS = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", '
@@ -55,6 +59,10 @@ td.cell { min-width: 74px; border-left-width: 5px; }
 .legend span { display: inline-block; margin-right: 10px; padding: 1px 6px; border-left: 5px solid; }
 .chart { margin: 4px 0 10px; }
 .county { break-before: page; }
+#dashboard { break-after: page; }
+table.dashboard { font-size: 12px; } table.dashboard td .label { font-weight: normal; font-size: 10px; }
+table.dashboard tr.city th, table.dashboard tr.city td { font-weight: bold; background: #f6f8fa; }
+.parks ol { margin: 2px 0 0 18px; padding: 0; } .parks { font-size: 12px; }
 #front { page: wide; }
 #gaps { page: wide; } #gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
 @page wide { size: A4 landscape; }
@@ -410,6 +418,20 @@ def gap_sections(data: ReportData) -> str:
     return "".join(out)
 
 
+def dashboard(data: ReportData) -> str:
+    """The county dashboard (:mod:`sxgeo.report.dashboard`), the first thing on the page."""
+    if data.dashboard.empty:
+        return ""
+    st = data.status
+    city = st[st["unit_code"] == CITY_CODE].set_index("indicator")["target"]
+    pilots = {k: (float(city[k]) if k in city.index and pd.notna(city[k]) else None) for k in PILOT_IDS}
+    refs = {
+        k: (float(city[k]) if k in city.index and pd.notna(city[k]) else None)
+        for k in ("forest_cover", "wetland_protection_rate")
+    }
+    return render_dashboard(data.dashboard, data.parks, pilot_targets=pilots, city_targets=refs)
+
+
 def render_html(data: ReportData, *, lang: str = "zh") -> str:
     """The whole report page.
 
@@ -427,6 +449,7 @@ def render_html(data: ReportData, *, lang: str = "zh") -> str:
     """
     return (
         _head(data, lang)
+        + dashboard(data)
         + summary(data)
         + indicator_sections(data)
         + county_sections(data)

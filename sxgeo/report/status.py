@@ -46,6 +46,9 @@ COLOURS: dict[str, str] = {
     "no_target": "#6e7781",
     "no_figure": "#6e7781",
     "no_data": "#6e7781",
+    "sited_enough": "#0969da",
+    "sited_short": "#bc4c00",
+    "potential": "#8250df",
 }
 """Category -> colour."""
 
