@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE, URBAN_CODE
 from sxgeo.plan import KIND_ZH
 from sxgeo.report.dashboard import render_dashboard
@@ -115,6 +116,46 @@ def _svg_text(
     )
 
 
+def text_width(text: str, size: float) -> float:
+    """Width of *text* in px at font *size*: a CJK character is one em, others about 0.6 em.
+
+    A conservative measure (Noto Sans CJK SC: ideographs are full-width, Latin digits ~0.55 em).
+    """
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
+def place_labels(
+    labels: list[tuple[float, float, str, int]],
+    *,
+    taken: list[tuple[float, float, float, float]] | None = None,
+) -> list[tuple[float, float, str, int]]:
+    """Place centred labels so that none overlaps another: each tries its spot, then lower rows; else dropped.
+
+    Parameters
+    ----------
+    labels : list of (x, y, text, size)
+        Wanted centre x and baseline y, in order of importance.
+    taken : list of (x0, y0, x1, y1), optional
+        Boxes already drawn (other labels).
+
+    Returns
+    -------
+    list of (x, y, text, size)
+        The labels kept, at the baseline they got.
+    """
+    boxes = list(taken or [])
+    out = []
+    for x, y, text, size in labels:
+        w = text_width(text, size)
+        for dy in (0, size + 3, 2 * (size + 3), -(size + 3)):
+            box = (x - w / 2, y + dy - size, x + w / 2, y + dy + 2)
+            if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in boxes):
+                boxes.append(box)
+                out.append((x, y + dy, text, size))
+                break
+    return out
+
+
 def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
     """Inline SVG: one bar per unit against its target tick, the city target and the baseline lines.
 
@@ -160,9 +201,10 @@ def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
                 'stroke="#1f2328" stroke-width="2"/>'
             )
     bottom = top + len(rows) * (bar_h + 6)
-    lines = [(ind.target, "6 3", "目标 target"), (ind.baseline, "2 3", f"{ind.baseline_year} 基期 baseline")]
+    lines = [(ind.target, "6 3", "目标"), (ind.baseline, "2 3", f"{ind.baseline_year} 基期")]
     if ind.target is not None and ind.baseline == ind.target:
-        lines = [(ind.target, "6 3", f"{ind.baseline_year} 基期 = 目标 baseline = target")]
+        lines = [(ind.target, "6 3", f"{ind.baseline_year} 基期 = 目标")]
+    wanted: list[tuple[float, float, str, int]] = []
     for value, dash, label in lines:
         if value is None:
             continue
@@ -171,9 +213,16 @@ def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
             f'stroke="#57606a" stroke-dasharray="{dash}"/>'
         )
-        parts.append(
-            _svg_text(x, bottom + 14, f"{label} {fmt(value)}", size=10, anchor="middle", fill="#57606a")
-        )
+        wanted.append((x, float(bottom + 14), f"{label} {fmt(value)}", 10))
+    placed = place_labels(wanted)
+    for lx, ly, text, size in placed:
+        parts.append(_svg_text(lx, ly, text, size=size, anchor="middle", fill="#57606a"))
+    low = max([bottom + 24, *[ly + 6 for _, ly, _, _ in placed]])
+    parts[0] = (
+        parts[0]
+        .replace(f'height="{height}"', f'height="{low}"')
+        .replace(f"0 0 {width} {height}", f"0 0 {width} {low}")
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -203,22 +252,35 @@ def trend_chart(ind: Indicator, points: list[tuple[int, float]]) -> str:
         f'viewBox="0 0 {width} {height}" role="img" aria-label="trend">',
         f'<polyline points="{line}" fill="none" stroke="#0969da" stroke-width="2"/>',
     ]
+    wanted: list[tuple[float, float, str, int]] = []
     for year, value in points:
         x, y = xy(year, value)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0969da"/>')
-        parts.append(_svg_text(x, y - 6, fmt(value), size=9, anchor="middle"))
+        wanted.append((x, y - 6, fmt(value), 9))
         parts.append(_svg_text(x, height - 6, str(year), size=9, anchor="middle", fill="#57606a"))
+    target_label = None
     if ind.target is not None:
         x, y = xy(ind.target_year, ind.target)
         parts.append(
             f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
             'fill="none" stroke="#cf222e" stroke-width="2"/>'
         )
-        parts.append(_svg_text(x, y - 8, f"目标 {fmt(ind.target)}", size=9, anchor="middle", fill="#cf222e"))
-        if ind.target_year not in [p[0] for p in points]:
-            parts.append(
-                _svg_text(x, height - 6, str(ind.target_year), size=9, anchor="middle", fill="#57606a")
+        target_label = (x, y - 8, f"目标 {fmt(ind.target)}", 9)
+    # the target's label first, then the values: a label that finds no free place is left out
+    marks = [(x - 4, y - 4, x + 4, y + 4) for x, y in (xy(*p) for p in points)]
+    if ind.target is not None:
+        tx, ty = xy(ind.target_year, ind.target)
+        marks.append((tx - 5, ty - 5, tx + 5, ty + 5))
+    placed = place_labels([*([target_label] if target_label else []), *wanted], taken=marks)
+    for x, y, text, size in placed:
+        red = target_label is not None and text == target_label[2]
+        parts.append(_svg_text(x, y, text, size=size, anchor="middle", fill="#cf222e" if red else "#1f2328"))
+    if target_label is not None and ind.target_year not in [p[0] for p in points]:
+        parts.append(
+            _svg_text(
+                target_label[0], height - 6, str(ind.target_year), size=9, anchor="middle", fill="#57606a"
             )
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -396,6 +458,62 @@ def county_sections(data: ReportData) -> str:
     return "".join(out)
 
 
+GAP_ROWS = 12
+"""Rows of a gap table shown in the report; the whole list is in the XLSX (``gap_<n>`` sheets)."""
+
+
+def _gap_cell(column: str, value: object) -> str:
+    shown = sxlabels.value(column, value)
+    if isinstance(shown, float):
+        text = fmt(shown)
+    elif shown is None or (isinstance(shown, float) and math.isnan(shown)):
+        text = "—"
+    else:
+        text = str(shown)
+    cls = ' class="num"' if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else ""
+    return f"<td{cls}>{escape(text)}</td>"
+
+
+def gap_table_html(table: pd.DataFrame, sheet: str, *, rows: int = GAP_ROWS) -> str:
+    """A gap table for people: Chinese headers with units, 是/否, labels; long lists cut with a total line.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One gap table (its rows are the first that close the gap, in order).
+    sheet : str
+        The XLSX sheet that holds the whole list.
+    rows : int
+        Rows shown.
+
+    Returns
+    -------
+    str
+    """
+    head = "".join(f"<th>{escape(sxlabels.column(str(c)))}</th>" for c in table.columns)
+    shown = table.head(rows)
+    body = "".join(
+        "<tr>" + "".join(_gap_cell(str(c), v) for c, v in zip(table.columns, row, strict=True)) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    more = ""
+    if len(table) > rows:
+        totals = [
+            f"{sxlabels.column(c)} {fmt(float(table[c].iloc[-1]))}"
+            for c in ("cumulative_km2", "cumulative_ha", "count_after")
+            if c in table.columns
+        ]
+        if "mwp" in table.columns:
+            totals.append(f"合计装机 {fmt(float(pd.to_numeric(table['mwp'], errors='coerce').sum()))} MWp")
+        more = (
+            f'<p class="muted more">仅列前 {rows} 行，共 {len(table)} 行'
+            f"{('；' + '，'.join(totals)) if totals else ''}；"
+            f"完整列表见 report.xlsx「{escape(sheet)} 中文」工作表 · "
+            f"first {rows} of {len(table)} rows; the whole list is in the XLSX</p>"
+        )
+    return f'<table class="gap"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+
+
 def gap_sections(data: ReportData) -> str:
     """'What would close the gap' tables, one per capability that has one."""
     if not data.gaps:
@@ -403,17 +521,8 @@ def gap_sections(data: ReportData) -> str:
     out = [
         '<section id="gaps" class="county"><h2>缩小差距 <span class="en">What would close the gap</span></h2>'
     ]
-    for title, table in data.gaps.items():
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{escape(fmt(v) if isinstance(v, float) else str(v))}</td>" for v in row)
-            + "</tr>"
-            for row in table.itertuples(index=False)
-        )
-        out.append(
-            f"<h3>{escape(title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
+    for i, (title, table) in enumerate(data.gaps.items(), start=1):
+        out.append(f"<h3>{escape(title)}</h3>{gap_table_html(table, f'gap_{i}')}")
     out.append("</section>")
     return "".join(out)
 
