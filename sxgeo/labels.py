@@ -162,7 +162,7 @@ COLUMNS: dict[str, Pair] = {
     "label_en": ("状态(英文)", "status (en)"),
     "colour": ("颜色", "colour"),
     "method": ("评估方法", "method"),
-    "note": ("说明", "note"),
+    "note": ("说明(英文)", "note"),
     "source": ("数据来源", "source"),
     "data_date": ("数据日期", "data date"),
     "county": ("县区代码", "county code"),
@@ -226,6 +226,12 @@ VOCABULARY: dict[str, Mapping[Any, Pair]] = {
     "result": SPONGE_RESULT,
     "missing": PILOT_CRITERIA,
     "origin": {"entered": ("填报", "entered"), "computed": ("计算", "computed")},
+    "method": {
+        "linear_time_share": ("线性时间进度", "linear time share"),
+        "growth_rate_ratio": ("增长率比", "growth-rate ratio"),
+        "trend_projection": ("趋势外推", "trend projection"),
+        "met": ("已达目标", "target met"),
+    },
     "order": {
         "fewest": ("最少分区优先", "fewest first"),
         "storage": ("调蓄容积最小优先", "least storage first"),
@@ -342,7 +348,7 @@ def value(col: str, v: Any, lang: str = "zh") -> Any:
     """A cell of column *col* for people: its label where the column has a vocabulary, 是/否 for a bool."""
     if isinstance(v, (bool, np.bool_)):
         return boolean(v, lang)
-    if col == "reason":
+    if col in ("reason", "gate"):
         return reason(v, lang)
     if col == "missing":
         return criteria(v) if lang == "zh" else v

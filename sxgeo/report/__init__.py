@@ -14,9 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +24,7 @@ import pandas as pd
 from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE
 from sxgeo.io import write_workbook
+from sxgeo.io.writers import write_text
 from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
@@ -54,14 +53,8 @@ STATUS_LABELS_ZH = {**{name: pair[0] for name, pair in sxlabels.COLUMNS.items()}
 
 
 def _write_text(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_text(text, encoding="utf-8")
-        Path(tmp).replace(path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    """Write *text* atomically with the user's normal file mode (:func:`sxgeo.io.writers.write_text`)."""
+    return write_text(path, text)
 
 
 def summary_matrix(data: ReportData, *, lang: str = "zh") -> pd.DataFrame:
@@ -116,7 +109,11 @@ def write_report(
         if pdf_available():
             written.append(write_pdf(html, out / "report.pdf"))
         else:
-            log.warning("report.pdf skipped: WeasyPrint is not installed (pip install 'sxgeo[report]')")
+            log.warning(
+                "未生成 report.pdf：需要 WeasyPrint 及系统库 · report.pdf skipped: "
+                "pip install 'sxgeo[report]' and "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
+            )
     tables = {
         "summary_zh": summary_matrix(data, lang="zh"),
         "summary_en": summary_matrix(data, lang="en"),

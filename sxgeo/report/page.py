@@ -71,7 +71,8 @@ table.dashboard tr.city th, table.dashboard tr.city td { font-weight: bold; back
 .indicator { break-inside: avoid; }
 .summary td.cell { font-size: 11px; }
 a { color: #0969da; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
+  .en { display: none !important; } }
 """
 
 
@@ -441,7 +442,7 @@ def county_sections(data: ReportData) -> str:
             f"<td>{escape(str(r['unit']))}</td>"
             f'<td style="border-left:5px solid {r["colour"]};background:{_tint(str(r["colour"]))}">'
             f'<b>{escape(str(r["label_zh"]))}</b> <span class="en">{escape(str(r["label_en"]))}</span></td>'
-            f'<td class="muted">{escape(str(r["note"]))}</td></tr>'
+            f'<td class="muted en">{escape(str(r["note"]))}</td></tr>'
             for _, r in rows.iterrows()
         )
         out.append(

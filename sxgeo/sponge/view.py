@@ -117,7 +117,7 @@ def sponge_map(
             joined["status_class"],
             title=name,
             colors={k: STATUS_CLASSES[k][2] for k in present},
-            labels={k: f"{STATUS_CLASSES[k][0]} {STATUS_CLASSES[k][1]}" for k in present},
+            labels={k: STATUS_CLASSES[k][0 if lang == "zh" else 1] for k in present},
             fillOpacity=0.55,
         ),
         tooltip=[
