@@ -6,9 +6,14 @@ that skip becomes a failure, as in ``tests/test_browser.py``.
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from sxgeo import build
 from sxgeo.admin import COUNTIES
+from sxgeo.project import load_project
 from sxgeo.report import make_report, write_report
 from sxgeo.report.history import HISTORY_COLUMNS
 from sxgeo.report.registry import load_plan
@@ -53,3 +58,40 @@ def test_report_page_offline_cells_and_colours(browser, counties, tmp_path):
     # the page has rendered its SVG charts with a width
     assert page.locator("#ind-sponge_coverage svg").first.bounding_box()["width"] > 300
     page.close()
+
+
+def test_dashboard_numbers_as_shown_are_the_capability_tables(browser, tmp_path):
+    """The dashboard read from the page (its text, as a planner sees it) against the same build's tables."""
+    tiny = Path(__file__).parent / "datasets" / "tiny"
+    out = tmp_path / "tiny"
+    build.run(load_project(tiny / "sxgeo.toml"), out, pdf=False)
+    page = browser.new_page()
+    page.goto((out / "report" / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    shown = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#dashboard tr[data-unit]')].map(tr => [
+            tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map(
+                td => [td.dataset.field, td.querySelector('.v').textContent]))]))"""
+    )
+    page.close()
+    sponge = pd.read_csv(next(out.glob("*sponge_coverage.csv")), dtype={"unit_code": str}).set_index(
+        "unit_code"
+    )
+    pv = pd.read_csv(next(out.glob("*pv_counties.csv")), dtype={"unit_code": str}).set_index("unit_code")
+    for code, row in sponge.iterrows():
+        if code == "unassigned":
+            continue
+        text = shown[code]["sponge_gap_km2"]
+        if row["gap_km2"] > 0:
+            assert text == f"差 {row['gap_km2']:.2f} km²", code
+        else:
+            assert text.startswith("0"), code
+        assert shown[code]["sponge_pct"].startswith(f"{row['coverage_pct']:.1f}%"), code
+        assert float(shown[code]["pv_mwp"].replace(",", "")) == pytest.approx(
+            pv.loc[code, "capacity_mwp"], abs=0.05
+        )
+    assert any(row["gap_km2"] > 0 for _, row in sponge.iterrows())  # a county behind is among them
+    for level, target in (("villages", 100), ("towns", 10), ("counties", 3)):
+        table = pd.read_csv(next(out.glob(f"*pilots_{level}.csv")))
+        chosen = int((table["selected"].astype(str).str.lower() == "true").sum())
+        assert shown["330600"][f"pilot_{level}"] == f"{chosen} / {target}"
