@@ -71,7 +71,8 @@ def test_guide_references_exist():
     assert "sxgeo/data/plans/shaoxing_14th.yaml" in paths
     missing = sorted(p for p in paths if not (ROOT / p).exists())
     assert missing == []
-    links = set(re.findall(r"\]\(([^)#]+\.md)\)", text))
+    links = set(re.findall(r"\]\(([^)#]+\.(?:md|png))\)", text))
+    assert any(link.endswith(".png") for link in links)  # the screenshots the tests take
     assert links and sorted(link for link in links if not (GUIDE.parent / link).exists()) == []
 
 

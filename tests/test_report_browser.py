@@ -6,6 +6,7 @@ that skip becomes a failure, as in ``tests/test_browser.py``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -73,6 +74,15 @@ def test_dashboard_numbers_as_shown_are_the_capability_tables(browser, tmp_path)
             tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map(
                 td => [td.dataset.field, td.querySelector('.v').textContent]))]))"""
     )
+    shots = os.environ.get("SXGEO_SCREENSHOTS")  # a folder: the guide's pictures (docs/img) are made so
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.locator("#dashboard").screenshot(path=str(Path(shots) / "dashboard.png"))
+        page.set_viewport_size({"width": 1100, "height": 800})
+        for name in ("sponge", "carbon", "pv", "pilots_villages"):
+            page.goto(next(out.glob(f"*{name}.html")).as_uri())
+            page.wait_for_function("window.sxgeo && window.sxgeo.ready === true")
+            page.screenshot(path=str(Path(shots) / f"map_{name}.png"))
     page.close()
     sponge = pd.read_csv(next(out.glob("*sponge_coverage.csv")), dtype={"unit_code": str}).set_index(
         "unit_code"

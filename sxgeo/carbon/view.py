@@ -74,6 +74,10 @@ def carbon_map(
     base = counties[["adcode", "name_zh", "geometry"]]
     if forest is not None:
         j = base.merge(forest, left_on="adcode", right_on="unit_code")
+        ref = city_target("forest_cover", forest, targets)
+        if ref is not None:
+            # the plan gives only a city target: each county's distance from it, not a grade (参照全市目标)
+            j = j.assign(vs_city_pct=pd.to_numeric(j["forest_cover_pct"], errors="coerce") - ref)
         name = "森林覆盖率 Forest cover (%)"
         m.add_vector(
             j,
@@ -89,11 +93,17 @@ def carbon_map(
             tooltip=[
                 ("name_zh", "县区"),
                 ("forest_cover_pct", "森林覆盖率 cover", 1, "%"),
+                *(
+                    [("vs_city_pct", f"与全市目标 {ref:g}% 之差(参照全市目标)", 1, "个百分点")]
+                    if ref is not None
+                    else []
+                ),
                 ("stock_volume_wan_m3", "蓄积 stock volume", 1, "万m³"),
                 ("vegetation_tc", "植被碳 vegetation C", 0, "tC"),
                 ("density_tc_ha", "碳密度 density", 1, "tC/ha"),
             ],
             search="name_zh",
+            label="name_zh",
             fit=True,
         )
     if landcover is not None:
