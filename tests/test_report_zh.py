@@ -125,7 +125,9 @@ def test_pdf_text_has_no_english_status_words(tiny_build):
     pdf = tiny_build / "report" / next(p.name for p in (tiny_build / "report").glob("*.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     first = text.stdout.split("\f")[0]
-    assert "县区一览" in first  # the dashboard is the first page
+    assert "县区一览" in first  # the dashboard is the first page, whole
+    parks = pd.read_csv(next(tiny_build.glob("*pv_parks.csv"))).sort_values("capacity_mwp", ascending=False)
+    assert all(name in first for name in parks["name"].head(5))
     assert FORBIDDEN.findall(text.stdout) == []
 
 

@@ -63,7 +63,10 @@ td.cell { min-width: 74px; border-left-width: 5px; }
 #dashboard { break-after: page; }
 table.dashboard { font-size: 12px; } table.dashboard td .label { font-weight: normal; font-size: 10px; }
 table.dashboard tr.city th, table.dashboard tr.city td { font-weight: bold; background: #f6f8fa; }
-.parks ol { margin: 2px 0 0 18px; padding: 0; } .parks { font-size: 12px; }
+.parks ol { margin: 2px 0 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 18px;
+  list-style-position: inside; } .parks { font-size: 12px; }
+@media print { table.dashboard { font-size: 10px; }
+  table.dashboard td, table.dashboard th { padding: 2px 4px; } }
 #front { page: wide; }
 #gaps { page: wide; } #gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
 @page wide { size: A4 landscape; }
