@@ -105,3 +105,42 @@ def test_dashboard_numbers_as_shown_are_the_capability_tables(browser, tmp_path)
         table = pd.read_csv(next(out.glob(f"*pilots_{level}.csv")))
         chosen = int((table["selected"].astype(str).str.lower() == "true").sum())
         assert shown["330600"][f"pilot_{level}"] == f"{chosen} / {target}"
+
+
+def test_chart_labels_never_overlap(browser, counties, tmp_path):
+    """Every text of every chart, measured by chromium (getBBox), overlaps no other text of its chart.
+
+    The city's sponge value 49.8 lies under the target 50 in the trend chart, and the stock volume's
+    baseline 2,260 and target 2,680 are close on the bar chart: the labels that used to collide.
+    """
+    values = [49.8, 50.5, 56.2, 53.0, 38.1, 52.1, 51.1, 35.5]
+    rows = [("sponge_coverage", u, 2025, v) for u, v in zip(UNITS, values, strict=True)]
+    rows += [("sponge_coverage", "330600", 2023, 41.0), ("forest_stock_volume", "330600", 2025, 2400.0)]
+    history = pd.DataFrame(
+        [{"indicator": a, "unit_code": b, "year": c, "value": d, "origin": "entered"} for a, b, c, d in rows]
+    ).reindex(columns=list(HISTORY_COLUMNS), fill_value="")
+    write_report(make_report(load_plan(), history, counties, year=2025), tmp_path, pdf=False)
+    page = browser.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    overlaps = page.evaluate(
+        """() => {
+          const out = [];
+          document.querySelectorAll('svg.chart').forEach((svg, k) => {
+            const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()]);
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+              const [ta, a] = boxes[i], [tb, b] = boxes[j];
+              const ox = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+              const oy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+              if (ox > 0.5 && oy > 0.5) out.push([k, ta, tb]);
+            }
+          });
+          return out;
+        }"""
+    )
+    texts = page.evaluate(
+        "() => [...document.querySelectorAll('#ind-sponge_coverage svg text')].map(t => t.textContent)"
+    )
+    page.close()
+    assert overlaps == []
+    assert "目标 50.0" in texts  # the target's label is kept (the values give way)
