@@ -56,7 +56,7 @@ def _main(
     handler = RichHandler(console=_err, show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
-    from sxgeo.io.validate import STRICT
+    from sxgeo.settings import STRICT
 
     STRICT.set(strict)
 
