@@ -290,6 +290,7 @@ def write_table(
         elif suffix == ".gpkg" and isinstance(df, gpd.GeoDataFrame):  # (geometry checked above)
             try:
                 df.to_file(tmp, layer=sheet, driver="GPKG")
+                _qml().store_layer_style(tmp, sheet, df)  # opens styled in QGIS (layer_styles)
             except OSError:
                 raise
             except Exception as exc:  # GDAL's own error types
@@ -299,8 +300,17 @@ def write_table(
             df.to_parquet(tmp, index=False)
     if suffix == ".csv" and notes:
         write_text(path.with_suffix(".notes.txt"), "\n".join(notes) + "\n")
+    if suffix == ".parquet" and isinstance(df, gpd.GeoDataFrame):  # QGIS's default style beside it
+        write_text(path.with_suffix(".qml"), _qml().qml_for(path.stem, df))
     log.info("wrote %s (%d rows)", path, len(df))
     return path
+
+
+def _qml() -> Any:
+    """:mod:`sxgeo.maps.qml`, imported when first needed (it loads the map package, folium with it)."""
+    from sxgeo.maps import qml
+
+    return qml
 
 
 def write_workbook(
