@@ -1,0 +1,34 @@
+"""The plugin object: registers the provider; in the desktop, says when sxgeo is missing."""
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
+
+from .compat import install_hint, sxgeo_available
+from .provider import SxgeoProvider
+
+
+class SxgeoPlugin:
+    """Registers :class:`SxgeoProvider` (``initProcessing``, the only call ``qgis_process`` makes)."""
+
+    def __init__(self, iface=None):
+        self.iface = iface
+        self.provider = None
+
+    def initProcessing(self):  # noqa: N802
+        """Add the provider to the Processing registry (no GUI code here)."""
+        if self.provider is None:
+            self.provider = SxgeoProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+        if not sxgeo_available():
+            QgsMessageLog.logMessage(install_hint(), "sxgeo", Qgis.Warning)
+
+    def initGui(self):  # noqa: N802
+        """Desktop start: the provider, and a message bar note when sxgeo is missing."""
+        self.initProcessing()
+        if self.iface is not None and not sxgeo_available():
+            self.iface.messageBar().pushMessage("sxgeo", install_hint(), level=Qgis.Warning, duration=0)
+
+    def unload(self):
+        """Remove the provider."""
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
