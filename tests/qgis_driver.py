@@ -33,6 +33,7 @@ def _renderer(layer) -> dict:
         r.startRender(ctx, layer.fields())
         colours = []
         for f in layer.getFeatures():
+            ctx.expressionContext().setFeature(f)  # as the map renderer does before asking
             symbols = r.symbolsForFeature(f, ctx)
             colours.append(symbols[0].color().name() if symbols else None)
         r.stopRender(ctx)
@@ -102,7 +103,11 @@ def main(spec_path: str, result_path: str) -> None:
         result["projects"][path] = {"read": ok, "crs": project.crs().authid(), "groups": groups}
         project.clear()
     Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    app.exitQgis()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # QGIS 3.22's teardown (exitQgis, or the interpreter's) crashes once Python objects such as the
+    # layer post-processors are gone: the results are written, leave without it
+    os._exit(0)
 
 
 if __name__ == "__main__":
