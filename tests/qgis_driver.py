@@ -1,4 +1,4 @@
-"""Runs inside Debian's QGIS Python (``/usr/bin/python3`` with ``python3-qgis``), driven by tests/test_qgis.py.
+"""Runs inside Debian's QGIS Python (``/usr/bin/python3``, ``python3-qgis``), driven by tests/test_qgis.py.
 
 Usage: ``python3 tests/qgis_driver.py SPEC.json RESULT.json``. Headless (``QT_QPA_PLATFORM=offscreen``):
 starts QGIS and Processing, loads the plugin from ``spec["plugin_dir"]`` the way QGIS does
@@ -20,13 +20,19 @@ def _renderer(layer) -> dict:
     from qgis.core import QgsExpressionContextUtils, QgsRenderContext
 
     r = layer.renderer()
-    out = {"valid": layer.isValid(), "type": r.type() if r is not None else None, "features": layer.featureCount()}
+    out = {
+        "valid": layer.isValid(),
+        "type": r.type() if r is not None else None,
+        "features": layer.featureCount(),
+    }
     if r is not None and r.type() == "categorizedSymbol":
         out["attr"] = r.classAttribute()
         out["classes"] = [[str(c.value()), c.label(), c.symbol().color().name()] for c in r.categories()]
     if r is not None and r.type() == "graduatedSymbol":
         out["attr"] = r.classAttribute()
-        out["classes"] = [[x.lowerValue(), x.upperValue(), x.label(), x.symbol().color().name()] for x in r.ranges()]
+        out["classes"] = [
+            [x.lowerValue(), x.upperValue(), x.label(), x.symbol().color().name()] for x in r.ranges()
+        ]
     if r is not None and layer.isValid():
         ctx = QgsRenderContext()
         ctx.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
@@ -44,7 +50,14 @@ def _renderer(layer) -> dict:
 def main(spec_path: str, result_path: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    from qgis.core import Qgis, QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsProject, QgsVectorLayer
+    from qgis.core import (
+        Qgis,
+        QgsApplication,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProject,
+        QgsVectorLayer,
+    )
 
     app = QgsApplication([], False)
     app.initQgis()

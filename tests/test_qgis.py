@@ -46,11 +46,15 @@ def _qgis_env() -> dict[str, str]:
             [QGIS_PYTHON, "-c", "import sys, qgis.core; print('%d.%d' % sys.version_info[:2])"],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
-        mine = "%d.%d" % sys.version_info[:2]
+        mine = "{}.{}".format(*sys.version_info[:2])
         if probe.returncode != 0:
-            why = f"qgis is not importable for {QGIS_PYTHON} (apt-get install qgis python3-qgis qgis-providers)"
+            why = (
+                f"qgis is not importable for {QGIS_PYTHON} (apt-get install qgis python3-qgis qgis-providers)"
+            )
         elif probe.stdout.strip() != mine:
-            why = f"{QGIS_PYTHON} is Python {probe.stdout.strip()}, this venv {mine}: the wheels would not load"
+            why = (
+                f"{QGIS_PYTHON} is Python {probe.stdout.strip()}, this venv {mine}: the wheels would not load"
+            )
     if why is not None:
         if os.environ.get("SXGEO_REQUIRE_QGIS"):
             pytest.fail(f"SXGEO_REQUIRE_QGIS is set but {why}")
@@ -98,9 +102,9 @@ def qgis_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
         crs=sxcrs.METRIC,
     ).to_file(d / "roofs.gpkg", layer="roofs")
     # a built-up area in Beijing: sxgeo refuses it with a one-line message
-    gpd.GeoDataFrame(
-        {"name": ["far"]}, geometry=[shapely.box(116.3, 39.8, 116.4, 39.9)], crs=4326
-    ).to_file(d / "beijing.gpkg")
+    gpd.GeoDataFrame({"name": ["far"]}, geometry=[shapely.box(116.3, 39.8, 116.4, 39.9)], crs=4326).to_file(
+        d / "beijing.gpkg"
+    )
     # a GeoPackage written by sxgeo's writer: its style is in layer_styles
     zones = gpd.GeoDataFrame(
         {"zone_id": ["z1", "z2"], "passes": [True, False]},
@@ -110,7 +114,8 @@ def qgis_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_table(zones, d / "styled.gpkg", sheet="sponge_zones")
     cli = {
         "sponge": _cli("sponge", "coverage", "--built-up", str(d / "inputs.gpkg"), "--compliant",
-                       str(d / "projects.gpkg"), "--year", "2021", "--basemap", "none", "-o", str(d / "cli_sponge")),
+                       str(d / "projects.gpkg"), "--year", "2021", "--basemap", "none",
+                       "-o", str(d / "cli_sponge")),
         "pv": _cli("pv", "--buildings", str(d / "roofs.gpkg"), "--basemap", "none", "-o", str(d / "cli_pv")),
         "bad": _cli("sponge", "coverage", "--built-up", str(d / "beijing.gpkg"), "--compliant",
                     str(d / "projects.gpkg"), "-o", str(d / "cli_bad")),

@@ -4,7 +4,7 @@
 """
 
 
-def classFactory(iface):  # noqa: N802 (QGIS's name)
+def classFactory(iface):
     """The plugin object QGIS loads."""
     from .plugin import SxgeoPlugin
 

@@ -51,7 +51,7 @@ class _LoadDefaultStyle(QgsProcessingLayerPostProcessorInterface):
 
     instances = []  # Processing keeps a raw pointer: keep the Python objects alive
 
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802, ARG002
+    def postProcessLayer(self, layer, context, feedback):  # noqa: ARG002
         layer.loadDefaultStyle()
         layer.triggerRepaint()
 
@@ -72,7 +72,7 @@ class _FeedbackHandler(logging.Handler):
 
 
 # (kind, key, zh, en, optional, extra)
-def P(kind, key, zh, en, optional=False, **extra):  # noqa: N802
+def P(kind, key, zh, en, optional=False, **extra):
     """A parameter of an algorithm (see :meth:`SxgeoAlgorithm.initAlgorithm`)."""
     return (kind, key, zh, en, optional, extra)
 
@@ -99,34 +99,38 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
     def name(self):
         return self.NAME
 
-    def displayName(self):  # noqa: N802
+    def displayName(self):
         return f"{self.ZH} {self.EN}"
 
     def group(self):
         return GROUPS[self.GROUP]
 
-    def groupId(self):  # noqa: N802
+    def groupId(self):
         return self.GROUP
 
-    def shortHelpString(self):  # noqa: N802
+    def shortHelpString(self):
         cli = f"<p>CLI: <code>{self.CLI}</code></p>" if self.CLI else ""
         missing = "" if compat.sxgeo_available() else f"<p><b>{compat.install_hint()}</b></p>"
         return f"{missing}<p>{self.HELP_ZH}</p><p>{self.HELP_EN}</p>{cli}"
 
-    def helpUrl(self):  # noqa: N802
+    def helpUrl(self):
         return DOCS
 
-    def createInstance(self):  # noqa: N802
+    def createInstance(self):
         return type(self)()
 
-    def initAlgorithm(self, config=None):  # noqa: N802, ARG002
+    def initAlgorithm(self, config=None):  # noqa: ARG002
         for kind, key, zh, en, optional, extra in self.PARAMS:
             label = f"{zh} {en}"
             if kind in ("polygon", "point", "any"):
-                types = {"polygon": compat.TYPE_POLYGON, "point": compat.TYPE_POINT, "any": compat.TYPE_ANY}[kind]
+                types = {"polygon": compat.TYPE_POLYGON, "point": compat.TYPE_POINT, "any": compat.TYPE_ANY}[
+                    kind
+                ]
                 param = QgsProcessingParameterFeatureSource(key, label, [types], optional=optional)
             elif kind == "field":
-                param = QgsProcessingParameterField(key, label, parentLayerParameterName=extra["parent"], optional=optional)
+                param = QgsProcessingParameterField(
+                    key, label, parentLayerParameterName=extra["parent"], optional=optional
+                )
             elif kind == "raster":
                 param = QgsProcessingParameterRasterLayer(key, label, optional=optional)
             elif kind == "file":
@@ -148,7 +152,9 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
             elif kind == "bool":
                 param = QgsProcessingParameterBoolean(key, label, defaultValue=extra.get("default", False))
             else:
-                param = QgsProcessingParameterString(key, label, defaultValue=extra.get("default"), optional=optional)
+                param = QgsProcessingParameterString(
+                    key, label, defaultValue=extra.get("default"), optional=optional
+                )
             self.addParameter(param)
         if self.FOLDER:
             self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "输出文件夹 Output folder"))
@@ -186,7 +192,9 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
                 values[key] = None if given in (None, "") else self.parameterAsInt(parameters, key, context)
             elif kind == "number":
                 given = parameters.get(key)
-                values[key] = None if given in (None, "") else self.parameterAsDouble(parameters, key, context)
+                values[key] = (
+                    None if given in (None, "") else self.parameterAsDouble(parameters, key, context)
+                )
             elif kind == "enum":
                 values[key] = extra["values"][self.parameterAsEnum(parameters, key, context)]
             elif kind == "bool":
@@ -215,7 +223,7 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
 
     # -- running ------------------------------------------------------------------------------
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         if not compat.sxgeo_available():
             raise QgsProcessingException(compat.install_hint())
         from sxgeo.errors import SxgeoError
@@ -241,6 +249,7 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
 
     def _run_and_write(self, values, folder, feedback):
         import pyogrio
+
         from sxgeo.io.writers import make_folder
         from sxgeo.maps.qgis_project import LAYERS_NAME, write_qgis_project
         from sxgeo.maps.qml import read_stored_styles
@@ -289,6 +298,8 @@ class SxgeoAlgorithm(QgsProcessingAlgorithm):
 
 
 class SpongeCoverage(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm SpongeCoverage (see its help)."""
+
     NAME = "sponge_coverage"
     ZH = "海绵城市达标面积比例"
     EN = "Sponge-city coverage"
@@ -316,6 +327,8 @@ class SpongeCoverage(SxgeoAlgorithm):
 
 
 class SpongeZones(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm SpongeZones (see its help)."""
+
     NAME = "sponge_zones"
     ZH = "排水分区达标评估"
     EN = "Sponge sub-zones"
@@ -332,7 +345,15 @@ class SpongeZones(SxgeoAlgorithm):
         P("any", "FACILITIES", "海绵设施", "LID facilities"),
         P("file", "RAINFALL", "日降雨表", "Daily rainfall table (date, precip_mm)", ext="csv"),
         P("polygon", "BUILT_UP", "建成区(可选)", "Built-up area (optional)", optional=True),
-        P("number", "ALPHA_TARGET", "控制率目标(0-1)", "Capture-ratio target (0-1)", optional=True, min=0, max=1),
+        P(
+            "number",
+            "ALPHA_TARGET",
+            "控制率目标(0-1)",
+            "Capture-ratio target (0-1)",
+            optional=True,
+            min=0,
+            max=1,
+        ),
         P("int", "YEAR", "报告年份", "Reporting year", optional=True, min=1990, max=2100),
         *COUNTY_PARAMS,
     ]
@@ -344,7 +365,9 @@ class SpongeZones(SxgeoAlgorithm):
         self._units = ctx.units
         opts = sponge.ZoneOptions()
         if values["ALPHA_TARGET"] is not None:
-            opts = sponge.ZoneOptions(alpha_target=values["ALPHA_TARGET"], alpha_target_source="QGIS parameter")
+            opts = sponge.ZoneOptions(
+                alpha_target=values["ALPHA_TARGET"], alpha_target_source="QGIS parameter"
+            )
         inputs = {
             "subzones": values["ZONES"],
             "landcover": values["LANDCOVER"],
@@ -356,17 +379,28 @@ class SpongeZones(SxgeoAlgorithm):
 
 
 class RooftopPV(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm RooftopPV (see its help)."""
+
     NAME = "pv"
     ZH = "屋顶光伏潜力"
     EN = "Rooftop PV potential"
     GROUP = "pv"
     CLI = "sxgeo pv --buildings B -o FOLDER"
     HELP_ZH = "每个屋顶的可装机容量(MWp)、政策情景与年发电量,按县区、园区汇总。"
-    HELP_EN = "Capacity (MWp), policy scenario and yearly generation of every roof, summed by county and park."
+    HELP_EN = (
+        "Capacity (MWp), policy scenario and yearly generation of every roof, summed by county and park."
+    )
     PARAMS = [
         P("polygon", "BUILDINGS", "建筑轮廓", "Building footprints"),
         P("polygon", "PARKS", "工业园区(可选)", "Industrial parks (optional)", optional=True),
-        P("enum", "GHI", "辐照情景", "GHI scenario", options=["default 1202 kWh/m²", "low 1166 kWh/m²"], values=["default", "low"]),
+        P(
+            "enum",
+            "GHI",
+            "辐照情景",
+            "GHI scenario",
+            options=["default 1202 kWh/m²", "low 1166 kWh/m²"],
+            values=["default", "low"],
+        ),
         P("bool", "SHADING", "计算遮挡", "Shading from taller neighbours", default=True),
         *COUNTY_PARAMS,
     ]
@@ -381,6 +415,8 @@ class RooftopPV(SxgeoAlgorithm):
 
 
 class CarbonStands(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm CarbonStands (see its help)."""
+
     NAME = "carbon_stands"
     ZH = "森林小班碳储量"
     EN = "Forest stand carbon"
@@ -399,6 +435,8 @@ class CarbonStands(SxgeoAlgorithm):
 
 
 class CarbonLandcover(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm CarbonLandcover (see its help)."""
+
     NAME = "carbon_landcover"
     ZH = "土地覆盖碳储量"
     EN = "Land-cover carbon"
@@ -417,10 +455,14 @@ class CarbonLandcover(SxgeoAlgorithm):
 
         ctx = self.sx_context(values)
         self._units = ctx.units
-        return carbon.run(ctx, {"landcover": values["RASTER"], "pools": values["POOLS"]}, name="carbon_landcover")
+        return carbon.run(
+            ctx, {"landcover": values["RASTER"], "pools": values["POOLS"]}, name="carbon_landcover"
+        )
 
 
 class CarbonWetlands(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm CarbonWetlands (see its help)."""
+
     NAME = "carbon_wetlands"
     ZH = "湿地保护率与碳汇"
     EN = "Wetland protection and carbon"
@@ -444,6 +486,8 @@ class CarbonWetlands(SxgeoAlgorithm):
 
 
 class PilotsMatch(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm PilotsMatch (see its help)."""
+
     NAME = "pilots_match"
     ZH = "试点名单匹配"
     EN = "Match a pilot list"
@@ -461,6 +505,8 @@ class PilotsMatch(SxgeoAlgorithm):
 
 
 class PilotsSelect(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm PilotsSelect (see its help)."""
+
     NAME = "pilots_select"
     ZH = "试点遴选"
     EN = "Select pilots"
@@ -484,11 +530,17 @@ class PilotsSelect(SxgeoAlgorithm):
         level = values["LEVEL"]
         n = values["N"] if values["N"] is not None else pilots.PLAN_N[level]
         opts = pilots.PilotOptions(level=level, n=n)
-        inputs = {"candidates": values["CANDIDATES"], "criteria": values["CRITERIA"], "values": values["VALUES"]}
+        inputs = {
+            "candidates": values["CANDIDATES"],
+            "criteria": values["CRITERIA"],
+            "values": values["VALUES"],
+        }
         return pilots.run_select(ctx, inputs, options=opts)
 
 
 class CheckLayer(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm CheckLayer (see its help)."""
+
     NAME = "check_layer"
     ZH = "检查图层"
     EN = "Check a layer"
@@ -499,13 +551,15 @@ class CheckLayer(SxgeoAlgorithm):
     PARAMS = [P("any", "INPUT", "图层", "Layer")]
     FOLDER = False
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):  # noqa: ARG002
         for kind, key, zh, en, optional, _extra in self.PARAMS:
             types = {"any": compat.TYPE_ANY}[kind]
-            self.addParameter(QgsProcessingParameterFeatureSource(key, f"{zh} {en}", [types], optional=optional))
+            self.addParameter(
+                QgsProcessingParameterFeatureSource(key, f"{zh} {en}", [types], optional=optional)
+            )
         self.addOutput(QgsProcessingOutputNumber("FEATURES", "要素数 Features read"))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+    def processAlgorithm(self, parameters, context, feedback):
         if not compat.sxgeo_available():
             raise QgsProcessingException(compat.install_hint())
         from sxgeo.errors import SxgeoError
@@ -522,6 +576,8 @@ class CheckLayer(SxgeoAlgorithm):
 
 
 class RunProject(SxgeoAlgorithm):
+    """``sxgeo:`` algorithm RunProject (see its help)."""
+
     NAME = "build_project"
     ZH = "运行项目文件"
     EN = "Run a project file"
@@ -540,7 +596,9 @@ class RunProject(SxgeoAlgorithm):
         from sxgeo.project import load_project
 
         project = load_project(values["PROJECT_FILE"])
-        result = build.run(project, folder, progress=lambda step: feedback.pushInfo(f"step: {step}"), pdf=values["PDF"])
+        result = build.run(
+            project, folder, progress=lambda step: feedback.pushInfo(f"step: {step}"), pdf=values["PDF"]
+        )
         for line in [*result.skipped, *result.notes]:
             feedback.pushInfo(line)
         qgs = write_qgis_project(folder)

@@ -13,7 +13,7 @@ class SxgeoPlugin:
         self.iface = iface
         self.provider = None
 
-    def initProcessing(self):  # noqa: N802
+    def initProcessing(self):
         """Add the provider to the Processing registry (no GUI code here)."""
         if self.provider is None:
             self.provider = SxgeoProvider()
@@ -21,7 +21,7 @@ class SxgeoPlugin:
         if not sxgeo_available():
             QgsMessageLog.logMessage(install_hint(), "sxgeo", Qgis.Warning)
 
-    def initGui(self):  # noqa: N802
+    def initGui(self):
         """Desktop start: the provider, and a message bar note when sxgeo is missing."""
         self.initProcessing()
         if self.iface is not None and not sxgeo_available():

@@ -17,13 +17,13 @@ class SxgeoProvider(QgsProcessingProvider):
     def name(self):
         return "sxgeo 绍兴气候规划 Shaoxing climate plan"
 
-    def longName(self):  # noqa: N802
+    def longName(self):
         return self.name()
 
     def icon(self):
         icon = Path(__file__).with_name("icon.svg")
         return QIcon(str(icon)) if icon.is_file() else QgsProcessingProvider.icon(self)
 
-    def loadAlgorithms(self):  # noqa: N802
+    def loadAlgorithms(self):
         for cls in ALGORITHMS:
             self.addAlgorithm(cls())

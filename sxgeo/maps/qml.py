@@ -181,10 +181,10 @@ def _ranges(sym: Symbology) -> list[_Range]:
     digits = int(legend.get("digits", 1))
     if hi <= lo:
         return [_Range(lo, hi, colours[-1], f"{lo:,.{digits}f}")]
-    edges = np.linspace(lo, hi, len(colours) + 1)
+    steps = np.linspace(lo, hi, len(colours) + 1).tolist()
     return [
         _Range(
-            float(edges[i]), float(edges[i + 1]), c, f"{edges[i]:,.{digits}f} – {edges[i + 1]:,.{digits}f}"
+            float(steps[i]), float(steps[i + 1]), c, f"{steps[i]:,.{digits}f} – {steps[i + 1]:,.{digits}f}"
         )
         for i, c in enumerate(colours)
     ]
