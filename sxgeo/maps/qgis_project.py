@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from types import SimpleNamespace
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import pyogrio
 from pyproj import CRS
 
 from sxgeo import admin
+from sxgeo.errors import SxgeoError
 from sxgeo.io.writers import atomic_path, write_text
 from sxgeo.maps import styles, views
 from sxgeo.maps.qml import (
@@ -100,9 +102,19 @@ def _map_layer(m: Any, name: str) -> LayerStyle | None:
     return None
 
 
-def _joined(counties: gpd.GeoDataFrame, table: pd.DataFrame) -> gpd.GeoDataFrame:
+def _view(make: Any, *args: Any, **kwargs: Any) -> Any:
+    """A map of :mod:`sxgeo.maps.views` for its styles; a table it cannot draw gives no layer (logged)."""
+    try:
+        return make(*args, **kwargs)
+    except SxgeoError as exc:
+        log.warning("QGIS project: %s gives no styled layer (%s)", make.__name__, exc)
+        return SimpleNamespace(layers=[])
+
+
+def _joined(counties: gpd.GeoDataFrame, table: pd.DataFrame, *, how: str = "inner") -> gpd.GeoDataFrame:
+    """Counties joined with a per-unit table as its map joins them (sponge: all counties; others: inner)."""
     base = counties[["adcode", "name_zh", "name_en", "geometry"]]
-    return base.merge(table, left_on="adcode", right_on="unit_code", how="left")
+    return base.merge(table, left_on="adcode", right_on="unit_code", how=how)
 
 
 def county_style(counties: gpd.GeoDataFrame) -> LayerStyle:
@@ -143,9 +155,9 @@ def indicator_layers(
     sponge = _table(folder, "sponge_coverage")
     if sponge is not None:
         name = "海绵城市达标比例 Sponge-city coverage (%)"
-        style = _map_layer(views.sponge_map(sponge, counties), name)
+        style = _map_layer(_view(views.sponge_map, sponge, counties), name)
         if style is not None:
-            out["sponge_coverage_by_county"] = ("sponge", _joined(counties, sponge), style)
+            out["sponge_coverage_by_county"] = ("sponge", _joined(counties, sponge, how="left"), style)
     pv = _table(folder, "pv_counties")
     if pv is not None:
         joined = _joined(counties, pv)
@@ -159,7 +171,7 @@ def indicator_layers(
         _table(folder, s) for s in ("carbon_forest", "carbon_landcover", "carbon_wetlands")
     )
     if forest is not None or landcover is not None or wetlands is not None:
-        m = views.carbon_map(counties, forest=forest, landcover=landcover, wetlands_table=wetlands)
+        m = _view(views.carbon_map, counties, forest=forest, landcover=landcover, wetlands_table=wetlands)
         for key, table, name in (
             ("carbon_forest_cover_by_county", forest, "森林覆盖率 Forest cover (%)"),
             ("carbon_density_by_county", landcover, "碳密度 Carbon density (t C/ha)"),
