@@ -164,7 +164,10 @@ def test_continuous_ramps_become_equal_steps_between_the_ends():
 
 def test_sld_has_one_rule_per_class_with_its_filter():
     sym = styles.classes(
-        pd.Series([5.0, 25.0, 90.0], name="coverage_pct"), title="t", breaks=[0, 20, 30, 50, 80, 100]
+        pd.Series([5.0, 25.0, 90.0], name="coverage_pct"),
+        title="t",
+        breaks=[0, 20, 30, 50, 80, 100],
+        palette="RdYlGn",
     )
     sld = ET.fromstring(qml.to_sld(qml.LayerStyle(sym, "polygon", "t"), "layer").split("\n", 1)[1])
     se, ogc = "{http://www.opengis.net/se}", "{http://www.opengis.net/ogc}"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from types import SimpleNamespace
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree as ET
 
