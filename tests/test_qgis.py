@@ -27,6 +27,10 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.io import write_table
 
+from .conftest import _once_per_run
+
+pytestmark = pytest.mark.slow  # one QGIS session and three CLI runs, about 30 s
+
 ROOT = Path(__file__).resolve().parent.parent
 QGIS_PYTHON = os.environ.get("SXGEO_QGIS_PYTHON", "/usr/bin/python3")
 ALGORITHMS = [
@@ -80,11 +84,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def qgis_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One headless QGIS session: list the provider, run sponge coverage, PV and a bad input, open layers."""
-    env = _qgis_env()
-    d = tmp_path_factory.mktemp("qgis")
+def _make_run(d: Path, env: dict[str, str]) -> None:
+    """Make the inputs in *d*, run the CLI and one headless QGIS session on them (d/result.json)."""
     x, y = _yuecheng()
     # 2 km x 2 km built-up, 1 km² of it covered by a completed project: 25 % by hand
     gpd.GeoDataFrame(
@@ -137,12 +138,25 @@ def qgis_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     }  # fmt: skip
     (d / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     proc = subprocess.run(
-        [QGIS_PYTHON, str(ROOT / "tests" / "qgis_driver.py"), str(d / "spec.json"), str(d / "result.json")],
+        [QGIS_PYTHON, str(ROOT / "tests" / "qgis_driver.py"), str(d / "spec.json"), str(d / "qgis.json")],
         capture_output=True, text=True, env=env, check=False, timeout=600,
     )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads((d / "qgis.json").read_text(encoding="utf-8")) if proc.returncode == 0 else {}
+    result |= {
+        "driver": {"returncode": proc.returncode, "stderr": proc.stderr[-3000:]},
+        "cli": {k: {"returncode": p.returncode, "stderr": p.stderr} for k, p in cli.items()},
+    }
+    (d / "result.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def qgis_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One headless QGIS session per test run (shared by pytest-xdist workers): its figures and the CLI's."""
+    env = _qgis_env()
+    d = _once_per_run(tmp_path_factory, "qgis", lambda out: _make_run(out, env))
     result = json.loads((d / "result.json").read_text(encoding="utf-8"))
-    return {"dir": d, "cli": cli, **result}
+    assert result["driver"]["returncode"] == 0, result["driver"]["stderr"]
+    return {"dir": d, **result}
 
 
 def _table(path: Path) -> pd.DataFrame:
@@ -161,7 +175,7 @@ def test_sponge_coverage_in_qgis_gives_the_clis_numbers(qgis_run):
     d = qgis_run["dir"]
     run = qgis_run["runs"][0]
     assert "error" not in run, run.get("error")
-    assert qgis_run["cli"]["sponge"].returncode == 0, qgis_run["cli"]["sponge"].stderr
+    assert qgis_run["cli"]["sponge"]["returncode"] == 0, qgis_run["cli"]["sponge"]["stderr"]
     mine = _table(Path(run["results"]["TABLE"]))
     cli = _table(d / "cli_sponge" / "sponge_coverage.csv")
     assert mine.loc["330602", "coverage_pct"] == pytest.approx(25.0, abs=0.01)  # 1 km² of 4 km², by hand
@@ -177,7 +191,7 @@ def test_pv_in_qgis_gives_the_clis_numbers(qgis_run):
     d = qgis_run["dir"]
     run = qgis_run["runs"][1]
     assert "error" not in run, run.get("error")
-    assert qgis_run["cli"]["pv"].returncode == 0, qgis_run["cli"]["pv"].stderr
+    assert qgis_run["cli"]["pv"]["returncode"] == 0, qgis_run["cli"]["pv"]["stderr"]
     mine = _table(d / "qgis_pv" / "pv_counties.csv")
     cli = _table(d / "cli_pv" / "pv_counties.csv")
     assert mine.loc["330602", "buildings"] == 3
@@ -189,8 +203,8 @@ def test_pv_in_qgis_gives_the_clis_numbers(qgis_run):
 
 def test_bad_input_gives_the_clis_one_line_message_and_no_traceback(qgis_run):
     cli = qgis_run["cli"]["bad"]
-    assert cli.returncode != 0
-    message = cli.stderr.strip().splitlines()[-1].removeprefix("sxgeo: error: ")
+    assert cli["returncode"] != 0
+    message = cli["stderr"].strip().splitlines()[-1].removeprefix("sxgeo: error: ")
     assert message.startswith("beijing.gpkg: the layer lies at lon 116.300..116.400")
     run = qgis_run["runs"][2]
     assert run["error"] == f"QgsProcessingException: {message}"
