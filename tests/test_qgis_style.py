@@ -224,3 +224,46 @@ def test_colours_in_qgis_form(colour, alpha, expected):
 
 def test_qml_files_are_read_from_paths(tmp_path):
     assert qml.qml_path(Path("a/b.shp")) == Path("a/b.qml")
+
+
+PLUGIN = Path(__file__).resolve().parent.parent / "qgis" / "sxgeo_processing"
+
+
+def test_plugin_metadata_declares_the_provider_and_the_qgis_range():
+    import configparser
+
+    cfg = configparser.ConfigParser()
+    cfg.read(PLUGIN / "metadata.txt", encoding="utf-8")
+    general = cfg["general"]
+    for key in (
+        "name",
+        "qgisMinimumVersion",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "repository",
+    ):
+        assert general.get(key), key  # the keys plugins.qgis.org requires
+    assert general["hasProcessingProvider"] == "yes"
+    assert (general["qgisMinimumVersion"], general["qgisMaximumVersion"]) == ("3.22", "3.99")
+    assert (PLUGIN / general["icon"]).is_file()
+
+
+def test_plugin_imports_qt_only_through_qgis_pyqt_and_sxgeo_only_when_running():
+    import ast
+
+    for path in PLUGIN.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names] if isinstance(node, ast.Import)
+                else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            )  # fmt: skip
+            assert not any(n.split(".")[0] in ("PyQt5", "PyQt6") for n in names), path.name  # Qt5/Qt6 neutral
+        top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        modules = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
+        modules += [n.module or "" for n in top if isinstance(n, ast.ImportFrom)]
+        # the plugin loads without sxgeo (and then says how to install it)
+        assert not any(m.split(".")[0] == "sxgeo" for m in modules), path.name
