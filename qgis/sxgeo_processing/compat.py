@@ -1,12 +1,16 @@
-"""What differs between QGIS 3.22 and later 3.x / 4.x (Qt6), and the sxgeo check.
+"""What differs between QGIS 3.22 and later 3.x / 4.x (Qt6), and where sxgeo is.
 
 Only ``qgis.PyQt`` is imported (never PyQt5/PyQt6 directly). Enum values moved from the classes
 (``QgsProcessing.TypeVectorPolygon``) to ``Qgis`` scoped enums in 3.36; QGIS 4 drops the old
 names, so each is looked up here once.
+
+sxgeo runs in its own interpreter (see :mod:`.algorithms`): ``SXGEO_PYTHON`` when set (a
+Python with sxgeo installed, e.g. a venv's), else the Python QGIS runs.
 """
 
-import importlib.util
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,27 +34,45 @@ NUMBER_INTEGER = _enum(QgsProcessingParameterNumber, "Integer", "ProcessingNumbe
 NUMBER_DOUBLE = _enum(QgsProcessingParameterNumber, "Double", "ProcessingNumberParameterType.Double")
 FILE_FILE = _enum(QgsProcessingParameterFile, "File", "ProcessingFileParameterBehavior.File")
 
-
-def sxgeo_available():
-    """Whether the sxgeo package can be imported by QGIS's Python."""
-    return importlib.util.find_spec("sxgeo") is not None
+_FOUND = {}
 
 
 def qgis_python():
-    """The interpreter QGIS runs (``sys.executable`` is the QGIS binary before QGIS 4.4, qgis/QGIS#67318)."""
+    """The Python QGIS runs (``sys.executable`` is the QGIS binary before QGIS 4.4, qgis/QGIS#67318)."""
     exe = Path(sys.executable)
     if exe.name.lower().startswith("python"):
         return str(exe)
     if os.name == "nt":
         return str(Path(sys.prefix) / "python.exe")
-    return f"python{sys.version_info.major}.{sys.version_info.minor}"
+    name = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return shutil.which(name) or shutil.which("python3") or name
+
+
+def sxgeo_python():
+    """The interpreter that runs sxgeo: ``SXGEO_PYTHON``, else QGIS's Python."""
+    return os.environ.get("SXGEO_PYTHON") or qgis_python()
+
+
+def sxgeo_command():
+    """``[python, "-m", "sxgeo"]``, or None when that interpreter cannot import sxgeo (checked once)."""
+    python = sxgeo_python()
+    if python not in _FOUND:
+        try:
+            probe = subprocess.run(
+                [python, "-c", "import sxgeo"], capture_output=True, timeout=120, check=False
+            )
+            _FOUND[python] = probe.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _FOUND[python] = False
+    return [python, "-m", "sxgeo"] if _FOUND[python] else None
 
 
 def install_hint():
-    """The one-line message when sxgeo is missing: the pip command for QGIS's interpreter, and the wheelhouse."""
-    py = qgis_python()
+    """The one-line message when sxgeo is missing: the pip command for that interpreter, and the wheelhouse."""
+    py = sxgeo_python()
     return (
-        "sxgeo is not installed for QGIS's Python / QGIS 的 Python 中未安装 sxgeo: "
+        f"sxgeo is not installed for {py} / 该 Python 中未安装 sxgeo: "
         f'run "{py}" -m pip install sxgeo (on an intranet: "{py}" -m pip install --no-index '
-        "--find-links <wheelhouse folder> sxgeo; see docs/qgis.md), then restart QGIS"
+        "--find-links <wheelhouse folder> sxgeo), or set SXGEO_PYTHON to a Python that has it; "
+        "see docs/qgis.md"
     )

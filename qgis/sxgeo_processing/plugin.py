@@ -1,8 +1,8 @@
 """The plugin object: registers the provider; in the desktop, says when sxgeo is missing."""
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog
+from qgis.core import Qgis, QgsApplication
 
-from .compat import install_hint, sxgeo_available
+from .compat import install_hint, sxgeo_command
 from .provider import SxgeoProvider
 
 
@@ -14,17 +14,15 @@ class SxgeoPlugin:
         self.provider = None
 
     def initProcessing(self):
-        """Add the provider to the Processing registry (no GUI code here)."""
+        """Add the provider to the Processing registry (no GUI code, no sxgeo check: it runs at every start)."""
         if self.provider is None:
             self.provider = SxgeoProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
-        if not sxgeo_available():
-            QgsMessageLog.logMessage(install_hint(), "sxgeo", Qgis.Warning)
 
     def initGui(self):
-        """Desktop start: the provider, and a message bar note when sxgeo is missing."""
+        """Desktop start: the provider, and a message-bar note when sxgeo cannot be found."""
         self.initProcessing()
-        if self.iface is not None and not sxgeo_available():
+        if self.iface is not None and sxgeo_command() is None:
             self.iface.messageBar().pushMessage("sxgeo", install_hint(), level=Qgis.Warning, duration=0)
 
     def unload(self):
