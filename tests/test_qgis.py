@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -227,3 +228,28 @@ def test_the_qgis_project_opens_grouped_over_the_counties(qgis_run):
         for name, valid, renderer in layers:
             assert valid, name
             assert renderer in ("graduatedSymbol", "categorizedSymbol"), name
+
+
+def test_qgis_process_lists_and_runs_the_provider(qgis_run, tmp_path):
+    """``qgis_process`` (the command planners script with) with the plugin installed in a fresh profile."""
+    env = _qgis_env() | {"HOME": str(tmp_path)}
+    plugins = tmp_path / ".local/share/QGIS/QGIS3/profiles/default/python/plugins"
+    plugins.mkdir(parents=True)
+    shutil.copytree(ROOT / "qgis" / "sxgeo_processing", plugins / "sxgeo_processing")
+    # Debian's /usr/bin/qgis_process wrapper adds --noversioncheck, which 3.22's binary refuses
+    exe = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+    assert exe is not None
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([exe, *args], capture_output=True, text=True, env=env, check=False, timeout=300)
+
+    assert run("plugins", "enable", "sxgeo_processing").returncode == 0
+    listed = run("list").stdout
+    assert [
+        line.split()[0] for line in listed.splitlines() if line.strip().startswith("sxgeo:")
+    ] == ALGORITHMS
+    d = qgis_run["dir"]
+    check = run("run", "sxgeo:check_layer", "--", f"INPUT={d / 'roofs.gpkg'}")
+    assert check.returncode == 0, check.stderr[-2000:]
+    cli = _cli("check", str(d / "roofs.gpkg")).stdout.splitlines()
+    assert cli and all(line in check.stdout for line in cli[:3])  # the CLI's report, line for line
