@@ -19,6 +19,7 @@ import pytest
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo.errors import LayerError
 from sxgeo.io import write_table
 from sxgeo.maps import qml, styles, views
 from sxgeo.maps.qgis_project import GROUPS, LAYERS_NAME, indicator_layers, write_qgis_project
@@ -267,3 +268,18 @@ def test_plugin_imports_qt_only_through_qgis_pyqt_and_sxgeo_only_when_running():
         modules += [n.module or "" for n in top if isinstance(n, ast.ImportFrom)]
         # the plugin loads without sxgeo (and then says how to install it)
         assert not any(m.split(".")[0] == "sxgeo" for m in modules), path.name
+
+
+def test_a_styled_geopackage_reads_back_as_its_one_layer(tmp_path):
+    from sxgeo.io import read_layer
+
+    path = tmp_path / "t.gpkg"
+    write_table(_zones(), path, sheet="sponge_zones")
+    write_table(_zones().iloc[:2], path, sheet="sponge_zones")  # rewritten
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["layer_styles", "sponge_zones"]
+    gdf, report = read_layer(path)
+    assert report.layer == "sponge_zones"
+    assert len(gdf) == 2 and list(gdf["zone_id"]) == ["z1", "z2"]
+    write_table(_zones(), path, sheet="other")
+    with pytest.raises(LayerError, match=r"has 2 layers \['sponge_zones', 'other'\]"):
+        read_layer(path)
