@@ -47,6 +47,56 @@ def _renderer(layer) -> dict:
     return out
 
 
+def _screenshots(app, spec: dict) -> dict:
+    """The toolbox, an algorithm's dialog and a styled project rendered to PNG files (for the guide)."""
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import (
+        QgsApplication,
+        QgsCoordinateTransform,
+        QgsMapRendererParallelJob,
+        QgsMapSettings,
+        QgsProject,
+    )
+    from qgis.gui import QgsProcessingToolboxTreeView
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    folder = Path(spec["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    tree = QgsProcessingToolboxTreeView(None, QgsApplication.processingRegistry())
+    tree.setFilterString("sxgeo")
+    tree.expandAll()
+    tree.resize(460, 480)
+    tree.show()
+    app.processEvents()
+    out["toolbox"] = tree.grab().save(str(folder / "qgis_toolbox.png"))
+    dialog = AlgorithmDialog(QgsApplication.processingRegistry().algorithmById(spec["dialog"]))
+    dialog.resize(900, 650)
+    dialog.show()
+    app.processEvents()
+    out["dialog"] = dialog.grab().save(str(folder / "qgis_dialog.png"))
+    project = QgsProject.instance()
+    project.read(spec["project"])
+    layers = [layer for layer in project.layerTreeRoot().layerOrder() if layer.isValid()]
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(project.crs())
+    settings.setOutputSize(QSize(900, 700))
+    settings.setBackgroundColor(QColor("white"))
+    base = layers[-1]  # the counties, at the bottom
+    extent = QgsCoordinateTransform(base.crs(), project.crs(), project).transformBoundingBox(base.extent())
+    settings.setExtent(extent.buffered(extent.width() * 0.02))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    out["map"] = image.save(str(folder / "qgis_map.png"))
+    out["map_colours"] = len({image.pixel(x, y) for x in range(0, 900, 9) for y in range(0, 700, 7)})
+    project.clear()
+    return out
+
+
 def main(spec_path: str, result_path: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
@@ -59,7 +109,7 @@ def main(spec_path: str, result_path: str) -> None:
         QgsVectorLayer,
     )
 
-    app = QgsApplication([], False)
+    app = QgsApplication([], bool(spec.get("screenshots")))  # widgets only for the screenshots
     app.initQgis()
     sys.path.append(str(Path(QgsApplication.pkgDataPath()) / "python" / "plugins"))
     from processing.core.Processing import Processing
@@ -115,6 +165,8 @@ def main(spec_path: str, result_path: str) -> None:
             ]  # fmt: skip
         result["projects"][path] = {"read": ok, "crs": project.crs().authid(), "groups": groups}
         project.clear()
+    if spec.get("screenshots"):
+        result["screenshots"] = _screenshots(app, spec["screenshots"])
     Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     sys.stdout.flush()
     sys.stderr.flush()

@@ -136,6 +136,8 @@ def _make_run(d: Path, env: dict[str, str]) -> None:
         ],
         "layers": [f"{d / 'styled.gpkg'}|layername=sponge_zones"],
         "projects": [str(d / "qgis_sponge" / "sxgeo.qgs")],
+        "screenshots": {"folder": str(d / "screenshots"), "dialog": "sxgeo:sponge_coverage",
+                        "project": str(d / "qgis_sponge" / "sxgeo.qgs")},
     }  # fmt: skip
     (d / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
     proc = subprocess.run(
@@ -253,3 +255,14 @@ def test_qgis_process_lists_and_runs_the_provider(qgis_run, tmp_path):
     assert check.returncode == 0, check.stderr[-2000:]
     cli = _cli("check", str(d / "roofs.gpkg")).stdout.splitlines()
     assert cli and all(line in check.stdout for line in cli[:3])  # the CLI's report, line for line
+
+
+def test_screenshots_of_the_toolbox_a_dialog_and_a_styled_result(qgis_run):
+    """Taken headless for the guide (``SXGEO_SCREENSHOTS=docs/img`` keeps them there)."""
+    shots = qgis_run["screenshots"]
+    assert shots["toolbox"] and shots["dialog"] and shots["map"]
+    assert shots["map_colours"] >= 4  # white, the counties' colours, Yuecheng's class: not a blank image
+    keep = os.environ.get("SXGEO_SCREENSHOTS")
+    if keep:
+        for name in ("qgis_toolbox.png", "qgis_dialog.png", "qgis_map.png"):
+            shutil.copy(qgis_run["dir"] / "screenshots" / name, Path(keep) / name)
