@@ -19,6 +19,7 @@ GeoPackage's ``layer_styles`` table. A failed command's one-line message becomes
 ``QgsProcessingException`` (no traceback).
 """
 
+import os
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -100,8 +101,10 @@ ZONE_PARAMS = [
 def _run(command, feedback):
     """Run sxgeo; its output lines go to the Processing log; a failure raises its last stderr line."""
     feedback.pushCommandInfo(" ".join(command))
+    # UTF-8 both ways, whatever the console's code page (GBK on Chinese Windows)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
-        command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False
+        command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False, env=env
     )
     for line in proc.stdout.splitlines():
         feedback.pushInfo(line)
