@@ -104,7 +104,7 @@ def test_geopackage_layers_accumulate_atomically(tmp_path):
     write_table(g.assign(a=2), path, sheet="two")
     import pyogrio
 
-    # and the QGIS styles of both (sxgeo.maps.qml) in QGIS's layer_styles table
+    # and the QGIS styles of both (sxgeo.io.qgis_style) in QGIS's layer_styles table
     assert sorted(pyogrio.list_layers(path)[:, 0]) == ["layer_styles", "one", "two"]
     assert _leftovers(tmp_path) == []
 

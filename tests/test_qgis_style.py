@@ -20,9 +20,12 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError
+from sxgeo.io import qgis_style as qml
 from sxgeo.io import write_table
-from sxgeo.maps import qml, styles, views
+from sxgeo.maps import styles
 from sxgeo.maps.qgis_project import GROUPS, LAYERS_NAME, indicator_layers, write_qgis_project
+from sxgeo.pv.view import pv_map
+from sxgeo.sponge.view import sponge_map
 
 QGIS_COLUMNS = [
     "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML",
@@ -101,9 +104,10 @@ def test_sponge_zones_are_categorised_pass_fail_as_on_the_html_map():
     # the same colours the HTML map's sub-zone layer uses
     zones = _full(_zones(), "name", "alpha_pct", "alpha_target_pct", "psi", "failed_flags", "unknown_flags",
                   "extra_storage_m3")  # fmt: skip
-    m = views.sponge_map(None, _counties(), zones=zones)
+    m = sponge_map(None, _counties(), zones=zones)
     layer = next(x for x in m.layers if x["name"] == "排水分区达标 Sub-zones pass/fail")
-    assert layer["style"]["categories"] == style.symbology.style["categories"]
+    assert layer["style"] == style.style  # colours, field, paint: the map's own
+    assert layer["legend"]["items"] == [{**i, "count": i["count"]} for i in style.legend["items"]]
 
 
 def _counties() -> gpd.GeoDataFrame:
@@ -132,7 +136,7 @@ def test_sponge_coverage_by_county_has_the_maps_breaks_colours_and_labels(tmp_pa
         (50, 80, "50 – 80"),
         (80, 100, "80 – 100"),
     ]
-    assert style.symbology.style["colors"] == styles.PALETTES["RdYlGn"]
+    assert style.style["colors"] == styles.PALETTES["RdYlGn"]
 
 
 def test_pv_style_is_the_pv_maps(tmp_path):
@@ -148,17 +152,17 @@ def test_pv_style_is_the_pv_maps(tmp_path):
         geometry=[shapely.box(500_000, 3_320_000, 500_010, 3_320_010)],
         crs=sxcrs.METRIC,
     )
-    m = views.pv_map(table, counties, roofs)
+    m = pv_map(table, counties, roofs)
     layer = next(x for x in m.layers if x["name"] == "县区可装机容量 Capacity by county (MWp)")
-    assert style.symbology.style == layer["style"]
-    assert style.symbology.legend == layer["legend"]
+    assert style.style == layer["style"]
+    assert style.legend == layer["legend"]
 
 
 def test_continuous_ramps_become_equal_steps_between_the_ends():
     sym = styles.continuous(
         pd.Series([0.0, 10.0], name="density_tc_ha"), title="t", palette="Greens", digits=0
     )
-    ranges = list(_renderer(qml.to_qml(qml.LayerStyle(sym, "polygon", "t"))).iter("range"))
+    ranges = list(_renderer(qml.to_qml(qml.LayerStyle(sym.style, sym.legend, "polygon", "t"))).iter("range"))
     assert [float(r.get("lower")) for r in ranges] == [0, 2, 4, 6, 8]
     assert [r.get("label") for r in ranges][-1] == "8 – 10"
 
@@ -170,7 +174,9 @@ def test_sld_has_one_rule_per_class_with_its_filter():
         breaks=[0, 20, 30, 50, 80, 100],
         palette="RdYlGn",
     )
-    sld = ET.fromstring(qml.to_sld(qml.LayerStyle(sym, "polygon", "t"), "layer").split("\n", 1)[1])
+    sld = ET.fromstring(
+        qml.to_sld(qml.LayerStyle(sym.style, sym.legend, "polygon", "t"), "layer").split("\n", 1)[1]
+    )
     se, ogc = "{http://www.opengis.net/se}", "{http://www.opengis.net/ogc}"
     rules = sld.findall(f".//{se}Rule")
     assert len(rules) == 5
@@ -283,3 +289,16 @@ def test_a_styled_geopackage_reads_back_as_its_one_layer(tmp_path):
     write_table(_zones(), path, sheet="other")
     with pytest.raises(LayerError, match=r"has 2 layers \['sponge_zones', 'other'\]"):
         read_layer(path)
+
+
+def test_roof_classes_are_the_maps_quantile_classes():
+    roofs = gpd.GeoDataFrame(
+        {"capacity_kwp": [3.0, 8.0, 8.0, 15.0, 40.0, 41.5, 90.0, 250.0]},
+        geometry=[shapely.box(500_000 + 20 * i, 3_320_000, 500_010 + 20 * i, 3_320_010) for i in range(8)],
+        crs=sxcrs.METRIC,
+    )
+    style = qml.layer_style("pv_buildings", roofs)
+    sym = styles.classes(roofs["capacity_kwp"], title="t", k=5, palette="YlOrRd", digits=0)
+    assert style.style["breaks"] == sym.style["breaks"] and style.style["colors"] == sym.style["colors"]
+    assert [i["label"] for i in style.legend["items"]] == [i["label"] for i in sym.legend["items"]]
+    assert styles.PALETTES["YlOrRd"] == qml.YLORRD and styles.PALETTES["Dark2"][0] == qml.ONE_COLOUR

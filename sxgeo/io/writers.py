@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.errors import OutputError
+from sxgeo.io import qgis_style
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +291,7 @@ def write_table(
         elif suffix == ".gpkg" and isinstance(df, gpd.GeoDataFrame):  # (geometry checked above)
             try:
                 df.to_file(tmp, layer=sheet, driver="GPKG")
-                _qml().store_layer_style(tmp, sheet, df)  # opens styled in QGIS (layer_styles)
+                qgis_style.store_layer_style(tmp, sheet, df)  # opens styled in QGIS (layer_styles)
             except OSError:
                 raise
             except Exception as exc:  # GDAL's own error types
@@ -301,16 +302,9 @@ def write_table(
     if suffix == ".csv" and notes:
         write_text(path.with_suffix(".notes.txt"), "\n".join(notes) + "\n")
     if suffix == ".parquet" and isinstance(df, gpd.GeoDataFrame):  # QGIS's default style beside it
-        write_text(path.with_suffix(".qml"), _qml().qml_for(path.stem, df))
+        write_text(path.with_suffix(".qml"), qgis_style.qml_for(path.stem, df))
     log.info("wrote %s (%d rows)", path, len(df))
     return path
-
-
-def _qml() -> Any:
-    """:mod:`sxgeo.maps.qml`, imported when first needed (it loads the map package, folium with it)."""
-    from sxgeo.maps import qml
-
-    return qml
 
 
 def write_workbook(

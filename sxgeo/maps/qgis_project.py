@@ -2,9 +2,9 @@
 
 :func:`indicator_layers` joins the per-county tables of a run (sponge coverage, PV capacity,
 forest cover, carbon density, wetland protection) to the county polygons and styles them as the
-HTML maps do: the sponge and carbon styles are taken from the maps :mod:`sxgeo.maps.views` makes
+HTML maps do: the sponge and carbon styles are taken from the maps the capabilities' views make
 (so the classes and the plan's target breaks cannot differ), the PV style is the same
-``styles.classes`` call as :func:`sxgeo.maps.views.pv_map`. :func:`write_qgis_project` writes
+``styles.classes`` call as :func:`sxgeo.pv.view.pv_map`. :func:`write_qgis_project` writes
 them into ``sxgeo_qgis.gpkg`` (styles in its ``layer_styles`` table) and writes ``sxgeo.qgs``:
 every output layer of the folder (GeoPackage layers, GeoParquet files), grouped by capability,
 over the county layer, with relative paths so the folder can be copied as a whole.
@@ -12,6 +12,7 @@ over the county layer, with relative paths so the folder can be copied as a whol
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass
@@ -22,14 +23,14 @@ from xml.etree import ElementTree as ET
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 import pyogrio
 from pyproj import CRS
 
 from sxgeo import admin
+from sxgeo.carbon.view import carbon_map
 from sxgeo.errors import SxgeoError
-from sxgeo.io.writers import atomic_path, write_text
-from sxgeo.maps import styles, views
-from sxgeo.maps.qml import (
+from sxgeo.io.qgis_style import (
     QGIS_VERSION,
     LayerStyle,
     family_of,
@@ -38,6 +39,10 @@ from sxgeo.maps.qml import (
     store_style,
     to_qml,
 )
+from sxgeo.io.writers import atomic_path, write_text
+from sxgeo.maps import styles
+from sxgeo.maps.views import counties_map
+from sxgeo.sponge.view import sponge_map
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +103,12 @@ def _map_layer(m: Any, name: str) -> LayerStyle | None:
     """The style of the layer *name* of a :class:`~sxgeo.maps.page.WebMap` as a :class:`LayerStyle`."""
     for layer in m.layers:
         if layer["name"] == name:
-            return LayerStyle(styles.Symbology(layer["style"], layer["legend"]), layer["geomType"], name)
+            return LayerStyle(layer["style"], layer["legend"], layer["geomType"], name)
     return None
 
 
 def _view(make: Any, *args: Any, **kwargs: Any) -> Any:
-    """A map of :mod:`sxgeo.maps.views` for its styles; a table it cannot draw gives no layer (logged)."""
+    """A capability's HTML map, for its styles; a table it cannot draw gives no layer (logged)."""
     try:
         return make(*args, **kwargs)
     except SxgeoError as exc:
@@ -129,7 +134,7 @@ def county_style(counties: gpd.GeoDataFrame) -> LayerStyle:
     -------
     LayerStyle
     """
-    m = views.counties_map(counties)
+    m = counties_map(counties)
     return _map_layer(m, "县(市、区) Counties") or layer_style("counties", counties)
 
 
@@ -155,23 +160,23 @@ def indicator_layers(
     sponge = _table(folder, "sponge_coverage")
     if sponge is not None:
         name = "海绵城市达标比例 Sponge-city coverage (%)"
-        style = _map_layer(_view(views.sponge_map, sponge, counties), name)
+        style = _map_layer(_view(sponge_map, sponge, counties), name)
         if style is not None:
             out["sponge_coverage_by_county"] = ("sponge", _joined(counties, sponge, how="left"), style)
     pv = _table(folder, "pv_counties")
     if pv is not None:
         joined = _joined(counties, pv)
         name = "县区可装机容量 Capacity by county (MWp)"
-        # the same call as sxgeo.maps.views.pv_map (tests/test_qgis_style.py compares the two)
+        # the same call as sxgeo.pv.view.pv_map (tests/test_qgis_style.py compares the two)
         sym = styles.classes(
             joined["capacity_mwp"], title=name, k=4, palette="YlOrRd", digits=0, fillOpacity=0.5
         )
-        out["pv_capacity_by_county"] = ("pv", joined, LayerStyle(sym, "polygon", name))
+        out["pv_capacity_by_county"] = ("pv", joined, LayerStyle(sym.style, sym.legend, "polygon", name))
     forest, landcover, wetlands = (
         _table(folder, s) for s in ("carbon_forest", "carbon_landcover", "carbon_wetlands")
     )
     if forest is not None or landcover is not None or wetlands is not None:
-        m = _view(views.carbon_map, counties, forest=forest, landcover=landcover, wetlands_table=wetlands)
+        m = _view(carbon_map, counties, forest=forest, landcover=landcover, wetlands_table=wetlands)
         for key, table, name in (
             ("carbon_forest_cover_by_county", forest, "森林覆盖率 Forest cover (%)"),
             ("carbon_density_by_county", landcover, "碳密度 Carbon density (t C/ha)"),
@@ -230,10 +235,6 @@ def _folder_layers(folder: Path) -> list[QgisLayer]:
 
 
 def _parquet_crs(path: Path) -> CRS | None:
-    import json
-
-    import pyarrow.parquet as pq
-
     meta = pq.read_schema(path).metadata or {}
     geo = json.loads(meta.get(b"geo", b"{}"))
     col = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})

@@ -34,8 +34,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from sxgeo.maps import styles
-from sxgeo.maps.styles import Symbology
+from sxgeo.errors import StyleError
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +51,15 @@ NO_DATA_COLOUR = "#cccccc"
 
 @dataclass
 class LayerStyle:
-    """A layer's QGIS style: the HTML map's symbology and how QGIS reads its field.
+    """A layer's QGIS style: the HTML map's style and legend, and how QGIS reads its field.
 
     Attributes
     ----------
-    symbology : Symbology
-        From :mod:`sxgeo.maps.styles`.
+    style : dict
+        The page's style (:attr:`sxgeo.maps.styles.Symbology.style`): ``kind`` (single/categorical/
+        classes/continuous), ``field``, colours, breaks, and the paint (``fillOpacity``, ``weight``...).
+    legend : dict or None
+        The page's legend (:attr:`sxgeo.maps.styles.Symbology.legend`): the labels.
     family : {'polygon', 'line', 'point'}
         Geometry family (the symbol type).
     title : str
@@ -69,7 +71,8 @@ class LayerStyle:
         For categories over *expression*: category -> ``(field, value)`` for the SLD filters.
     """
 
-    symbology: Symbology
+    style: dict[str, Any]
+    legend: dict[str, Any] | None
     family: str
     title: str
     expression: str | None = None
@@ -167,7 +170,7 @@ class _Range:
     label: str
 
 
-def _ranges(sym: Symbology) -> list[_Range]:
+def _ranges(sym: LayerStyle) -> list[_Range]:
     """The classes of a ``classes`` or ``continuous`` symbology as QGIS ranges (labels as the legend's)."""
     style, legend = sym.style, sym.legend or {}
     if style["kind"] == "classes":
@@ -190,11 +193,11 @@ def _ranges(sym: Symbology) -> list[_Range]:
     ]
 
 
-def _categories(sym: Symbology) -> list[tuple[str, str, str]]:
+def _categories(sym: LayerStyle) -> list[tuple[str, str, str]]:
     """``(value, colour, label)`` of a categorical symbology, labelled as in its legend.
 
     The legend lists the categories present, in the order of the style's categories
-    (:func:`sxgeo.maps.styles.categorical`); a category absent from the data keeps its value as label.
+    (``sxgeo.maps.styles.categorical``); a category absent from the data keeps its value as label.
     """
     items = list((sym.legend or {}).get("items", []))
     out = []
@@ -223,7 +226,7 @@ def to_qml(style: LayerStyle) -> str:
     str
         The QML text.
     """
-    sym = style.symbology
+    sym = style
     kind = sym.style["kind"]
     paint = _paint(sym.style, style.family)
     root = ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "Symbology"})
@@ -354,7 +357,7 @@ def to_sld(style: LayerStyle, layer: str) -> str:
     ET.register_namespace("", _SLD)
     ET.register_namespace("se", _SE)
     ET.register_namespace("ogc", _OGC)
-    sym = style.symbology
+    sym = style
     paint = _paint(sym.style, style.family)
     root = ET.Element(f"{{{_SLD}}}StyledLayerDescriptor", {"version": "1.1.0"})
     named = ET.SubElement(root, f"{{{_SLD}}}NamedLayer")
@@ -452,22 +455,34 @@ def qml_path(path: str | Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# the styles of sxgeo's output layers (the same styles.* calls as the HTML maps, sxgeo.maps.views)
+# the styles of sxgeo's output layers. The io layer cannot import the maps (the layer contract), so the
+# two styles are spelled out here as the maps make them; tests/test_qgis_style.py compares them with
+# sxgeo.maps.styles and the capabilities' map views.
+
+YLORRD = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+"""ColorBrewer YlOrRd, 5 classes (``sxgeo.maps.styles.PALETTES["YlOrRd"]``), the PV maps' palette."""
+ONE_COLOUR = "#1b9e77"
+"""ColorBrewer Dark2's first colour: a layer without a style of its own (the quick-look maps' first)."""
 
 
 def _sponge_zones(gdf: gpd.GeoDataFrame) -> LayerStyle:
+    """Sub-zones pass/fail as ``sxgeo.sponge.view`` draws them (green pass, red fail)."""
     title = "排水分区达标 Sub-zones pass/fail"
-    result = pd.Series(np.where(gdf["passes"].fillna(False).astype(bool), "pass", "fail"), name="result")
-    sym = styles.categorical(
-        result,
-        title=title,
-        colors={"pass": "#1a9641", "fail": "#d7191c"},
-        labels={"pass": "达标 pass", "fail": "未达标 fail"},
-        fillOpacity=0.45,
-        weight=0.8,
-    )
+    passes = gdf["passes"].fillna(False).astype(bool)
+    counts = {"pass": int(passes.sum()), "fail": int((~passes).sum())}
+    colours = {"pass": "#1a9641", "fail": "#d7191c"}
+    labels = {"pass": "达标 pass", "fail": "未达标 fail"}
+    style = {
+        "kind": "categorical",
+        "field": "result",
+        "categories": colours,
+        "fillOpacity": 0.45,
+        "weight": 0.8,
+    }
+    items = [{"color": colours[k], "label": labels[k], "count": n} for k, n in counts.items() if n]
     return LayerStyle(
-        sym,
+        style,
+        {"title": title, "kind": "categorical", "items": items, "shape": None},
         "polygon",
         title,
         expression="if(\"passes\", 'pass', 'fail')",
@@ -475,13 +490,60 @@ def _sponge_zones(gdf: gpd.GeoDataFrame) -> LayerStyle:
     )
 
 
+def quantile_classes(
+    values: pd.Series, *, k: int, colours: list[str], digits: int
+) -> tuple[list[float], list[str], list[str]]:
+    """Quantile class edges, colours and labels as ``sxgeo.maps.styles.classes`` (quantiles) makes them.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Numeric values.
+    k : int
+        Classes (fewer when values repeat).
+    colours : list of str
+        Palette.
+    digits : int
+        Decimals of the labels.
+
+    Returns
+    -------
+    (edges, colours, labels)
+
+    Raises
+    ------
+    StyleError
+        No numeric value.
+    """
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    finite = v[np.isfinite(v)]
+    if finite.size == 0:
+        msg = f"{values.name}: no numeric values to classify"
+        raise StyleError(msg)
+    edges = np.unique(np.quantile(finite, np.linspace(0, 1, k + 1)))
+    if edges.size < 2:
+        edges = np.array([finite.min(), finite.max()])
+    n = edges.size - 1
+    cols = [colours[round(i * (len(colours) - 1) / max(n - 1, 1))] for i in range(n)]
+    labels = [f"{edges[i]:,.{digits}f} – {edges[i + 1]:,.{digits}f}" for i in range(n)]
+    return edges.tolist(), cols, labels
+
+
 def _pv_buildings(gdf: gpd.GeoDataFrame) -> LayerStyle:
+    """Roofs by capacity: 5 quantile classes of YlOrRd, the PV maps' palette."""
     title = "屋顶可装机容量 Roof capacity (kWp)"
-    sym = styles.classes(
-        gdf["capacity_kwp"], title=title, unit="kWp", k=5, palette="YlOrRd", digits=0, weight=0.3,
-        fillOpacity=0.8, stroke="#7f0000",
-    )  # fmt: skip
-    return LayerStyle(sym, family_of(gdf), title)
+    edges, cols, labels = quantile_classes(gdf["capacity_kwp"], k=5, colours=YLORRD, digits=0)
+    style = {
+        "kind": "classes", "field": "capacity_kwp", "breaks": edges, "colors": cols,
+        "weight": 0.3, "fillOpacity": 0.8, "stroke": "#7f0000",
+    }  # fmt: skip
+    legend = {
+        "title": title,
+        "unit": "kWp",
+        "kind": "classes",
+        "items": [{"color": c, "label": lab} for c, lab in zip(cols, labels, strict=True)],
+    }
+    return LayerStyle(style, legend, family_of(gdf), title)
 
 
 TABLE_STYLES: dict[str, tuple[tuple[str, ...], Callable[[gpd.GeoDataFrame], LayerStyle]]] = {
@@ -510,11 +572,11 @@ def layer_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
     if known is not None and all(c in gdf.columns for c in known[0]) and len(gdf):
         try:
             return known[1](gdf)
-        except styles.StyleError as exc:  # e.g. no numeric value to classify
+        except StyleError as exc:  # e.g. no numeric value to classify
             log.info("%s: one colour in QGIS (%s)", name, exc)
-    return LayerStyle(
-        styles.single(styles.PALETTES["Dark2"][0], title=key, fillOpacity=0.5), family_of(gdf), key
-    )
+    style = {"kind": "single", "color": ONE_COLOUR, "fillOpacity": 0.5}
+    legend = {"title": key, "kind": "categorical", "items": [{"color": ONE_COLOUR, "label": key}]}
+    return LayerStyle(style, legend, family_of(gdf), key)
 
 
 def store_layer_style(gpkg: str | Path, layer: str, gdf: gpd.GeoDataFrame) -> None:
