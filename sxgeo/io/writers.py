@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.errors import OutputError
+from sxgeo.io import qgis_style
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +291,7 @@ def write_table(
         elif suffix == ".gpkg" and isinstance(df, gpd.GeoDataFrame):  # (geometry checked above)
             try:
                 df.to_file(tmp, layer=sheet, driver="GPKG")
+                qgis_style.store_layer_style(tmp, sheet, df)  # opens styled in QGIS (layer_styles)
             except OSError:
                 raise
             except Exception as exc:  # GDAL's own error types
@@ -299,6 +301,8 @@ def write_table(
             df.to_parquet(tmp, index=False)
     if suffix == ".csv" and notes:
         write_text(path.with_suffix(".notes.txt"), "\n".join(notes) + "\n")
+    if suffix == ".parquet" and isinstance(df, gpd.GeoDataFrame):  # QGIS's default style beside it
+        write_text(path.with_suffix(".qml"), qgis_style.qml_for(path.stem, df))
     log.info("wrote %s (%d rows)", path, len(df))
     return path
 
