@@ -102,18 +102,18 @@ def test_demo_calibrated_wetlands_command(tmp_path, demo_dir):
     assert t.loc["330600", "ch4_tco2e_yr"] > 0 and t.loc["330600", "burial_tco2_yr"] > 0  # both, apart
 
 
-def test_landcover_without_years_is_refused(tmp_path, demo_dir):
+def test_landcover_without_years_is_refused(tmp_path, tiny_dir):
     result = runner.invoke(
         app,
         [
             "carbon",
             "landcover",
             "--raster",
-            str(demo_dir / "demo_landcover_2020.tif"),
+            str(tiny_dir / "demo_landcover_2020.tif"),
             "--raster-after",
-            str(demo_dir / "demo_landcover_2025.tif"),
+            str(tiny_dir / "demo_landcover_2025.tif"),
             "--pools",
-            str(demo_dir / "demo_carbon_pools.csv"),
+            str(tiny_dir / "demo_carbon_pools.csv"),
             "-o",
             str(tmp_path / "x.csv"),
         ],

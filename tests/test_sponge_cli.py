@@ -151,7 +151,7 @@ def test_read_rainfall_errors(tmp_path):
     assert any("snow" in n for n in notes) and any("30" in n for n in notes)
 
 
-def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
+def test_zones_without_crs_fails_in_one_line(tmp_path, tiny_dir):
     from .test_cli import run_cli
 
     csv = tmp_path / "fac.csv"
@@ -159,9 +159,9 @@ def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
         csv, index=False
     )
     proc = run_cli(
-        "sponge", "zones", "--zones", str(demo_dir / "demo_sponge_subzones.geojson"),
-        "--landcover", str(demo_dir / "demo_sponge_landcover.geojson"), "--facilities", str(csv),
-        "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "x.csv"),
+        "sponge", "zones", "--zones", str(tiny_dir / "demo_sponge_subzones.geojson"),
+        "--landcover", str(tiny_dir / "demo_sponge_landcover.geojson"), "--facilities", str(csv),
+        "--rainfall", str(tiny_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "x.csv"),
     )  # fmt: skip
     assert proc.returncode == 1
     assert "fac.csv has no CRS" in proc.stderr and "Traceback" not in proc.stderr
