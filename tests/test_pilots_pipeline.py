@@ -176,18 +176,18 @@ selection_draws = 2
     assert any(n.startswith("joint selection of villages and towns") for n in out[0].notes)
 
 
-def test_build_takes_the_pv_steps_roofs(demo_build, demo_dir):
-    """The demo build runs the PV model once: the pilot step sums the PV step's own roofs."""
+def test_build_takes_the_pv_steps_roofs(tiny_build, tiny_dir):
+    """The (tiny) demo build runs the PV model once: the pilot step sums the PV step's own roofs."""
     import geopandas as gpd
     import numpy as np
     import shapely
 
-    out = demo_build.out
+    out = tiny_build.out
     notes = (out / "demo_pilots_villages.notes.txt").read_text(encoding="utf-8")
     assert "the PV step's results" in notes
     roofs = gpd.read_parquet(out / "demo_pv_buildings.parquet").to_crs(4549)
     ranked = pd.read_csv(out / "demo_pilots_villages.csv", dtype={"code": str}).set_index("code")
-    villages = gpd.read_file(demo_dir / "demo_villages.geojson").to_crs(4549).set_index("code")
+    villages = gpd.read_file(tiny_dir / "demo_villages.geojson").to_crs(4549).set_index("code")
     pts = shapely.point_on_surface(roofs.geometry.values)
     for code in ranked["pv"].nlargest(3).index:  # by hand: the kWp of the roofs within 1 km of the village
         near = shapely.distance(pts, villages.geometry[code]) <= 1000.0
