@@ -73,25 +73,25 @@ def test_villages_spacing_and_fixed(demo_dir, tmp_path):
     assert spaced["reason"].str.contains(r"km from selected 3306\d{8} ").all()
 
 
-def test_infeasible_spacing_is_one_line(demo_dir, tmp_path):
+def test_infeasible_spacing_is_one_line(tiny_dir, tmp_path):
     res = select(
-        demo_dir, tmp_path / "x", "--level", "village",
-        "--candidates", str(demo_dir / "demo_villages.geojson"),
+        tiny_dir, tmp_path / "x", "--level", "village",
+        "--candidates", str(tiny_dir / "demo_villages.geojson"),
         "--min-spacing-km", "25", "--no-irreplaceability", *FEW,
     )  # fmt: skip
     assert res.exit_code == 1
     assert "relax --min-spacing-km" in str(res.exception)
 
 
-def test_quota_file_and_county_level(demo_dir, tmp_path):
+def test_quota_file_and_county_level(tiny_dir, tmp_path):
     q = tmp_path / "q.csv"
     q.write_text("level,county_adcode,min,max\ncounty,330681,1,\ntown,330683,,3\n")  # towns' row ignored
-    res = select(demo_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
+    res = select(tiny_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
     assert res.exit_code == 0, res.output
     t = pd.read_csv(tmp_path / "c" / "demo_pilots_counties.csv", dtype={"code": str})
     assert t[t["selected"]]["code"].tolist() == ["330681"]  # the quota forces 诸暨市
     q.write_text("county_adcode,min,max\n330681,1,\n330683,1,\n")
-    bad = select(demo_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
+    bad = select(tiny_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
     assert bad.exit_code == 1
     assert "county minimums sum to 2 > N = 1" in str(bad.exception)
 
