@@ -98,7 +98,7 @@ def test_same_seed_same_files_other_seed_other_files(demo_dir, tmp_path):
     assert not shapely.equals_exact(other.geometry.values, same.geometry.values, tolerance=1.0).all()
 
 
-def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypatch):
+def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tiny_dir, tmp_path, monkeypatch):
     monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
     assert demo.demo_layers() == demo_dir
     # a folder missing a listed file, or made with another seed, is not used: the layers are generated afresh
@@ -111,6 +111,9 @@ def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypat
     assert demo.demo_layers() != partial and len(calls) == 1
     monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
     assert demo.demo_layers(seed=1) != demo_dir and len(calls) == 2
+    # nor is the tiny demo (complete, same seed, but not the demo the notebooks describe)
+    monkeypatch.setenv(demo.DEMO_DIR_ENV, str(tiny_dir))
+    assert demo.demo_layers() != tiny_dir and len(calls) == 3
 
 
 # --- the tiny demo (sxgeo demo-data --size tiny) and the shipped tests/datasets/tiny ---
