@@ -10,11 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
+import rasterio
 
 from sxgeo.admin import load_counties, load_divisions
 from sxgeo.demo import carbon, pilots, pv, sponge
@@ -42,8 +46,6 @@ def _crs_of(name: str, frames: dict, written: dict) -> str | None:
     if name.endswith(".csv"):
         return None
     if name.endswith(".tif"):
-        import rasterio
-
         with rasterio.open(written[name]) as src:
             return src.crs.to_string()
     return frames[name].crs.to_string()
@@ -288,8 +290,6 @@ def generate(
         path.unlink(missing_ok=True)
         frame: Any = frames[layer.name]  # a GeoDataFrame, or a DataFrame for .csv/.parquet
         if layer.name.endswith(".gpkg"):
-            import pyogrio
-
             # GeoPackages record when they were written: fix it so the same seed gives the same bytes
             pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2021-12-01T00:00:00Z"})
             try:  # the tiny demo leaves out the spatial index (a quarter of its small files)
@@ -356,9 +356,6 @@ def demo_layers(*, seed: int = DEFAULT_SEED, layers: str | Path | None = None) -
     -------
     pathlib.Path
     """
-    import os
-    import tempfile
-
     given = os.environ.get(DEMO_DIR_ENV)
     if given:
         folder = Path(given)

@@ -21,6 +21,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from sxgeo.errors import OutputError
 from sxgeo.io import qgis_style
@@ -331,9 +334,6 @@ def write_workbook(
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     path = Path(path)
     labels = labels_zh or {}
     wb = Workbook()
@@ -370,7 +370,5 @@ def _excel_value(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     if isinstance(v, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         return ILLEGAL_CHARACTERS_RE.sub("", v)  # NUL and other control characters XLSX cannot hold
     return v
