@@ -13,8 +13,9 @@ Method, factors and validation cases: ``reference/carbon.md`` in the development
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from sxgeo.carbon import landcover, stands, wetlands
@@ -29,11 +30,4 @@ _LAZY: dict[str, str] = {}
 _SUBMODULES = frozenset({"landcover", "stands", "wetlands"})
 
 
-def __getattr__(name: str) -> Any:
-    """The formulas' names and submodules, imported on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

@@ -17,8 +17,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from sxgeo.io.encoding import detect_encoding
@@ -79,11 +80,4 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = frozenset({"encoding", "raster", "report", "tables", "vector", "weather", "writers"})
 
 
-def __getattr__(name: str) -> Any:
-    """The formulas' names and submodules, imported on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

@@ -6,8 +6,9 @@ reading the capability"s spec (:mod:`sxgeo.overview.spec`) imports nothing heavy
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from sxgeo.overview.tables import LABELS_ZH, built_up_table, county_table
@@ -22,9 +23,4 @@ _LAZY: dict[str, str] = {
 """Name -> the module it lives in, loaded on first use."""
 
 
-def __getattr__(name: str) -> Any:
-    """The overview"s tables, imported on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = attribute_loader(__name__, _LAZY)

@@ -9,8 +9,9 @@ Method, defaults and validation cases: ``reference/pv.md`` in the development tr
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from sxgeo.pv import aggregate, capacity, energy
@@ -44,11 +45,4 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = frozenset({"aggregate", "capacity", "energy"})
 
 
-def __getattr__(name: str) -> Any:
-    """The formulas' names and submodules, imported on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

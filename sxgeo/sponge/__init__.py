@@ -10,10 +10,11 @@ Method, defaults and validation cases: ``reference/sponge.md`` in the developmen
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING, Any
+
+from sxgeo._lazy import attribute_loader
 
 if TYPE_CHECKING:
     from sxgeo.sponge.coverage import coverage, coverage_labels, coverage_table, select_counted
@@ -84,14 +85,7 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = frozenset({"coverage", "rainfall", "zones"})
 
 
-def __getattr__(name: str) -> Any:
-    """The formulas' names and submodules, imported on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)
 
 
 class _Package(types.ModuleType):
