@@ -193,3 +193,21 @@ def test_the_pipeline_writes_pv_project_types_and_leaves_pv_counties_as_before(c
     assert any("above their type's cap" in n for n in out.notes)
     with pytest.raises(Exception, match="self_use_share"):
         PVOptions(self_use_share=50)
+
+
+def test_the_map_colours_roofs_by_type(counties):
+    from sxgeo.pv.view import NEA_COLOURS, pv_map
+
+    c = sxcrs.to_metric(counties)
+    p = c.geometry.iloc[1].representative_point()
+    b = gpd.GeoDataFrame(
+        {"use": ["工业", "农房"]},
+        geometry=[
+            shapely.box(p.x, p.y, p.x + 100, p.y + 100),
+            shapely.box(p.x + 300, p.y, p.x + 320, p.y + 20),
+        ],
+        crs=c.crs,
+    )
+    r = nea2025.classify(potential(b)).roofs
+    html = pv_map(pv.by_county(r, counties), counties, r).html()
+    assert NEA_COLOURS["general_ci"] in html and NEA_COLOURS["natural_person_household"] in html
