@@ -172,6 +172,11 @@ def run(
         t = t.join(pk.sponge_by_park(built, counted, units))
         notes += [f"sponge: {w}" for w in why]
     t = t.reset_index()
+    for col in t.columns:
+        if col.endswith(("_mwp", "_km2")):
+            t[col] = t[col].round(4)
+        elif col.endswith(("_mwh", "_pct", "_tc")):
+            t[col] = t[col].round(2)
     out = Outputs(
         "parks",
         {"zero_carbon_parks": t} | ({"zero_carbon_parks_history": history} if history is not None else {}),
