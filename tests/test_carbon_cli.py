@@ -55,26 +55,26 @@ def test_demo_calibrated_stands_command_meets_the_plan_volumes(tmp_path, demo_di
     assert "carbon_forest 中文" in sheets and "森林覆盖率(%)" in sheets["carbon_forest 中文"].columns
 
 
-def test_landcover_command_and_change(tmp_path, demo_dir):
+def test_landcover_command_and_change(tmp_path, tiny_dir):
     _run(
         "carbon",
         "landcover",
         "--raster",
-        str(demo_dir / "demo_landcover_2020.tif"),
+        str(tiny_dir / "demo_landcover_2020.tif"),
         "--raster-after",
-        str(demo_dir / "demo_landcover_2025.tif"),
+        str(tiny_dir / "demo_landcover_2025.tif"),
         "--years",
         "5",
         "--pools",
-        str(demo_dir / "demo_carbon_pools.csv"),
+        str(tiny_dir / "demo_carbon_pools.csv"),
         "-o",
         str(tmp_path),
         "--basemap",
         "none",
     )
     per = pd.read_csv(tmp_path / "demo_carbon_landcover.csv", dtype={"unit_code": str}).set_index("unit_code")
-    with rasterio.open(demo_dir / "demo_landcover_2020.tif") as src:
-        inside = (src.read(1) > 0).sum() * 0.09
+    with rasterio.open(tiny_dir / "demo_landcover_2020.tif") as src:
+        inside = (src.read(1) > 0).sum() * src.res[0] * src.res[1] / 1e4  # [ha]
         assert src.tags()["synthetic"] == "true"
     assert per.loc["330600", "area_ha"] == pytest.approx(inside, rel=1e-4)  # every city pixel counted once
     change = pd.read_csv(tmp_path / "demo_carbon_landcover_change.csv", dtype={"unit_code": str}).set_index(
@@ -102,18 +102,18 @@ def test_demo_calibrated_wetlands_command(tmp_path, demo_dir):
     assert t.loc["330600", "ch4_tco2e_yr"] > 0 and t.loc["330600", "burial_tco2_yr"] > 0  # both, apart
 
 
-def test_landcover_without_years_is_refused(tmp_path, demo_dir):
+def test_landcover_without_years_is_refused(tmp_path, tiny_dir):
     result = runner.invoke(
         app,
         [
             "carbon",
             "landcover",
             "--raster",
-            str(demo_dir / "demo_landcover_2020.tif"),
+            str(tiny_dir / "demo_landcover_2020.tif"),
             "--raster-after",
-            str(demo_dir / "demo_landcover_2025.tif"),
+            str(tiny_dir / "demo_landcover_2025.tif"),
             "--pools",
-            str(demo_dir / "demo_carbon_pools.csv"),
+            str(tiny_dir / "demo_carbon_pools.csv"),
             "-o",
             str(tmp_path / "x.csv"),
         ],

@@ -42,11 +42,11 @@ def test_error_names_a_chinese_path_in_gbk(tmp_path):
     assert "海绵 数据" in err and "建成区.shp" in err and "no such file" in err
 
 
-def test_notes_with_symbols_gbk_lacks(tmp_path, demo_dir):
+def test_notes_with_symbols_gbk_lacks(tmp_path, tiny_dir):
     """Land-cover notes hold Σ and ×; the PV table labels hold ²: all print on a GBK console."""
     proc = run_gbk(
-        "carbon", "landcover", "--raster", str(demo_dir / "demo_landcover_2020.tif"),
-        "--pools", str(demo_dir / "demo_carbon_pools.csv"), "-o", str(tmp_path / "碳汇 结果.csv"),
+        "carbon", "landcover", "--raster", str(tiny_dir / "demo_landcover_2020.tif"),
+        "--pools", str(tiny_dir / "demo_carbon_pools.csv"), "-o", str(tmp_path / "碳汇 结果.csv"),
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
     err = proc.stderr.decode("gbk")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+import rasterio
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -95,7 +98,7 @@ def test_same_seed_same_files_other_seed_other_files(demo_dir, tmp_path):
     assert not shapely.equals_exact(other.geometry.values, same.geometry.values, tolerance=1.0).all()
 
 
-def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypatch):
+def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tiny_dir, tmp_path, monkeypatch):
     monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
     assert demo.demo_layers() == demo_dir
     # a folder missing a listed file, or made with another seed, is not used: the layers are generated afresh
@@ -108,3 +111,75 @@ def test_demo_layers_reuses_only_a_complete_folder(demo_dir, tmp_path, monkeypat
     assert demo.demo_layers() != partial and len(calls) == 1
     monkeypatch.setenv(demo.DEMO_DIR_ENV, str(demo_dir))
     assert demo.demo_layers(seed=1) != demo_dir and len(calls) == 2
+    # nor is the tiny demo (complete, same seed, but not the demo the notebooks describe)
+    monkeypatch.setenv(demo.DEMO_DIR_ENV, str(tiny_dir))
+    assert demo.demo_layers() != tiny_dir and len(calls) == 3
+
+
+# --- the tiny demo (sxgeo demo-data --size tiny) and the shipped tests/datasets/tiny ---
+
+
+def test_tiny_dataset_is_what_the_generator_writes(tiny_dir, tmp_path):
+    """``sxgeo demo-data --size tiny`` writes the shipped tests/datasets/tiny byte for byte."""
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    out = tmp_path / "tiny"
+    result = CliRunner().invoke(
+        app, ["demo-data", "--size", "tiny", "--out", str(out), "--layers", str(LAYERS)]
+    )
+    assert result.exit_code == 0, result.output
+    made = sorted(p.name for p in out.iterdir())
+    assert sorted(p.name for p in tiny_dir.iterdir()) == sorted([*made, "README.md"])
+    for name in made:
+        assert (out / name).read_bytes() == (tiny_dir / name).read_bytes(), name
+    assert sum(p.stat().st_size for p in tiny_dir.iterdir()) < 1_000_000
+
+
+def test_tiny_dataset_is_labelled_synthetic_and_small(tiny_dir):
+    manifest = json.loads((tiny_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["size"] == "tiny" and "--size tiny" in manifest["generator"]
+    for layer in manifest["layers"]:
+        path = tiny_dir / layer["file"]
+        assert layer["synthetic"] and path.name.startswith("demo_")
+        assert layer["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.suffix == ".tif":
+            with rasterio.open(path) as src:
+                assert src.tags()["synthetic"] == "true" and src.res == (300.0, 300.0)
+        elif path.suffix in (".geojson", ".gpkg", ".parquet"):
+            gdf = read_layer(path)[0]
+            assert gdf["synthetic"].all() and gdf["geometry_source"].str.startswith("synthetic").all()
+            assert 1 <= len(gdf) <= 600, path.name  # a few hundred at most
+    rain = pd.read_csv(tiny_dir / "demo_rainfall_daily.csv")
+    assert (rain["station_id"] == "SYNTHETIC-DEMO").all()
+    # rain days only; the year 2020 still the plan's figures (161 rain days, 1,566.5 mm)
+    assert (rain["precip_mm"] > 0).all()
+    y2020 = rain[rain["date"].str.startswith("2020")]
+    assert len(y2020) == 161 and y2020["precip_mm"].sum() == pytest.approx(1566.5, abs=0.01)
+    villages = read_layer(tiny_dir / "demo_villages.geojson")[0]
+    assert "330602002053" in set(villages["code"])  # the existing pilot 西小路社区 is kept
+
+
+def test_tiny_project_names_the_layers_as_the_demo_does(tiny_dir):
+    """Same sections, keys and file names as the full demo's project; only pilot counts and draws differ.
+
+    The tiny project is the demo's with checked edits (sxgeo.demo._TINY_EDITS).
+    """
+    tiny = tomllib.loads((tiny_dir / "sxgeo.toml").read_text(encoding="utf-8"))
+    full = tomllib.loads(demo.DEMO_PROJECT)
+    assert tiny.keys() == full.keys()
+    for section in ("layers", "sponge", "carbon", "pv"):
+        assert tiny[section] == full[section], section
+    assert {
+        k: v for k, v in tiny["pilots"].items() if k not in ("villages", "towns", "draws", "selection_draws")
+    } == ({k: v for k, v in full["pilots"].items() if k not in ("draws", "selection_draws")})
+    assert (tiny["pilots"]["villages"], tiny["pilots"]["towns"]) == (20, 5)
+
+
+def test_unknown_size_is_one_line(tmp_path):
+    from sxgeo.errors import OptionError
+
+    with pytest.raises(OptionError, match="--size must be one of full, tiny, got 'small'"):
+        demo.generate(tmp_path / "x", size="small")
+    assert not (tmp_path / "x").exists()

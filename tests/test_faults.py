@@ -104,7 +104,8 @@ def test_geopackage_layers_accumulate_atomically(tmp_path):
     write_table(g.assign(a=2), path, sheet="two")
     import pyogrio
 
-    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["one", "two"]
+    # and the QGIS styles of both (sxgeo.io.qgis_style) in QGIS's layer_styles table
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["layer_styles", "one", "two"]
     assert _leftovers(tmp_path) == []
 
 

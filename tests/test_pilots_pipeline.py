@@ -73,25 +73,25 @@ def test_villages_spacing_and_fixed(demo_dir, tmp_path):
     assert spaced["reason"].str.contains(r"km from selected 3306\d{8} ").all()
 
 
-def test_infeasible_spacing_is_one_line(demo_dir, tmp_path):
+def test_infeasible_spacing_is_one_line(tiny_dir, tmp_path):
     res = select(
-        demo_dir, tmp_path / "x", "--level", "village",
-        "--candidates", str(demo_dir / "demo_villages.geojson"),
+        tiny_dir, tmp_path / "x", "--level", "village",
+        "--candidates", str(tiny_dir / "demo_villages.geojson"),
         "--min-spacing-km", "25", "--no-irreplaceability", *FEW,
     )  # fmt: skip
     assert res.exit_code == 1
     assert "relax --min-spacing-km" in str(res.exception)
 
 
-def test_quota_file_and_county_level(demo_dir, tmp_path):
+def test_quota_file_and_county_level(tiny_dir, tmp_path):
     q = tmp_path / "q.csv"
     q.write_text("level,county_adcode,min,max\ncounty,330681,1,\ntown,330683,,3\n")  # towns' row ignored
-    res = select(demo_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
+    res = select(tiny_dir, tmp_path / "c", "--level", "county", "--quota", str(q), *FEW)
     assert res.exit_code == 0, res.output
     t = pd.read_csv(tmp_path / "c" / "demo_pilots_counties.csv", dtype={"code": str})
     assert t[t["selected"]]["code"].tolist() == ["330681"]  # the quota forces 诸暨市
     q.write_text("county_adcode,min,max\n330681,1,\n330683,1,\n")
-    bad = select(demo_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
+    bad = select(tiny_dir, tmp_path / "d", "--level", "county", "--quota", str(q), *FEW)
     assert bad.exit_code == 1
     assert "county minimums sum to 2 > N = 1" in str(bad.exception)
 
@@ -176,18 +176,18 @@ selection_draws = 2
     assert any(n.startswith("joint selection of villages and towns") for n in out[0].notes)
 
 
-def test_build_takes_the_pv_steps_roofs(demo_build, demo_dir):
-    """The demo build runs the PV model once: the pilot step sums the PV step's own roofs."""
+def test_build_takes_the_pv_steps_roofs(tiny_build, tiny_dir):
+    """The (tiny) demo build runs the PV model once: the pilot step sums the PV step's own roofs."""
     import geopandas as gpd
     import numpy as np
     import shapely
 
-    out = demo_build.out
+    out = tiny_build.out
     notes = (out / "demo_pilots_villages.notes.txt").read_text(encoding="utf-8")
     assert "the PV step's results" in notes
     roofs = gpd.read_parquet(out / "demo_pv_buildings.parquet").to_crs(4549)
     ranked = pd.read_csv(out / "demo_pilots_villages.csv", dtype={"code": str}).set_index("code")
-    villages = gpd.read_file(demo_dir / "demo_villages.geojson").to_crs(4549).set_index("code")
+    villages = gpd.read_file(tiny_dir / "demo_villages.geojson").to_crs(4549).set_index("code")
     pts = shapely.point_on_surface(roofs.geometry.values)
     for code in ranked["pv"].nlargest(3).index:  # by hand: the kWp of the roofs within 1 km of the village
         near = shapely.distance(pts, villages.geometry[code]) <= 1000.0

@@ -57,14 +57,14 @@ def test_demo_calibrated_2025_one_county_behind(demo_dir, counties):
     assert t.loc["330624", "target_pct"] == 30 and t.loc["330624", "status"] == "met"
 
 
-def test_zones_folder_output_and_what_if(tmp_path, demo_dir):
+def test_zones_folder_output_and_what_if(tmp_path, tiny_dir):
     args = [
         "sponge", "zones",
-        "--zones", str(demo_dir / "demo_sponge_subzones.geojson"),
-        "--landcover", str(demo_dir / "demo_sponge_landcover.geojson"),
-        "--facilities", str(demo_dir / "demo_sponge_facilities.geojson"),
-        "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"),
-        "--built-up", str(demo_dir / "demo_built_up.geojson"),
+        "--zones", str(tiny_dir / "demo_sponge_subzones.geojson"),
+        "--landcover", str(tiny_dir / "demo_sponge_landcover.geojson"),
+        "--facilities", str(tiny_dir / "demo_sponge_facilities.geojson"),
+        "--rainfall", str(tiny_dir / "demo_rainfall_daily.csv"),
+        "--built-up", str(tiny_dir / "demo_built_up.geojson"),
         "--basemap", "none",
     ]  # fmt: skip
     _run(*args, "-o", str(tmp_path / "now"))
@@ -74,7 +74,8 @@ def test_zones_folder_output_and_what_if(tmp_path, demo_dir):
         assert (tmp_path / "now" / f"demo_{name}").exists(), name
     now = pd.read_csv(tmp_path / "now" / "demo_sponge_zones.csv")
     plan = pd.read_csv(tmp_path / "plan" / "demo_sponge_zones.csv")
-    assert len(now) == 122 and now["zone_id"].is_unique
+    zones, _ = read_layer(tiny_dir / "demo_sponge_subzones.geojson")
+    assert len(now) == len(zones) and now["zone_id"].is_unique
     assert plan["v_controlled_m3"].sum() > now["v_controlled_m3"].sum()
     assert plan["passes"].sum() >= now["passes"].sum()
     closest = pd.read_csv(tmp_path / "now" / "demo_sponge_closest.csv")
@@ -86,11 +87,11 @@ def test_zones_folder_output_and_what_if(tmp_path, demo_dir):
     assert "sponge_zones 中文" in sheets and "年径流总量控制率(%)" in sheets["sponge_zones 中文"].columns
 
 
-def test_strict_mode_passes_fewer(demo_dir, counties):
-    z, _ = read_layer(demo_dir / "demo_sponge_subzones.geojson")
-    lc, _ = read_layer(demo_dir / "demo_sponge_landcover.geojson")
-    fac, _ = read_layer(demo_dir / "demo_sponge_facilities.geojson")
-    daily, _ = read_rainfall(demo_dir / "demo_rainfall_daily.csv")
+def test_strict_mode_passes_fewer(tiny_dir, counties):
+    z, _ = read_layer(tiny_dir / "demo_sponge_subzones.geojson")
+    lc, _ = read_layer(tiny_dir / "demo_sponge_landcover.geojson")
+    fac, _ = read_layer(tiny_dir / "demo_sponge_facilities.geojson")
+    daily, _ = read_rainfall(tiny_dir / "demo_rainfall_daily.csv")
     curve = sponge.curve_from_daily(daily)
     lenient = sponge.assess_zones(z, lc, fac, curve).zones
     strict = sponge.assess_zones(z, lc, fac, curve, strict=True).zones
@@ -151,7 +152,7 @@ def test_read_rainfall_errors(tmp_path):
     assert any("snow" in n for n in notes) and any("30" in n for n in notes)
 
 
-def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
+def test_zones_without_crs_fails_in_one_line(tmp_path, tiny_dir):
     from .test_cli import run_cli
 
     csv = tmp_path / "fac.csv"
@@ -159,9 +160,9 @@ def test_zones_without_crs_fails_in_one_line(tmp_path, demo_dir):
         csv, index=False
     )
     proc = run_cli(
-        "sponge", "zones", "--zones", str(demo_dir / "demo_sponge_subzones.geojson"),
-        "--landcover", str(demo_dir / "demo_sponge_landcover.geojson"), "--facilities", str(csv),
-        "--rainfall", str(demo_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "x.csv"),
+        "sponge", "zones", "--zones", str(tiny_dir / "demo_sponge_subzones.geojson"),
+        "--landcover", str(tiny_dir / "demo_sponge_landcover.geojson"), "--facilities", str(csv),
+        "--rainfall", str(tiny_dir / "demo_rainfall_daily.csv"), "-o", str(tmp_path / "x.csv"),
     )  # fmt: skip
     assert proc.returncode == 1
     assert "fac.csv has no CRS" in proc.stderr and "Traceback" not in proc.stderr

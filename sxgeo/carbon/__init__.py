@@ -13,6 +13,27 @@ Method, factors and validation cases: ``reference/carbon.md`` in the development
 
 from __future__ import annotations
 
-from sxgeo.carbon import landcover, stands, wetlands
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sxgeo.carbon import landcover, stands, wetlands
 
 __all__ = ["landcover", "stands", "wetlands"]
+
+
+_LAZY: dict[str, str] = {}
+"""Name -> the module it lives in: loaded on first use, so that reading the capability's spec
+(``sxgeo.carbon.spec``, for the project file and ``--help``) imports nothing heavy."""
+
+_SUBMODULES = frozenset({"landcover", "stands", "wetlands"})
+
+
+def __getattr__(name: str) -> Any:
+    """The formulas' names and submodules, imported on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

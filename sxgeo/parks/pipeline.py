@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sxgeo import parks as pk
 from sxgeo._pipeline import (
     Context,
     as_path,
@@ -30,6 +29,7 @@ from sxgeo._pipeline import (
 from sxgeo.carbon import landcover as lcm
 from sxgeo.io import open_raster, read_table
 from sxgeo.outputs import Outputs
+from sxgeo.parks import tables as pk
 from sxgeo.project import Project
 from sxgeo.pv import nea2025
 from sxgeo.pv import pipeline as pv
