@@ -146,3 +146,29 @@ def test_the_carbon_step_writes_carbon_afforestation_with_dlbm_and_urban_boundar
     )
     assert plain.tables["carbon_afforestation"].set_index("unit_code").loc["330600", "eligible_ha"] == 0.08
     assert any("CCER-14-001-V01" in n for n in plain.notes)
+
+
+def test_a_dlbm_layer_is_the_wetland_denominator_and_the_outputs_say_so(origin, counties):
+    """1106 内陆滩涂 1 ha and 1108 沼泽地 2 ha are wetland, 0101 水田 and 1101 河流水面 are not in the 三调
+    wetland classes; a protected area over the marsh: protection rate 2 / 3 = 66.67%."""
+    x0, y0 = origin
+    dlbm = gpd.GeoDataFrame(
+        {"DLBM": ["1106", "1108", "0101", "1101"]},
+        geometry=[
+            shapely.box(x0, y0, x0 + 100, y0 + 100),
+            shapely.box(x0 + 100, y0, x0 + 300, y0 + 100),
+            shapely.box(x0, y0 + 100, x0 + 100, y0 + 200),
+            shapely.box(x0 + 100, y0 + 100, x0 + 200, y0 + 200),
+        ],
+        crs=sxcrs.METRIC,
+    )
+    protected = gpd.GeoDataFrame(geometry=[shapely.box(x0 + 100, y0, x0 + 300, y0 + 100)], crs=sxcrs.METRIC)
+    (out,) = run(Context(units=counties, maps=False), {"dlbm": dlbm, "protected": protected})
+    w = out.tables["carbon_wetlands"].set_index("unit_code")
+    assert w.loc["330602", "wetland_area_ha"] == pytest.approx(3.0)
+    assert w.loc["330602", "protection_rate_pct"] == pytest.approx(66.67, abs=0.01)
+    assert w["wetland_denominator"].str.startswith("三调/变更调查 DLBM").all()
+    types = out.tables["carbon_wetland_types"]
+    assert set(types.loc[types["wetland_area_ha"] > 0, "wetland_type"]) == {"mudflat", "marsh"}
+    # without protected areas the DLBM layer is no denominator (no wetland tables), and says why
+    assert run(Context(units=counties, maps=False), {"dlbm": dlbm}) == []

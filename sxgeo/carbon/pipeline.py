@@ -49,6 +49,7 @@ LANDCOVER_LABELS = {
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
 WETLAND_LABELS = {
+    "wetland_denominator": "湿地面积口径",
     "wetland_area_ha": "湿地面积(不含水田)(ha)",
     "paddy_area_ha": "水田面积(不计入湿地)(ha)",
     "paddy_soil_tc": "水田土壤碳(不计入湿地)(tC)",
@@ -139,8 +140,14 @@ def run(
             synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
         parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
         afforest = _afforestation(ctx, inputs, opts, tables=tables, notes=notes)
-    if inputs.get("wetlands") is not None:
+    if inputs.get("wetlands") is not None or (
+        inputs.get("dlbm") is not None and inputs.get("protected") is not None
+    ):
         layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
+    elif inputs.get("dlbm") is not None:
+        notes.append(
+            "the DLBM layer is a wetland denominator too once protected areas are named ([carbon] protected)"
+        )
     if not tables:
         return []
     synthetic |= is_synthetic(*layers)
@@ -374,10 +381,24 @@ def _wetlands(
     map_args: dict[str, Any],
 ) -> list[Any]:
 
-    w = read(inputs["wetlands"], ctx, geometry_type="polygon")
+    if inputs.get("wetlands") is not None:
+        w = read(inputs["wetlands"], ctx, geometry_type="polygon")
+        denominator = f"wetlands layer {name_of(inputs['wetlands'])}"
+        if inputs.get("dlbm") is not None:
+            notes.append("the wetlands layer is the wetland denominator; the DLBM layer is not used for it")
+    else:
+        w = wl.wetlands_from_dlbm(
+            read(inputs["dlbm"], ctx, geometry_type="polygon"), source=name_of(inputs["dlbm"])
+        )
+        denominator = (
+            f"三调/变更调查 DLBM {name_of(inputs['dlbm'])}: classes "
+            f"{', '.join(wl.DLBM_WETLAND_TYPES)} [verify]"
+        )
+    notes.append(f"wetland denominator: {denominator}")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None
     for suffix, units in unit_sets(ctx):
         per, by_type, features = wl.wetland_tables(w, units, protected=prot, targets=ctx.targets)
+        per = per.assign(wetland_denominator=denominator)
         tables[f"carbon_wetlands{suffix}"] = per
         if not suffix:
             tables["carbon_wetland_types"] = by_type
