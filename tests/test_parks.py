@@ -184,3 +184,19 @@ def test_the_map_colours_parks_by_grade(origin, counties):
     )
     html = parks_map(counties, b, t).html()
     assert all(GRADE_COLOURS[g] in html for g in ("meets", "above", "no_data"))
+
+
+def test_the_demo_build_writes_the_issue_24_tables(demo_build):
+    """``sxgeo build`` of the demo: pv_project_types (capacity adds up to pv_counties), zero_carbon_parks
+    with its 园中园 and grades, carbon_afforestation, and the parks map."""
+    out = demo_build.out
+    types = pd.read_csv(out / "demo_pv_project_types.csv", dtype={"unit_code": str})
+    counties = pd.read_csv(out / "demo_pv_counties.csv", dtype={"unit_code": str}).set_index("unit_code")
+    per = types.groupby("unit_code")["capacity_mwp"].sum()
+    assert per.reindex(counties.index).to_numpy() == pytest.approx(
+        counties["capacity_mwp"].to_numpy(), abs=0.01
+    )
+    zcp = pd.read_csv(out / "demo_zero_carbon_parks.csv", dtype=str).fillna("")
+    assert len(zcp) == 7 and (zcp["parent_code"] != "").sum() == 1
+    assert set(zcp["core_grade"]) <= {"meets", "above"} and "SYNTHETIC" in zcp["data_note"].iloc[0]
+    assert (out / "demo_carbon_afforestation.csv").exists() and (out / "demo_parks.html").exists()

@@ -84,6 +84,9 @@ def test_judge_projects_caps_by_hand():
     assert list(j["cap_mw"].fillna(-1)) == [6, 20, 50, 6, -1]
     assert list(j["grid_kv"]) == [10, 35, 110, 10, 10]
     assert "380 V" in j["cap_note"].iloc[4]
+    low = nea2025.judge_projects(pd.Series(["natural_person_household"] * 2), pd.Series([0.01, 0.01]),
+                                 pd.Series([0.4, 0.38]))  # fmt: skip
+    assert not low["over_cap"].any()  # 0.4 kV is the 380 V class
 
 
 def test_owner_groups_roofs_and_a_parcel_layer_wins_over_owner():

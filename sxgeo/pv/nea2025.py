@@ -86,6 +86,9 @@ self-use + surplus where the electricity spot market runs continuously (not mode
 
 HOUSEHOLD_KV = 0.38
 """自然人户用 connects at 380 V or below [kV]."""
+LOW_VOLTAGE_KV = 0.4
+"""The low-voltage class, written 0.38 or 0.4 kV (380/400 V networks are one class): a household given
+0.4 kV is not flagged."""
 DISTRIBUTION_KV = 20.0
 """Non-natural-person household and general C&I connect at 10 kV (20 kV) or below [kV]."""
 SMALL_CAP_MW = 6.0
@@ -334,7 +337,7 @@ def judge_projects(base: pd.Series, mw: pd.Series, kv: pd.Series) -> pd.DataFram
         LARGE_CAP_110KV_MW,
     )
     over_mw = m > cap + 1e-9
-    wrong_kv = ((t == NATURAL) & (v > HOUSEHOLD_KV)) | ((t == NON_NATURAL) & (v > DISTRIBUTION_KV))
+    wrong_kv = ((t == NATURAL) & (v > LOW_VOLTAGE_KV)) | ((t == NON_NATURAL) & (v > DISTRIBUTION_KV))
     note = np.full(len(b), "", dtype=object)
     mw_txt = np.char.mod("%.2f", m).astype(object)
     kv_txt = np.char.mod("%g", v).astype(object)
