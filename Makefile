@@ -42,7 +42,7 @@ test-fast: lint
 
 # the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
 test-gbk: $(VENV)/.installed-test
-	PYTHONIOENCODING=gbk $(PYTEST) -q tests/test_cli.py tests/test_console.py
+	PYTHONIOENCODING=gbk $(PYTEST) -q tests/cli/test_cli.py tests/cli/test_console.py
 
 # every wheel sxgeo needs, for installing on an intranet (see README); ARGS="--all" for Linux and Windows, 3.11-3.13
 wheelhouse: | $(BIN)/python

@@ -212,7 +212,9 @@ DEMO_FIXTURES = frozenset({"demo_dir", "demo_build"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs the full demo (or its build) ``e2e``: ``make test-fast`` leaves them out."""
+    """Mark ``e2e`` every test that needs the full demo (or its build) and every test under ``tests/e2e/``
+    (browser, notebooks, install, QGIS): ``make test-fast`` leaves them out."""
+    e2e = Path(__file__).resolve().parent / "e2e"
     for item in items:
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) or Path(str(item.path)).is_relative_to(e2e):
             item.add_marker(pytest.mark.e2e)

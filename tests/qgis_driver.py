@@ -1,4 +1,4 @@
-"""Runs inside Debian's QGIS Python (``/usr/bin/python3``, ``python3-qgis``), driven by tests/test_qgis.py.
+"""Runs inside Debian's QGIS Python (``/usr/bin/python3``, ``python3-qgis``), for tests/e2e/test_qgis.py.
 
 Usage: ``python3 tests/qgis_driver.py SPEC.json RESULT.json``. Headless (``QT_QPA_PLATFORM=offscreen``):
 starts QGIS and Processing, loads the plugin from ``spec["plugin_dir"]`` the way QGIS does

@@ -1,7 +1,7 @@
 """Chinese help for every command and option: ``sxgeo --help`` shows 中文 and English side by side.
 
 ``SXGEO_LANG=en`` shows English only, ``SXGEO_LANG=zh`` Chinese only. A command or option added later
-without an entry here shows its English help, and ``tests/test_help.py`` lists it until it has one.
+without an entry here shows its English help, and ``tests/cli/test_help.py`` lists it until it has one.
 """
 
 from __future__ import annotations
@@ -185,6 +185,7 @@ HELP_ZH = {
     "Lowest fuzzy score (rapidfuzz ratio, 0-100).": "模糊匹配的最低分(rapidfuzz ratio,0-100)。",
     "Points the best fuzzy candidate must lead by.": "最佳模糊候选须领先第二名的分数。",
     "CRS of lon/lat columns, if any: 4326 (default), 4490, gcj02, bd09.": "经纬度列的坐标系(如有):4326(缺省)、4490、gcj02、bd09。",
+    "full: the demo (about 300,000 buildings, 30 m land cover); tiny: a few hundred features per layer, 300 m land cover (tests/datasets/tiny).": "full:完整演示数据(约 30 万栋建筑、30 米土地覆盖);tiny:每层几百个要素、300 米土地覆盖(tests/datasets/tiny)。",
     "Town codes of the list: nbs (统计用区划代码) or mca (民政部); default: detected.": "名单中乡镇代码的体系:nbs(国家统计局统计用区划代码)或 mca(民政部行政区划代码);缺省自动识别。",
     "Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness.": "为候选评分,遴选 N 个试点(名额、间距、已有试点),并检验结果的稳健性。",
     "village, town or county.": "village 村、town 乡镇或 county 县区。",

@@ -456,7 +456,7 @@ def qml_path(path: str | Path) -> Path:
 
 # ---------------------------------------------------------------------------------------------
 # the styles of sxgeo's output layers. The io layer cannot import the maps (the layer contract), so the
-# two styles are spelled out here as the maps make them; tests/test_qgis_style.py compares them with
+# two styles are spelled out here as the maps make them; tests/maps/test_qgis_style.py compares them with
 # sxgeo.maps.styles and the capabilities' map views.
 
 YLORRD = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]

@@ -167,7 +167,7 @@ def indicator_layers(
     if pv is not None:
         joined = _joined(counties, pv)
         name = "县区可装机容量 Capacity by county (MWp)"
-        # the same call as sxgeo.pv.view.pv_map (tests/test_qgis_style.py compares the two)
+        # the same call as sxgeo.pv.view.pv_map (tests/maps/test_qgis_style.py compares the two)
         sym = styles.classes(
             joined["capacity_mwp"], title=name, k=4, palette="YlOrRd", digits=0, fillOpacity=0.5
         )

@@ -17,7 +17,7 @@ import typer
 from sxgeo.cli import app
 from sxgeo.io.validate import STRICT
 
-from .data.make_corpus import Case, make_corpus
+from ..data.make_corpus import Case, make_corpus
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from sxgeo import __version__
 from sxgeo.cli import app
+from tests.io.test_io import BOWTIE, make_gbk_shapefile_without_cpg
 
-from .conftest import LAYERS
-from .test_io import BOWTIE, make_gbk_shapefile_without_cpg
+from ..conftest import LAYERS
 
 runner = CliRunner()
 

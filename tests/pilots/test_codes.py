@@ -22,8 +22,8 @@ import pytest
 from sxgeo.errors import SchemaError
 from sxgeo.pilots.match import Gazetteer, MatchOptions, detect_codes, match_list
 
-LAYERS = Path(__file__).resolve().parent.parent / "layers"
-SAMPLE = Path(__file__).resolve().parent / "data" / "nbs2018_villages_sample.csv"
+LAYERS = Path(__file__).resolve().parents[2] / "layers"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "nbs2018_villages_sample.csv"
 
 
 @pytest.fixture(scope="module")

@@ -153,7 +153,7 @@ def test_read_rainfall_errors(tmp_path):
 
 
 def test_zones_without_crs_fails_in_one_line(tmp_path, tiny_dir):
-    from .test_cli import run_cli
+    from tests.cli.test_cli import run_cli
 
     csv = tmp_path / "fac.csv"
     pd.DataFrame({"type": ["tank"], "volume_m3": [10], "lon": [120.58], "lat": [30.0]}).to_csv(
@@ -259,7 +259,7 @@ def _yuecheng_built_up(folder, crs=None):
 def test_points_where_areas_are_needed_are_refused_and_check_says_it(tmp_path):
     import openpyxl
 
-    from .test_cli import run_cli
+    from tests.cli.test_cli import run_cli
 
     _yuecheng_built_up(tmp_path, crs=4326)
     book = openpyxl.Workbook()

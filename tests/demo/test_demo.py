@@ -17,7 +17,7 @@ from sxgeo import crs as sxcrs
 from sxgeo import demo
 from sxgeo.io import read_layer
 
-from .conftest import LAYERS
+from ..conftest import LAYERS
 
 
 @pytest.fixture(scope="module")

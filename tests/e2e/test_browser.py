@@ -95,7 +95,7 @@ def open_map(browser, tmp_path):
         page.on("requestfailed", lambda req: opened.failed.append(req.url))
         page.on("request", lambda req: opened.requests.append(req.url))
         if route_tiles:
-            tile = (Path(__file__).parent / "data" / "tile.png").read_bytes()
+            tile = (Path(__file__).parents[1] / "data" / "tile.png").read_bytes()
             page.route(
                 route_tiles, lambda route: route.fulfill(status=200, content_type="image/png", body=tile)
             )

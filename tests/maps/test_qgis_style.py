@@ -1,6 +1,6 @@
 """QGIS styles without QGIS: the QML/SLD sxgeo writes, the layer_styles table, the project file.
 
-The same styles are opened by QGIS itself in tests/test_qgis.py (skipped where QGIS is missing);
+The same styles are opened by QGIS itself in tests/e2e/test_qgis.py (skipped where QGIS is missing);
 here they are checked against the HTML maps' symbology and the layout QGIS's OGR provider uses
 (``QgsOgrProviderMetadata::saveStyle``).
 """
@@ -233,7 +233,7 @@ def test_qml_files_are_read_from_paths(tmp_path):
     assert qml.qml_path(Path("a/b.shp")) == Path("a/b.qml")
 
 
-PLUGIN = Path(__file__).resolve().parent.parent / "qgis" / "sxgeo_processing"
+PLUGIN = Path(__file__).resolve().parents[2] / "qgis" / "sxgeo_processing"
 
 
 def test_plugin_metadata_declares_the_provider_and_the_qgis_range():

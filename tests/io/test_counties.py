@@ -14,7 +14,7 @@ from pyproj import Geod
 from sxgeo import admin
 from sxgeo import crs as sxcrs
 
-from .conftest import DATA, LAYERS, ROOT
+from ..conftest import DATA, LAYERS, ROOT
 
 
 def test_six_counties_with_plan_attributes(counties):

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow

@@ -28,11 +28,11 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.io import write_table
 
-from .conftest import _once_per_run
+from ..conftest import _once_per_run
 
 pytestmark = pytest.mark.slow  # one QGIS session and three CLI runs, about 30 s
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QGIS_PYTHON = os.environ.get("SXGEO_QGIS_PYTHON", "/usr/bin/python3")
 ALGORITHMS = [
     "sxgeo:build_project", "sxgeo:carbon_landcover", "sxgeo:carbon_stands", "sxgeo:carbon_wetlands",

@@ -1,7 +1,7 @@
 """The report page as a person opens it: Debian's chromium, headless, offline, driven by Playwright.
 
 Skips without chromium or playwright; with ``SXGEO_REQUIRE_BROWSER=1`` (set by ``.ci/run``)
-that skip becomes a failure, as in ``tests/test_browser.py``.
+that skip becomes a failure, as in ``tests/e2e/test_browser.py``.
 """
 
 from __future__ import annotations

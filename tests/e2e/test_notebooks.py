@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from .conftest import LAYERS
+from ..conftest import LAYERS
 
 NOTEBOOKS = sorted((LAYERS.parent / "notebooks").glob("*.ipynb"))
 

@@ -807,7 +807,7 @@ def _good_parts(folder, n=3):
     ],
 )
 def test_a_bad_part_is_refused_in_one_line_naming_it(tmp_path, fault, message):
-    from .test_cli import run_cli
+    from tests.cli.test_cli import run_cli
 
     parts = _good_parts(tmp_path / "parts")
     bad = parts / "part.1.parquet"
