@@ -46,7 +46,7 @@ def test_the_project_keys_are_the_capabilities_keys():
     for cap in CAPABILITIES:
         assert set(cap.keys) <= set(KEYS)
     assert list(dict.fromkeys(k.section for k in KEYS)) == [
-        "project", "layers", "sponge", "carbon", "pv", "pilots", "engine",
+        "project", "layers", "sponge", "carbon", "pv", "parks", "pilots", "engine",
     ]  # fmt: skip
 
 

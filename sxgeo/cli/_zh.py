@@ -87,6 +87,14 @@ HELP_ZH = {
     "Annual GHI raster [kWh/m2], sampled at each roof.": "年总辐射栅格 [kWh/m2],按屋顶位置取值。",
     "Monthly table: default (1,202) or low (1,166 kWh/m2).": "逐月辐射表:default(1,202)或 low(1,166 kWh/m2)。",
     "Roof parameter table (CSV) replacing the shipped one.": "替换内置参数的屋顶参数表(CSV)。",
+    "Land-title parcels (宗地): the roofs on one parcel are one PV project.": "宗地:同一宗地上的屋顶为一个光伏项目。",
+    "Table category, owner_kind, nea2025_type replacing the shipped one.": (
+        "替换内置对照的项目类型表(category, owner_kind, nea2025_type)。"
+    ),
+    "Yearly kWh per m2 floor area by category (category, kwh_m2).": "按类别的单位建筑面积年用电量(category, kwh_m2)。",
+    "Minimum yearly self-use share of C&I PV (0.5 default, verify for Zhejiang).": (
+        "工商业光伏年自发自用比例下限(缺省 0.5,浙江取值待核实)。"
+    ),
     "Shading from taller neighbours when heights/floors exist.": "有高度/层数时计算较高邻近建筑的遮挡。",
     "Data year of the grid CO2 factor.": "电网 CO2 排放因子的数据年份。",
     "Grid region of the CO2 factor: east_china or national.": "CO2 排放因子的电网区域:east_china 或 national。",

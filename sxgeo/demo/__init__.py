@@ -21,7 +21,7 @@ import pyogrio
 import rasterio
 
 from sxgeo.admin import load_counties, load_divisions
-from sxgeo.demo import carbon, pilots, pv, sponge
+from sxgeo.demo import carbon, parks, pilots, pv, sponge
 from sxgeo.demo.base import (
     BUILT_UP_KM2,
     COUNTY_SEATS_LONLAT,
@@ -305,6 +305,8 @@ def generate(
             # (towns, sub-zones, land cover) stay closed coverages
             frame.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=9, WRITE_BBOX="NO")
         written[layer.name] = path
+    if not tiny:  # zero-carbon parks (issue 24): the full demo only
+        written |= parks.write(out, frames["demo_parks.geojson"], seed=seed)
     manifest = {
         "note": SYNTHETIC_NOTE,
         "generator": f"sxgeo demo-data --size {spec.name} --seed {seed}"
@@ -322,12 +324,15 @@ def generate(
                 "sha256": _sha256(written[layer.name]),
             }
             for layer in DEMO_LAYERS
-        ],
+        ]
+        + ([] if tiny else parks.manifest(written)),
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    (out / "sxgeo.toml").write_text(TINY_PROJECT if tiny else DEMO_PROJECT, encoding="utf-8")
+    (out / "sxgeo.toml").write_text(
+        TINY_PROJECT if tiny else DEMO_PROJECT + parks.PROJECT_SECTION, encoding="utf-8"
+    )
     written["sxgeo.toml"] = out / "sxgeo.toml"
     (out / "demo_pilot_criteria.yaml").write_text(pilots.DEMO_CRITERIA_YAML, encoding="utf-8")
     written["demo_pilot_criteria.yaml"] = out / "demo_pilot_criteria.yaml"
