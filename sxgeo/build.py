@@ -219,6 +219,9 @@ def _run_steps(
                 "source": "project file" if targets_in is not None else "default",
             },
         )
+        from sxgeo.maps.qgis_project import write_qgis_project  # folium's layer: only here
+
+        result.outputs["sxgeo.qgs"] = out / write_qgis_project(staging, counties=ctx.units).name
         record = write_run_record(
             staging, project=project, ctx=ctx, outputs=list(result.outputs), started=started
         )

@@ -20,11 +20,12 @@ from sxgeo.capability import Capability, Key, Table, load
 from sxgeo.carbon.spec import CAPABILITY as CARBON
 from sxgeo.errors import SchemaError
 from sxgeo.overview.spec import CAPABILITY as OVERVIEW
+from sxgeo.parks.spec import CAPABILITY as PARKS
 from sxgeo.pilots.spec import CAPABILITY as PILOTS
 from sxgeo.pv.spec import CAPABILITY as PV
 from sxgeo.sponge.spec import CAPABILITY as SPONGE
 
-CAPABILITIES: tuple[Capability, ...] = (OVERVIEW, SPONGE, CARBON, PV, PILOTS)
+CAPABILITIES: tuple[Capability, ...] = (OVERVIEW, SPONGE, CARBON, PV, PARKS, PILOTS)
 """The capabilities ``sxgeo build`` runs, in this order (the report comes next)."""
 
 BY_NAME: Mapping[str, Capability] = {c.name: c for c in CAPABILITIES}

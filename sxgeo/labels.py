@@ -65,6 +65,8 @@ WETLAND_TYPES: dict[str, Pair] = {
     "tidal_marsh": ("潮间带盐沼", "tidal marsh"),
     "mudflat": ("滩涂(裸滩)", "mudflat"),
     "paddy": ("水田", "paddy"),
+    "marsh": ("沼泽(沼泽地/沼泽草地/森林沼泽/灌丛沼泽)", "marsh"),
+    "mangrove": ("红树林地", "mangrove"),
 }
 """Wetland type -> (zh, en); the zh names are those of ``sxgeo/data/carbon_wetland_types.csv``."""
 

@@ -20,6 +20,7 @@ from sxgeo._pipeline import (
     unit_sets,
 )
 from sxgeo.admin import CITY_CODE
+from sxgeo.carbon import afforestation as af
 from sxgeo.carbon import landcover as lcm
 from sxgeo.carbon import stands as st
 from sxgeo.carbon import wetlands as wl
@@ -48,6 +49,7 @@ LANDCOVER_LABELS = {
     "total_change_tc": "总碳储量变化(含土壤)(tC)",
 }
 WETLAND_LABELS = {
+    "wetland_denominator": "湿地面积口径",
     "wetland_area_ha": "湿地面积(不含水田)(ha)",
     "paddy_area_ha": "水田面积(不计入湿地)(ha)",
     "paddy_soil_tc": "水田土壤碳(不计入湿地)(tC)",
@@ -127,7 +129,7 @@ def run(
     map_args: dict[str, Any] = {}
     layers: list[Any] = []
     synthetic = False
-    parcels = None
+    parcels = afforest = None
     if inputs.get("stands") is not None:
         layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
@@ -137,16 +139,26 @@ def run(
         with _engine_session(opts, notes):
             synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
         parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
-    if inputs.get("wetlands") is not None:
+        afforest = _afforestation(ctx, inputs, opts, tables=tables, notes=notes)
+    if inputs.get("wetlands") is not None or (
+        inputs.get("dlbm") is not None and inputs.get("protected") is not None
+    ):
         layers += _wetlands(ctx, inputs, tables=tables, notes=notes, map_args=map_args)
+    elif inputs.get("dlbm") is not None:
+        notes.append(
+            "the DLBM layer is a wetland denominator too once protected areas are named ([carbon] protected)"
+        )
     if not tables:
         return []
     synthetic |= is_synthetic(*layers)
-    labels = {**st.LABELS_ZH, **LANDCOVER_LABELS, **WETLAND_LABELS}
+    labels = {**st.LABELS_ZH, **LANDCOVER_LABELS, **WETLAND_LABELS, **af.LABELS_ZH}
     out = Outputs(name, tables, labels, [*notes, *ctx.notes], synthetic=synthetic)
     if parcels is not None and len(parcels):
         # candidate land to plant for forest cover (the report's gap table), with geometries
         out.extra["carbon_plantable.parquet"] = parcels
+    if afforest is not None:
+        # every candidate patch, eligible for CCER-14-001-V01 afforestation or the reason it is not
+        out.extra["carbon_afforestation_eligible.parquet"] = afforest
     if ctx.maps:
         from sxgeo.carbon.view import carbon_map
 
@@ -296,6 +308,51 @@ def _plantable(
     return parcels
 
 
+def _afforestation(
+    ctx: Context,
+    inputs: dict[str, Any],
+    opts: CarbonOptions,
+    *,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+) -> Any:
+    """CCER-14-001-V01 eligibility of the candidate land (:mod:`sxgeo.carbon.afforestation`), or None.
+
+    The maps are ``landcover_after`` (the current one) and ``landcover`` (``years`` before it), or
+    ``landcover`` alone; ``dlbm`` and ``urban_boundary`` cut what they exclude.
+    """
+    pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
+    if not any(k == "forest" for k in af.kind_of(pools).values()):
+        notes.append("carbon_afforestation: the pools table names no class of kind 'forest': not computed")
+        return None
+    paths = [(0.0, as_path(inputs["landcover"])[0])]
+    if inputs.get("landcover_after") is not None:
+        assert opts.years is not None  # checked with the land cover
+        paths = [(float(opts.years), paths[0][1]), (0.0, as_path(inputs["landcover_after"])[0])]
+    with contextlib.ExitStack() as stack:
+        sources = [(y, stack.enter_context(open_raster(p))) for y, p in paths]
+        patches = af.status_patches(sources, pools, window_rows=opts.window_rows)
+    dlbm = read(inputs["dlbm"], ctx, geometry_type="polygon") if inputs.get("dlbm") is not None else None
+    udb = (
+        read(inputs["urban_boundary"], ctx, geometry_type="polygon")
+        if inputs.get("urban_boundary") is not None
+        else None
+    )
+    parcels = af.eligible_parcels(patches, ctx.units, dlbm=dlbm, urban_boundary=udb)
+    tables["carbon_afforestation"] = af.by_county(parcels, ctx.units)
+    maps = " and ".join(f"{p.name} ({y:g} years before)" if y else f"{p.name} (current)" for y, p in paths)
+    notes += [
+        f"carbon_afforestation (CCER-14-001-V01): maps {maps}; eligible = not forest in the current map nor "
+        "in any map of the last 3 years nor in the newest map at least 3 years old, class not wetland/"
+        "cropland/built/water (those are in carbon_landcover_classes), parcel >= 400 m2"
+        + ("; DLBM exclusions (三调 codes, verify)" if dlbm is not None else "")
+        + ("; outside the 城镇开发边界" if udb is not None else ""),
+        f"carbon_afforestation: {int(parcels['eligible'].sum())} eligible parcels "
+        f"({parcels.loc[parcels['eligible'], 'area_ha'].sum():,.2f} ha) of {len(parcels)} candidate patches",
+    ]
+    return parcels
+
+
 def _engine_session(opts: CarbonOptions, notes: list[str]) -> Any:
     """A Dask client for the land-cover counts on the Dask engine (closed after), else nothing."""
     if check_engine(opts.engine) != "dask":
@@ -324,10 +381,24 @@ def _wetlands(
     map_args: dict[str, Any],
 ) -> list[Any]:
 
-    w = read(inputs["wetlands"], ctx, geometry_type="polygon")
+    if inputs.get("wetlands") is not None:
+        w = read(inputs["wetlands"], ctx, geometry_type="polygon")
+        denominator = f"wetlands layer {name_of(inputs['wetlands'])}"
+        if inputs.get("dlbm") is not None:
+            notes.append("the wetlands layer is the wetland denominator; the DLBM layer is not used for it")
+    else:
+        w = wl.wetlands_from_dlbm(
+            read(inputs["dlbm"], ctx, geometry_type="polygon"), source=name_of(inputs["dlbm"])
+        )
+        denominator = (
+            f"三调/变更调查 DLBM {name_of(inputs['dlbm'])}: classes "
+            f"{', '.join(wl.DLBM_WETLAND_TYPES)} [verify]"
+        )
+    notes.append(f"wetland denominator: {denominator}")
     prot = read(inputs["protected"], ctx) if inputs.get("protected") is not None else None
     for suffix, units in unit_sets(ctx):
         per, by_type, features = wl.wetland_tables(w, units, protected=prot, targets=ctx.targets)
+        per = per.assign(wetland_denominator=denominator)
         tables[f"carbon_wetlands{suffix}"] = per
         if not suffix:
             tables["carbon_wetland_types"] = by_type

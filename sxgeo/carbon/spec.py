@@ -77,6 +77,22 @@ KEYS: tuple[Key, ...] = (
         "保护地范围",
         '"碳汇/保护地.shp"',
     ),
+    Key(
+        "carbon",
+        "dlbm",
+        "input",
+        "三调/变更调查 land-use polygons (DLBM): wetland, cropland, built, roads are not afforestation land",
+        "三调/变更调查地类图斑(DLBM),排除湿地、耕地、建设用地、道路",
+        '"碳汇/三调地类.gpkg"',
+    ),
+    Key(
+        "carbon",
+        "urban_boundary",
+        "input",
+        "城镇开发边界 polygons: land inside is not afforestation-eligible",
+        "城镇开发边界",
+        '"碳汇/城镇开发边界.shp"',
+    ),
 )
 """The ``[carbon]`` keys of the project file."""
 
@@ -117,6 +133,18 @@ TABLES: tuple[Table, ...] = (
     Table("carbon_landcover_transitions", "area and carbon of each class-to-class change", "地类转移矩阵"),
     Table(
         "carbon_plantable", "plantable patches outside the forest (the forest-cover gap list)", "可造林地块"
+    ),
+    Table(
+        "carbon_afforestation",
+        "land eligible for CCER-14-001-V01 afforestation per county, and what was excluded why",
+        "符合CCER造林碳汇条件的土地",
+        per_unit=True,
+        columns=("eligible_parcels", "eligible_ha", "excluded_ha"),
+    ),
+    Table(
+        "carbon_afforestation_eligible",
+        "each candidate patch: eligible or the reason it is not (carbon_afforestation_eligible.parquet)",
+        "造林碳汇候选图斑",
     ),
     Table(
         "carbon_wetlands",

@@ -56,7 +56,7 @@ def _main(
     handler = RichHandler(console=_err, show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
-    from sxgeo.io.validate import STRICT
+    from sxgeo.settings import STRICT
 
     STRICT.set(strict)
 
@@ -243,11 +243,18 @@ def demo_data(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("layers/demo"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 20211201,
     layers: Annotated[Path | None, typer.Option(help="Folder of the real layers.")] = None,
+    size: Annotated[
+        str,
+        typer.Option(
+            help="full: the demo (about 300,000 buildings, 30 m land cover); "
+            "tiny: a few hundred features per layer, 300 m land cover (tests/datasets/tiny)."
+        ),
+    ] = "full",
 ) -> None:
     """Generate the synthetic demo layers (labelled synthetic, seeded, deterministic)."""
     from sxgeo import demo
 
-    written = demo.generate(out, seed=seed, layers=layers)
+    written = demo.generate(out, seed=seed, layers=layers, size=size)
     for name, path in written.items():
         typer.echo(f"{name}: {path}")
 

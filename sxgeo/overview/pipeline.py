@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sxgeo._pipeline import Context, is_synthetic, read
 from sxgeo.admin import load_divisions
 from sxgeo.outputs import Outputs
-from sxgeo.overview import LABELS_ZH, built_up_table, county_table
+from sxgeo.overview.tables import LABELS_ZH, built_up_table, county_table
 from sxgeo.project import Project
 
 if TYPE_CHECKING:

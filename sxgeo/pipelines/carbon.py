@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from sxgeo._lazy import attribute_loader
 
-
-def __getattr__(name: str) -> Any:
-    """Every name of :mod:`sxgeo.carbon.pipeline`, found there."""
-    return getattr(importlib.import_module("sxgeo.carbon.pipeline"), name)
+__getattr__ = attribute_loader(__name__, {}, forward="sxgeo.carbon.pipeline")

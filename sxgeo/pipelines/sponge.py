@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from sxgeo._lazy import attribute_loader
 
-
-def __getattr__(name: str) -> Any:
-    """Every name of :mod:`sxgeo.sponge.pipeline`, found there."""
-    return getattr(importlib.import_module("sxgeo.sponge.pipeline"), name)
+__getattr__ = attribute_loader(__name__, {}, forward="sxgeo.sponge.pipeline")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo import pv as pvmod
@@ -23,6 +24,7 @@ from sxgeo._pipeline import (
     Context,
     as_path,
     check_option,
+    check_share,
     check_year,
     engine_options,
     input_key,
@@ -42,8 +44,8 @@ from sxgeo.outputs import SYNTHETIC_NOTE, SYNTHETIC_PREFIX, Outputs
 from sxgeo.plan import unit_target
 from sxgeo.project import Project
 from sxgeo.pv import dask as pvdask
-from sxgeo.pv import energy
-from sxgeo.pv.aggregate import table_from_sums
+from sxgeo.pv import energy, nea2025
+from sxgeo.pv.aggregate import assign_points, table_from_sums
 from sxgeo.zonal import grid_counts
 
 if TYPE_CHECKING:
@@ -82,6 +84,10 @@ class PVOptions:
         Dask engine: the output folder, where every roof's result is written as
         ``pv_buildings.parquet`` (a folder of GeoParquet parts, one per partition); None: not
         written. The in-memory engine writes its single file through the outputs instead.
+    self_use_share : float
+        Minimum yearly self-use share of C&I generation under self-use + surplus, for the
+        2025 self-use-bounded scenario (:data:`sxgeo.pv.nea2025.SELF_USE_SHARE`, 0.5, verify:
+        Zhejiang's figure not found).
     """
 
     ghi_scenario: str = "default"
@@ -94,9 +100,11 @@ class PVOptions:
     scheduler: str | None = None
     workers: int | None = None
     roofs_dir: str | None = None
+    self_use_share: float = nea2025.SELF_USE_SHARE
 
     def __post_init__(self) -> None:
         check_year("grid factor year (--ef-year, [pv] ef_year)", self.ef_year)
+        check_share("[pv] self_use_share", self.self_use_share)
         check_option("--grid-m", self.grid_m, above=0, hint="the cell side of the density grid in metres")
 
 
@@ -359,6 +367,10 @@ def run(
         dsk = _run_dask(ctx, inputs, opts, {"yields": yields, **kernel}, ef_label)
         tables, groups = dsk.tables, dsk.groups
         notes += [*_model_notes(opts, horizon, ef_note, dsk.unsuitable), *ctx.notes, *dsk.notes]
+        notes.append(
+            "pv_project_types (NEA 2025 project types) on the in-memory engine only: a project's "
+            "roofs may lie in several partitions"
+        )
         synthetic = dsk.synthetic
         result = None
     else:
@@ -377,10 +389,11 @@ def run(
             )
         if ctx.zones is not None:
             tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
+        result = _project_types(ctx, inputs, opts, result, groups, tables, notes)
         synthetic = is_synthetic(b, groups.parks)
     park_table = tables.get("pv_parks")
     tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
-    labels = {**pvmod.aggregate.LABELS_ZH, "co2_factor": "减排因子"}
+    labels = {**pvmod.aggregate.LABELS_ZH, **nea2025.LABELS_ZH, "co2_factor": "减排因子"}
     out = Outputs(name, tables, labels, notes, synthetic=synthetic)
     if result is not None:
         result = result.assign(co2_factor=ef_label)
@@ -398,6 +411,66 @@ def run(
                 opts=opts,
             )
     return [out]
+
+
+def _project_types(  # noqa: PLR0917 (a private step of run: its state passed through)
+    ctx: Context,
+    inputs: dict[str, Any],
+    opts: PVOptions,
+    result: Any,
+    groups: _Groups,
+    tables: dict[str, pd.DataFrame],
+    notes: list[str],
+) -> Any:
+    """The 2025 project types (:mod:`sxgeo.pv.nea2025`): ``pv_project_types[_zones|_parks]``.
+
+    The old tables are left as they are; the per-roof result gains ``project_id``,
+    ``nea2025_type``, ``grid_modes_allowed``, ``grid_kv``, ``project_mwp``, ``over_cap`` and
+    ``cap_note`` (and the self-use bound with a consumption), which is returned.
+    """
+    mapping = (
+        read_table(as_path(inputs["nea2025_types"])[0]) if inputs.get("nea2025_types") is not None else None
+    )
+    intensity = (
+        read_table(as_path(inputs["use_intensity"])[0]) if inputs.get("use_intensity") is not None else None
+    )
+    parcels = (
+        read(inputs["parcels"], ctx, geometry_type="polygon") if inputs.get("parcels") is not None else None
+    )
+    p = nea2025.classify(
+        result, table=mapping, parcels=parcels, intensity=intensity, self_use_share=opts.self_use_share
+    )
+    pts = shapely.point_on_surface(np.asarray(p.roofs.geometry.values, dtype=object))
+    tables["pv_project_types"] = nea2025.project_types_table(
+        p.roofs, assign_points(pts, sxcrs.to_metric(ctx.units, what="counties"), "adcode"), ctx.units
+    )
+    if ctx.zones is not None:
+        zones = sxcrs.to_metric(ctx.zones, what="zones")
+        tables["pv_project_types_zones"] = nea2025.project_types_table(
+            p.roofs, assign_points(pts, zones, "adcode"), ctx.zones
+        )
+    if groups.parks is not None:
+        parks = sxcrs.to_metric(groups.parks, what="parks").assign(
+            park_id=groups.parks["park_id"].astype(str)
+        )
+        tables["pv_project_types_parks"] = nea2025.project_types_table(
+            p.roofs, assign_points(pts, parks, "park_id")
+        ).rename(columns={"unit_code": "park_id"})
+    over = p.projects[p.projects["over_cap"]]
+    notes.append(
+        "NEA 2025 project types (国能发新能规〔2025〕7号): roofs grouped into "
+        f"{len(p.projects)} projects (by parcel {p.grouped['parcel']}, owner {p.grouped['owner']}, "
+        f"alone {p.grouped['roof']} roofs); {len(over)} above their type's cap "
+        f"({over['capacity_kwp'].sum() / 1000:.2f} MWp)"
+    )
+    if "self_use_bound_kwp" in p.roofs.columns:
+        notes.append(
+            f"self-use-bounded scenario (C&I): yearly self-use share {opts.self_use_share:g} of generation "
+            "[verify: Zhejiang's share not found; 0.5 as Hainan, Ningxia, Shanxi, Guangxi, Liaoning], "
+            "capacity <= consumption / share / yield per project (a yearly bound: hourly mismatch "
+            "not checked)"
+        )
+    return p.roofs
 
 
 def _map(
@@ -433,6 +506,7 @@ def options_from_project(ctx: Context, project: Project) -> PVOptions:
         ef_year=int(project_param(ctx, project, "pv", "ef_year", 2022)),
         ef_region=str(project_param(ctx, project, "pv", "ef_region", "east_china")),
         ef_basis=str(project_param(ctx, project, "pv", "ef_basis", "average")),
+        self_use_share=float(project_param(ctx, project, "pv", "self_use_share", nea2025.SELF_USE_SHARE)),
         **engine_options(ctx, project),
     )
 

@@ -78,6 +78,38 @@ KEYS: tuple[Key, ...] = (
         "减排因子口径: average 电网平均 / fossil 化石能源电力 / baseline_cm 区域电网基准线(组合边际)",
         '"average"',
     ),
+    Key(
+        "pv",
+        "parcels",
+        "input",
+        "land-title parcels (宗地, parcel_id): roofs on one parcel are one PV project (NEA 2025 caps)",
+        "宗地(同一宗地的屋顶为一个项目)",
+        '"光伏/宗地.shp"',
+    ),
+    Key(
+        "pv",
+        "nea2025_types",
+        "input",
+        "table category, owner_kind, nea2025_type replacing the shipped NEA 2025 type mapping",
+        "2025办法项目类型对照表",
+        '"光伏/项目类型.csv"',
+    ),
+    Key(
+        "pv",
+        "use_intensity",
+        "input",
+        "yearly electricity use per m2 floor area by roof category (category, kwh_m2): self-use bound",
+        "单位建筑面积年用电量(按类别)",
+        '"光伏/用电强度.csv"',
+    ),
+    Key(
+        "pv",
+        "self_use_share",
+        "float",
+        "minimum yearly self-use share of C&I PV generation (provincial; 0.5 default, verify for Zhejiang)",
+        "工商业光伏年自发自用比例下限(省定;缺省0.5,待核实)",
+        "0.5",
+    ),
 )
 """The ``[pv]`` keys of the project file."""
 
@@ -93,6 +125,14 @@ TABLES: tuple[Table, ...] = (
     Table("pv_parks", "the same per industrial park", "工业园区屋顶光伏"),
     Table("pv_villages", "the same per village", "分村屋顶光伏"),
     Table("pv_new_capacity", "potential beside the plan's +1,000 MW of new PV", "新增光伏装机对照"),
+    Table(
+        "pv_project_types",
+        "capacity per county and NEA 2025 project type (国能发新能规〔2025〕7号), long format",
+        "分布式光伏项目类型(2025办法)",
+        columns=("nea2025_type", "grid_mode", "roofs", "projects", "capacity_mwp", "yield_mwh"),
+    ),
+    Table("pv_project_types_zones", "the same per reporting zone", "分区光伏项目类型"),
+    Table("pv_project_types_parks", "the same per industrial park", "园区光伏项目类型"),
     Table("pv_roofs", "each roof: area, capacity, yield (pv_buildings.parquet in a folder)", "屋顶明细"),
 )
 """The tables it writes."""

@@ -16,6 +16,20 @@ from sxgeo.maps.views import (
 
 log = logging.getLogger(__name__)
 
+NEA_COLOURS = {
+    "natural_person_household": "#1b9e77",
+    "non_natural_person_household": "#7570b3",
+    "general_ci": "#d95f02",
+    "large_ci": "#e7298a",
+}
+"""Colour of each NEA 2025 project type on the map (ColorBrewer Dark2)."""
+NEA_LABELS = {
+    "natural_person_household": "自然人户用 natural-person household",
+    "non_natural_person_household": "非自然人户用 company on homes",
+    "general_ci": "一般工商业 general C&I",
+    "large_ci": "大型工商业 large C&I",
+}
+
 if TYPE_CHECKING:
     pass
 
@@ -123,12 +137,24 @@ def pv_map(
         )
     big = buildings.nlargest(top, "capacity_kwp")
     tname = f"最大的{top}个屋顶 Largest {top} roofs"
-    cols = [c for c in ("bldg_id", "use", "category") if c in big.columns]
+    cols = [c for c in ("bldg_id", "use", "category", "nea2025_type", "cap_note") if c in big.columns]
+    if "nea2025_type" in big.columns:  # coloured by 2025 project type (sxgeo.pv.nea2025)
+        symbology = styles.categorical(
+            big["nea2025_type"],
+            title=tname + " · 2025项目类型 NEA 2025 type",
+            colors=NEA_COLOURS,
+            labels=NEA_LABELS,
+            shape="point",
+            radius=4,
+            weight=0,
+        )
+    else:
+        symbology = styles.single("#d7301f", title=tname, shape="point", radius=4, weight=0)
     m.add_vector(
         big.assign(geometry=big.geometry.centroid),
         tname,
         group="buildings",
-        symbology=styles.single("#d7301f", title=tname, shape="point", radius=4, weight=0),
+        symbology=symbology,
         tooltip=[
             *cols,
             ("footprint_m2", "屋顶 roof", 0, "m²"),
