@@ -7,8 +7,9 @@ villages and criteria (generated into a temporary folder when no --demo folder i
 ``--scale 2000,5000,10000,20000`` instead times the programme alone at those candidate counts: seeded
 candidates uniform inside the shipped counties (EPSG:4549), scores from a smooth seeded field plus noise
 (high scores cluster, so the spacing binds), 100 sites, 2 km spacing (``--spacing-km``), proportional
-county quotas; for each count the clique rows and the former one-row-per-pair rows, with rows, build
-and solve seconds and the objective (the two must agree). ``--no-pairs`` skips the pairwise runs.
+county quotas; for each count the clique rows with and without the reduced-cost fixing, and the former
+one-row-per-pair rows, with rows, build and solve seconds and the objective (all must agree).
+``--no-pairs`` skips the pairwise runs.
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def scale(sizes: list[int], spacing_km: float, no_pairs: bool) -> None:
     print(f"100 sites, {spacing_km:g} km spacing, proportional quotas; HiGHS via scipy.optimize.milp")
     print(
         "candidates | formulation | close pairs | spacing rows | nonzeros | build s (wall / CPU) "
-        "| solve s (wall / CPU) | status | objective"
+        "| solve s (wall / CPU) | fixed out | status | objective"
     )
     warm = synthetic_candidates(50)  # scipy's sparse, spatial and optimize imports, not timed below
     SitingProblem(warm, np.zeros(50, bool), SelectOptions(n=2, min_spacing_m=1000)).solve(warm["score"])
@@ -204,17 +205,20 @@ def scale(sizes: list[int], spacing_km: float, no_pairs: bool) -> None:
         opts = SelectOptions(
             n=100, min_spacing_m=spacing_km * 1000, quotas=proportional_quotas(counts, 100), time_limit=600
         )
-        for formulation in ("cliques",) if no_pairs else ("cliques", "pairs"):
+        runs = [("cliques + reduced costs", "cliques", None), ("cliques", "cliques", False)]
+        if not no_pairs:
+            runs.append(("pairs (former)", "pairs", False))
+        for label, formulation, reduce in runs:
             t0, c0 = time.perf_counter(), time.process_time()
-            problem = SitingProblem(c, np.zeros(m, bool), opts, formulation=formulation)
+            problem = SitingProblem(c, np.zeros(m, bool), opts, formulation=formulation, reduce=reduce)
             t_build, c_build = time.perf_counter() - t0, time.process_time() - c0
             t0, c0 = time.perf_counter(), time.process_time()
             sel = problem.solve(c["score"].to_numpy())
             t_solve, c_solve = time.perf_counter() - t0, time.process_time() - c0
             print(
-                f"{m:,} | {formulation} | {len(problem.pairs):,} | {len(problem.cliques):,} | "
+                f"{m:,} | {label} | {len(problem.pairs):,} | {len(problem.cliques):,} | "
                 f"{problem.constraints.A.nnz:,} | {t_build:.2f} / {c_build:.2f} | "
-                f"{t_solve:.2f} / {c_solve:.2f} | {sel.status} | {sel.objective:.1f}",
+                f"{t_solve:.2f} / {c_solve:.2f} | {sel.fixed_out:,} | {sel.status} | {sel.objective:.1f}",
                 flush=True,
             )
 
