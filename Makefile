@@ -2,6 +2,7 @@
 #   make demo   set up .venv, install sxgeo, generate the synthetic layers, run `sxgeo build` into maps/
 #   make test   set up .venv, install sxgeo with its test extra, run ruff, mypy and pytest (on every core)
 #   make test-fast   the same without the end-to-end tests (the full demo, notebooks, wheelhouse install)
+#   make qgis-plugin the QGIS Processing plugin as dist/sxgeo_processing-<version>.zip (docs/qgis.md)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=10
 
-.PHONY: demo test test-fast test-gbk lint bench clean wheelhouse
+.PHONY: demo test test-fast test-gbk lint bench clean wheelhouse qgis-plugin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +42,21 @@ test-fast: lint
 
 # the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
 test-gbk: $(VENV)/.installed-test
-	PYTHONIOENCODING=gbk $(PYTEST) -q tests/test_cli.py tests/test_console.py
+	PYTHONIOENCODING=gbk $(PYTEST) -q tests/cli/test_cli.py tests/cli/test_console.py
 
 # every wheel sxgeo needs, for installing on an intranet (see README); ARGS="--all" for Linux and Windows, 3.11-3.13
 wheelhouse: | $(BIN)/python
 	$(BIN)/python tools/wheelhouse.py -o wheelhouse $(ARGS)
+
+# the plugin zip QGIS installs (Plugins > Install from ZIP): qgis/sxgeo_processing and the licence
+QGIS_PLUGIN_VERSION := $(shell sed -n 's/^version=//p' qgis/sxgeo_processing/metadata.txt)
+qgis-plugin:
+	rm -rf build/qgis-plugin && mkdir -p build/qgis-plugin dist
+	cp -r qgis/sxgeo_processing build/qgis-plugin/ && cp LICENSE build/qgis-plugin/sxgeo_processing/
+	find build/qgis-plugin -name __pycache__ -prune -exec rm -rf {} +
+	rm -f dist/sxgeo_processing-$(QGIS_PLUGIN_VERSION).zip
+	cd build/qgis-plugin && $(PYTHON) -m zipfile -c ../../dist/sxgeo_processing-$(QGIS_PLUGIN_VERSION).zip sxgeo_processing
+	@echo dist/sxgeo_processing-$(QGIS_PLUGIN_VERSION).zip
 
 clean:
 	rm -rf $(VENV) maps/*.html maps/*.csv maps/*.xlsx maps/*.txt layers/demo/demo_* layers/demo/manifest.json

@@ -20,8 +20,10 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import LayerError, SchemaError
+from sxgeo.io import columns, read_layer
 from sxgeo.io._paths import require_file
 from sxgeo.io.codes import code_text
+from sxgeo.zonal import intersection_pieces
 
 log = logging.getLogger(__name__)
 
@@ -110,23 +112,12 @@ def layers_dir(path: str | Path | None = None) -> Path:
     raise LayerError(msg)
 
 
-CODE_COLUMNS = (
-    "adcode",
-    "code",
-    "unit_code",
-    "行政区划代码",
-    "区划代码",
-    "行政代码",
-    "PAC",
-    "XZQDM",
-    "XZQHDM",
-    "QHDM",
-    "xzqdm",
-    "gb",
-)
-"""Column names tried, in order, for the code of a county or zone layer."""
-NAME_COLUMNS = ("name_zh", "name", "名称", "行政区名称", "区划名称", "XZQMC", "NAME", "县区", "乡镇", "街道")
-"""Column names tried, in order, for the name of a zone."""
+CODE_COLUMNS = columns.UNIT_CODE
+"""Column names tried, in order, for the code of a county or zone layer (exact, else case-insensitive):
+:data:`sxgeo.io.columns.UNIT_CODE`, this name kept for one release."""
+NAME_COLUMNS = columns.UNIT_NAME
+"""Column names tried, in order, for the name of a zone (exact): :data:`sxgeo.io.columns.UNIT_NAME`,
+this name kept for one release."""
 
 
 def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path | None) -> str:
@@ -137,12 +128,11 @@ def _code_column(gdf: pd.DataFrame, given: str | None, *, what: str, path: Path 
             msg = f"{where}: no column {given!r} (columns: {', '.join(map(str, gdf.columns[:20]))})"
             raise SchemaError(msg)
         return given
-    lower = {str(c).lower(): c for c in gdf.columns}
-    for name in CODE_COLUMNS:
-        if name in gdf.columns:
-            return name
-        if name.lower() in lower:
-            return lower[name.lower()]
+    found = columns.find_column(
+        gdf.columns, CODE_COLUMNS, what="code", source=where, match="case", required=False, quiet=True
+    )
+    if found is not None:
+        return found
     msg = (
         f"{where}: no code column among {', '.join(CODE_COLUMNS)}; name it (e.g. --zone-code COL, "
         f"or code_col= in the project file); columns: {', '.join(map(str, gdf.columns[:20]))}"
@@ -215,8 +205,6 @@ def load_counties(
         Columns ``adcode, name_zh, name_en, target_group, land_area_km2, geometry`` (plus the
         layer's own columns); ``attrs["code_col"]`` names the column used.
     """
-    from sxgeo.io import read_layer
-
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "counties.geojson"
@@ -251,10 +239,8 @@ def load_counties(
 def _name_column(gdf: pd.DataFrame, given: str | None, *, exclude: str) -> str | None:
     if given is not None:
         return given
-    for name in NAME_COLUMNS:
-        if name in gdf.columns and name != exclude:
-            return name
-    return None
+    others = [c for c in gdf.columns if c != exclude]
+    return columns.find_column(others, NAME_COLUMNS, what="name", match="exact", required=False, quiet=True)
 
 
 def load_zones(
@@ -292,8 +278,6 @@ def load_zones(
     geopandas.GeoDataFrame
         ``adcode, name_zh, name_en, county_adcode, land_area_km2, geometry``.
     """
-    from sxgeo.io import read_layer
-
     p = Path(path)
     gdf, _ = read_layer(p, crs=crs, layer=layer, encoding=encoding, geometry_type="polygon")
     col = _code_column(gdf, code_col, what="zone layer", path=p)
@@ -304,7 +288,6 @@ def load_zones(
     gdf["name_en"] = gdf["name_zh"]
     zm = sxcrs.to_metric(gdf, what="zones")
     cm = sxcrs.to_metric(counties, what="counties")
-    from sxgeo.zonal import intersection_pieces
 
     zi, ci, pieces = intersection_pieces(
         np.asarray(zm.geometry.values, dtype=object), np.asarray(cm.geometry.values, dtype=object)
@@ -355,6 +338,65 @@ def load_divisions(path: str | Path | None = None) -> pd.DataFrame:
         p = p / "divisions.csv"
     require_file(p, hint="rebuild it with python tools/build_divisions.py")
     return pd.read_csv(p, dtype=str, encoding="utf-8")
+
+
+CODE_TABLES = {
+    "editions": "divisions_editions.csv",
+    "successors": "divisions_successors.csv",
+    "mca": "town_codes_mca.csv",
+}
+"""The code tables beside ``divisions.csv`` (rebuilt by ``python tools/build_codes.py``)."""
+CURRENT_EDITION = "NBS 2023"
+"""The edition of ``divisions.csv``: the statistics bureau's 2023 统计用区划代码 (cut-off 2023-06-30)."""
+MCA_EDITION = "MCA 2025-12-31"
+"""The edition of the ministry's town codes in ``town_codes_mca.csv`` (民政部, as of 2025-12-31)."""
+
+
+def load_code_table(kind: str, path: str | Path | None = None) -> pd.DataFrame:
+    """Read one of the code tables shipped beside ``divisions.csv`` (all columns as strings).
+
+    Parameters
+    ----------
+    kind : str
+        ``editions`` (towns and villages of the NBS editions 2016-2022 that the 2023 edition no
+        longer has: ``code, name, level, parent_code, county_adcode, first_edition, last_edition``),
+        ``successors`` (their successors in 2023: ``code, name, level, last_edition, relation,
+        successor_codes, successor_towns, rule``) or ``mca`` (the town crosswalk: ``nbs_code,
+        nbs_name, mca_code, mca_name, county_adcode, relation, mca_name_of_nbs_code``).
+    path : str or pathlib.Path, optional
+        The file or the folder holding it; default :func:`layers_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Blank cells as ``""``.
+    """
+    if kind not in CODE_TABLES:
+        msg = f"code table {kind!r} unknown; one of {', '.join(CODE_TABLES)}"
+        raise SchemaError(msg)
+    p = Path(path) if path is not None else layers_dir()
+    if p.is_dir():
+        p = p / CODE_TABLES[kind]
+    require_file(p, hint="rebuild it with python tools/build_codes.py")
+    return pd.read_csv(p, dtype=str, encoding="utf-8", keep_default_na=False)
+
+
+def code_editions() -> list[dict[str, str]]:
+    """The code editions sxgeo matches names and codes with (for run records and match tables).
+
+    Returns
+    -------
+    list of dict
+        ``system, edition, levels, file, note`` per edition.
+    """
+    return [
+        {"system": "nbs", "edition": CURRENT_EDITION, "levels": "town, village", "file": "divisions.csv",
+         "note": "国家统计局 统计用区划代码 2023 (cut-off 2023-06-30), the last edition published"},
+        {"system": "nbs", "edition": "NBS 2016-2022", "levels": "town, village",
+         "file": CODE_TABLES["editions"], "note": "earlier editions: names and codes 2023 no longer has"},
+        {"system": "mca", "edition": MCA_EDITION, "levels": "town", "file": CODE_TABLES["mca"],
+         "note": "民政部 行政区划代码, towns only (the ministry publishes no village codes)"},
+    ]  # fmt: skip
 
 
 def counties_touched(gdf: gpd.GeoDataFrame, counties: gpd.GeoDataFrame | None = None) -> list[str]:

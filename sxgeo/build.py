@@ -1,8 +1,8 @@
 """``sxgeo build``: every capability whose inputs the project names, into one output folder.
 
-The project file (:mod:`sxgeo.project`) names the planner's files; each capability's pipeline
-(:data:`sxgeo.pipelines.STEPS`) runs when its inputs are named and is skipped, with the input it
-would need, when not. Without a project the county overview of the shipped layers is built.
+The project file (:mod:`sxgeo.project`) names the planner's files; each capability
+(:data:`sxgeo.capabilities.CAPABILITIES`) runs when its inputs are named and is skipped, with the
+input it would need, when not. Without a project the county overview of the shipped layers is built.
 Everything is written into a temporary folder first and moved into place only when every step
 has succeeded, so a failure never leaves a half-written output folder.
 """
@@ -20,9 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from sxgeo._pipeline import Context, check_year
+from sxgeo.capabilities import CAPABILITIES
+from sxgeo.capability import Capability, load
 from sxgeo.errors import LayerError
 from sxgeo.io.writers import build_lock, make_folder, record_written
-from sxgeo.pipelines import STEPS
 from sxgeo.project import Project
 from sxgeo.report import ReportData, build_stage, report_stage
 from sxgeo.runrecord import write_run_record
@@ -93,8 +94,9 @@ def run_steps(
     write_to: Path | None = None,
     skip: tuple[str, ...] = (),
     progress: Callable[[str], None] | None = None,
+    capabilities: tuple[Capability, ...] = CAPABILITIES,
 ) -> RunTables:
-    """Run every ready step of :data:`sxgeo.pipelines.STEPS`: THE step loop of build and report.
+    """Run every ready capability of :data:`sxgeo.capabilities.CAPABILITIES`: the one step loop.
 
     Parameters
     ----------
@@ -105,24 +107,26 @@ def run_steps(
     write_to : pathlib.Path, optional
         Folder each step's outputs are written into (None: nothing written, as ``sxgeo report``).
     skip : tuple of str
-        Step names not to run.
+        Capabilities not to run (their :attr:`~sxgeo.capability.Capability.name` or step name).
     progress : callable, optional
         Called with the name of each step.
+    capabilities : tuple of Capability
+        What to run, in order (default the registry, :data:`sxgeo.capabilities.CAPABILITIES`).
 
     Returns
     -------
     RunTables
     """
     run = RunTables()
-    for step in STEPS:
-        if step.name in skip:
+    for cap in capabilities:
+        if cap.name in skip or cap.step in skip:
             continue
         if progress is not None:
-            progress(step.name)
-        if not step.ready(project):
-            run.skipped.append(f"{step.name}: skipped, needs {step.missing()}")
+            progress(cap.step)
+        if not cap.ready(project):
+            run.skipped.append(f"{cap.step}: skipped, needs {cap.missing()}")
             continue
-        for output in step.run(ctx, project):
+        for output in load(cap.run)(ctx, project):
             run.tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
             run.synthetic |= output.synthetic
             if write_to is not None:
@@ -215,6 +219,9 @@ def _run_steps(
                 "source": "project file" if targets_in is not None else "default",
             },
         )
+        from sxgeo.maps.qgis_project import write_qgis_project  # folium's layer: only here
+
+        result.outputs["sxgeo.qgs"] = out / write_qgis_project(staging, counties=ctx.units).name
         record = write_run_record(
             staging, project=project, ctx=ctx, outputs=list(result.outputs), started=started
         )
@@ -272,7 +279,7 @@ def run_report(
     if year is not None:
         check_year("--year", year)
         ctx.year = year
-    run = run_steps(ctx, project if project is not None else Project(None), skip=("counties",))
+    run = run_steps(ctx, project if project is not None else Project(None), skip=("overview",))
     return report_stage(
         ctx, project, run.tables, out, synthetic=run.synthetic, pdf=pdf, sponge_gap_order=sponge_gap_order
     )

@@ -36,7 +36,7 @@ from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, clean_code
 from sxgeo.errors import SchemaError
 from sxgeo.io import read_table
 from sxgeo.io._paths import require_file
-from sxgeo.io.tables import parse_numbers
+from sxgeo.params import parse_numbers
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,8 @@
 """The planner's project file, ``sxgeo.toml``: which of their files feed which capability.
 
-Every key sxgeo reads is declared once, in :data:`KEYS` (section, name, kind, zh/en help); the
+Every key sxgeo reads is declared once (section, name, kind, zh/en help): ``[project]``, ``[layers]``
+and ``[engine]`` here, each capability's in its ``spec.py`` (:mod:`sxgeo.capabilities`); :data:`KEYS`
+holds them all, and the
 template ``sxgeo init`` writes and the validation of a project both come from it. Relative
 paths are relative to the project file. An input is a path, or a table naming the path and how
 to read it::
@@ -18,8 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sxgeo.capabilities import SECTION_TITLES as CAPABILITY_TITLES
+from sxgeo.capabilities import capability_keys
+from sxgeo.capability import Key
 from sxgeo.configtext import load_toml
 from sxgeo.errors import ProjectError
+from sxgeo.settings import config_path, setting
 
 log = logging.getLogger(__name__)
 
@@ -40,31 +46,7 @@ INPUT_OPTIONS = {
 """Keys an input table may hold besides ``path`` (passed to :func:`sxgeo.io.read_layer`)."""
 
 
-@dataclass(frozen=True)
-class Key:
-    """One key of the project file.
-
-    Attributes
-    ----------
-    section, name : str
-        Where it lives: ``[section] name = ...``.
-    kind : str
-        ``input`` (a file: path or table), ``int``, ``float``, ``str``, ``bool``.
-    en, zh : str
-        What it means, in English and Chinese (the template's comments).
-    example : str
-        The value shown in the template (TOML text).
-    """
-
-    section: str
-    name: str
-    kind: str
-    en: str
-    zh: str
-    example: str = ""
-
-
-KEYS: tuple[Key, ...] = (
+CORE_KEYS: tuple[Key, ...] = (
     Key(
         "project",
         "name",
@@ -131,320 +113,10 @@ KEYS: tuple[Key, ...] = (
         '"边界/乡镇.shp"',
     ),
     Key("layers", "villages", "input", "village points (code, name)", "村(社区)点位", '"边界/村.csv"'),
-    Key("sponge", "built_up", "input", "built-up area polygons (建成区)", "建成区范围", '"海绵/建成区.shp"'),
-    Key(
-        "sponge",
-        "compliant",
-        "input",
-        "accepted sponge project polygons (status, completion date)",
-        "已达标海绵项目范围(含状态、完工时间)",
-        '{ path = "海绵/项目.xlsx", crs = "gcj02", layer = "2025" }',
-    ),
-    Key(
-        "sponge",
-        "subzones",
-        "input",
-        "drainage sub-zones with compliance flags (Tier B); not the reporting zones above",
-        "排水分区(含达标标志,第二层级评估)",
-        '"海绵/排水分区.gpkg"',
-    ),
-    Key(
-        "sponge",
-        "landcover",
-        "input",
-        "land-cover polygons with a 'cover' code (runoff coefficients)",
-        "下垫面(cover 编码,径流系数)",
-        '"海绵/下垫面.gpkg"',
-    ),
-    Key(
-        "sponge", "facilities", "input", "LID facilities (points or polygons)", "海绵设施", '"海绵/设施.gpkg"'
-    ),
-    Key(
-        "sponge",
-        "rainfall",
-        "input",
-        "daily rainfall table: date, precip_mm",
-        "日降雨量表",
-        '"海绵/日降雨.csv"',
-    ),
-    Key(
-        "sponge",
-        "alpha_target",
-        "float",
-        "annual runoff capture-ratio target, 0-1",
-        "年径流总量控制率目标",
-        "0.75",
-    ),
-    Key(
-        "sponge",
-        "alpha_target_source",
-        "str",
-        "where that target comes from",
-        "目标来源",
-        '"《专项规划》表3"',
-    ),
-    Key(
-        "sponge",
-        "strict",
-        "bool",
-        "unknown compliance flags count as failures",
-        "未知标志按不达标计",
-        "false",
-    ),
-    Key("sponge", "psi", "str", "runoff coefficients: low, default or high", "径流系数取值", '"default"'),
-    Key(
-        "sponge",
-        "baseline_credit",
-        "bool",
-        "floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method)",
-        "以 1-径流系数 作为控制率下限(非标准方法)",
-        "false",
-    ),
-    Key(
-        "sponge",
-        "gap_order",
-        "str",
-        "order of the report's 'what would close the gap' sub-zones: fewest (largest built-up area "
-        "first) or storage (least extra m³ per km² gained first)",
-        "报告中补足差距的排水分区排序:fewest(最少分区)或 storage(每 km² 所需调蓄容积最小)",
-        '"fewest"',
-    ),
-    Key(
-        "sponge",
-        "include_regulating",
-        "bool",
-        "count regulating (调节) storage (detention ponds) and conveyance swales in the controlled "
-        "volume (default false: excluded, 技术指南 2014 附录1)",
-        "调节容积(调蓄塘)与转输型植草沟计入控制容积(缺省不计入)",
-        "false",
-    ),
-    Key(
-        "sponge",
-        "exclude_regulating",
-        "bool",
-        "older form of include_regulating (true = excluded, the default); include_regulating wins",
-        "旧写法:调节容积不计入控制容积(缺省即不计入)",
-        "true",
-    ),
-    Key(
-        "carbon",
-        "landcover",
-        "input",
-        "land-cover class raster (uint8, projected CRS)",
-        "土地覆盖栅格",
-        '"碳汇/土地覆盖2020.tif"',
-    ),
-    Key(
-        "carbon",
-        "landcover_after",
-        "input",
-        "a later land-cover raster on the same grid",
-        "后期土地覆盖栅格",
-        '"碳汇/土地覆盖2025.tif"',
-    ),
-    Key("carbon", "years", "float", "years between the two land-cover rasters", "两期栅格间隔年数", "5"),
-    Key(
-        "carbon",
-        "pools",
-        "input",
-        "InVEST carbon pools table: lucode, c_above, c_below, c_soil, c_dead",
-        "碳库表(InVEST 格式)",
-        '"碳汇/碳库.csv"',
-    ),
-    Key(
-        "carbon",
-        "stands",
-        "input",
-        "forest stands (小班): forest_type, area_ha, volume_m3",
-        "森林小班",
-        '"碳汇/小班2025.gpkg"',
-    ),
-    Key(
-        "carbon",
-        "stands_before",
-        "input",
-        "an earlier stand inventory, for the yearly sink",
-        "前期森林小班",
-        '"碳汇/小班2020.gpkg"',
-    ),
-    Key("carbon", "stands_years", "float", "years between the two inventories", "两期小班间隔年数", "5"),
-    Key(
-        "carbon",
-        "factors",
-        "input",
-        "forest factor table replacing the shipped one",
-        "森林碳计量参数表",
-        '"碳汇/参数.csv"',
-    ),
-    Key("carbon", "method", "str", "fang (continuous BEF) or chain (constant factors)", "计量方法", '"fang"'),
-    Key(
-        "carbon",
-        "wetlands",
-        "input",
-        "wetland polygons with wetland_type (and protected)",
-        "湿地图斑",
-        '"碳汇/湿地.shp"',
-    ),
-    Key(
-        "carbon",
-        "protected",
-        "input",
-        "protected areas overlaid instead of a flag",
-        "保护地范围",
-        '"碳汇/保护地.shp"',
-    ),
-    Key(
-        "pv",
-        "buildings",
-        "input",
-        "building footprints (GeoParquet for big sets)",
-        "建筑轮廓",
-        '"光伏/建筑.parquet"',
-    ),
-    Key("pv", "parks", "input", "industrial park polygons (park_id, name)", "工业园区", '"光伏/园区.shp"'),
-    Key(
-        "pv",
-        "villages",
-        "input",
-        "village points: roofs go to the nearest (3 km)",
-        "村点位(就近汇总)",
-        '"边界/村.csv"',
-    ),
-    Key(
-        "pv",
-        "weather",
-        "input",
-        "hourly weather file: EPW, TMY3 or PVGIS TMY",
-        "逐时气象文件",
-        '"光伏/杭州.epw"',
-    ),
-    Key(
-        "pv",
-        "ghi_raster",
-        "input",
-        "annual GHI raster [kWh/m2], sampled at each roof",
-        "年总辐射栅格",
-        '"光伏/GHI.tif"',
-    ),
-    Key(
-        "pv",
-        "ghi_scenario",
-        "str",
-        "monthly GHI table: default (1,202) or low (1,166 kWh/m2)",
-        "辐射情景",
-        '"default"',
-    ),
-    Key(
-        "pv",
-        "params",
-        "input",
-        "roof parameter table replacing the shipped one",
-        "屋顶参数表",
-        '"光伏/参数.csv"',
-    ),
-    Key("pv", "shading", "bool", "shading from taller neighbours", "考虑遮挡", "true"),
-    Key("pv", "ef_year", "int", "data year of the grid CO2 factor", "电网排放因子年份", "2022"),
-    Key(
-        "pv",
-        "ef_region",
-        "str",
-        "grid region of the CO2 factor: east_china or national",
-        "电网区域",
-        '"east_china"',
-    ),
-    Key(
-        "pv",
-        "ef_basis",
-        "str",
-        "avoided-emission factor: average (grid average, 0.5617, a consumption factor), fossil (fossil "
-        "power, 0.8325) or baseline_cm (East China grid baseline combined margin, 0.6960 [verify])",
-        "减排因子口径: average 电网平均 / fossil 化石能源电力 / baseline_cm 区域电网基准线(组合边际)",
-        '"average"',
-    ),
-    Key(
-        "pilots",
-        "values",
-        "input",
-        "criteria values per candidate: a table with a code column (villages, towns, counties)",
-        "候选指标值表(含区划代码列)",
-        '"试点/指标.xlsx"',
-    ),
-    Key(
-        "pilots",
-        "criteria",
-        "input",
-        "criteria file (YAML); default sxgeo/data/pilot_criteria.yaml",
-        "评分指标与权重(YAML)",
-        '"试点/指标权重.yaml"',
-    ),
-    Key(
-        "pilots",
-        "list",
-        "input",
-        "the planners' list of pilots or candidates (name, county, town), matched to codes",
-        "试点/候选名单(名称、县区、乡镇)",
-        '"试点/名单.xlsx"',
-    ),
-    Key(
-        "pilots",
-        "fixed",
-        "input",
-        "codes fixed in (default: the existing pilots 小将镇, 西小路社区)",
-        "已有试点代码(缺省:小将镇、西小路社区)",
-        '"试点/已有试点.csv"',
-    ),
-    Key(
-        "pilots",
-        "quota",
-        "input",
-        "county quotas: county_adcode, min, max (default: proportional)",
-        "各县区名额(county_adcode, min, max)",
-        '"试点/名额.csv"',
-    ),
-    Key("pilots", "villages", "int", "villages to select", "村(社区)试点数", "100"),
-    Key("pilots", "towns", "int", "towns (streets) to select", "乡镇(街道)试点数", "10"),
-    Key("pilots", "counties", "int", "counties to select", "县(市、区)试点数", "1"),
-    Key(
-        "pilots",
-        "min_spacing_km",
-        "float",
-        "minimum distance between selected villages [km]",
-        "入选村之间最小间距(km)",
-        "3",
-    ),
-    Key(
-        "pilots",
-        "fixed_on_top",
-        "bool",
-        "existing pilots on top of the numbers above (default: inside them)",
-        "已有试点另计(缺省计入)",
-        "false",
-    ),
-    Key(
-        "pilots",
-        "draws",
-        "int",
-        "Monte-Carlo weight draws, ranking only (>= 1000)",
-        "权重蒙特卡洛抽样次数",
-        "1000",
-    ),
-    Key(
-        "pilots",
-        "selection_draws",
-        "int",
-        "Monte-Carlo draws re-running the full selection (>= 200)",
-        "完整选址重算次数",
-        "200",
-    ),
-    Key("pilots", "seed", "int", "random seed of the Monte-Carlo", "随机种子", "20211201"),
-    Key(
-        "pilots",
-        "town_bonus",
-        "float",
-        "score points a village gains when its town is selected too (villages and towns selected jointly)",
-        "所在乡镇同时入选时村(社区)的加分(村、乡镇联合遴选)",
-        "5",
-    ),
+)
+"""The keys of ``[project]`` and ``[layers]``, shared by every capability."""
+
+ENGINE_KEYS: tuple[Key, ...] = (
     Key(
         "engine",
         "name",
@@ -470,17 +142,17 @@ KEYS: tuple[Key, ...] = (
         "2",
     ),
 )
-"""Every key of ``sxgeo.toml``: the one place they are documented."""
+"""The keys of ``[engine]`` (the optional Dask engine of PV, sponge Tier A and land-cover carbon)."""
+
+KEYS: tuple[Key, ...] = (*CORE_KEYS, *capability_keys(), *ENGINE_KEYS)
+"""Every key of ``sxgeo.toml`` (each capability declares its own in its ``spec.py``)."""
 
 KEY_INDEX = {(k.section, k.name): k for k in KEYS}
 SECTIONS = tuple(dict.fromkeys(k.section for k in KEYS))
 SECTION_TITLES = {
     "project": ("project", "项目"),
     "layers": ("reporting units and shared layers", "统计单元与公共图层"),
-    "sponge": ("sponge city", "海绵城市"),
-    "carbon": ("carbon sinks", "碳汇"),
-    "pv": ("rooftop PV", "屋顶光伏"),
-    "pilots": ("low/zero-carbon pilot siting", "低(零)碳试点选址"),
+    **CAPABILITY_TITLES,
     "engine": (
         "compute engine (optional Dask: rooftop PV, sponge Tier A, land-cover carbon)",
         "计算引擎(可选 Dask:屋顶光伏、海绵 A 级覆盖率、土地覆盖碳储量)",
@@ -587,8 +259,15 @@ def _scalar(value: Any, spec: Key, *, where: str) -> Any:
     return float(value) if spec.kind == "float" else value
 
 
-def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = None) -> Project:
-    """Validate parsed TOML against :data:`KEYS` and resolve input paths.
+def parse(
+    data: dict[str, Any],
+    *,
+    base: Path,
+    where: str,
+    path: Path | None = None,
+    keys: tuple[Key, ...] = KEYS,
+) -> Project:
+    """Validate parsed TOML against the project-file keys and resolve input paths.
 
     Parameters
     ----------
@@ -600,6 +279,9 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
         Name used in messages (the file name).
     path : pathlib.Path, optional
         The project file.
+    keys : tuple of Key
+        The keys a project may set (default :data:`KEYS`; a capability outside the registry adds
+        its own).
 
     Returns
     -------
@@ -612,17 +294,19 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
         message names the key and the file.
     """
     values: dict[str, dict[str, Any]] = {}
+    index = KEY_INDEX if keys is KEYS else {(k.section, k.name): k for k in keys}
+    sections = tuple(dict.fromkeys(k.section for k in keys))
     for section, body in data.items():
-        if section not in SECTIONS:
-            msg = f"{where}: unknown section [{section}] (known: {', '.join(SECTIONS)})"
+        if section not in sections:
+            msg = f"{where}: unknown section [{section}] (known: {', '.join(sections)})"
             raise ProjectError(msg)
         if not isinstance(body, dict):
             msg = f"{where}: {section} must be a section [{section}]"
             raise ProjectError(msg)
         for name, value in body.items():
-            spec = KEY_INDEX.get((section, name))
+            spec = index.get((section, name))
             if spec is None:
-                known = ", ".join(k.name for k in KEYS if k.section == section)
+                known = ", ".join(k.name for k in keys if k.section == section)
                 msg = f"{where}: unknown key {section}.{name} (keys of [{section}]: {known})"
                 raise ProjectError(msg)
             key = f"{section}.{name}"
@@ -637,13 +321,15 @@ def parse(data: dict[str, Any], *, base: Path, where: str, path: Path | None = N
     return Project(path, values)
 
 
-def load_project(path: str | Path) -> Project:
+def load_project(path: str | Path, *, keys: tuple[Key, ...] = KEYS) -> Project:
     """Read and validate a project file.
 
     Parameters
     ----------
     path : str or pathlib.Path
         ``sxgeo.toml`` (or a folder holding one).
+    keys : tuple of Key
+        The keys it may set (default :data:`KEYS`).
 
     Returns
     -------
@@ -661,7 +347,7 @@ def load_project(path: str | Path) -> Project:
         msg = f"{p}: no such project file; write one with `sxgeo init {p.parent}`"
         raise ProjectError(msg)
     data = load_toml(p, error=ProjectError)  # GBK, a BOM, tabs: read, or refused with the line
-    project = parse(data, base=p.resolve().parent, where=p.name, path=p.resolve())
+    project = parse(data, base=p.resolve().parent, where=p.name, path=p.resolve(), keys=keys)
     log.info("project %s: %s", p, ", ".join(f"[{s}] {len(v)} keys" for s, v in project.values.items()))
     return project
 
@@ -745,8 +431,6 @@ def resolve(option: Any, project: Project | None, section: str, name: str, defau
         The value and where it came from (``option``, ``project file``, ``user config``,
         ``default``).
     """
-    from sxgeo.settings import config_path, setting
-
     if option is not None:
         return option, "option"
     if project is not None and project.get(section, name) is not None:

@@ -2,7 +2,8 @@
 
 It lists the sxgeo version, the project file, every input with its SHA-256 (Shapefile sidecars
 included), its CRS and row count as read, the settings used with their source (option, project file,
-user config or default), the outputs and the time. Two builds on the same inputs give the same
+user config or default), the division-code editions names and codes are matched with
+(:func:`sxgeo.admin.code_editions`), the outputs and the time. Two builds on the same inputs give the same
 checksums (and, the analyses being deterministic, the same numbers).
 """
 
@@ -14,10 +15,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import rasterio
+
 from sxgeo import __version__
+from sxgeo.admin import code_editions
+from sxgeo.project import Input
 
 if TYPE_CHECKING:
-    from sxgeo.pipelines import Context
+    from sxgeo._pipeline import Context
     from sxgeo.project import Project
 
 SIDECARS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
@@ -42,7 +47,6 @@ def _files(path: Path) -> list[Path]:
 
 
 def _raster_meta(path: Path) -> dict[str, Any]:
-    import rasterio
 
     with rasterio.open(path) as src:
         return {
@@ -56,7 +60,6 @@ def input_records(project: Project | None, ctx: Context) -> list[dict[str, Any]]
     """One record per input the project names (key, path, checksums, CRS and rows as read)."""
     if project is None:
         return []
-    from sxgeo.project import Input
 
     records = []
     for section, values in project.values.items():
@@ -122,6 +125,7 @@ def write_run_record(
         "zones": ctx.zones.attrs.get("source", "") if ctx.zones is not None else None,
         "inputs": input_records(project, ctx),
         "parameters": ctx.params,
+        "code_editions": code_editions(),
         "outputs": sorted(outputs),
     }
     path = folder / "run.json"

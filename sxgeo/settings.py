@@ -13,11 +13,16 @@ I/O plumbing only, read on demand, never cached in module state. Keys sxgeo read
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from sxgeo.configtext import load_toml
 from sxgeo.errors import SxgeoError
+
+STRICT: ContextVar[bool] = ContextVar("sxgeo_strict", default=False)
+"""Strict reading (``sxgeo --strict``): duplicate features are refused instead of counted once
+(read by :mod:`sxgeo.io.validate`)."""
 
 CONFIG_ENV = "SXGEO_CONFIG"
 DEFAULT_PATH = Path("~/.config/sxgeo/config.toml")

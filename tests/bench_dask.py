@@ -19,7 +19,7 @@ Sizes above ``--memory-max`` are generated part by part and never held whole (no
 written for them). The raster benchmark writes a synthetic ``N × N`` uint8 tiled, DEFLATE GeoTIFF
 over Shaoxing in EPSG:4549 (8 classes in patches, written strip by strip) and counts class areas per
 county in memory (:func:`sxgeo.zonal.raster_zone_counts`, windowed) and on Dask
-(:func:`sxgeo.engine.raster.raster_zone_areas`, one task per window).
+(:func:`sxgeo.carbon.dask.raster_zone_areas`, one task per window).
 
 Prints wall time, peak memory of the whole process tree, time per million footprints (or per Gpx),
 and checks that the two engines agree. The figures are synthetic, labelled so.
@@ -137,7 +137,7 @@ if engine == "memory":
 else:
     import distributed
     from sxgeo.engine import quiet_dask
-    from sxgeo.engine.raster import raster_zone_areas
+    from sxgeo.carbon.dask import raster_zone_areas
     quiet_dask()
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit=f"{worker_gb}GiB",
                                        dashboard_address=None)

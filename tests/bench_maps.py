@@ -23,7 +23,8 @@ from sxgeo.io import read_layer
 from sxgeo.maps import styles
 from sxgeo.maps.export import CHROMIUM_FLAGS, find_chromium
 from sxgeo.maps.page import WebMap
-from sxgeo.maps.views import counties_map, demo_overview_map
+from sxgeo.maps.views import counties_map
+from sxgeo.overview.view import demo_overview_map
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3

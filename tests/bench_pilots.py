@@ -24,11 +24,11 @@ import pandas as pd
 import shapely
 
 from sxgeo import admin, demo
+from sxgeo._pipeline import Context
 from sxgeo.pilots import EXISTING_PILOTS, explain
+from sxgeo.pilots.pipeline import _candidates, _distance_to_pilot, _values
 from sxgeo.pilots.score import load_criteria, score_candidates
 from sxgeo.pilots.select import SelectOptions, SitingProblem, proportional_quotas
-from sxgeo.pipelines.base import Context
-from sxgeo.pipelines.pilots import _candidates, _distance_to_pilot, _values
 
 
 def main() -> None:
@@ -129,8 +129,8 @@ def main() -> None:
 def joint(ctx: Context, folder: Path, spacing_km: float, bonus: float) -> None:
     """The joint village + town programme with a town bonus, against the villages alone."""
     from sxgeo.pilots.measures import town_of
+    from sxgeo.pilots.pipeline import PilotOptions, prepare
     from sxgeo.pilots.select import joint_select
-    from sxgeo.pipelines.pilots import PilotOptions, prepare
 
     inputs = {
         "villages": folder / "demo_villages.geojson",

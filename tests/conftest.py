@@ -22,6 +22,8 @@ from sxgeo import admin
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
 DATA = Path(__file__).resolve().parent / "data"
+TINY = Path(__file__).resolve().parent / "datasets" / "tiny"
+"""The tiny sample project (``sxgeo demo-data --size tiny``; synthetic except the shipped counties)."""
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +70,63 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         demo.generate(out, layers=LAYERS)
 
     return _once_per_run(tmp_path_factory, "demo", make)
+
+
+@pytest.fixture(scope="session")
+def tiny_dir() -> Path:
+    """The shipped tiny sample project, tests/datasets/tiny (a few hundred features per layer; read only).
+
+    For tests of structure and consistency; the demo's calibrated figures need ``demo_dir``.
+    """
+    return TINY
+
+
+@dataclass(frozen=True)
+class TinyBuild:
+    """The tiny project built once: its output folder and what the command printed."""
+
+    out: Path
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> TinyBuild:
+    """``sxgeo build --project tests/datasets/tiny/sxgeo.toml --no-pdf``, in process, once per session."""
+    from typer.testing import CliRunner
+
+    from sxgeo.cli import app
+
+    def make(work: Path) -> None:
+        result = CliRunner().invoke(
+            app,
+            [
+                "build",
+                "--project",
+                str(TINY / "sxgeo.toml"),
+                "-o",
+                str(work / "out"),
+                "--basemap",
+                "none",
+                "--no-pdf",
+            ],
+        )
+        (work / "command.json").write_text(
+            json.dumps(
+                {
+                    "returncode": result.exit_code,
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                    "exception": repr(result.exception) if result.exit_code else None,
+                }
+            ),
+            encoding="utf-8",
+        )
+
+    work = _once_per_run(tmp_path_factory, "tiny_build", make)
+    ran = json.loads((work / "command.json").read_text(encoding="utf-8"))
+    assert ran["returncode"] == 0, (ran["stderr"], ran["exception"])
+    return TinyBuild(work / "out", ran["stdout"], ran["stderr"])
 
 
 @dataclass(frozen=True)
@@ -153,7 +212,9 @@ DEMO_FIXTURES = frozenset({"demo_dir", "demo_build"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that needs the full demo (or its build) ``e2e``: ``make test-fast`` leaves them out."""
+    """Mark ``e2e`` every test that needs the full demo (or its build) and every test under ``tests/e2e/``
+    (browser, notebooks, install, QGIS): ``make test-fast`` leaves them out."""
+    e2e = Path(__file__).resolve().parent / "e2e"
     for item in items:
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())) or Path(str(item.path)).is_relative_to(e2e):
             item.add_marker(pytest.mark.e2e)

@@ -100,3 +100,47 @@ def test_sxgeo_layering_of_the_plan_and_the_report():
     assert not [e for e in edges if e.source == "sxgeo.admin" and e.target.startswith("sxgeo.report.")]
     # and the cli's report command no longer goes back to the cli package for print_status
     assert not [e for e in edges if e.source == "sxgeo.cli.report" and e.target == "sxgeo.cli"]
+
+
+def test_layer_contract_refuses_an_upward_import_an_unassigned_module_and_renderers_importing_each_other(
+    tmp_path, capsys
+):
+    pkg = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "base.py": "def f():\n    from fake import top\n",  # upward, inside a function
+            "top.py": "from fake import base\n",
+            "loose.py": "",
+            "report.py": "from fake import maps\n",
+            "maps.py": "",
+        },
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.check-imports]\nlayers = [["fake.top"], ["fake.report", "fake.maps"], ["fake", "fake.base"]]\n'
+        'independent = [["fake.report", "fake.maps"]]\n',
+        encoding="utf-8",
+    )
+    tool = _tool()
+    contract = tool.load_contract(tmp_path / "pyproject.toml")
+    problems = tool.contract_violations(pkg, contract)
+    assert any("fake.loose: in no layer" in p for p in problems)
+    assert any("fake.base (layer 0) imports fake.top (layer 2, above it)" in p for p in problems)
+    assert any("fake.report imports fake.maps" in p and "independent" in p for p in problems)
+    assert len(problems) == 3  # top -> base is downward: allowed
+    assert tool.main([str(pkg)]) == 1  # the cycle base <-> top too
+    assert "layer contract:" in capsys.readouterr().out
+
+
+def test_role_patterns_win_over_package_patterns():
+    contract = _tool().Contract(layers=(("pkg.a*",), ("pkg.*.spec",)))
+    assert contract.layer_of("pkg.a.spec") == 0
+    assert contract.layer_of("pkg.a.pipeline") == 1
+
+
+def test_sxgeo_keeps_its_layer_contract():
+    tool = _tool()
+    root = TOOL.parent.parent
+    contract = tool.load_contract(root / "pyproject.toml")
+    assert contract is not None and len(contract.layers) >= 10
+    assert tool.contract_violations(root / "sxgeo", contract) == []

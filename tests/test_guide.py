@@ -2,7 +2,7 @@
 
 Commands run as a planner would type them, in a fresh folder whose ``layers/demo`` is the demo data; each
 must exit 0 and write what it names. (``make`` lines and ``text`` blocks, such as the Windows and intranet
-install steps, are shown for reading and are exercised by ``tests/test_install.py`` instead.)
+install steps, are shown for reading and are exercised by ``tests/e2e/test_install.py`` instead.)
 """
 
 from __future__ import annotations

@@ -203,9 +203,9 @@ def test_targets_override_and_missing_target(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_built(demo_build):
-    """The demo project's build folder (built once per session, conftest.py)."""
-    return demo_build.out
+def tiny_built(tiny_build):
+    """The tiny project's build folder (built once per session, conftest.py)."""
+    return tiny_build.out
 
 
 @pytest.mark.parametrize(
@@ -257,8 +257,12 @@ def demo_built(demo_build):
                 "demo_sponge_projects.geojson",
                 "--year",
                 "2025",
+                "--n",
+                "5",
+                "--draws",
+                "200",
                 "--selection-draws",
-                "50",
+                "20",
             ],
         ),
         (
@@ -282,20 +286,20 @@ def demo_built(demo_build):
         ),
     ],
 )
-def test_demo_project_equals_the_commands(demo_dir, demo_built, tmp_path, table, args):
-    """The demo project gives the per-capability commands' numbers on the same files."""
+def test_demo_project_equals_the_commands(tiny_dir, tiny_built, tmp_path, table, args):
+    """The (tiny) demo project gives the per-capability commands' numbers on the same files."""
     files = {a for a in args if "." in a}
-    argv = [str(demo_dir / a) if a in files else a for a in args]
+    argv = [str(tiny_dir / a) if a in files else a for a in args]
     _run("-q", *argv, "--basemap", "none", "-o", str(tmp_path / "c"))
     dtype = {"unit_code": str}
-    built = pd.read_csv(demo_built / f"{table}.csv", dtype=dtype)
+    built = pd.read_csv(tiny_built / f"{table}.csv", dtype=dtype)
     cmd = pd.read_csv(tmp_path / "c" / f"{table}.csv", dtype=dtype)
     pd.testing.assert_frame_equal(built, cmd)
 
 
-def test_per_unit_tables_share_rows_across_capabilities(demo_built):
-    """Every per-county table of the demo project has the same rows and labels."""
-    out = demo_built
+def test_per_unit_tables_share_rows_across_capabilities(tiny_built):
+    """Every per-county table of the (tiny) demo project has the same rows and labels."""
+    out = tiny_built
     names = [
         "counties",
         "demo_built_up_by_county",
@@ -322,16 +326,16 @@ def test_per_unit_tables_share_rows_across_capabilities(demo_built):
         assert list(rows["unit_code"]) == ROWS
 
 
-def test_zones_sum_to_counties(demo_dir, tmp_path):
+def test_zones_sum_to_counties(tiny_dir, tmp_path):
     """PV per town (the demo towns tile the counties): town sums equal the county rows."""
-    towns = load_zones(demo_dir / "demo_towns.geojson", load_counties())
+    towns = load_zones(tiny_dir / "demo_towns.geojson", load_counties())
     assert towns.attrs["unit_kind"] == "zone" and len(towns) == 103
     _run(
         "pv",
         "--buildings",
-        str(demo_dir / "demo_buildings.parquet"),
+        str(tiny_dir / "demo_buildings.parquet"),
         "--zones",
-        str(demo_dir / "demo_towns.geojson"),
+        str(tiny_dir / "demo_towns.geojson"),
         "--no-shading",
         "--basemap",
         "none",
@@ -438,3 +442,66 @@ def test_criteria_yaml_in_gbk_and_with_tabs(tmp_path):
     tabbed.write_text("criteria:\n  - id: pv\n\tcolumn: pv_kw\n", encoding="utf-8")
     with pytest.raises(SchemaError, match=r"tabs.yaml: line 3 is indented with a tab.*spaces"):
         load_criteria(tabbed)
+
+
+# --- the tiny sample project (tests/datasets/tiny) ---
+
+
+def test_tiny_project_runs_every_capability(tiny_build):
+    """``sxgeo build`` of the tiny project runs every step: no line says a capability was skipped."""
+    assert "skipped" not in tiny_build.stderr, tiny_build.stderr
+    assert "Traceback" not in tiny_build.stderr
+    out = tiny_build.out
+    # the tables of every step (test_build_says_what_it_skipped checks the skipped lines appear)
+    for table in (
+        "counties",
+        "demo_built_up_by_county",
+        "demo_sponge_coverage",
+        "demo_sponge_zone_coverage",
+        "demo_carbon_forest",
+        "demo_carbon_landcover_change",
+        "demo_carbon_wetlands",
+        "demo_pv_counties",
+        "demo_pilots_villages",
+        "demo_pilots_towns",
+        "demo_pilots_counties",
+    ):
+        assert (out / f"{table}.csv").exists(), table
+
+
+def test_tiny_sponge_coverage_equals_a_geopandas_overlay(tiny_dir, tiny_build):
+    """上虞区's 2025 Tier A coverage recomputed by hand: (projects done by 2025 ∩ built-up) / built-up."""
+    county = load_counties().to_crs(4549)
+    county = county[county["adcode"] == "330604"]
+    bu = gpd.read_file(tiny_dir / "demo_built_up.geojson").to_crs(4549)
+    bu = gpd.overlay(bu, county[["adcode", "geometry"]].rename(columns={"adcode": "county"}))
+    pr = gpd.read_file(tiny_dir / "demo_sponge_projects.geojson").to_crs(4549)
+    done = pr[pr["status"].isin(["accepted", "completed"]) & (pr["completed_on"] <= "2025-12-31")]
+    assert 0 < len(done) < len(pr)  # building and planned projects left out
+    covered = gpd.overlay(gpd.GeoDataFrame(geometry=[done.union_all()], crs=4549), bu)
+    builtup_km2 = bu.area.sum() / 1e6
+    pct = 100 * covered.area.sum() / 1e6 / builtup_km2
+    t = pd.read_csv(tiny_build.out / "demo_sponge_coverage.csv", dtype={"unit_code": str}).set_index(
+        "unit_code"
+    )
+    assert t.loc["330604", "built_up_km2"] == pytest.approx(builtup_km2, abs=0.01)
+    assert t.loc["330604", "coverage_pct"] == pytest.approx(pct, abs=0.01)
+    assert t.loc["330604", "status"] == "behind"  # the tiny demo keeps the story: 上虞 below its 50%
+
+
+def test_tiny_pv_counts_every_roof_and_stands_meet_the_plan_volume(tiny_dir, tiny_build):
+    """PV: every roof counted or said unsuitable (none dropped silently); stands: 2,680万 m³ in all."""
+    import re
+
+    roofs = gpd.read_parquet(tiny_dir / "demo_buildings.parquet")
+    t = pd.read_csv(tiny_build.out / "demo_pv_counties.csv", dtype={"unit_code": str}).set_index("unit_code")
+    notes = (tiny_build.out / "demo_pv_counties.notes.txt").read_text(encoding="utf-8")
+    unsuitable = int(re.search(r"(\d+) roofs unsuitable", notes).group(1))
+    counted = t.loc[["330600", "unassigned"], "buildings"].sum()
+    assert counted + unsuitable == len(roofs) == 525 and 0 < unsuitable < 100
+    assert t.iloc[:6]["buildings"].sum() == t.loc["330600", "buildings"]
+    stands = gpd.read_file(tiny_dir / "demo_forest_stands_2025.gpkg")
+    forest = pd.read_csv(tiny_build.out / "demo_carbon_forest.csv", dtype={"unit_code": str})
+    city = forest.set_index("unit_code").loc["330600", "stock_volume_wan_m3"]
+    assert city == pytest.approx(stands["volume_m3"].sum() / 1e4, abs=0.01)
+    assert city == pytest.approx(2680, abs=0.01)

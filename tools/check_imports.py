@@ -1,4 +1,4 @@
-"""Find import cycles among a package's modules, counting imports inside function bodies too.
+"""Find import cycles among a package's modules, and imports against its layer contract.
 
 Usage: ``python tools/check_imports.py [PACKAGE_DIR]`` (default ``sxgeo``). Every ``import x`` and
 ``from x import y`` anywhere in a module (top level, function bodies, ``if TYPE_CHECKING`` blocks
@@ -16,9 +16,11 @@ counted.
 from __future__ import annotations
 
 import ast
+import fnmatch
 import itertools
 import sys
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -196,8 +198,78 @@ def cycles(root: Path) -> list[list[Edge]]:
     return found
 
 
+@dataclass(frozen=True)
+class Contract:
+    """The layer contract of a package (``[tool.check-imports]`` in ``pyproject.toml``).
+
+    Attributes
+    ----------
+    layers : tuple of tuple of str
+        Top layer first; each a list of module patterns (``fnmatch``: ``sxgeo.maps*``,
+        ``sxgeo.*.view``). A module may import from its own layer and the layers below it.
+        Role patterns (``pkg.*.role``) are tried before package patterns, so ``sxgeo.*.spec``
+        claims ``sxgeo.sponge.spec`` although ``sxgeo.sponge.*`` also matches it.
+    independent : tuple of tuple of str
+        Groups of patterns of which no two may import each other (``report`` and ``maps``).
+    """
+
+    layers: tuple[tuple[str, ...], ...] = ()
+    independent: tuple[tuple[str, ...], ...] = field(default_factory=tuple)
+
+    def layer_of(self, module: str) -> int | None:
+        """The layer index of *module*, 0 the bottom; None when no pattern claims it."""
+        for role in (True, False):
+            for i, patterns in enumerate(self.layers):
+                if any(fnmatch.fnmatchcase(module, p) for p in patterns if ("*." in p) == role):
+                    return len(self.layers) - 1 - i
+        return None
+
+    def group_of(self, module: str, group: tuple[str, ...]) -> str | None:
+        """The pattern of *group* that claims *module* (role patterns first), or None."""
+        for role in (True, False):
+            for p in group:
+                if ("*." in p) == role and fnmatch.fnmatchcase(module, p):
+                    return p
+        return None
+
+
+def load_contract(pyproject: Path) -> Contract | None:
+    """The ``[tool.check-imports]`` table of *pyproject*, or None when it has none."""
+    if not pyproject.is_file():
+        return None
+    table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("check-imports")
+    if not table:
+        return None
+    return Contract(
+        layers=tuple(tuple(layer) for layer in table.get("layers", [])),
+        independent=tuple(tuple(g) for g in table.get("independent", [])),
+    )
+
+
+def contract_violations(root: Path, contract: Contract) -> list[str]:
+    """One line per module no layer claims and per import against the layers or the independence rule."""
+    problems = [
+        f"{module}: in no layer of the contract (add it to [tool.check-imports] layers)"
+        for module in sorted(module_names(root))
+        if contract.layer_of(module) is None
+    ]
+    for e in sorted(edges(root), key=lambda e: (e.file, e.line)):
+        src, dst = contract.layer_of(e.source), contract.layer_of(e.target)
+        if src is not None and dst is not None and dst > src:
+            problems.append(
+                f"{e.file}:{e.line}: {e.source} (layer {src}) imports {e.target} (layer {dst}, above it)"
+            )
+        for group in contract.independent:
+            a, b = contract.group_of(e.source, group), contract.group_of(e.target, group)
+            if a is not None and b is not None and a != b:
+                problems.append(
+                    f"{e.file}:{e.line}: {e.source} imports {e.target} ({a} and {b} are independent)"
+                )
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print every cycle under the package folder (default ``sxgeo``); 1 when there is one."""
+    """Print every cycle and contract violation under the package folder (default ``sxgeo``); 1 when any."""
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0] if args else "sxgeo")
     if not (root / "__init__.py").is_file():
@@ -211,8 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(f"    {e.file}:{e.line}: {e.source} imports {e.target}\n")
     if found:
         sys.stdout.write(f"{len(found)} import cycle(s) in {root}\n")
-        return 1
-    return 0
+    contract = load_contract(root.resolve().parent / "pyproject.toml")
+    problems = contract_violations(root, contract) if contract is not None else []
+    for line in problems:
+        sys.stdout.write(f"layer contract: {line}\n")
+    return 1 if found or problems else 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,21 @@ Method, factors and validation cases: ``reference/carbon.md`` in the development
 
 from __future__ import annotations
 
-from sxgeo.carbon import landcover, stands, wetlands
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
+
+if TYPE_CHECKING:
+    from sxgeo.carbon import landcover, stands, wetlands
 
 __all__ = ["landcover", "stands", "wetlands"]
+
+
+_LAZY: dict[str, str] = {}
+"""Name -> the module it lives in: loaded on first use, so that reading the capability's spec
+(``sxgeo.carbon.spec``, for the project file and ``--help``) imports nothing heavy."""
+
+_SUBMODULES = frozenset({"landcover", "stands", "wetlands"})
+
+
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

@@ -16,12 +16,16 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from rasterio import features, windows
 
+from sxgeo import crs as sxcrs
+from sxgeo.admin import load_counties
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.unit_table import unit_rows
-from sxgeo.units import CO2_PER_C
-from sxgeo.zonal import NODATA_CLASS, UNASSIGNED
+from sxgeo.units import CO2_PER_C, M2_PER_HA
+from sxgeo.zonal import NODATA_CLASS, UNASSIGNED, dissolve_parts, intersection_pieces
 
 if TYPE_CHECKING:
     from rasterio.io import DatasetReader
@@ -133,8 +137,6 @@ def _zone_codes(counts: pd.DataFrame) -> pd.DataFrame:
 
 def _unit_area_ha(units: gpd.GeoDataFrame) -> pd.Series:
     """Polygon area of each unit [ha] (EPSG:4549), indexed by unit code."""
-    from sxgeo import crs as sxcrs
-
     return pd.Series(
         sxcrs.area_m2(sxcrs.to_metric(units, what="units")) / 1e4,
         index=units["adcode"].astype(str).to_numpy(),
@@ -295,7 +297,6 @@ def change_by_county(
 def _default_units(units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     if units is not None:
         return units
-    from sxgeo.admin import load_counties
 
     return load_counties()
 
@@ -326,8 +327,6 @@ def plantable_classes(pools: pd.DataFrame) -> list[int]:
     list of int
     """
     if "plantable" in pools.columns:
-        from sxgeo.io.tables import parse_flags
-
         flags = parse_flags(
             pools["plantable"], source=source_of(pools, "carbon pools table"), column="plantable"
         )
@@ -375,13 +374,6 @@ def plantable_parcels(
         ``parcel_id, unit_code, lucode, lulc_name, area_ha, lon, lat`` and the geometry (EPSG:4549),
         largest first.
     """
-    import shapely
-    from rasterio import features, windows
-
-    from sxgeo import crs as sxcrs
-    from sxgeo.units import M2_PER_HA
-    from sxgeo.zonal import dissolve_parts, intersection_pieces
-
     columns = ["parcel_id", "unit_code", "lucode", "lulc_name", "area_ha", "lon", "lat"]
     classes = plantable_classes(pools)
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=sxcrs.METRIC)

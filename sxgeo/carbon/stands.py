@@ -31,7 +31,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike, unit_target
 from sxgeo.unit_table import id_columns, unit_members, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA

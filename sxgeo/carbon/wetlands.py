@@ -16,7 +16,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, unit_rows, unit_rows_by
 from sxgeo.units import CO2_PER_C, M2_PER_HA
@@ -25,6 +25,57 @@ from sxgeo.zonal import UNASSIGNED, dissolve_parts, intersection_pieces
 GWP100_CH4 = 27.0
 """Global warming potential of (non-fossil) methane over 100 years (IPCC AR6 WG1 Table 7.15)."""
 HOURS_PER_YEAR = 8760.0
+
+
+DLBM_WETLAND_TYPES = {
+    "0303": "mangrove",
+    "0304": "marsh",
+    "0306": "marsh",
+    "0402": "marsh",
+    "1105": "mudflat",
+    "1106": "mudflat",
+    "1108": "marsh",
+}
+"""三调/变更调查 DLBM wetland classes and the wetland type each is counted as [verify: the code list]:
+红树林地, 森林沼泽, 灌丛沼泽, 沼泽草地, 沿海滩涂, 内陆滩涂, 沼泽地; rivers, lakes and reservoirs (1101-1104)
+are 水域, not in it."""
+
+
+def wetlands_from_dlbm(layer: gpd.GeoDataFrame, *, source: str = "DLBM layer") -> gpd.GeoDataFrame:
+    """The wetland polygons of a 三调/变更调查 layer (:data:`DLBM_WETLAND_TYPES`), as a wetlands layer.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        Land-use polygons with a ``DLBM`` (or ``地类编码``) column; a ``protected`` column is kept.
+    source : str
+        File name for messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``dlbm, wetland_type`` (+ ``protected``) and the geometry.
+
+    Raises
+    ------
+    SchemaError
+        No DLBM column, or no wetland class in the layer.
+    """
+    col = next((c for c in ("DLBM", "dlbm", "地类编码") if c in layer.columns), None)
+    if col is None:
+        msg = f"{source}: no DLBM column (DLBM, 地类编码); headers: {', '.join(map(str, layer.columns))}"
+        raise SchemaError(msg)
+    code = layer[col].astype(str).str.strip()
+    hit = code.isin(list(DLBM_WETLAND_TYPES))
+    if not hit.any():
+        msg = f"{source}: no wetland class ({', '.join(DLBM_WETLAND_TYPES)}) in column {col}"
+        raise SchemaError(msg)
+    keep = ["protected"] if "protected" in layer.columns else []
+    out = layer.loc[hit, [*keep, layer.geometry.name]].copy()
+    out.insert(0, "wetland_type", code[hit].map(DLBM_WETLAND_TYPES).to_numpy())
+    out.insert(0, "dlbm", code[hit].to_numpy())
+    out.attrs = dict(layer.attrs)
+    return out.reset_index(drop=True)
 
 
 def wetland_factors(table: pd.DataFrame | None = None) -> pd.DataFrame:

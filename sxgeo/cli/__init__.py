@@ -56,7 +56,7 @@ def _main(
     handler = RichHandler(console=_err, show_time=False, show_path=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))
-    from sxgeo.io.validate import STRICT
+    from sxgeo.settings import STRICT
 
     STRICT.set(strict)
 
@@ -167,7 +167,7 @@ def build(
     from rich.progress import Progress
 
     from sxgeo import build as pipeline
-    from sxgeo.pipelines import STEPS
+    from sxgeo.capabilities import CAPABILITIES
     from sxgeo.project import PROJECT_FILE, load_project
 
     if project is None and Path(PROJECT_FILE).exists():
@@ -180,7 +180,7 @@ def build(
         )
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=len(STEPS) + 1)
+        task = bar.add_task("build", total=len(CAPABILITIES) + 1)
 
         def step(name: str) -> None:
             bar.update(task, description=name, advance=1)
@@ -213,8 +213,8 @@ def map_command(
 ) -> None:
     """Quick-look map of any layers over the counties, or `sxgeo map png MAP.html -o MAP.png`."""
     if items and items[0] == "png":
+        from sxgeo._pipeline import check_option
         from sxgeo.maps.export import render_png
-        from sxgeo.pipelines.base import check_option
 
         check_option("--width", width, at_least=1, at_most=20000)
         check_option("--height", height, at_least=1, at_most=20000)
@@ -243,11 +243,18 @@ def demo_data(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("layers/demo"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 20211201,
     layers: Annotated[Path | None, typer.Option(help="Folder of the real layers.")] = None,
+    size: Annotated[
+        str,
+        typer.Option(
+            help="full: the demo (about 300,000 buildings, 30 m land cover); "
+            "tiny: a few hundred features per layer, 300 m land cover (tests/datasets/tiny)."
+        ),
+    ] = "full",
 ) -> None:
     """Generate the synthetic demo layers (labelled synthetic, seeded, deterministic)."""
     from sxgeo import demo
 
-    written = demo.generate(out, seed=seed, layers=layers)
+    written = demo.generate(out, seed=seed, layers=layers, size=size)
     for name, path in written.items():
         typer.echo(f"{name}: {path}")
 

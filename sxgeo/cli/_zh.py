@@ -1,7 +1,7 @@
 """Chinese help for every command and option: ``sxgeo --help`` shows 中文 and English side by side.
 
 ``SXGEO_LANG=en`` shows English only, ``SXGEO_LANG=zh`` Chinese only. A command or option added later
-without an entry here shows its English help, and ``tests/test_help.py`` lists it until it has one.
+without an entry here shows its English help, and ``tests/cli/test_help.py`` lists it until it has one.
 """
 
 from __future__ import annotations
@@ -87,6 +87,14 @@ HELP_ZH = {
     "Annual GHI raster [kWh/m2], sampled at each roof.": "年总辐射栅格 [kWh/m2],按屋顶位置取值。",
     "Monthly table: default (1,202) or low (1,166 kWh/m2).": "逐月辐射表:default(1,202)或 low(1,166 kWh/m2)。",
     "Roof parameter table (CSV) replacing the shipped one.": "替换内置参数的屋顶参数表(CSV)。",
+    "Land-title parcels (宗地): the roofs on one parcel are one PV project.": "宗地:同一宗地上的屋顶为一个光伏项目。",
+    "Table category, owner_kind, nea2025_type replacing the shipped one.": (
+        "替换内置对照的项目类型表(category, owner_kind, nea2025_type)。"
+    ),
+    "Yearly kWh per m2 floor area by category (category, kwh_m2).": "按类别的单位建筑面积年用电量(category, kwh_m2)。",
+    "Minimum yearly self-use share of C&I PV (0.5 default, verify for Zhejiang).": (
+        "工商业光伏年自发自用比例下限(缺省 0.5,浙江取值待核实)。"
+    ),
     "Shading from taller neighbours when heights/floors exist.": "有高度/层数时计算较高邻近建筑的遮挡。",
     "Data year of the grid CO2 factor.": "电网 CO2 排放因子的数据年份。",
     "Grid region of the CO2 factor: east_china or national.": "CO2 排放因子的电网区域:east_china 或 national。",
@@ -177,6 +185,8 @@ HELP_ZH = {
     "Lowest fuzzy score (rapidfuzz ratio, 0-100).": "模糊匹配的最低分(rapidfuzz ratio,0-100)。",
     "Points the best fuzzy candidate must lead by.": "最佳模糊候选须领先第二名的分数。",
     "CRS of lon/lat columns, if any: 4326 (default), 4490, gcj02, bd09.": "经纬度列的坐标系(如有):4326(缺省)、4490、gcj02、bd09。",
+    "full: the demo (about 300,000 buildings, 30 m land cover); tiny: a few hundred features per layer, 300 m land cover (tests/datasets/tiny).": "full:完整演示数据(约 30 万栋建筑、30 米土地覆盖);tiny:每层几百个要素、300 米土地覆盖(tests/datasets/tiny)。",
+    "Town codes of the list: nbs (统计用区划代码) or mca (民政部); default: detected.": "名单中乡镇代码的体系:nbs(国家统计局统计用区划代码)或 mca(民政部行政区划代码);缺省自动识别。",
     "Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness.": "为候选评分,遴选 N 个试点(名额、间距、已有试点),并检验结果的稳健性。",
     "village, town or county.": "village 村、town 乡镇或 county 县区。",
     "Sites to select (default: the plan's 100/10/1).": "遴选数量(缺省为规划的 100/10/1)。",

@@ -42,7 +42,7 @@ def stands_command(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Forest area, cover, stock volume and carbon per county (with a 95% range), and the yearly sink."""
-    from sxgeo.pipelines import carbon
+    from sxgeo.carbon import pipeline as carbon
 
     if previous is not None and not years:
         raise typer.BadParameter("--previous needs --years (years between the two inventories)")
@@ -89,7 +89,7 @@ def landcover_command(
     workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Class areas and carbon per county from a land-cover raster (InVEST's pixel rule), and the change."""
-    from sxgeo.pipelines import carbon
+    from sxgeo.carbon import pipeline as carbon
 
     if raster_after is not None and not years:
         raise typer.BadParameter("--raster-after needs --years")
@@ -125,7 +125,7 @@ def wetlands_command(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Wetland area and protection rate per county against the plan's target; carbon, methane apart."""
-    from sxgeo.pipelines import carbon
+    from sxgeo.carbon import pipeline as carbon
 
     ctx = context(
         out=out,

@@ -40,12 +40,18 @@ def match_command(
     crs: Annotated[
         str | None, typer.Option(help="CRS of lon/lat columns, if any: 4326 (default), 4490, gcj02, bd09.")
     ] = None,
+    codes: Annotated[
+        str | None,
+        typer.Option(help="Town codes of the list: nbs (统计用区划代码) or mca (民政部); default: detected."),
+    ] = None,
 ) -> None:
     """Match each row of a list to its 2023 division code: exact/normalised/fuzzy/ambiguous/unmatched."""
-    from sxgeo.pipelines import pilots
+    from sxgeo.pilots import pipeline as pilots
 
     if level not in (None, "town", "village"):
         raise typer.BadParameter("--level is town or village")
+    if codes not in (None, "nbs", "mca"):
+        raise typer.BadParameter("--codes is nbs or mca")
     ctx = context(out=out)
     opts = pilots.ListOptions(
         sheet=sheet,
@@ -57,6 +63,7 @@ def match_command(
         cutoff=cutoff,
         lead=lead,
         crs=crs,
+        codes=codes,
     )
     inputs = {"list": list_path, "overrides": overrides, "aliases": aliases}
     write_outputs(pilots.run_match(ctx, inputs, options=opts), out)
@@ -140,7 +147,7 @@ def select_command(
     """Score candidates, select N pilots (quotas, spacing, fixed pilots) and test the choice's robustness."""
     import dataclasses
 
-    from sxgeo.pipelines import pilots
+    from sxgeo.pilots import pipeline as pilots
 
     if level not in pilots.LEVELS:
         raise typer.BadParameter("--level is village, town or county")

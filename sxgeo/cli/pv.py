@@ -62,10 +62,24 @@ def pv(
     engine: Annotated[str, typer.Option(help=ENGINE_HELP)] = "memory",
     scheduler: Annotated[str | None, typer.Option(help=SCHEDULER_HELP)] = None,
     workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
+    parcels: Annotated[
+        Path | None,
+        typer.Option(help="Land-title parcels (宗地): the roofs on one parcel are one PV project."),
+    ] = None,
+    nea2025_types: Annotated[
+        Path | None, typer.Option(help="Table category, owner_kind, nea2025_type replacing the shipped one.")
+    ] = None,
+    use_intensity: Annotated[
+        Path | None, typer.Option(help="Yearly kWh per m2 floor area by category (category, kwh_m2).")
+    ] = None,
+    self_use_share: Annotated[
+        float,
+        typer.Option(help="Minimum yearly self-use share of C&I PV (0.5 default, verify for Zhejiang)."),
+    ] = 0.5,
 ) -> None:
     """Capacity (MWp), policy scenario and yearly generation of every roof, and their sums."""
     from sxgeo.io import is_table_path
-    from sxgeo.pipelines import pv as pipeline
+    from sxgeo.pv import pipeline as pipeline
 
     if weather is not None and ghi_raster is not None:
         raise typer.BadParameter("give --weather or --ghi-raster, not both")
@@ -86,6 +100,9 @@ def pv(
         "weather": weather,
         "ghi_raster": ghi_raster,
         "params": params,
+        "parcels": parcels,
+        "nea2025_types": nea2025_types,
+        "use_intensity": use_intensity,
     }
     opts = pipeline.PVOptions(
         ghi_scenario=ghi_scenario,
@@ -98,5 +115,6 @@ def pv(
         scheduler=scheduler,
         workers=workers,
         roofs_dir=None if is_table_path(out) else str(out),
+        self_use_share=self_use_share,
     )
     write_outputs(pipeline.run(ctx, inputs, options=opts), out, map_path)

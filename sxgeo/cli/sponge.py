@@ -63,7 +63,7 @@ def coverage(
     workers: Annotated[int | None, typer.Option(help=WORKERS_HELP)] = None,
 ) -> None:
     """Tier A: share of the built-up area covered by accepted sponge projects, per county."""
-    from sxgeo.pipelines import sponge
+    from sxgeo.sponge import pipeline as sponge
 
     ctx = context(
         out=out,
@@ -129,7 +129,7 @@ def zones(
     lang: Annotated[str, typer.Option(help="Map language: zh or en.")] = "zh",
 ) -> None:
     """Tier B: pass/fail of every drainage sub-zone by the volume method, and what it still needs."""
-    from sxgeo.pipelines import sponge
+    from sxgeo.sponge import pipeline as sponge
 
     ctx = context(
         out=out, map_path=map_path, counties=counties, year=year, crs=crs, lang=lang, basemap=basemap
@@ -165,7 +165,8 @@ def curve(
     out: Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)],
 ) -> None:
     """The H-alpha curve of a station: design depth for each capture ratio, and yearly totals."""
-    from sxgeo.pipelines import Context, sponge
+    from sxgeo._pipeline import Context
+    from sxgeo.sponge import pipeline as sponge
 
     ctx = Context(units=None, maps=False)  # the curve needs no units
     write_outputs(sponge.run(ctx, {"rainfall": rainfall}, name="sponge_curve"), out)

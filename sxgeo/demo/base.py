@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo.errors import OptionError
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,104 @@ BUILT_UP_KM2 = {
 }
 """Synthetic built-up area per county [km2]: plausible magnitudes (绍兴市区 about 240 km2
 around 2020), chosen for the demo, not official statistics."""
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How big a synthetic demo is: the knobs :func:`sxgeo.demo.generate` turns for ``--size``.
+
+    ``full`` (the defaults) is the demo of ``make demo`` and the end-to-end tests; ``tiny`` keeps the
+    real counties and real division codes but makes a few hundred features per layer, for the
+    bundled test dataset (``tests/datasets/tiny``).
+
+    Attributes
+    ----------
+    name : str
+        ``full`` or ``tiny``.
+    built_up_scale : float
+        Factor on :data:`BUILT_UP_KM2` (the sponge projects, sub-zones, facilities and urban
+        buildings all scale with the built-up area).
+    built_up_vertices : int
+        Vertices of each built-up blob before it is clipped to its county.
+    zone_km2 : float
+        Mean drainage sub-zone size [km2].
+    cells_per_zone : int
+        Land-cover polygons per sub-zone.
+    park_km2 : tuple of float
+        Range of the industrial parks' areas [km2].
+    urban_buildings : int
+        Buildings in the built-up areas outside the parks.
+    per_village : int
+        Mean rural homes per village.
+    village_every : int
+        Keep every n-th village (in code order; the existing pilots always kept).
+    town_simplify_m : float
+        Tolerance of a coverage-preserving simplification of the town polygons [m] (0: none).
+    pixel_m : float
+        Land-cover pixel size [m].
+    cell_pixels : int
+        Pixels per side of a forest-stand cell (the stands are ``pixel_m * cell_pixels`` squares).
+    rain_years : tuple of int
+        First and last year of the daily rainfall series.
+    rain_wet_days_only : bool
+        Write only the days with rain (the H-alpha curve drops dry days anyway).
+    wetlands : tuple of int
+        Lakes, river corridors and paddy patches drawn.
+    """
+
+    name: str = "full"
+    built_up_scale: float = 1.0
+    built_up_vertices: int = 180
+    zone_km2: float = 3.0
+    cells_per_zone: int = 10
+    park_km2: tuple[float, float] = (3.0, 8.0)
+    urban_buildings: int = 90_000
+    per_village: int = 95
+    village_every: int = 1
+    town_simplify_m: float = 0.0
+    pixel_m: float = 30.0
+    cell_pixels: int = 33
+    rain_years: tuple[int, int] = (1991, 2020)
+    rain_wet_days_only: bool = False
+    wetlands: tuple[int, int, int] = (45, 10, 20)
+
+
+SIZES = {
+    "full": DemoSize(),
+    "tiny": DemoSize(
+        name="tiny",
+        built_up_scale=0.06,
+        built_up_vertices=60,
+        zone_km2=1.0,
+        cells_per_zone=4,
+        park_km2=(0.3, 0.8),
+        urban_buildings=200,
+        per_village=1,
+        village_every=15,
+        town_simplify_m=800.0,
+        pixel_m=300.0,
+        cell_pixels=20,
+        rain_years=(2016, 2020),
+        rain_wet_days_only=True,
+        wetlands=(8, 3, 4),
+    ),
+}
+"""The demo sizes by name: ``full`` (about 300,000 buildings, 30 m land cover) and ``tiny``."""
+
+
+def demo_size(name: str) -> DemoSize:
+    """The :class:`DemoSize` called *name*.
+
+    Raises
+    ------
+    OptionError
+        An unknown name (the message lists the sizes).
+    """
+    try:
+        return SIZES[name]
+    except KeyError:
+        msg = f"--size must be one of {', '.join(SIZES)}, got {name!r}"
+        raise OptionError(msg) from None
 
 
 @dataclass(frozen=True)
@@ -178,7 +277,11 @@ def _partition(regions: np.ndarray, seeds: list[np.ndarray]) -> list[np.ndarray]
 
 
 def make_towns(
-    counties: gpd.GeoDataFrame, divisions: pd.DataFrame, *, seed: int = DEFAULT_SEED
+    counties: gpd.GeoDataFrame,
+    divisions: pd.DataFrame,
+    *,
+    seed: int = DEFAULT_SEED,
+    simplify_m: float = 0.0,
 ) -> gpd.GeoDataFrame:
     """Synthetic town polygons: Voronoi cells clipped to each county, one per real town code.
 
@@ -190,6 +293,9 @@ def make_towns(
         The division list (:func:`sxgeo.admin.load_divisions`).
     seed : int
         Random seed.
+    simplify_m : float
+        When above 0, simplify the cells as one coverage (no gaps or overlaps between towns, but
+        their outer edge no longer follows the county border exactly) [m].
 
     Returns
     -------
@@ -222,6 +328,8 @@ def make_towns(
                 }
             )
     out = gpd.GeoDataFrame(records, crs=metric.crs).sort_values("code").reset_index(drop=True)
+    if simplify_m > 0:
+        out.geometry = shapely.coverage_simplify(np.asarray(out.geometry.values), simplify_m)
     return _label(sxcrs.to_lonlat(out, what="demo towns"), seed)
 
 
@@ -299,6 +407,7 @@ def make_built_up(
     *,
     seed: int = DEFAULT_SEED,
     area_km2: dict[str, float] | None = None,
+    vertices: int = 180,
 ) -> gpd.GeoDataFrame:
     """Synthetic built-up areas: one irregular blob per county around its seat, clipped to it.
 
@@ -312,6 +421,8 @@ def make_built_up(
         Random seed.
     area_km2 : dict, optional
         Target area per adcode [km2]; default :data:`BUILT_UP_KM2`.
+    vertices : int
+        Vertices of the blob (its shape is drawn from the same random numbers whatever this is).
 
     Returns
     -------
@@ -325,7 +436,7 @@ def make_built_up(
     records = []
     for adcode, name, county_geom in zip(metric["adcode"], metric["name_zh"], metric.geometry, strict=True):
         target_m2 = targets[adcode] * 1e6
-        shape = _blob(0.0, 0.0, 1.0, rng)
+        shape = _blob(0.0, 0.0, 1.0, rng, n=vertices)
         cx, cy = seats[adcode]
         scale = np.sqrt(target_m2 / shape.area)
         geom = county_geom

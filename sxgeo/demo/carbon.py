@@ -31,7 +31,9 @@ from sxgeo import crs as sxcrs
 from sxgeo.demo.base import _label
 
 PIXEL_M = 30.0
-COARSE_M = 990.0  # 33 pixels: stands are 990 m cells
+CELL_PIXELS = 33
+COARSE_M = PIXEL_M * CELL_PIXELS  # 990 m: stands are 990 m cells
+NORTH_BAND_M = 6 * COARSE_M  # tidal marsh is drawn only in the northernmost 5.94 km
 CLASSES = {
     1: ("conifer_forest", "针叶林", "forest"),
     2: ("broadleaf_forest", "阔叶林", "forest"),
@@ -88,7 +90,13 @@ def _coarse_noise(rng: np.random.Generator, shape: tuple[int, int], smooth: int)
 
 
 def make_landcover(
-    counties: gpd.GeoDataFrame, built_up: gpd.GeoDataFrame, path: Path, *, seed: int
+    counties: gpd.GeoDataFrame,
+    built_up: gpd.GeoDataFrame,
+    path: Path,
+    *,
+    seed: int,
+    pixel_m: float = PIXEL_M,
+    cell_pixels: int = CELL_PIXELS,
 ) -> tuple[Path, pd.DataFrame]:
     """Write the synthetic 30 m land-cover GeoTIFF; return its path and per-cell class counts.
 
@@ -100,22 +108,27 @@ def make_landcover(
         Output GeoTIFF.
     seed : int
         Random seed.
+    pixel_m : float
+        Pixel size [m] (30 for the full demo).
+    cell_pixels : int
+        Pixels per side of a stand cell; the smooth fields are drawn on this coarse grid.
 
     Returns
     -------
     tuple
-        The path, and a table of pixel counts per 990 m cell and class (``cell_row, cell_col,
-        class, pixels``) from which the stands are made.
+        The path, and a table of pixel counts per stand cell (990 m in the full demo) and class
+        (``cell_row, cell_col, class, pixels``) from which the stands are made.
     """
     rng = np.random.default_rng(seed + 80)
     c = sxcrs.to_metric(counties, what="counties")
+    coarse_m = pixel_m * cell_pixels
     x0, y0, x1, y1 = c.total_bounds
-    x0, y1 = np.floor(x0 / COARSE_M) * COARSE_M, np.ceil(y1 / COARSE_M) * COARSE_M
-    ncol_c = int(np.ceil((x1 - x0) / COARSE_M))
-    nrow_c = int(np.ceil((y1 - y0) / COARSE_M))
-    width, height = ncol_c * 33, nrow_c * 33
-    fine = from_origin(x0, y1, PIXEL_M, PIXEL_M)
-    coarse = from_origin(x0, y1, COARSE_M, COARSE_M)
+    x0, y1 = np.floor(x0 / coarse_m) * coarse_m, np.ceil(y1 / coarse_m) * coarse_m
+    ncol_c = int(np.ceil((x1 - x0) / coarse_m))
+    nrow_c = int(np.ceil((y1 - y0) / coarse_m))
+    width, height = ncol_c * cell_pixels, nrow_c * cell_pixels
+    fine = from_origin(x0, y1, pixel_m, pixel_m)
+    coarse = from_origin(x0, y1, coarse_m, coarse_m)
     rows = np.arange(nrow_c)[:, None] / nrow_c
     # hills rise to the south; smooth noise makes valleys and ridges
     hill = 0.55 * rows + 0.45 * _coarse_noise(rng, (nrow_c, ncol_c), 6)
@@ -125,7 +138,7 @@ def make_landcover(
     inside_c = features.rasterize([(city, 1)], out_shape=(nrow_c, ncol_c), transform=coarse, fill=0)
     threshold = np.quantile(hill[inside_c == 1], 1 - 0.585)  # built-up and water take some forest back
     wet_thr = np.quantile(wet[inside_c == 1], 0.94)
-    north_y = y1 - 6 * COARSE_M
+    north_y = y1 - NORTH_BAND_M
     bu = sxcrs.to_metric(built_up, what="built-up")
     profile = {
         "driver": "GTiff", "width": width, "height": height, "count": 1, "dtype": "uint8", "crs": c.crs,
@@ -135,16 +148,17 @@ def make_landcover(
     counts = np.zeros((nrow_c * ncol_c, 9), dtype=np.int64)
     speckle = np.random.default_rng(seed + 81)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # the 30 m raster is small (about 17 MB): build it whole, write it once, so the file's bytes do
+    # the 30 m raster is small (about 17 MB in memory): build it whole, write it once, so the file's bytes do
     # not depend on GDAL's shared block cache (tile order), and the same seed gives the same file
     full = np.zeros((height, width), dtype=np.uint8)
-    for crow0 in range(0, nrow_c, 8):  # 8 coarse rows = 264 fine rows per window
+    cp = cell_pixels
+    for crow0 in range(0, nrow_c, 8):  # 8 coarse rows = 264 fine rows per window (full demo)
         nrc = min(8, nrow_c - crow0)
-        win = windows.Window(0, crow0 * 33, width, nrc * 33)
+        win = windows.Window(0, crow0 * cp, width, nrc * cp)
         wt = windows.transform(win, fine)
         fields = {}
         for name, arr in (("hill", hill), ("kind", kind), ("wet", wet)):
-            out = np.empty((nrc * 33, width), dtype="float32")
+            out = np.empty((nrc * cp, width), dtype="float32")
             reproject(arr.astype("float32"), out, src_transform=coarse, src_crs=c.crs, dst_transform=wt,
                       dst_crs=c.crs, resampling=Resampling.bilinear)  # fmt: skip
             fields[name] = out
@@ -157,15 +171,15 @@ def make_landcover(
         cls[forest & (k >= 0.8) & (k < 0.9)] = 3
         cls[forest & (k >= 0.9)] = 4
         cls[~forest & (w > wet_thr)] = 6
-        ys = y1 - (crow0 * 33 + np.arange(nrc * 33)[:, None] + 0.5) * PIXEL_M
+        ys = y1 - (crow0 * cp + np.arange(nrc * cp)[:, None] + 0.5) * pixel_m
         cls[~forest & (w > wet_thr * 0.9) & (ys > north_y)] = 8
         shapes = [(g, 7) for g in bu.geometry.values]
         built = features.rasterize(shapes, out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
         cls[built == 7] = 7
         inside = features.rasterize([(city, 1)], out_shape=h.shape, transform=wt, fill=0, dtype="uint8")
         cls[inside == 0] = 0
-        full[crow0 * 33 : crow0 * 33 + nrc * 33] = cls
-        cell = (crow0 + np.arange(nrc * 33)[:, None] // 33) * ncol_c + np.arange(width)[None, :] // 33
+        full[crow0 * cp : crow0 * cp + nrc * cp] = cls
+        cell = (crow0 + np.arange(nrc * cp)[:, None] // cp) * ncol_c + np.arange(width)[None, :] // cp
         counts += np.bincount((cell * 9 + cls).ravel(), minlength=nrow_c * ncol_c * 9).reshape(-1, 9)
     with rasterio.open(path, "w", **profile) as dst:
         dst.update_tags(
@@ -183,7 +197,7 @@ def make_landcover(
             "pixels": counts[nz[:, 0], nz[:, 1]],
         }
     )
-    table.attrs.update(x0=x0, y1=y1, crs=c.crs, city=city)
+    table.attrs.update(x0=x0, y1=y1, crs=c.crs, city=city, pixel_m=pixel_m, cell_m=coarse_m)
     return path, table
 
 
@@ -206,7 +220,8 @@ def make_stands(cells: pd.DataFrame, *, seed: int) -> tuple[gpd.GeoDataFrame, gp
     forest = cells[cells["class"].between(1, 4)]
     piv = forest.pivot_table(index=["cell_row", "cell_col"], columns="class", values="pixels", fill_value=0)
     dominant = piv.idxmax(axis=1).to_numpy()
-    area_ha = piv.sum(axis=1).to_numpy() * PIXEL_M * PIXEL_M / 1e4
+    pixel_m, cell_m = cells.attrs.get("pixel_m", PIXEL_M), cells.attrs.get("cell_m", COARSE_M)
+    area_ha = piv.sum(axis=1).to_numpy() * pixel_m * pixel_m / 1e4
     n = len(piv)
     choices = {
         1: (["chinese_fir", "masson_pine", "other_conifer"], [0.55, 0.35, 0.10]),
@@ -228,9 +243,7 @@ def make_stands(cells: pd.DataFrame, *, seed: int) -> tuple[gpd.GeoDataFrame, gp
     x0, y1 = cells.attrs["x0"], cells.attrs["y1"]
     r = piv.index.get_level_values(0).to_numpy()
     c = piv.index.get_level_values(1).to_numpy()
-    geoms = shapely.box(
-        x0 + c * COARSE_M, y1 - (r + 1) * COARSE_M, x0 + (c + 1) * COARSE_M, y1 - r * COARSE_M
-    )
+    geoms = shapely.box(x0 + c * cell_m, y1 - (r + 1) * cell_m, x0 + (c + 1) * cell_m, y1 - r * cell_m)
     # forest pixels lie inside the city: so must the stands (else their outside share is lost)
     geoms = shapely.intersection(geoms, cells.attrs["city"])
     base = {
@@ -248,7 +261,12 @@ def make_stands(cells: pd.DataFrame, *, seed: int) -> tuple[gpd.GeoDataFrame, gp
 
 
 def make_wetlands(
-    counties: gpd.GeoDataFrame, built_up: gpd.GeoDataFrame, *, seed: int, protected_share: float = 0.606
+    counties: gpd.GeoDataFrame,
+    built_up: gpd.GeoDataFrame,
+    *,
+    seed: int,
+    protected_share: float = 0.606,
+    counts: tuple[int, int, int] = (45, 10, 20),
 ) -> gpd.GeoDataFrame:
     """Synthetic wetlands: lakes, rivers, northern tidal marsh and mudflat, paddy; protected flags.
 
@@ -260,6 +278,8 @@ def make_wetlands(
         Random seed.
     protected_share : float
         Target protected share of the wetland base (paddy excluded).
+    counts : tuple of int
+        Lakes, river corridors and paddy patches drawn (some may fall outside the city).
 
     Returns
     -------
@@ -279,14 +299,15 @@ def make_wetlands(
             rows.append({"wetland_type": kind, "name": name, "geometry": geom})
 
     plain = shapely.intersection(city, shapely.box(x0, (y0 + y1) / 2, x1, y1))
-    for i in range(45):
+    n_lakes, n_rivers, n_paddy = counts
+    for i in range(n_lakes):
         px, py = rng.uniform(*plain.bounds[::2]), rng.uniform(*plain.bounds[1::2])
         add(
             "lake_reservoir",
             shapely.Point(px, py).buffer(np.sqrt(rng.uniform(0.1, 4.0) * 1e6 / np.pi)),
             f"湖泊{i + 1:02d}(合成)",
         )
-    for i in range(10):
+    for i in range(n_rivers):
         start = np.array([rng.uniform(x0, x1), rng.uniform(y0, y1)])
         pts = np.cumsum(rng.normal(0, 1500, (12, 2)), axis=0) + start
         add("river_canal", shapely.LineString(pts).buffer(rng.uniform(40, 120)), f"河道{i + 1:02d}(合成)")
@@ -301,7 +322,7 @@ def make_wetlands(
         shapely.intersection(shore, shapely.box((x0 + x1) / 2 + 10000, y1 - 3000, x1, y1)),
         "北部滩涂(合成)",
     )
-    for i in range(20):
+    for i in range(n_paddy):
         px, py = rng.uniform(*plain.bounds[::2]), rng.uniform(*plain.bounds[1::2])
         add(
             "paddy",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo import crs as sxcrs
+from sxgeo.admin import COUNTY_BY_CODE
 from sxgeo.demo.base import DEFAULT_SEED, SYNTHETIC_NOTE, _seats_metric
 
 CRITERIA_COLUMNS = (
@@ -158,7 +159,6 @@ def make_criteria(
     tt["sponge_coverage_pct"] = tt["code"].map(town_sponge).round(1)
     tt["carbon_ledger"] = (rng.uniform(size=len(tt)) > 0.05).astype(int)
     ct = _aggregate(tt.assign(cc=tt["county_adcode"]), "cc", None)
-    from sxgeo.admin import COUNTY_BY_CODE
 
     ct["name"] = ct["code"].map(lambda c: COUNTY_BY_CODE[c].name_zh)
     ct["carbon_ledger"] = 1

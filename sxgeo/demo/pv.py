@@ -20,7 +20,9 @@ from sxgeo import crs as sxcrs
 from sxgeo.demo.base import _label, _sample_in
 
 
-def make_parks(built_up: gpd.GeoDataFrame, *, seed: int) -> gpd.GeoDataFrame:
+def make_parks(
+    built_up: gpd.GeoDataFrame, *, seed: int, area_km2: tuple[float, float] = (3.0, 8.0)
+) -> gpd.GeoDataFrame:
     """One synthetic industrial park per county, on the edge of its built-up area.
 
     Parameters
@@ -29,6 +31,8 @@ def make_parks(built_up: gpd.GeoDataFrame, *, seed: int) -> gpd.GeoDataFrame:
         Synthetic built-up areas (``adcode``, ``name_zh``).
     seed : int
         Random seed.
+    area_km2 : tuple of float
+        Range of the parks' areas (drawn uniformly) [km2].
 
     Returns
     -------
@@ -41,7 +45,7 @@ def make_parks(built_up: gpd.GeoDataFrame, *, seed: int) -> gpd.GeoDataFrame:
     for adcode, name, geom in zip(bu["adcode"], bu["name_zh"], bu.geometry, strict=True):
         ring = shapely.get_exterior_ring(geom)
         anchor = shapely.line_interpolate_point(ring, float(rng.uniform(0, 1)), normalized=True)
-        area = rng.uniform(3, 8) * 1e6
+        area = rng.uniform(*area_km2) * 1e6
         w = np.sqrt(area * rng.uniform(1.2, 2.0))
         h = area / w
         box = shapely.box(-w / 2, -h / 2, w / 2, h / 2).buffer(150, join_style="round")

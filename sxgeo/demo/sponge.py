@@ -28,6 +28,8 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.demo.base import _label, _partition, _sample_in, _spread_seeds
+from sxgeo.sponge.rainfall import curve_from_daily
+from sxgeo.sponge.zones import runoff_coefficients
 
 log = logging.getLogger(__name__)
 
@@ -311,9 +313,6 @@ def make_facilities(
     geopandas.GeoDataFrame
         Points: ``fac_id, type, area_m2, volume_m3, status, completed_on, zone_id`` in EPSG:4326.
     """
-    from sxgeo.sponge.rainfall import curve_from_daily
-    from sxgeo.sponge.zones import runoff_coefficients
-
     rng = np.random.default_rng(seed + 50)
     curve = curve_from_daily(rainfall["precip_mm"])
     h75 = float(curve.depth_for(0.75))

@@ -19,10 +19,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from sxgeo.errors import MissingDependencyError
+from sxgeo.errors import MissingDependencyError, SxgeoError
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +43,6 @@ DASK_NOISE = (
 
 def quiet_dask() -> None:
     """Silence the deprecation warnings that dask's own code raises under pandas 3 (this process)."""
-    import warnings
-
     for message in DASK_NOISE:
         warnings.filterwarnings("ignore", message=message)
 
@@ -79,8 +79,6 @@ def check_engine(engine: str) -> str:
     str
         The name in lower case.
     """
-    from sxgeo.errors import SxgeoError
-
     name = engine.strip().lower()
     if name not in ENGINES:
         msg = f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}"
@@ -172,8 +170,6 @@ def get_client(
 
 def _show_progress() -> bool:
     """Whether a progress bar is drawn: only when stderr is a terminal (not in logs, pipes or tests)."""
-    import sys
-
     isatty = getattr(sys.stderr, "isatty", None)
     return bool(isatty is not None and isatty())
 

@@ -14,11 +14,16 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sxgeo.engine import quiet_dask, require_dask
-from sxgeo.errors import CRSError, LayerError
+from sxgeo import crs as sxcrs
+from sxgeo.admin import counties_touched, load_counties
+from sxgeo.engine import client_session, compute, quiet_dask, require_dask
+from sxgeo.errors import CRSError, LayerError, SxgeoError
+from sxgeo.io import read_layer
+from sxgeo.io.report import LayerReport, RowNote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,9 +67,6 @@ def partition_layer(
     require_dask()
     quiet_dask()
     import dask_geopandas
-
-    from sxgeo import crs as sxcrs
-    from sxgeo.io import read_layer
 
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()):
@@ -224,8 +226,6 @@ def read_part(path: str, crs: str | None = None) -> tuple[Any, Any]:
     tuple
         The repaired part (``geopandas.GeoDataFrame``) and its :class:`sxgeo.io.report.LayerReport`.
     """
-    from sxgeo.io import read_layer
-
     quiet_dask()
     return read_layer(path, crs=crs)
 
@@ -328,10 +328,6 @@ def dask_frame(
     require_dask()
     quiet_dask()
     import dask_geopandas
-    import pandas as pd
-
-    from sxgeo import crs as sxcrs
-    from sxgeo.io import read_layer
 
     if isinstance(source, pd.DataFrame):
         gdf = source
@@ -402,10 +398,6 @@ def check_part(path: str, crs: str | None, check_extent: bool, counties: Any) ->
     tuple
         The part's :class:`sxgeo.io.report.LayerReport` and adcodes touched.
     """
-    from sxgeo.admin import counties_touched
-    from sxgeo.errors import SxgeoError
-    from sxgeo.io import read_layer
-
     quiet_dask()
     gdf, report = read_layer(path, crs=crs, check_extent=check_extent)
     try:
@@ -432,8 +424,6 @@ def merge_reports(source: str, reports: list[Any]) -> Any:
     -------
     sxgeo.io.report.LayerReport
     """
-    from sxgeo.io.report import LayerReport, RowNote
-
     first = reports[0]
     out = LayerReport(
         path=str(source),
@@ -499,9 +489,6 @@ def check_partitioned(
     """
     require_dask()
     import dask
-
-    from sxgeo.admin import load_counties
-    from sxgeo.engine import client_session, compute
 
     files = parquet_parts(source)
     validate_parts(files)

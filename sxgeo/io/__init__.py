@@ -17,13 +17,18 @@
 
 from __future__ import annotations
 
-from sxgeo.io.encoding import detect_encoding
-from sxgeo.io.raster import open_raster, sample_raster
-from sxgeo.io.report import LayerReport, RowNote
-from sxgeo.io.tables import read_sheet, read_table
-from sxgeo.io.vector import LAT_NAMES, LON_NAMES, VECTOR_FORMATS, read_layer
-from sxgeo.io.weather import DATE_NAMES, PRECIP_NAMES, read_rainfall, read_weather
-from sxgeo.io.writers import TABLE_FORMATS, is_table_path, write_table, write_workbook
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
+
+if TYPE_CHECKING:
+    from sxgeo.io.encoding import detect_encoding
+    from sxgeo.io.raster import open_raster, sample_raster
+    from sxgeo.io.report import LayerReport, RowNote
+    from sxgeo.io.tables import read_sheet, read_table
+    from sxgeo.io.vector import LAT_NAMES, LON_NAMES, VECTOR_FORMATS, read_layer
+    from sxgeo.io.weather import DATE_NAMES, PRECIP_NAMES, read_rainfall, read_weather
+    from sxgeo.io.writers import TABLE_FORMATS, is_table_path, write_table, write_workbook
 
 __all__ = [
     "DATE_NAMES",
@@ -46,3 +51,33 @@ __all__ = [
     "write_table",
     "write_workbook",
 ]
+
+
+_LAZY: dict[str, str] = {
+    "DATE_NAMES": "sxgeo.io.weather",
+    "LAT_NAMES": "sxgeo.io.vector",
+    "LON_NAMES": "sxgeo.io.vector",
+    "LayerReport": "sxgeo.io.report",
+    "PRECIP_NAMES": "sxgeo.io.weather",
+    "RowNote": "sxgeo.io.report",
+    "TABLE_FORMATS": "sxgeo.io.writers",
+    "VECTOR_FORMATS": "sxgeo.io.vector",
+    "detect_encoding": "sxgeo.io.encoding",
+    "is_table_path": "sxgeo.io.writers",
+    "open_raster": "sxgeo.io.raster",
+    "read_layer": "sxgeo.io.vector",
+    "read_rainfall": "sxgeo.io.weather",
+    "read_sheet": "sxgeo.io.tables",
+    "read_table": "sxgeo.io.tables",
+    "read_weather": "sxgeo.io.weather",
+    "sample_raster": "sxgeo.io.raster",
+    "write_table": "sxgeo.io.writers",
+    "write_workbook": "sxgeo.io.writers",
+}
+"""Name -> the module it lives in: loaded on first use, so that reading the capability's spec
+(``sxgeo.io.spec``, for the project file and ``--help``) imports nothing heavy."""
+
+_SUBMODULES = frozenset({"encoding", "raster", "report", "tables", "vector", "weather", "writers"})
+
+
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

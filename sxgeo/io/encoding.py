@@ -11,6 +11,8 @@ import logging
 import struct
 from pathlib import Path
 
+from charset_normalizer import from_bytes
+
 from sxgeo.errors import LayerError
 from sxgeo.io.report import LayerReport
 
@@ -110,7 +112,6 @@ def detect_encoding(sample: bytes) -> str | None:
         pass
     else:
         return "GB18030"
-    from charset_normalizer import from_bytes
 
     best = from_bytes(sample).best()
     return best.encoding if best is not None else "latin-1"

@@ -7,7 +7,9 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import rasterio
 import shapely
+from rasterio.errors import RasterioIOError
 
 from sxgeo.errors import CRSError, LayerError
 from sxgeo.io._paths import require_file
@@ -27,8 +29,6 @@ def sample_raster(path: str | Path, points: gpd.GeoDataFrame) -> np.ndarray:
     -------
     numpy.ndarray
     """
-    import rasterio
-
     path = require_file(path)
     with rasterio.open(path) as src:
         if src.crs is None:
@@ -53,9 +53,6 @@ def open_raster(path: str | Path) -> Any:
     -------
     rasterio.DatasetReader
     """
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
     path = require_file(path)
     try:
         return rasterio.open(path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CoordinateError, LayerError
 from sxgeo.io.report import LayerReport, RowNote
+from sxgeo.settings import STRICT
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,6 @@ _NEAR_SHAOXING_DEG = 1.0
 REPAIR_AREA_SHARE = 0.001
 """A make_valid repair that changes a feature's area by more than this share is reported with
 the change (a self-crossing ring repaired into two lobes can halve or double an area)."""
-
-STRICT: ContextVar[bool] = ContextVar("sxgeo_strict", default=False)
-"""Strict reading (``sxgeo --strict``): duplicate features are refused instead of counted once."""
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -54,6 +55,8 @@ VECTOR_FORMATS = {
     ".xlsm": "Excel point table",
 }
 
+QGIS_TABLES = ("layer_styles", "qgis_projects")
+"""Tables QGIS keeps in a GeoPackage beside the data (styles, projects), never read as a layer."""
 LON_NAMES = columns.LON
 LAT_NAMES = columns.LAT
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "几何", "空间信息", "坐标串", "范围")
@@ -140,7 +143,6 @@ def _read_point_table(
 def _read_vector(
     path: Path, fmt: str, *, layer: str | None, encoding: str | None, report: LayerReport
 ) -> gpd.GeoDataFrame:
-    import pyogrio
 
     if fmt == "GeoParquet":
         try:
@@ -157,10 +159,13 @@ def _read_vector(
         except Exception as exc:  # GDAL raises its own error types
             msg = f"{path.name}: GDAL cannot open it as {fmt} ({exc})"
             raise LayerError(msg) from exc
-        if len(layers) > 1:
-            names = [str(n) for n in layers[:, 0]]
-            msg = f"{path.name} has {len(layers)} layers {names}; choose one with layer='{names[0]}'"
+        # QGIS's style and project tables (layer_styles: every GeoPackage sxgeo writes) are not data layers
+        data = [str(n) for n in layers[:, 0] if str(n) not in QGIS_TABLES] if len(layers) else []
+        if len(data) > 1:
+            msg = f"{path.name} has {len(data)} layers {data}; choose one with layer='{data[0]}'"
             raise LayerError(msg)
+        if len(data) == 1 and len(layers) > 1:
+            layer = report.layer = data[0]  # the one data layer, wherever the style table stands in the file
     else:
         report.layer = layer
     kwargs: dict[str, Any] = {}

@@ -10,16 +10,20 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.errors import LayerError, MissingDependencyError
+from sxgeo.io import columns
 from sxgeo.io._paths import require_file
-from sxgeo.io.tables import _find_column, _read_csv_or_excel, parse_flags, parse_numbers
+from sxgeo.io.tables import _find_column, _read_csv_or_excel
+from sxgeo.params import parse_flags, parse_numbers
 
-DATE_NAMES = ("date", "日期", "time", "day")
+DATE_NAMES = columns.RAIN_DATE
+"""Headers of the date column (:data:`sxgeo.io.columns.RAIN_DATE`; this name kept for one release)."""
 log = logging.getLogger(__name__)
 
 MIDDAY_TOLERANCE_MIN = 30
 """Warn when a weather file's irradiance-weighted midday is further than this from solar noon [min]."""
 
-PRECIP_NAMES = ("precip_mm", "precip", "prcp", "rain_mm", "rainfall", "降水量", "降雨量", "雨量")
+PRECIP_NAMES = columns.PRECIP
+"""Headers of the precipitation column (:data:`sxgeo.io.columns.PRECIP`; this name kept for one release)."""
 
 
 def read_rainfall(path: str | Path) -> tuple[pd.Series, list[str]]:

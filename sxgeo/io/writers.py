@@ -21,8 +21,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
 
 from sxgeo.errors import OutputError
+from sxgeo.io import qgis_style
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +294,7 @@ def write_table(
         elif suffix == ".gpkg" and isinstance(df, gpd.GeoDataFrame):  # (geometry checked above)
             try:
                 df.to_file(tmp, layer=sheet, driver="GPKG")
+                qgis_style.store_layer_style(tmp, sheet, df)  # opens styled in QGIS (layer_styles)
             except OSError:
                 raise
             except Exception as exc:  # GDAL's own error types
@@ -299,6 +304,8 @@ def write_table(
             df.to_parquet(tmp, index=False)
     if suffix == ".csv" and notes:
         write_text(path.with_suffix(".notes.txt"), "\n".join(notes) + "\n")
+    if suffix == ".parquet" and isinstance(df, gpd.GeoDataFrame):  # QGIS's default style beside it
+        write_text(path.with_suffix(".qml"), qgis_style.qml_for(path.stem, df))
     log.info("wrote %s (%d rows)", path, len(df))
     return path
 
@@ -327,9 +334,6 @@ def write_workbook(
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     path = Path(path)
     labels = labels_zh or {}
     wb = Workbook()
@@ -366,7 +370,5 @@ def _excel_value(v: Any) -> Any:
     if isinstance(v, np.generic):
         return v.item()
     if isinstance(v, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
         return ILLEGAL_CHARACTERS_RE.sub("", v)  # NUL and other control characters XLSX cannot hold
     return v

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sxgeo.errors import BasemapError
+from sxgeo.settings import setting
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,6 @@ def configured_tianditu_key(key: str | None = None) -> str | None:
         return key
     if os.environ.get(TIANDITU_ENV):
         return os.environ[TIANDITU_ENV]
-    from sxgeo.settings import setting
 
     return setting("tianditu", "key")
 

@@ -30,8 +30,10 @@ from jinja2 import Template
 
 from sxgeo import crs as sxcrs
 from sxgeo.errors import MapSizeError, SxgeoError
+from sxgeo.io.writers import write_text
 from sxgeo.maps import assets
 from sxgeo.maps.basemaps import resolve
+from sxgeo.maps.raster import raster_png
 from sxgeo.maps.styles import Symbology, single
 
 log = logging.getLogger(__name__)
@@ -392,8 +394,6 @@ class WebMap:
         -------
         WebMap
         """
-        from sxgeo.maps.raster import raster_png
-
         if self.gcj:
             msg = "raster overlays cannot be shifted to GCJ-02 exactly; use a WGS84 basemap (tianditu, osm)"
             raise SxgeoError(msg)
@@ -528,7 +528,6 @@ class WebMap:
             raise MapSizeError(msg)
         if size > WARN_BYTES:
             log.warning("%s is %.1f MB: it will open slowly; consider aggregating", path.name, size / 2**20)
-        from sxgeo.io.writers import write_text
 
         write_text(path, text)
         log.info("wrote %s (%.0f KB)", path, size / 1024)

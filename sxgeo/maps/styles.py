@@ -136,7 +136,7 @@ def _breaks(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
         return np.linspace(values.min(), values.max(), k + 1)
     if scheme == "natural_breaks":
         try:
-            import mapclassify
+            import mapclassify  # noqa: PLC0415 - optional (the classify extra)
         except ImportError as exc:
             msg = "natural breaks need mapclassify: pip install 'sxgeo[classify]' (or use scheme='quantiles')"
             raise MissingDependencyError(msg) from exc

@@ -1,6 +1,7 @@
 """Low/zero-carbon pilot siting: match planners' lists, score candidates, select, explain.
 
-* :mod:`sxgeo.pilots.match`: planners' lists -> 2023 division codes (normalised, aliased, fuzzy).
+* :mod:`sxgeo.pilots.match`: planners' lists -> 2023 division codes (normalised, aliased, historical,
+  fuzzy; town codes in NBS or MCA codes).
 * :mod:`sxgeo.pilots.score`: criteria (YAML), gates, weighted linear combination with per-criterion
   contributions, AHP weights with the consistency ratio, TOPSIS as a cross-check.
 * :mod:`sxgeo.pilots.select`: the 0/1 programme (scipy.optimize.milp, HiGHS): N sites, county

@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.stats import spearmanr
 
+from sxgeo.errors import SelectionError
 from sxgeo.pilots.score import rank_desc
 
 if TYPE_CHECKING:
@@ -255,8 +257,6 @@ def one_at_a_time(
         The sensitivity table (``criterion, change_pct, weight, weight_new, spearman_rho,
         max_rank_change, top_n_changed``) and each candidate's largest rank change over all runs.
     """
-    from scipy.stats import spearmanr
-
     base = 100.0 * normalised @ weights
     base_rank = rank_desc(base)
     top = base_rank <= n_top
@@ -307,8 +307,6 @@ def irreplaceability(problem: SitingProblem, scores: Any, selection: Selection) 
         Per candidate: the loss in score points (NaN when not selected or fixed; inf when no
         feasible replacement exists).
     """
-    from sxgeo.errors import SelectionError
-
     out = np.full(len(selection.selected), np.nan)
     for i in np.flatnonzero(selection.selected & ~problem.fixed):
         lock = np.zeros(len(out), dtype=bool)

@@ -33,11 +33,15 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import rasterio
 import shapely
 from numpy.typing import NDArray
 
 from sxgeo import crs as sxcrs
+from sxgeo.carbon.landcover import POOLS, check_pools, nodata_classes
 from sxgeo.errors import SchemaError
+from sxgeo.sponge.coverage import select_counted
+from sxgeo.zonal import area_by_zone, clip_to, dissolve_parts, intersection_pieces, raster_zone_counts
 
 log = logging.getLogger(__name__)
 
@@ -205,10 +209,6 @@ def class_areas(areas: NDArray[Any], raster: Any) -> pd.DataFrame:
     pandas.DataFrame
         ``area`` (index into *areas*), ``class``, ``area_ha``.
     """
-    import rasterio
-
-    from sxgeo.zonal import raster_zone_counts
-
     parts = []
     with rasterio.open(raster) as src:
         for group in _colour_groups(areas):
@@ -245,8 +245,6 @@ def forest_and_carbon(
         Forest share of the classed pixels [%] and stock per classed hectare (``c_above + c_below
         + c_soil + c_dead``); NaN for an area with no classed pixel.
     """
-    from sxgeo.carbon.landcover import POOLS, check_pools, nodata_classes
-
     p = check_pools(pools)
     if "kind" not in p.columns:
         source = p.attrs.get("source", "carbon pools table")
@@ -288,8 +286,6 @@ def builtup_share(areas: NDArray[Any], built_up: gpd.GeoDataFrame) -> NDArray[np
     -------
     numpy.ndarray
     """
-    from sxgeo.zonal import dissolve_parts, intersection_pieces
-
     parts = np.asarray(dissolve_parts(built_up).values, dtype=object)
     total = shapely.area(areas)
     if not len(parts):
@@ -327,9 +323,6 @@ def town_sponge_coverage(
     pandas.Series
         Coverage [%] by town code.
     """
-    from sxgeo.sponge.coverage import select_counted
-    from sxgeo.zonal import area_by_zone, clip_to, dissolve_parts
-
     if year is not None and "year" in built_up.columns and (built_up["year"] == year).any():
         built_up = built_up[built_up["year"] == year]
     counted, _ = select_counted(compliant, year=year)

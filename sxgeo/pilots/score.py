@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from numpy.typing import NDArray
 
 from sxgeo.configtext import load_yaml, read_text
 from sxgeo.errors import SchemaError
+from sxgeo.io._paths import require_file
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +211,6 @@ def ahp(matrix: Any) -> AHPResult:
 
 def _fraction(v: Any) -> float:
     """A matrix entry: a number or a fraction written ``1/3``."""
-    from fractions import Fraction
-
     if isinstance(v, bool):
         raise ValueError(v)
     return float(Fraction(str(v).strip())) if isinstance(v, str) else float(v)
@@ -341,13 +342,9 @@ def load_criteria(path: str | Path | None = None) -> Criteria:
     Criteria
     """
     if path is None:
-        from importlib import resources
-
         text = resources.files("sxgeo.data").joinpath("pilot_criteria.yaml").read_text(encoding="utf-8")
         where = "pilot_criteria.yaml (shipped)"
     else:
-        from sxgeo.io._paths import require_file
-
         p = require_file(path)
         text = read_text(p)
         where = p.name

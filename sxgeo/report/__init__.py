@@ -23,10 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sxgeo.io import write_workbook
+from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
+from sxgeo.report.gaps import gap_tables
 from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
 from sxgeo.report.model import ReportData, status_table
+from sxgeo.report.page import fmt, render_html
+from sxgeo.report.pdf import pdf_available, write_pdf
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -113,7 +118,6 @@ def summary_matrix(data: ReportData, *, lang: str = "zh") -> pd.DataFrame:
     name = "name_zh" if lang == "zh" else "name_en"
     unit_col = "unit_name" if lang == "zh" else "unit_name_en"
     label = "label_zh" if lang == "zh" else "label_en"
-    from sxgeo.report.page import fmt
 
     text = st.assign(
         cell=[
@@ -152,10 +156,6 @@ def write_report(
     -------
     list of pathlib.Path
     """
-    from sxgeo.outputs import Outputs
-    from sxgeo.report.page import render_html
-    from sxgeo.report.pdf import pdf_available, write_pdf
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     html = render_html(data, lang=lang)
@@ -179,7 +179,6 @@ def write_report(
         notes=[f"plan: {data.plan.name_zh} ({data.plan.path})", f"data date {data.data_date}", *data.gaps],
         synthetic=data.synthetic,
     )
-    from sxgeo.io import write_workbook
 
     written.append(
         write_workbook(
@@ -232,8 +231,6 @@ def make_report(
     -------
     ReportData
     """
-    from sxgeo.report.gaps import gap_tables
-
     table = targets_table(plan) if targets is None else targets
     status = status_table(plan, history, units, year, targets=table)
     data = ReportData(

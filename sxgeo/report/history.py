@@ -34,10 +34,12 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from sxgeo import __version__
 from sxgeo.admin import CITY_CODE, UNIT_NAMES_ZH, URBAN_CODE
 from sxgeo.errors import SchemaError
 from sxgeo.io.codes import code_column
 from sxgeo.io.encoding import _text_encoding
+from sxgeo.project import KEYS, Input
 
 if TYPE_CHECKING:
     from sxgeo.plan import Plan
@@ -93,8 +95,6 @@ def input_checksums(project: Project | None) -> dict[str, str]:
     dict
         Section -> checksum; a section without inputs is absent.
     """
-    from sxgeo.project import KEYS, Input
-
     if project is None:
         return {}
     out: dict[str, str] = {}
@@ -140,8 +140,6 @@ def computed_values(
         :data:`HISTORY_COLUMNS`; one row per indicator x unit with a value. Indicators whose
         table the build did not make are absent.
     """
-    from sxgeo import __version__
-
     today = dt.date.today().isoformat()
     rows = []
     for ind in plan.indicators:

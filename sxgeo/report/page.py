@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE, URBAN_CODE
 from sxgeo.plan import KIND_ZH
 from sxgeo.report.history import series
@@ -216,8 +217,6 @@ def trend_chart(ind: Indicator, points: list[tuple[int, float]]) -> str:
 
 def county_map(units: gpd.GeoDataFrame, code: str, *, width: int = 220, height: int = 190) -> str:
     """A small static SVG map: all counties in grey, *code* highlighted (EPSG:4549, simplified 150 m)."""
-    from sxgeo import crs as sxcrs
-
     proj = units.to_crs(sxcrs.METRIC) if units.crs is not None else units
     geoms = shapely.simplify(np.asarray(proj.geometry.values), 150)
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)

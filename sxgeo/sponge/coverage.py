@@ -22,6 +22,7 @@ import pandas as pd
 
 from sxgeo import crs as sxcrs
 from sxgeo.geom_union import dissolve_tiled
+from sxgeo.io import columns
 from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, id_columns, unit_rows
 from sxgeo.units import M2_PER_KM2
@@ -69,39 +70,12 @@ NOT_COUNTED_STATUSES = frozenset(
     }
 )
 """Statuses recognised as not (yet) built: not counted, and not reported as unknown values."""
-STATUS_COLUMNS = (
-    "status",
-    "状态",
-    "建设状态",
-    "项目状态",
-    "实施状态",
-    "进展",
-    "项目进展",
-    "建设进度",
-    "进度",
-)
-"""Columns searched, in order, for a project's status (case-insensitive, spaces ignored)."""
-DATE_COLUMNS = (
-    "completed_on",
-    "accepted_on",
-    "completion_date",
-    "completion_year",
-    "year",
-    "完成年份",
-    "完工年份",
-    "竣工年份",
-    "验收年份",
-    "完工日期",
-    "竣工日期",
-    "验收日期",
-    "完成日期",
-    "完成时间",
-    "完工时间",
-    "竣工时间",
-    "验收时间",
-    "年份",
-)
-"""Columns searched, in order, for when a project was completed (case-insensitive, spaces ignored)."""
+STATUS_COLUMNS = columns.PROJECT_STATUS
+"""Columns searched, in order, for a project's status (case-insensitive, spaces ignored):
+:data:`sxgeo.io.columns.PROJECT_STATUS`, this name kept for one release."""
+DATE_COLUMNS = columns.COMPLETION_DATE
+"""Columns searched, in order, for when a project was completed (case-insensitive, spaces ignored):
+:data:`sxgeo.io.columns.COMPLETION_DATE`, this name kept for one release."""
 _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 LABELS_ZH = {
@@ -130,7 +104,7 @@ def completion_year(projects: pd.DataFrame) -> pd.Series | None:
     pandas.Series or None
         Integer-like years (NaN where unknown).
     """
-    col = find_column(projects, DATE_COLUMNS)
+    col = _project_column(projects, DATE_COLUMNS, "completion date")
     if col is None:
         return None
     values = projects[col]
@@ -144,12 +118,10 @@ def completion_year(projects: pd.DataFrame) -> pd.Series | None:
     return years.where(values.notna())
 
 
-def _norm(name: object) -> str:
-    return re.sub(r"\s+", "", str(name)).lower()
-
-
 def find_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     """The first column of *frame* whose name is one of *names* (case and spaces ignored), else ``None``.
+
+    Kept for one release: the rule is :func:`sxgeo.io.columns.find_column` with ``match="spaces"``.
 
     Parameters
     ----------
@@ -163,13 +135,12 @@ def find_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     str or None
         The column's name as written in the file.
     """
-    by_norm: dict[str, str] = {}
-    for col in frame.columns:
-        by_norm.setdefault(_norm(col), str(col))
-    for name in names:
-        if _norm(name) in by_norm:
-            return by_norm[_norm(name)]
-    return None
+    return _project_column(frame, names, "column")
+
+
+def _project_column(frame: pd.DataFrame, names: tuple[str, ...], what: str) -> str | None:
+    """The first column of a project list named one of *names*, case and whitespace ignored (else None)."""
+    return columns.find_column(frame.columns, names, what=what, match="spaces", required=False, quiet=True)
 
 
 def _headers(frame: pd.DataFrame) -> str:
@@ -204,7 +175,7 @@ def select_counted(
     """
     notes: list[str] = []
     keep = pd.Series(True, index=projects.index)
-    status_col = find_column(projects, STATUS_COLUMNS)
+    status_col = _project_column(projects, STATUS_COLUMNS, "project status")
     if status_col is not None:
         log.info("%s: status read from column %r", what, status_col)
         notes.append(f"project status read from column {status_col!r}")
@@ -237,7 +208,7 @@ def select_counted(
             log.warning("%s: %s", what, msg)
             notes.append(msg)
         else:
-            date_col = find_column(projects, DATE_COLUMNS)
+            date_col = _project_column(projects, DATE_COLUMNS, "completion date")
             log.info("%s: completion year read from column %r", what, date_col)
             notes.append(f"completion year read from column {date_col!r}")
             late = years > year

@@ -42,9 +42,10 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError
-from sxgeo.io.tables import parse_flags, parse_numbers, source_of
+from sxgeo.params import parse_flags, parse_numbers, source_of
 from sxgeo.plan import TargetsLike
-from sxgeo.sponge.coverage import COUNTED_STATUSES, select_counted
+from sxgeo.sponge.coverage import COUNTED_STATUSES, coverage_table, select_counted
+from sxgeo.sponge.coverage import LABELS_ZH as COVERAGE_ZH
 from sxgeo.sponge.rainfall import CaptureCurve
 from sxgeo.zonal import intersection_pieces
 
@@ -607,8 +608,6 @@ def zone_coverage(
     pandas.DataFrame
         As :func:`sxgeo.sponge.coverage.coverage_table`.
     """
-    from sxgeo.sponge.coverage import coverage_table
-
     passing = assessment.zones[assessment.zones["passes"]]
     table = coverage_table(built_up, passing, counties, targets=targets)
     zones_union = shapely.union_all(np.asarray(assessment.zones.geometry.values))
@@ -692,8 +691,6 @@ def closest_to_passing(assessment: ZoneAssessment) -> pd.DataFrame:
 
 def zone_labels() -> dict[str, str]:
     """Chinese labels of every sub-zone, facility and coverage column (XLSX headers)."""
-    from sxgeo.sponge.coverage import LABELS_ZH as COVERAGE_ZH
-
     return {
         **COVERAGE_ZH,
         **LABELS_ZH,

@@ -1,7 +1,7 @@
 """Generate the bad-input corpus of issue 10: files the way QGIS, Excel and survey offices make them.
 
 Run ``python tests/data/make_corpus.py OUT`` to write the files and print the cases; the test
-``tests/test_corpus.py`` calls :func:`make_corpus` into a temporary folder and runs each case
+``tests/io/test_corpus.py`` calls :func:`make_corpus` into a temporary folder and runs each case
 through the real ``sxgeo`` entry point. Each case has its expected outcome: ``ok`` with an
 independent expected figure (pixel counts × pixel area × pools, shapely areas in EPSG:4549, all
 computed here without sxgeo), or a named refusal (a pattern the one-line error must contain).
