@@ -29,6 +29,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import block_diag, coo_matrix, csr_matrix, hstack, vstack
+from scipy.spatial import cKDTree
 
 from sxgeo.errors import SelectionError
 
@@ -136,7 +139,6 @@ def close_pairs(x: NDArray[np.float64], y: NDArray[np.float64], distance: float)
     """
     if distance <= 0 or len(x) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    from scipy.spatial import cKDTree
 
     xy = np.column_stack([x, y])
     pairs = cKDTree(xy).query_pairs(r=distance, output_type="ndarray").astype(np.int64)
@@ -322,8 +324,6 @@ class SitingProblem:
                 raise SelectionError(msg)
 
     def _build(self, *, spacing: bool = True, quotas: bool = True) -> None:
-        from scipy.optimize import LinearConstraint
-        from scipy.sparse import coo_matrix, csr_matrix, vstack
 
         m = len(self.c)
         rows = [csr_matrix(np.ones((1, m)))]
@@ -364,8 +364,6 @@ class SitingProblem:
         SelectionError
             When infeasible (naming the constraint to relax) or the solver fails.
         """
-        from scipy.optimize import Bounds, milp
-
         s = np.nan_to_num(np.asarray(scores, dtype=float), nan=0.0)
         m = len(s)
         lower = self.fixed.astype(float)
@@ -429,9 +427,6 @@ class SitingProblem:
         tie-break unit covers the LP's tolerances. Nothing is fixed when the LP or the restricted MILP
         fails (the full MILP then reports why).
         """
-        from scipy.optimize import Bounds, linprog, milp
-        from scipy.sparse import vstack
-
         m = len(gain)
         nothing = np.zeros(m, dtype=bool)
         a, lb, ub = self.constraints.A, self.constraints.lb, self.constraints.ub
@@ -494,8 +489,6 @@ class SitingProblem:
 
     def _diagnose(self) -> str:
         """Which constraint makes the programme infeasible (re-solving without it)."""
-        from scipy.optimize import Bounds, milp
-
         m = len(self.c)
         saved = self.constraints
 
@@ -630,9 +623,6 @@ def joint_select(
     SelectionError
         Infeasible (naming the level and constraint) or a broken solution.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import block_diag, coo_matrix, csr_matrix, hstack, vstack
-
     if bonus < 0:
         msg = f"the town bonus must be >= 0 score points, got {bonus:g}"
         raise SelectionError(msg)

@@ -24,6 +24,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
 from sxgeo.params import parse_numbers, source_of
+from sxgeo.pv.energy import lookup_yield
 
 log = logging.getLogger(__name__)
 
@@ -266,8 +267,6 @@ def building_potential(
     if fixed_yield_kwh_kwp is not None:
         y = np.full(len(b), float(fixed_yield_kwh_kwp))
     else:
-        from sxgeo.pv.energy import lookup_yield
-
         assert yields is not None  # checked above: yields or fixed_yield_kwh_kwp
         mount = row["mount"].to_numpy() if "mount" in row.columns else None
         y = lookup_yield(yields, tilt, az, mount)

@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo import crs as sxcrs
+from sxgeo.admin import load_counties
 from sxgeo.geom_union import dissolve_tiled
 from sxgeo.io import columns
 from sxgeo.plan import TargetsLike
@@ -367,8 +368,6 @@ def coverage(
     pandas.DataFrame
         See :func:`coverage_table`. ``df.attrs["notes"]`` lists what was left out and why.
     """
-    from sxgeo.admin import load_counties
-
     counties = load_counties() if counties is None else counties
     sxcrs.require_crs(built_up, what="built-up areas")
     sxcrs.require_crs(compliant, what="sponge projects")
