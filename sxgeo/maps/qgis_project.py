@@ -42,7 +42,7 @@ from sxgeo.io.qgis_style import (
 from sxgeo.io.writers import atomic_path, write_text
 from sxgeo.maps import styles
 from sxgeo.maps.views import counties_map
-from sxgeo.sponge.view import sponge_map
+from sxgeo.sponge.view import COVERAGE_LAYER, sponge_map, status_classes
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +159,11 @@ def indicator_layers(
     out: dict[str, tuple[str, gpd.GeoDataFrame, LayerStyle]] = {}
     sponge = _table(folder, "sponge_coverage")
     if sponge is not None:
-        name = "海绵城市达标比例 Sponge-city coverage (%)"
-        style = _map_layer(_view(sponge_map, sponge, counties), name)
+        style = _map_layer(_view(sponge_map, sponge, counties), COVERAGE_LAYER)
         if style is not None:
-            out["sponge_coverage_by_county"] = ("sponge", _joined(counties, sponge, how="left"), style)
+            joined = _joined(counties, sponge, how="left")
+            joined["status_class"] = status_classes(joined)  # the field the map's categories read
+            out["sponge_coverage_by_county"] = ("sponge", joined, style)
     pv = _table(folder, "pv_counties")
     if pv is not None:
         joined = _joined(counties, pv)

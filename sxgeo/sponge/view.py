@@ -29,6 +29,9 @@ STATUS_CLASSES = {
 }
 """Map classes of a unit against its *own* target -> (zh, en, colour)."""
 
+COVERAGE_LAYER = "海绵城市达标情况(对照本级目标) Sponge-city coverage against each unit's own target"
+"""Name of the per-county layer of :func:`sponge_map` (the QGIS project takes its style by this name)."""
+
 
 def status_classes(table: pd.DataFrame) -> pd.Series:
     """Each unit's class against its own target: met (gap 0), behind (a km² gap), no data or no target.
@@ -107,7 +110,7 @@ def sponge_map(
             )
         ],
     )
-    name = "海绵城市达标情况(对照本级目标) Sponge-city coverage against each unit's own target"
+    name = COVERAGE_LAYER
     present = [k for k in STATUS_CLASSES if (joined["status_class"] == k).any()]
     m.add_vector(
         joined,

@@ -27,6 +27,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.io import write_table
+from sxgeo.sponge.view import COVERAGE_LAYER
 
 from ..conftest import _once_per_run
 
@@ -183,11 +184,11 @@ def test_sponge_coverage_in_qgis_gives_the_clis_numbers(qgis_run):
     cli = _table(d / "cli_sponge" / "sponge_coverage.csv")
     assert mine.loc["330602", "coverage_pct"] == pytest.approx(25.0, abs=0.01)  # 1 km² of 4 km², by hand
     pd.testing.assert_frame_equal(mine, cli)
-    # loaded styled: the HTML map's classes, Yuecheng's 25 % in the 20-30 class (RdYlGn's orange)
-    layer = run["loaded"]["海绵城市达标比例 Sponge-city coverage (%)"]
-    assert layer["type"] == "graduatedSymbol" and layer["attr"] == "coverage_pct"
-    assert [c[:2] for c in layer["classes"]] == [[0, 20], [20, 30], [30, 50], [50, 80], [80, 100]]
-    assert "#fdae61" in layer["feature_colours"]
+    # loaded styled as the HTML map: status against each unit's own target, Yuecheng 25 % of 50 % behind (red)
+    layer = run["loaded"][COVERAGE_LAYER]
+    assert layer["type"] == "categorizedSymbol" and layer["attr"] == "status_class"
+    assert {c[0] for c in layer["classes"]} >= {"behind"}
+    assert "#d73027" in layer["feature_colours"]
 
 
 def test_pv_in_qgis_gives_the_clis_numbers(qgis_run):

@@ -116,27 +116,27 @@ def _counties() -> gpd.GeoDataFrame:
     return admin.load_counties()
 
 
-def test_sponge_coverage_by_county_has_the_maps_breaks_colours_and_labels(tmp_path):
+def test_sponge_coverage_by_county_has_the_maps_status_classes_colours_and_labels(tmp_path):
+    """Coloured by status against each unit's own target, as the HTML map (25 % of 50 % behind, 60 % met)."""
     table = pd.DataFrame(
-        {"unit_code": ["330602", "330603"], "coverage_pct": [25.0, 60.0], "target_pct": [50.0, 50.0]}
+        {
+            "unit_code": ["330602", "330603"],
+            "coverage_pct": [25.0, 60.0],
+            "target_pct": [50.0, 50.0],
+            "gap_km2": [1.0, 0.0],
+        }
     )
-    table = _full(table, "built_up_km2", "compliant_km2", "gap_km2", "status")
+    table = _full(table, "built_up_km2", "compliant_km2", "status")
     table.to_csv(tmp_path / "demo_sponge_coverage.csv", index=False, encoding="utf-8-sig")
     layers = indicator_layers(tmp_path, _counties())
     group, gdf, style = layers["sponge_coverage_by_county"]
     assert group == "sponge" and len(gdf) == 6
-    ranges = [
-        (float(r.get("lower")), float(r.get("upper")), r.get("label"))
-        for r in _renderer(qml.to_qml(style)).iter("range")
-    ]
-    assert ranges == [
-        (0, 20, "0 – 20"),
-        (20, 30, "20 – 30"),
-        (30, 50, "30 – 50"),
-        (50, 80, "50 – 80"),
-        (80, 100, "80 – 100"),
-    ]
-    assert style.style["colors"] == styles.PALETTES["RdYlGn"]
+    by_code = dict(zip(gdf["adcode"], gdf["status_class"], strict=True))
+    assert (by_code["330602"], by_code["330603"], by_code["330604"]) == ("behind", "met", "no_data")
+    renderer = _renderer(qml.to_qml(style))
+    assert renderer.get("type") == "categorizedSymbol"
+    cats = {c.get("value"): c.get("label") for c in renderer.iter("category")}
+    assert cats["behind"].startswith("未达标") and cats["met"].startswith("已达标")
 
 
 def test_pv_style_is_the_pv_maps(tmp_path):
