@@ -190,7 +190,14 @@ def _number(value: Any, where: str) -> float | None:
         raise SchemaError(msg) from None
 
 
-def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
+def parse_indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
+    """One registry entry as an :class:`Indicator` (*plan*: the file's plan table; *i*: its index).
+
+    Raises
+    ------
+    SchemaError
+        One line naming the file, the indicator and the field.
+    """
     where = f"{name}: indicator {raw.get('id', i + 1)}"
     missing = [k for k in ("id", "name_zh", "name_en", "unit", "kind", "target") if k not in raw]
     if missing:
@@ -238,10 +245,13 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
                 values[str(code)] = number
     unit = str(raw["unit"]).strip()
     if not unit:
-        msg = f"{where}: unit is empty (write the unit the values are in, e.g. \"%\" or MW)"
+        msg = f'{where}: unit is empty (write the unit the values are in, e.g. "%" or MW)'
         raise SchemaError(msg)
     years = {}
-    for key, table, default in (("baseline", base, plan["start_year"]), ("target", target, plan["target_year"])):
+    for key, table, default in (
+        ("baseline", base, plan["start_year"]),
+        ("target", target, plan["target_year"]),
+    ):
         year = table.get("year", default)
         if isinstance(year, bool) or not isinstance(year, int):
             msg = f"{where}: {key} year {year!r} is not a whole year (write e.g. {default})"
@@ -366,7 +376,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
     if not isinstance(raw["indicators"], list) or not all(isinstance(r, dict) for r in raw["indicators"]):
         msg = f"{name}: indicators must be a list of tables (- id: ...)"
         raise SchemaError(msg)
-    indicators = tuple(_indicator(r, head, name, i) for i, r in enumerate(raw["indicators"]))
+    indicators = tuple(parse_indicator(r, head, name, i) for i, r in enumerate(raw["indicators"]))
     ids = [i.id for i in indicators]
     dup = sorted({x for x in ids if ids.count(x) > 1})
     if dup:
