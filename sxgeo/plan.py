@@ -43,9 +43,9 @@ log = logging.getLogger(__name__)
 DEFAULT_PLAN = "shaoxing_14th.yaml"
 """File name of the shipped plan (in ``sxgeo/data/plans``)."""
 SHIPPED_PLANS = ("shaoxing_14th", "shaoxing_15th")
-"""Ids of the shipped plans (``sxgeo/data/plans/<id>.yaml``): ``[project] plan = "shaoxing_15th"``."""
+"""Ids of the shipped plans (``sxgeo/data/plans/<id>.yaml``), as ``[project] plan`` takes them."""
 STATUSES = ("draft", "adopted")
-"""A plan file's status: ``draft`` (targets still to be completed; shown in the report header) or ``adopted``."""
+"""A plan file's status: ``draft`` (targets still to be completed; the report says so) or ``adopted``."""
 
 KINDS = ("binding", "expected")
 DIRECTIONS = ("increase", "decrease", "maintain")
@@ -190,6 +190,39 @@ def _number(value: Any, where: str) -> float | None:
         raise SchemaError(msg) from None
 
 
+def _new_fields(
+    raw: dict[str, Any], base: dict[str, Any], target: dict[str, Any], plan: dict[str, Any], where: str
+) -> tuple[str, dict[str, int], str, bool, tuple[str, ...]]:
+    """Unit, years, ``continues``, ``verify`` and ``notes`` of an entry, validated."""
+    unit = str(raw["unit"]).strip()
+    if not unit:
+        msg = f'{where}: unit is empty (write the unit the values are in, e.g. "%" or MW)'
+        raise SchemaError(msg)
+    years = {}
+    for key, table, default in (
+        ("baseline", base, plan["start_year"]),
+        ("target", target, plan["target_year"]),
+    ):
+        year = table.get("year", default)
+        if isinstance(year, bool) or not isinstance(year, int):
+            msg = f"{where}: {key} year {year!r} is not a whole year (write e.g. {default})"
+            raise SchemaError(msg)
+        years[key] = year
+    if years["baseline"] >= years["target"]:
+        msg = f"{where}: baseline year {years['baseline']} is not before target year {years['target']}"
+        raise SchemaError(msg)
+    continues = raw.get("continues", "")
+    if not isinstance(continues, str):
+        msg = f"{where}: continues {continues!r} must be the previous plan's indicator id (text)"
+        raise SchemaError(msg)
+    verify = raw.get("verify", False)
+    if not isinstance(verify, bool):
+        msg = f"{where}: verify {verify!r} must be true or false"
+        raise SchemaError(msg)
+    notes = _notes(raw.get("notes"), where)
+    return unit, years, continues, verify, notes
+
+
 def parse_indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
     """One registry entry as an :class:`Indicator` (*plan*: the file's plan table; *i*: its index).
 
@@ -243,32 +276,7 @@ def parse_indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int
             number = _number(value, f"{where} {key} {code}")
             if number is not None:
                 values[str(code)] = number
-    unit = str(raw["unit"]).strip()
-    if not unit:
-        msg = f'{where}: unit is empty (write the unit the values are in, e.g. "%" or MW)'
-        raise SchemaError(msg)
-    years = {}
-    for key, table, default in (
-        ("baseline", base, plan["start_year"]),
-        ("target", target, plan["target_year"]),
-    ):
-        year = table.get("year", default)
-        if isinstance(year, bool) or not isinstance(year, int):
-            msg = f"{where}: {key} year {year!r} is not a whole year (write e.g. {default})"
-            raise SchemaError(msg)
-        years[key] = year
-    if years["baseline"] >= years["target"]:
-        msg = f"{where}: baseline year {years['baseline']} is not before target year {years['target']}"
-        raise SchemaError(msg)
-    continues = raw.get("continues", "")
-    if not isinstance(continues, str):
-        msg = f"{where}: continues {continues!r} must be the previous plan's indicator id (text)"
-        raise SchemaError(msg)
-    verify = raw.get("verify", False)
-    if not isinstance(verify, bool):
-        msg = f"{where}: verify {verify!r} must be true or false"
-        raise SchemaError(msg)
-    notes = _notes(raw.get("notes"), where)
+    unit, years, continues, verify, notes = _new_fields(raw, base, target, plan, where)
     return Indicator(
         id=str(raw["id"]),
         name_zh=str(raw["name_zh"]),
@@ -343,7 +351,8 @@ def load_plan(path: str | Path | None = None) -> Plan:
     shipped = DEFAULT_PLAN if path is None else None
     if path is not None and not Path(path).exists() and shipped_plan_path(str(path)) is not None:
         shipped = f"{str(path).removesuffix('.yaml')}.yaml"
-    if shipped is not None:
+    if shipped is not None or path is None:
+        shipped = shipped or DEFAULT_PLAN
         text = resources.files("sxgeo.data").joinpath("plans", shipped).read_text(encoding="utf-8")
         name = shipped
     else:

@@ -85,7 +85,7 @@ CORE_KEYS: tuple[Key, ...] = (
         "project",
         "plan",
         "input",
-        "the plan: a shipped id (shaoxing_14th, shaoxing_15th) or your registry (YAML); default shaoxing_14th",
+        "the plan: a shipped id (shaoxing_14th, shaoxing_15th) or your registry YAML; default shaoxing_14th",
         "规划指标体系:内置编号(shaoxing_14th、shaoxing_15th)或自编 YAML;缺省为十四五规划",
         '"shaoxing_15th"',
     ),

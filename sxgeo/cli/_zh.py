@@ -169,7 +169,7 @@ HELP_ZH = {
     "Plan: a shipped id (shaoxing_14th, shaoxing_15th) or a registry YAML; default the project's, else the 14th plan.": "规划:内置编号(shaoxing_14th、shaoxing_15th)或指标登记表(YAML);缺省取项目设置,否则为十四五规划。",
     "Plan written as [project] plan: a shipped id (shaoxing_15th) or a registry YAML.": "写入 [project] plan 的规划:内置编号(如 shaoxing_15th)或指标登记表(YAML)。",
     "Plan registries: check a plan's indicator file.": "规划指标登记表:检查规划指标文件。",
-    "Check a plan registry: ids, units, years, directions, kinds, computed_by tables; one line per problem.": "检查规划指标登记表:编号、单位、年份、方向、指标属性、computed_by 计算表;每个问题一行。",
+    "Check a plan registry (ids, units, years, directions, kinds, computed_by): one line a problem.": "检查规划指标登记表:编号、单位、年份、方向、指标属性、computed_by 计算表;每个问题一行。",
     "Plan registry (YAML), or a shipped plan id (shaoxing_14th, shaoxing_15th).": "规划指标登记表(YAML),或内置规划编号(shaoxing_14th、shaoxing_15th)。",
     "Leading language: zh or en.": "主语言:zh 或 en。",
     "Also write report.pdf (WeasyPrint).": "同时生成 report.pdf(WeasyPrint)。",

@@ -12,10 +12,11 @@ app = typer.Typer(help="Plan registries: check a plan's indicator file.", no_arg
 @app.command("check")
 def check_command(
     registry: Annotated[
-        str, typer.Argument(help="Plan registry (YAML), or a shipped plan id (shaoxing_14th, shaoxing_15th).")
+        str,
+        typer.Argument(help="Plan registry (YAML), or a shipped plan id (shaoxing_14th, shaoxing_15th)."),
     ],
 ) -> None:
-    """Check a plan registry: ids, units, years, directions, kinds, computed_by tables; one line per problem."""
+    """Check a plan registry (ids, units, years, directions, kinds, computed_by): one line a problem."""
     from sxgeo.plan import load_plan
     from sxgeo.plan_check import check_registry
 
@@ -26,6 +27,5 @@ def check_command(
         typer.echo(f"{len(problems)} problem(s) in {registry}", err=True)
         raise typer.Exit(code=1)
     plan = load_plan(registry)
-    typer.echo(
-        f"{plan.id}: {len(plan.indicators)} indicators, {plan.start_year}-{plan.target_year}, {plan.status}: ok"
-    )
+    span = f"{plan.start_year}-{plan.target_year}"
+    typer.echo(f"{plan.id}: {len(plan.indicators)} indicators, {span}, {plan.status}: ok")
