@@ -10,7 +10,7 @@ import pandas as pd
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
 from sxgeo.plan import Indicator, Plan, Targets, TargetsLike, indicator_target, targets_table, unit_target
-from sxgeo.report.history import series
+from sxgeo.report.history import indicator_series
 from sxgeo.report.status import Status, assess
 
 if TYPE_CHECKING:
@@ -180,11 +180,12 @@ def status_table(
         if not ind.show:
             continue
         for code in codes:
-            points = series(hist, ind.id, code) if not hist.empty else []
+            # one series across plans (continues), none after the plan's target year
+            points = indicator_series(hist, ind, code, until=ind.target_year)
             target, baseline, st = _judge(ind, code, points, targets)
             last = (
                 hist[
-                    (hist["indicator"] == ind.id)
+                    hist["indicator"].isin([ind.id, ind.continues])
                     & (hist["unit_code"].astype(str) == code)
                     & (hist["year"] == points[-1][0])
                 ]
