@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
-from sxgeo.plan import Indicator, Plan, Targets, TargetsLike, indicator_target, targets_table, unit_target
+from sxgeo.plan import (
+    Indicator,
+    Plan,
+    Targets,
+    TargetsLike,
+    as_table,
+    indicator_target,
+    targets_table,
+    unit_target,
+)
 from sxgeo.report.history import indicator_series
 from sxgeo.report.status import Status, assess
 
@@ -122,10 +131,12 @@ def unit_target_of(ind: Indicator, code: str, targets: TargetsLike = None) -> fl
 def _judge(
     ind: Indicator, code: str, points: list[tuple[int, float]], targets: TargetsLike
 ) -> tuple[float | None, float | None, Status]:
-    target = unit_target_of(ind, code, targets)
+    table = as_table(targets)
+    figures = bool((table["indicator"] == ind.id).any())  # a draft's pending row has none at all
+    target = unit_target_of(ind, code, targets) if figures else None
     before = [v for y, v in points if y == ind.baseline_year]
-    city_base = unit_target(ind.id, CITY_CODE, kind="baseline", targets=targets)
-    own = unit_target(ind.id, code, kind="baseline", targets=targets)
+    city_base = unit_target(ind.id, CITY_CODE, kind="baseline", targets=targets) if figures else None
+    own = unit_target(ind.id, code, kind="baseline", targets=targets) if figures else None
     baseline = before[-1] if before else own if own is not None else city_base
     if target is None and code != CITY_CODE:
         return target, baseline, Status("no_target", ind.method, None, "the plan gives only a city target")
