@@ -318,3 +318,35 @@ def test_an_indicator_continuing_under_a_new_id_joins_the_old_series(tmp_path, c
     row = _row(status_table(mine, history, counties, 2026), "nonfossil", CITY_CODE)
     assert (row["baseline"], row["value"], row["status"]) == (10.0, 13.0, "on_track")
     assert len(COUNTIES) == 6
+
+
+def test_final_table_of_the_14th_plan_by_hand(tmp_path, history, counties):
+    from sxgeo.report.final import FINAL_FILE, final_table, write_final_table
+
+    p14 = plan.load_plan("shaoxing_14th")
+    table = final_table(p14, history, counties["adcode"])
+    # binding indicators first (forest stock volume, energy intensity, non-fossil share)
+    kinds = list(dict.fromkeys(table["kind"]))
+    assert kinds == ["binding", "expected"]
+    city = _row(table, "sponge_coverage", CITY_CODE)
+    # baseline 20 (2020), values 2020 20, 2023 40, 2025 52 (the 2026-2028 values are past the period)
+    assert (city["baseline"], city["value_2020"], city["value_2023"], city["value_2025"]) == (20, 20, 40, 52)
+    assert pd.isna(city["value_2021"]) and "value_2026" not in table.columns
+    assert (city["final_year"], city["final_value"], city["target"], city["status"]) == (2025, 52, 50, "met")
+    assert (
+        city["change"] == 32 and city["progress"] == pytest.approx(32 / 30) and city["years_with_data"] == 3
+    )
+    xc = _row(table, "sponge_coverage", XINCHANG)
+    # 28 < 30: not met; change 28 - 10 = +18, 18 / 20 = 0.9 of the planned change
+    assert (xc["status"], xc["label_zh"], xc["change"]) == ("not_met", "未实现", 18)
+    assert xc["progress"] == pytest.approx(0.9)
+    # energy intensity, decrease: 0.35 > 0.342 not met; 0.35 - 0.41 = -0.06
+    ei = _row(table, "energy_intensity", CITY_CODE)
+    assert ei["status"] == "not_met" and ei["change"] == pytest.approx(-0.06)
+    # a county under a city-only target has no verdict; no county row falls back to the city baseline
+    assert _row(table, "forest_cover", XINCHANG)["status"] == "no_target"
+    assert len(table) == len([i for i in p14.indicators if i.show]) * (2 + len(counties))
+    out = write_final_table(table, tmp_path / "R")
+    assert out.name == FINAL_FILE
+    back = pd.read_csv(out, dtype={"unit_code": str}, encoding="utf-8-sig")
+    assert len(back) == len(table) and list(back.columns) == list(table.columns)
