@@ -659,8 +659,8 @@ def unit_target(
     SchemaError
         When *required* and the table has no figure.
     """
-    rows = plan_targets(indicator, targets=targets)
-    rows = rows[rows["kind"] == kind]
+    table = as_table(targets)
+    rows = table[(table["indicator"] == indicator) & (table["kind"] == kind)]
     codes = rows["unit_code"].astype(str)
     for code in target_chain(unit_code, kind=kind):
         hit = rows[codes == code]
@@ -669,7 +669,8 @@ def unit_target(
     if required:
         msg = (
             f"no {kind} figure for {indicator!r} at {unit_code} in the targets table "
-            "(sxgeo/data/plans/shaoxing_14th.yaml or the project's [project] targets file); add the row"
+            "(the plan's registry, e.g. sxgeo/data/plans/shaoxing_14th.yaml, or the project's "
+            "[project] targets file); add the row"
         )
         raise SchemaError(msg)
     return None
