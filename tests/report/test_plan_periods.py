@@ -350,3 +350,24 @@ def test_final_table_of_the_14th_plan_by_hand(tmp_path, history, counties):
     assert out.name == FINAL_FILE
     back = pd.read_csv(out, dtype={"unit_code": str}, encoding="utf-8-sig")
     assert len(back) == len(table) and list(back.columns) == list(table.columns)
+
+
+def test_pending_rows_of_the_draft_have_no_figure_and_stop_nothing():
+    from sxgeo.carbon.stands import plan_check as forest_check
+
+    t15 = plan.load_plan_targets(plan="shaoxing_15th")
+    assert plan.unit_target("forest_cover", CITY_CODE, targets=t15) is None
+    assert plan.unit_target("sponge_coverage", CITY_CODE, targets=t15) == 80
+    with pytest.raises(SchemaError, match="no expected figure for 'forest_cover' at 330600"):
+        plan.unit_target("forest_cover", CITY_CODE, targets=t15, required=True)
+    summary = pd.DataFrame(
+        {
+            "unit_code": [CITY_CODE],
+            "forest_cover_pct": [56.0],
+            "stock_volume_wan_m3": [2700.0],
+            "vegetation_tc": [2.5e7],
+        }
+    )
+    assert set(forest_check(summary, targets=t15)["status"]) == {"no_target"}
+    # against the 14th plan: 56 >= 55.16 met, 2700 >= 2680 met, 2,500万 t C >= 2,450 met
+    assert set(forest_check(summary, targets=plan.load_plan_targets())["status"]) == {"met"}
