@@ -24,7 +24,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed
+# the demo makes report.pdf too: the [report] extra (WeasyPrint); where Debian's pango or a CJK font is missing
+# the build says so and skips the PDF: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+$(VENV)/.installed-report: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[report]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed-report
 	$(BIN)/sxgeo demo-data --out layers/demo
 	$(BIN)/sxgeo build --project layers/demo/sxgeo.toml --out maps
 

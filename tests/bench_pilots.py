@@ -3,6 +3,13 @@
 Run: PYTHONPATH=. python tests/bench_pilots.py [--selection-draws 200] [--draws 1000]
 Prints the figures (times on this machine, not asserted anywhere). Uses the synthetic demo
 villages and criteria (generated into a temporary folder when no --demo folder is given).
+
+``--scale 2000,5000,10000,20000`` instead times the programme alone at those candidate counts: seeded
+candidates uniform inside the shipped counties (EPSG:4549), scores from a smooth seeded field plus noise
+(high scores cluster, so the spacing binds), 100 sites, 2 km spacing (``--spacing-km``), proportional
+county quotas; for each count the clique rows with and without the reduced-cost fixing, and the former
+one-row-per-pair rows, with rows, build and solve seconds and the objective (all must agree).
+``--no-pairs`` skips the pairwise runs.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import shapely
 
 from sxgeo import admin, demo
 from sxgeo._pipeline import Context
@@ -27,9 +36,21 @@ def main() -> None:
     ap.add_argument("--demo", type=Path, default=None, help="a demo-data folder (default: generate one)")
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--selection-draws", type=int, default=200)
-    ap.add_argument("--spacing-km", type=float, default=3.0)
+    ap.add_argument(
+        "--spacing-km", type=float, default=None, help="default 3 (demo villages), 2 with --scale"
+    )
     ap.add_argument("--town-bonus", type=float, default=5.0, help="joint villages + 10 towns (0: skip)")
+    ap.add_argument(
+        "--scale", default="", help="candidate counts, e.g. 2000,5000,10000,20000 (programme only)"
+    )
+    ap.add_argument("--no-pairs", action="store_true", help="with --scale: skip the one-row-per-pair runs")
     args = ap.parse_args()
+    if args.scale:
+        sizes = [int(v) for v in args.scale.split(",")]
+        scale(sizes, 2.0 if args.spacing_km is None else args.spacing_km, args.no_pairs)
+        return
+    if args.spacing_km is None:
+        args.spacing_km = 3.0
     folder = args.demo
     if folder is None:
         folder = Path(tempfile.mkdtemp(prefix="bench_pilots_"))
@@ -133,6 +154,73 @@ def joint(ctx: Context, folder: Path, spacing_km: float, bonus: float) -> None:
         f"({j.villages.status}); {int(j.bonus.sum())} villages earn it, {changed} villages and "
         f"{int((j.towns.selected != alone_t.selected).sum() // 2)} towns differ from the separate selections"
     )
+
+
+def synthetic_candidates(m: int, seed: int = 0) -> pd.DataFrame:
+    """*m* candidates uniform inside the shipped counties (EPSG:4549 m), scores 0-100 from 12 seeded 8 km
+    Gaussian bumps (80 points) plus uniform noise (20 points), rounded to 0.1 as criteria scores are."""
+    counties = admin.load_counties().to_crs(4549)
+    rng = np.random.default_rng(seed)
+    geoms = counties.geometry.to_numpy()
+    union = shapely.union_all(geoms)
+    shapely.prepare(union)
+    x0, y0, x1, y1 = union.bounds
+    xs, ys = [], []
+    while sum(len(v) for v in xs) < m:
+        x = rng.uniform(x0, x1, 2 * m)
+        y = rng.uniform(y0, y1, 2 * m)
+        inside = shapely.contains_xy(union, x, y)
+        xs.append(x[inside])
+        ys.append(y[inside])
+    x, y = np.concatenate(xs)[:m], np.concatenate(ys)[:m]
+    county = np.empty(m, dtype=object)
+    pt, poly = shapely.STRtree(geoms).query(shapely.points(x, y), predicate="intersects")
+    county[pt] = counties["adcode"].astype(str).to_numpy()[poly]
+    cx, cy = rng.uniform(x0, x1, 12), rng.uniform(y0, y1, 12)
+    field = sum(np.exp(-((x - a) ** 2 + (y - b) ** 2) / (2 * 8000.0**2)) for a, b in zip(cx, cy, strict=True))
+    score = 80 * (field - field.min()) / (field.max() - field.min()) + rng.uniform(0, 20, m)
+    return pd.DataFrame(
+        {
+            "code": [f"c{i:06d}" for i in range(m)],
+            "county_adcode": county,
+            "x": x,
+            "y": y,
+            "score": score.round(1),
+        }
+    )
+
+
+def scale(sizes: list[int], spacing_km: float, no_pairs: bool) -> None:
+    """The programme alone at several candidate counts: clique rows against one row per close pair."""
+    print(f"100 sites, {spacing_km:g} km spacing, proportional quotas; HiGHS via scipy.optimize.milp")
+    print(
+        "candidates | formulation | close pairs | spacing rows | nonzeros | build s (wall / CPU) "
+        "| solve s (wall / CPU) | fixed out | status | objective"
+    )
+    warm = synthetic_candidates(50)  # scipy's sparse, spatial and optimize imports, not timed below
+    SitingProblem(warm, np.zeros(50, bool), SelectOptions(n=2, min_spacing_m=1000)).solve(warm["score"])
+    for m in sizes:
+        c = synthetic_candidates(m)
+        counts = {str(k): int(v) for k, v in c["county_adcode"].value_counts().items()}
+        opts = SelectOptions(
+            n=100, min_spacing_m=spacing_km * 1000, quotas=proportional_quotas(counts, 100), time_limit=600
+        )
+        runs = [("cliques + reduced costs", "cliques", None), ("cliques", "cliques", False)]
+        if not no_pairs:
+            runs.append(("pairs (former)", "pairs", False))
+        for label, formulation, reduce in runs:
+            t0, c0 = time.perf_counter(), time.process_time()
+            problem = SitingProblem(c, np.zeros(m, bool), opts, formulation=formulation, reduce=reduce)
+            t_build, c_build = time.perf_counter() - t0, time.process_time() - c0
+            t0, c0 = time.perf_counter(), time.process_time()
+            sel = problem.solve(c["score"].to_numpy())
+            t_solve, c_solve = time.perf_counter() - t0, time.process_time() - c0
+            print(
+                f"{m:,} | {label} | {len(problem.pairs):,} | {len(problem.cliques):,} | "
+                f"{problem.constraints.A.nnz:,} | {t_build:.2f} / {c_build:.2f} | "
+                f"{t_solve:.2f} / {c_solve:.2f} | {sel.fixed_out:,} | {sel.status} | {sel.objective:.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ Prints the time of each step of the sxgeo route (read, capacity + generation, co
 sums) and of ``geopandas.overlay`` doing the county assignment. Without ``--full-overlay`` the
 overlay runs on a 100,000-footprint sample and its 1M time is extrapolated (and labelled so):
 on 1M it takes minutes (reference/perf.md §2).
+
+``--horizon`` instead times the shading-neighbour search alone (``sxgeo.pv.capacity.horizon_angles``) on the
+N footprints with seeded heights (3-100 m: 30% 3 m, 30% 6 m, 15% 9 m, 10% 12 m, 7% 18 m, 5% 30 m, 2% 60 m,
+1% 100 m), wall and CPU seconds.
 """
 
 from __future__ import annotations
@@ -56,9 +60,27 @@ def overlay_route(b: gpd.GeoDataFrame, counties: gpd.GeoDataFrame):
     return (pieces["capacity_kwp"] * share).groupby(pieces["adcode"]).sum() / 1000
 
 
+def horizon(counties: gpd.GeoDataFrame, n: int) -> None:
+    """The shading-neighbour search alone on *n* footprints with seeded heights."""
+    from sxgeo.pv.capacity import horizon_angles
+
+    geoms = np.asarray(footprints(counties, n).geometry.values)
+    rng = np.random.default_rng(1)
+    levels = [3.0, 6.0, 9.0, 12.0, 18.0, 30.0, 60.0, 100.0]
+    h = rng.choice(levels, n, p=[0.3, 0.3, 0.15, 0.1, 0.07, 0.05, 0.02, 0.01])
+    t0, c0 = time.perf_counter(), time.process_time()
+    angles = horizon_angles(geoms, h)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    shaded = (angles > 0).mean()
+    print(f"{n:,} footprints: horizon_angles {wall:.2f} s wall, {cpu:.2f} s CPU; {shaded:.1%} shaded")
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 1_000_000
+    if "--horizon" in sys.argv:
+        horizon(sxcrs.to_metric(admin.load_counties(ROOT / "layers")), n)
+        return
     full = "--full-overlay" in sys.argv
     counties = sxcrs.to_metric(admin.load_counties(ROOT / "layers"))
     parks = gpd.read_file(ROOT / "layers" / "demo" / "demo_parks.geojson")

@@ -1,16 +1,21 @@
 """Tier A benchmark: 100,000 project polygons x built-up x six counties, sxgeo vs geopandas.overlay.
 
-Run: ``.venv/bin/python tests/bench_sponge.py [N]`` (needs the demo layers: ``make demo``). Prints the
-time of each pipeline (median of 3) and the largest difference in compliant area per county.
-The overlay pipeline is the usual geopandas way (dissolve, explode, overlay with the built-up area,
-overlay with the counties); sxgeo unions only overlapping groups and cuts only the parts that
-cross a border. Both count overlaps once.
+Run: ``.venv/bin/python tests/bench_sponge.py [N ...] [--runs 3] [--no-overlay]`` (needs the demo layers:
+``make demo``; default N = 100000 300000). Prints, for each N, the time of each pipeline (median of
+``--runs``, wall and CPU seconds) and the largest difference in compliant area per county, then the time
+ratio of the largest N to the smallest. The overlay pipeline is the usual geopandas way (dissolve,
+explode, overlay with the built-up area, overlay with the counties); sxgeo unions the projects per tile
+(:mod:`sxgeo.geom_union`) and cuts only the parts that cross a border; "groups" is the former sxgeo way
+(:func:`sxgeo.zonal.dissolve_parts`: one union per connected group of overlapping projects). All count
+overlaps once. The projects all fall in and around the demo built-up area, so 3x the projects is 3x the
+overlap density. ``--density 300`` instead times the union alone of N boxes at a constant density (the
+square grows with N), per tile and per group.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -21,9 +26,10 @@ import shapely
 
 from sxgeo import admin
 from sxgeo import crs as sxcrs
+from sxgeo.geom_union import dissolve_tiled
 from sxgeo.io import read_layer
-from sxgeo.sponge import coverage_table
-from sxgeo.zonal import dissolve_parts
+from sxgeo.sponge.coverage import coverage_areas, coverage_from_areas
+from sxgeo.zonal import area_by_zone, clip_to, dissolve_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,40 +62,101 @@ def with_overlay(built_up: gpd.GeoDataFrame, proj: gpd.GeoDataFrame, counties: g
 
 
 def with_sxgeo(built_up: gpd.GeoDataFrame, proj: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.Series:
-    t = coverage_table(built_up, proj, counties)
-    return t.set_index("unit_code")["compliant_km2"].iloc[:6]
+    """sxgeo's coverage table (what ``coverage_table`` does); the compliant km2 per county unrounded."""
+    denom, numer = coverage_areas(built_up, proj, counties)
+    coverage_from_areas(denom, numer, counties)
+    return numer.iloc[:6] / 1e6
+
+
+def with_groups(built_up: gpd.GeoDataFrame, proj: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> pd.Series:
+    """The former sxgeo way: one union per connected group of overlapping projects."""
+    base = dissolve_parts(built_up)
+    numer = area_by_zone(clip_to(dissolve_parts(proj), base), counties)
+    return numer.iloc[:6] / 1e6
+
+
+def timed(fn, *args, runs: int) -> tuple[float, float, pd.Series]:
+    """Median wall and CPU seconds of *runs* calls, and the last result."""
+    wall, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = fn(*args)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu), out
+
+
+def boxes(n: int, per_km2: float, seed: int = 0) -> gpd.GeoSeries:
+    """*n* boxes (20-60 m sides) uniform over a square holding *per_km2* of them per km2 (EPSG:4549)."""
+    rng = np.random.default_rng(seed)
+    side_m = np.sqrt(n / per_km2) * 1000
+    x, y = 500_000 + rng.uniform(0, side_m, n), 3_300_000 + rng.uniform(0, side_m, n)
+    w, h = rng.uniform(20, 60, n), rng.uniform(20, 60, n)
+    return gpd.GeoSeries(shapely.box(x, y, x + w, y + h), crs=sxcrs.METRIC)
+
+
+def constant_density(sizes: list[int], per_km2: float, runs: int) -> None:
+    """The union alone (per tile, and per overlapping group as before) at a constant density."""
+    print(f"union alone, {per_km2:g} boxes per km2; median of {runs} (wall s / CPU s)")
+    print("boxes | per tile | per group (former) | area difference")
+    for n in sizes:
+        g = boxes(n, per_km2)
+        tw, tc, tiled = timed(dissolve_tiled, g, runs=runs)
+        gw, gc, grouped = timed(dissolve_parts, g, runs=runs)
+        diff = abs(tiled.area.sum() - grouped.area.sum())
+        print(f"{n:,} | {tw:.2f} / {tc:.2f} | {gw:.2f} / {gc:.2f} | {diff:.1e} m2", flush=True)
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[100_000, 300_000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-overlay", action="store_true", help="skip the geopandas overlay pipeline")
+    ap.add_argument("--no-groups", action="store_true", help="skip the former dissolve_parts pipeline")
+    ap.add_argument(
+        "--density",
+        type=float,
+        default=0.0,
+        help="instead: the union alone of N boxes at this many per km2 (the square grows with N)",
+    )
+    args = ap.parse_args()
+    if args.density:
+        constant_density(args.sizes, args.density, args.runs)
+        return
     counties = admin.load_counties(ROOT / "layers")
     built_up, _ = read_layer(ROOT / "layers" / "demo" / "demo_built_up.geojson")
     built_up = sxcrs.to_metric(built_up)
-    proj = projects(built_up, n)
-    t0 = time.perf_counter()
-    dissolve_parts(proj)
-    dissolve_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    union_all_area = shapely.union_all(proj.geometry.values).area
-    union_s = time.perf_counter() - t0
-    times: dict[str, list[float]] = {"sxgeo": [], "overlay": []}
-    results = {}
-    for _ in range(3):
-        for name, fn in (("sxgeo", with_sxgeo), ("overlay", with_overlay)):
-            t0 = time.perf_counter()
-            results[name] = fn(built_up, proj, counties)
-            times[name].append(time.perf_counter() - t0)
-    a, b = results["sxgeo"], results["overlay"].reindex(results["sxgeo"].index)
-    rel = ((a - b).abs() / b).max()
-    sx, ov = statistics.median(times["sxgeo"]), statistics.median(times["overlay"])
-    print(f"{len(proj):,} project polygons, 6 counties, built-up {built_up.area.sum() / 1e6:.1f} km2")
-    print(f"dissolve: sxgeo dissolve_parts {dissolve_s:.2f} s, shapely.union_all {union_s:.2f} s")
-    dissolved_km2 = dissolve_parts(proj).area.sum() / 1e6
-    print(f"dissolved area: {dissolved_km2:.4f} km2 vs union_all {union_all_area / 1e6:.4f} km2")
-    print(f"sxgeo coverage_table      : {sx:6.2f} s (median of 3)")
-    print(f"geopandas.overlay pipeline: {ov:6.2f} s (median of 3)")
-    print(f"speed-up: {ov / sx:.1f}x; largest per-county difference in compliant area: {rel:.2e} (relative)")
-    print(pd.DataFrame({"sxgeo_km2": a.round(4), "overlay_km2": b.round(4)}).to_string())
+    print(f"6 counties, built-up {built_up.area.sum() / 1e6:.1f} km2; median of {args.runs} (wall s / CPU s)")
+    print(
+        "projects | sxgeo tiles | union alone | groups (former) | geopandas overlay | overlay / sxgeo "
+        "| max diff"
+    )
+    walls: dict[int, float] = {}
+    for n in args.sizes:
+        proj = projects(built_up, n)
+        sx_w, sx_c, sx = timed(with_sxgeo, built_up, proj, counties, runs=args.runs)
+        walls[n] = sx_w
+        un_w, un_c, _ = timed(dissolve_tiled, proj, runs=args.runs)
+        cells = [f"{n:,}", f"{sx_w:.2f} / {sx_c:.2f}", f"{un_w:.2f} / {un_c:.2f}"]
+        diffs = []
+        if args.no_groups:
+            cells.append("-")
+        else:
+            gr_w, gr_c, gr = timed(with_groups, built_up, proj, counties, runs=args.runs)
+            cells.append(f"{gr_w:.2f} / {gr_c:.2f}")
+            diffs.append((sx - gr.reindex(sx.index)).abs().max())
+        if args.no_overlay:
+            cells += ["-", "-"]
+        else:
+            ov_w, ov_c, ov = timed(with_overlay, built_up, proj, counties, runs=args.runs)
+            cells += [f"{ov_w:.2f} / {ov_c:.2f}", f"{ov_w / sx_w:.1f}x"]
+            diffs.append((sx - ov.reindex(sx.index).fillna(0.0)).abs().max())
+        cells.append(f"{max(diffs):.1e} km2" if diffs else "-")
+        print(" | ".join(cells), flush=True)
+    if len(walls) > 1:
+        lo, hi = min(walls), max(walls)
+        ratio = walls[hi] / walls[lo]
+        print(f"sxgeo {hi:,} / {lo:,} projects: {ratio:.2f}x the time for {hi / lo:.1f}x the data")
 
 
 if __name__ == "__main__":

@@ -61,3 +61,25 @@ def test_guide_command_runs(workdir, command, request):
     if "-o" in args:
         out = workdir / args[args.index("-o") + 1]
         assert out.exists(), out
+
+
+def test_guide_references_exist():
+    """Every repository path and page the guide names exists (sxgeo/data/plan_targets.csv did not)."""
+    text = GUIDE.read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:sxgeo|docs|tools|tests|layers)/[^`\s]+?)`", text))
+    paths = {p for p in paths if not p.startswith("layers/demo")}  # made by `sxgeo demo-data`
+    assert "sxgeo/data/plans/shaoxing_14th.yaml" in paths
+    missing = sorted(p for p in paths if not (ROOT / p).exists())
+    assert missing == []
+    links = set(re.findall(r"\]\(([^)#]+\.(?:md|png))\)", text))
+    assert any(link.endswith(".png") for link in links)  # the screenshots the tests take
+    assert links and sorted(link for link in links if not (GUIDE.parent / link).exists()) == []
+
+
+def test_guide_has_a_pilots_chapter():
+    text = GUIDE.read_text(encoding="utf-8")
+    chapter = re.search(r"\n### [\d.]+ 低\(零\)碳试点.*?(?=\n### )", text, flags=re.S)
+    assert chapter, "no pilots chapter"
+    assert any(c.startswith("sxgeo pilots select") for c in guide_commands())
+    for word in ("已入选", "入选/未入选原因", "稳健性", "选址已足"):
+        assert word in chapter.group(0)

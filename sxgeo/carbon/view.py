@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import rasterio
 
+from sxgeo import labels as sxlabels
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import (
@@ -73,6 +74,10 @@ def carbon_map(
     base = counties[["adcode", "name_zh", "geometry"]]
     if forest is not None:
         j = base.merge(forest, left_on="adcode", right_on="unit_code")
+        ref = city_target("forest_cover", forest, targets)
+        if ref is not None:
+            # the plan gives only a city target: each county's distance from it, not a grade (参照全市目标)
+            j = j.assign(vs_city_pct=pd.to_numeric(j["forest_cover_pct"], errors="coerce") - ref)
         name = "森林覆盖率 Forest cover (%)"
         m.add_vector(
             j,
@@ -88,11 +93,17 @@ def carbon_map(
             tooltip=[
                 ("name_zh", "县区"),
                 ("forest_cover_pct", "森林覆盖率 cover", 1, "%"),
+                *(
+                    [("vs_city_pct", f"与全市目标 {ref:g}% 之差(参照全市目标)", 1, "个百分点")]
+                    if ref is not None
+                    else []
+                ),
                 ("stock_volume_wan_m3", "蓄积 stock volume", 1, "万m³"),
                 ("vegetation_tc", "植被碳 vegetation C", 0, "tC"),
                 ("density_tc_ha", "碳密度 density", 1, "tC/ha"),
             ],
             search="name_zh",
+            label="name_zh",
             fit=True,
         )
     if landcover is not None:
@@ -119,7 +130,11 @@ def carbon_map(
         arr = raster.read(1, out_shape=(h, w), resampling=rasterio.enums.Resampling.mode)
         transform = raster.transform * raster.transform.scale(raster.width / w, raster.height / h)
         names = (
-            pools["lulc_name_zh"] if "lulc_name_zh" in pools.columns else pools.get("lulc_name", pools.index)
+            pools["lulc_name_zh"]
+            if "lulc_name_zh" in pools.columns and lang == "zh"
+            else pd.Series(pools.get("lulc_name", pools.index), index=pools.index).map(
+                lambda v: sxlabels.value("lulc_name", v, lang)
+            )
         )
         palette = (styles.PALETTES["Set2"] * (len(pools) // len(styles.PALETTES["Set2"]) + 1))[: len(pools)]
         given = pools["color"] if "color" in pools.columns else pd.Series(None, index=pools.index)
@@ -198,7 +213,16 @@ def carbon_map(
             name,
             group="other",
             symbology=styles.categorical(
-                wetlands["wetland_type"], title=name, palette="Set2", fillOpacity=0.6, weight=0.5
+                wetlands["wetland_type"],
+                title=name,
+                palette="Set2",
+                labels={
+                    str(k): f"{sxlabels.pick(sxlabels.WETLAND_TYPES[str(k)], lang)}"
+                    for k in wetlands["wetland_type"].dropna().unique()
+                    if str(k) in sxlabels.WETLAND_TYPES
+                },
+                fillOpacity=0.6,
+                weight=0.5,
             ),
             tooltip=[c for c in ("name", "wetland_type", "protected") if c in wetlands.columns],
         )

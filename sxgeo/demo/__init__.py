@@ -305,8 +305,7 @@ def generate(
             # (towns, sub-zones, land cover) stay closed coverages
             frame.to_file(path, driver="GeoJSON", COORDINATE_PRECISION=9, WRITE_BBOX="NO")
         written[layer.name] = path
-    if not tiny:  # zero-carbon parks (issue 24): the full demo only
-        written |= parks.write(out, frames["demo_parks.geojson"], seed=seed)
+    written |= parks.write(out, frames["demo_parks.geojson"], seed=seed)  # zero-carbon parks (issue 24)
     manifest = {
         "note": SYNTHETIC_NOTE,
         "generator": f"sxgeo demo-data --size {spec.name} --seed {seed}"
@@ -325,13 +324,13 @@ def generate(
             }
             for layer in DEMO_LAYERS
         ]
-        + ([] if tiny else parks.manifest(written)),
+        + parks.manifest(written),
     }
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     (out / "sxgeo.toml").write_text(
-        TINY_PROJECT if tiny else DEMO_PROJECT + parks.PROJECT_SECTION, encoding="utf-8"
+        (TINY_PROJECT if tiny else DEMO_PROJECT) + parks.PROJECT_SECTION, encoding="utf-8"
     )
     written["sxgeo.toml"] = out / "sxgeo.toml"
     (out / "demo_pilot_criteria.yaml").write_text(pilots.DEMO_CRITERIA_YAML, encoding="utf-8")

@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from sxgeo import labels as sxlabels
 from sxgeo.errors import OutputError
 from sxgeo.io import qgis_style
 
@@ -341,15 +342,15 @@ def write_workbook(
     bold = Font(bold=True)
     for stem, df in tables.items():
         plain = pd.DataFrame(df.drop(columns="geometry")) if isinstance(df, gpd.GeoDataFrame) else df
-        for suffix, header in (
-            ("中文", [labels.get(str(c), str(c)) for c in plain.columns]),
-            ("English", [str(c) for c in plain.columns]),
+        for suffix, header, body in (
+            ("中文", sxlabels.headers(list(plain.columns), labels), sxlabels.zh_frame(plain)),
+            ("English", [str(c) for c in plain.columns], plain),
         ):
             ws = wb.create_sheet(f"{stem[:22]} {suffix}")
             ws.append(header)
             for cell in ws[1]:
                 cell.font = bold
-            for record in plain.itertuples(index=False):
+            for record in body.itertuples(index=False):
                 ws.append([_excel_value(v) for v in record])
             ws.freeze_panes = "A2"
             for i, name in enumerate(header, start=1):

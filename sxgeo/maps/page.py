@@ -24,11 +24,13 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pypinyin
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from sxgeo import crs as sxcrs
+from sxgeo import labels as sxlabels
 from sxgeo.errors import MapSizeError, SxgeoError
 from sxgeo.io.writers import write_text
 from sxgeo.maps import assets
@@ -70,6 +72,8 @@ I18N = {
         "opacity": "透明度",
         "yes": "是",
         "no": "否",
+        "noMatch": "无匹配:",
+        "basemapOffline": "底图需联网，无法加载，已改为无底图 · the basemap needs a network",
         "synthetic": "含合成示例数据，仅供演示 · contains SYNTHETIC demo data",
         "crs": "坐标: WGS84/CGCS2000 · 边界仅供规划参考，非公开出版地图(无审图号)",
         "gcj": "GCJ-02 显示: 图层已偏移至高德坐标，勿用于量算 · GCJ-02 display",
@@ -86,6 +90,8 @@ I18N = {
         "opacity": "Opacity",
         "yes": "yes",
         "no": "no",
+        "noMatch": "No match:",
+        "basemapOffline": "The basemap needs a network and could not load: shown without one · 底图需联网",
         "synthetic": "Contains SYNTHETIC demo data, illustrative only · 含合成示例数据",
         "crs": "Coordinates: WGS84/CGCS2000 · boundaries for planning use, not for publication (no 审图号)",
         "gcj": "GCJ-02 display: overlays shifted to AMap coordinates; do not measure · GCJ-02 显示",
@@ -156,6 +162,44 @@ def _fields(tooltip: Any, gdf: gpd.GeoDataFrame) -> list[Field]:
     if missing:
         msg = f"tooltip fields {missing} are not columns of the layer ({list(gdf.columns)})"
         raise SxgeoError(msg)
+    return out
+
+
+def _labelled(
+    fields: list[Field], props: pd.DataFrame, raw: set[Any], lang: str
+) -> tuple[list[Field], list[dict[str, Any]]]:
+    """The tooltip values for people (:func:`sxgeo.labels.value`: 是/否, statuses, classes, reasons).
+
+    A column the style or the search reads (*raw*) keeps its values; its tooltip shows a
+    labelled copy (``<column>__label``) instead.
+    """
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in props.to_dict("records")]
+    shown = []
+    for f in fields:
+        labelled = [sxlabels.value(f.name, rec.get(f.name), lang) for rec in records]
+        same = all(
+            a is b or (type(a) is type(b) and a == b)
+            for a, b in zip(labelled, (rec.get(f.name) for rec in records), strict=True)
+        )
+        target = f"{f.name}__label" if f.name in raw and not same else f.name
+        for rec, v in zip(records, labelled, strict=True):
+            rec[target] = v
+        shown.append(Field(target, f.label, f.digits, f.unit))
+    return shown, records
+
+
+def search_pinyin(values: pd.Series) -> dict[str, str]:
+    """Search keys -> their pinyin, initials and whole, lower case (西小路社区 -> ``xxlsq xixiaolushequ``).
+
+    Keys without Chinese characters are left out (their name is what is typed).
+    """
+    out = {}
+    for key in dict.fromkeys(str(v) for v in values.dropna()):
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in key):
+            continue
+        initials = "".join(pypinyin.lazy_pinyin(key, style=pypinyin.Style.FIRST_LETTER))
+        whole = "".join(pypinyin.lazy_pinyin(key))
+        out[key] = f"{initials} {whole}".lower()
     return out
 
 
@@ -241,6 +285,7 @@ class WebMap:
         simplify_m: float | None = None,
         cluster: bool | None = None,
         fit: bool = False,
+        label: str | None = None,
     ) -> WebMap:
         """Add a vector layer.
 
@@ -270,6 +315,8 @@ class WebMap:
             Cluster points; default when more than :data:`CLUSTER_ABOVE`.
         fit : bool
             Fit the opening view to this layer.
+        label : str, optional
+            Column written on the map at each feature (a point on its surface), shown with the layer.
 
         Returns
         -------
@@ -301,13 +348,14 @@ class WebMap:
             if extra:
                 keep.add(extra)
         props = gdf[[c for c in gdf.columns if c in keep]]
+        fields, records = _labelled(fields, props, {symbology.style.get("field"), search}, self.lang)
         features = [
             {
                 "type": "Feature",
                 "geometry": json.loads(shapely.to_geojson(g)) if g is not None else None,
                 "properties": {k: _clean_value(v) for k, v in rec.items()},
             }
-            for g, rec in zip(arr, props.to_dict("records"), strict=True)
+            for g, rec in zip(arr, records, strict=True)
         ]
         n = len(features)
         if cluster is None:
@@ -315,6 +363,14 @@ class WebMap:
         renderer = "canvas" if n > CANVAS_ABOVE and not cluster else "svg"
         if show is None:
             show = n <= CANVAS_ABOVE
+        labels = []
+        if label is not None and label in gdf.columns:
+            spots = shapely.point_on_surface(arr)
+            labels = [
+                {"lat": round(float(p.y), 5), "lon": round(float(p.x), 5), "text": str(t)}
+                for p, t in zip(spots, gdf[label], strict=True)
+                if p is not None and not p.is_empty and t is not None and str(t) not in ("", "nan")
+            ]
         x0, y0, x1, y1 = shapely.total_bounds(arr)
         if fit or self._bounds is None:
             self._bounds = [float(y0), float(x0), float(y1), float(x1)]
@@ -330,6 +386,8 @@ class WebMap:
                 "tooltip": [f.__dict__ for f in fields],
                 "show": show,
                 "search": search,
+                "searchPinyin": search_pinyin(gdf[search]) if search and search in gdf.columns else {},
+                "labels": labels,
                 "cluster": bool(cluster),
                 "renderer": renderer,
             }

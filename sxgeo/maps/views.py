@@ -79,7 +79,14 @@ def add_counties(m: WebMap, counties: gpd.GeoDataFrame, *, filled: bool = True) 
     else:
         sym = styles.single("#ffffff", fillOpacity=0.0, weight=1.5, stroke="#333333")
     return m.add_vector(
-        counties, name, group="boundaries", symbology=sym, tooltip=COUNTY_TOOLTIP, search="name_zh", fit=True
+        counties,
+        name,
+        group="boundaries",
+        symbology=sym,
+        tooltip=COUNTY_TOOLTIP,
+        search="name_zh",
+        fit=True,
+        label="name_zh",
     )
 
 

@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sxgeo import crs as sxcrs
+from sxgeo import labels as sxlabels
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import (
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     pass
+
+
+def criterion_name(criterion: str) -> str:
+    """The Chinese name of a criterion id (:data:`sxgeo.labels.PILOT_CRITERIA`), else the id."""
+    pair = sxlabels.PILOT_CRITERIA.get(criterion)
+    return pair[0] if pair else criterion
 
 
 def pilots_map(
@@ -62,7 +69,11 @@ def pilots_map(
     """
     zh = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)"}[level]
     m = WebMap(
-        lang_title(lang, f"低(零)碳试点选址:{zh}", f"Low/zero-carbon pilot siting: {level}s"),
+        lang_title(
+            lang,
+            f"低(零)碳试点选址:{zh}",
+            f"Low/zero-carbon pilot siting: {'counties' if level == 'county' else level + 's'}",
+        ),
         lang=lang,
         basemap=basemap,
     )
@@ -80,7 +91,7 @@ def pilots_map(
         ("p_top_n", "P(前N) P(top N)", 2),
         ("p_selected", "P(入选) P(selected)", 2),
         ("irreplaceability", "不可替代性 irreplaceability", 2),
-        *[(c, c.removesuffix("_contrib") + " 贡献 contribution", 1) for c in contrib],
+        *[(c, f"{criterion_name(c.removesuffix('_contrib'))} 得分贡献", 1) for c in contrib],
     ]
     scored = pts[pts["score"].notna()]
     name = "候选得分 Candidates by score"

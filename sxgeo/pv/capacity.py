@@ -24,6 +24,7 @@ from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
 from sxgeo.params import parse_numbers, source_of
+from sxgeo.pv.energy import lookup_yield
 
 log = logging.getLogger(__name__)
 
@@ -162,18 +163,29 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
     pts = shapely.centroid(geoms)
     xy = shapely.get_coordinates(pts)
     radius = np.sqrt(shapely.area(geoms) / np.pi)
-    tree = shapely.STRtree(pts)
-    # search radius per roof: the tallest possible neighbour at the farthest distance that counts
-    search = reach * np.clip(h.max() - h, 0, None) + radius + radius.max()
-    i, j = tree.query(pts, predicate="dwithin", distance=search)
-    keep = (h[j] > h[i]) & (xy[j, 1] < xy[i, 1])
-    i, j = i[keep], j[keep]
-    d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1]) - radius[i] - radius[j]
-    d = np.maximum(d, 0.5)
-    dh = h[j] - h[i]
-    near = d <= reach * dh
-    angle = np.degrees(np.arctan2(dh[near], d[near]))
-    np.maximum.at(out, i[near], angle)
+    # the casters in up to 8 height bands (quantiles of the known heights), each band searched with the
+    # radius its own tallest caster needs, not the city's tallest: a 3 m roof looks 3 x 97 m around it
+    # only for the few 100 m towers. Every pair that counts is found (its caster's band radius covers
+    # it), so the angles are those of one search with the city-wide radius.
+    edges = np.unique(np.quantile(h[h > 0], np.linspace(0.0, 1.0, 9)))
+    low = -np.inf
+    for high in edges.tolist():
+        band = np.flatnonzero((h > low) & (h <= high))
+        low = high
+        targets = np.flatnonzero(h < high)
+        if len(band) == 0 or len(targets) == 0:
+            continue
+        search = reach * (high - h[targets]) + radius[targets] + radius[band].max()
+        ti, bj = shapely.STRtree(pts[band]).query(pts[targets], predicate="dwithin", distance=search)
+        i, j = targets[ti], band[bj]
+        keep = (h[j] > h[i]) & (xy[j, 1] < xy[i, 1])
+        i, j = i[keep], j[keep]
+        d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1]) - radius[i] - radius[j]
+        d = np.maximum(d, 0.5)
+        dh = h[j] - h[i]
+        near = d <= reach * dh
+        angle = np.degrees(np.arctan2(dh[near], d[near]))
+        np.maximum.at(out, i[near], angle)
     return out
 
 
@@ -255,8 +267,6 @@ def building_potential(
     if fixed_yield_kwh_kwp is not None:
         y = np.full(len(b), float(fixed_yield_kwh_kwp))
     else:
-        from sxgeo.pv.energy import lookup_yield
-
         assert yields is not None  # checked above: yields or fixed_yield_kwh_kwp
         mount = row["mount"].to_numpy() if "mount" in row.columns else None
         y = lookup_yield(yields, tilt, az, mount)

@@ -14,22 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sxgeo import labels as sxlabels
+from sxgeo.admin import CITY_CODE
 from sxgeo.io import write_workbook
+from sxgeo.io.writers import write_text
 from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
+from sxgeo.report.dashboard import computed_counts, dashboard_table, top_parks
 from sxgeo.report.gaps import gap_tables
 from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
-from sxgeo.report.model import ReportData, status_table
+from sxgeo.report.model import ReportData, fill_computed, status_table, unit_target_of
 from sxgeo.report.page import fmt, render_html
 from sxgeo.report.pdf import pdf_available, write_pdf
 
@@ -40,76 +42,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+REFERENCE_INDICATORS = ("forest_cover", "wetland_protection_rate")
+"""Indicators the dashboard shows beside the city target (参照全市目标), per county."""
+
 REPORT_DIR = "report"
 """Folder of the report inside a build's output folder."""
 
-STATUS_LABELS_ZH = {
-    "indicator": "指标代码",
-    "name_zh": "指标",
-    "name_en": "指标(英文)",
-    "unit": "单位",
-    "kind": "指标性质",
-    "origin": "来源类型",
-    "unit_code": "区划代码",
-    "unit_name": "区划",
-    "unit_name_en": "区划(英文)",
-    "year": "年份",
-    "value": "数值",
-    "baseline": "基期值",
-    "target": "目标值",
-    "status": "状态代码",
-    "label_zh": "状态",
-    "label_en": "状态(英文)",
-    "colour": "颜色",
-    "method": "评估方法",
-    "note": "说明",
-    "source": "数据来源",
-    "data_date": "数据日期",
-    "county": "县区代码",
-    "county_name": "县区",
-    "gap_km2": "差距(km²)",
-    "rank": "序号",
-    "zone_id": "分区编号",
-    "name": "名称",
-    "area_km2": "面积(km²)",
-    "cumulative_km2": "累计面积(km²)",
-    "extra_storage_m3": "需增调蓄容积(m³)",
-    "closes_gap": "补足差距",
-    "roofs": "屋顶数",
-    "mwp": "装机(MWp)",
-    "rate_pct": "现保护率(%)",
-    "target_pct": "目标(%)",
-    "target_of": "目标来源(unit 本级 / city 全市)",
-    "gap_ha": "差距(ha)",
-    "wetland_id": "湿地编号",
-    "wetland_type": "湿地类型",
-    "unprotected_ha": "未保护面积(ha)",
-    "cumulative_ha": "累计面积(ha)",
-    "rate_after_pct": "保护后保护率(%)",
-    "gap": "差距(个)",
-    "rank_in_list": "顺序",
-    "code": "区划代码",
-    "score": "得分",
-    "selected": "已入选",
-    "count_after": "累计数量",
-    "pilot_rank": "选址排名",
-    "cover_pct": "现森林覆盖率(%)",
-    "parcel_id": "地块编号",
-    "lulc_name": "地类",
-    "area_ha": "面积(ha)",
-    "cover_after_pct": "造林后覆盖率(%)",
-}
+STATUS_LABELS_ZH = {**{name: pair[0] for name, pair in sxlabels.COLUMNS.items()}, "status": "状态代码"}
+"""Chinese headers of the report's XLSX (from the one label table, :data:`sxgeo.labels.COLUMNS`)."""
 
 
 def _write_text(path: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        Path(tmp).write_text(text, encoding="utf-8")
-        Path(tmp).replace(path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    """Write *text* atomically with the user's normal file mode (:func:`sxgeo.io.writers.write_text`)."""
+    return write_text(path, text)
 
 
 def summary_matrix(data: ReportData, *, lang: str = "zh") -> pd.DataFrame:
@@ -164,7 +109,11 @@ def write_report(
         if pdf_available():
             written.append(write_pdf(html, out / "report.pdf"))
         else:
-            log.warning("report.pdf skipped: WeasyPrint is not installed (pip install 'sxgeo[report]')")
+            log.warning(
+                "未生成 report.pdf：需要 WeasyPrint 及系统库 · report.pdf skipped: "
+                "pip install 'sxgeo[report]' and "
+                "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
+            )
     tables = {
         "summary_zh": summary_matrix(data, lang="zh"),
         "summary_en": summary_matrix(data, lang="en"),
@@ -245,6 +194,15 @@ def make_report(
         targets=table if isinstance(table, Targets) else Targets(plan, table),
     )
     data.gaps = gap_tables(data, tables or {}, sponge_order=sponge_gap_order)
+    # after the gap tables, which work from the entered values: the computed counts fill the rest
+    data.status = fill_computed(status, computed_counts(tables or {}), year)
+    refs = {
+        k: unit_target_of(ind, CITY_CODE, table)
+        for k in REFERENCE_INDICATORS
+        if (ind := plan.get(k)) is not None
+    }
+    data.dashboard = dashboard_table(data, tables or {}, city_targets=refs)
+    data.parks = top_parks(tables or {})
     return data
 
 

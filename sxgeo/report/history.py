@@ -31,8 +31,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +44,7 @@ from sxgeo.admin import CITY_CODE, UNIT_NAMES_ZH, URBAN_CODE
 from sxgeo.errors import SchemaError
 from sxgeo.io.codes import code_column
 from sxgeo.io.encoding import _text_encoding
+from sxgeo.io.writers import atomic_path
 from sxgeo.plan import Indicator, Plan, load_plan
 from sxgeo.project import KEYS, Input
 
@@ -335,13 +334,9 @@ def append_history(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
         ["indicator", "unit_code", "year", "origin"], kind="stable"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".csv", dir=path.parent)
-    os.close(fd)
-    try:
+    # a temporary name beside it, renamed when done, with the user's normal file mode (not mkstemp's 0600)
+    with atomic_path(path) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8-sig")
-        Path(tmp).replace(path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     log.info("%s: %d rows (%d new)", path.name, len(table), len(rows))
     return table
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,7 +20,7 @@ from sxgeo.plan import (
     unit_target,
 )
 from sxgeo.report.history import indicator_series
-from sxgeo.report.status import Status, assess
+from sxgeo.report.status import CATEGORIES, Status, assess
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -80,6 +80,10 @@ class ReportData:
         When the report was made (ISO date).
     targets : sxgeo.plan.Targets or None
         The targets every unit was judged against (the project's override merged in).
+    dashboard : pandas.DataFrame
+        The county dashboard (:func:`sxgeo.report.dashboard.dashboard_table`).
+    parks : pandas.DataFrame
+        The parks with the most rooftop PV potential (:func:`sxgeo.report.dashboard.top_parks`).
     """
 
     plan: Plan
@@ -93,6 +97,8 @@ class ReportData:
     links: list[str] = field(default_factory=list)
     made: str = field(default_factory=lambda: dt.date.today().isoformat())
     targets: Targets | None = None
+    dashboard: pd.DataFrame = field(default_factory=pd.DataFrame)
+    parks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def unit_codes(self) -> list[str]:
@@ -229,3 +235,54 @@ def status_table(
                 }
             )
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+
+
+def fill_computed(
+    status: pd.DataFrame, computed: dict[str, tuple[dict[str, float], str, str]], year: int
+) -> pd.DataFrame:
+    """Fill the rows of entered indicators that have no value with what sxgeo computed, saying so.
+
+    Parameters
+    ----------
+    status : pandas.DataFrame
+        :func:`status_table`.
+    computed : dict
+        :func:`sxgeo.report.dashboard.computed_counts`: id -> (values by unit, kind, note); kind
+        ``sited`` (graded 选址已足 / 选址不足 against the unit's target, if any) or ``potential``.
+    year : int
+        The year the computed values are of.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; rows with an entered value, and units without a computed value, are as they were.
+    """
+    out = status.copy()
+    for ind, (values, kind, note) in computed.items():
+        rows = out.index[(out["indicator"] == ind) & out["value"].isna()]
+        for i in rows:
+            code = str(out.at[i, "unit_code"])
+            if code not in values:
+                continue
+            value = float(values[code])
+            target: Any = out.at[i, "target"]
+            if kind == "potential":
+                category = "potential"
+            elif target is not None and pd.notna(target):
+                category = "sited_enough" if value >= float(target) - 1e-9 else "sited_short"
+            else:
+                category = str(out.at[i, "status"])
+            zh, en, colour = CATEGORIES[category]
+            filled: dict[str, Any] = {
+                "value": value,
+                "year": year,
+                "status": category,
+                "label_zh": zh,
+                "label_en": en,
+                "colour": colour,
+                "note": note,
+                "origin": "computed",
+            }
+            for col, v in filled.items():
+                out.at[i, col] = v
+    return out

@@ -15,8 +15,10 @@ import pandas as pd
 import shapely
 
 from sxgeo import crs as sxcrs
+from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE, URBAN_CODE
 from sxgeo.plan import KIND_ZH
+from sxgeo.report.dashboard import render_dashboard
 from sxgeo.report.history import series
 from sxgeo.report.status import CATEGORIES
 
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
     from sxgeo.plan import Indicator
     from sxgeo.report.model import ReportData
+
+PILOT_IDS = ("pilot_villages", "pilot_towns", "pilot_counties")
+"""The pilot-count indicators (the dashboard sets the city's count against each)."""
 
 FONTS = (
     '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", '
@@ -55,6 +60,13 @@ td.cell { min-width: 74px; border-left-width: 5px; }
 .legend span { display: inline-block; margin-right: 10px; padding: 1px 6px; border-left: 5px solid; }
 .chart { margin: 4px 0 10px; }
 .county { break-before: page; }
+#dashboard { break-after: page; }
+table.dashboard { font-size: 12px; } table.dashboard td .label { font-weight: normal; font-size: 10px; }
+table.dashboard tr.city th, table.dashboard tr.city td { font-weight: bold; background: #f6f8fa; }
+.parks ol { margin: 2px 0 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 2px 18px;
+  list-style-position: inside; } .parks { font-size: 12px; }
+@media print { table.dashboard { font-size: 10px; }
+  table.dashboard td, table.dashboard th { padding: 2px 4px; } }
 #front { page: wide; }
 #gaps { page: wide; } #gaps table { font-size: 10px; } #gaps td { white-space: nowrap; }
 @page wide { size: A4 landscape; }
@@ -62,7 +74,8 @@ td.cell { min-width: 74px; border-left-width: 5px; }
 .indicator { break-inside: avoid; }
 .summary td.cell { font-size: 11px; }
 a { color: #0969da; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
+  .en { display: none !important; } }
 """
 
 
@@ -105,6 +118,46 @@ def _svg_text(
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
         f"font-family='{FONTS.replace(chr(34), '')}'>{escape(text)}</text>"
     )
+
+
+def text_width(text: str, size: float) -> float:
+    """Width of *text* in px at font *size*: a CJK character is one em, others about 0.6 em.
+
+    A conservative measure (Noto Sans CJK SC: ideographs are full-width, Latin digits ~0.55 em).
+    """
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in text)
+
+
+def place_labels(
+    labels: list[tuple[float, float, str, int]],
+    *,
+    taken: list[tuple[float, float, float, float]] | None = None,
+) -> list[tuple[float, float, str, int]]:
+    """Place centred labels so that none overlaps another: each tries its spot, then lower rows; else dropped.
+
+    Parameters
+    ----------
+    labels : list of (x, y, text, size)
+        Wanted centre x and baseline y, in order of importance.
+    taken : list of (x0, y0, x1, y1), optional
+        Boxes already drawn (other labels).
+
+    Returns
+    -------
+    list of (x, y, text, size)
+        The labels kept, at the baseline they got.
+    """
+    boxes = list(taken or [])
+    out = []
+    for x, y, text, size in labels:
+        w = text_width(text, size)
+        for dy in (0, size + 3, 2 * (size + 3), -(size + 3)):
+            box = (x - w / 2, y + dy - size, x + w / 2, y + dy + 2)
+            if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in boxes):
+                boxes.append(box)
+                out.append((x, y + dy, text, size))
+                break
+    return out
 
 
 def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
@@ -152,9 +205,10 @@ def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
                 'stroke="#1f2328" stroke-width="2"/>'
             )
     bottom = top + len(rows) * (bar_h + 6)
-    lines = [(ind.target, "6 3", "目标 target"), (ind.baseline, "2 3", f"{ind.baseline_year} 基期 baseline")]
+    lines = [(ind.target, "6 3", "目标"), (ind.baseline, "2 3", f"{ind.baseline_year} 基期")]
     if ind.target is not None and ind.baseline == ind.target:
-        lines = [(ind.target, "6 3", f"{ind.baseline_year} 基期 = 目标 baseline = target")]
+        lines = [(ind.target, "6 3", f"{ind.baseline_year} 基期 = 目标")]
+    wanted: list[tuple[float, float, str, int]] = []
     for value, dash, label in lines:
         if value is None:
             continue
@@ -163,9 +217,16 @@ def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" '
             f'stroke="#57606a" stroke-dasharray="{dash}"/>'
         )
-        parts.append(
-            _svg_text(x, bottom + 14, f"{label} {fmt(value)}", size=10, anchor="middle", fill="#57606a")
-        )
+        wanted.append((x, float(bottom + 14), f"{label} {fmt(value)}", 10))
+    placed = place_labels(wanted)
+    for lx, ly, text, size in placed:
+        parts.append(_svg_text(lx, ly, text, size=size, anchor="middle", fill="#57606a"))
+    low = max([bottom + 24, *[ly + 6 for _, ly, _, _ in placed]])
+    parts[0] = (
+        parts[0]
+        .replace(f'height="{height}"', f'height="{low}"')
+        .replace(f"0 0 {width} {height}", f"0 0 {width} {low}")
+    )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -195,22 +256,35 @@ def trend_chart(ind: Indicator, points: list[tuple[int, float]]) -> str:
         f'viewBox="0 0 {width} {height}" role="img" aria-label="trend">',
         f'<polyline points="{line}" fill="none" stroke="#0969da" stroke-width="2"/>',
     ]
+    wanted: list[tuple[float, float, str, int]] = []
     for year, value in points:
         x, y = xy(year, value)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0969da"/>')
-        parts.append(_svg_text(x, y - 6, fmt(value), size=9, anchor="middle"))
+        wanted.append((x, y - 6, fmt(value), 9))
         parts.append(_svg_text(x, height - 6, str(year), size=9, anchor="middle", fill="#57606a"))
+    target_label = None
     if ind.target is not None:
         x, y = xy(ind.target_year, ind.target)
         parts.append(
             f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
             'fill="none" stroke="#cf222e" stroke-width="2"/>'
         )
-        parts.append(_svg_text(x, y - 8, f"目标 {fmt(ind.target)}", size=9, anchor="middle", fill="#cf222e"))
-        if ind.target_year not in [p[0] for p in points]:
-            parts.append(
-                _svg_text(x, height - 6, str(ind.target_year), size=9, anchor="middle", fill="#57606a")
+        target_label = (x, y - 8, f"目标 {fmt(ind.target)}", 9)
+    # the target's label first, then the values: a label that finds no free place is left out
+    marks = [(x - 4, y - 4, x + 4, y + 4) for x, y in (xy(*p) for p in points)]
+    if ind.target is not None:
+        tx, ty = xy(ind.target_year, ind.target)
+        marks.append((tx - 5, ty - 5, tx + 5, ty + 5))
+    placed = place_labels([*([target_label] if target_label else []), *wanted], taken=marks)
+    for x, y, text, size in placed:
+        red = target_label is not None and text == target_label[2]
+        parts.append(_svg_text(x, y, text, size=size, anchor="middle", fill="#cf222e" if red else "#1f2328"))
+    if target_label is not None and ind.target_year not in [p[0] for p in points]:
+        parts.append(
+            _svg_text(
+                target_label[0], height - 6, str(ind.target_year), size=9, anchor="middle", fill="#57606a"
             )
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -371,7 +445,7 @@ def county_sections(data: ReportData) -> str:
             f"<td>{escape(str(r['unit']))}</td>"
             f'<td style="border-left:5px solid {r["colour"]};background:{_tint(str(r["colour"]))}">'
             f'<b>{escape(str(r["label_zh"]))}</b> <span class="en">{escape(str(r["label_en"]))}</span></td>'
-            f'<td class="muted">{escape(str(r["note"]))}</td></tr>'
+            f'<td class="muted en">{escape(str(r["note"]))}</td></tr>'
             for _, r in rows.iterrows()
         )
         out.append(
@@ -388,6 +462,62 @@ def county_sections(data: ReportData) -> str:
     return "".join(out)
 
 
+GAP_ROWS = 12
+"""Rows of a gap table shown in the report; the whole list is in the XLSX (``gap_<n>`` sheets)."""
+
+
+def _gap_cell(column: str, value: object) -> str:
+    shown = sxlabels.value(column, value)
+    if isinstance(shown, float):
+        text = fmt(shown)
+    elif shown is None or (isinstance(shown, float) and math.isnan(shown)):
+        text = "—"
+    else:
+        text = str(shown)
+    cls = ' class="num"' if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else ""
+    return f"<td{cls}>{escape(text)}</td>"
+
+
+def gap_table_html(table: pd.DataFrame, sheet: str, *, rows: int = GAP_ROWS) -> str:
+    """A gap table for people: Chinese headers with units, 是/否, labels; long lists cut with a total line.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One gap table (its rows are the first that close the gap, in order).
+    sheet : str
+        The XLSX sheet that holds the whole list.
+    rows : int
+        Rows shown.
+
+    Returns
+    -------
+    str
+    """
+    head = "".join(f"<th>{escape(sxlabels.column(str(c)))}</th>" for c in table.columns)
+    shown = table.head(rows)
+    body = "".join(
+        "<tr>" + "".join(_gap_cell(str(c), v) for c, v in zip(table.columns, row, strict=True)) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    more = ""
+    if len(table) > rows:
+        totals = [
+            f"{sxlabels.column(c)} {fmt(float(table[c].iloc[-1]))}"
+            for c in ("cumulative_km2", "cumulative_ha", "count_after")
+            if c in table.columns
+        ]
+        if "mwp" in table.columns:
+            totals.append(f"合计装机 {fmt(float(pd.to_numeric(table['mwp'], errors='coerce').sum()))} MWp")
+        more = (
+            f'<p class="muted more">仅列前 {rows} 行，共 {len(table)} 行'
+            f"{('；' + '，'.join(totals)) if totals else ''}；"
+            f"完整列表见 report.xlsx「{escape(sheet)} 中文」工作表 · "
+            f"first {rows} of {len(table)} rows; the whole list is in the XLSX</p>"
+        )
+    return f'<table class="gap"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}'
+
+
 def gap_sections(data: ReportData) -> str:
     """'What would close the gap' tables, one per capability that has one."""
     if not data.gaps:
@@ -395,19 +525,24 @@ def gap_sections(data: ReportData) -> str:
     out = [
         '<section id="gaps" class="county"><h2>缩小差距 <span class="en">What would close the gap</span></h2>'
     ]
-    for title, table in data.gaps.items():
-        head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{escape(fmt(v) if isinstance(v, float) else str(v))}</td>" for v in row)
-            + "</tr>"
-            for row in table.itertuples(index=False)
-        )
-        out.append(
-            f"<h3>{escape(title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        )
+    for i, (title, table) in enumerate(data.gaps.items(), start=1):
+        out.append(f"<h3>{escape(title)}</h3>{gap_table_html(table, f'gap_{i}')}")
     out.append("</section>")
     return "".join(out)
+
+
+def dashboard(data: ReportData) -> str:
+    """The county dashboard (:mod:`sxgeo.report.dashboard`), the first thing on the page."""
+    if data.dashboard.empty:
+        return ""
+    st = data.status
+    city = st[st["unit_code"] == CITY_CODE].set_index("indicator")["target"]
+    pilots = {k: (float(city[k]) if k in city.index and pd.notna(city[k]) else None) for k in PILOT_IDS}
+    refs = {
+        k: (float(city[k]) if k in city.index and pd.notna(city[k]) else None)
+        for k in ("forest_cover", "wetland_protection_rate")
+    }
+    return render_dashboard(data.dashboard, data.parks, pilot_targets=pilots, city_targets=refs)
 
 
 def render_html(data: ReportData, *, lang: str = "zh") -> str:
@@ -427,6 +562,7 @@ def render_html(data: ReportData, *, lang: str = "zh") -> str:
     """
     return (
         _head(data, lang)
+        + dashboard(data)
         + summary(data)
         + indicator_sections(data)
         + county_sections(data)

@@ -8,11 +8,10 @@ WeasyPrint needs Debian's pango (``libpango-1.0-0 libpangoft2-1.0-0``) and a CJK
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from sxgeo.errors import SxgeoError
+from sxgeo.io.writers import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +55,7 @@ def write_pdf(html: str, path: str | Path) -> Path:
     path = Path(path)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=path.parent)
-    os.close(fd)
-    try:
+    # a temporary name beside it, renamed when done, with the user's normal file mode (not mkstemp's 0600)
+    with atomic_path(path) as tmp:
         weasyprint.HTML(string=html, base_url=str(path.parent)).write_pdf(tmp)
-        Path(tmp).replace(path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return path

@@ -33,25 +33,35 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sxgeo.labels import STATUS as STATUS_LABELS
+
 DELTA = 0.10
 """Band of 'roughly on schedule' in the linear time share (10 percentage points) [assumed]."""
 TOL = 1e-9
 """Slack of every threshold comparison: 0.30 against a time share of 0.20 is exactly δ ahead
 (``0.2 + 0.1 > 0.3`` in binary floating point), so a boundary is judged as the exact figure is."""
 
-CATEGORIES: dict[str, tuple[str, str, str]] = {
-    "achieved": ("提前实现", "achieved early", "#1a7f37"),
-    "met": ("已实现", "target met", "#1a7f37"),
-    "not_met": ("未实现", "target not met", "#cf222e"),
-    "kept": ("保持", "level kept", "#1a7f37"),
-    "faster": ("快于预期", "faster than expected", "#4ac26b"),
-    "on_track": ("基本符合预期", "roughly on schedule", "#bf8700"),
-    "lagging": ("滞后", "lagging", "#cf222e"),
-    "no_target": ("无县级目标", "no county target", "#6e7781"),
-    "no_figure": ("无量化目标", "no numeric target", "#6e7781"),
-    "no_data": ("无法评估", "unable to assess", "#6e7781"),
+COLOURS: dict[str, str] = {
+    "achieved": "#1a7f37",
+    "met": "#1a7f37",
+    "not_met": "#cf222e",
+    "kept": "#1a7f37",
+    "faster": "#4ac26b",
+    "on_track": "#bf8700",
+    "lagging": "#cf222e",
+    "no_target": "#6e7781",
+    "no_figure": "#6e7781",
+    "no_data": "#6e7781",
+    "sited_enough": "#0969da",
+    "sited_short": "#bc4c00",
+    "potential": "#8250df",
 }
-"""Category -> (zh label, en label, colour)."""
+"""Category -> colour."""
+
+CATEGORIES: dict[str, tuple[str, str, str]] = {
+    key: (*STATUS_LABELS[key], colour) for key, colour in COLOURS.items()
+}
+"""Category -> (zh label, en label, colour); the labels are those of :data:`sxgeo.labels.STATUS`."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,39 @@ if TYPE_CHECKING:
     pass
 
 
+STATUS_CLASSES = {
+    "met": ("已达标", "met", "#1a9850"),
+    "behind": ("未达标", "behind", "#d73027"),
+    "no_data": ("无数据或无目标", "no data or no target", "#bdbdbd"),
+}
+"""Map classes of a unit against its *own* target -> (zh, en, colour)."""
+
+
+def status_classes(table: pd.DataFrame) -> pd.Series:
+    """Each unit's class against its own target: met (gap 0), behind (a km² gap), no data or no target.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``coverage_pct``, ``target_pct`` and ``gap_km2`` per unit.
+
+    Returns
+    -------
+    pandas.Series
+        Keys of :data:`STATUS_CLASSES`, same index.
+    """
+    nothing = pd.Series(np.nan, index=table.index)
+    value, target, gap = (
+        pd.to_numeric(table[c] if c in table.columns else nothing, errors="coerce")
+        for c in ("coverage_pct", "target_pct", "gap_km2")
+    )
+    known = value.notna() & target.notna()
+    behind = known & ((gap > 1e-9) | (gap.isna() & (value < target - 1e-9)))
+    return pd.Series(
+        np.where(~known, "no_data", np.where(behind, "behind", "met")), index=table.index, dtype=object
+    )
+
+
 def sponge_map(
     table: pd.DataFrame | None,
     counties: gpd.GeoDataFrame,
@@ -65,29 +98,39 @@ def sponge_map(
     joined = counties[["adcode", "name_zh", "name_en", "geometry"]].merge(
         table, left_on="adcode", right_on="unit_code", how="left"
     )
-    name = "海绵城市达标比例 Sponge-city coverage (%)"
+    joined = joined.assign(
+        status_class=status_classes(joined),
+        map_label=[
+            f"{n} {v:.1f}%" if pd.notna(v) else str(n)
+            for n, v in zip(
+                joined["name_zh"], pd.to_numeric(joined["coverage_pct"], errors="coerce"), strict=True
+            )
+        ],
+    )
+    name = "海绵城市达标情况(对照本级目标) Sponge-city coverage against each unit's own target"
+    present = [k for k in STATUS_CLASSES if (joined["status_class"] == k).any()]
     m.add_vector(
         joined,
         name,
         group="indicators",
-        symbology=styles.classes(
-            joined["coverage_pct"],
+        symbology=styles.categorical(
+            joined["status_class"],
             title=name,
-            breaks=[0, 20, 30, 50, 80, 100],
-            palette="RdYlGn",
-            digits=0,
+            colors={k: STATUS_CLASSES[k][2] for k in present},
+            labels={k: STATUS_CLASSES[k][0 if lang == "zh" else 1] for k in present},
             fillOpacity=0.55,
         ),
         tooltip=[
             ("name_zh", "县区"),
             ("coverage_pct", "达标比例 coverage", 1, "%"),
             ("target_pct", "2025目标 target", 0, "%"),
+            ("status", "状态 status"),
+            ("gap_km2", "距目标尚差 gap", 2, "km²"),
             ("built_up_km2", "建成区 built-up", 2, "km²"),
             ("compliant_km2", "达标面积 compliant", 2, "km²"),
-            ("gap_km2", "缺口 gap", 2, "km²"),
-            ("status", "状态 status"),
         ],
         search="name_zh",
+        label="map_label",
         fit=True,
     )
     return _sponge_overlays(m, compliant, zones)

@@ -167,9 +167,9 @@ def test_tiny_project_names_the_layers_as_the_demo_does(tiny_dir):
     The tiny project is the demo's with checked edits (sxgeo.demo._TINY_EDITS).
     """
     tiny = tomllib.loads((tiny_dir / "sxgeo.toml").read_text(encoding="utf-8"))
-    full = tomllib.loads(demo.DEMO_PROJECT)
+    full = tomllib.loads(demo.DEMO_PROJECT + demo.parks.PROJECT_SECTION)  # as generate() writes it
     assert tiny.keys() == full.keys()
-    for section in ("layers", "sponge", "carbon", "pv"):
+    for section in ("layers", "sponge", "carbon", "pv", "parks"):
         assert tiny[section] == full[section], section
     assert {
         k: v for k, v in tiny["pilots"].items() if k not in ("villages", "towns", "draws", "selection_draws")

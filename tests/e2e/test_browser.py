@@ -140,8 +140,12 @@ def test_counties_map_offline(open_map, counties):
     assert opened.page.locator(".sxgeo-switcher input").count() == 3
     assert opened.page.locator(".sxgeo-legend-item").count() == 6
     # the screenshot shows 越城区 in its fill colour (35% over the grey map background)
-    yc = counties.loc[counties["adcode"] == "330602"].geometry.iloc[0].representative_point()
-    got = np.array(opened.pixel_at(yc.x, yc.y), dtype=float)
+    yuecheng = counties.loc[counties["adcode"] == "330602"].geometry.iloc[0]
+    yc = yuecheng.representative_point()
+    # away from the county's name label, which is written at its representative point
+    spot = shapely.Point(yc.x, yc.y - 0.04)
+    assert yuecheng.contains(spot)
+    got = np.array(opened.pixel_at(spot.x, spot.y), dtype=float)
     assert np.abs(got - _blend("#1b9e77", 0.35)).max() < 8
     text = opened.hover_lonlat(yc.x, yc.y)
     assert "越城区" in text and "Yuecheng District" in text and "646.5 km²" in text
@@ -321,3 +325,46 @@ def test_popup_on_click(open_map, counties):
     popup = opened.page.locator(".leaflet-popup-content")
     popup.wait_for()
     assert "新昌县" in popup.inner_text() and "1,219.8 km²" in popup.inner_text()
+
+
+def test_search_by_part_and_pinyin_initials_and_no_match(open_map, counties):
+    opened = open_map(counties_map(counties, basemap="none"))
+    box = opened.page.locator(".sxgeo-search input")
+    msg = opened.page.locator(".sxgeo-search-msg")
+    for query, name in (("新昌", "新昌县"), ("xcx", "新昌县"), ("SZ", "嵊州市"), ("kq", "柯桥区")):
+        box.fill(query)
+        box.dispatch_event("change")
+        opened.page.wait_for_function(
+            "name => [...document.querySelectorAll('.leaflet-tooltip')]"
+            ".some(t => t.textContent.includes(name))",
+            arg=name,
+        )
+        assert opened.page.evaluate("sxgeo.searchResult.matches[0]") == name
+        assert not msg.is_visible()
+    box.fill("不存在的地方")
+    box.dispatch_event("input")
+    msg.wait_for(state="visible")
+    assert "无匹配" in msg.inner_text() and "不存在的地方" in msg.inner_text()
+
+
+def test_popup_closes_the_tooltip_and_labels_name_the_counties(open_map, counties):
+    opened = open_map(counties_map(counties, basemap="none"))
+    labels = opened.page.locator(".sxgeo-label").all_inner_texts()
+    assert sorted(labels) == sorted(counties["name_zh"])
+    c = counties.loc[counties["adcode"] == "330624"].geometry.iloc[0].representative_point()
+    opened.hover_lonlat(c.x, c.y)  # the tooltip is open
+    xy = opened.page.evaluate(
+        "([lat, lon]) => { const p = sxgeo.map.latLngToContainerPoint([lat, lon]);"
+        " const r = sxgeo.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+        [c.y, c.x],
+    )
+    opened.page.mouse.click(*xy)
+    opened.page.locator(".leaflet-popup-content").wait_for()
+    opened.page.mouse.move(xy[0] + 3, xy[1] + 3)  # moving over the feature again opens no tooltip
+    opened.page.wait_for_timeout(100)
+    tips = opened.page.locator(".leaflet-tooltip")
+    assert all(not tips.nth(i).is_visible() for i in range(tips.count()))
+    assert opened.page.locator(".leaflet-popup-content").is_visible()
+    opened.page.locator(".leaflet-popup-close-button").click()  # closed: hovering shows the tooltip again
+    opened.page.locator(".leaflet-popup-content").wait_for(state="detached")
+    assert "新昌县" in opened.hover_lonlat(c.x, c.y)

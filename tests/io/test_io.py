@@ -301,9 +301,13 @@ def test_write_table_formats(tmp_path):
     )
     sheets = pd.read_excel(xlsx, sheet_name=None, dtype={"unit_code": str})
     assert list(sheets) == ["t 中文", "t English", "notes"]
-    assert list(sheets["t 中文"].columns) == ["unit_code", "unit_name", "面积"]
+    assert list(sheets["t 中文"].columns) == [
+        "区划代码",
+        "区划",
+        "面积",
+    ]  # sxgeo.labels.COLUMNS fills the headers a table leaves
     assert sheets["t English"]["area_km2"].tolist() == [646.53]
-    assert sheets["t 中文"]["unit_name"].tolist() == ["越城区"]
+    assert sheets["t 中文"]["区划"].tolist() == ["越城区"]
     assert pd.read_excel(xlsx, sheet_name="notes", header=None).iloc[0, 0] == "SYNTHETIC"
     with pytest.raises(OutputError, match="GeoPackage needs geometry"):
         write_table(df, tmp_path / "t.gpkg")

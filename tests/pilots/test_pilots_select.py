@@ -178,3 +178,103 @@ def test_town_bonus_changes_which_village_is_chosen():
     assert one.villages.selected.tolist() == [False, True, False] and one.objective == pytest.approx(112.0)
     with pytest.raises(SelectionError, match="bonus must be >= 0"):
         run(-1.0)
+
+
+def _clustered(seed, m):
+    """Candidates in a few tight clusters (so the spacing binds), scores rising towards the centres."""
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 30_000, (5, 2))
+    which = rng.integers(0, 5, m)
+    xy = centres[which] + rng.normal(0, 2_500, (m, 2))
+    spread = np.hypot(*(xy - centres[which]).T)
+    return pd.DataFrame(
+        {
+            "code": [f"k{i:03d}" for i in range(m)],
+            "county_adcode": np.where(which < 3, "330602", "330681"),
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "score": np.round(100 - spread / 100 + rng.uniform(0, 10, m), 1),
+        }
+    )
+
+
+def test_spacing_cliques_cover_exactly_the_close_pairs():
+    """Each clique row holds only candidates pairwise closer than D (brute-force distances), and every
+    close pair lies in some row: the same 0/1 solutions as one row per pair."""
+    from sxgeo.pilots.select import spacing_cliques
+
+    for seed in range(6):
+        c = _clustered(seed, 150)
+        x, y = c["x"].to_numpy(), c["y"].to_numpy()
+        d = 3_000.0
+        all_d = np.hypot(x[:, None] - x, y[:, None] - y)
+        close = {(i, j) for i in range(len(c)) for j in range(i + 1, len(c)) if all_d[i, j] < d}
+        cliques = spacing_cliques(close_pairs(x, y, d), x, y)
+        covered = {(a, b) for q in cliques for k, a in enumerate(q) for b in q[k + 1 :]}
+        assert covered == close
+        assert len(cliques) < len(close) / 3  # the point of it: far fewer rows than pairs
+        assert all(len(q) >= 2 for q in cliques)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_clique_and_pairwise_spacing_give_the_same_optimum(seed):
+    """The clique rows and the former one-row-per-pair rows: the same optimum (objective and sites) on seeded
+    clustered instances with quotas and a fixed pilot, where the spacing decides which sites win."""
+    rng = np.random.default_rng(100 + seed)
+    c = _clustered(seed, int(rng.integers(40, 120)))
+    n = int(rng.integers(5, 12))
+    d = float(rng.choice([1_500.0, 2_500.0, 4_000.0]))
+    fixed = np.zeros(len(c), bool)
+    fixed[int(rng.integers(len(c)))] = True
+    quotas = {"330602": (1, n - 1), "330681": (1, None)}
+    opts = SelectOptions(n=n, min_spacing_m=d, quotas=quotas)
+    runs = {f: SitingProblem(c, fixed, opts, formulation=f) for f in ("pairs", "cliques")}
+    sel = {f: p.solve(c["score"]) for f, p in runs.items()}
+    assert sel["cliques"].objective == pytest.approx(sel["pairs"].objective, abs=1e-9)
+    assert sel["cliques"].selected.tolist() == sel["pairs"].selected.tolist()
+    assert runs["cliques"].constraints.A.shape[0] < runs["pairs"].constraints.A.shape[0]
+    # the spacing binds: the best n by score alone break it
+    top = c.nlargest(n, "score")[["x", "y"]].to_numpy()
+    gaps = np.hypot(top[:, None, 0] - top[None, :, 0], top[:, None, 1] - top[None, :, 1])
+    assert gaps[np.triu_indices(n, 1)].min() < d
+
+
+def test_clique_spacing_matches_brute_force_enumeration():
+    """Small instances solved by enumerating every set of n sites (itertools): the HiGHS optimum with
+    clique rows is the best feasible set."""
+    from itertools import combinations
+
+    binds = 0
+    for seed in range(4):
+        c = _clustered(seed, 14)
+        x, y, s = c["x"].to_numpy(), c["y"].to_numpy(), c["score"].to_numpy()
+        d = 4_000.0
+        best = -np.inf
+        for pick in combinations(range(14), 4):
+            p = np.array(pick)
+            if np.hypot(x[p][:, None] - x[p], y[p][:, None] - y[p])[np.triu_indices(4, 1)].min() >= d:
+                best = max(best, s[p].sum())
+        sel = SitingProblem(c, np.zeros(14, bool), SelectOptions(n=4, min_spacing_m=d)).solve(s)
+        assert sel.objective == pytest.approx(best, abs=1e-9)
+        binds += best < np.sort(s)[-4:].sum() - 1e-9
+    assert binds >= 2  # the spacing changes the answer in most of them
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reduced_cost_fixing_keeps_the_optimum(seed):
+    """Fixing out by LP reduced costs before the MILP: the same objective and sites as the MILP alone on
+    seeded clustered instances of 1,600-2,400 candidates (above RESTRICTED, so the reduction runs), and
+    most candidates are fixed out."""
+    rng = np.random.default_rng(7 + seed)
+    c = _clustered(seed, int(rng.integers(1_600, 2_400)))
+    c = c.assign(x=c["x"] * 4, y=c["y"] * 4)  # clusters about 120 km across, as a city's villages
+    fixed = np.zeros(len(c), bool)
+    fixed[int(rng.integers(len(c)))] = True
+    opts = SelectOptions(n=40, min_spacing_m=2_000.0, quotas={"330602": (10, None), "330681": (10, 30)})
+    plain = SitingProblem(c, fixed, opts, reduce=False).solve(c["score"])
+    reduced = SitingProblem(c, fixed, opts, reduce=True).solve(c["score"])
+    assert plain.fixed_out == 0
+    assert reduced.fixed_out > len(c) // 2
+    assert reduced.objective == pytest.approx(plain.objective, abs=1e-9)
+    assert reduced.selected.tolist() == plain.selected.tolist()
+    assert reduced.selected[fixed].all()

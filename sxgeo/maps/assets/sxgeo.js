@@ -176,6 +176,7 @@
           var inp = el('input');
           inp.type = 'radio';
           inp.name = 'sxgeo-basemap';
+          inp.value = b.id;
           inp.checked = b.id === page.basemap;
           inp.addEventListener('change', function () {
             bases.forEach(function (o) { o.layers.forEach(function (t) { map.removeLayer(t); }); });
@@ -221,13 +222,27 @@
     }).addTo(map);
   }
 
+  // a search key matches by its name (any part) or by its pinyin (initials or whole, any part)
+  function searchMatches(keys, pinyin, q) {
+    q = q.trim().toLowerCase();
+    if (!q) return [];
+    return keys.filter(function (k) {
+      return k.toLowerCase().indexOf(q) >= 0 || (pinyin[k] || '').indexOf(q) >= 0;
+    });
+  }
+  S.searchMatches = searchMatches;
+
   function searchBox(map, overlays) {
-    var index = {};
+    var index = {}, pinyin = {};
     overlays.forEach(function (o) {
       if (!o.spec.search || !o.features) return;
+      var py = o.spec.searchPinyin || {};
       o.features.forEach(function (f) {
         var key = f.feature.properties[o.spec.search];
-        if (key !== null && key !== undefined && !index[key]) index[key] = { o: o, f: f };
+        if (key === null || key === undefined) return;
+        key = String(key);
+        if (!index[key]) index[key] = { o: o, f: f };
+        if (py[key] && !pinyin[key]) pinyin[key] = py[key];
       });
     });
     var keys = Object.keys(index).sort();
@@ -240,11 +255,15 @@
       inp.setAttribute('list', 'sxgeo-search-list');
       var dl = el('datalist');
       dl.id = 'sxgeo-search-list';
-      keys.forEach(function (k) { var op = el('option'); op.value = k; dl.appendChild(op); });
-      inp.addEventListener('change', function () {
-        var hit = index[inp.value];
-        if (!hit) return;
+      var msg = el('div', 'sxgeo-search-msg sxgeo-hidden');
+      function fill(list) {
+        while (dl.firstChild) dl.removeChild(dl.firstChild);
+        list.slice(0, 30).forEach(function (k) { var op = el('option'); op.value = k; dl.appendChild(op); });
+      }
+      fill(keys);
+      function go(hit) {
         if (!map.hasLayer(hit.o.layer)) hit.o.layer.addTo(map);
+        map.closePopup();
         if (hit.o.cluster) {
           // the cluster group zooms until the marker leaves its cluster, then opens it
           hit.o.cluster.zoomToShowLayer(hit.f, function () { hit.f.openTooltip(); });
@@ -255,9 +274,23 @@
           map.setView(hit.f.getLatLng(), Math.max(map.getZoom(), 13), { animate: false });
           hit.f.openTooltip();
         }
-      });
+      }
+      function find(final) {
+        var q = inp.value;
+        var found = index[q] ? [q] : searchMatches(keys, pinyin, q);
+        fill(found.length ? found : keys);
+        var none = q.trim() !== '' && !found.length;
+        msg.textContent = none ? S.i18n.noMatch + ' ' + q.trim() : '';
+        msg.classList.toggle('sxgeo-hidden', !none);
+        S.searchResult = { query: q, matches: found.slice(0, 30) };
+        if (final && found.length) go(index[found[0]]);
+      }
+      inp.addEventListener('input', function () { find(false); });
+      inp.addEventListener('change', function () { find(true); });
+      inp.addEventListener('keydown', function (e) { if (e.key === 'Enter') find(true); });
       div.appendChild(inp);
       div.appendChild(dl);
+      div.appendChild(msg);
     }).addTo(map);
   }
 
@@ -330,9 +363,12 @@
         if (spec.tooltip && spec.tooltip.length) {
           var html = function () { return tipHtml(f.properties, spec.tooltip); };
           lyr.bindTooltip(html, { sticky: spec.geomType !== 'point' });
-          // the same formatted table on click (touch screens, copying values), except while measuring
+          // the same formatted table on click (touch screens, copying values), except while measuring;
+          // the popup replaces the tooltip: never both open
           lyr.on('click', function (e) {
-            if (!S.measuring) L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(html()).openOn(map);
+            if (S.measuring) return;
+            lyr.closeTooltip();
+            S.popup = L.popup({ maxWidth: 360 }).setLatLng(e.latlng).setContent(html()).openOn(map);
           });
         }
       }
@@ -345,7 +381,14 @@
       cluster.addLayer(gj);
       layer = cluster;
     }
-    return { layer: layer, features: features, cluster: cluster, count: spec.data.features.length };
+    var labels = null;
+    if (spec.labels && spec.labels.length) {
+      labels = L.layerGroup(spec.labels.map(function (t) {
+        return L.marker([t.lat, t.lon], { interactive: false, keyboard: false,
+          icon: L.divIcon({ className: 'sxgeo-label', html: '<span>' + esc(t.text) + '</span>', iconSize: [0, 0] }) });
+      }));
+    }
+    return { layer: layer, features: features, cluster: cluster, count: spec.data.features.length, labels: labels };
   }
 
   function rasterLayer(spec) {
@@ -367,10 +410,30 @@
     // fit first, so no tile or canvas is drawn for a view the page immediately leaves
     if (page.bounds) map.fitBounds(page.bounds, { animate: false, padding: [10, 10] });
     var canvas = L.canvas({ padding: 0.5 });
+    // popup and tooltip never both open: while a popup is open the tooltips are hidden
+    map.on('popupopen', function () { map.getContainer().classList.add('sxgeo-popup-open'); });
+    map.on('popupclose', function () { map.getContainer().classList.remove('sxgeo-popup-open'); });
     var bases = page.basemaps.map(function (b) {
       return { id: b.id, name: b.name, layers: b.tiles.map(function (t) { return L.tileLayer(t.url, t.options); }) };
     });
     bases.forEach(function (b) { if (b.id === page.basemap) b.layers.forEach(function (t) { t.addTo(map); }); });
+    // tiles that cannot load (offline): drop the basemap, say so on the map
+    var offline = false;
+    bases.forEach(function (b) {
+      b.layers.forEach(function (t) {
+        t.on('tileerror', function () {
+          if (offline) return;
+          offline = true;
+          bases.forEach(function (o) { o.layers.forEach(function (x) { map.removeLayer(x); }); });
+          S.basemap = 'none';
+          S.basemapOffline = true;
+          var radio = document.querySelector('input[name="sxgeo-basemap"][value="none"]');
+          if (radio) radio.checked = true;
+          var note = document.querySelector('.sxgeo-title');
+          if (note) note.appendChild(el('div', 'sxgeo-note sxgeo-offline', S.i18n.basemapOffline));
+        });
+      });
+    });
 
     var legendBox = null;
     var legendCtl = makeControl('bottomright', function (div) { div.classList.add('sxgeo-legends'); legendBox = div; });
@@ -389,11 +452,13 @@
       }
       o.layer.on('add', function () {
         entry.visible = true;
+        if (made.labels) made.labels.addTo(map);
         if (o.legendNode) legendBox.appendChild(o.legendNode);
         if (o.checkbox) o.checkbox.checked = true;
       });
       o.layer.on('remove', function () {
         entry.visible = false;
+        if (made.labels) map.removeLayer(made.labels);
         if (o.legendNode && o.legendNode.parentNode) o.legendNode.parentNode.removeChild(o.legendNode);
         if (o.checkbox) o.checkbox.checked = false;
       });
