@@ -33,6 +33,7 @@ STATUS: dict[str, Pair] = {
     # the report's categories (sxgeo.report.status.CATEGORIES)
     "achieved": ("提前实现", "achieved early"),
     "met": ("已实现", "target met"),
+    "not_met": ("未实现", "target not met"),  # the final assessment's verdict (status.final_status)
     "kept": ("保持", "level kept"),
     "faster": ("快于预期", "faster than expected"),
     "on_track": ("基本符合预期", "roughly on schedule"),

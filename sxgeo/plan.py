@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PLAN = "shaoxing_14th.yaml"
 """File name of the shipped plan (in ``sxgeo/data/plans``)."""
+SHIPPED_PLANS = ("shaoxing_14th", "shaoxing_15th")
+"""Ids of the shipped plans (``sxgeo/data/plans/<id>.yaml``), as ``[project] plan`` takes them."""
+STATUSES = ("draft", "adopted")
+"""A plan file's status: ``draft`` (targets still to be completed; the report says so) or ``adopted``."""
 
 KINDS = ("binding", "expected")
 DIRECTIONS = ("increase", "decrease", "maintain")
@@ -92,6 +96,13 @@ class Indicator:
         None: entered by the planner, not computed.
     show : bool
         A row of the report (False: kept for the pipelines only).
+    continues : str
+        Id of the previous plan's indicator this one continues ("" : its own id, when the previous
+        plan has it); the history joins both into one series (:func:`sxgeo.report.history.joined_series`).
+    verify : bool
+        The target figure comes from a secondary source and must be checked against the primary one.
+    notes : tuple of str
+        Anchors and remarks (national or provincial figures, each cited), shown beside the indicator.
     """
 
     id: str
@@ -110,6 +121,14 @@ class Indicator:
     unit_baselines: dict[str, float] = field(default_factory=dict)
     computed_by: Computed | None = None
     show: bool = True
+    continues: str = ""
+    verify: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def history_id(self) -> str:
+        """The id its series is kept under across plans (``continues``, else its own id)."""
+        return self.continues or self.id
 
     @property
     def entered(self) -> bool:
@@ -131,6 +150,12 @@ class Plan:
         In the file's order.
     path : str
         Where it was read from.
+    status : str
+        ``adopted`` (default) or ``draft`` (:data:`STATUSES`; the report header shows a draft).
+    notes : tuple of str
+        Remarks on the whole plan (the frame it sits in, what is still pending).
+    previous : str
+        Id of the plan it follows (``shaoxing_14th`` for the 15th), "" when none.
     """
 
     id: str
@@ -141,6 +166,14 @@ class Plan:
     target_year: int
     indicators: tuple[Indicator, ...]
     path: str = ""
+    status: str = "adopted"
+    notes: tuple[str, ...] = ()
+    previous: str = ""
+
+    @property
+    def draft(self) -> bool:
+        """Whether the plan file is a draft (targets still to be completed)."""
+        return self.status == "draft"
 
     def get(self, indicator_id: str) -> Indicator | None:
         """The indicator of that id, or None."""
@@ -157,7 +190,47 @@ def _number(value: Any, where: str) -> float | None:
         raise SchemaError(msg) from None
 
 
-def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
+def _new_fields(
+    raw: dict[str, Any], base: dict[str, Any], target: dict[str, Any], plan: dict[str, Any], where: str
+) -> tuple[str, dict[str, int], str, bool, tuple[str, ...]]:
+    """Unit, years, ``continues``, ``verify`` and ``notes`` of an entry, validated."""
+    unit = str(raw["unit"]).strip()
+    if not unit:
+        msg = f'{where}: unit is empty (write the unit the values are in, e.g. "%" or MW)'
+        raise SchemaError(msg)
+    years = {}
+    for key, table, default in (
+        ("baseline", base, plan["start_year"]),
+        ("target", target, plan["target_year"]),
+    ):
+        year = table.get("year", default)
+        if isinstance(year, bool) or not isinstance(year, int):
+            msg = f"{where}: {key} year {year!r} is not a whole year (write e.g. {default})"
+            raise SchemaError(msg)
+        years[key] = year
+    if years["baseline"] >= years["target"]:
+        msg = f"{where}: baseline year {years['baseline']} is not before target year {years['target']}"
+        raise SchemaError(msg)
+    continues = raw.get("continues", "")
+    if not isinstance(continues, str):
+        msg = f"{where}: continues {continues!r} must be the previous plan's indicator id (text)"
+        raise SchemaError(msg)
+    verify = raw.get("verify", False)
+    if not isinstance(verify, bool):
+        msg = f"{where}: verify {verify!r} must be true or false"
+        raise SchemaError(msg)
+    notes = _notes(raw.get("notes"), where)
+    return unit, years, continues, verify, notes
+
+
+def parse_indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> Indicator:
+    """One registry entry as an :class:`Indicator` (*plan*: the file's plan table; *i*: its index).
+
+    Raises
+    ------
+    SchemaError
+        One line naming the file, the indicator and the field.
+    """
     where = f"{name}: indicator {raw.get('id', i + 1)}"
     missing = [k for k in ("id", "name_zh", "name_en", "unit", "kind", "target") if k not in raw]
     if missing:
@@ -175,6 +248,8 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
             msg = f"{where}: {key} {value!r} is not one of {list(allowed)}"
             raise SchemaError(msg)
     base = raw.get("baseline") or {}
+    if not isinstance(base, dict):
+        base = {"value": base}
     target = raw["target"] if isinstance(raw["target"], dict) else {"value": raw["target"]}
     comp = raw.get("computed_by", "entered")
     computed = None
@@ -201,16 +276,17 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
             number = _number(value, f"{where} {key} {code}")
             if number is not None:
                 values[str(code)] = number
+    unit, years, continues, verify, notes = _new_fields(raw, base, target, plan, where)
     return Indicator(
         id=str(raw["id"]),
         name_zh=str(raw["name_zh"]),
         name_en=str(raw["name_en"]),
-        unit=str(raw["unit"]),
+        unit=unit,
         kind=kind,
         direction=direction,
-        baseline_year=int(base.get("year", plan["start_year"])),
+        baseline_year=years["baseline"],
         baseline=_number(base.get("value"), f"{where} baseline"),
-        target_year=int(target.get("year", plan["target_year"])),
+        target_year=years["target"],
         target=_number(target.get("value"), f"{where} target"),
         source=str(raw.get("source", plan.get("source", ""))),
         method=method,
@@ -218,7 +294,40 @@ def _indicator(raw: dict[str, Any], plan: dict[str, Any], name: str, i: int) -> 
         unit_baselines=per_unit["unit_baselines"],
         computed_by=computed,
         show=bool(raw.get("show", True)),
+        continues=continues.strip(),
+        verify=verify,
+        notes=notes,
     )
+
+
+def _notes(raw: Any, where: str) -> tuple[str, ...]:
+    """``notes``: one text or a list of texts."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, list) and all(isinstance(n, str) for n in raw):
+        return tuple(raw)
+    msg = f"{where}: notes must be a text or a list of texts (got {raw!r})"
+    raise SchemaError(msg)
+
+
+def shipped_plan_path(plan_id: str) -> Path | None:
+    """The file of a shipped plan id (``shaoxing_15th``), or None when *plan_id* is not one.
+
+    Parameters
+    ----------
+    plan_id : str
+        A plan id of :data:`SHIPPED_PLANS` (``.yaml`` may be added).
+
+    Returns
+    -------
+    pathlib.Path or None
+    """
+    stem = plan_id.removesuffix(".yaml")
+    if stem not in SHIPPED_PLANS:
+        return None
+    return Path(str(resources.files("sxgeo.data").joinpath("plans", f"{stem}.yaml")))
 
 
 def load_plan(path: str | Path | None = None) -> Plan:
@@ -227,7 +336,8 @@ def load_plan(path: str | Path | None = None) -> Plan:
     Parameters
     ----------
     path : str or pathlib.Path, optional
-        A registry YAML; default the shipped 14th plan (``sxgeo/data/plans/shaoxing_14th.yaml``).
+        A registry YAML, or the id of a shipped plan (:data:`SHIPPED_PLANS`, ``shaoxing_15th``);
+        default the shipped 14th plan (``sxgeo/data/plans/shaoxing_14th.yaml``).
 
     Returns
     -------
@@ -238,9 +348,13 @@ def load_plan(path: str | Path | None = None) -> Plan:
     SchemaError
         When the file is not a registry (names the file, indicator and field).
     """
-    if path is None:
-        text = resources.files("sxgeo.data").joinpath("plans", DEFAULT_PLAN).read_text(encoding="utf-8")
-        name = DEFAULT_PLAN
+    shipped = DEFAULT_PLAN if path is None else None
+    if path is not None and not Path(path).exists() and shipped_plan_path(str(path)) is not None:
+        shipped = f"{str(path).removesuffix('.yaml')}.yaml"
+    if shipped is not None or path is None:
+        shipped = shipped or DEFAULT_PLAN
+        text = resources.files("sxgeo.data").joinpath("plans", shipped).read_text(encoding="utf-8")
+        name = shipped
     else:
         p = require_file(path, hint="give a plan registry YAML (see sxgeo/data/plans)")
         text = p.read_text(encoding="utf-8")
@@ -258,7 +372,20 @@ def load_plan(path: str | Path | None = None) -> Plan:
         if key not in head:
             msg = f"{name}: plan lacks {key}"
             raise SchemaError(msg)
-    indicators = tuple(_indicator(r, head, name, i) for i, r in enumerate(raw["indicators"]))
+        if isinstance(head[key], bool) or not isinstance(head[key], int):
+            msg = f"{name}: plan {key} {head[key]!r} is not a whole year"
+            raise SchemaError(msg)
+    if head["start_year"] >= head["target_year"]:
+        msg = f"{name}: plan start_year {head['start_year']} is not before target_year {head['target_year']}"
+        raise SchemaError(msg)
+    status = str(head.get("status", "adopted"))
+    if status not in STATUSES:
+        msg = f"{name}: plan status {status!r} is not one of {list(STATUSES)}"
+        raise SchemaError(msg)
+    if not isinstance(raw["indicators"], list) or not all(isinstance(r, dict) for r in raw["indicators"]):
+        msg = f"{name}: indicators must be a list of tables (- id: ...)"
+        raise SchemaError(msg)
+    indicators = tuple(parse_indicator(r, head, name, i) for i, r in enumerate(raw["indicators"]))
     ids = [i.id for i in indicators]
     dup = sorted({x for x in ids if ids.count(x) > 1})
     if dup:
@@ -272,7 +399,10 @@ def load_plan(path: str | Path | None = None) -> Plan:
         start_year=int(head["start_year"]),
         target_year=int(head["target_year"]),
         indicators=indicators,
-        path=str(path) if path is not None else f"sxgeo/data/plans/{DEFAULT_PLAN}",
+        path=f"sxgeo/data/plans/{name}" if shipped is not None else str(path),
+        status=status,
+        notes=_notes(head.get("notes"), f"{name}: plan"),
+        previous=str(head.get("previous", "")),
     )
 
 
@@ -529,8 +659,8 @@ def unit_target(
     SchemaError
         When *required* and the table has no figure.
     """
-    rows = plan_targets(indicator, targets=targets)
-    rows = rows[rows["kind"] == kind]
+    table = as_table(targets)
+    rows = table[(table["indicator"] == indicator) & (table["kind"] == kind)]
     codes = rows["unit_code"].astype(str)
     for code in target_chain(unit_code, kind=kind):
         hit = rows[codes == code]
@@ -539,7 +669,8 @@ def unit_target(
     if required:
         msg = (
             f"no {kind} figure for {indicator!r} at {unit_code} in the targets table "
-            "(sxgeo/data/plans/shaoxing_14th.yaml or the project's [project] targets file); add the row"
+            "(the plan's registry, e.g. sxgeo/data/plans/shaoxing_14th.yaml, or the project's "
+            "[project] targets file); add the row"
         )
         raise SchemaError(msg)
     return None

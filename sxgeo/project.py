@@ -25,6 +25,7 @@ from sxgeo.capabilities import capability_keys
 from sxgeo.capability import Key
 from sxgeo.configtext import load_toml
 from sxgeo.errors import ProjectError
+from sxgeo.plan import SHIPPED_PLANS, shipped_plan_path
 from sxgeo.settings import config_path, setting
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,9 @@ CORE_KEYS: tuple[Key, ...] = (
         "project",
         "plan",
         "input",
-        "the plan's indicator registry (YAML); default the shipped 14th plan (sxgeo/data/plans)",
-        "规划指标体系(YAML);缺省为内置十四五规划",
-        '"规划/十五五指标.yaml"',
+        "the plan: a shipped id (shaoxing_14th, shaoxing_15th) or your registry YAML; default shaoxing_14th",
+        "规划指标体系:内置编号(shaoxing_14th、shaoxing_15th)或自编 YAML;缺省为十四五规划",
+        '"shaoxing_15th"',
     ),
     Key(
         "layers",
@@ -245,6 +246,22 @@ def _input(value: Any, *, key: str, base: Path, where: str) -> Input:
     return Input(path, {k: v for k, v in value.items() if k != "path"}, key)
 
 
+def _plan_input(value: str, *, key: str, base: Path, where: str) -> Input:
+    """``[project] plan``: a shipped plan id (:data:`sxgeo.plan.SHIPPED_PLANS`) or a registry path.
+
+    A file of that name beside the project wins over a shipped id of the same name.
+    """
+    shipped = shipped_plan_path(value)
+    local = Path(value).expanduser()
+    if shipped is not None and not (local if local.is_absolute() else base / local).exists():
+        return Input(shipped, {}, key)
+    try:
+        return _input(value, key=key, base=base, where=where)
+    except ProjectError as exc:
+        msg = f"{exc}; or name a shipped plan: {', '.join(SHIPPED_PLANS)}"
+        raise ProjectError(msg) from None
+
+
 def _scalar(value: Any, spec: Key, *, where: str) -> Any:
     types: dict[str, tuple[type, ...]] = {
         "int": (int,),
@@ -310,7 +327,11 @@ def parse(
                 msg = f"{where}: unknown key {section}.{name} (keys of [{section}]: {known})"
                 raise ProjectError(msg)
             key = f"{section}.{name}"
-            if spec.kind == "input":
+            if (section, name) == ("project", "plan") and isinstance(value, str):
+                values.setdefault(section, {})[name] = _plan_input(
+                    value, key=f"{section}.{name}", base=base, where=where
+                )
+            elif spec.kind == "input":
                 values.setdefault(section, {})[name] = _input(value, key=key, base=base, where=where)
             else:
                 values.setdefault(section, {})[name] = _scalar(value, spec, where=where)
@@ -352,8 +373,14 @@ def load_project(path: str | Path, *, keys: tuple[Key, ...] = KEYS) -> Project:
     return project
 
 
-def template() -> str:
+def template(plan: str | None = None) -> str:
     """The commented ``sxgeo.toml`` that ``sxgeo init`` writes (every key commented out).
+
+    Parameters
+    ----------
+    plan : str, optional
+        A plan (shipped id or registry path) written, not commented out, as ``[project] plan``
+        (``sxgeo init --plan shaoxing_15th``).
 
     Returns
     -------
@@ -375,12 +402,20 @@ def template() -> str:
         en, zh = SECTION_TITLES[section]
         lines += [f"# ── {zh} / {en}", f"[{section}]"]
         for k in (k for k in KEYS if k.section == section):
+            if (section, k.name) == ("project", "plan") and plan is not None:
+                lines += [f"# {k.zh} / {k.en}", f"plan = {_toml_string(plan)}"]
+                continue
             lines += [f"# {k.zh} / {k.en}", f"# {k.name} = {k.example}"]
         lines.append("")
     return "\n".join(lines)
 
 
-def write_template(folder: str | Path, *, force: bool = False) -> Path:
+def _toml_string(text: str) -> str:
+    """*text* as a TOML basic string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_template(folder: str | Path, *, force: bool = False, plan: str | None = None) -> Path:
     """Write :func:`template` to ``folder/sxgeo.toml`` (atomically).
 
     Parameters
@@ -389,6 +424,8 @@ def write_template(folder: str | Path, *, force: bool = False) -> Path:
         Project folder (created when missing).
     force : bool
         Replace an existing file.
+    plan : str, optional
+        ``[project] plan`` to write: a shipped id (:data:`sxgeo.plan.SHIPPED_PLANS`) or a registry path.
 
     Returns
     -------
@@ -397,16 +434,23 @@ def write_template(folder: str | Path, *, force: bool = False) -> Path:
     Raises
     ------
     ProjectError
-        When the file exists and *force* is false.
+        When the file exists and *force* is false, or *plan* is neither a shipped id nor a file
+        (relative to *folder*).
     """
     d = Path(folder)
+    if plan is not None and shipped_plan_path(plan) is None and not (d / Path(plan).expanduser()).is_file():
+        msg = (
+            f"--plan {plan}: neither a shipped plan ({', '.join(SHIPPED_PLANS)}) nor a registry file "
+            f"(relative to {d}); fix the name or the path"
+        )
+        raise ProjectError(msg)
     d.mkdir(parents=True, exist_ok=True)
     p = d / PROJECT_FILE
     if p.exists() and not force:
         msg = f"{p} exists; edit it, or pass --force to replace it with the template"
         raise ProjectError(msg)
     tmp = p.with_name(p.name + ".tmp")
-    tmp.write_text(template(), encoding="utf-8")
+    tmp.write_text(template(plan), encoding="utf-8")
     tmp.replace(p)
     return p
 

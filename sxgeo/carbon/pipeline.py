@@ -405,10 +405,10 @@ def _wetlands(
             # one row per wetland and county: the report lists the largest unprotected ones
             tables["carbon_wetland_features"] = features
             map_args["wetlands_table"] = per
-    target = unit_target("wetland_protection_rate", CITY_CODE, targets=ctx.targets, required=True)
+    target = unit_target("wetland_protection_rate", CITY_CODE, targets=ctx.targets)
+    target_text = f"target {target:g}%" if target is not None else "no target in the plan"
     notes += [
-        f"protection rate = protected / wetland base (paddy is cropland, not in the base); "
-        f"target {target:g}%",
+        f"protection rate = protected / wetland base (paddy is cropland, not in the base); {target_text}",
         "burial from sxgeo/data/carbon_wetland_types.csv; methane reported apart (GWP100 27), never netted",
         "paddy: out of wetland_area_ha and the wetland soil stock, reported apart (paddy_area_ha, "
         "paddy_soil_tc); its soil-carbon gain is not counted as a sink (cropland; its methane belongs to "

@@ -136,11 +136,15 @@ def _print_check(report: Any, touched: list[str], *, as_json: bool) -> None:
 def init(
     folder: Annotated[Path, typer.Argument(help="Project folder (created when missing).")] = Path(),
     force: Annotated[bool, typer.Option(help="Replace an existing sxgeo.toml.")] = False,
+    plan: Annotated[
+        str | None,
+        typer.Option(help="Plan written as [project] plan: a shipped id (shaoxing_15th) or a registry YAML."),
+    ] = None,
 ) -> None:
     """Write a commented sxgeo.toml project template (zh/en) naming your input files."""
     from sxgeo.project import write_template
 
-    path = write_template(folder, force=force)
+    path = write_template(folder, force=force, plan=plan)
     typer.echo(path)
     typer.echo(f"edit the paths in {path.name}, then: sxgeo build --project {path} -o out", err=True)
 
@@ -260,11 +264,12 @@ def demo_data(
 
 
 def _register() -> None:
-    from sxgeo.cli import _engine, carbon, partition, pilots, pv, report, sponge  # noqa: F401  (_engine: its Chinese help)
+    from sxgeo.cli import _engine, carbon, partition, pilots, plan, pv, report, sponge  # noqa: F401  (_engine: its Chinese help)
 
     app.add_typer(sponge.app, name="sponge")
     app.add_typer(carbon.app, name="carbon")
     app.add_typer(pilots.app, name="pilots")
+    app.add_typer(plan.app, name="plan")
     app.command("pv")(pv.pv)
     app.command("report")(report.report)
     app.command("partition")(partition.partition)

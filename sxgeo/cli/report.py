@@ -16,8 +16,11 @@ def report(
         Path, typer.Option("--out", "-o", help="Report folder (index.html, report.pdf, XLSX).")
     ] = Path("report"),
     plan: Annotated[
-        Path | None,
-        typer.Option(help="Plan indicator registry (YAML); default the project's, else the 14th plan."),
+        str | None,
+        typer.Option(
+            help="Plan: a shipped id (shaoxing_14th, shaoxing_15th) or a registry YAML; default the "
+            "project's, else the 14th plan."
+        ),
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Leading language: zh or en.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write report.pdf (WeasyPrint).")] = True,

@@ -119,12 +119,14 @@ def sum_by(frame: pd.DataFrame, key: np.ndarray) -> pd.DataFrame:
     return data.groupby("_key").sum()
 
 
-def _finish(t: pd.DataFrame, target_mw: float) -> pd.DataFrame:
+def _finish(t: pd.DataFrame, target_mw: float | None) -> pd.DataFrame:
     t["capacity_mwp"] = t["capacity_kwp"] / 1000
     t["policy_mwp"] = t["policy_kwp"] / 1000
     t["generation_gwh"] = t["generation_mwh"] / 1000
-    t["share_of_target_pct"] = 100 * t["capacity_mwp"] / target_mw
-    t["policy_share_of_target_pct"] = 100 * t["policy_mwp"] / target_mw
+    # a plan without a new-PV figure (the 15th draft) leaves the shares empty
+    per_mw = 100 / target_mw if target_mw else float("nan")
+    t["share_of_target_pct"] = t["capacity_mwp"] * per_mw
+    t["policy_share_of_target_pct"] = t["policy_mwp"] * per_mw
     for col in ("footprint_m2", "usable_m2", "co2_avoided_t"):
         t[col] = t[col].round(0)
     for col in (
@@ -145,7 +147,7 @@ TABLE_KINDS = ("units", "polygon", "nearest")
 def table_from_sums(
     sums: pd.DataFrame,
     layer: gpd.GeoDataFrame,
-    target_mw: float,
+    target_mw: float | None,
     *,
     kind: str = "units",
     code_col: str = "adcode",
@@ -158,8 +160,8 @@ def table_from_sums(
         Sums by code ('' for roofs outside every unit, park or village reach).
     layer : geopandas.GeoDataFrame
         The counties or zones (``units``), parks (``polygon``) or village points (``nearest``).
-    target_mw : float
-        The plan's new-PV target [MW].
+    target_mw : float or None
+        The plan's new-PV target [MW] (None: the plan gives none; the shares are empty).
     kind : str
         ``units``: a :func:`sxgeo.unit_table.unit_rows` table (counties, 绍兴市区, the city,
         unassigned); ``polygon``: one row per polygon, zeros where no roof; ``nearest``: one row
@@ -225,9 +227,9 @@ def by_county(
     Raises
     ------
     SchemaError
-        When the targets table has no city figure for ``pv_new_capacity``.
+        Not for a missing ``pv_new_capacity`` figure: the shares of the target are then empty.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     c = sxcrs.to_metric(counties, what="counties")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, c, "adcode")
@@ -259,7 +261,7 @@ def by_polygon(
     pandas.DataFrame
         One row per polygon (zeros where no building), same measures as :func:`by_county`.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     p = sxcrs.to_metric(polygons, what="polygons")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = assign_points(pts, p, code_col)
@@ -294,7 +296,7 @@ def by_nearest_point(
     pandas.DataFrame
         One row per point with any roof, same measures as :func:`by_county`.
     """
-    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets, required=True)
+    target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     pm = sxcrs.to_metric(points, what="points")
     pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
     code = nearest_codes(pts, pm, code_col, max_distance_m)

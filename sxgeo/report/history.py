@@ -17,10 +17,17 @@ past years by hand, as rows with ``origin = entered``. Columns:
 ``recorded``       when the row was written (ISO date)
 
 A rebuild for the same year replaces that year's computed rows; entered rows are never touched.
+
+One history serves every plan (2020-2030 as one series per indicator and unit): an indicator that
+continues from the previous plan keeps its id, or names the old one in ``continues``
+(:func:`indicator_series` joins both). A plan's baseline-year values come from the history where the
+registry gives none (:func:`history_baselines`, :func:`with_history_baselines`): the 14th plan's 2025
+values are the 15th plan's baselines, computed or entered.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -38,10 +45,10 @@ from sxgeo.errors import SchemaError
 from sxgeo.io.codes import code_column
 from sxgeo.io.encoding import _text_encoding
 from sxgeo.io.writers import atomic_path
+from sxgeo.plan import Indicator, Plan, load_plan
 from sxgeo.project import KEYS, Input
 
 if TYPE_CHECKING:
-    from sxgeo.plan import Plan
     from sxgeo.project import Project
 
 log = logging.getLogger(__name__)
@@ -230,10 +237,10 @@ def read_history(path: str | Path, plan: Plan | None = None) -> pd.DataFrame:
     _refuse_duplicates(table, path.name)
     if plan is not None:
         _refuse_unknown(table, plan, path.name)
+        units = known_units(plan)
         for i, (ind_id, unit) in enumerate(zip(table["indicator"], table["unit"], strict=True)):
-            ind = plan.get(ind_id)
-            if ind is not None and unit and unit != ind.unit:
-                msg = f"{path.name}: row {i + 2}: {ind_id} in {unit!r}, the plan uses {ind.unit!r}"
+            if unit and unit != units[ind_id]:
+                msg = f"{path.name}: row {i + 2}: {ind_id} in {unit!r}, the plan uses {units[ind_id]!r}"
                 raise SchemaError(msg)
     return table
 
@@ -254,11 +261,44 @@ def _refuse_duplicates(table: pd.DataFrame, name: str) -> None:
     raise SchemaError(msg)
 
 
+def known_units(plan: Plan) -> dict[str, str]:
+    """Indicator id -> unit of every id a history read for *plan* may hold.
+
+    The plan's own ids, the ids its indicators continue, and the previous plan's ids (its
+    ``previous``: the 14th plan's rows stay in the 15th plan's history); the plan's own unit wins.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry.
+
+    Returns
+    -------
+    dict
+    """
+    units: dict[str, str] = {}
+    if plan.previous and plan.previous != plan.id:
+        try:
+            before = load_plan(plan.previous)
+        except (SchemaError, OSError):
+            log.warning(
+                "plan %s: previous plan %r not found; its rows are not accepted", plan.id, plan.previous
+            )
+        else:
+            units |= {ind.id: ind.unit for ind in before.indicators}
+    for ind in plan.indicators:
+        units[ind.id] = ind.unit
+        if ind.continues:
+            units[ind.continues] = ind.unit
+    return units
+
+
 def _refuse_unknown(table: pd.DataFrame, plan: Plan, name: str) -> None:
     """Refuse an indicator id the registry does not know, with the closest known id."""
-    known = [ind.id for ind in plan.indicators]
+    units = known_units(plan)
+    known = list(units)
     for i, ind_id in enumerate(table["indicator"]):
-        if plan.get(ind_id) is not None:
+        if ind_id in units:
             continue
         best = process.extractOne(ind_id, known, scorer=fuzz.ratio)
         near = f"; did you mean {best[0]!r}?" if best is not None else ""
@@ -309,3 +349,97 @@ def series(history: pd.DataFrame, indicator: str, unit_code: str) -> list[tuple[
     rows = rows.assign(_rank=(rows["origin"] == "entered").astype(int)).sort_values(["year", "_rank"])
     last = rows.groupby("year", sort=True).tail(1)
     return [(int(y), float(v)) for y, v in zip(last["year"], last["value"], strict=True)]
+
+
+def indicator_series(
+    history: pd.DataFrame, ind: Indicator, unit_code: str, *, until: int | None = None
+) -> list[tuple[int, float]]:
+    """(year, value) of one indicator and unit across plans: its own id's rows and those it continues.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        :data:`HISTORY_COLUMNS`.
+    ind : Indicator
+        The indicator (``continues``: the previous plan's id whose rows join its own).
+    unit_code : str
+        Unit code.
+    until : int, optional
+        Last year kept (a plan's target year: a final assessment judges the target-year value, not a
+        later one).
+
+    Returns
+    -------
+    list of (int, float)
+        One value a year, sorted; an entered value wins over a computed one; in a year both ids
+        give, the indicator's own id wins.
+    """
+    if history.empty:
+        return []
+    points = dict(series(history, ind.continues, unit_code)) if ind.continues else {}
+    points |= dict(series(history, ind.id, unit_code))
+    return sorted((y, v) for y, v in points.items() if until is None or y <= until)
+
+
+def history_baselines(plan: Plan, history: pd.DataFrame) -> pd.DataFrame:
+    """The baseline-year values the history gives each indicator and unit of *plan*.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry (the 15th plan: baseline year 2025).
+    history : pandas.DataFrame
+        :data:`HISTORY_COLUMNS` (the 14th plan's rows included).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, unit_code, year, value, origin``: one row per indicator and unit with a
+        value in its baseline year (entered wins over computed), under the plan's indicator id.
+    """
+    rows = []
+    if not history.empty:
+        codes = sorted(set(history["unit_code"].astype(str)))
+        for ind in plan.indicators:
+            for code in codes:
+                hits = [v for y, v in indicator_series(history, ind, code) if y == ind.baseline_year]
+                if not hits:
+                    continue
+                ids = {ind.id, ind.continues} - {""}
+                year_rows = history[
+                    history["indicator"].isin(ids)
+                    & (history["unit_code"].astype(str) == code)
+                    & (history["year"] == ind.baseline_year)
+                ]
+                origin = "entered" if (year_rows["origin"] == "entered").any() else "computed"
+                rows.append((ind.id, code, ind.baseline_year, hits[-1], origin))
+    return pd.DataFrame(rows, columns=["indicator", "unit_code", "year", "value", "origin"])
+
+
+def with_history_baselines(plan: Plan, history: pd.DataFrame) -> Plan:
+    """*plan* with the baselines the registry leaves empty taken from the history.
+
+    A registry figure is kept; a null city baseline becomes the history's city (``330600``) value of
+    the baseline year, and each unit without a ``unit_baselines`` entry gets its own history value.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry.
+    history : pandas.DataFrame
+        :data:`HISTORY_COLUMNS`.
+
+    Returns
+    -------
+    Plan
+        A new plan (the given one is not changed).
+    """
+    found = history_baselines(plan, history)
+    indicators = []
+    for ind in plan.indicators:
+        rows = found[found["indicator"] == ind.id]
+        by_code = dict(zip(rows["unit_code"], rows["value"].astype(float), strict=True))
+        baseline = ind.baseline if ind.baseline is not None else by_code.get(CITY_CODE)
+        units = {c: v for c, v in by_code.items() if c != CITY_CODE} | ind.unit_baselines
+        indicators.append(dataclasses.replace(ind, baseline=baseline, unit_baselines=units))
+    return dataclasses.replace(plan, indicators=tuple(indicators))

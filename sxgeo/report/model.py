@@ -9,8 +9,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
-from sxgeo.plan import Indicator, Plan, Targets, TargetsLike, indicator_target, targets_table, unit_target
-from sxgeo.report.history import series
+from sxgeo.plan import (
+    Indicator,
+    Plan,
+    Targets,
+    TargetsLike,
+    as_table,
+    indicator_target,
+    targets_table,
+    unit_target,
+)
+from sxgeo.report.history import indicator_series
 from sxgeo.report.status import CATEGORIES, Status, assess
 
 if TYPE_CHECKING:
@@ -128,10 +137,12 @@ def unit_target_of(ind: Indicator, code: str, targets: TargetsLike = None) -> fl
 def _judge(
     ind: Indicator, code: str, points: list[tuple[int, float]], targets: TargetsLike
 ) -> tuple[float | None, float | None, Status]:
-    target = unit_target_of(ind, code, targets)
+    table = as_table(targets)
+    figures = bool((table["indicator"] == ind.id).any())  # a draft's pending row has none at all
+    target = unit_target_of(ind, code, targets) if figures else None
     before = [v for y, v in points if y == ind.baseline_year]
-    city_base = unit_target(ind.id, CITY_CODE, kind="baseline", targets=targets)
-    own = unit_target(ind.id, code, kind="baseline", targets=targets)
+    city_base = unit_target(ind.id, CITY_CODE, kind="baseline", targets=targets) if figures else None
+    own = unit_target(ind.id, code, kind="baseline", targets=targets) if figures else None
     baseline = before[-1] if before else own if own is not None else city_base
     if target is None and code != CITY_CODE:
         return target, baseline, Status("no_target", ind.method, None, "the plan gives only a city target")
@@ -186,11 +197,12 @@ def status_table(
         if not ind.show:
             continue
         for code in codes:
-            points = series(hist, ind.id, code) if not hist.empty else []
+            # one series across plans (continues), none after the plan's target year
+            points = indicator_series(hist, ind, code, until=ind.target_year)
             target, baseline, st = _judge(ind, code, points, targets)
             last = (
                 hist[
-                    (hist["indicator"] == ind.id)
+                    hist["indicator"].isin([ind.id, ind.continues])
                     & (hist["unit_code"].astype(str) == code)
                     & (hist["year"] == points[-1][0])
                 ]

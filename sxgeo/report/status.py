@@ -20,6 +20,11 @@ Categories use the words of the 14th plan's mid-term review (NDRC to the NPC Sta
 2023-12-26): 提前实现 / 快于预期 / 基本符合预期 / 滞后 (and 已实现 for a target met in the target year,
 the final assessment 终期评估), each with a colour and a text label. A ``maintain`` target (not below
 X) that holds is 保持 (kept), at any time: keeping a level is not reaching it early.
+
+Every method takes its baseline and target years as arguments, so one plan's status (2020 -> 2025)
+and the next one's (2025 -> 2030) are the same calls. :func:`trajectory_value` is the value the
+plan's path expects in a year (where a unit should stand on the way to 2030), and
+:func:`final_status` the final assessment's verdict (已实现 / 未实现 at the target year).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ TOL = 1e-9
 COLOURS: dict[str, str] = {
     "achieved": "#1a7f37",
     "met": "#1a7f37",
+    "not_met": "#cf222e",
     "kept": "#1a7f37",
     "faster": "#4ac26b",
     "on_track": "#bf8700",
@@ -364,3 +370,92 @@ def assess(
         target=target,
         target_year=target_year,
     )
+
+
+def trajectory_value(
+    year: int,
+    *,
+    baseline: float,
+    baseline_year: int,
+    target: float,
+    target_year: int,
+    method: str = "linear_time_share",
+) -> float:
+    """The value the plan's path expects in *year*: where a unit should stand on the way to the target.
+
+    Parameters
+    ----------
+    year : int
+        Any year (clamped to the plan period).
+    baseline, target : float
+        Values in *baseline_year* and *target_year*.
+    baseline_year, target_year : int
+        Years (``target_year`` after ``baseline_year``).
+    method : str
+        ``growth_rate_ratio``: the compound path ``b (T / b) ** share`` (both positive); else the
+        straight line ``b + (T - b) share``, share = elapsed / planned years.
+
+    Returns
+    -------
+    float
+    """
+    period = target_year - baseline_year
+    share = min(max((year - baseline_year) / period, 0.0), 1.0) if period > 0 else 1.0
+    if method == "growth_rate_ratio" and baseline > 0 and target > 0:
+        return float(baseline * (target / baseline) ** share)
+    return float(baseline + (target - baseline) * share)
+
+
+def final_status(
+    series: Sequence[tuple[int, float]],
+    *,
+    baseline: float | None,
+    baseline_year: int,
+    target: float | None,
+    target_year: int,
+    direction: str = "increase",
+) -> Status:
+    """The final assessment (总结评估): the target-year value against the target, met or not met.
+
+    Parameters
+    ----------
+    series : sequence of (year, value)
+        Values by year; those after *target_year* do not count. Without a target-year value the
+        latest earlier one is judged and the note names its year.
+    baseline : float or None
+        Baseline value (the change over the period is reported when given, or taken from the
+        series' *baseline_year* value).
+    baseline_year, target_year : int
+        Years.
+    target : float or None
+        None: ``no_figure``.
+    direction : str
+        ``increase``, ``decrease`` or ``maintain``.
+
+    Returns
+    -------
+    Status
+        ``met`` or ``kept`` (a maintain target held), ``not_met``; ``progress`` is the share of the
+        planned change achieved (None without a baseline or a planned change).
+    """
+    points = sorted(
+        (int(y), float(v))
+        for y, v in series
+        if v is not None and not math.isnan(float(v)) and int(y) <= target_year
+    )
+    if not points:
+        return Status("no_data", "final", None, f"no value up to {target_year}")
+    if target is None:
+        return Status("no_figure", "final", None, "the plan gives no figure")
+    year, value = points[-1]
+    if baseline is None:
+        at_base = [v for y, v in points if y == baseline_year]
+        baseline = at_base[0] if at_base else None
+    change = target - baseline if baseline is not None else 0.0
+    progress = (value - baseline) / change if baseline is not None and change != 0 else None
+    when = "" if year == target_year else f" (latest value {year}, none for {target_year})"
+    shift = f"; {value - baseline:+.4g} since {baseline_year}" if baseline is not None else ""
+    if _met(value, target, direction):
+        category = "kept" if direction == "maintain" else "met"
+        return Status(category, "final", progress, f"{value:.4g} against {target:.4g}{shift}{when}")
+    return Status("not_met", "final", progress, f"{value:.4g} short of {target:.4g}{shift}{when}")
