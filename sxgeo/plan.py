@@ -37,13 +37,13 @@ from sxgeo.errors import SchemaError
 from sxgeo.io import read_table
 from sxgeo.io._paths import require_file
 from sxgeo.params import parse_numbers
+from sxgeo.plan_files import SHIPPED_PLANS as SHIPPED_PLANS
+from sxgeo.plan_files import shipped_plan_path as shipped_plan_path
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PLAN = "shaoxing_14th.yaml"
 """File name of the shipped plan (in ``sxgeo/data/plans``)."""
-SHIPPED_PLANS = ("shaoxing_14th", "shaoxing_15th")
-"""Ids of the shipped plans (``sxgeo/data/plans/<id>.yaml``), as ``[project] plan`` takes them."""
 STATUSES = ("draft", "adopted")
 """A plan file's status: ``draft`` (targets still to be completed; the report says so) or ``adopted``."""
 
@@ -310,24 +310,6 @@ def _notes(raw: Any, where: str) -> tuple[str, ...]:
         return tuple(raw)
     msg = f"{where}: notes must be a text or a list of texts (got {raw!r})"
     raise SchemaError(msg)
-
-
-def shipped_plan_path(plan_id: str) -> Path | None:
-    """The file of a shipped plan id (``shaoxing_15th``), or None when *plan_id* is not one.
-
-    Parameters
-    ----------
-    plan_id : str
-        A plan id of :data:`SHIPPED_PLANS` (``.yaml`` may be added).
-
-    Returns
-    -------
-    pathlib.Path or None
-    """
-    stem = plan_id.removesuffix(".yaml")
-    if stem not in SHIPPED_PLANS:
-        return None
-    return Path(str(resources.files("sxgeo.data").joinpath("plans", f"{stem}.yaml")))
 
 
 def load_plan(path: str | Path | None = None) -> Plan:

@@ -25,7 +25,7 @@ from sxgeo.capabilities import capability_keys
 from sxgeo.capability import Key
 from sxgeo.configtext import load_toml
 from sxgeo.errors import ProjectError
-from sxgeo.plan import SHIPPED_PLANS, shipped_plan_path
+from sxgeo.plan_files import SHIPPED_PLANS, shipped_plan_path
 from sxgeo.settings import config_path, setting
 
 log = logging.getLogger(__name__)
@@ -247,7 +247,7 @@ def _input(value: Any, *, key: str, base: Path, where: str) -> Input:
 
 
 def _plan_input(value: str, *, key: str, base: Path, where: str) -> Input:
-    """``[project] plan``: a shipped plan id (:data:`sxgeo.plan.SHIPPED_PLANS`) or a registry path.
+    """``[project] plan``: a shipped plan id (:data:`sxgeo.plan_files.SHIPPED_PLANS`) or a registry path.
 
     A file of that name beside the project wins over a shipped id of the same name.
     """
@@ -425,7 +425,7 @@ def write_template(folder: str | Path, *, force: bool = False, plan: str | None 
     force : bool
         Replace an existing file.
     plan : str, optional
-        ``[project] plan`` to write: a shipped id (:data:`sxgeo.plan.SHIPPED_PLANS`) or a registry path.
+        ``[project] plan`` to write: a shipped id (:data:`sxgeo.plan_files.SHIPPED_PLANS`) or a registry path.
 
     Returns
     -------
