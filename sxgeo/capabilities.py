@@ -80,7 +80,9 @@ def check_computed(
             )
         elif column not in spec.columns:
             cols = ", ".join(spec.columns)
-            problems.append(f"{ind}: computed_by column {column!r} is not in {table} (declared: {cols})")
+            problems.append(
+                f"{ind}: computed_by column {column!r} 不在 {table} 中 · is not in {table} (declared: {cols})"
+            )
     return problems
 
 
