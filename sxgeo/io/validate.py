@@ -84,7 +84,16 @@ def _drop_duplicates(gdf: gpd.GeoDataFrame, report: LayerReport, *, refuse: bool
     if len(gdf) < 2:
         return gdf
     geoms = np.asarray(gdf.geometry.values, dtype=object)
-    wkb = pd.Series(shapely.to_wkb(shapely.normalize(geoms)), index=gdf.index)
+    # identical geometries have identical bounds and vertex counts: only rows sharing those with
+    # another row are normalised and written as WKB; every other row gets a key of its own that
+    # no WKB can equal (text, where WKB is bytes)
+    shape = pd.DataFrame(shapely.bounds(geoms)).assign(n=shapely.get_num_coordinates(geoms))
+    suspect = shape.duplicated(keep=False).to_numpy()
+    if not suspect.any():
+        return gdf
+    wkb_values = ("#" + pd.Series(np.arange(len(geoms))).astype(str)).to_numpy(dtype=object)
+    wkb_values[suspect] = shapely.to_wkb(shapely.normalize(geoms[suspect]))
+    wkb = pd.Series(wkb_values, index=gdf.index)
     same_geom = wkb.duplicated(keep=False)
     if not same_geom.any():
         return gdf

@@ -204,29 +204,45 @@ def _south_candidates(
     """Pairs (target, caster) with the caster in the 3 x 2 grid cells of side *side* south of the target.
 
     A superset of the pairs whose centres lie within *side* of each other in x and y with the caster
-    to the south: the casters are sorted by cell (column-major, so a column's two cells are one
-    run of the order), and each target takes the runs of its own and the two neighbouring columns,
-    its own cell row and the one below (three binary searches per target, no tree, no Python loop).
+    to the south: the casters are sorted by cell (column-major, so a column's two cells are one run
+    of the order), and each target takes the runs of its own and the two neighbouring columns, its
+    own cell row and the one below (a table of where each cell's run starts: no tree, no Python loop).
     """
     cx = np.floor((xy[casters, 0] - origin[0]) / side).astype(np.int64)
     cy = np.floor((xy[casters, 1] - origin[1]) / side).astype(np.int64)
     rows = int(cy.max()) + 3  # cell rows 0 .. max+1 used; one spare so no run wraps into the next column
+    columns = int(cx.max()) + 4  # targets' columns clipped to max+1, and one column either side
     key = (cx + 1) * rows + (cy + 1)
     order = np.argsort(key, kind="stable")
-    sorted_key, sorted_casters = key[order], casters[order]
-    tx = np.floor((xy[targets, 0] - origin[0]) / side).astype(np.int64)
+    sorted_casters = casters[order]
+    tx = np.minimum(np.floor((xy[targets, 0] - origin[0]) / side).astype(np.int64), columns - 3)
     ty = np.minimum(np.floor((xy[targets, 1] - origin[1]) / side).astype(np.int64), rows - 2)
+    n_keys = columns * rows
+    if n_keys <= DENSE_CELLS_MAX:
+        # first[k]: casters in cells before key k (a gather per target, not a binary search)
+        first = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=n_keys), out=first[1:])
+    else:
+        first = None
+        sorted_key = key[order]
     found_t, found_c = [], []
     for dx in (-1, 0, 1):
-        column = (tx + dx + 1) * rows
-        lo = np.searchsorted(sorted_key, column + ty, side="left")  # the row below: cy + 1 == ty
-        hi = np.searchsorted(sorted_key, column + ty + 1, side="right")  # own row: cy + 1 == ty + 1
+        cell = (tx + dx + 1) * rows + ty  # the row below: cy + 1 == ty; own row: cy + 1 == ty + 1
+        if first is not None:
+            lo, hi = first[cell], first[cell + 2]
+        else:
+            lo = np.searchsorted(sorted_key, cell, side="left")
+            hi = np.searchsorted(sorted_key, cell + 1, side="right")
         lens = hi - lo
         owner = np.repeat(np.arange(len(targets)), lens)
         pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens - lo, lens)
         found_t.append(targets[owner])
         found_c.append(sorted_casters[pos])
     return np.concatenate(found_t), np.concatenate(found_c)
+
+
+DENSE_CELLS_MAX = 20_000_000
+"""Largest grid (cells) whose run starts :func:`_south_candidates` keeps in one table (else binary search)."""
 
 
 def building_potential(

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo import pv as pvmod
