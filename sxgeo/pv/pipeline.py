@@ -443,8 +443,7 @@ def _project_types(  # noqa: PLR0917 (a private step of run: its state passed th
     p = nea2025.classify(
         result, table=mapping, parcels=parcels, intensity=intensity, self_use_share=opts.self_use_share
     )
-    same_roofs = points is not None and len(points) == len(p.roofs)
-    pts = points if same_roofs else surface_points(p.roofs)
+    pts = points if points is not None and len(points) == len(p.roofs) else surface_points(p.roofs)
     tables["pv_project_types"] = nea2025.project_types_table(
         p.roofs, assign_points(pts, sxcrs.to_metric(ctx.units, what="counties"), "adcode"), ctx.units
     )
