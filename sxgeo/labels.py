@@ -117,6 +117,16 @@ PILOT_CRITERIA: dict[str, Pair] = {
     "spread": ("距已有试点距离", "distance to an existing pilot"),
     "builtup": ("建成区占比", "built-up share"),
     "ledger": ("已建立碳排放统计台账", "carbon accounting ledger in place"),
+    # the parks: block (zero-carbon park candidates)
+    "core": ("单位能耗碳排放", "CO2 per unit of energy use"),
+    "clean_energy": ("清洁能源消费占比", "clean-energy share"),
+    "pv_share": ("屋顶光伏可供用电比例", "share of electricity use its roofs could supply"),
+    "solid_waste": ("工业固废综合利用率", "industrial solid-waste reuse"),
+    "water_reuse": ("工业用水重复利用率", "industrial water reuse"),
+    "zone_eligible": (
+        "省级及以上开发区或其园中园",
+        "provincial-or-higher development zone, or a park inside one",
+    ),
 }
 """Pilot criterion id -> (zh, en): those of the shipped ``sxgeo/data/pilot_criteria.yaml`` (a project's
 own criteria carry their names in its criteria file)."""
