@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sxgeo import crs as sxcrs
 from sxgeo._pipeline import (
     Context,
     as_path,
@@ -122,6 +123,8 @@ def run(
         "a park inside a park (园中园) counts its own roofs, carbon and built-up area; its parent counts "
         "them too (parents are not sums of their children)",
     ]
+    # a point inside each park (lon/lat, EPSG:4326): where the report's thumbnail draws it
+    inside = sxcrs.to_lonlat(parks.set_geometry(parks.geometry.representative_point()), what="parks")
     t = pd.DataFrame(
         {
             "park_code": parks["park_code"],
@@ -130,6 +133,8 @@ def run(
             "parent_code": parks["parent_code"],
             "unit_code": units["county_adcode"].to_numpy(),
             "area_km2": np.round(parks.geometry.area.to_numpy() / M2_PER_KM2, 4),
+            "lon": np.round(inside.geometry.x.to_numpy(), 6),
+            "lat": np.round(inside.geometry.y.to_numpy(), 6),
         }
     ).set_index("park_code")
     if (t["unit_code"] == "").any():

@@ -15,8 +15,12 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyproj
+import shapely
 
+from sxgeo import crs as sxcrs
 from sxgeo import labels as sxlabels
 from sxgeo.admin import unit_name
 from sxgeo.capability import ReportSection
@@ -65,11 +69,72 @@ def section_table(parks: pd.DataFrame) -> pd.DataFrame:
     return t[cols].reset_index(drop=True)
 
 
+GRADE_COLOURS = {"meets": "#1a9850", "above": "#d73027", "no_data": "#969696"}
+"""Dot colour of each core-indicator grade (those of the parks map, :mod:`sxgeo.parks.view`)."""
+
+
+def thumbnail(units: Any, parks: pd.DataFrame, *, width: int = 300, height: int = 240) -> str:
+    """A small static SVG: the counties in grey, each park a dot at its ``lon``/``lat``, coloured by grade.
+
+    Parameters
+    ----------
+    units : geopandas.GeoDataFrame
+        County polygons.
+    parks : pandas.DataFrame
+        ``zero_carbon_parks`` with ``lon``, ``lat`` (a point inside each park) and ``core_grade``.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element; empty when the table has no points or there are no counties.
+    """
+    if units is None or len(units) == 0 or not {"lon", "lat"} <= set(parks.columns):
+        return ""
+    proj = sxcrs.to_metric(units, what="counties")
+    geoms = shapely.simplify(np.asarray(proj.geometry.values, dtype=object), 150)
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    s = min((width - 8) / max(maxx - minx, 1), (height - 8) / max(maxy - miny, 1))
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return (x - minx) * s + 4, (maxy - y) * s + 4
+
+    def ring(coords: np.ndarray) -> str:
+        return "M" + " L".join("{:.1f},{:.1f}".format(*xy(x, y)) for x, y in coords[:, :2]) + " Z"
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map parks-thumbnail" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="parks map">'
+    ]
+    for geom in geoms:
+        polys = [p for p in getattr(geom, "geoms", [geom]) if p is not None and p.geom_type == "Polygon"]
+        d = " ".join(
+            ring(np.asarray(p.exterior.coords))
+            + "".join(" " + ring(np.asarray(r.coords)) for r in p.interiors)
+            for p in polys
+        )
+        parts.append(f'<path d="{d}" fill="#eaeef2" fill-rule="evenodd" stroke="#ffffff" stroke-width="1"/>')
+    to_metric = pyproj.Transformer.from_crs(4326, sxcrs.METRIC, always_xy=True)
+    lon = pd.to_numeric(parks["lon"], errors="coerce").to_numpy(float)
+    lat = pd.to_numeric(parks["lat"], errors="coerce").to_numpy(float)
+    xs, ys = to_metric.transform(lon, lat)
+    grades = parks["core_grade"] if "core_grade" in parks.columns else pd.Series("no_data", index=parks.index)
+    for x, y, g, name in zip(xs, ys, grades.astype(str), parks["park_name"].astype(str), strict=True):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        px, py = xy(x, y)
+        parts.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{GRADE_COLOURS.get(g, "#969696")}" '
+            f'stroke="#1f2328" stroke-width="0.6"><title>{escape(name)}</title></circle>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def _cell(column: str, value: Any, digits: int) -> str:
     if digits < 0:
         text = sxlabels.value(column, value)
         shown = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-        wrap = "" if column == "park_name" else ' style="white-space:nowrap"'
+        wrap = ' style="min-width:7em"' if column == "park_name" else ' style="white-space:nowrap"'
         return f'<td data-column="{column}"{wrap}>{escape(shown)}</td>'
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     if pd.isna(number):
@@ -80,8 +145,8 @@ def _cell(column: str, value: Any, digits: int) -> str:
     )
 
 
-def parks_html(table: pd.DataFrame, map_file: str | None) -> str:
-    """The parks section: the table (Chinese headers, English beneath) and the map link.
+def parks_html(table: pd.DataFrame, map_file: str | None, figure: str = "") -> str:
+    """The parks section: the table (Chinese headers, English beneath), the map link and thumbnail.
 
     Parameters
     ----------
@@ -89,6 +154,8 @@ def parks_html(table: pd.DataFrame, map_file: str | None) -> str:
         :func:`section_table`.
     map_file : str or None
         The parks map's file name beside the report folder (linked as ``../<name>``).
+    figure : str
+        The thumbnail (:func:`thumbnail`), linked to the map when there is one.
 
     Returns
     -------
@@ -107,6 +174,13 @@ def parks_html(table: pd.DataFrame, map_file: str | None) -> str:
         + "</tr>"
         for _, r in table.iterrows()
     )
+    if figure:
+        legend = " · ".join(
+            f'<span style="color:{c}">●</span> {escape(sxlabels.value("core_grade", g))}'
+            for g, c in GRADE_COLOURS.items()
+        )
+        shown_fig = f'<a href="../{escape(map_file)}">{figure}</a>' if map_file else figure
+        figure = f'<div class="parks-figure">{shown_fig}<p class="muted">{legend}</p></div>'
     link = (
         f'<p>交互地图 interactive map: <a href="../{escape(map_file)}">{escape(map_file)}</a> '
         '<span class="muted">（园区按核心指标评价着色 · parks coloured by the core-indicator grade）'
@@ -123,7 +197,7 @@ def parks_html(table: pd.DataFrame, map_file: str | None) -> str:
         "Rooftop PV by the NEA 2025 project types; the share of the entered electricity use the roofs could "
         "supply (a yearly ratio); core indicator CO₂ / energy use, limits 0.20 / 0.30 t CO₂/tce from a "
         "secondary source (verify).</p>"
-        f"{link}"
+        f"{link}{figure}"
         f'<table class="parks-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>'
     )
 
@@ -155,8 +229,6 @@ def report_section(
     table = section_table(parks)
     links = list(getattr(data, "links", []) or [])
     map_file = next((name for name in links if name in MAP_FILES), None)
-    return [
-        ReportSection(
-            "parks-section", "零碳园区", "Zero-carbon parks", parks_html(table, map_file), {SHEET: table}
-        )
-    ]
+    figure = thumbnail(getattr(data, "units", None), parks)
+    html = parks_html(table, map_file, figure)
+    return [ReportSection("parks-section", "零碳园区", "Zero-carbon parks", html, {SHEET: table})]

@@ -154,6 +154,12 @@ def test_report_parks_section_equals_zero_carbon_parks(tiny_build):
         assert grade == {"meets": "达到限值", "above": "高于限值", "no_data": "无填报"}[r["core_grade"]]
     assert checked == 4 * len(parks) >= 8
     assert re.search(r'<a href="\.\./demo_parks\.html">', html)
+    # the thumbnail: one dot a park, coloured by its grade (green meets, red above, grey no data)
+    svg = re.search(r'<svg[^>]*class="map parks-thumbnail".*?</svg>', html, re.S).group(0)
+    fills = re.findall(r'<circle [^>]*fill="(#[0-9a-f]{6})"', svg)
+    colours = {"meets": "#1a9850", "above": "#d73027", "no_data": "#969696"}
+    assert sorted(fills) == sorted(colours[g] for g in parks["core_grade"])
+    assert {"lon", "lat"} <= set(parks.columns)
 
 
 def test_report_afforestation_figure_equals_carbon_afforestation(tiny_build):
