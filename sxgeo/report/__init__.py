@@ -23,6 +23,7 @@ import pandas as pd
 
 from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE
+from sxgeo.capabilities import report_sections
 from sxgeo.io import write_workbook
 from sxgeo.io.writers import write_text
 from sxgeo.outputs import Outputs
@@ -120,6 +121,7 @@ def write_report(
         "status": data.status,
         "history": data.history,
         **{f"gap_{i + 1}": t for i, t in enumerate(data.gaps.values())},
+        **{name: t for s in data.sections for name, t in s.sheets.items()},
     }
     book = Outputs(
         "report",
@@ -203,6 +205,7 @@ def make_report(
     }
     data.dashboard = dashboard_table(data, tables or {}, city_targets=refs)
     data.parks = top_parks(tables or {})
+    data.sections = report_sections(data, tables or {}, {})
     return data
 
 

@@ -84,6 +84,8 @@ class ReportData:
         The county dashboard (:func:`sxgeo.report.dashboard.dashboard_table`).
     parks : pandas.DataFrame
         The parks with the most rooftop PV potential (:func:`sxgeo.report.dashboard.top_parks`).
+    sections : list of sxgeo.capability.ReportSection
+        The capabilities' own sections (:func:`sxgeo.capabilities.report_sections`), after the gaps.
     """
 
     plan: Plan
@@ -99,6 +101,7 @@ class ReportData:
     targets: Targets | None = None
     dashboard: pd.DataFrame = field(default_factory=pd.DataFrame)
     parks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sections: list[Any] = field(default_factory=list)
 
     @property
     def unit_codes(self) -> list[str]:
