@@ -43,6 +43,10 @@ $(VENV)/.installed-report: pyproject.toml | $(BIN)/python
 	$(call install,-e '.[report]')
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(call install,-e '.[bench]')
+	@touch $@ $(VENV)/.installed
+
 demo: $(VENV)/.installed-report
 	$(BIN)/sxgeo demo-data --out layers/demo
 	$(BIN)/sxgeo build --project layers/demo/sxgeo.toml --out maps
@@ -62,6 +66,12 @@ test-fast: lint
 # the CLI tests again as on a Chinese Windows console (GBK stdout/stderr)
 test-gbk: $(VENV)/.installed-test
 	PYTHONIOENCODING=gbk $(PYTEST) -q tests/cli/test_cli.py tests/cli/test_console.py
+
+# issue 22's figures beside the peers' (exactextract, rasterstats, geopandas, Dask), one bench after another;
+# BENCH_ARGS="--quick" for small sizes (minutes; the full run is about an hour), "--only pilots sponge" for some
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-bench
+	PYTHONPATH=. $(BIN)/python tests/bench_issue22.py $(BENCH_ARGS)
 
 # every wheel sxgeo needs, for installing on an intranet (see README); ARGS="--all" for Linux and Windows, 3.11-3.13
 wheelhouse: | $(BIN)/python
