@@ -8,8 +8,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --quiet --disable-pip-version-check
-# Installs go through uv (`pip install uv` into the venv, then `uv pip install`: the same packages as pip, resolved
-# and unpacked in about a fifth of the time); pip's own index setting (PIP_INDEX_URL or `pip config`) is passed on.
+# Installs go through uv (`pip install uv` into the venv, then `uv pip install`: the same packages as pip, in a
+# quarter of pip's CPU time, docs/performance.md); pip's index setting (PIP_INDEX_URL or `pip config`) is passed on.
 # If uv cannot be installed or fails, pip does the install. INSTALLER=pip: pip alone.
 INSTALLER ?= uv
 define install

@@ -71,9 +71,8 @@ def ensure_demo(python: str) -> None:
         return
     print("layers/demo holds no demo: sxgeo demo-data --out layers/demo", flush=True)
     env = os.environ | {"PYTHONPATH": str(ROOT)}
-    subprocess.run(
-        [python, "-m", "sxgeo", "-q", "demo-data", "--out", "layers/demo"], cwd=ROOT, env=env, check=True
-    )
+    cmd = [python, "-m", "sxgeo", "-q", "demo-data", "--out", "layers/demo"]
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
