@@ -175,6 +175,35 @@ def test_the_draft_15th_plan_in_2026(history, counties):
     assert 'class="path-mark"' in html.split('id="ind-sponge_coverage"')[1].split('class="chart trend"')[0]
 
 
+def test_final_assessment_of_the_15th_plan_in_2030(tmp_path, counties):
+    path = tmp_path / hist.HISTORY_FILE
+    path.write_text(
+        HISTORY + "sponge_coverage,330600,2030,81,computed\nco2_intensity,330600,2030,85,entered\n",
+        encoding="utf-8",
+    )
+    p15 = plan.load_plan("shaoxing_15th")
+    data = make_report(p15, hist.read_history(path, p15), counties, year=2030)
+    assert data.is_final
+    t = data.final
+    # sponge: 81 >= 80 met; baseline 52 (the 14th plan's 2025 value), +29; years 2025, 2026, 2030
+    city = _row(t, "sponge_coverage", CITY_CODE)
+    assert (city["status"], city["baseline"], city["change"], city["years_with_data"]) == ("met", 52, 29, 3)
+    # CO2 index falls: 85 > 83 not met; 85 - 100 = -15 of the planned -17: 15/17 of the change
+    co2 = _row(t, "co2_intensity", CITY_CODE)
+    assert co2["status"] == "not_met" and co2["change"] == -15 and co2["progress"] == pytest.approx(15 / 17)
+    # the draft's pending rows are 待定 in the final table too, and not counted as assessed
+    assert set(t.loc[t["indicator"] == "forest_cover", "label_zh"]) == {"待定"}
+    c = data.conclusions.set_index("unit_code").loc[CITY_CODE]
+    # 12 indicators: sponge met, CO2 not met; non-fossil (no value) and 9 pending: 10 unassessed
+    assert (c["assessed"], c["met_count"], c["not_met_names"], c["unassessed_count"]) == (
+        2,
+        1,
+        "单位GDP二氧化碳排放",
+        10,
+    )
+    assert "<h1>十五五规划实施情况总结评估 2025-2030</h1>" in render_html(data)
+
+
 def _svg_text_boxes(svg: str) -> list[tuple[float, float, float, float]]:
     boxes = []
     for x, y, size, anchor, text in re.findall(
