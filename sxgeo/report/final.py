@@ -249,8 +249,8 @@ def final_conclusions(table: pd.DataFrame) -> pd.DataFrame:
             en = f"{len(met)} of {len(graded)} indicators assessed met their target"
             en += f"; not met: {names_en}" if len(short) else "; all met"
         if unassessed:
-            zh += f"；{unassessed} 项无数据或目标待定"
-            en += f"; {unassessed} without a value or with a pending target"
+            zh += f"；{unassessed} 项未评估（无数值或目标待定）"
+            en += f"; {unassessed} not assessed (no value, or no target yet)"
         rows.append(
             {
                 "unit_code": code,

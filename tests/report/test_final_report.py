@@ -110,13 +110,13 @@ def test_final_assessment_of_the_14th_plan_in_the_report(tmp_path, history, coun
     ]
     assert c.loc[CITY_CODE, "conclusion_zh"] == (
         "绍兴市：5 项可评估指标中 3 项实现目标，未实现：单位GDP综合能耗、光伏发电装机容量；"
-        "8 项无数据或目标待定。"
+        "8 项未评估（无数值或目标待定）。"
     )
     # 新昌: its sponge target is its only own one (the others are city-wide: no county verdict)
     assert c.loc[XINCHANG, "conclusion_zh"].startswith(
         "新昌县：1 项可评估指标中 0 项实现目标，未实现：达到海绵城市"
     )
-    assert c.loc[ZHUJI, "conclusion_zh"] == "诸暨市：无可评估的指标；1 项无数据或目标待定。"
+    assert c.loc[ZHUJI, "conclusion_zh"] == "诸暨市：无可评估的指标；1 项未评估（无数值或目标待定）。"
     html = (tmp_path / "R" / "index.html").read_text(encoding="utf-8")
     assert "<h1>十四五规划实施情况总结评估 2020-2025</h1>" in html and 'id="final"' in html
     final = html.split('<section id="final">')[1].split("</section>")[0]
