@@ -232,14 +232,14 @@ def bar_chart(ind: Indicator, rows: pd.DataFrame) -> str:
             f'stroke="#57606a" stroke-dasharray="{dash}"/>'
         )
         wanted.append((x, float(bottom + 14), f"{label} {fmt(value)}", 10))
-    if "path_value" in rows and rows["path_value"].notna().any():
-        # the legend of the path marks, right-aligned under the bars
-        path_label = "◇ 按规划进度应达 on the plan's path"
-        wanted.append((width - right - text_width(path_label, 9) / 2, float(bottom + 14), path_label, 9))
     placed = place_labels(wanted)
     for lx, ly, text, size in placed:
         parts.append(_svg_text(lx, ly, text, size=size, anchor="middle", fill="#57606a"))
     low = max([bottom + 24, *[ly + 6 for _, ly, _, _ in placed]])
+    if "path_value" in rows and rows["path_value"].notna().any():
+        # the legend of the path marks: a row of its own under the lines' labels (never overlapping them)
+        parts.append(_svg_text(left, low + 8, "◇ 按规划进度应达 on the plan's path", size=9, fill="#57606a"))
+        low += 16
     parts[0] = (
         parts[0]
         .replace(f'height="{height}"', f'height="{low}"')
