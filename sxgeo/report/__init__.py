@@ -30,7 +30,7 @@ from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
 from sxgeo.report.dashboard import computed_counts, dashboard_table, top_parks
-from sxgeo.report.final import final_conclusions, final_table, write_final_table
+from sxgeo.report.final import FINAL_FILE, final_conclusions, final_table, write_final_table
 from sxgeo.report.gaps import gap_tables
 from sxgeo.report.history import (
     HISTORY_FILE,
@@ -145,7 +145,20 @@ def write_report(
         "report",
         tables=tables,
         labels_zh={**STATUS_LABELS_ZH, **years},
-        notes=[f"plan: {data.plan.name_zh} ({data.plan.path})", f"data date {data.data_date}", *data.gaps],
+        notes=[
+            f"plan: {data.plan.name_zh} ({data.plan.path})",
+            *(["规划草案 draft: targets marked pending (待定) are not graded"] if data.plan.draft else []),
+            *(
+                [
+                    f"总结评估 final assessment {data.plan.start_year}-{data.plan.target_year}: "
+                    f"sheets final, final_conclusions; {FINAL_FILE}"
+                ]
+                if data.is_final
+                else []
+            ),
+            f"data date {data.data_date}",
+            *data.gaps,
+        ],
         synthetic=data.synthetic,
     )
 

@@ -131,6 +131,8 @@ def test_final_assessment_of_the_14th_plan_in_the_report(tmp_path, history, coun
     assert {"终期值", "期内变化", "有数据年数", "2025年数值", "2020年数值"} <= set(zh.columns)
     assert len(zh) == len(table) and "final_conclusions 中文" in book
     assert "未实现" in set(zh["状态"])
+    notes = pd.read_excel(tmp_path / "R" / "report.xlsx", sheet_name="notes", header=None)
+    assert any("总结评估 final assessment 2020-2025" in str(v) for v in notes.to_numpy().ravel())
 
 
 def test_a_progress_report_in_the_target_year_when_asked(tmp_path, history, counties):
