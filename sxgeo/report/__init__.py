@@ -23,6 +23,7 @@ import pandas as pd
 
 from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE
+from sxgeo.capabilities import report_sections
 from sxgeo.errors import SchemaError
 from sxgeo.io import write_workbook
 from sxgeo.io.writers import write_text
@@ -135,6 +136,7 @@ def write_report(
         "status": data.status,
         "history": data.history,
         **{f"gap_{i + 1}": t for i, t in enumerate(data.gaps.values())},
+        **{name: t for s in data.sections for name, t in s.sheets.items()},
     }
     years = {
         str(c): f"{str(c).removeprefix('value_')}年数值"
@@ -246,6 +248,7 @@ def make_report(
     if final or (final is None and year >= plan.target_year):
         data.final = final_table(plan, upto, units["adcode"], targets=table)
         data.conclusions = final_conclusions(data.final)
+    data.sections = report_sections(data, tables or {}, {})
     return data
 
 

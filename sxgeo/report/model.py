@@ -93,6 +93,8 @@ class ReportData:
         One conclusion per unit (:func:`sxgeo.report.final.final_conclusions`); empty in a progress report.
     previous : Plan or None
         The plan this one follows (its targets are marked on the trend charts), when it loads.
+    sections : list of sxgeo.capability.ReportSection
+        The capabilities' own sections (:func:`sxgeo.capabilities.report_sections`), after the gaps.
     """
 
     plan: Plan
@@ -108,6 +110,7 @@ class ReportData:
     targets: Targets | None = None
     dashboard: pd.DataFrame = field(default_factory=pd.DataFrame)
     parks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sections: list[Any] = field(default_factory=list)
     final: pd.DataFrame = field(default_factory=pd.DataFrame)
     conclusions: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous: Plan | None = None

@@ -800,5 +800,6 @@ def render_html(data: ReportData, *, lang: str = "zh") -> str:
         + indicator_sections(data)
         + county_sections(data)
         + gap_sections(data)
+        + "".join(s.html for s in data.sections)  # the capabilities' own (parks, afforestation)
         + "</body></html>"
     )
