@@ -253,6 +253,7 @@ def run_report(
     layers: str | Path | None = None,
     year: int | None = None,
     sponge_gap_order: str | None = None,
+    final: bool | None = None,
 ) -> tuple[list[Path], ReportData]:
     """``sxgeo report``: the build's steps in report-only mode (no maps, no tables written), then the report.
 
@@ -276,6 +277,9 @@ def run_report(
         Reporting year (default the project's, else this year).
     sponge_gap_order : {'fewest', 'storage'}, optional
         Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
+    final : bool, optional
+        The plan's final assessment (总结评估); default when the reporting year is the plan's target
+        year or later (:func:`sxgeo.report.make_report`).
 
     Returns
     -------
@@ -289,5 +293,12 @@ def run_report(
         ctx.year = year
     run = run_steps(ctx, project if project is not None else Project(None), skip=("overview",))
     return report_stage(
-        ctx, project, run.tables, out, synthetic=run.synthetic, pdf=pdf, sponge_gap_order=sponge_gap_order
+        ctx,
+        project,
+        run.tables,
+        out,
+        synthetic=run.synthetic,
+        pdf=pdf,
+        sponge_gap_order=sponge_gap_order,
+        final=final,
     )
