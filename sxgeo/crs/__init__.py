@@ -530,7 +530,13 @@ def _area_samples(size: int, n: int) -> np.ndarray:
 
 
 def _sampled_true_areas(
-    transform: Any, rows_at: np.ndarray, cols_at: np.ndarray, to_geo: pyproj.Transformer, a: float, e2: float
+    transform: Any,
+    rows_at: np.ndarray,
+    cols_at: np.ndarray,
+    to_geo: pyproj.Transformer,
+    *,
+    a: float,
+    e2: float,
 ) -> np.ndarray:
     """True ground area of the pixels at *rows_at* × *cols_at* [m2] (:func:`_cell_area_on_ellipsoid`)."""
     r, c = np.meshgrid(rows_at.astype(float), cols_at.astype(float), indexing="ij")
@@ -603,12 +609,12 @@ def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str 
     # with the position, so well within the tolerance there means within it everywhere (EPSG:4549 over
     # Shaoxing: at most 3.6e-4 against 1e-3), and the nominal area holds without the fine measurement
     rows_at, cols_at = _area_samples(height, _AREA_SAMPLE_COLS), _area_samples(width, _AREA_SAMPLE_COLS)
-    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a, e2)
+    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a=a, e2=e2)
     ratio = true / nominal if nominal > 0 else true
     if nominal > 0 and np.isfinite(true).all() and np.abs(ratio - 1).max() < AREA_TOLERANCE / 2:
         return PixelAreas(None, nominal, (float(ratio.min()), float(ratio.max())), None)
     rows_at = _area_samples(height, _AREA_SAMPLE_ROWS)
-    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a, e2)
+    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a=a, e2=e2)
     if not np.isfinite(true).all() or nominal <= 0:
         note = (
             f"{name} in {label}: pixel corners cannot all be taken to longitude/latitude; pixels "

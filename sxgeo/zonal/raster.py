@@ -327,18 +327,25 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
     return count_window(grid, row0, rows, read_window(grid, row0, rows))
 
 
-def read_window(grid: ZoneGrid, row0: int, rows: int) -> list[np.ndarray]:
+def read_window(
+    grid: ZoneGrid, row0: int, rows: int, out: list[np.ndarray] | None = None
+) -> list[np.ndarray]:
     """The class codes of every raster of *grid* in one window of rows (:func:`_window_classes`).
 
     Each call opens its own short-lived handles, so two threads can read at once (GDAL releases
     the GIL while it decodes); closing a handle drops its cached blocks, so memory stays bounded
-    by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x).
+    by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x). *out*: uint8
+    arrays of at least *rows* × width, one per raster, read into (fresh memory per window costs
+    page faults about as dear as decoding it).
     """
     win = windows.Window(0, row0, grid.width, rows)
     layers = []
-    for path, nodata in zip(grid.paths, grid.nodata, strict=True):
+    for i, (path, nodata) in enumerate(zip(grid.paths, grid.nodata, strict=True)):
         with rasterio.open(path) as part:
-            layers.append(_window_classes(part.read(1, window=win), nodata, Path(path).name, wide=grid.wide))
+            buf = None if out is None or grid.wide else out[i][:rows]
+            layers.append(
+                _window_classes(part.read(1, window=win, out=buf), nodata, Path(path).name, wide=grid.wide)
+            )
     return layers
 
 
@@ -363,17 +370,34 @@ def _window_runs(grid: ZoneGrid, group: int, row0: int, rows: int) -> list[_Run]
     return runs
 
 
-def _zone_window(grid: ZoneGrid, group: int, row0: int, runs: list[_Run], rows: int) -> np.ndarray:
+def _zone_window(
+    grid: ZoneGrid,
+    group: int,
+    row0: int,
+    runs: list[_Run],
+    rows: int,
+    *,
+    fill: bool = True,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
     """The zone number of every pixel of the window for one group of zones, as rasterising it would give.
 
     Only the runs of tiles that straddle a zone boundary are rasterised, with the zones clipped to
     each run's extent (pixel edges, so no pixel centre in the run moves in or out of a zone); the
-    other runs are filled with their one zone number (:func:`tile_zones`).
+    other runs are filled with their one zone number (:func:`tile_zones`), unless not *fill*: then
+    only the rasterised runs hold their zones, and *out* (an array of at least *rows* × width of
+    the zone dtype) may be reused, window after window.
     """
     transform = windows.transform(windows.Window(0, row0, grid.width, rows), grid.transform)
-    zone = np.zeros((rows, grid.width), dtype=np.uint8 if grid.n_zones <= 256 else np.uint16)
-    shapes = grid.groups[group]
+    dtype = zone_dtype(grid)
     mixed = [r for r in runs if r[4] < 0]
+    if fill or out is None:
+        zone: np.ndarray = np.zeros((rows, grid.width), dtype=dtype)
+    else:
+        zone = out[:rows]
+        for top, bottom, first, end, _ in mixed:
+            zone[top:bottom, first:end] = 0
+    shapes = grid.groups[group]
     if mixed and shapes:
         bounds = shapely.bounds(np.asarray([g for g, _ in shapes], dtype=object))
         pieces = []
@@ -399,26 +423,31 @@ def _zone_window(grid: ZoneGrid, group: int, row0: int, runs: list[_Run], rows: 
             # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
             with _RASTERIZE:
                 features.rasterize(pieces, out=zone, transform=transform, fill=0, all_touched=False)
-    for top, bottom, first, end, number in runs:
+    for top, bottom, first, end, number in runs if fill else []:
         if number >= 0:
             zone[top:bottom, first:end] = number
     return zone
 
 
 def count_window(
-    grid: ZoneGrid, row0: int, rows: int, layers: list[np.ndarray]
+    grid: ZoneGrid, row0: int, rows: int, layers: list[np.ndarray], scratch: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """:func:`window_counts` of a window already read (:func:`read_window`)."""
+    """:func:`window_counts` of a window already read (:func:`read_window`).
+
+    *scratch*: an array of :func:`zone_dtype` and at least *rows* × width, reused for the zones of
+    window after window (optional).
+    """
     weights = None
     if grid.row_areas is not None:
         band = grid.row_areas[row0 : row0 + rows]
         cols = grid.col_factors
         weights = np.repeat(band, grid.width) if cols is None else np.outer(band, cols).ravel()
     runs = [_window_runs(grid, g, row0, rows) for g in range(len(grid.groups))]
+    if len(runs) == 1 and weights is None and not grid.wide and grid.tiles is not None:
+        zone = _zone_window(grid, 0, row0, runs[0], rows, fill=False, out=scratch)
+        return _count_runs(grid, zone, runs[0], layers)
     zones = [_zone_window(grid, g, row0, r, rows) for g, r in enumerate(runs)]
     if len(zones) == 1:
-        if weights is None and not grid.wide and grid.tiles is not None:
-            return _count_runs(grid, zones[0], runs[0], layers)
         return _count_codes(grid, zones[0], layers, weights, None)
     # a pixel of the first group's pass also counts there when it lies in no zone at all
     in_other = np.zeros(zones[0].shape, dtype=bool)
@@ -427,6 +456,11 @@ def count_window(
     parts = [_count_codes(grid, zones[0], layers, weights, ((zones[0] > 0) | ~in_other).ravel())]
     parts += [_count_codes(grid, z, layers, weights, (z > 0).ravel()) for z in zones[1:]]
     return add_counts(parts)
+
+
+def zone_dtype(grid: ZoneGrid) -> type:
+    """The dtype of rasterised zone numbers: uint8 up to 255 zones, else uint16."""
+    return np.uint8 if grid.n_zones <= 256 else np.uint16
 
 
 def _count_runs(
@@ -473,7 +507,7 @@ def _gather(cuts: list[tuple[np.ndarray, ...]], dtype: type, *, shift: int, pad:
     (the padding is 0 and is left to the caller).
     """
     total = sum(c[0].size for c in cuts)
-    out = np.zeros(-(-total // pad) * pad, dtype=dtype)
+    out: np.ndarray = np.zeros(-(-total // pad) * pad, dtype=dtype)
     pos = 0
     for cut in cuts:
         n = cut[0].size
@@ -660,16 +694,18 @@ def raster_zone_counts(
     grid = zone_grid(src, zones, zone_col=zone_col, window_rows=window_rows, other=other)
     total: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
     spans = grid.windows()
-    # one thread reads (and decodes: GDAL releases the GIL) the next window while this one is counted;
-    # at most two windows are in memory
+    # one thread reads (and decodes: GDAL releases the GIL) the next window while this one is counted,
+    # into the other of two sets of buffers: two windows in memory, allocated once
+    shape = (min(grid.window_rows, grid.height), grid.width)
+    buffers = [[np.empty(shape, dtype=np.uint8) for _ in grid.paths] for _ in range(2)]
+    scratch: np.ndarray = np.empty(shape, dtype=zone_dtype(grid))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sxgeo-read") as reader:
-        ahead = deque([reader.submit(read_window, grid, *spans[0])] if spans else [])
+        ahead = deque([reader.submit(read_window, grid, *spans[0], buffers[0])] if spans else [])
         for i, (row0, rows) in enumerate(spans):
             layers = ahead.popleft().result()
             if i + 1 < len(spans):
-                ahead.append(reader.submit(read_window, grid, *spans[i + 1]))
-            part = count_window(grid, row0, rows, layers)
-            del layers
+                ahead.append(reader.submit(read_window, grid, *spans[i + 1], buffers[(i + 1) % 2]))
+            part = count_window(grid, row0, rows, layers, scratch)
             total = part if total is None else add_counts([total, part])
     return counts_frame(grid, *(total if total is not None else add_counts([])))
 
