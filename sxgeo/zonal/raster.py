@@ -119,7 +119,7 @@ class ZoneGrid:
         every zone of the group), or -1 where the tile straddles a zone boundary
         (:func:`tile_zones`); None: every window is rasterised whole (a rotated raster).
     tile_shape : tuple of int
-        Rows and columns of a tile (the file's block when it is tiled, else 256 × 256).
+        Rows and columns of a tile (the file's block when it is tiled, halved down to 128 px a side).
     """
 
     paths: tuple[str, ...]
@@ -242,11 +242,18 @@ def zone_grid(
 
 
 def _tile_shape(src: DatasetReader) -> tuple[int, int]:
-    """Tile of the zone plan: the file's block when tiled (64-1024 px a side), else 256 × 256."""
+    """Tile of the zone plan: the file's block (64-1024 px a side) halved down to 128, else 128 × 128.
+
+    Smaller tiles leave less to rasterise along the boundaries, but more tiles to plan.
+    """
     rows, cols = src.block_shapes[0] if src.block_shapes else (1, 1)
-    if 64 <= rows <= 1024 and 64 <= cols <= 1024:
-        return int(rows), int(cols)
-    return 256, 256
+    if not (64 <= rows <= 1024 and 64 <= cols <= 1024):
+        return 128, 128
+    while rows > 128 and rows % 2 == 0:
+        rows //= 2
+    while cols > 128 and cols % 2 == 0:
+        cols //= 2
+    return int(rows), int(cols)
 
 
 def tile_zones(
@@ -468,14 +475,16 @@ def _count_runs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """:func:`_count_codes` of one group of uint8 rasters, run by run of tiles (:func:`_window_runs`).
 
-    A run inside one zone counts its class codes alone (no zone code per pixel), a run holding only
-    class 0 is one sum, and the runs on a boundary are counted as ``zone × base + class`` codes: the
+    A run inside one zone counts its class codes alone (no zone code per pixel; a pair of rasters
+    that do not differ there as one raster), a run holding only class 0 is one sum, and the runs on
+    a boundary are counted as ``zone × base + class`` codes: the
     same counts as :func:`_count_codes` of the whole window, with less work per pixel.
     """
     base = grid.base
     pair = len(layers) > 1
     counts = np.zeros(grid.n_zones * base, dtype=np.int64)
     whole: dict[int, list[list[np.ndarray]]] = {}
+    same: dict[int, list[list[np.ndarray]]] = {}  # class pairs of runs where nothing changed
     edge: list[tuple[np.ndarray, list[np.ndarray]]] = []
     for top, bottom, first, end, number in runs:
         cut = [layer[top:bottom, first:end] for layer in layers]
@@ -483,10 +492,15 @@ def _count_runs(
             edge.append((zone[top:bottom, first:end], cut))
         elif not any(piece.any() for piece in cut):
             counts[number * base] += cut[0].size  # every pixel class 0 (before and after)
+        elif pair and np.array_equal(cut[0], cut[1]):
+            same.setdefault(number, []).append(cut[:1])
         else:
             whole.setdefault(number, []).append(cut)
     for number, cuts in whole.items():
         counts[number * base : (number + 1) * base] += _class_counts(cuts, pair=pair)
+    diagonal = np.arange(256) * 257  # the code of the pair (c, c)
+    for number, cuts in same.items():
+        counts[number * base + diagonal] += _class_counts(cuts, pair=False)
     if edge:
         if not pair and grid.n_zones <= 256:
             codes = _gather([(z, *c) for z, c in edge], np.uint16, shift=8)
@@ -537,10 +551,11 @@ def _class_counts(cuts: list[list[np.ndarray]], *, pair: bool) -> np.ndarray:
 
 
 def _bincount(flat: np.ndarray, size: int) -> np.ndarray:
-    """``numpy.bincount`` in slices of a million (it casts to int64: a whole window would double memory)."""
+    """``numpy.bincount`` in slices of 1M or more (it casts to int64: a window at once doubles memory)."""
     counts = np.zeros(size, dtype=np.int64)
-    for i in range(0, flat.size, 1 << 20):
-        counts += np.bincount(flat[i : i + (1 << 20)], minlength=size)
+    step = max(1 << 20, 4 * size)  # slices long against the counts, which each slice adds up
+    for i in range(0, flat.size, step):
+        counts += np.bincount(flat[i : i + step], minlength=size)
     return counts
 
 
@@ -580,11 +595,12 @@ def _count_codes(
     size = n_zones * base
     counts = np.zeros(size, dtype=np.int64)
     area_all = None if weights is None else np.zeros(size)
-    for i in range(0, flat.size, 1 << 20):
-        piece = flat[i : i + (1 << 20)]
+    step = max(1 << 20, 4 * size)  # slices long against the counts, which each slice adds up
+    for i in range(0, flat.size, step):
+        piece = flat[i : i + step]
         counts += np.bincount(piece, minlength=size)
         if area_all is not None and weights is not None:
-            area_all += np.bincount(piece, weights=weights[i : i + (1 << 20)], minlength=size)
+            area_all += np.bincount(piece, weights=weights[i : i + step], minlength=size)
     nz = np.flatnonzero(counts)
     return nz.astype(np.int64), counts[nz], None if area_all is None else area_all[nz]
 

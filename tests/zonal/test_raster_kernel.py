@@ -97,6 +97,7 @@ def test_class_counts_equal_a_plain_numpy_count(tmp_path, window_rows):
 def test_class_pair_counts_equal_a_plain_numpy_count(tmp_path):
     before, after = _classes(2), _classes(3)
     after[:40, 100:200] = 0  # nodata after only
+    after[:, 192:] = before[:, 192:]  # whole tiles without change
     _write(tmp_path / "a.tif", before)
     _write(tmp_path / "b.tif", after)
     zones = _zones()
