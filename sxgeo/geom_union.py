@@ -106,59 +106,118 @@ def tiled_union(
     ValueError
         When *tile_m* is not positive.
     """
-    geoms = polygon_parts(polygons)
+    parts, _ = tiled_union_by_label(polygons, None, tile_m=tile_m, threads=threads)
+    return parts
+
+
+def tiled_union_by_label(
+    polygons: NDArray[np.object_],
+    labels: NDArray[np.int64] | None,
+    *,
+    tile_m: float | None = None,
+    threads: int | None = None,
+) -> tuple[NDArray[np.object_], NDArray[np.int64]]:
+    """:func:`tiled_union` of the polygons of each label apart: overlaps count once within a label.
+
+    Parameters
+    ----------
+    polygons : numpy.ndarray of shapely.Geometry
+        Polygons or MultiPolygons in a projected CRS (metres); other types, None and empties are
+        dropped.
+    labels : numpy.ndarray of int, optional
+        A label per polygon (e.g. the unit it was clipped to); ``None``: one label, 0.
+    tile_m : float, optional
+        Tile side [m] (default :func:`default_tile_m`; ``inf`` for one union per label).
+    threads : int, optional
+        Threads that union tiles at once (default: the CPU count).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Polygon parts, with pairwise disjoint interiors among those of one label, and the label of
+        each part.
+
+    Raises
+    ------
+    ValueError
+        When *tile_m* is not positive.
+    """
+    polygons = np.asarray(polygons, dtype=object)
+    lab = np.zeros(len(polygons), dtype=np.int64) if labels is None else np.asarray(labels, dtype=np.int64)
+    # the Polygon parts of each polygon, each with its polygon's label
+    ok = ~shapely.is_missing(polygons)
+    ok[ok] = ~shapely.is_empty(polygons[ok])
+    parts, owner = shapely.get_parts(polygons[ok], return_index=True)
+    lab = lab[ok][owner]
+    parts, sub = shapely.get_parts(parts, return_index=True)
+    lab = lab[sub]
+    poly = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    geoms, lab = np.asarray(parts[poly], dtype=object), lab[poly]
     if len(geoms) == 0:
-        return np.empty(0, dtype=object)
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
     bounds = shapely.bounds(geoms)
     side = default_tile_m(bounds) if tile_m is None else float(tile_m)
     if not side > 0:
         msg = f"tile side must be > 0 m, got {side:g}"
         raise ValueError(msg)
     if not np.isfinite(side):
-        return polygon_parts(np.array([shapely.union_all(geoms)], dtype=object))
-    # tiles on a grid anchored at the origin of the CRS: tile (i, j) = [i·side, (i+1)·side) × ...
-    lo = np.floor(bounds[:, :2] / side).astype(np.int64)
-    hi = np.floor(bounds[:, 2:] / side).astype(np.int64)
-    span = hi - lo + 1
-    counts = span[:, 0] * span[:, 1]
-    # one (polygon, tile) row per tile a polygon's box touches
-    poly = np.repeat(np.arange(len(geoms)), counts)
-    first = np.repeat(np.cumsum(counts) - counts, counts)
-    k = np.arange(len(poly)) - first
-    ti = lo[poly, 0] + k % span[poly, 0]
-    tj = lo[poly, 1] + k // span[poly, 0]
-    pieces = geoms[poly].copy()
-    cross = counts[poly] > 1
-    if cross.any():
-        boxes = shapely.box(
-            ti[cross] * side, tj[cross] * side, (ti[cross] + 1) * side, (tj[cross] + 1) * side
-        )
-        pieces[cross] = shapely.intersection(geoms[poly[cross]], boxes)
-    keep = ~shapely.is_empty(pieces) & (shapely.area(pieces) > 0)
-    pieces, ti, tj = pieces[keep], ti[keep], tj[keep]
-    order = np.lexsort((tj, ti))
-    pieces, ti, tj = pieces[order], ti[order], tj[order]
-    starts = np.flatnonzero(np.r_[True, (np.diff(ti) != 0) | (np.diff(tj) != 0)])
+        ti = tj = np.zeros(len(geoms), dtype=np.int64)
+        pieces = geoms
+        cross = np.zeros(len(geoms), dtype=bool)
+    else:
+        # tiles on a grid anchored at the origin of the CRS: tile (i, j) = [i·side, (i+1)·side) × ...
+        lo = np.floor(bounds[:, :2] / side).astype(np.int64)
+        hi = np.floor(bounds[:, 2:] / side).astype(np.int64)
+        span = hi - lo + 1
+        counts = span[:, 0] * span[:, 1]
+        # one (polygon, tile) row per tile a polygon's box touches
+        poly_i = np.repeat(np.arange(len(geoms)), counts)
+        first = np.repeat(np.cumsum(counts) - counts, counts)
+        k = np.arange(len(poly_i)) - first
+        ti = lo[poly_i, 0] + k % span[poly_i, 0]
+        tj = lo[poly_i, 1] + k // span[poly_i, 0]
+        pieces = geoms[poly_i].copy()
+        lab = lab[poly_i]
+        cross = counts[poly_i] > 1
+        if cross.any():
+            boxes = shapely.box(
+                ti[cross] * side, tj[cross] * side, (ti[cross] + 1) * side, (tj[cross] + 1) * side
+            )
+            pieces[cross] = shapely.intersection(geoms[poly_i[cross]], boxes)
+        keep = ~shapely.is_empty(pieces) & (shapely.area(pieces) > 0)
+        pieces, ti, tj, lab = pieces[keep], ti[keep], tj[keep], lab[keep]
+    order = np.lexsort((tj, ti, lab))
+    pieces, ti, tj, lab = pieces[order], ti[order], tj[order], lab[order]
+    new_group = (np.diff(ti) != 0) | (np.diff(tj) != 0) | (np.diff(lab) != 0)
+    starts = np.flatnonzero(np.r_[True, new_group])
     ends = np.r_[starts[1:], len(pieces)]
     spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
 
     def union_tiles(chunk: list[tuple[int, int]]) -> list[NDArray[np.object_]]:
         # GEOS runs without the GIL, so two threads use both cores
-        return [
-            pieces[a:b]
-            if b - a == 1
-            else np.array([shapely.disjoint_subset_union_all(pieces[a:b])], dtype=object)
-            for a, b in chunk
-        ]
+        return [pieces[a:b] if b - a == 1 else np.array([union(pieces[a:b])], dtype=object) for a, b in chunk]
+
+    # one tile per label: a plain union_all, as before the tiles
+    union = shapely.disjoint_subset_union_all if np.isfinite(side) else shapely.union_all
 
     n_threads = max(1, min(threads if threads is not None else (os.cpu_count() or 1), len(spans)))
     if n_threads == 1:
         out = union_tiles(spans)
+        span_order = spans
     else:
         chunks = [spans[i::n_threads] for i in range(n_threads)]
         with ThreadPoolExecutor(max_workers=n_threads) as pool:
-            out = [part for done in pool.map(union_tiles, chunks) for part in done]
-    parts = polygon_parts(np.concatenate(out))
+            done = list(pool.map(union_tiles, chunks))
+        out = [part for chunk_out in done for part in chunk_out]
+        span_order = [span for chunk in chunks for span in chunk]
+    group_label = np.repeat(lab[[a for a, _ in span_order]], [len(o) for o in out])
+    merged = np.concatenate(out)
+    parts, owner = shapely.get_parts(merged, return_index=True)
+    part_label = group_label[owner]
+    parts, sub = shapely.get_parts(parts, return_index=True)  # collections of multipolygons too
+    part_label = part_label[sub]
+    poly = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    parts, part_label = np.asarray(parts[poly], dtype=object), part_label[poly]
     log.debug(
         "tiled_union: %d polygons, %.0f m tiles, %d tiles, %d crossing pieces, %d parts",
         len(geoms),
@@ -167,7 +226,7 @@ def tiled_union(
         int(cross.sum()),
         len(parts),
     )
-    return parts
+    return parts, part_label
 
 
 def dissolve_tiled(

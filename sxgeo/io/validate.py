@@ -84,7 +84,16 @@ def _drop_duplicates(gdf: gpd.GeoDataFrame, report: LayerReport, *, refuse: bool
     if len(gdf) < 2:
         return gdf
     geoms = np.asarray(gdf.geometry.values, dtype=object)
-    wkb = pd.Series(shapely.to_wkb(shapely.normalize(geoms)), index=gdf.index)
+    # identical geometries have identical bounds and vertex counts: only rows sharing those with
+    # another row are normalised and written as WKB; every other row gets a key of its own that
+    # no WKB can equal (text, where WKB is bytes)
+    shape = pd.DataFrame(shapely.bounds(geoms)).assign(n=shapely.get_num_coordinates(geoms))
+    suspect = shape.duplicated(keep=False).to_numpy()
+    if not suspect.any():
+        return gdf
+    wkb_values = ("#" + pd.Series(np.arange(len(geoms))).astype(str)).to_numpy(dtype=object)
+    wkb_values[suspect] = shapely.to_wkb(shapely.normalize(geoms[suspect]))
+    wkb = pd.Series(wkb_values, index=gdf.index)
     same_geom = wkb.duplicated(keep=False)
     if not same_geom.any():
         return gdf
@@ -121,7 +130,7 @@ def _report_nul_bytes(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoData
         if col == gdf.geometry.name or not text:
             continue
         values = gdf[col]
-        has = values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+        has = _has_nul(values)
         if has.any():
             if out is gdf:
                 out = gdf.copy()
@@ -131,6 +140,14 @@ def _report_nul_bytes(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoData
         rows = ", ".join(str(r) for r in sorted(hit_rows)[:10]) + (", ..." if len(hit_rows) > 10 else "")
         report.warn(f"NUL bytes removed from the text of {len(hit_rows)} rows ({rows})")
     return out
+
+
+def _has_nul(values: pd.Series) -> np.ndarray:
+    """Rows of a text column holding a NUL byte (non-strings: no)."""
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
+        # a pandas string column: one vectorised search (missing values count as no)
+        return values.str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool)
+    return values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
 
 
 def _exclude_nonfinite(gdf: gpd.GeoDataFrame, report: LayerReport) -> gpd.GeoDataFrame:
@@ -173,7 +190,7 @@ def _clean_geometries(
     _repair_invalid(gdf, geoms, report, repair=repair)
 
     # geometry families: keep one, excluding (and naming) the others
-    fam = np.array([_family(g) for g in geoms], dtype=object)
+    fam = _families(geoms)
     if geometry_type is None:
         counts = pd.Series(fam[fam != "collection"]).value_counts()
         if counts.empty:  # only collections: choose by area/length
@@ -237,20 +254,46 @@ def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerRepor
 def _remove_repeated_vertices(gdf: gpd.GeoDataFrame, report: LayerReport) -> None:
     """Remove duplicate consecutive vertices in place, naming each row changed."""
     geoms = np.asarray(gdf.geometry.values, dtype=object)
-    before = shapely.get_num_coordinates(geoms)
-    cleaned = shapely.remove_repeated_points(geoms, tolerance=0.0)
-    after = shapely.get_num_coordinates(cleaned)
+    # only geometries with two equal consecutive coordinates (in get_coordinates order) can hold a
+    # repeated vertex; those few go through GEOS, which decides. Equal coordinates across a ring or
+    # geometry boundary make a harmless false suspect (GEOS then removes nothing).
+    coords, geom_of_coord = shapely.get_coordinates(geoms, return_index=True)
+    same = (coords[1:] == coords[:-1]).all(axis=1)
+    if not same.any():
+        return
+    suspects = np.unique(np.r_[geom_of_coord[1:][same], geom_of_coord[:-1][same]])
+    before = shapely.get_num_coordinates(geoms[suspects])
+    cleaned_suspects = shapely.remove_repeated_points(geoms[suspects], tolerance=0.0)
+    after = shapely.get_num_coordinates(cleaned_suspects)
     changed = np.flatnonzero(after < before)
     if changed.size:
-        for i in changed:
+        for k in changed:
             report.repaired.append(
-                RowNote(int(gdf.index[i]), f"{int(before[i] - after[i])} duplicate vertices removed")
+                RowNote(
+                    int(gdf.index[suspects[k]]), f"{int(before[k] - after[k])} duplicate vertices removed"
+                )
             )
+        cleaned = geoms.copy()
+        cleaned[suspects] = cleaned_suspects
         gdf.geometry = cleaned
 
 
 def _family(geom: Any) -> str:
     return _FAMILIES.get(geom.geom_type, "collection")
+
+
+_FAMILY_BY_TYPE_ID = {
+    int(getattr(shapely.GeometryType, name.upper())): fam for name, fam in _FAMILIES.items()
+}
+
+
+def _families(geoms: np.ndarray) -> np.ndarray:
+    """:func:`_family` of each geometry, from the GEOS type ids (no Python call per geometry)."""
+    ids = shapely.get_type_id(geoms)
+    fam = np.full(len(geoms), "collection", dtype=object)
+    for type_id, name in _FAMILY_BY_TYPE_ID.items():
+        fam[ids == type_id] = name
+    return fam
 
 
 def _extract_family(geom: Any, family: str) -> Any:

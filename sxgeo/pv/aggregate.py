@@ -48,6 +48,22 @@ LABELS_ZH = {
 }
 
 
+def surface_points(buildings: gpd.GeoDataFrame) -> np.ndarray:
+    """The point each building is assigned by: ``shapely.point_on_surface`` of its footprint.
+
+    Parameters
+    ----------
+    buildings : geopandas.GeoDataFrame
+        Footprints.
+
+    Returns
+    -------
+    numpy.ndarray of shapely.Point
+        In the CRS of *buildings*.
+    """
+    return shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
+
+
 def assign_points(points: np.ndarray, polygons: gpd.GeoDataFrame, code_col: str) -> np.ndarray:
     """Code of the polygon holding each point ('' where none).
 
@@ -64,12 +80,54 @@ def assign_points(points: np.ndarray, polygons: gpd.GeoDataFrame, code_col: str)
     -------
     numpy.ndarray of str
     """
-    tree = shapely.STRtree(points)
     pg = np.asarray(polygons.geometry.values, dtype=object)
-    shapely.prepare(pg)
-    zi, pi = tree.query(pg, predicate="contains")
+    values = polygons[code_col].astype(str).to_numpy()
     codes = np.full(len(points), "", dtype=object)
-    codes[pi] = polygons[code_col].astype(str).to_numpy()[zi]
+    if len(points) == 0 or len(pg) == 0:
+        return codes
+    shapely.prepare(pg)
+    xy = shapely.get_coordinates(points)
+    if len(xy) != len(points) or len(points) < GRID_MIN_POINTS:
+        return _assign_exact(points, np.arange(len(points)), pg, values, codes)
+    # a grid over the points: a cell that one polygon contains properly and no other polygon touches
+    # gives all its points to that polygon (every point of the closed cell is inside it, none on its
+    # border); only the points of the other cells are tested one by one
+    x0, y0 = xy.min(axis=0)
+    x1, y1 = xy.max(axis=0)
+    side = max(x1 - x0, y1 - y0, 1.0) / GRID_CELLS
+    nx = int((x1 - x0) / side) + 1
+    ny = int((y1 - y0) / side) + 1
+    col = np.minimum(((xy[:, 0] - x0) / side).astype(np.int64), nx - 1)
+    row = np.minimum(((xy[:, 1] - y0) / side).astype(np.int64), ny - 1)
+    occupied = np.unique(col * ny + row)
+    oc, orow = occupied // ny, occupied % ny
+    cells = shapely.box(x0 + oc * side, y0 + orow * side, x0 + (oc + 1) * side, y0 + (orow + 1) * side)
+    cell_tree = shapely.STRtree(cells)
+    touched = np.bincount(cell_tree.query(pg, predicate="intersects")[1], minlength=len(cells))
+    zi, ci = cell_tree.query(pg, predicate="contains_properly")
+    sole = touched[ci] == 1
+    owner = np.full(len(cells), -1, dtype=np.int64)
+    owner[ci[sole]] = zi[sole]
+    point_owner = owner[np.searchsorted(occupied, col * ny + row)]
+    inside = point_owner >= 0
+    codes[inside] = values[point_owner[inside]]
+    return _assign_exact(points, np.flatnonzero(~inside), pg, values, codes)
+
+
+GRID_CELLS = 256
+"""Cells along the longer side of the grid :func:`assign_points` sorts the points into."""
+GRID_MIN_POINTS = 50_000
+"""Fewer points than this are tested one by one (the grid does not pay)."""
+
+
+def _assign_exact(
+    points: np.ndarray, which: np.ndarray, pg: np.ndarray, values: np.ndarray, codes: np.ndarray
+) -> np.ndarray:
+    """Codes of the polygons (prepared) containing ``points[which]``, written into *codes*."""
+    if len(which):
+        tree = shapely.STRtree(points[which])
+        zi, pi = tree.query(pg, predicate="contains")
+        codes[which[pi]] = values[zi]
     return codes
 
 
@@ -203,7 +261,11 @@ def table_from_sums(
 
 
 def by_county(
-    buildings: gpd.GeoDataFrame, counties: gpd.GeoDataFrame, *, targets: TargetsLike = None
+    buildings: gpd.GeoDataFrame,
+    counties: gpd.GeoDataFrame,
+    *,
+    targets: TargetsLike = None,
+    points: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per-unit table (counties, 绍兴市区, the city, unassigned; or zones), against the plan's +1,000 MW.
 
@@ -215,6 +277,9 @@ def by_county(
         County polygons (``adcode``), or zones (:func:`sxgeo.admin.load_zones`).
     targets : pandas.DataFrame, optional
         The targets table (:func:`sxgeo.plan.load_plan_targets`); default the shipped one.
+    points : numpy.ndarray of shapely.Point, optional
+        ``shapely.point_on_surface`` of the buildings, when already computed (one per building,
+        in the CRS of *buildings*).
 
     Returns
     -------
@@ -231,7 +296,7 @@ def by_county(
     """
     target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     c = sxcrs.to_metric(counties, what="counties")
-    pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
+    pts = surface_points(buildings) if points is None else points
     code = assign_points(pts, c, "adcode")
     return table_from_sums(sum_by(buildings, code), counties, target)
 
@@ -242,6 +307,7 @@ def by_polygon(
     code_col: str,
     *,
     targets: TargetsLike = None,
+    points: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Sums per polygon (industrial parks, towns), with the polygon's other attributes.
 
@@ -255,6 +321,9 @@ def by_polygon(
         Identifier column.
     targets : pandas.DataFrame, optional
         The targets table; default the shipped one.
+    points : numpy.ndarray of shapely.Point, optional
+        ``shapely.point_on_surface`` of the buildings, when already computed (one per building,
+        in the CRS of *buildings*).
 
     Returns
     -------
@@ -263,7 +332,7 @@ def by_polygon(
     """
     target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     p = sxcrs.to_metric(polygons, what="polygons")
-    pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
+    pts = surface_points(buildings) if points is None else points
     code = assign_points(pts, p, code_col)
     return table_from_sums(sum_by(buildings, code), p, target, kind="polygon", code_col=code_col)
 

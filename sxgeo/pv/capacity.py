@@ -124,6 +124,10 @@ def categorise(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarra
     return cat, assumed
 
 
+MAX_HEIGHT_BANDS = 16
+"""Height bands of :func:`horizon_angles` are the distinct heights when there are at most this many."""
+
+
 def roof_heights(buildings: pd.DataFrame) -> np.ndarray | None:
     """Building heights [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M` (None: neither)."""
     if "height_m" in buildings.columns:
@@ -160,14 +164,19 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
     out = np.zeros(len(geoms))
     if len(geoms) == 0 or h.max() <= 0:
         return out
-    pts = shapely.centroid(geoms)
-    xy = shapely.get_coordinates(pts)
+    xy = shapely.get_coordinates(shapely.centroid(geoms))
     radius = np.sqrt(shapely.area(geoms) / np.pi)
-    # the casters in up to 8 height bands (quantiles of the known heights), each band searched with the
-    # radius its own tallest caster needs, not the city's tallest: a 3 m roof looks 3 x 97 m around it
-    # only for the few 100 m towers. Every pair that counts is found (its caster's band radius covers
-    # it), so the angles are those of one search with the city-wide radius.
-    edges = np.unique(np.quantile(h[h > 0], np.linspace(0.0, 1.0, 9)))
+    # the casters in height bands (each distinct height when there are at most MAX_HEIGHT_BANDS of them,
+    # else up to 8 quantile bands), each band searched with the radius its own tallest caster needs, not
+    # the city's tallest: a 3 m roof looks 3 x 97 m around it only for the few 100 m towers. Every pair
+    # that counts is found (its caster's band radius covers it), so the angles are those of one search
+    # with the city-wide radius.
+    known = h[h > 0]
+    levels = np.unique(known)
+    edges = (
+        levels if len(levels) <= MAX_HEIGHT_BANDS else np.unique(np.quantile(known, np.linspace(0.0, 1.0, 9)))
+    )
+    origin = xy.min(axis=0)
     low = -np.inf
     for high in edges.tolist():
         band = np.flatnonzero((h > low) & (h <= high))
@@ -175,9 +184,9 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
         targets = np.flatnonzero(h < high)
         if len(band) == 0 or len(targets) == 0:
             continue
-        search = reach * (high - h[targets]) + radius[targets] + radius[band].max()
-        ti, bj = shapely.STRtree(pts[band]).query(pts[targets], predicate="dwithin", distance=search)
-        i, j = targets[ti], band[bj]
+        # a pair counts only within reach x height difference plus both radii of each other
+        side = reach * (high - h[targets].min()) + radius[targets].max() + radius[band].max()
+        i, j = _south_candidates(xy, band, targets, max(float(side), 1.0), origin)
         keep = (h[j] > h[i]) & (xy[j, 1] < xy[i, 1])
         i, j = i[keep], j[keep]
         d = np.hypot(xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1]) - radius[i] - radius[j]
@@ -187,6 +196,53 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
         angle = np.degrees(np.arctan2(dh[near], d[near]))
         np.maximum.at(out, i[near], angle)
     return out
+
+
+def _south_candidates(
+    xy: np.ndarray, casters: np.ndarray, targets: np.ndarray, side: float, origin: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (target, caster) with the caster in the 3 x 2 grid cells of side *side* south of the target.
+
+    A superset of the pairs whose centres lie within *side* of each other in x and y with the caster
+    to the south: the casters are sorted by cell (column-major, so a column's two cells are one run
+    of the order), and each target takes the runs of its own and the two neighbouring columns, its
+    own cell row and the one below (a table of where each cell's run starts: no tree, no Python loop).
+    """
+    cx = np.floor((xy[casters, 0] - origin[0]) / side).astype(np.int64)
+    cy = np.floor((xy[casters, 1] - origin[1]) / side).astype(np.int64)
+    rows = int(cy.max()) + 3  # cell rows 0 .. max+1 used; one spare so no run wraps into the next column
+    columns = int(cx.max()) + 4  # targets' columns clipped to max+1, and one column either side
+    key = (cx + 1) * rows + (cy + 1)
+    order = np.argsort(key, kind="stable")
+    sorted_casters = casters[order]
+    tx = np.minimum(np.floor((xy[targets, 0] - origin[0]) / side).astype(np.int64), columns - 3)
+    ty = np.minimum(np.floor((xy[targets, 1] - origin[1]) / side).astype(np.int64), rows - 2)
+    n_keys = columns * rows
+    if n_keys <= DENSE_CELLS_MAX:
+        # first[k]: casters in cells before key k (a gather per target, not a binary search)
+        first = np.zeros(n_keys + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=n_keys), out=first[1:])
+    else:
+        first = None
+        sorted_key = key[order]
+    found_t, found_c = [], []
+    for dx in (-1, 0, 1):
+        cell = (tx + dx + 1) * rows + ty  # the row below: cy + 1 == ty; own row: cy + 1 == ty + 1
+        if first is not None:
+            lo, hi = first[cell], first[cell + 2]
+        else:
+            lo = np.searchsorted(sorted_key, cell, side="left")
+            hi = np.searchsorted(sorted_key, cell + 1, side="right")
+        lens = hi - lo
+        owner = np.repeat(np.arange(len(targets)), lens)
+        pos = np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens - lo, lens)
+        found_t.append(targets[owner])
+        found_c.append(sorted_casters[pos])
+    return np.concatenate(found_t), np.concatenate(found_c)
+
+
+DENSE_CELLS_MAX = 20_000_000
+"""Largest grid (cells) whose run starts :func:`_south_candidates` keeps in one table (else binary search)."""
 
 
 def building_potential(

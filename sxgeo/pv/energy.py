@@ -223,6 +223,14 @@ def _array_energy(
     thermal: tuple[float, float] = FREE_RACK,
 ) -> tuple[float, float]:
     """Yield [kWh/kWp] and plane-of-array irradiation [kWh/m2] of one orientation."""
+    return _energy(w, _irradiance(w, tilt, azimuth), horizon_deg=horizon_deg, thermal=thermal)
+
+
+def _irradiance(w: pd.DataFrame, tilt: float, azimuth: float) -> tuple[np.ndarray, ...]:
+    """Hourly beam, sky and ground plane-of-array irradiance [W/m2] and the beam's IAM of one orientation.
+
+    Computed once per orientation and shared by every mount and horizon of :func:`_energy`.
+    """
     pvlib = _pvlib()
     poa = pvlib.irradiance.get_total_irradiance(
         tilt, azimuth, w["zenith"], w["azimuth"], w["dni"], w["ghi"], w["dhi"],
@@ -232,11 +240,25 @@ def _array_energy(
     beam = poa["poa_direct"].fillna(0).to_numpy()
     sky = poa["poa_sky_diffuse"].fillna(0).to_numpy()
     ground = poa["poa_ground_diffuse"].fillna(0).to_numpy()
+    iam = pvlib.iam.physical(aoi).fillna(0).to_numpy()
+    return beam, sky, ground, iam
+
+
+def _energy(
+    w: pd.DataFrame,
+    irradiance: tuple[np.ndarray, ...],
+    *,
+    horizon_deg: float = 0.0,
+    thermal: tuple[float, float] = FREE_RACK,
+) -> tuple[float, float]:
+    """Yield [kWh/kWp] and plane-of-array irradiation [kWh/m2] from :func:`_irradiance`."""
+    pvlib = _pvlib()
+    beam, sky, ground, iam = irradiance
     if horizon_deg > 0:
         # obstacles all round at this elevation: no beam below it, sky diffuse reduced (Passias)
         beam = np.where(90 - w["zenith"].to_numpy() < horizon_deg, 0.0, beam)
         sky = sky * (1 - float(pvlib.shading.sky_diffuse_passias(horizon_deg)))
-    effective = beam * pvlib.iam.physical(aoi).fillna(0).to_numpy() + sky + ground
+    effective = beam * iam + sky + ground
     t_cell = pvlib.temperature.faiman(
         effective, w["temp_air"].to_numpy(), w["wind_speed"].to_numpy(), u0=thermal[0], u1=thermal[1]
     )
@@ -317,10 +339,12 @@ def yield_table(
         source = f"monthly GHI table ({scenario}): Hangzhou CSWD typical year, two-state synthetic year"
     w = _prepare(weather, site)
     rows = []
+    orientations = [(tilt, az) for tilt in tilts for az in (azimuths if tilt > 0 else (180,))]
+    irradiance = {o: _irradiance(w, *o) for o in orientations}  # the same for every mount
     for mount, thermal in (mounts or thermal_mounts()).items():
         for tilt in tilts:
             for az in azimuths if tilt > 0 else (180,):
-                y, poa = _array_energy(w, tilt, az, thermal=thermal)
+                y, poa = _energy(w, irradiance[tilt, az], thermal=thermal)
                 if tilt == 0:
                     rows += [(mount, 0.0, float(a), y, poa) for a in azimuths]
                 else:
@@ -409,6 +433,7 @@ def horizon_loss_table(
     """
     weather = synthetic_year(monthly_table(), site) if weather is None else weather
     w = _prepare(weather, site)
-    base, _ = _array_energy(w, tilt, azimuth)
-    losses = [1 - _array_energy(w, tilt, azimuth, horizon_deg=h)[0] / base for h in horizons]
+    irradiance = _irradiance(w, tilt, azimuth)  # the same for every horizon
+    base, _ = _energy(w, irradiance)
+    losses = [1 - _energy(w, irradiance, horizon_deg=h)[0] / base for h in horizons]
     return pd.DataFrame({"horizon_deg": np.asarray(horizons, float), "loss": losses})

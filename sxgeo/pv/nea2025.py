@@ -207,13 +207,15 @@ def base_types(roofs: pd.DataFrame, table: pd.DataFrame | None = None) -> np.nda
     exact = {(c, o): v for c, o, v in zip(t["category"], t["owner_kind"], t["nea2025_type"], strict=True)}
     cat = roofs["category"].astype(str).to_numpy(dtype=object)
     kind = owner_kinds(roofs)
-    out = np.array([exact.get((c, k)) or exact.get((c, "any")) for c, k in zip(cat, kind, strict=True)])
-    missing = sorted({c for c, v in zip(cat, out, strict=True) if v is None})
+    # one look-up per distinct (category, owner kind), spread back to the roofs
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([cat, np.asarray(kind, dtype=object)]))
+    found = [exact.get((c, k)) or exact.get((c, "any")) for c, k in pairs]
+    missing = sorted({c for (c, _), v in zip(pairs, found, strict=True) if v is None})
     if missing:
         name = t.attrs.get("source", "NEA-2025 type table")
         msg = f"{name}: no row for roof categories {missing}; add them (owner_kind any)"
         raise SchemaError(msg)
-    return out.astype(object)
+    return np.asarray(found, dtype=object)[codes]
 
 
 def _ids(values: pd.Series) -> np.ndarray:
@@ -267,7 +269,7 @@ def assign_projects(
         pid = np.where((pid == "") & (ids != ""), "owner:" + ids.astype(str), pid)
     by_owner = int((pid != "").sum()) - by_parcel
     alone = pid == ""
-    pid[alone] = [f"roof:{i}" for i in np.flatnonzero(alone)]
+    pid[alone] = "roof:" + np.flatnonzero(alone).astype(str).astype(object)
     return pid.astype(object), {"parcel": by_parcel, "owner": by_owner, "roof": int(alone.sum())}
 
 
@@ -339,32 +341,37 @@ def judge_projects(base: pd.Series, mw: pd.Series, kv: pd.Series) -> pd.DataFram
     over_mw = m > cap + 1e-9
     wrong_kv = ((t == NATURAL) & (v > LOW_VOLTAGE_KV)) | ((t == NON_NATURAL) & (v > DISTRIBUTION_KV))
     note = np.full(len(b), "", dtype=object)
-    mw_txt = np.char.mod("%.2f", m).astype(object)
-    kv_txt = np.char.mod("%g", v).astype(object)
-    ci_small = over_mw & (t == GENERAL_CI)
-    note = np.where(
-        ci_small,
-        mw_txt + " MW > 6 MW at " + kv_txt + " kV: not general C&I; needs 35 kV or more (large C&I)",
-        note,
-    )
-    note = np.where(
-        over_mw & (t == NON_NATURAL), mw_txt + " MW > 6 MW cap of non-natural-person household", note
-    )
-    note = np.where(
-        over_mw & (t == LARGE_CI),
-        mw_txt + " MW > large C&I cap at " + kv_txt + " kV (20 MW at 35 kV, 50 MW at 110 kV)",
-        note,
-    )
-    note = np.where(
-        wrong_kv & (t == NATURAL),
-        "natural-person household connects at <= 380 V, given " + kv_txt + " kV",
-        note,
-    )
-    note = np.where(
-        wrong_kv & (t == NON_NATURAL),
-        "household projects connect at <= 10 kV (20 kV), given " + kv_txt + " kV",
-        note,
-    )
+    # the texts only for the flagged projects (a city's million roofs are nearly all unflagged)
+    flagged = np.flatnonzero(over_mw | wrong_kv)
+    if len(flagged):
+        tf, of, wf = t[flagged], over_mw[flagged], wrong_kv[flagged]
+        mw_txt = np.char.mod("%.2f", m[flagged]).astype(object)
+        kv_txt = np.char.mod("%g", v[flagged]).astype(object)
+        sub = np.full(len(flagged), "", dtype=object)
+        sub = np.where(
+            of & (tf == GENERAL_CI),
+            mw_txt + " MW > 6 MW at " + kv_txt + " kV: not general C&I; needs 35 kV or more (large C&I)",
+            sub,
+        )
+        sub = np.where(
+            of & (tf == NON_NATURAL), mw_txt + " MW > 6 MW cap of non-natural-person household", sub
+        )
+        sub = np.where(
+            of & (tf == LARGE_CI),
+            mw_txt + " MW > large C&I cap at " + kv_txt + " kV (20 MW at 35 kV, 50 MW at 110 kV)",
+            sub,
+        )
+        sub = np.where(
+            wf & (tf == NATURAL),
+            "natural-person household connects at <= 380 V, given " + kv_txt + " kV",
+            sub,
+        )
+        sub = np.where(
+            wf & (tf == NON_NATURAL),
+            "household projects connect at <= 10 kV (20 kV), given " + kv_txt + " kV",
+            sub,
+        )
+        note[flagged] = sub
     return pd.DataFrame(
         {
             "nea2025_type": t,
@@ -491,7 +498,7 @@ def classify(
     frame = pd.DataFrame(
         {
             "project_id": pid,
-            "rank": [_RANK[t] for t in base],
+            "rank": pd.Series(base, dtype=object).map(_RANK).to_numpy(dtype=np.int64),
             "capacity_kwp": r["capacity_kwp"].to_numpy(float),
             "generation_mwh": r["generation_mwh"].to_numpy(float),
             "kv": kv,
@@ -526,7 +533,8 @@ def classify(
         proj["self_use_bound_kwp"] = np.where(ci, bound, proj["capacity_kwp"].to_numpy())
     proj.index.name = "project_id"
     proj = proj.reset_index()
-    at = proj.set_index("project_id").loc[pid]
+    # each roof's project row (a hash lookup, not a label .loc of a million rows)
+    at = proj.iloc[pd.Index(proj["project_id"]).get_indexer(pid)]
     r["project_id"] = pid
     r["nea2025_type"] = at["nea2025_type"].to_numpy(dtype=object)
     r["grid_modes_allowed"] = r["nea2025_type"].map(GRID_MODES)

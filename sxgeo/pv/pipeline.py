@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo import pv as pvmod
@@ -45,7 +44,7 @@ from sxgeo.plan import unit_target
 from sxgeo.project import Project
 from sxgeo.pv import dask as pvdask
 from sxgeo.pv import energy, nea2025
-from sxgeo.pv.aggregate import assign_points, table_from_sums
+from sxgeo.pv.aggregate import assign_points, surface_points, table_from_sums
 from sxgeo.zonal import grid_counts
 
 if TYPE_CHECKING:
@@ -392,16 +391,19 @@ def run(
         result = pvmod.building_potential(b, yields, **kernel)
         groups = _read_groups(ctx, inputs)  # before the notes: what reading them repaired is noted too
         notes += [*_model_notes(opts, horizon, ef_note, int((~result["suitable"]).sum())), *ctx.notes]
-        tables = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets)}
+        pts = surface_points(result)  # one point per roof, for every assignment below
+        tables = {"pv_counties": pvmod.by_county(result, ctx.units, targets=ctx.targets, points=pts)}
         if groups.parks is not None:
-            tables["pv_parks"] = pvmod.by_polygon(result, groups.parks, "park_id", targets=ctx.targets)
+            tables["pv_parks"] = pvmod.by_polygon(
+                result, groups.parks, "park_id", targets=ctx.targets, points=pts
+            )
         if groups.villages is not None:
             tables["pv_villages"] = pvmod.by_nearest_point(
                 result, groups.villages, groups.village_code, targets=ctx.targets
             )
         if ctx.zones is not None:
-            tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets)
-        result = _project_types(ctx, inputs, opts, result, groups, tables, notes)
+            tables["pv_zones"] = pvmod.by_county(result, ctx.zones, targets=ctx.targets, points=pts)
+        result = _project_types(ctx, inputs, opts, result, groups, tables, notes, pts)
         synthetic = is_synthetic(b, groups.parks)
     park_table = tables.get("pv_parks")
     tables = {k: t.assign(co2_factor=ef_label) for k, t in tables.items()}
@@ -433,6 +435,7 @@ def _project_types(  # noqa: PLR0917 (a private step of run: its state passed th
     groups: _Groups,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
+    points: np.ndarray | None = None,
 ) -> Any:
     """The 2025 project types (:mod:`sxgeo.pv.nea2025`): ``pv_project_types[_zones|_parks]``.
 
@@ -452,7 +455,7 @@ def _project_types(  # noqa: PLR0917 (a private step of run: its state passed th
     p = nea2025.classify(
         result, table=mapping, parcels=parcels, intensity=intensity, self_use_share=opts.self_use_share
     )
-    pts = shapely.point_on_surface(np.asarray(p.roofs.geometry.values, dtype=object))
+    pts = points if points is not None and len(points) == len(p.roofs) else surface_points(p.roofs)
     tables["pv_project_types"] = nea2025.project_types_table(
         p.roofs, assign_points(pts, sxcrs.to_metric(ctx.units, what="counties"), "adcode"), ctx.units
     )

@@ -18,16 +18,18 @@ import logging
 import re
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import load_counties
-from sxgeo.geom_union import dissolve_tiled
+from sxgeo.geom_union import dissolve_tiled, tiled_union_by_label
 from sxgeo.io import columns
 from sxgeo.plan import TargetsLike
 from sxgeo.unit_table import add_ratio, attach_targets, id_columns, unit_rows
 from sxgeo.units import M2_PER_KM2
-from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts
+from sxgeo.zonal import UNASSIGNED, area_by_zone, clip_to, dissolve_parts, intersection_pieces, overlap_groups
 
 log = logging.getLogger(__name__)
 
@@ -283,11 +285,44 @@ def coverage_areas(
         ``(denominator, numerator)`` by county code then :data:`~sxgeo.zonal.UNASSIGNED` [m2].
     """
     base = dissolve_parts(built_up)
-    good = dissolve_tiled(compliant) if len(compliant) else gpd.GeoSeries([], crs=base.crs)
-    inside = clip_to(good, base) if len(good) else good
     denom = area_by_zone(base, counties)
-    numer = area_by_zone(inside, counties) if len(inside) else pd.Series(0.0, index=denom.index)
-    return denom, numer
+    if not len(compliant):
+        return denom, pd.Series(0.0, index=denom.index)
+    units = sxcrs.to_metric(counties, what="counties")
+    zg = np.asarray(units.geometry.values, dtype=object)
+    if len(overlap_groups(zg)) > 1:
+        # overlapping units are each counted whole: the union first, then each unit's share
+        good = dissolve_tiled(compliant)
+        inside = clip_to(good, base) if len(good) else good
+        numer = area_by_zone(inside, counties) if len(inside) else pd.Series(0.0, index=denom.index)
+        return denom, numer
+    numer_m2 = _clipped_union_areas(np.asarray(base.values, dtype=object), zg, compliant, base.crs)
+    return denom, pd.Series(numer_m2, index=denom.index, name=denom.name)
+
+
+def _clipped_union_areas(
+    base: np.ndarray, units: np.ndarray, compliant: gpd.GeoDataFrame | gpd.GeoSeries, crs: object
+) -> np.ndarray:
+    """Area [m2] of (∪ *compliant*) ∩ built-up in each of the non-overlapping *units*, then outside them.
+
+    The projects are cut to the built-up area of each unit first (most lie wholly inside one and
+    stay whole; those outside the built-up area drop out), then unioned per tile and unit
+    (:func:`sxgeo.geom_union.tiled_union_by_label`): the union never sees what the coverage does
+    not count, and a unit's area is the sum of its parts', with no clip or overlay after.
+    ``area((∪P) ∩ Z_u) = area(∪(P ∩ Z_u))`` for each unit's built-up area ``Z_u``.
+    """
+    bi, zi, cells = intersection_pieces(base, units)  # built-up area of each unit (pieces of base)
+    del bi
+    cells = np.asarray(cells, dtype=object)
+    cell_unit = np.asarray(zi, dtype=np.int64)
+    outside = shapely.difference(shapely.union_all(base), shapely.union_all(units))
+    if not shapely.is_empty(outside) and shapely.area(outside) > 0:
+        cells = np.r_[cells, np.array([outside], dtype=object)]
+        cell_unit = np.r_[cell_unit, len(units)]
+    good = sxcrs.to_metric(gpd.GeoDataFrame(geometry=compliant.geometry), crs, what="sponge projects")
+    ci, _, pieces = intersection_pieces(cells, np.asarray(good.geometry.values, dtype=object))
+    parts, label = tiled_union_by_label(pieces, cell_unit[ci])
+    return np.bincount(label, weights=shapely.area(parts), minlength=len(units) + 1)
 
 
 def coverage_from_areas(

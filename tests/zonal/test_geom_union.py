@@ -118,3 +118,57 @@ def test_coverage_areas_match_a_geopandas_dissolve_and_overlay(seed):
     assert numer["unassigned"] == pytest.approx(inside_all - ref.sum(), abs=1.0)
     assert numer["unassigned"] > 1_000  # the second built-up patch sticks out of the counties
     assert dissolve_tiled(projects).area.sum() == pytest.approx(projects.dissolve().area.sum(), abs=1.0)
+
+
+def test_coverage_areas_by_hand_clipped_per_unit_before_the_union():
+    """Areas by hand: two counties side by side (the border at x = X0 + 1000), one built-up rectangle across
+    the border, and projects that overlap, nest, cross the border and a 100 m tile edge, or lie outside.
+
+    Built-up: [X0 + 500, X0 + 1500] x [Y0, Y0 + 1000] (500,000 m2 in each county).
+    West county, inside the built-up area: A = [X0+600, X0+700] x [Y0+100, Y0+200] (10,000 m2) and
+    B = A shifted by (50, 50) (overlap 50 x 50 = 2,500 m2): union 17,500 m2; C, 20 x 20 inside A, adds 0.
+    Across the border: D = [X0+950, X0+1050] x [Y0+450, Y0+550] (crosses x = X0+1000 and the 100 m tile
+    edges at y = Y0+500 when tiles are 100 m): 5,000 m2 each side. East: E = [X0+1400, X0+1600] x
+    [Y0+800, Y0+900] half outside the built-up area: 100 x 100 = 10,000 m2 counted. F lies outside the
+    built-up area altogether: 0. West total 17,500 + 5,000 = 22,500 m2, east 5,000 + 10,000 = 15,000 m2.
+    """
+    west = shapely.box(X0 - 2000, Y0 - 2000, X0 + 1000, Y0 + 3000)
+    east = shapely.box(X0 + 1000, Y0 - 2000, X0 + 4000, Y0 + 3000)
+    counties = gpd.GeoDataFrame({"adcode": ["330602", "330603"]}, geometry=[west, east], crs=sxcrs.METRIC)
+    built_up = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 500, Y0, X0 + 1500, Y0 + 1000)], crs=sxcrs.METRIC)
+    boxes = [
+        (600, 100, 700, 200),  # A
+        (650, 150, 750, 250),  # B overlaps A by 50 x 50
+        (620, 120, 640, 140),  # C inside A
+        (950, 450, 1050, 550),  # D across the county border
+        (1400, 800, 1600, 900),  # E half outside the built-up area
+        (2000, 2000, 2100, 2100),  # F outside the built-up area
+    ]
+    projects = gpd.GeoDataFrame(
+        geometry=[shapely.box(X0 + a, Y0 + b, X0 + c, Y0 + d) for a, b, c, d in boxes], crs=sxcrs.METRIC
+    )
+    denom, numer = coverage_areas(built_up, projects, counties)
+    assert denom["330602"] == pytest.approx(500_000.0, abs=1e-6)
+    assert numer["330602"] == pytest.approx(22_500.0, abs=1e-6)
+    assert numer["330603"] == pytest.approx(15_000.0, abs=1e-6)
+    assert numer["unassigned"] == pytest.approx(0.0, abs=1e-6)
+    # the same with the many projects the tiles are made for: 300 copies of each, shifted by nothing
+    many = gpd.GeoDataFrame(geometry=np.tile(projects.geometry.values, 300), crs=sxcrs.METRIC)
+    _, numer_many = coverage_areas(built_up, many, counties)
+    assert numer_many["330602"] == pytest.approx(22_500.0, abs=1e-6)
+    assert numer_many["330603"] == pytest.approx(15_000.0, abs=1e-6)
+
+
+def test_tiled_union_by_label_keeps_labels_apart_and_cuts_at_tile_edges():
+    """Two overlapping 100 m squares (union 17,500 m2 by hand) under label 0, the same two under label 1, and
+    a 100 m tile grid that cuts them: each label's parts add up to 17,500 m2, none counted across labels."""
+    from sxgeo.geom_union import tiled_union_by_label
+
+    a = shapely.box(X0 + 10, Y0 + 10, X0 + 110, Y0 + 110)
+    b = shapely.box(X0 + 60, Y0 + 60, X0 + 160, Y0 + 160)
+    parts, label = tiled_union_by_label(
+        np.array([a, b, a, b], dtype=object), np.array([0, 0, 1, 1]), tile_m=100
+    )
+    areas = np.bincount(label, weights=shapely.area(parts))
+    assert areas.tolist() == pytest.approx([17_500.0, 17_500.0], abs=1e-6)
+    assert len(parts) > 2  # cut along the tile edges at x, y = ..., X0 + 100, Y0 + 100
