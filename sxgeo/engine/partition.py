@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PARTS_ATTR = "sxgeo_parquet_parts"
-"""Key of the collection meta's ``attrs`` where :func:`read_partitioned` notes its files (:func:`part_files`)."""
+"""Key of the meta's ``attrs`` where :func:`read_partitioned` notes its files (:func:`part_files`)."""
 ROWS_PER_PARTITION = 200_000
 """Default partition size when none is given (about 150 MB of footprints in memory)."""
 
