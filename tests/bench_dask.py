@@ -276,7 +276,7 @@ def main() -> None:
         "--keep",
         type=Path,
         default=None,
-        help="keep the generated footprints in this folder and reuse them in the next run (default: temporary)",
+        help="keep the generated footprints here and reuse them in the next run (default: temporary)",
     )
     ap.add_argument("--engines", default="memory,dask", help="engines to run, comma-separated")
     args = ap.parse_args()
@@ -287,12 +287,8 @@ def main() -> None:
         sizes = [n for n in args.sizes if n > 0]
         if sizes:
             print("SYNTHETIC footprints; PV per county with shading; 2-core machine shared with other work")
-            print(
-                "# cpu s: the measured work in the child and its workers; tree cpu s: the whole process tree,"
-            )
-            print(
-                "# imports and cluster start included; load: 1-minute load average, the larger of start and end"
-            )
+            print("# cpu s: the timed work, child and workers; tree cpu s: the whole process tree,")
+            print("# imports and cluster start included; load: 1-min load average, larger of start and end")
             head = f"{'N':>10} {'engine':>7} {'wall s':>8} {'s per M':>8} {'cpu s':>8} {'tree cpu s':>10}"
             print(f"{head} {'peak GB':>8} {'load':>5} {'city MWp':>10}")
         for n in sizes:
