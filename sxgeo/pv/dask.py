@@ -14,11 +14,16 @@ How each roof is counted once, exactly as in memory
 * Shading looks beyond one roof: :func:`sxgeo.pv.capacity.horizon_angles` lets a roof be shaded
   by a taller neighbour to its south whose centroid lies within ``reach × Δh + r_i + r_j`` (the
   equivalent radii). Before the map, one pass collects each partition's centroid box, tallest
-  roof and largest radius; the halo width is ``reach × H_max + 2 r_max + 1 m`` over the whole
-  layer, which bounds every distance at which shading can count. Each task then adds to its own
-  roofs the roofs of other partitions whose centroids lie in its box widened by the halo to the
-  west, east and south (the sun's side), runs the kernel on the union and keeps only its own
-  roofs' results. A roof's horizon is thus computed from the same neighbours as in memory.
+  roof and largest radius (or bounds of them, from a plain read of GeoParquet parts:
+  :func:`bound_stats`); the halo width is ``reach × H_max + 2 r_max + 1 m`` over the whole
+  layer, which bounds every distance at which shading can count. Only these small figures come
+  back; nothing stays on the workers. Then one small task per partition with neighbours
+  (:func:`halo_strips`) cuts from it the strips its neighbours need: its roofs whose centroids
+  lie in a neighbour's box widened by the halo to the west, east and south (the sun's side).
+  Each partition's task adds those strips to its own roofs, runs the kernel on the union and
+  keeps only its own roofs' results. A roof's horizon is thus computed from the same
+  neighbours as in memory, and a partition is released once its strips are cut and its own
+  roofs computed.
 * The unit layers (counties, zones, parks, village points) are small: they are put in the task
   graph once and shared by every task (a broadcast).
 """
@@ -26,6 +31,7 @@ How each roof is counted once, exactly as in memory
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +40,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -91,7 +98,7 @@ def partition_stats(part: gpd.GeoDataFrame) -> dict[str, Any]:
     -------
     dict
         ``rows``, ``box`` (minx, miny, maxx, maxy of the centroids, or None when empty),
-        ``hmax``, ``rmax`` and ``xy`` (the centroids, kept on the worker for the halo).
+        ``hmax``, ``rmax`` and ``xy`` (the centroids).
     """
     if len(part) == 0:
         return {"rows": 0, "box": None, "hmax": 0.0, "rmax": 0.0, "xy": np.empty((0, 2))}
@@ -141,7 +148,10 @@ def bound_stats(path: str, crs: str | None = None) -> dict[str, Any]:
         in EPSG:4549 as stored (or read with an offset or other CRS) is read and measured exactly.
     """
     quiet_dask()
-    raw = gpd.read_parquet(path)
+    schema = pq.read_schema(path)
+    geo = json.loads((schema.metadata or {}).get(b"geo", b"{}")).get("primary_column", "geometry")
+    wanted = [c for c in ("height_m", "floors") if c in schema.names]
+    raw = gpd.read_parquet(path, columns=[*wanted, geo])  # the other attributes are not needed here
     stored = raw.crs if crs is None else (None if sxcrs.offset_crs_name(crs) else sxcrs.parse_crs(crs))
     if stored is None or not sxcrs.parse_crs(sxcrs.METRIC).equals(stored):
         return _small_stats(read_part(path, crs)[0])
@@ -254,11 +264,18 @@ def halo_strips(
     if len(part) == 0:
         return [None] * len(boxes)
     m = _metric(part)
-    xy = _centroids(m)
+    # a centroid lies within its roof's bounds: only roofs whose bounds reach a halo are measured
+    b = shapely.bounds(np.asarray(m.geometry.values, dtype=object))
+    near = np.zeros(len(m), dtype=bool)
+    for box in boxes:
+        minx, miny, maxx, maxy = _halo_box(box, width)
+        near |= (b[:, 2] >= minx) & (b[:, 0] <= maxx) & (b[:, 3] >= miny) & (b[:, 1] <= maxy)
+    rows = np.flatnonzero(near)
+    xy = _centroids(m.iloc[rows])
     out: list[gpd.GeoDataFrame | None] = []
     for box in boxes:
-        inside = _in_halo(xy, box, width)
-        out.append(m[inside].reset_index(drop=True) if inside.any() else None)
+        inside = rows[_in_halo(xy, box, width)]
+        out.append(m.iloc[inside].reset_index(drop=True) if len(inside) else None)
     return out
 
 
@@ -329,8 +346,8 @@ def partition_sums(
     own : geopandas.GeoDataFrame
         The partition.
     halos : list of geopandas.GeoDataFrame or None
-        The roofs of other partitions in its shading halo (:func:`halo_rows`, one task per
-        neighbour, so only these strips travel between workers).
+        The roofs of other partitions in its shading halo (:func:`halo_strips`, one task per
+        neighbouring partition, so only these strips travel between workers).
     setup : dict
         ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``; optionally
         ``roofs_dir`` (a folder every worker can write: the partition's per-roof results go to
@@ -440,7 +457,7 @@ def compute_sums(
     -------
     dict
         ``sums`` (table name -> summed frame by code), ``rows``, ``unsuitable``, ``partitions``,
-        ``halo_m`` and ``halo_rows_read`` (how many partitions were read as neighbours).
+        ``halo_m`` and ``halo_strips`` (how many strips were sent between partitions).
     """
     require_dask()
     import dask
@@ -469,7 +486,7 @@ def compute_sums(
         else:
             summed[a.name] = pd.DataFrame(columns=[*SUM_COLUMNS, "buildings"], dtype=float)
     log.info(
-        "%d roofs in %d partitions; shading halo %.0f m, %d neighbour partitions read",
+        "%d roofs in %d partitions; shading halo %.0f m, %d strips sent between partitions",
         sum(r["rows"] for r in results),
         len(parts),
         width,
@@ -481,4 +498,5 @@ def compute_sums(
         "unsuitable": sum(r["unsuitable"] for r in results),
         "partitions": len(parts),
         "halo_m": width,
+        "halo_strips": sum(len(n) for n in neigh),
     }
