@@ -1,8 +1,9 @@
 """Dask vs in-memory benchmark: synthetic footprints -> PV per county; a 1 Gpx land-cover raster by county.
 
 Run: ``PYTHONPATH=. .venv/bin/python tests/bench_dask.py [1000000 3000000 10000000] [--memory-limit-gb 8]
-[--memory-max 3000000] [--worker-memory-gb 2.5] [--raster 32768]`` (``--raster 0``: no raster; sizes
-``0``: no footprints).
+[--memory-max 3000000] [--worker-memory-gb 2.5] [--raster 32768] [--keep /tmp/sxgeo_bench]
+[--engines memory,dask]`` (``--raster 0``: no raster; sizes ``0``: no footprints; ``--keep``: the
+generated footprints stay in that folder and the next run reuses them).
 
 For each size the footprints are written once as partitioned GeoParquet (200,000 a part, each part
 a patch of ground, as ``sxgeo partition`` makes them) and as one GeoParquet file. Then, each in a
@@ -29,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -86,14 +89,25 @@ def make_parts(n: int, folder: Path, seed: int = 0, *, whole_file: bool = True) 
 
 CHILD = r"""
 import json, resource, sys, time
+import psutil
 engine, path, limit, worker_gb = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 if engine == "memory" and limit > 0:
     resource.setrlimit(resource.RLIMIT_AS, (int(limit * 2**30), int(limit * 2**30)))
+def tree_cpu():
+    me = psutil.Process()
+    total = 0.0
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 from sxgeo import admin, pv
 from sxgeo.pv import energy
 counties = admin.load_counties("layers")
 kernel = dict(fixed_yield_kwh_kwp=950.0, horizon_loss=energy.horizon_loss_table())
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), tree_cpu()
 if engine == "memory":
     import geopandas as gpd
     b = gpd.read_parquet(path)
@@ -111,21 +125,35 @@ else:
                                        dashboard_address=None)
     with distributed.Client(cluster) as client:
         client.run(quiet_dask)
-        t0 = time.perf_counter()  # the cluster's start (~10 s here) is not counted
+        t0, c0 = time.perf_counter(), tree_cpu()  # the cluster's start (~10 s here) is not counted
         agg = [dpv.Aggregation("c", sxcrs.to_metric(counties))]
         done = dpv.compute_sums(read_partitioned(path), kernel, agg)
+        seconds, cpu = time.perf_counter() - t0, tree_cpu() - c0  # before the workers are stopped
     cluster.close()
     t = table_from_sums(done["sums"]["c"], counties, 1000.0).set_index("unit_code")
     city = float(t.loc["330600", "capacity_mwp"])
-print(json.dumps({"seconds": time.perf_counter() - t0, "city_mwp": city}))
+if engine == "memory":
+    seconds, cpu = time.perf_counter() - t0, tree_cpu() - c0
+print(json.dumps({"seconds": seconds, "cpu_s": cpu, "city_mwp": city}))
 """
 
 
 RASTER_CHILD = r"""
 import json, resource, sys, time
+import psutil
 engine, path, limit, worker_gb = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 if engine == "memory" and limit > 0:
     resource.setrlimit(resource.RLIMIT_AS, (int(limit * 2**30), int(limit * 2**30)))
+def tree_cpu():
+    me = psutil.Process()
+    total = 0.0
+    for p in [me, *me.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
 import rasterio
 from sxgeo import admin
 counties = admin.load_counties("layers")
@@ -219,14 +247,20 @@ def run_child(
             time.sleep(0.2)
 
     th = threading.Thread(target=sample, daemon=True)
+    load0 = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     th.start()
     out, err = proc.communicate()
     stop.set()
     th.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # the whole tree: the child and its workers, once they are reaped (imports and cluster start included)
+    tree_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    load = max(load0, os.getloadavg()[0])
     if proc.returncode != 0:
         return {"failed": 1.0, "peak_gb": peak / 2**30, "error": err.strip().splitlines()[-1] if err else ""}  # type: ignore[dict-item]
     res = json.loads(out.strip().splitlines()[-1])
-    return {**res, "peak_gb": peak / 2**30}
+    return {**res, "peak_gb": peak / 2**30, "process_cpu_s": tree_cpu, "load": load}
 
 
 def main() -> None:
@@ -238,35 +272,67 @@ def main() -> None:
     ap.add_argument(
         "--raster", type=int, default=0, help="side of the synthetic raster in pixels (32768: 1 Gpx)"
     )
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep the generated footprints here and reuse them in the next run (default: temporary)",
+    )
+    ap.add_argument("--engines", default="memory,dask", help="engines to run, comma-separated")
     args = ap.parse_args()
+    engines = {e.strip() for e in args.engines.split(",")}
     with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) if args.keep is None else args.keep
+        folder.mkdir(parents=True, exist_ok=True)
         sizes = [n for n in args.sizes if n > 0]
         if sizes:
             print("SYNTHETIC footprints; PV per county with shading; 2-core machine shared with other work")
-            print(f"{'N':>10} {'engine':>7} {'wall s':>8} {'s per M':>8} {'peak GB':>8} {'city MWp':>10}")
+            print("# cpu s: the timed work, child and workers; tree cpu s: the whole process tree,")
+            print("# imports and cluster start included; load: 1-min load average, larger of start and end")
+            head = f"{'N':>10} {'engine':>7} {'wall s':>8} {'s per M':>8} {'cpu s':>8} {'tree cpu s':>10}"
+            print(f"{head} {'peak GB':>8} {'load':>5} {'city MWp':>10}")
         for n in sizes:
             t = time.perf_counter()
-            parts, whole = make_parts(n, Path(tmp), whole_file=n <= args.memory_max)
-            print(f"# {n} footprints generated in {time.perf_counter() - t:.0f} s", flush=True)
+            in_memory = n <= args.memory_max and "memory" in engines
+            parts, whole = _kept_parts(n, folder, in_memory) if args.keep else (None, None)
+            if parts is None:
+                parts, whole = make_parts(n, folder, whole_file=in_memory)
+                print(f"# {n} footprints generated in {time.perf_counter() - t:.0f} s", flush=True)
+            else:
+                print(f"# {n} footprints reused from {parts}", flush=True)
             runs = {}
             if whole is not None:
                 runs["memory"] = run_child("memory", whole, args.memory_limit_gb)
-            runs["dask"] = run_child("dask", parts, 0, args.worker_memory_gb)
+            if "dask" in engines:
+                runs["dask"] = run_child("dask", parts, 0, args.worker_memory_gb)
             for name, r in runs.items():
                 if r.get("failed"):
                     print(f"{n:>10} {name:>7} failed (peak {r['peak_gb']:.2f} GB): {r.get('error')}")
                     continue
                 print(
                     f"{n:>10} {name:>7} {r['seconds']:>8.1f} {r['seconds'] / n * 1e6:>8.1f} "
-                    f"{r['peak_gb']:>8.2f} {r['city_mwp']:>10.1f}"
+                    f"{r['cpu_s']:>8.1f} {r['process_cpu_s']:>10.1f} {r['peak_gb']:>8.2f} {r['load']:>5.1f} "
+                    f"{r['city_mwp']:>10.1f}"
                 )
             sys.stdout.flush()
-            if whole is not None:
-                whole.unlink()
-            for f in parts.iterdir():
-                f.unlink()
+            if args.keep is None:
+                if whole is not None:
+                    whole.unlink()
+                for f in parts.iterdir():
+                    f.unlink()
         if args.raster:
             raster_bench(args.raster, Path(tmp), args.memory_limit_gb, args.worker_memory_gb)
+
+
+def _kept_parts(n: int, folder: Path, whole_file: bool) -> tuple[Path | None, Path | None]:
+    """The parts (and whole file) of an earlier run with ``--keep``, or None when they must be made."""
+    parts, whole = folder / f"parts_{n}", folder / f"whole_{n}.parquet"
+    expected = max(1, n // PART)
+    if not parts.is_dir() or len(list(parts.glob("part.*.parquet"))) != expected:
+        return None, None
+    if whole_file and not whole.is_file():
+        return None, None
+    return parts, whole if whole_file else None
 
 
 def raster_bench(size: int, folder: Path, limit_gb: float, worker_gb: float) -> None:

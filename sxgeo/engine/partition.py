@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+PARTS_ATTR = "sxgeo_parquet_parts"
+"""Key of the meta's ``attrs`` where :func:`read_partitioned` notes its files (:func:`part_files`)."""
 ROWS_PER_PARTITION = 200_000
 """Default partition size when none is given (about 150 MB of footprints in memory)."""
 
@@ -279,7 +281,9 @@ def read_partitioned(source: str | Path, *, crs: str | None = None, reports: lis
     if lazy.crs is None and crs is None:
         msg = f"{source}: the GeoParquet has no CRS; write it with `sxgeo partition` (EPSG:4549)"
         raise CRSError(msg)
-    meta = lazy._meta if lazy.crs is not None else lazy._meta.set_crs(crs)
+    meta = (lazy._meta if lazy.crs is not None else lazy._meta.set_crs(crs)).copy()
+    # the files travel with the collection's meta, so a kernel can read cheap bounds from them directly
+    meta.attrs = {**meta.attrs, PARTS_ATTR: {"files": files, "crs": crs}}
     columns = list(meta.columns)
     pairs = [dask.delayed(read_part)(f, crs) for f in files]
     if reports is not None:
@@ -287,6 +291,27 @@ def read_partitioned(source: str | Path, *, crs: str | None = None, reports: lis
         reports.extend(dask.compute(*[dask.delayed(_report_of)(p) for p in pairs]))
     parts = [dask.delayed(_frame_of)(p, columns) for p in pairs]
     return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+
+def part_files(ddf: Any) -> tuple[list[str], str | None] | None:
+    """The GeoParquet files (one a partition) and read CRS behind a :func:`read_partitioned` collection.
+
+    Parameters
+    ----------
+    ddf : dask_geopandas.GeoDataFrame
+        A collection.
+
+    Returns
+    -------
+    tuple or None
+        The files in partition order and the ``crs=`` they are read with; None when *ddf* does not
+        come from :func:`read_partitioned` or no longer has one partition per file.
+    """
+    meta = getattr(ddf, "_meta", None)
+    info = getattr(meta, "attrs", {}).get(PARTS_ATTR)
+    if not isinstance(info, dict) or len(info.get("files", ())) != ddf.npartitions:
+        return None
+    return list(info["files"]), info.get("crs")
 
 
 def dask_frame(

@@ -14,11 +14,16 @@ How each roof is counted once, exactly as in memory
 * Shading looks beyond one roof: :func:`sxgeo.pv.capacity.horizon_angles` lets a roof be shaded
   by a taller neighbour to its south whose centroid lies within ``reach × Δh + r_i + r_j`` (the
   equivalent radii). Before the map, one pass collects each partition's centroid box, tallest
-  roof and largest radius; the halo width is ``reach × H_max + 2 r_max + 1 m`` over the whole
-  layer, which bounds every distance at which shading can count. Each task then adds to its own
-  roofs the roofs of other partitions whose centroids lie in its box widened by the halo to the
-  west, east and south (the sun's side), runs the kernel on the union and keeps only its own
-  roofs' results. A roof's horizon is thus computed from the same neighbours as in memory.
+  roof and largest radius (or bounds of them, from a plain read of GeoParquet parts:
+  :func:`bound_stats`); the halo width is ``reach × H_max + 2 r_max + 1 m`` over the whole
+  layer, which bounds every distance at which shading can count. Only these small figures come
+  back; nothing stays on the workers. Then one small task per partition with neighbours
+  (:func:`halo_strips`) cuts from it the strips its neighbours need: its roofs whose centroids
+  lie in a neighbour's box widened by the halo to the west, east and south (the sun's side).
+  Each partition's task adds those strips to its own roofs, runs the kernel on the union and
+  keeps only its own roofs' results. A roof's horizon is thus computed from the same
+  neighbours as in memory, and a partition is released once its strips are cut and its own
+  roofs computed.
 * The unit layers (counties, zones, parks, village points) are small: they are put in the task
   graph once and shared by every task (a broadcast).
 """
@@ -26,6 +31,7 @@ How each roof is counted once, exactly as in memory
 from __future__ import annotations
 
 import inspect
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +40,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.engine import compute, quiet_dask, require_dask
+from sxgeo.engine.partition import part_files, read_part
 from sxgeo.io import sample_raster
 from sxgeo.pv.aggregate import SUM_COLUMNS, assign_points, nearest_codes, sum_by
 from sxgeo.pv.capacity import building_potential, horizon_angles, roof_heights
@@ -90,7 +98,7 @@ def partition_stats(part: gpd.GeoDataFrame) -> dict[str, Any]:
     -------
     dict
         ``rows``, ``box`` (minx, miny, maxx, maxy of the centroids, or None when empty),
-        ``hmax``, ``rmax`` and ``xy`` (the centroids, kept on the worker for the halo).
+        ``hmax``, ``rmax`` and ``xy`` (the centroids).
     """
     if len(part) == 0:
         return {"rows": 0, "box": None, "hmax": 0.0, "rmax": 0.0, "xy": np.empty((0, 2))}
@@ -108,8 +116,59 @@ def _without_xy(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in stats.items() if k != "xy"}
 
 
-def _xy(stats: dict[str, Any]) -> np.ndarray:
-    return stats["xy"]
+def _small_stats(part: gpd.GeoDataFrame) -> dict[str, Any]:
+    """One task: :func:`partition_stats` without the centroids (only the small fields leave the worker)."""
+    return _without_xy(partition_stats(part))
+
+
+def bound_stats(path: str, crs: str | None = None) -> dict[str, Any]:
+    """One task: bounds of a GeoParquet part's :func:`partition_stats`, from a plain read of the file.
+
+    Reading a part the sxgeo way (:func:`sxgeo.engine.partition.read_part`: validation and repairs)
+    costs several times a plain read; the halo plan only needs numbers that are never smaller than
+    the exact ones. Every repaired roof (``make_valid``, repeated vertices removed, collections
+    reduced) lies within the bounding box of the geometry it was read as, so its centroid lies in
+    the box of the raw bounds and its area is at most its box's: the box of all the raw bounds,
+    ``sqrt(max box area / π)`` and the tallest raw height bound the exact box, ``rmax`` and
+    ``hmax`` (rows that the read excludes only make the exact figures smaller). A wider halo only
+    brings roofs too far to count (:func:`horizon_angles` keeps the pairs within reach), so the
+    results are the same.
+
+    Parameters
+    ----------
+    path : str
+        One GeoParquet part.
+    crs : str, optional
+        The ``crs=`` it is read with (:func:`sxgeo.engine.partition.read_partitioned`).
+
+    Returns
+    -------
+    dict
+        ``rows``, ``box``, ``hmax`` and ``rmax`` as :func:`partition_stats`. A part that is not
+        in EPSG:4549 as stored (or read with an offset or other CRS) is read and measured exactly.
+    """
+    quiet_dask()
+    schema = pq.read_schema(path)
+    geo = json.loads((schema.metadata or {}).get(b"geo", b"{}")).get("primary_column", "geometry")
+    wanted = [c for c in ("height_m", "floors") if c in schema.names]
+    raw = gpd.read_parquet(path, columns=[*wanted, geo])  # the other attributes are not needed here
+    stored = raw.crs if crs is None else (None if sxcrs.offset_crs_name(crs) else sxcrs.parse_crs(crs))
+    if stored is None or not sxcrs.parse_crs(sxcrs.METRIC).equals(stored):
+        return _small_stats(read_part(path, crs)[0])
+    b = shapely.bounds(np.asarray(raw.geometry.values, dtype=object))
+    ok = np.isfinite(b).all(axis=1)
+    if not ok.any():
+        return {"rows": 0, "box": None, "hmax": 0.0, "rmax": 0.0}
+    b = b[ok]
+    box = (float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
+    rmax = float(np.sqrt(((b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])).max() / np.pi))
+    attrs = raw.loc[ok, [c for c in ("height_m", "floors") if c in raw.columns]]
+    for col in attrs.columns:  # the read removes NUL bytes from text before heights are parsed
+        if not pd.api.types.is_numeric_dtype(attrs[col]):
+            attrs[col] = attrs[col].map(lambda v: v.replace("\x00", "") if isinstance(v, str) else v)
+    h = roof_heights(attrs)
+    hmax = float(np.nanmax(h)) if h is not None and np.isfinite(h).any() else 0.0
+    return {"rows": int(ok.sum()), "box": box, "hmax": max(hmax, 0.0), "rmax": rmax}
 
 
 def halo_width(stats: list[dict[str, Any]]) -> float:
@@ -154,23 +213,70 @@ def halo_rows(
     -------
     geopandas.GeoDataFrame or None
     """
-    minx, miny, maxx, maxy = _halo_box(box, width)
     picked = []
     for k, n in enumerate(neighbours):
         if len(n) == 0:
             continue
         m = _metric(n)
-        xy = (
-            centroids[k]
-            if centroids is not None
-            else shapely.get_coordinates(shapely.centroid(np.asarray(m.geometry.values, dtype=object)))
-        )
-        inside = (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
+        xy = centroids[k] if centroids is not None else _centroids(m)
+        inside = _in_halo(xy, box, width)
         if inside.any():
             picked.append(m[inside])
     if not picked:
         return None
     return pd.concat(picked, ignore_index=True)
+
+
+def _centroids(m: gpd.GeoDataFrame) -> np.ndarray:
+    return shapely.get_coordinates(shapely.centroid(np.asarray(m.geometry.values, dtype=object)))
+
+
+def _in_halo(xy: np.ndarray, box: tuple[float, float, float, float], width: float) -> np.ndarray:
+    """Which centroids lie in the halo of *box* (:func:`_halo_box`)."""
+    minx, miny, maxx, maxy = _halo_box(box, width)
+    return (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
+
+
+def halo_strips(
+    part: gpd.GeoDataFrame, boxes: list[tuple[float, float, float, float]], width: float
+) -> list[gpd.GeoDataFrame | None]:
+    """One task: the strips of one partition's roofs that lie in the halos of other partitions.
+
+    The partition is read by the task and measured once; each strip is a copy of the few roofs
+    whose centroids lie in one box widened by the halo (:func:`halo_rows`' rule), so only the
+    strips leave the worker and the partition itself can be released.
+
+    Parameters
+    ----------
+    part : geopandas.GeoDataFrame
+        The partition whose roofs may shade its neighbours.
+    boxes : list of tuple
+        Centroid boxes of the neighbouring partitions.
+    width : float
+        Halo width [m] (:func:`halo_width`).
+
+    Returns
+    -------
+    list of geopandas.GeoDataFrame or None
+        One strip per box, in order (None when no roof of *part* lies in that halo).
+    """
+    quiet_dask()
+    if len(part) == 0:
+        return [None] * len(boxes)
+    m = _metric(part)
+    # a centroid lies within its roof's bounds: only roofs whose bounds reach a halo are measured
+    b = shapely.bounds(np.asarray(m.geometry.values, dtype=object))
+    near = np.zeros(len(m), dtype=bool)
+    for box in boxes:
+        minx, miny, maxx, maxy = _halo_box(box, width)
+        near |= (b[:, 2] >= minx) & (b[:, 0] <= maxx) & (b[:, 3] >= miny) & (b[:, 1] <= maxy)
+    rows = np.flatnonzero(near)
+    xy = _centroids(m.iloc[rows])
+    out: list[gpd.GeoDataFrame | None] = []
+    for box in boxes:
+        inside = rows[_in_halo(xy, box, width)]
+        out.append(m.iloc[inside].reset_index(drop=True) if len(inside) else None)
+    return out
 
 
 def potential_with_halo(
@@ -240,8 +346,8 @@ def partition_sums(
     own : geopandas.GeoDataFrame
         The partition.
     halos : list of geopandas.GeoDataFrame or None
-        The roofs of other partitions in its shading halo (:func:`halo_rows`, one task per
-        neighbour, so only these strips travel between workers).
+        The roofs of other partitions in its shading halo (:func:`halo_strips`, one task per
+        neighbouring partition, so only these strips travel between workers).
     setup : dict
         ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``; optionally
         ``roofs_dir`` (a folder every worker can write: the partition's per-roof results go to
@@ -288,23 +394,55 @@ def roof_points(result: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _plan(ddf: Any, shading: bool) -> tuple[list[Any], list[dict[str, Any]], float, list[list[int]]]:
-    """Partitions, their stats, the halo width and each partition's neighbours."""
+    """Partitions, their (bounding) stats, the halo width and each partition's neighbours.
+
+    Only small figures come back from this pass and nothing stays on the workers. Parts read from
+    GeoParquet files are measured from a plain read of the files (:func:`bound_stats`); other
+    collections by :func:`partition_stats` on their partitions.
+    """
     import dask
 
     parts = ddf.to_delayed()
-    # the full stats (with centroids) stay on the workers; only the small fields come back
-    full = dask.persist(*[dask.delayed(partition_stats)(p) for p in parts])
-    small = dask.compute(*[dask.delayed(_without_xy)(f) for f in full])
-    stats = [{**s, "full": f} for s, f in zip(small, full, strict=True)]
-    width = halo_width(stats) if shading else 0.0
+    if not shading:
+        return parts, [{"box": None} for _ in parts], 0.0, [[] for _ in parts]
+    files = part_files(ddf)
+    if files is not None:
+        tasks = [dask.delayed(bound_stats)(f, files[1]) for f in files[0]]
+    else:
+        tasks = [dask.delayed(_small_stats)(p) for p in parts]
+    stats = list(dask.compute(*tasks))
+    width = halo_width(stats)
     neigh: list[list[int]] = []
     for i, s in enumerate(stats):
-        if not shading or s["box"] is None:
+        if s["box"] is None:
             neigh.append([])
             continue
         grown = _halo_box(s["box"], width)
         neigh.append([j for j, t in enumerate(stats) if j != i and _overlaps(grown, t["box"])])
     return parts, stats, width, neigh
+
+
+def _halo_graph(
+    parts: list[Any], stats: list[dict[str, Any]], width: float, neigh: list[list[int]]
+) -> list[list[Any]]:
+    """For each partition, the delayed strips its neighbours send it (:func:`halo_strips`).
+
+    One strip task per neighbouring partition reads it and cuts the strips of all the
+    partitions it borders; each partition's task then takes its strips, in the order of its
+    neighbours, so its halo is the one :func:`halo_rows` would cut from them.
+    """
+    import dask
+
+    wanted: list[list[int]] = [[] for _ in parts]  # j -> the partitions whose halo reaches into j
+    for i, js in enumerate(neigh):
+        for j in js:
+            wanted[j].append(i)
+    strips = {
+        j: dask.delayed(halo_strips, nout=len(to))(parts[j], [stats[i]["box"] for i in to], width)
+        for j, to in enumerate(wanted)
+        if to
+    }
+    return [[strips[j][wanted[j].index(i)] for j in js] for i, js in enumerate(neigh)]
 
 
 def compute_sums(
@@ -341,7 +479,7 @@ def compute_sums(
     -------
     dict
         ``sums`` (table name -> summed frame by code), ``rows``, ``unsuitable``, ``partitions``,
-        ``halo_m`` and ``halo_rows_read`` (how many partitions were read as neighbours); ``points``
+        ``halo_m`` and ``halo_strips`` (how many strips were sent between partitions); ``points``
         (a GeoDataFrame, or None without *points*).
     """
     require_dask()
@@ -360,15 +498,10 @@ def compute_sums(
         },
         pure=True,
     )
-    tasks = []
-    for i, p in enumerate(parts):
-        box = stats[i]["box"]
-        halos = [
-            dask.delayed(halo_rows)([parts[j]], box, width, [dask.delayed(_xy)(stats[j]["full"])])
-            for j in neigh[i]
-        ]
-        tasks.append(dask.delayed(partition_sums)(p, halos, setup, i))
+    halos = _halo_graph(parts, stats, width, neigh)
+    tasks = [dask.delayed(partition_sums)(p, halos[i], setup, i) for i, p in enumerate(parts)]
     results = compute(*tasks, label="rooftop PV")
+    del tasks, halos
     summed: dict[str, pd.DataFrame] = {}
     for a in aggregations:
         frames = [r["sums"][a.name] for r in results if a.name in r["sums"]]
@@ -377,7 +510,7 @@ def compute_sums(
         else:
             summed[a.name] = pd.DataFrame(columns=[*SUM_COLUMNS, "buildings"], dtype=float)
     log.info(
-        "%d roofs in %d partitions; shading halo %.0f m, %d neighbour partitions read",
+        "%d roofs in %d partitions; shading halo %.0f m, %d strips sent between partitions",
         sum(r["rows"] for r in results),
         len(parts),
         width,
@@ -391,4 +524,5 @@ def compute_sums(
         "unsuitable": sum(r["unsuitable"] for r in results),
         "partitions": len(parts),
         "halo_m": width,
+        "halo_strips": sum(len(n) for n in neigh),
     }

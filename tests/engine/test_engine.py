@@ -898,3 +898,70 @@ def test_hive_style_sub_folders_are_read(tmp_path):
         got = ddf.compute()
     assert ddf.npartitions == 3 and len(got) == 12  # 4 squares per part, none dropped
     assert got.area.sum() == pytest.approx(12 * 100.0)
+
+
+# ---- issue 22 item 5: halo strips cut by one task per neighbouring part, stats bounded from a plain read
+def test_bound_stats_bound_the_exact_ones_and_strips_are_the_halo_rows(tmp_path, border_roofs):
+    from sxgeo.engine.partition import read_part
+
+    folder = partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "parts", npartitions=6)
+    files = sorted(str(p) for p in Path(folder).glob("*.parquet"))
+    frames = [read_part(f)[0] for f in files]
+    exact = [dpv.partition_stats(f) for f in frames]
+    bound = [dpv.bound_stats(f) for f in files]
+    for e, b in zip(exact, bound, strict=True):
+        assert b["box"][0] <= e["box"][0] and b["box"][1] <= e["box"][1]
+        assert b["box"][2] >= e["box"][2] and b["box"][3] >= e["box"][3]
+        # squares: the box of a roof is the roof, so its radius is exact; the heights are the same
+        assert b["rmax"] == pytest.approx(e["rmax"]) and b["hmax"] == e["hmax"]
+    # the box of the bounds exceeds the box of the centroids by half a roof (12-20 m squares)
+    assert all(0 < e["box"][0] - b["box"][0] <= 10 for e, b in zip(exact, bound, strict=True))
+    width = dpv.halo_width(bound)
+    assert width == pytest.approx(3 * 60 + 2 * np.sqrt(border_roofs.area.max() / np.pi) + 1)
+    sent = 0
+    for i, own in enumerate(exact):
+        others = [j for j in range(len(frames)) if j != i]
+        strips = dpv.halo_strips(frames[i], [exact[j]["box"] for j in others], width)
+        for j, strip in zip(others, strips, strict=True):
+            ref = dpv.halo_rows([frames[i]], exact[j]["box"], width)
+            if ref is None:
+                assert strip is None
+                continue
+            pd.testing.assert_frame_equal(strip, ref)
+            sent += len(strip)
+        assert own["rows"] == len(frames[i])
+    assert 0 < sent < 4 * len(border_roofs)  # strips, not whole parts (5 neighbours each)
+
+
+def test_bound_stats_of_a_bow_tie_a_nul_height_and_a_lonlat_part(tmp_path):
+    from sxgeo.engine.partition import read_part
+
+    x0, y0 = 556_000.0, 3_319_000.0  # EPSG:4549, in 越城
+    # a 10 m bow-tie: 0 m² as read, two 25 m² triangles once repaired (r = sqrt(50/π) = 3.99 m);
+    # its box is 100 m² (r = 5.64 m), which bounds it
+    bow = shapely.Polygon([(x0, y0), (x0 + 10, y0), (x0, y0 + 10), (x0 + 10, y0 + 10)])
+    square = shapely.box(x0 + 50, y0 + 50, x0 + 58, y0 + 58)  # 8 m square, r = 4.51 m
+    part = gpd.GeoDataFrame({"height_m": ["45\x00", "12"]}, geometry=[bow, square], crs=sxcrs.METRIC)
+    path = tmp_path / "part.0.parquet"
+    part.to_parquet(path)
+    exact = dpv.partition_stats(read_part(str(path))[0])
+    assert exact["hmax"] == 45.0 and exact["rmax"] == pytest.approx(np.sqrt(64 / np.pi))
+    got = dpv.bound_stats(str(path))
+    assert got["hmax"] == 45.0  # the NUL byte is removed before the height is read, as read_layer does
+    assert got["rmax"] == pytest.approx(np.sqrt(100 / np.pi))
+    assert got["box"] == (x0, y0, x0 + 58, y0 + 58)
+    # a part stored in lon/lat is read and measured exactly (its bounds are not metres)
+    lonlat = tmp_path / "part.1.parquet"
+    part.iloc[[1]].to_crs(4326).to_parquet(lonlat)
+    ref = dpv.partition_stats(read_part(str(lonlat))[0])
+    far = dpv.bound_stats(str(lonlat))
+    assert far["box"] == pytest.approx(ref["box"]) and far["rmax"] == pytest.approx(ref["rmax"])
+    assert far["box"][0] == pytest.approx(x0 + 54, abs=0.01)  # the square's centroid, in metres
+
+
+def test_pv_dask_keeps_nothing_on_the_workers(tmp_path, dask_client, border_roofs, counties):
+    kernel = {"fixed_yield_kwh_kwp": 950.0, "horizon_loss": energy.horizon_loss_table()}
+    ddf = read_partitioned(partition_layer(_parquet(tmp_path, border_roofs), tmp_path / "p", npartitions=4))
+    done = dpv.compute_sums(ddf, kernel, [dpv.Aggregation("pv_counties", sxcrs.to_metric(counties))])
+    assert done["rows"] == len(border_roofs) and done["halo_strips"] > 0
+    assert not any(dask_client.has_what().values())  # no part, centroid or strip left in worker memory
