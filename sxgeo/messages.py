@@ -106,11 +106,11 @@ NOTES: tuple[tuple[str, str], ...] = (
     (r"what-if: planned and building facilities counted", "情景测算:规划和在建设施也计入"),
     (
         r"only (?P<n>\d+) years of data; the H-alpha method asks for at least 30",
-        "只有 {n} 年数据;设计降雨量–控制率曲线法要求至少 30 年",
+        "只有 {n} 年数据;设计降雨量-控制率曲线法要求至少 30 年",
     ),
     (
         r"H-alpha curve: (?P<f>\S+), (?P<y>\S+) \(derived, not adopted\)",
-        "设计降雨量–控制率曲线:{f},{y}(推算,未经采纳)",
+        "设计降雨量-控制率曲线:{f},{y}(推算,未经采纳)",
     ),
     (
         r"(?P<n>\d+) sub-zones have land cover on less than 95% of their area",
