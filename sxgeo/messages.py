@@ -61,7 +61,7 @@ PROGRESS: tuple[tuple[str, str], ...] = tuple((re.escape(en), zh) for en, zh in 
 """Progress labels of ``sxgeo build``."""
 
 SKIPS: tuple[tuple[str, str], ...] = (
-    (r"(?P<step>[^:]+): skipped, needs (?P<keys>.+)", "{step_zh}:已跳过,项目文件需填写 {keys}"),
+    (r"(?P<step>[^:]+): skipped, needs (?P<keys>.+)", "{step_zh}:已跳过,项目文件需填写 {keys_zh}"),
 )
 """The 'skipped' line of a step whose inputs the project does not name (:func:`sxgeo.build.run_steps`)."""
 
@@ -347,6 +347,8 @@ def _fill(zh: str, groups: dict[str, str | None]) -> str:
     values = {k: (v or "") for k, v in groups.items()}
     if "step" in values:
         values["step_zh"] = _STEPS.get(values["step"], values["step"])
+    if "keys" in values:
+        values["keys_zh"] = values["keys"].replace(" or ", " 或 ")
     if "level" in values:
         values["level_zh"] = _LEVELS.get(values["level"], values["level"])
     return zh.format(**values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -141,6 +142,14 @@ def test_build_without_project_builds_the_overview_and_says_what_it_skipped(tmp_
     )
     assert (tmp_path / "o" / "counties.html").exists()
     assert not (tmp_path / "o" / "demo_overview.html").exists()
+    # run.json keeps the skip lines and notes as the user reads them: Chinese, then the English
+    record = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert (
+        "屋顶光伏:已跳过,项目文件需填写 [pv] buildings · rooftop PV: skipped, needs [pv] buildings"
+        in record["skipped"]
+    )
+    assert any("或" in line and " or " in line for line in record["skipped"])  # alternatives, in both
+    assert record["notes"] and all(" · " in n for n in record["notes"])
 
 
 def test_map_quicklook_and_png(tmp_path):
