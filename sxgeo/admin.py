@@ -7,7 +7,9 @@ The six county-level units and their plan groups are facts of the plan (see
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import shapely
 
 from sxgeo import crs as sxcrs
@@ -194,6 +197,8 @@ def load_counties(
     ----------
     path : str or pathlib.Path, optional
         A county layer file or the folder holding ``counties.geojson``; default :func:`layers_dir`.
+        The shipped GeoJSON (byte for byte) is read from its fast form (:func:`write_fast_form`),
+        the same table without GDAL or reprojection; any other file is read as it is.
     code_col : str, optional
         The code column (default: the first of :data:`CODE_COLUMNS` present).
     crs, layer, encoding : optional
@@ -208,6 +213,99 @@ def load_counties(
     p = Path(path) if path is not None else layers_dir()
     if p.is_dir():
         p = p / "counties.geojson"
+    if code_col is None and crs is None and layer is None and encoding is None:
+        fast = _read_fast_form(p)
+        if fast is not None:
+            return fast
+    return _load_counties_file(p, code_col=code_col, crs=crs, layer=layer, encoding=encoding)
+
+
+FAST_FORM_KEY = b"sxgeo_counties"
+"""Key of the fast form's parquet metadata: the sha256 of the GeoJSON it was made from."""
+
+
+def fast_form_path() -> Path:
+    """Where the shipped county layer's fast form lives: ``sxgeo/data/layers/counties.parquet``."""
+    return Path(__file__).resolve().parent / "data" / "layers" / "counties.parquet"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_fast_form(source: Path) -> gpd.GeoDataFrame | None:
+    """:func:`load_counties` of *source* from the fast form, or None when that was made from another file.
+
+    The fast form records the sha256 of the GeoJSON it was made from; any other file (a planner's
+    own county layer, an edited one) is read as before.
+    """
+    fast = fast_form_path()
+    if not fast.exists() or not source.is_file() or source.suffix.lower() != ".geojson":
+        return None
+    made = json.loads((pq.read_schema(fast).metadata or {}).get(FAST_FORM_KEY, b"{}"))
+    if made.get("sha256") != _sha256(source):
+        log.debug("%s: not the file %s was made from; read as GeoJSON", source, fast.name)
+        return None
+    # pyarrow and shapely alone: geopandas' reader would parse the PROJJSON of both columns (~20 ms each)
+    names = [n for n in pq.read_schema(fast).names if n != "geometry_4549"]
+    table = pq.read_table(fast, columns=names).to_pandas()
+    geometry = shapely.from_wkb(table.pop("geometry").to_numpy())
+    gdf = gpd.GeoDataFrame(table, geometry=geometry, crs=made["crs"])
+    gdf.attrs = {"source": str(source), "code_col": made["code_col"]}
+    return gdf
+
+
+def write_fast_form(source: str | Path | None = None, dest: str | Path | None = None) -> Path:
+    """Write the county layer's fast form: :func:`load_counties` as GeoParquet, with its EPSG:4549 geometry.
+
+    The file holds the table :func:`load_counties` returns (geometry in EPSG:4326, exactly as read
+    from the GeoJSON), a second geometry column ``geometry_4549`` (the same polygons in EPSG:4549),
+    and the sha256 of the GeoJSON in its metadata, so that it is used only for that file
+    (``python tools/build_county_fast_form.py`` after editing ``layers/counties.geojson``; a test
+    checks it is current).
+
+    Parameters
+    ----------
+    source : str or pathlib.Path, optional
+        The county GeoJSON (default: the shipped one, :func:`layers_dir`).
+    dest : str or pathlib.Path, optional
+        The file to write (default :func:`fast_form_path`).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    src = Path(source) if source is not None else layers_dir() / "counties.geojson"
+    if src.is_dir():
+        src = src / "counties.geojson"
+    out = Path(dest) if dest is not None else fast_form_path()
+    gdf = _load_counties_file(src)
+    gdf["geometry_4549"] = sxcrs.to_metric(gdf, what="counties").geometry.values
+    made = {
+        "sha256": _sha256(src),
+        "source": src.name,
+        "code_col": gdf.attrs["code_col"],
+        "crs": gdf.crs.to_string(),
+    }
+    tmp = out.with_name(out.name + ".tmp")
+    gdf.to_parquet(tmp, index=False)  # GeoParquet: both geometry columns with their CRS
+    table = pq.read_table(tmp)
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), FAST_FORM_KEY: json.dumps(made)})
+    pq.write_table(table, tmp)
+    tmp.replace(out)
+    return out
+
+
+def _load_counties_file(
+    p: Path,
+    *,
+    code_col: str | None = None,
+    crs: object = None,
+    layer: str | None = None,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """:func:`load_counties` of one file, read as it is (GeoJSON, GeoPackage, shapefile...)."""
     gdf, _ = read_layer(p, crs=crs, layer=layer, encoding=encoding, geometry_type="polygon")
     col = _code_column(gdf, code_col, what="county layer", path=p)
     gdf = _as_units(gdf, col, what=p.name)

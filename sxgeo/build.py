@@ -79,12 +79,15 @@ class RunTables:
         Files written (empty when the steps ran without a folder to write into).
     skipped : list of str
         One line per step that did not run, naming the input it needs.
+    seconds : dict
+        Step name -> wall time [s] of each step that ran (logged too, one line a step).
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     synthetic: bool = False
     written: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def run_steps(
@@ -126,11 +129,14 @@ def run_steps(
         if not cap.ready(project):
             run.skipped.append(f"{cap.step}: skipped, needs {cap.missing()}")
             continue
+        t0 = time.perf_counter()
         for output in load(cap.run)(ctx, project):
             run.tables |= output.tables | {k.rsplit(".", 1)[0]: v for k, v in output.extra.items()}
             run.synthetic |= output.synthetic
             if write_to is not None:
                 run.written += output.write(write_to)
+        run.seconds[cap.step] = time.perf_counter() - t0
+        log.info("step %s: %.1f s", cap.step, run.seconds[cap.step])
     return run
 
 
@@ -206,11 +212,13 @@ def _run_steps(
         result.outputs |= {path.name: out / path.name for path in run.written}
         if report:
             step_done("report")
+            t0 = time.perf_counter()
             written, data = build_stage(
                 ctx, project, run.tables, staging, out, synthetic=run.synthetic, pdf=pdf
             )
             result.status = data.status
             result.outputs |= {p.name: out / p.relative_to(staging) for p in written}
+            log.info("step report%s: %.1f s", " (with the PDF)" if pdf else "", time.perf_counter() - t0)
         targets_in = project.get("project", "targets")
         ctx.params.setdefault(
             "project.targets",
@@ -251,6 +259,7 @@ def run_report(
     layers: str | Path | None = None,
     year: int | None = None,
     sponge_gap_order: str | None = None,
+    final: bool | None = None,
 ) -> tuple[list[Path], ReportData]:
     """``sxgeo report``: the build's steps in report-only mode (no maps, no tables written), then the report.
 
@@ -274,6 +283,9 @@ def run_report(
         Reporting year (default the project's, else this year).
     sponge_gap_order : {'fewest', 'storage'}, optional
         Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
+    final : bool, optional
+        The plan's final assessment (总结评估); default when the reporting year is the plan's target
+        year or later (:func:`sxgeo.report.make_report`).
 
     Returns
     -------
@@ -287,5 +299,12 @@ def run_report(
         ctx.year = year
     run = run_steps(ctx, project if project is not None else Project(None), skip=("overview",))
     return report_stage(
-        ctx, project, run.tables, out, synthetic=run.synthetic, pdf=pdf, sponge_gap_order=sponge_gap_order
+        ctx,
+        project,
+        run.tables,
+        out,
+        synthetic=run.synthetic,
+        pdf=pdf,
+        sponge_gap_order=sponge_gap_order,
+        final=final,
     )

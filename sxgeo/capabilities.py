@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sxgeo.capability import Capability, Key, Table, load
+from sxgeo.capability import Capability, Key, ReportSection, Table, load
 from sxgeo.carbon.spec import CAPABILITY as CARBON
 from sxgeo.errors import SchemaError
 from sxgeo.overview.spec import CAPABILITY as OVERVIEW
@@ -135,6 +135,29 @@ def gap_tables(data: Any, tables: Mapping[str, Any], settings: Mapping[str, Any]
     return out
 
 
+def report_sections(data: Any, tables: Mapping[str, Any], settings: Mapping[str, Any]) -> list[ReportSection]:
+    """Every capability's own report sections (:attr:`Capability.report_section`), in registry order.
+
+    Parameters
+    ----------
+    data : sxgeo.report.model.ReportData
+        The judged indicators (plan, targets, units, the interactive maps' file names).
+    tables : mapping
+        The run's tables by name.
+    settings : mapping
+        Options of the hooks.
+
+    Returns
+    -------
+    list of ReportSection
+    """
+    out: list[ReportSection] = []
+    for cap in CAPABILITIES:
+        if cap.report_section is not None:
+            out += load(cap.report_section)(data, tables, settings)
+    return out
+
+
 __all__ = [
     "BY_NAME",
     "CAPABILITIES",
@@ -144,4 +167,5 @@ __all__ = [
     "check_plan",
     "declared_tables",
     "gap_tables",
+    "report_sections",
 ]

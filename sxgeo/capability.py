@@ -4,8 +4,8 @@ A capability (sponge city, carbon sinks, rooftop PV, pilot siting, the county ov
 package ``sxgeo/<name>/`` holding its formulas, ``pipeline.py``, ``gaps.py``, ``view.py`` and a
 ``spec.py`` whose ``CAPABILITY`` is a :class:`Capability`. :mod:`sxgeo.capabilities` lists them;
 ``sxgeo build`` walks that list, the project file's keys are assembled from it, the report asks
-each capability for its gap tables, and the plan's ``computed_by`` tables are checked against the
-tables declared here.
+each capability for its gap tables and its own sections (:class:`ReportSection`), and the plan's
+``computed_by`` tables are checked against the tables declared here.
 
 A spec is a declaration: it imports nothing but this module, and names the code that runs as
 ``"module:attribute"`` strings, loaded only when the capability runs. Reading the specs (for
@@ -15,7 +15,7 @@ A spec is a declaration: it imports nothing but this module, and names the code 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +72,29 @@ class Table:
     columns: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """A section a capability adds to the report (its ``report_section`` hook's result).
+
+    Attributes
+    ----------
+    id : str
+        HTML id of the section (``parks``), unique in the page.
+    title_zh, title_en : str
+        Its heading.
+    html : str
+        The section, a self-contained ``<section>`` element (inline SVG, no script).
+    sheets : mapping of str to pandas.DataFrame
+        Sheets it adds to ``report.xlsx`` (name -> table; headers from :data:`sxgeo.labels.COLUMNS`).
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    html: str
+    sheets: Mapping[str, Any] = field(default_factory=dict)
+
+
 def load(target: str) -> Callable[..., Any]:
     """The function a ``"module:attribute"`` string names, imported now.
 
@@ -122,6 +145,10 @@ class Capability:
         close each unit's gap (:mod:`sxgeo.report`), None when it has none.
     view : str or None
         ``"module:function"`` making its web map (for the docs and the QGIS styles).
+    report_section : str or None
+        ``"module:function"``, ``function(data, tables, settings) -> list[ReportSection]``: the
+        capability's own sections of the report (:func:`sxgeo.capabilities.report_sections`),
+        empty when its tables are not in the run; None when it has none.
     depends : tuple of str
         Capabilities whose inputs it also reads (pilot siting reads the others').
     """
@@ -137,6 +164,7 @@ class Capability:
     tables: tuple[Table, ...] = ()
     gap: str | None = None
     view: str | None = None
+    report_section: str | None = None
     depends: tuple[str, ...] = field(default_factory=tuple)
 
     def ready(self, project: Any) -> bool:

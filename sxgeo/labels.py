@@ -41,6 +41,7 @@ STATUS: dict[str, Pair] = {
     "no_target": ("无县级目标", "no county target"),
     "no_figure": ("无量化目标", "no numeric target"),
     "no_data": ("无法评估", "unable to assess"),
+    "pending": ("待定", "pending: no target yet"),  # a draft plan's target: null row (not graded)
     # computed stand-ins for entered indicators (sxgeo.report.dashboard.computed_counts)
     "sited_enough": ("选址已足", "siting reaches the target"),
     "sited_short": ("选址不足", "siting short of the target"),
@@ -117,6 +118,16 @@ PILOT_CRITERIA: dict[str, Pair] = {
     "spread": ("距已有试点距离", "distance to an existing pilot"),
     "builtup": ("建成区占比", "built-up share"),
     "ledger": ("已建立碳排放统计台账", "carbon accounting ledger in place"),
+    # the parks: block (zero-carbon park candidates)
+    "core": ("单位能耗碳排放", "CO2 per unit of energy use"),
+    "clean_energy": ("清洁能源消费占比", "clean-energy share"),
+    "pv_share": ("屋顶光伏可供用电比例", "share of electricity use its roofs could supply"),
+    "solid_waste": ("工业固废综合利用率", "industrial solid-waste reuse"),
+    "water_reuse": ("工业用水重复利用率", "industrial water reuse"),
+    "zone_eligible": (
+        "省级及以上开发区或其园中园",
+        "provincial-or-higher development zone, or a park inside one",
+    ),
 }
 """Pilot criterion id -> (zh, en): those of the shipped ``sxgeo/data/pilot_criteria.yaml`` (a project's
 own criteria carry their names in its criteria file)."""
@@ -137,8 +148,21 @@ LEVELS: dict[str, Pair] = {
     "county": ("县（市、区）", "county"),
     "town": ("乡镇（街道）", "town"),
     "village": ("村（社区）", "village"),
+    "parks": ("园区", "parks"),
+    "park": ("园区", "park"),
+    # a park's development-zone level (sxgeo.parks.tables.LEVELS, 《中国开发区审核公告目录》)
+    "national": ("国家级", "national"),
+    "provincial": ("省级", "provincial"),
 }
-"""Pilot level -> (zh, en)."""
+"""Pilot level, and a park's development-zone level -> (zh, en)."""
+
+CORE_GRADES: dict[str, Pair] = {
+    "meets": ("达到限值", "meets the limit"),
+    "above": ("高于限值", "above the limit"),
+    "no_data": ("无填报", "no data"),
+}
+"""Grade of a park's core indicator 单位能耗碳排放 (:data:`sxgeo.parks.tables.GRADES`) -> (zh, en); the
+limits are from a secondary source until the notice's annex is read: the header says 待核实 (verify)."""
 
 TOWN_KINDS: dict[str, Pair] = {
     "town": ("镇", "town"),
@@ -185,6 +209,22 @@ COLUMNS: dict[str, Pair] = {
     "note": ("说明(英文)", "note"),
     "source": ("数据来源", "source"),
     "data_date": ("数据日期", "data date"),
+    "path_value": ("按进度应达值", "value on the plan's path"),
+    "verify": ("目标待核实", "target to verify"),
+    "baseline_year": ("基期年份", "baseline year"),
+    "final_year": ("终期数值年份", "year of the final value"),
+    "final_value": ("终期值", "final value"),
+    "target_year": ("目标年份", "target year"),
+    "change": ("期内变化", "change over the period"),
+    "progress": ("完成规划变化比例", "share of the planned change"),
+    "years_with_data": ("有数据年数", "years with data"),
+    "assessed": ("可评估指标数", "indicators assessed"),
+    "met_count": ("实现目标数", "targets met"),
+    "not_met_count": ("未实现数", "targets not met"),
+    "not_met_names": ("未实现指标", "indicators not met"),
+    "unassessed_count": ("未评估数", "not assessed"),
+    "conclusion_zh": ("结论", "conclusion (zh)"),
+    "conclusion_en": ("结论(英文)", "conclusion (en)"),
     "county": ("县区代码", "county code"),
     "county_name": ("县区", "county"),
     "county_adcode": ("县区代码", "county code"),
@@ -232,6 +272,29 @@ COLUMNS: dict[str, Pair] = {
     "suitable": ("是否适宜", "suitable"),
     "synthetic": ("合成数据", "synthetic"),
     "data_note": ("数据说明", "data note"),
+    # zero-carbon parks (sxgeo.parks, the report's parks section)
+    "park_code": ("园区代码", "park code"),
+    "park_name": ("园区", "park"),
+    "park_level": ("园区级别", "zone level"),
+    "pv_capacity_mwp": ("屋顶光伏可装机(MWp)", "rooftop PV (MWp)"),
+    "pv_natural_person_household_mwp": ("自然人户用(MWp)", "natural-person household (MWp)"),
+    "pv_non_natural_person_household_mwp": ("非自然人户用(MWp)", "non-natural-person household (MWp)"),
+    "pv_general_ci_mwp": ("一般工商业(MWp)", "general C&I (MWp)"),
+    "pv_large_ci_mwp": ("大型工商业(MWp)", "large C&I (MWp)"),
+    "pv_generation_mwh": ("屋顶光伏年发电量(MWh)", "rooftop PV yield (MWh)"),
+    "electricity_mwh": ("用电量(MWh)", "electricity use (MWh)"),
+    "pv_supply_share_pct": ("屋顶光伏可供用电比例(%)", "share of use its roofs could supply (%)"),
+    "clean_energy_share_pct": ("清洁能源消费占比(%)", "clean-energy share (%)"),
+    "core_t_co2_per_tce": ("单位能耗碳排放(tCO₂/tce)", "CO₂ per unit of energy (t CO₂/tce)"),
+    "core_limit_t_co2_per_tce": ("限值(tCO₂/tce,待核实)", "limit (t CO₂/tce, verify)"),
+    "core_grade": ("核心指标评价(待核实)", "core-indicator grade (verify)"),
+    "data_year": ("数据年份", "data year"),
+    # CCER afforestation beside the forest-cover gap (sxgeo.carbon.report)
+    "forest_gap_ha": ("森林覆盖率差距(ha)", "forest-cover gap (ha)"),
+    "eligible_parcels": ("符合条件图斑数", "eligible patches"),
+    "eligible_ha": ("符合CCER造林条件面积(ha)", "CCER-eligible land (ha)"),
+    "excluded_ha": ("排除面积(ha)", "excluded (ha)"),
+    "eligible_of_gap_pct": ("可造林碳汇用地占差距(%)", "eligible land / gap (%)"),
 }
 """Column name -> (zh header, en header): the gap tables, the report's tables and shared columns."""
 
@@ -250,6 +313,8 @@ VOCABULARY: dict[str, Mapping[Any, Pair]] = {
     "direction": DIRECTIONS,
     "label": PILOT_LABELS,
     "level": LEVELS,
+    "core_grade": CORE_GRADES,
+    "park_level": LEVELS,
     "result": SPONGE_RESULT,
     "missing": PILOT_CRITERIA,
     "origin": {"entered": ("填报", "entered"), "computed": ("计算", "computed")},

@@ -87,6 +87,9 @@ def test_a_capability_written_by_the_recipe_runs_in_the_build_loop(tmp_path):
     ctx = Context.from_project(project, maps=False)
     run = run_steps(ctx, project, capabilities=(OVERVIEW, GREENSPACE))
     assert run.skipped == []
+    # each step that ran has its wall time, logged too (make demo's breakdown, docs/performance.md)
+    assert list(run.seconds) == [OVERVIEW.step, GREENSPACE.step]
+    assert all(s >= 0 for s in run.seconds.values())
     table = run.tables["greenspace_counties"].set_index("unit_code")
     land_km2 = sxcrs.to_metric(counties).set_index("adcode").area / 1e6  # shapely, EPSG:4549
     assert table.loc["330602", "greenspace_km2"] == pytest.approx(1.0, abs=1e-9)

@@ -150,23 +150,74 @@ def pixel_status(maps: Sequence[tuple[float, np.ndarray]], pools: pd.DataFrame) 
         )
         raise SchemaError(msg)
     current = ordered[0][1]
-    status = np.ones(current.shape, dtype=np.uint8)
+    # the status a pixel gets from its current class alone (the first kind that excludes it), per class
+    by_class = dict.fromkeys(kinds, 1)
     for kind, reason in KIND_REASONS.items():
-        classes = [c for c, k in kinds.items() if k == kind]
-        if classes:
-            status = np.where((status == 1) & np.isin(current, classes), _BY_REASON[reason], status)
+        for c, k in kinds.items():
+            if k == kind and by_class[c] == 1:
+                by_class[c] = _BY_REASON[reason]
+    status = _lookup(current, by_class, default=1)
     recent = [a for years, a in ordered if years < MIN_NON_FOREST_YEARS]
     for a in recent[1:]:  # maps of the last 3 years before the current one
-        status = np.where((status == 1) & np.isin(a, forest), _BY_REASON["forest_within_3_years"], status)
+        status[(status == 1) & _member(a, forest)] = _BY_REASON["forest_within_3_years"]
     anchor = [a for years, a in ordered if years >= MIN_NON_FOREST_YEARS]
     if not anchor:
-        status = np.where(status == 1, _BY_REASON["no_map_3_years_before"], status)
+        status[status == 1] = _BY_REASON["no_map_3_years_before"]
     else:
         # the newest map at least 3 years old: forest there, the land is not shown non-forest 3 years
-        status = np.where(
-            (status == 1) & np.isin(anchor[0], forest), _BY_REASON["forest_in_map_3_years_before"], status
+        status[(status == 1) & _member(anchor[0], forest)] = _BY_REASON["forest_in_map_3_years_before"]
+    status[_member(current, forest)] = 0
+    return status
+
+
+def _small_ints(a: np.ndarray) -> bool:
+    """Whether *a* holds integers of at most 16 bits (indexable through a table of every value)."""
+    return a.dtype.kind in "ui" and a.dtype.itemsize <= 2
+
+
+def _present_classes(a: np.ndarray) -> np.ndarray:
+    """The values an 8- or 16-bit integer array holds (a count of every value, in slices of a million)."""
+    info = np.iinfo(a.dtype)
+    size = int(info.max) - int(info.min) + 1
+    flat = a.ravel()
+    if a.dtype == np.uint8 and flat.size % 2 == 0:
+        # two pixels a word: a word's low and high bytes are both present (half the work of the bytes)
+        seen = np.zeros(1 << 16, dtype=bool)
+        words = flat.view(np.uint16)
+        for i in range(0, words.size, 1 << 20):
+            seen |= np.bincount(words[i : i + (1 << 20)], minlength=1 << 16) > 0
+        grid = seen.reshape(256, 256)
+        return np.flatnonzero(grid.any(axis=0) | grid.any(axis=1))
+    counts = np.zeros(size, dtype=np.int64)
+    for i in range(0, flat.size, 1 << 20):
+        piece = flat[i : i + (1 << 20)]
+        counts += np.bincount(
+            piece if info.min == 0 else piece.astype(np.int32) - int(info.min), minlength=size
         )
-    return np.where(np.isin(current, forest), 0, status).astype(np.uint8)
+    return np.flatnonzero(counts) + int(info.min)
+
+
+def _member(a: np.ndarray, classes: Sequence[int]) -> np.ndarray:
+    """``numpy.isin(a, classes)``, through a table of every value for 8- and 16-bit rasters (~20x faster)."""
+    if not _small_ints(a):
+        return np.isin(a, classes)
+    return _lookup(a, dict.fromkeys(classes, 1), default=0).astype(bool)
+
+
+def _lookup(a: np.ndarray, values: dict[int, int], *, default: int) -> np.ndarray:
+    """uint8 *values* of each element of *a* by its value, *default* for the others."""
+    if not _small_ints(a):
+        out = np.full(a.shape, default, dtype=np.uint8)
+        for code in sorted(set(values.values()) - {default}):
+            out[np.isin(a, [c for c, v in values.items() if v == code])] = code
+        return out
+    info = np.iinfo(a.dtype)
+    table = np.full(int(info.max) - int(info.min) + 1, default, dtype=np.uint8)
+    for c, v in values.items():
+        if info.min <= c <= info.max:
+            table[c - int(info.min)] = v
+    index = a if info.min == 0 else a.astype(np.int32) - int(info.min)
+    return table[index]
 
 
 def status_patches(
@@ -206,17 +257,28 @@ def status_patches(
     geoms: list[object] = []
     codes: list[int] = []
     classes: list[int] = []
+    # whether a pixel is a candidate (CANDIDATE_CODES) depends on its current class alone: the maps'
+    # history only moves an eligible pixel to another candidate status; a window without one is skipped
+    kinds = kind_of(pools)
+    excluded = {c: 0 for c, k in kinds.items() if k in KIND_REASONS or k in FOREST_KINDS}
     for row0 in range(0, first.height, rows):
         win = windows.Window(0, row0, first.width, min(rows, first.height - row0))
+        now = current.read(1, window=win)
+        if _small_ints(now):
+            present = set(_present_classes(now).tolist()) - set(excluded)
+            if current.nodata is not None:
+                present.discard(int(current.nodata))
+            if not present:
+                continue
         arrays = [(y, s.read(1, window=win)) for y, s in sources]
         status = pixel_status(arrays, pools)
         cur = current.read(1, window=win).astype(np.int32)
-        combo = status.astype(np.int32) * 65536 + cur  # one patch per status and class
-        mask = np.isin(status, CANDIDATE_CODES)  # land a class could plant; class exclusions are counted
+        mask = _member(status, CANDIDATE_CODES)  # land a class could plant; class exclusions are counted
         if current.nodata is not None:
             mask &= cur != int(current.nodata)
         if not mask.any():
             continue
+        combo = status.astype(np.int32) * 65536 + cur  # one patch per status and class
         for geom, value in features.shapes(combo, mask=mask, transform=first.window_transform(win)):
             geoms.append(shapely.geometry.shape(geom))
             codes.append(int(value) // 65536)

@@ -177,5 +177,6 @@ CAPABILITY = Capability(
     tables=TABLES,
     gap="sxgeo.carbon.gaps:gap_tables",
     view="sxgeo.carbon.view:carbon_map",
+    report_section="sxgeo.carbon.report:report_section",
     depends=(),
 )

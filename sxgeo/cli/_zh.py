@@ -166,6 +166,7 @@ HELP_ZH = {
     "Avoided-emission factor: average (grid average, MEE+NBS, a consumption factor; default), fossil (national fossil-power factor) or baseline_cm (regional grid baseline, OM/BM combined margin: the generation PV displaces).": "减排因子:average(电网平均,生态环境部与国家统计局发布,属消费侧因子,缺省)、fossil(全国化石能源电力因子)或 baseline_cm(区域电网基准线排放因子,OM/BM 组合边际,即光伏替代的发电)。",
     "Floor the capture ratio at 1 - psi (not in the GB/T 51345-2018 volume method; else [sponge] baseline_credit, else off).": "年径流总量控制率下限取 1 - ψ(不属于 GB/T 51345-2018 容积法;否则取 [sponge] baseline_credit,缺省关闭)。",
     "Sponge gap list: fewest (fewest sub-zones, largest built-up area first) or storage (least extra m³ per km² gained); else [sponge] gap_order, else fewest.": "海绵城市补足差距清单排序:fewest(最少分区,建成区面积最大者优先)或 storage(每增加 1 km² 所需调蓄容积最小者优先);否则取 [sponge] gap_order,缺省 fewest。",
+    "The plan's final assessment (总结评估) or a progress report; default the final assessment when the year is the plan's target year or later.": "规划总结评估(--final)或实施进展评估(--progress);缺省时评估年份为规划目标年或更晚即生成总结评估。",
     "Count regulating storage (detention ponds) and conveyance swales in the controlled volume (else [sponge] include_regulating, else excluded: 技术指南 2014 附录1).": "调节容积(调节塘)与转输型植草沟计入控制容积(否则取 [sponge] include_regulating,缺省不计入:2014 技术指南附录1)。",
     "Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx.": "规划各项指标分县区对照目标的进展报告:index.html、report.pdf、report.xlsx。",
     "Report folder (index.html, report.pdf, XLSX).": "报告输出文件夹(index.html、report.pdf、XLSX)。",

@@ -35,6 +35,14 @@ def report(
             "(least extra m³ per km² gained); else [sponge] gap_order, else fewest."
         ),
     ] = None,
+    final: Annotated[
+        bool | None,
+        typer.Option(
+            "--final/--progress",
+            help="The plan's final assessment (总结评估) or a progress report; default the final "
+            "assessment when the year is the plan's target year or later.",
+        ),
+    ] = None,
 ) -> None:
     """Every indicator of the plan against its target, per county: index.html, report.pdf, report.xlsx."""
     from sxgeo.build import run_report
@@ -54,6 +62,7 @@ def report(
         layers=layers,
         year=year,
         sponge_gap_order=sponge_gap_order,
+        final=final,
     )
     for path in written:
         typer.echo(path)

@@ -524,11 +524,37 @@ def _cell_area_on_ellipsoid(lon: np.ndarray, lat: np.ndarray, a: float, e2: floa
     return 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=-1) - np.roll(x, -1, axis=-1) * y, axis=-1))
 
 
+def _area_samples(size: int, n: int) -> np.ndarray:
+    """Up to *n* evenly spaced indices in ``0 .. size - 1``, both ends included."""
+    return np.unique(np.linspace(0, size - 1, min(size, n)).round().astype(np.int64))
+
+
+def _sampled_true_areas(
+    transform: Any,
+    rows_at: np.ndarray,
+    cols_at: np.ndarray,
+    to_geo: pyproj.Transformer,
+    *,
+    a: float,
+    e2: float,
+) -> np.ndarray:
+    """True ground area of the pixels at *rows_at* × *cols_at* [m2] (:func:`_cell_area_on_ellipsoid`)."""
+    r, c = np.meshgrid(rows_at.astype(float), cols_at.astype(float), indexing="ij")
+    dc = np.array([0.0, 1.0, 1.0, 0.0])
+    dr = np.array([0.0, 0.0, 1.0, 1.0])
+    cc, rr = c[..., None] + dc, r[..., None] + dr
+    x = transform.a * cc + transform.b * rr + transform.c
+    y = transform.d * cc + transform.e * rr + transform.f
+    lon, lat = to_geo.transform(x, y, errcheck=False)
+    return _cell_area_on_ellipsoid(np.asarray(lon), np.asarray(lat), a, e2)
+
+
 def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str = "raster") -> PixelAreas:
     """Decide how to weigh the pixels of a raster, and measure their true ground area when needed.
 
     Geographic rasters (degrees) get the ellipsoidal area of each row (:func:`pixel_row_areas`).
-    A projected raster is measured: the true area of pixels at up to 4,097 rows × 65 columns (their
+    A projected raster is measured: the true area of pixels at 65 × 65 rows and columns, then (unless
+    they all lie within half the tolerance) at up to 4,097 rows × 65 columns (their
     corners taken to longitude/latitude with pyproj and measured on the CRS's ellipsoid,
     :func:`_cell_area_on_ellipsoid`) against the nominal ``|det(transform)|`` (in metres of the
     CRS's unit). Within :data:`AREA_TOLERANCE` everywhere (equal-area projections, Gauss-Kruger
@@ -576,19 +602,19 @@ def pixel_areas(transform: Any, width: int, height: int, crs: Any, *, name: str 
         )
         log.warning("%s", note)
         return PixelAreas(None, nominal, (float("nan"), float("nan")), note)
-    rows_at = np.unique(np.linspace(0, height - 1, min(height, _AREA_SAMPLE_ROWS)).round().astype(np.int64))
-    cols_at = np.unique(np.linspace(0, width - 1, min(width, _AREA_SAMPLE_COLS)).round().astype(np.int64))
-    r, c = np.meshgrid(rows_at.astype(float), cols_at.astype(float), indexing="ij")
-    dc = np.array([0.0, 1.0, 1.0, 0.0])
-    dr = np.array([0.0, 0.0, 1.0, 1.0])
-    cc, rr = c[..., None] + dc, r[..., None] + dr
-    x = transform.a * cc + transform.b * rr + transform.c
-    y = transform.d * cc + transform.e * rr + transform.f
     to_geo = pyproj.Transformer.from_crs(pc, geo, always_xy=True)
-    lon, lat = to_geo.transform(x, y, errcheck=False)
     a = float(ell.semi_major_metre)
     e2 = 1 - (float(ell.semi_minor_metre) / a) ** 2
-    true = _cell_area_on_ellipsoid(np.asarray(lon), np.asarray(lat), a, e2)
+    # first a coarse look (65 × 65 pixels, the raster's edges included): a pixel's area varies smoothly
+    # with the position, so well within the tolerance there means within it everywhere (EPSG:4549 over
+    # Shaoxing: within 3.5e-4 of it, against 1e-3), and the nominal area holds without the fine measurement
+    rows_at, cols_at = _area_samples(height, _AREA_SAMPLE_COLS), _area_samples(width, _AREA_SAMPLE_COLS)
+    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a=a, e2=e2)
+    ratio = true / nominal if nominal > 0 else true
+    if nominal > 0 and np.isfinite(true).all() and np.abs(ratio - 1).max() < AREA_TOLERANCE / 2:
+        return PixelAreas(None, nominal, (float(ratio.min()), float(ratio.max())), None)
+    rows_at = _area_samples(height, _AREA_SAMPLE_ROWS)
+    true = _sampled_true_areas(transform, rows_at, cols_at, to_geo, a=a, e2=e2)
     if not np.isfinite(true).all() or nominal <= 0:
         note = (
             f"{name} in {label}: pixel corners cannot all be taken to longitude/latitude; pixels "

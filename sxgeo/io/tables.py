@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
 
 from sxgeo.errors import LayerError
 from sxgeo.io._paths import require_file
@@ -61,6 +60,8 @@ def excel_sheet(path: Path, sheet: str | None, *, option: str = "--layer") -> st
     LayerError
         Unknown sheet, unreadable workbook, or several sheets with data and none named.
     """
+    from openpyxl import load_workbook  # heavy to import: loaded when a workbook is read
+
     try:
         wb = load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException
@@ -134,6 +135,8 @@ def _excel_frame(path: Path, sheet: str | int, *, text: bool) -> pd.DataFrame:
     a cell merged over several rows (a county written once for its villages) gives its value to
     every row it covers, said at WARNING. ``attrs['rows']`` maps each row to its spreadsheet row.
     """
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException
@@ -296,6 +299,8 @@ def read_sheet(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
         try:
             df = _excel_frame(p, chosen, text=True)
         except IndexError as exc:
+            from openpyxl import load_workbook
+
             names = load_workbook(p, read_only=True).sheetnames
             msg = f"{p.name}: no sheet {sheet!r}; sheets are {names} (use --sheet)"
             raise LayerError(msg) from exc

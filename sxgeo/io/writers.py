@@ -21,9 +21,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from sxgeo import labels as sxlabels
 from sxgeo.errors import OutputError
@@ -336,6 +333,9 @@ def write_workbook(
     -------
     pathlib.Path
     """
+    from openpyxl import Workbook  # heavy to import: loaded when a workbook is written
+    from openpyxl.styles import Font
+
     path = Path(path)
     labels = labels_zh or {}
     wb = Workbook()
@@ -367,6 +367,8 @@ def write_workbook(
 
 
 def _excel_value(v: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
         return None
     if isinstance(v, np.generic):

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sxgeo import crs as sxcrs
 from sxgeo._pipeline import (
     Context,
     as_path,
     check_year,
+    input_key,
     is_synthetic,
     name_of,
     project_inputs,
@@ -121,6 +123,8 @@ def run(
         "a park inside a park (园中园) counts its own roofs, carbon and built-up area; its parent counts "
         "them too (parents are not sums of their children)",
     ]
+    # a point inside each park (lon/lat, EPSG:4326): where the report's thumbnail draws it
+    inside = sxcrs.to_lonlat(parks.set_geometry(parks.geometry.representative_point()), what="parks")
     t = pd.DataFrame(
         {
             "park_code": parks["park_code"],
@@ -129,6 +133,8 @@ def run(
             "parent_code": parks["parent_code"],
             "unit_code": units["county_adcode"].to_numpy(),
             "area_km2": np.round(parks.geometry.area.to_numpy() / M2_PER_KM2, 4),
+            "lon": np.round(inside.geometry.x.to_numpy(), 6),
+            "lat": np.round(inside.geometry.y.to_numpy(), 6),
         }
     ).set_index("park_code")
     if (t["unit_code"] == "").any():
@@ -184,6 +190,9 @@ def run(
         [*notes, *ctx.notes],
         synthetic=is_synthetic(layer),
     )
+    key = table_key(inputs, year)
+    if key is not None:
+        ctx.shared[key] = t  # a later step of this run (pilot siting ranks the parks) reuses it
     if ctx.maps:
         from sxgeo.parks.view import parks_map  # folium: loaded only when a map is made
 
@@ -191,8 +200,29 @@ def run(
     return [out]
 
 
-def run_project(ctx: Context, project: Project) -> list[Outputs]:
-    """``sxgeo build``'s parks step: the ``[parks]`` keys, and the roofs, land and sponge layers named."""
+def table_key(inputs: dict[str, Any], year: int | None) -> tuple[Any, ...] | None:
+    """Key of a run's ``zero_carbon_parks`` in :attr:`Context.shared` (None: an input given as a frame)."""
+    keys = [(k, input_key(inputs[k])) for k in sorted(inputs)]
+    if any(k[1] is None for k in keys):
+        return None
+    return ("zero_carbon_parks", year, *keys)
+
+
+def project_table(ctx: Context, project: Project) -> pd.DataFrame:
+    """The project's ``zero_carbon_parks``: the parks step's of this run, else computed now (no map).
+
+    Pilot siting ranks the parks from it (:mod:`sxgeo.pilots.pipeline`).
+    """
+    inputs, year = _project_inputs(ctx, project)
+    key = table_key(inputs, year)
+    if key is not None and key in ctx.shared:
+        return ctx.shared[key]
+    pv_opts = pv.options_from_project(ctx, project) if inputs.get("buildings") is not None else None
+    sub = dataclasses.replace(ctx, maps=False, notes=[])  # shares ctx.shared
+    return run(sub, inputs, year=year, pv_options=pv_opts)[0].tables["zero_carbon_parks"]
+
+
+def _project_inputs(ctx: Context, project: Project) -> tuple[dict[str, Any], int | None]:
     inputs = project_inputs(project, "parks")
     for key, section in (
         ("buildings", "pv"),
@@ -204,6 +234,13 @@ def run_project(ctx: Context, project: Project) -> list[Outputs]:
         inputs[key] = project.get(section, key)
     for key in PV_KEYS:
         inputs[f"pv_{key}"] = project.get("pv", key)
-    pv_opts = pv.options_from_project(ctx, project) if inputs.get("buildings") is not None else None
     raw_year = project_param(ctx, project, "parks", "year", None)
-    return run(ctx, inputs, year=int(raw_year) if raw_year is not None else None, pv_options=pv_opts)
+    year = int(raw_year) if raw_year is not None else None
+    return inputs, (year if year is not None else ctx.year)
+
+
+def run_project(ctx: Context, project: Project) -> list[Outputs]:
+    """``sxgeo build``'s parks step: the ``[parks]`` keys, and the roofs, land and sponge layers named."""
+    inputs, year = _project_inputs(ctx, project)
+    pv_opts = pv.options_from_project(ctx, project) if inputs.get("buildings") is not None else None
+    return run(ctx, inputs, year=year, pv_options=pv_opts)

@@ -63,5 +63,6 @@ CAPABILITY = Capability(
     needs=(("boundaries",),),
     tables=TABLES,
     view="sxgeo.parks.view:parks_map",
+    report_section="sxgeo.parks.report:report_section",
     depends=("pv", "carbon", "sponge"),
 )

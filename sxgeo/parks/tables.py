@@ -392,6 +392,8 @@ LABELS_ZH = {
     "parent_code": "所属园区(园中园)",
     "unit_code": "所属县区代码",
     "area_km2": "面积(km²)",
+    "lon": "经度(园区内一点)",
+    "lat": "纬度(园区内一点)",
     "roofs": "屋顶数",
     "pv_capacity_mwp": "屋顶光伏可装机(MWp)",
     "pv_generation_mwh": "屋顶光伏年发电量(MWh)",

@@ -19,6 +19,8 @@ from sxgeo.io.codes import code_column
 from sxgeo.io.columns import find_column
 from sxgeo.outputs import Outputs
 from sxgeo.params import sheet_rows
+from sxgeo.parks import pipeline as parks_pipeline
+from sxgeo.parks import tables as pk
 from sxgeo.pilots import EXISTING_PILOTS, explain
 from sxgeo.pilots import measures as ms
 from sxgeo.pilots.match import (
@@ -177,10 +179,17 @@ def run_match(
     return [Outputs(name, {name: table}, MATCH_LABELS_ZH, [*notes, *ctx.notes])]
 
 
-LEVELS = ("village", "town", "county")
-PLURAL = {"village": "villages", "town": "towns", "county": "counties"}
-PLAN_N = {"village": 100, "town": 10, "county": 1}
-"""The plan's 2025 pilots: 100 villages (communities), 10 towns (streets), 1 county (indicator row 14)."""
+LEVELS = ("village", "town", "county", "park")
+PLURAL = {"village": "villages", "town": "towns", "county": "counties", "park": "parks"}
+PLAN_N = {"village": 100, "town": 10, "county": 1, "park": 2}
+"""The plan's 2025 pilots: 100 villages (communities), 10 towns (streets), 1 county (indicator row 14);
+parks: Zhejiang's draft aims at about 20 provincial zero-carbon parks by 2030
+(《浙江省低(零)碳园区建设实施方案(征求意见稿)》, 2026-01, secondary source; reference/rules-2026.md §1.2)
+across its 11 cities, about 2 for Shaoxing [assume] (``[pilots] parks`` sets the number)."""
+
+PARK_ELIGIBLE_LEVELS = ("national", "provincial")
+"""Development-zone levels eligible as zero-carbon parks (发改环资〔2025〕910号: provincial or higher, in
+the 《中国开发区审核公告目录》); a 园中园 inside a park of the layer is eligible too."""
 
 
 @dataclass(frozen=True)
@@ -233,9 +242,48 @@ class PilotOptions:
     pv: Any = None
 
 
+def park_candidates(boundaries: Any, table: pd.DataFrame) -> Any:
+    """The zero-carbon parks as pilot candidates: boundaries joined to ``zero_carbon_parks``.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        :func:`sxgeo.parks.tables.read_boundaries` (EPSG:4549).
+    table : pandas.DataFrame
+        ``zero_carbon_parks`` (one row per park).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code`` (park code), ``name``, ``county_adcode`` (``unassigned`` outside every county),
+        ``zone_level`` (national / provincial / as given), ``zone_eligible`` (1 for a provincial-or-higher
+        zone or a 园中园, :data:`PARK_ELIGIBLE_LEVELS`, else 0) and the table's numeric columns; one
+        row per park of the boundaries.
+    """
+    t = table.drop(columns=[c for c in ("park_name", "level", "parent_code", "data_note") if c in table])
+    layer = boundaries.merge(t, on="park_code", how="left", validate="one_to_one")
+    county = layer["unit_code"].astype(object).where(layer["unit_code"].notna(), "").astype(str)
+    layer = layer.assign(
+        code=layer["park_code"],
+        name=layer["park_name"],
+        county_adcode=county.where(county.str.strip() != "", "unassigned"),
+        zone_level=layer["level"],
+        zone_eligible=(layer["level"].isin(PARK_ELIGIBLE_LEVELS) | (layer["parent_code"] != "")).astype(int),
+    )
+    return layer.drop(columns=["park_code", "park_name", "level", "unit_code"])
+
+
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     """The candidate layer of a level, with code, name, county_adcode, and its metric point."""
-    if level == "county":
+    if level == "park":
+        if inputs.get("park_boundaries") is None or inputs.get("park_table") is None:
+            msg = "park candidates need [parks] boundaries (and the zero_carbon_parks table they give)"
+            raise SchemaError(msg)
+        src = inputs["park_boundaries"]
+        raw = read(src, ctx, geometry_type="polygon")
+        bounds = pk.read_boundaries(raw, source=name_of(src))
+        layer = park_candidates(bounds, inputs["park_table"]).assign(synthetic=is_synthetic(raw))
+    elif level == "county":
         layer = ctx.units[["adcode", "name_zh", "geometry"]].rename(
             columns={"adcode": "code", "name_zh": "name"}
         )
@@ -697,17 +745,25 @@ def prepare(
     stem = name or f"pilots_{PLURAL[opts.level]}"
     cand, layer = _candidates(ctx, inputs, opts.level)
     cand, notes = _values(cand, inputs)
-    fixed_codes, fixed_note = _fixed_codes(inputs, cand)
+    fixed_codes: set[str]
+    if opts.level == "park":
+        # the first national list (发改办环资〔2025〕1082号) names no Shaoxing park in the excerpts read
+        fixed_codes, fixed_note = set(), "no park fixed in (none of Shaoxing on the national list read)"
+    else:
+        fixed_codes, fixed_note = _fixed_codes(inputs, cand)
     fixed = cand["code"].isin(fixed_codes).to_numpy()
     cand["distance_to_pilot_km"] = _distance_to_pilot(cand, fixed)
-    criteria = load_criteria(as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None)
+    criteria = load_criteria(
+        as_path(inputs["criteria"])[0] if inputs.get("criteria") is not None else None,
+        level="park" if opts.level == "park" else None,
+    )
     notes += compute_measures(
         ctx, inputs, cand, layer, criteria=criteria, level=opts.level, pv_options=opts.pv
     )
     source = (
         inputs.get("candidates")
         if inputs.get("candidates") is not None
-        else inputs.get("villages" if opts.level == "village" else "towns")
+        else inputs.get({"village": "villages", "park": "park_boundaries"}.get(opts.level, "towns"))
     )
     what = f"{opts.level} candidates" + (f" ({name_of(source)})" if source is not None else "")
     scored = score_candidates(cand, criteria, what=what)
@@ -1087,4 +1143,35 @@ def run_project(ctx: Context, project: Project) -> list[Outputs]:
         out += run_select(
             ctx, {**inputs, layer or "counties": source}, options=dataclasses.replace(opts, town_bonus=0.0)
         )
-    return out
+    return out + _run_parks(ctx, project, inputs)
+
+
+def _run_parks(ctx: Context, project: Project, inputs: dict[str, Any]) -> list[Outputs]:
+    """The zero-carbon parks ranked as candidates for the provincial list (``pilots_parks``), if named.
+
+    The candidates are the ``[parks] boundaries``, their values the ``zero_carbon_parks`` table of the
+    run (the parks step's, else computed here); the criteria the ``parks:`` block of the criteria
+    file (default the shipped one's). ``[pilots] parks`` (default :data:`PLAN_N`, 2; 0: not ranked) is
+    the number selected, at most the number of parks.
+    """
+    get = project.get
+    n = int(get("pilots", "parks", PLAN_N["park"]))
+    if n <= 0 or get("parks", "boundaries") is None:
+        return []
+    table = parks_pipeline.project_table(ctx, project)
+    if len(table) == 0:
+        return []
+    opts = PilotOptions(
+        level="park",
+        n=min(n, len(table)),
+        draws=int(get("pilots", "draws", 1000)),
+        selection_draws=int(get("pilots", "selection_draws", 200)),
+        seed=int(get("pilots", "seed", 20211201)),
+    )
+    # the villages' values, list, fixed sites and quotas are not the parks': proportional quotas
+    park_inputs = {
+        **{k: v for k, v in inputs.items() if k not in ("values", "list", "fixed", "quota")},
+        "park_boundaries": get("parks", "boundaries"),
+        "park_table": table,
+    }
+    return run_select(ctx, park_inputs, options=opts)

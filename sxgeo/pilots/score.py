@@ -329,26 +329,40 @@ def parse_criteria(data: dict[str, Any], *, where: str = "criteria") -> Criteria
     return Criteria(crits, gates, method, matrix, bool(ahp_spec.get("force", False)), where)
 
 
-def load_criteria(path: str | Path | None = None) -> Criteria:
+PARKS_BLOCK = "parks"
+"""Key of a criteria file's block for the zero-carbon park candidates (the ``park`` level)."""
+
+
+def _shipped_criteria() -> dict[str, Any]:
+    text = resources.files("sxgeo.data").joinpath("pilot_criteria.yaml").read_text(encoding="utf-8")
+    return load_yaml(text, "pilot_criteria.yaml (shipped)")
+
+
+def load_criteria(path: str | Path | None = None, *, level: str | None = None) -> Criteria:
     """Read a criteria YAML file (default: the shipped ``sxgeo/data/pilot_criteria.yaml``).
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
         The planner's file.
+    level : str, optional
+        ``park``: the file's ``parks:`` block (zero-carbon park candidates), else the shipped file's
+        (a planner's village criteria do not fit parks); any other level: the top-level criteria.
 
     Returns
     -------
     Criteria
     """
     if path is None:
-        text = resources.files("sxgeo.data").joinpath("pilot_criteria.yaml").read_text(encoding="utf-8")
-        where = "pilot_criteria.yaml (shipped)"
+        data, where = _shipped_criteria(), "pilot_criteria.yaml (shipped)"
     else:
         p = require_file(path)
-        text = read_text(p)
-        where = p.name
-    data = load_yaml(text, where)
+        data, where = load_yaml(read_text(p), p.name), p.name
+    if level == "park":
+        block = data.get(PARKS_BLOCK) if isinstance(data, dict) else None
+        if block is None:
+            block, where = _shipped_criteria().get(PARKS_BLOCK), "pilot_criteria.yaml (shipped)"
+        return parse_criteria(block if isinstance(block, dict) else {}, where=f"{where} parks:")
     return parse_criteria(data, where=where)
 
 

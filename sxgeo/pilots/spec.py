@@ -55,6 +55,14 @@ KEYS: tuple[Key, ...] = (
     Key("pilots", "counties", "int", "counties to select", "县(市、区)试点数", "1"),
     Key(
         "pilots",
+        "parks",
+        "int",
+        "zero-carbon parks to rank for the provincial list (needs [parks] boundaries; 0: none)",
+        "拟推荐省级零碳园区数(需 [parks] boundaries;0 为不遴选)",
+        "2",
+    ),
+    Key(
+        "pilots",
         "min_spacing_km",
         "float",
         "minimum distance between selected villages [km]",
@@ -130,6 +138,20 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("pilots_counties_weights", "criteria weights of the county selection", "县遴选指标权重"),
     Table("pilots_counties_sensitivity", "how often each county is selected as weights vary", "县遴选敏感性"),
+    Table(
+        "pilots_parks",
+        "zero-carbon park candidates for the provincial list: scores, ranks, selection",
+        "零碳园区候选与遴选结果",
+    ),
+    Table(
+        "pilots_parks_counties",
+        "selected parks per county",
+        "各县入选园区数",
+        per_unit=True,
+        columns=("candidates", "gated_out", "selected", "fixed"),
+    ),
+    Table("pilots_parks_weights", "criteria weights of the park ranking", "园区遴选指标权重"),
+    Table("pilots_parks_sensitivity", "how often each park is selected as weights vary", "园区遴选敏感性"),
     Table("pilots_match", "a planner's list matched to the gazetteer", "名单匹配结果"),
 )
 """The tables it writes."""
@@ -146,5 +168,5 @@ CAPABILITY = Capability(
     tables=TABLES,
     gap="sxgeo.pilots.gaps:gap_tables",
     view="sxgeo.pilots.view:pilots_map",
-    depends=("sponge", "carbon", "pv"),
+    depends=("sponge", "carbon", "pv", "parks"),
 )

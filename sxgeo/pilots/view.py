@@ -67,7 +67,7 @@ def pilots_map(
     -------
     WebMap
     """
-    zh = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)"}[level]
+    zh = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)", "park": "零碳园区"}[level]
     m = WebMap(
         lang_title(
             lang,

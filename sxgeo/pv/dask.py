@@ -245,14 +245,16 @@ def partition_sums(
     setup : dict
         ``kernel`` (keywords of :func:`building_potential`) and ``aggregations``; optionally
         ``roofs_dir`` (a folder every worker can write: the partition's per-roof results go to
-        ``part.<index>.parquet`` there) and ``roof_columns`` (constant columns added to them).
+        ``part.<index>.parquet`` there) and ``roof_columns`` (constant columns added to them);
+        ``roof_points`` (true: also return every roof's result as a point, :func:`roof_points`).
     index : int
         The partition's number (names its per-roof file).
 
     Returns
     -------
     dict
-        ``sums`` (table name -> sums by code), ``rows``, ``unsuitable``.
+        ``sums`` (table name -> sums by code), ``rows``, ``unsuitable``; ``points`` with
+        ``roof_points``.
     """
     quiet_dask()
     aggs: list[Aggregation] = setup["aggregations"]
@@ -265,7 +267,24 @@ def partition_sums(
         roofs = result.assign(**setup.get("roof_columns", {}))
         roofs.to_parquet(Path(setup["roofs_dir"]) / f"part.{index:05d}.parquet", index=False)
     sums = {a.name: _sums_by_code(result, _codes(result, a)) for a in aggs}
-    return {"sums": sums, "rows": len(result), "unsuitable": int((~result["suitable"]).sum())}
+    out = {"sums": sums, "rows": len(result), "unsuitable": int((~result["suitable"]).sum())}
+    if setup.get("roof_points"):
+        out["points"] = roof_points(result)
+    return out
+
+
+def roof_points(result: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Every roof's result with a point on its surface instead of its polygon (what the client gathers).
+
+    The NEA 2025 project types group roofs by parcel or owner, and a project's roofs may lie in
+    several partitions: the client groups them from these rows (attributes and a point a roof, a
+    fraction of the polygons). The point is the one every table assigns the roof by
+    (``shapely.point_on_surface``), so the parcel and county of a roof are those of the in-memory engine.
+    """
+    pts = shapely.point_on_surface(np.asarray(result.geometry.values, dtype=object))
+    return gpd.GeoDataFrame(
+        pd.DataFrame(result.drop(columns=result.geometry.name)), geometry=pts, crs=result.crs
+    )
 
 
 def _plan(ddf: Any, shading: bool) -> tuple[list[Any], list[dict[str, Any]], float, list[list[int]]]:
@@ -296,6 +315,7 @@ def compute_sums(
     halo: bool = True,
     roofs_dir: str | Path | None = None,
     roof_columns: dict[str, Any] | None = None,
+    points: bool = False,
 ) -> dict[str, Any]:
     """Map :func:`partition_sums` over the partitions of *ddf* and add the sums.
 
@@ -314,12 +334,15 @@ def compute_sums(
         must exist and be writable by every worker).
     roof_columns : dict, optional
         Constant columns added to the per-roof files (``co2_factor``).
+    points : bool
+        Also gather every roof's result as a point (:func:`roof_points`), in partition order.
 
     Returns
     -------
     dict
         ``sums`` (table name -> summed frame by code), ``rows``, ``unsuitable``, ``partitions``,
-        ``halo_m`` and ``halo_rows_read`` (how many partitions were read as neighbours).
+        ``halo_m`` and ``halo_rows_read`` (how many partitions were read as neighbours); ``points``
+        (a GeoDataFrame, or None without *points*).
     """
     require_dask()
     import dask
@@ -333,6 +356,7 @@ def compute_sums(
             "aggregations": aggregations,
             "roofs_dir": None if roofs_dir is None else str(roofs_dir),
             "roof_columns": roof_columns or {},
+            "roof_points": points,
         },
         pure=True,
     )
@@ -359,8 +383,10 @@ def compute_sums(
         width,
         sum(len(n) for n in neigh),
     )
+    gathered = [r["points"] for r in results if "points" in r]
     return {
         "sums": summed,
+        "points": pd.concat(gathered, ignore_index=True) if points and gathered else None,
         "rows": sum(r["rows"] for r in results),
         "unsuitable": sum(r["unsuitable"] for r in results),
         "partitions": len(parts),

@@ -545,9 +545,23 @@ def classify(
 
 
 def _home(codes: np.ndarray, project_id: np.ndarray, capacity_kwp: np.ndarray) -> np.ndarray:
-    """Per roof: 1 on the project's largest roof (its home unit counts the project), else 0."""
-    f = pd.DataFrame({"p": project_id, "c": capacity_kwp, "i": np.arange(len(codes))})
-    first = f.sort_values(["p", "c", "i"], ascending=[True, False, True]).drop_duplicates("p")["i"]
+    """Per roof: 1 on the project's largest roof (its home unit counts the project), else 0.
+
+    Between roofs of equal capacity the lowest unit code wins (a unit before none), so the home does
+    not depend on the order of the roofs (the Dask engine gathers them in partition order,
+    :mod:`sxgeo.pv.dask`).
+    """
+    f = pd.DataFrame(
+        {
+            "p": project_id,
+            "kwp": capacity_kwp,
+            "code": np.where(np.asarray(codes, dtype=object) == "", "~", np.asarray(codes, dtype=str)),
+            "i": np.arange(len(codes)),
+        }
+    )
+    first = f.sort_values(["p", "kwp", "code", "i"], ascending=[True, False, True, True]).drop_duplicates(
+        "p"
+    )["i"]
     home = np.zeros(len(codes), dtype=int)
     home[first.to_numpy()] = 1
     return home

@@ -252,6 +252,7 @@ class _DaskRun:
     synthetic: bool
     unsuitable: int
     notes: list[str]
+    points: Any = None
 
 
 def _run_dask(
@@ -285,7 +286,12 @@ def _run_dask(
             columns["data_note"] = SYNTHETIC_NOTE
         try:
             done = pvdask.compute_sums(
-                ddf, kernel, aggs, roofs_dir=None if roofs_dir is None else roofs_dir[1], roof_columns=columns
+                ddf,
+                kernel,
+                aggs,
+                roofs_dir=None if roofs_dir is None else roofs_dir[1],
+                roof_columns=columns,
+                points=True,
             )
         except BaseException:
             if roofs_dir is not None:
@@ -318,7 +324,9 @@ def _run_dask(
         f"{done['halo_m']:.0f} m; no map on this engine (millions of roofs are no web map: see the tables)",
         roofs_note,
     ]
-    return _DaskRun(tables, groups, synthetic or is_synthetic(groups.parks), done["unsuitable"], notes)
+    return _DaskRun(
+        tables, groups, synthetic or is_synthetic(groups.parks), done["unsuitable"], notes, done["points"]
+    )
 
 
 def run(
@@ -367,10 +375,14 @@ def run(
         dsk = _run_dask(ctx, inputs, opts, {"yields": yields, **kernel}, ef_label)
         tables, groups = dsk.tables, dsk.groups
         notes += [*_model_notes(opts, horizon, ef_note, dsk.unsuitable), *ctx.notes, *dsk.notes]
-        notes.append(
-            "pv_project_types (NEA 2025 project types) on the in-memory engine only: a project's "
-            "roofs may lie in several partitions"
-        )
+        if dsk.points is not None:
+            # a project's roofs may lie in several partitions: grouped here, from every roof's result
+            _project_types(ctx, inputs, opts, dsk.points, groups, tables, notes)
+            notes.append(
+                "Dask engine: the NEA 2025 project types are grouped on the client from every roof's "
+                "result (its attributes and a point on its surface), so a project across partitions "
+                "is one project, as in memory"
+            )
         synthetic = dsk.synthetic
         result = None
     else:

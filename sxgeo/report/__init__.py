@@ -23,14 +23,24 @@ import pandas as pd
 
 from sxgeo import labels as sxlabels
 from sxgeo.admin import CITY_CODE
+from sxgeo.capabilities import report_sections
+from sxgeo.errors import SchemaError
 from sxgeo.io import write_workbook
 from sxgeo.io.writers import write_text
 from sxgeo.outputs import Outputs
 from sxgeo.plan import Plan, Targets, TargetsLike, load_plan, targets_table
 from sxgeo.project import resolve
 from sxgeo.report.dashboard import computed_counts, dashboard_table, top_parks
+from sxgeo.report.final import FINAL_FILE, final_conclusions, final_table, write_final_table
 from sxgeo.report.gaps import gap_tables
-from sxgeo.report.history import HISTORY_FILE, append_history, computed_values, input_checksums, read_history
+from sxgeo.report.history import (
+    HISTORY_FILE,
+    append_history,
+    computed_values,
+    input_checksums,
+    read_history,
+    with_history_baselines,
+)
 from sxgeo.report.model import ReportData, fill_computed, status_table, unit_target_of
 from sxgeo.report.page import fmt, render_html
 from sxgeo.report.pdf import pdf_available, write_pdf
@@ -100,6 +110,8 @@ def write_report(
     Returns
     -------
     list of pathlib.Path
+        ``index.html``, ``report.pdf`` (when made), ``final_assessment.csv`` (a final assessment)
+        and the XLSX (a final assessment adds its ``final`` and ``final_conclusions`` sheets).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -114,18 +126,41 @@ def write_report(
                 "pip install 'sxgeo[report]' and "
                 "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"
             )
+    final = {"final": data.final, "final_conclusions": data.conclusions} if data.is_final else {}
+    if data.is_final:
+        written.append(write_final_table(data.final, out))
     tables = {
+        **final,
         "summary_zh": summary_matrix(data, lang="zh"),
         "summary_en": summary_matrix(data, lang="en"),
         "status": data.status,
         "history": data.history,
         **{f"gap_{i + 1}": t for i, t in enumerate(data.gaps.values())},
+        **{name: t for s in data.sections for name, t in s.sheets.items()},
+    }
+    years = {
+        str(c): f"{str(c).removeprefix('value_')}年数值"
+        for c in data.final.columns
+        if str(c).startswith("value_")
     }
     book = Outputs(
         "report",
         tables=tables,
-        labels_zh=STATUS_LABELS_ZH,
-        notes=[f"plan: {data.plan.name_zh} ({data.plan.path})", f"data date {data.data_date}", *data.gaps],
+        labels_zh={**STATUS_LABELS_ZH, **years},
+        notes=[
+            f"plan: {data.plan.name_zh} ({data.plan.path})",
+            *(["规划草案 draft: targets marked pending (待定) are not graded"] if data.plan.draft else []),
+            *(
+                [
+                    f"总结评估 final assessment {data.plan.start_year}-{data.plan.target_year}: "
+                    f"sheets final, final_conclusions; {FINAL_FILE}"
+                ]
+                if data.is_final
+                else []
+            ),
+            f"data date {data.data_date}",
+            *data.gaps,
+        ],
         synthetic=data.synthetic,
     )
 
@@ -149,6 +184,7 @@ def make_report(
     links: list[str] | None = None,
     sponge_gap_order: str = "fewest",
     targets: TargetsLike = None,
+    final: bool | None = None,
 ) -> ReportData:
     """Judge every indicator and gather what the report shows.
 
@@ -175,6 +211,9 @@ def make_report(
     targets : sxgeo.plan.Targets or pandas.DataFrame, optional
         The targets every unit is judged against (the project's override merged in); default the
         plan's own (:func:`sxgeo.plan.targets_table`).
+    final : bool, optional
+        Make the plan's final assessment (总结评估, :mod:`sxgeo.report.final`); default when the
+        reporting year is the plan's target year or later.
 
     Returns
     -------
@@ -182,8 +221,10 @@ def make_report(
     """
     table = targets_table(plan) if targets is None else targets
     status = status_table(plan, history, units, year, targets=table)
+    upto = history[history["year"] <= year] if not history.empty else history
     data = ReportData(
-        plan,
+        # the baselines the registry leaves empty (the 15th plan's 2025) shown from the history
+        with_history_baselines(plan, upto),
         status,
         history,
         units,
@@ -203,7 +244,23 @@ def make_report(
     }
     data.dashboard = dashboard_table(data, tables or {}, city_targets=refs)
     data.parks = top_parks(tables or {})
+    data.previous = _previous_plan(plan)
+    if final or (final is None and year >= plan.target_year):
+        data.final = final_table(plan, upto, units["adcode"], targets=table)
+        data.conclusions = final_conclusions(data.final)
+    data.sections = report_sections(data, tables or {}, {})
     return data
+
+
+def _previous_plan(plan: Plan) -> Plan | None:
+    """The plan *plan* follows (``previous``), or None when it names none or it does not load."""
+    if not plan.previous or plan.previous == plan.id:
+        return None
+    try:
+        return load_plan(plan.previous)
+    except (SchemaError, OSError):
+        log.warning("plan %s: previous plan %r not found; its targets are not marked", plan.id, plan.previous)
+        return None
 
 
 def _plan_and_targets(
@@ -234,6 +291,7 @@ def report_stage(
     plan_path: str | Path | None = None,
     pdf: bool = True,
     sponge_gap_order: str | None = None,
+    final: bool | None = None,
 ) -> tuple[list[Path], ReportData]:
     """Append this run's values to the history in *folder* and write the report.
 
@@ -259,6 +317,8 @@ def report_stage(
         Write ``report.pdf``.
     sponge_gap_order : {'fewest', 'storage'}, optional
         Order of the sponge gap list (default ``[sponge] gap_order``, else ``fewest``).
+    final : bool, optional
+        The plan's final assessment (default: when the reporting year is the plan's target year or later).
 
     Returns
     -------
@@ -286,6 +346,7 @@ def report_stage(
         links=links,
         targets=targets,
         sponge_gap_order=str(resolve(sponge_gap_order, project, "sponge", "gap_order", "fewest")[0]),
+        final=final,
     )
     written = write_report(data, report_dir or folder, pdf=pdf, lang=ctx.lang)
     return [history_path, *written], data

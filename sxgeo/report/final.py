@@ -5,7 +5,9 @@ first: the baseline, each year's value of the period (``value_2020`` ... ``value
 value (the target year's, else the latest earlier one, named in ``final_year``), the target, the
 verdict of :func:`sxgeo.report.status.final_status` (已实现 met / 保持 kept / 未实现 not met), the change
 over the period and the share of the planned change achieved. :func:`write_final_table` writes it as
-``final_assessment.csv``. The report page is not changed here.
+``final_assessment.csv``; :func:`final_conclusions` sums it up per unit in one sentence (n of m
+indicators met, which not) and :func:`period_name` names the period (十四五) for the page's title.
+A draft plan's pending row (no target yet, :func:`sxgeo.report.model.is_pending`) is 待定, not graded.
 
 A county's baseline is its own (the history's baseline-year value, else the registry's
 ``unit_baselines``); it never falls back to the city's, so a county without one has no ``change``.
@@ -13,17 +15,17 @@ A county's baseline is its own (the history's baseline-year value, else the regi
 
 from __future__ import annotations
 
-import os
-import tempfile
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE, URBAN_CODE, unit_name
+from sxgeo.io.writers import atomic_path
 from sxgeo.plan import Plan, TargetsLike, as_table, targets_table, unit_target
 from sxgeo.report.history import indicator_series
-from sxgeo.report.model import unit_target_of
+from sxgeo.report.model import PENDING, is_pending, unit_target_of
 from sxgeo.report.status import Status, final_status
 
 FINAL_FILE = "final_assessment.csv"
@@ -50,6 +52,7 @@ FINAL_COLUMNS = (
     "progress",
     "years_with_data",
     "note",
+    "verify",
 )
 """The fixed columns; the ``value_<year>`` columns of the plan period follow ``baseline``."""
 
@@ -89,13 +92,16 @@ def final_table(
     rows = []
     for ind in ordered:
         figures = bool((table["indicator"] == ind.id).any())
+        pending = is_pending(plan, ind, targets)
         for code in codes:
             points = indicator_series(history, ind, code, until=ind.target_year)
             by_year = dict(points)
             target = unit_target_of(ind, code, targets) if figures else None
             own = unit_target(ind.id, code, kind="baseline", targets=targets) if figures else None
             baseline = by_year.get(ind.baseline_year, own)
-            if target is None and code != CITY_CODE:
+            if pending:
+                status = PENDING
+            elif target is None and code != CITY_CODE:
                 status = Status("no_target", "final", None, "the plan gives only a city target")
             else:
                 status = final_status(
@@ -131,6 +137,7 @@ def final_table(
                 "progress": status.progress,
                 "years_with_data": sum(1 for y, _ in points if ind.baseline_year <= y <= ind.target_year),
                 "note": status.note,
+                "verify": ind.verify,
             }
             rows.append(row)
     at = FINAL_COLUMNS.index("baseline") + 1
@@ -138,8 +145,130 @@ def final_table(
     return pd.DataFrame(rows, columns=columns)
 
 
+NUMERALS = "零一二三四五六七八九"
+
+
+def _numeral(n: int) -> str:
+    """1..99 in Chinese numerals (14 -> 十四, 21 -> 二十一)."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{NUMERALS[tens]}十")
+    return head + (NUMERALS[ones] if ones else "")
+
+
+def period_name(plan: Plan) -> str:
+    """The Five-Year period of *plan* as planners write it: ``十四五`` (2021-2025), ``十五五`` (2026-2030).
+
+    Taken from the plan's Chinese name when it says so (``"十四五"``), else from its target year:
+    the 3rd Five-Year Plan ended in 1970 and every later one five years after the previous one
+    (the 14th: 2021-2025), so a five-year plan ending in year Y is the ``(Y - 1970) / 5 + 3``-th.
+    "" when the plan is not a Five-Year period.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry.
+
+    Returns
+    -------
+    str
+    """
+    named = re.search(r"(十[一二三四五六七八九]?|二十[一二三四五六七八九]?)五", plan.name_zh)
+    if named:
+        return named.group(0)
+    return five_year_period(plan.start_year, plan.target_year)
+
+
+def five_year_period(start_year: int, target_year: int) -> str:
+    """``十四五`` for 2020 -> 2025, ``十五五`` for 2025 -> 2030; "" for a span that is not a Five-Year period.
+
+    Parameters
+    ----------
+    start_year, target_year : int
+        Baseline and target years (a Five-Year period: five years apart, ending 1970 + 5k).
+
+    Returns
+    -------
+    str
+    """
+    years = target_year - 1970
+    if target_year - start_year != 5 or years <= 0 or years % 5:
+        return ""
+    return f"{_numeral(years // 5 + 3)}五"
+
+
+CONCLUSION_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "assessed",
+    "met_count",
+    "not_met_count",
+    "not_met_names",
+    "unassessed_count",
+    "conclusion_zh",
+    "conclusion_en",
+)
+"""Columns of :func:`final_conclusions`."""
+
+MET = ("met", "kept")
+"""Final verdicts that count as met (已实现, 保持)."""
+
+
+def final_conclusions(table: pd.DataFrame) -> pd.DataFrame:
+    """One conclusion per unit of a final assessment: n of m indicators met, which not, how many unassessed.
+
+    An indicator counts as assessed where it has a verdict (met, kept or not met); pending rows, rows
+    without a county target and rows without a value are the unassessed ones (counted, not judged).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`final_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`CONCLUSION_COLUMNS`, one row per unit in the table's order.
+    """
+    rows = []
+    for code in dict.fromkeys(table["unit_code"].astype(str)):
+        own = table[table["unit_code"].astype(str) == code]
+        graded = own[own["status"].isin([*MET, "not_met"])]
+        met = graded[graded["status"].isin(MET)]
+        short = graded[graded["status"] == "not_met"]
+        no_target = own[own["status"] == "no_target"]
+        unassessed = len(own) - len(graded) - len(no_target)
+        name = str(own["unit_name"].iloc[0])
+        names_zh = "、".join(short["name_zh"].astype(str))
+        names_en = "; ".join(short["name_en"].astype(str))
+        if graded.empty:
+            zh = f"{name}：无可评估的指标"
+            en = "no indicator with a target and a value"
+        else:
+            zh = f"{name}：{len(graded)} 项可评估指标中 {len(met)} 项实现目标"
+            zh += f"，未实现：{names_zh}" if len(short) else "，全部实现"
+            en = f"{len(met)} of {len(graded)} indicators assessed met their target"
+            en += f"; not met: {names_en}" if len(short) else "; all met"
+        if unassessed:
+            zh += f"；{unassessed} 项未评估（无数值或目标待定）"
+            en += f"; {unassessed} not assessed (no value, or no target yet)"
+        rows.append(
+            {
+                "unit_code": code,
+                "unit_name": name,
+                "assessed": len(graded),
+                "met_count": len(met),
+                "not_met_count": len(short),
+                "not_met_names": names_zh,
+                "unassessed_count": unassessed,
+                "conclusion_zh": zh + "。",
+                "conclusion_en": en + ".",
+            }
+        )
+    return pd.DataFrame(rows, columns=list(CONCLUSION_COLUMNS))
+
+
 def write_final_table(table: pd.DataFrame, folder: str | Path) -> Path:
-    """Write *table* as ``folder/final_assessment.csv`` (UTF-8 with BOM, through a temporary name).
+    """Write *table* as ``folder/final_assessment.csv`` (UTF-8 with BOM, a temporary name renamed).
 
     Parameters
     ----------
@@ -153,12 +282,7 @@ def write_final_table(table: pd.DataFrame, folder: str | Path) -> Path:
     pathlib.Path
     """
     out = Path(folder) / FINAL_FILE
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".final-", suffix=".csv", dir=out.parent)
-    os.close(fd)
-    try:
+    # a temporary name beside it, renamed when done, with the user's normal file mode (not mkstemp's 0600)
+    with atomic_path(out) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8-sig")
-        Path(tmp).replace(out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return out

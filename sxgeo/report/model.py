@@ -20,7 +20,7 @@ from sxgeo.plan import (
     unit_target,
 )
 from sxgeo.report.history import indicator_series
-from sxgeo.report.status import CATEGORIES, Status, assess
+from sxgeo.report.status import CATEGORIES, Status, assess, trajectory_value
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -48,8 +48,11 @@ STATUS_COLUMNS = (
     "note",
     "source",
     "data_date",
+    "path_value",
 )
-"""Columns of the report's status table (one row per indicator x unit)."""
+"""Columns of the report's status table (one row per indicator x unit); ``path_value`` is where the
+unit should stand in the reporting year on the plan's path from its baseline to its target
+(:func:`sxgeo.report.status.trajectory_value`; a level to keep: the target)."""
 
 
 @dataclass
@@ -84,6 +87,14 @@ class ReportData:
         The county dashboard (:func:`sxgeo.report.dashboard.dashboard_table`).
     parks : pandas.DataFrame
         The parks with the most rooftop PV potential (:func:`sxgeo.report.dashboard.top_parks`).
+    final : pandas.DataFrame
+        The final assessment (:func:`sxgeo.report.final.final_table`); empty in a progress report.
+    conclusions : pandas.DataFrame
+        One conclusion per unit (:func:`sxgeo.report.final.final_conclusions`); empty in a progress report.
+    previous : Plan or None
+        The plan this one follows (its targets are marked on the trend charts), when it loads.
+    sections : list of sxgeo.capability.ReportSection
+        The capabilities' own sections (:func:`sxgeo.capabilities.report_sections`), after the gaps.
     """
 
     plan: Plan
@@ -99,6 +110,15 @@ class ReportData:
     targets: Targets | None = None
     dashboard: pd.DataFrame = field(default_factory=pd.DataFrame)
     parks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sections: list[Any] = field(default_factory=list)
+    final: pd.DataFrame = field(default_factory=pd.DataFrame)
+    conclusions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous: Plan | None = None
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the report is the plan's final assessment (总结评估)."""
+        return not self.final.empty
 
     @property
     def unit_codes(self) -> list[str]:
@@ -132,6 +152,59 @@ def unit_target_of(ind: Indicator, code: str, targets: TargetsLike = None) -> fl
     if targets is None:
         return indicator_target(ind, code)
     return unit_target(ind.id, code, kind=ind.kind, targets=targets)
+
+
+def is_pending(plan: Plan, ind: Indicator, targets: TargetsLike = None) -> bool:
+    """Whether *ind* is a pending row: no target figure for any unit, in a draft or a ``pending`` source.
+
+    A draft plan's ``target: null`` row (the 15th plan's forest cover until the city publishes it) is
+    shown as 待定 (pending), not graded and not 无法评估; a figure the planner adds (registry or
+    ``[project] targets``) ends it.
+
+    Parameters
+    ----------
+    plan : Plan
+        The registry (``status: draft``).
+    ind : Indicator
+        The indicator.
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (the project's override merged in); default the plan's own.
+
+    Returns
+    -------
+    bool
+    """
+    table = as_table(targets_table(plan) if targets is None else targets)
+    figures = table[(table["indicator"] == ind.id) & (table["kind"] != "baseline")]
+    if not figures.empty or ind.target is not None or ind.unit_targets:
+        return False
+    return plan.draft or ind.source.strip().lower().startswith("pending")
+
+
+PENDING = Status("pending", "pending", None, "draft plan: target pending, not graded")
+"""The status of a pending row (:func:`is_pending`)."""
+
+
+def path_value(ind: Indicator, year: int, baseline: float | None, target: float | None) -> float | None:
+    """Where a unit should stand in *year* on the plan's path (None without a baseline or a target).
+
+    A level to keep (``maintain``) is the target itself; otherwise
+    :func:`sxgeo.report.status.trajectory_value` from the baseline to the target by the indicator's method.
+    """
+    if target is None:
+        return None
+    if ind.direction == "maintain":
+        return float(target)
+    if baseline is None:
+        return None
+    return trajectory_value(
+        year,
+        baseline=baseline,
+        baseline_year=ind.baseline_year,
+        target=target,
+        target_year=ind.target_year,
+        method=ind.method,
+    )
 
 
 def _judge(
@@ -196,10 +269,13 @@ def status_table(
     for ind in plan.indicators:
         if not ind.show:
             continue
+        pending = is_pending(plan, ind, targets)
         for code in codes:
             # one series across plans (continues), none after the plan's target year
             points = indicator_series(hist, ind, code, until=ind.target_year)
             target, baseline, st = _judge(ind, code, points, targets)
+            if pending:
+                st = PENDING
             last = (
                 hist[
                     hist["indicator"].isin([ind.id, ind.continues])
@@ -232,6 +308,9 @@ def status_table(
                     "note": st.note,
                     "source": str(last["source"].iloc[-1]) if len(last) else "",
                     "data_date": str(last["data_date"].iloc[-1]) if len(last) else "",
+                    "path_value": None
+                    if st.category in ("pending", "no_target")
+                    else path_value(ind, min(year, ind.target_year), baseline, target),
                 }
             )
     return pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
@@ -266,7 +345,9 @@ def fill_computed(
                 continue
             value = float(values[code])
             target: Any = out.at[i, "target"]
-            if kind == "potential":
+            if str(out.at[i, "status"]) == "pending":
+                category = "pending"  # a draft's pending target is not graded, whatever is computed
+            elif kind == "potential":
                 category = "potential"
             elif target is not None and pd.notna(target):
                 category = "sited_enough" if value >= float(target) - 1e-9 else "sited_short"

@@ -52,6 +52,7 @@ COLOURS: dict[str, str] = {
     "no_target": "#6e7781",
     "no_figure": "#6e7781",
     "no_data": "#6e7781",
+    "pending": "#8c959f",
     "sited_enough": "#0969da",
     "sited_short": "#bc4c00",
     "potential": "#8250df",

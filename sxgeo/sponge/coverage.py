@@ -85,7 +85,7 @@ LABELS_ZH = {
     "built_up_km2": "建成区面积(km²)",
     "compliant_km2": "达标面积(km²)",
     "coverage_pct": "达标比例(%)",
-    "target_pct": "2025年目标(%)",
+    "target_pct": "规划目标(%)",
     "baseline_pct": "2020年基数(%)",
     "gap_km2": "距目标缺口(km²)",
     "status": "状态",

@@ -3,7 +3,12 @@
 Each failing sub-zone of a county behind target is credited with its built-up area inside that
 county (a sub-zone across a county line counts in both, each with its part), until the credited
 area covers the county's gap in km²; fewest sub-zones first (largest credited area) by default, or
-least extra storage per km² gained (the title says which).
+least extra storage per km² gained (the title says which). The city (``330600``), when behind its
+own target, draws on every failing sub-zone with its whole built-up area: that is the list a plan
+with only a city-wide figure needs (the draft 15th plan's 80 % by 2030, 国办发〔2015〕75号).
+
+Every gap is the coverage table's ``gap_km2``, computed against the chosen plan's targets (the
+run's :class:`sxgeo.plan.Targets`): with the 15th plan, the 2030 target, never a fixed 2025 figure.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from sxgeo.admin import unit_name
+from sxgeo.admin import CITY_CODE, unit_name
 from sxgeo.errors import SchemaError
 from sxgeo.report.gaps import cover
 
@@ -41,7 +46,8 @@ def sponge_gap(
 
     Each failing sub-zone is credited with its built-up area inside the county (*parts*): making it
     pass adds that much to the county's compliant area, not the sub-zone's whole area. A sub-zone
-    crossing a county line is a candidate in both, each with its own part.
+    crossing a county line is a candidate in both, each with its own part. The city's row (``330600``,
+    behind its own target) takes every failing sub-zone once, with its whole built-up area.
 
     Parameters
     ----------
@@ -77,7 +83,8 @@ def sponge_gap(
     for code, gap in zip(coverage["unit_code"].astype(str), coverage["gap_km2"], strict=True):
         if not (gap > 0):
             continue
-        cand = cands[cands["county"] == code].sort_values(keys, ascending=asc, kind="stable")
+        pool = _whole_zones(cands) if code == CITY_CODE else cands[cands["county"] == code]
+        cand = pool.sort_values(keys, ascending=asc, kind="stable")
         if cand.empty:
             continue
         take = cand.head(cover(cand["built_up_km2"], float(gap)))
@@ -103,8 +110,22 @@ def sponge_gap(
     return pd.DataFrame(rows)
 
 
+def _whole_zones(cands: pd.DataFrame) -> pd.DataFrame:
+    """The candidates of the city: one row per failing sub-zone with its whole built-up area.
+
+    ``county`` is the county holding the largest part of it (ties: the lowest code).
+    """
+    if cands.empty:
+        return cands
+    main = cands.sort_values(["built_up_km2", "county"], ascending=[False, True], kind="stable")
+    first = main.groupby("zone_id", sort=False).head(1).set_index("zone_id")
+    built = cands.groupby("zone_id")["built_up_km2"].sum()
+    whole = first.assign(built_up_km2=built.reindex(first.index)).reset_index()
+    return whole.assign(m3_per_km2=whole["extra_storage_m3"].astype(float) / whole["built_up_km2"])
+
+
 def gap_tables(
-    data: Any,  # noqa: ARG001 - the hook signature of sxgeo.capability.Capability.gap
+    data: Any,
     tables: Mapping[str, pd.DataFrame],
     settings: Mapping[str, Any],
 ) -> dict[str, pd.DataFrame]:
@@ -113,7 +134,8 @@ def gap_tables(
     Parameters
     ----------
     data : sxgeo.report.model.ReportData
-        The judged indicators (unused: the coverage table carries each county's gap).
+        The report (its plan's sponge target year is named in the title; the coverage table
+        carries each unit's gap, against the chosen plan's targets).
     tables : mapping
         The run's tables (``sponge_zone_coverage`` or ``sponge_coverage``, ``sponge_zones``,
         ``sponge_zone_built_up``).
@@ -133,5 +155,8 @@ def gap_tables(
     if table.empty:
         return {}
     zh = "最少分区优先" if order == "fewest" else "每 km² 所需调蓄容积最小优先"
-    title = f"海绵城市：使未达标排水分区达标（{zh}） · sponge: failing sub-zones to make pass"
-    return {f"{title} ({SPONGE_ORDERS[order]}), until their built-up km² closes the gap": table}
+    ind = data.plan.get("sponge_coverage") if hasattr(data, "plan") else None
+    year = f"，对照 {ind.target_year} 年目标" if ind is not None else ""
+    title = f"海绵城市：使未达标排水分区达标（{zh}{year}） · sponge: failing sub-zones to make pass"
+    against = f" against the {ind.target_year} target" if ind is not None else ""
+    return {f"{title} ({SPONGE_ORDERS[order]}), until their built-up km² closes the gap{against}": table}

@@ -220,7 +220,7 @@ def sponge_map(
         tooltip=[
             ("name_zh", "县区"),
             ("coverage_pct", "达标比例 coverage", 1, "%"),
-            ("target_pct", "2025目标 target", 0, "%"),
+            ("target_pct", "规划目标 target", 0, "%"),
             ("status", "状态 status"),
             ("gap_km2", "距目标尚差 gap", 2, "km²"),
             ("built_up_km2", "建成区 built-up", 2, "km²"),

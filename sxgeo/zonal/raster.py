@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import rasterio
+import shapely
 from rasterio import features, windows
 
 from sxgeo import crs as sxcrs
@@ -109,6 +112,14 @@ class ZoneGrid:
         Rows per window (task).
     area_note : str or None
         The correction of pixel areas made (or that could not be), for the notes.
+    col_factors : numpy.ndarray or None
+        Factor of each column when the area also varies along rows.
+    tiles : tuple of numpy.ndarray or None
+        Per group, the zone number every pixel of each tile of the raster gets (0: outside
+        every zone of the group), or -1 where the tile straddles a zone boundary
+        (:func:`tile_zones`); None: every window is rasterised whole (a rotated raster).
+    tile_shape : tuple of int
+        Rows and columns of a tile (the file's block when it is tiled, halved down to 128 px a side).
     """
 
     paths: tuple[str, ...]
@@ -124,6 +135,8 @@ class ZoneGrid:
     window_rows: int
     area_note: str | None = None
     col_factors: np.ndarray | None = None
+    tiles: tuple[np.ndarray, ...] | None = None
+    tile_shape: tuple[int, int] = (256, 256)
 
     @property
     def cbase(self) -> int:
@@ -202,10 +215,17 @@ def zone_grid(
     groups = overlap_groups(geoms)
     if len(groups) > 1:
         log.info("zones overlap: rasterised in %d groups, each zone counted whole", len(groups))
+    shape_groups = tuple([(geoms[i], int(i) + 1) for i in g] for g in groups) or ([],)
+    tile_shape = _tile_shape(src)
+    tiles = (
+        tuple(tile_zones(g, src.transform, src.width, src.height, tile_shape) for g in shape_groups)
+        if src.transform.b == 0 and src.transform.d == 0
+        else None
+    )
     return ZoneGrid(
         paths=tuple(str(r.name) for r in rasters),
         nodata=tuple(r.nodata for r in rasters),
-        groups=tuple([(geoms[i], int(i) + 1) for i in g] for g in groups) or ([],),
+        groups=shape_groups,
         codes=np.array(["", *z[zone_col].astype(str).tolist()], dtype=object),
         wide=any(r.dtypes[0] != "uint8" for r in rasters),
         width=int(src.width),
@@ -216,7 +236,70 @@ def zone_grid(
         window_rows=int(window_rows),
         area_note=areas.note,
         col_factors=areas.col_factors,
+        tiles=tiles,
+        tile_shape=tile_shape,
     )
+
+
+def _tile_shape(src: DatasetReader) -> tuple[int, int]:
+    """Tile of the zone plan: the file's block (64-1024 px a side) halved down to 128, else 128 × 128.
+
+    Smaller tiles leave less to rasterise along the boundaries, but more tiles to plan.
+    """
+    rows, cols = src.block_shapes[0] if src.block_shapes else (1, 1)
+    if not (64 <= rows <= 1024 and 64 <= cols <= 1024):
+        return 128, 128
+    while rows > 128 and rows % 2 == 0:
+        rows //= 2
+    while cols > 128 and cols % 2 == 0:
+        cols //= 2
+    return int(rows), int(cols)
+
+
+def tile_zones(
+    shapes: list[tuple[Any, int]], transform: Any, width: int, height: int, tile_shape: tuple[int, int]
+) -> np.ndarray:
+    """The zone number each tile of a raster gets whole, or -1 where a tile meets a zone's boundary.
+
+    A tile whose whole extent (pixel edges, not centres) lies in the interior of one zone and
+    touches no other zone gets that zone: every pixel centre in it is at least half a pixel inside
+    the zone, so rasterising (pixel-centre rule) burns them all. A tile that touches no zone gets
+    0 (no centre can be inside one). Only the -1 tiles need rasterising.
+
+    Parameters
+    ----------
+    shapes : list of (geometry, int)
+        Non-overlapping zones and their numbers, in the raster's CRS.
+    transform : affine.Affine
+        Raster transform (not rotated).
+    width, height : int
+        Raster size.
+    tile_shape : tuple of int
+        Rows and columns of a tile.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int32`` array of shape (tile rows, tile columns).
+    """
+    th, tw = tile_shape
+    row_edges = np.minimum(np.arange(0, height + th, th), height)[: -(-height // th) + 1]
+    col_edges = np.minimum(np.arange(0, width + tw, tw), width)[: -(-width // tw) + 1]
+    xs = transform.c + col_edges * transform.a
+    ys = transform.f + row_edges * transform.e
+    x0, x1 = np.minimum(xs[:-1], xs[1:]), np.maximum(xs[:-1], xs[1:])
+    y0, y1 = np.minimum(ys[:-1], ys[1:]), np.maximum(ys[:-1], ys[1:])
+    boxes = shapely.box(x0[None, :], y0[:, None], x1[None, :], y1[:, None])
+    out = np.zeros(boxes.shape, dtype=np.int32)
+    touched = np.zeros(boxes.shape, dtype=np.int32)
+    for geom, number in shapes:
+        shapely.prepare(geom)
+        hit = shapely.intersects(geom, boxes)
+        touched += hit
+        out[hit & shapely.contains_properly(geom, boxes)] = number
+    out[touched > 1] = -1
+    out[(touched == 1) & (out == 0)] = -1
+    return out
 
 
 _RASTERIZE = threading.Lock()
@@ -227,9 +310,10 @@ dataset can be seen without its transform); one at a time per process (threaded 
 def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Pixels (and area) of each ``zone × class`` code in one window of rows: the one counting kernel.
 
-    Both engines call it: :func:`raster_zone_counts` window after window, the Dask engine one
-    task per window (:mod:`sxgeo.carbon.dask`). Nodata pixels and the 0-65535 class check
-    follow :func:`_window_classes`. Overlapping zones are rasterised group by group
+    Both engines call it: :func:`raster_zone_counts` window after window (reading the next window
+    in a thread while this one is counted: :func:`read_window`, :func:`count_window`), the Dask
+    engine one task per window (:mod:`sxgeo.carbon.dask`). Nodata pixels and the 0-65535 class
+    check follow :func:`_window_classes`. Overlapping zones are rasterised group by group
     (:func:`overlap_groups`), so a pixel in two zones counts in both; a pixel in no zone counts
     once, in zone 0.
 
@@ -247,29 +331,129 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
         weighed per row (geographic or non-equal-area rasters; None otherwise: pixels ×
         ``grid.pixel_m2``).
     """
+    return count_window(grid, row0, rows, read_window(grid, row0, rows))
+
+
+def read_window(
+    grid: ZoneGrid, row0: int, rows: int, out: list[np.ndarray] | None = None
+) -> list[np.ndarray]:
+    """The class codes of every raster of *grid* in one window of rows (:func:`_window_classes`).
+
+    Each call opens its own short-lived handles, so two threads can read at once (GDAL releases
+    the GIL while it decodes); closing a handle drops its cached blocks, so memory stays bounded
+    by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x). *out*: uint8
+    arrays of at least *rows* × width, one per raster, read into (fresh memory per window costs
+    page faults about as dear as decoding it).
+    """
     win = windows.Window(0, row0, grid.width, rows)
-    transform = windows.transform(win, grid.transform)
-    n_zones, wide = grid.n_zones, grid.wide
-    # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
-    zones = []
-    with _RASTERIZE:
-        for shapes in grid.groups:
-            zone = features.rasterize(
-                shapes, out_shape=(int(rows), int(grid.width)), transform=transform, fill=0,
-                dtype="uint8" if n_zones <= 256 else "uint16", all_touched=False,
-            )  # fmt: skip
-            zones.append(zone)
-    # read through short-lived handles: closing one drops its cached blocks, so memory stays
-    # bounded by the window (a smaller GDAL_CACHEMAX would do it too, but slows GDAL ~1.5x)
     layers = []
-    for path, nodata in zip(grid.paths, grid.nodata, strict=True):
+    for i, (path, nodata) in enumerate(zip(grid.paths, grid.nodata, strict=True)):
         with rasterio.open(path) as part:
-            layers.append(_window_classes(part.read(1, window=win), nodata, Path(path).name, wide=wide))
+            buf = None if out is None or grid.wide else out[i][:rows]
+            layers.append(
+                _window_classes(part.read(1, window=win, out=buf), nodata, Path(path).name, wide=grid.wide)
+            )
+    return layers
+
+
+_Run = tuple[int, int, int, int, int]
+"""A run of tiles along one tile row of a window: first row, end row, first column, end column (of the
+window), and the zone number all its pixels get (-1: they must be rasterised)."""
+
+
+def _window_runs(grid: ZoneGrid, group: int, row0: int, rows: int) -> list[_Run]:
+    """The window cut into runs of tiles with one zone number (or -1) each (:attr:`ZoneGrid.tiles`)."""
+    if grid.tiles is None:
+        return [(0, rows, 0, grid.width, -1)]
+    th, tw = grid.tile_shape
+    tiles = grid.tiles[group]
+    runs = []
+    for tile_row in range(row0 // th, (row0 + rows - 1) // th + 1):
+        top, bottom = max(row0, tile_row * th) - row0, min(row0 + rows, (tile_row + 1) * th) - row0
+        line = tiles[tile_row]
+        cuts = np.flatnonzero(np.diff(line)) + 1
+        for first, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(line)], strict=True):
+            runs.append((top, bottom, first * tw, min(end * tw, grid.width), int(line[first])))
+    return runs
+
+
+def _zone_window(
+    grid: ZoneGrid,
+    group: int,
+    row0: int,
+    runs: list[_Run],
+    rows: int,
+    *,
+    fill: bool = True,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """The zone number of every pixel of the window for one group of zones, as rasterising it would give.
+
+    Only the runs of tiles that straddle a zone boundary are rasterised, with the zones clipped to
+    each run's extent (pixel edges, so no pixel centre in the run moves in or out of a zone); the
+    other runs are filled with their one zone number (:func:`tile_zones`), unless not *fill*: then
+    only the rasterised runs hold their zones, and *out* (an array of at least *rows* × width of
+    the zone dtype) may be reused, window after window.
+    """
+    transform = windows.transform(windows.Window(0, row0, grid.width, rows), grid.transform)
+    dtype = zone_dtype(grid)
+    mixed = [r for r in runs if r[4] < 0]
+    if fill or out is None:
+        zone: np.ndarray = np.zeros((rows, grid.width), dtype=dtype)
+    else:
+        zone = out[:rows]
+        for top, bottom, first, end, _ in mixed:
+            zone[top:bottom, first:end] = 0
+    shapes = grid.groups[group]
+    if mixed and shapes:
+        bounds = shapely.bounds(np.asarray([g for g, _ in shapes], dtype=object))
+        pieces = []
+        for top, bottom, first, end, _ in mixed:
+            xa, ya = transform * (first, top)
+            xb, yb = transform * (end, bottom)
+            box = (min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+            near = (
+                (bounds[:, 0] < box[2])
+                & (bounds[:, 2] > box[0])
+                & (bounds[:, 1] < box[3])
+                & (bounds[:, 3] > box[1])
+            )
+            for k in np.flatnonzero(near):
+                geom, number = shapes[k]
+                piece = shapely.clip_by_rect(geom, *box)
+                pieces += [
+                    (p, number)
+                    for p in shapely.get_parts(piece)
+                    if p.geom_type == "Polygon" and not p.is_empty
+                ]
+        if pieces:
+            # rasterize outside any rasterio.Env: inside one GDAL's rasterizer runs about 3x slower
+            with _RASTERIZE:
+                features.rasterize(pieces, out=zone, transform=transform, fill=0, all_touched=False)
+    for top, bottom, first, end, number in runs if fill else []:
+        if number >= 0:
+            zone[top:bottom, first:end] = number
+    return zone
+
+
+def count_window(
+    grid: ZoneGrid, row0: int, rows: int, layers: list[np.ndarray], scratch: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`window_counts` of a window already read (:func:`read_window`).
+
+    *scratch*: an array of :func:`zone_dtype` and at least *rows* × width, reused for the zones of
+    window after window (optional).
+    """
     weights = None
     if grid.row_areas is not None:
         band = grid.row_areas[row0 : row0 + rows]
         cols = grid.col_factors
         weights = np.repeat(band, grid.width) if cols is None else np.outer(band, cols).ravel()
+    runs = [_window_runs(grid, g, row0, rows) for g in range(len(grid.groups))]
+    if len(runs) == 1 and weights is None and not grid.wide and grid.tiles is not None:
+        zone = _zone_window(grid, 0, row0, runs[0], rows, fill=False, out=scratch)
+        return _count_runs(grid, zone, runs[0], layers)
+    zones = [_zone_window(grid, g, row0, r, rows) for g, r in enumerate(runs)]
     if len(zones) == 1:
         return _count_codes(grid, zones[0], layers, weights, None)
     # a pixel of the first group's pass also counts there when it lies in no zone at all
@@ -279,6 +463,100 @@ def window_counts(grid: ZoneGrid, row0: int, rows: int) -> tuple[np.ndarray, np.
     parts = [_count_codes(grid, zones[0], layers, weights, ((zones[0] > 0) | ~in_other).ravel())]
     parts += [_count_codes(grid, z, layers, weights, (z > 0).ravel()) for z in zones[1:]]
     return add_counts(parts)
+
+
+def zone_dtype(grid: ZoneGrid) -> type:
+    """The dtype of rasterised zone numbers: uint8 up to 255 zones, else uint16."""
+    return np.uint8 if grid.n_zones <= 256 else np.uint16
+
+
+def _count_runs(
+    grid: ZoneGrid, zone: np.ndarray, runs: list[_Run], layers: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """:func:`_count_codes` of one group of uint8 rasters, run by run of tiles (:func:`_window_runs`).
+
+    A run inside one zone counts its class codes alone (no zone code per pixel; a pair of rasters
+    that do not differ there as one raster), a run holding only class 0 is one sum, and the runs on
+    a boundary are counted as ``zone × base + class`` codes: the
+    same counts as :func:`_count_codes` of the whole window, with less work per pixel.
+    """
+    base = grid.base
+    pair = len(layers) > 1
+    counts = np.zeros(grid.n_zones * base, dtype=np.int64)
+    whole: dict[int, list[list[np.ndarray]]] = {}
+    same: dict[int, list[list[np.ndarray]]] = {}  # class pairs of runs where nothing changed
+    edge: list[tuple[np.ndarray, list[np.ndarray]]] = []
+    for top, bottom, first, end, number in runs:
+        cut = [layer[top:bottom, first:end] for layer in layers]
+        if number < 0:
+            edge.append((zone[top:bottom, first:end], cut))
+        elif not any(piece.any() for piece in cut):
+            counts[number * base] += cut[0].size  # every pixel class 0 (before and after)
+        elif pair and np.array_equal(cut[0], cut[1]):
+            same.setdefault(number, []).append(cut[:1])
+        else:
+            whole.setdefault(number, []).append(cut)
+    for number, cuts in whole.items():
+        counts[number * base : (number + 1) * base] += _class_counts(cuts, pair=pair)
+    diagonal = np.arange(256) * 257  # the code of the pair (c, c)
+    for number, cuts in same.items():
+        counts[number * base + diagonal] += _class_counts(cuts, pair=False)
+    if edge:
+        if not pair and grid.n_zones <= 256:
+            codes = _gather([(z, *c) for z, c in edge], np.uint16, shift=8)
+            counts += _bincount(codes, counts.size)
+        else:
+            flat = [np.concatenate([c[i].ravel() for _, c in edge]) for i in range(len(layers))]
+            zones = np.concatenate([z.ravel() for z, _ in edge])
+            codes, n, _ = _count_codes(grid, zones, flat, None, None)
+            counts[codes] += n
+    nz = np.flatnonzero(counts)
+    return nz.astype(np.int64), counts[nz], None
+
+
+def _gather(cuts: list[tuple[np.ndarray, ...]], dtype: type, *, shift: int, pad: int = 1) -> np.ndarray:
+    """The pieces of each cut side by side in one array, packed ``(a << shift) | b`` when a cut has two.
+
+    One copy per piece, into an array of *dtype* whose length is rounded up to a multiple of *pad*
+    (the padding is 0 and is left to the caller).
+    """
+    total = sum(c[0].size for c in cuts)
+    out: np.ndarray = np.zeros(-(-total // pad) * pad, dtype=dtype)
+    pos = 0
+    for cut in cuts:
+        n = cut[0].size
+        view = out[pos : pos + n].reshape(cut[0].shape)
+        np.copyto(view, cut[0], casting="unsafe")
+        if len(cut) > 1:
+            view <<= shift
+            view |= cut[1]
+        pos += n
+    return out
+
+
+def _class_counts(cuts: list[list[np.ndarray]], *, pair: bool) -> np.ndarray:
+    """Pixels of each class code (``before × 256 + after`` for a pair) in pieces of uint8 rasters.
+
+    Single rasters are counted two pixels at a time: their bytes read as 16-bit words, the counts of
+    the 65,536 words folded back to the 256 classes (a word counts once for its low byte and once for
+    its high one); half the work of ``numpy.bincount`` on the bytes.
+    """
+    if pair:
+        return _bincount(_gather([tuple(c) for c in cuts], np.uint16, shift=8), 1 << 16)
+    data = _gather([tuple(c) for c in cuts], np.uint8, shift=0, pad=2)
+    words = _bincount(data.view(np.uint16), 1 << 16).reshape(256, 256)
+    out = words.sum(axis=0) + words.sum(axis=1)
+    out[0] -= data.size - sum(c[0].size for c in cuts)  # the padding byte
+    return out
+
+
+def _bincount(flat: np.ndarray, size: int) -> np.ndarray:
+    """``numpy.bincount`` in slices of 1M or more (it casts to int64: a window at once doubles memory)."""
+    counts = np.zeros(size, dtype=np.int64)
+    step = max(1 << 20, 4 * size)  # slices long against the counts, which each slice adds up
+    for i in range(0, flat.size, step):
+        counts += np.bincount(flat[i : i + step], minlength=size)
+    return counts
 
 
 def _count_codes(
@@ -317,11 +595,12 @@ def _count_codes(
     size = n_zones * base
     counts = np.zeros(size, dtype=np.int64)
     area_all = None if weights is None else np.zeros(size)
-    for i in range(0, flat.size, 1 << 20):
-        piece = flat[i : i + (1 << 20)]
+    step = max(1 << 20, 4 * size)  # slices long against the counts, which each slice adds up
+    for i in range(0, flat.size, step):
+        piece = flat[i : i + step]
         counts += np.bincount(piece, minlength=size)
         if area_all is not None and weights is not None:
-            area_all += np.bincount(piece, weights=weights[i : i + (1 << 20)], minlength=size)
+            area_all += np.bincount(piece, weights=weights[i : i + step], minlength=size)
     nz = np.flatnonzero(counts)
     return nz.astype(np.int64), counts[nz], None if area_all is None else area_all[nz]
 
@@ -430,9 +709,20 @@ def raster_zone_counts(
     """
     grid = zone_grid(src, zones, zone_col=zone_col, window_rows=window_rows, other=other)
     total: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
-    for row0, rows in grid.windows():
-        part = window_counts(grid, row0, rows)
-        total = part if total is None else add_counts([total, part])
+    spans = grid.windows()
+    # one thread reads (and decodes: GDAL releases the GIL) the next window while this one is counted,
+    # into the other of two sets of buffers: two windows in memory, allocated once
+    shape = (min(grid.window_rows, grid.height), grid.width)
+    buffers = [[np.empty(shape, dtype=np.uint8) for _ in grid.paths] for _ in range(2)]
+    scratch: np.ndarray = np.empty(shape, dtype=zone_dtype(grid))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sxgeo-read") as reader:
+        ahead = deque([reader.submit(read_window, grid, *spans[0], buffers[0])] if spans else [])
+        for i, (row0, rows) in enumerate(spans):
+            layers = ahead.popleft().result()
+            if i + 1 < len(spans):
+                ahead.append(reader.submit(read_window, grid, *spans[i + 1], buffers[(i + 1) % 2]))
+            part = count_window(grid, row0, rows, layers, scratch)
+            total = part if total is None else add_counts([total, part])
     return counts_frame(grid, *(total if total is not None else add_counts([])))
 
 

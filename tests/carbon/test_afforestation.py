@@ -172,3 +172,18 @@ def test_a_dlbm_layer_is_the_wetland_denominator_and_the_outputs_say_so(origin, 
     assert set(types.loc[types["wetland_area_ha"] > 0, "wetland_type"]) == {"mudflat", "marsh"}
     # without protected areas the DLBM layer is no denominator (no wetland tables), and says why
     assert run(Context(units=counties, maps=False), {"dlbm": dlbm}) == []
+
+
+def test_class_tables_agree_with_numpy_unique_and_isin():
+    from sxgeo.carbon.afforestation import _member, _present_classes
+
+    rng = np.random.default_rng(0)
+    for dtype, values in (
+        (np.uint8, [0, 3, 7, 200, 255]),
+        (np.int16, [-5, 0, 3, 900]),
+        (np.int32, [1, 70000]),
+    ):
+        for n in (11, 3_000_001):
+            a = rng.choice(np.array(values, dtype=dtype), size=n)
+            assert np.array_equal(_present_classes(a), np.unique(a)) if a.itemsize <= 2 else True
+            assert np.array_equal(_member(a, [3, 900, 70000, 999_999]), np.isin(a, [3, 900, 70000, 999_999]))

@@ -242,3 +242,43 @@ def test_chart_labels_never_overlap(browser, counties, tmp_path):
     page.close()
     assert overlaps == []
     assert "目标 50.0" in texts  # the target's label is kept (the values give way)
+
+
+OVERLAPS_JS = """() => {
+  const out = [];
+  document.querySelectorAll('svg.chart').forEach((svg, k) => {
+    const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()]);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [ta, a] = boxes[i], [tb, b] = boxes[j];
+      const ox = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const oy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      if (ox > 0.5 && oy > 0.5) out.push([k, ta, tb]);
+    }
+  });
+  return out;
+}"""
+"""Pairs of texts of one chart whose boxes (measured by chromium) overlap."""
+
+
+def test_chart_labels_never_overlap_across_two_plans(browser, counties, tmp_path):
+    """The 15th plan in 2026: one trend 2020-2026, the 14th's 2025 target (50) and the 15th's 2030 target
+    (80) marked, the path dashed, each unit's path mark and its legend: no two texts overlap."""
+    values = [49.8, 50.5, 56.2, 53.0, 38.1, 52.1, 51.1, 35.5]
+    rows = [("sponge_coverage", u, 2025, v) for u, v in zip(UNITS, values, strict=True)]
+    rows += [("sponge_coverage", u, 2026, v + 3) for u, v in zip(UNITS, values, strict=True)]
+    rows += [("sponge_coverage", "330600", 2020, 20.0), ("sponge_coverage", "330600", 2023, 41.0)]
+    rows += [("co2_intensity", "330600", 2026, 97.0), ("forest_cover", "330600", 2025, 55.2)]
+    history = pd.DataFrame(
+        [{"indicator": a, "unit_code": b, "year": c, "value": d, "origin": "entered"} for a, b, c, d in rows]
+    ).reindex(columns=list(HISTORY_COLUMNS), fill_value="")
+    write_report(make_report(load_plan("shaoxing_15th"), history, counties, year=2026), tmp_path, pdf=False)
+    page = browser.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    overlaps = page.evaluate(OVERLAPS_JS)
+    texts = page.evaluate(
+        "() => [...document.querySelectorAll('#ind-sponge_coverage svg.trend text')].map(t => t.textContent)"
+    )
+    page.close()
+    assert overlaps == []
+    assert "十四五目标 50.0" in texts and "十五五目标 80.0" in texts

@@ -657,9 +657,15 @@ def test_pv_one_pipeline_same_tables_and_notes_on_both_engines(tmp_path, dask_cl
         options=pipeline.PVOptions(engine="dask"),
     )[0]
 
-    assert list(dsk.tables) == ["pv_counties", "pv_parks", "pv_villages"]
-    # the NEA 2025 project types need a project's roofs together: in memory only (the Dask run says so)
-    assert list(mem.tables) == [*dsk.tables, "pv_project_types", "pv_project_types_parks"]
+    # the NEA 2025 project types on both engines (the Dask run groups them on the client)
+    assert list(dsk.tables) == [
+        "pv_counties",
+        "pv_parks",
+        "pv_villages",
+        "pv_project_types",
+        "pv_project_types_parks",
+    ]
+    assert list(mem.tables) == list(dsk.tables)
     for name in dsk.tables:
         m = mem.tables[name]
         d = dsk.tables[name]
@@ -676,13 +682,62 @@ def test_pv_one_pipeline_same_tables_and_notes_on_both_engines(tmp_path, dask_cl
     assert t.loc["330602", "footprint_m2"] + t.loc["330603", "footprint_m2"] == 16 * 16 * len(roofs)
     assert t.loc["330600", "footprint_m2"] == 16 * 16 * len(roofs)
 
-    # one copy of the notes: the Dask engine's are the in-memory ones, then its own two lines
-    shared = [n for n in mem.notes if not n.startswith("NEA 2025 project types")]  # in memory only
-    assert dsk.notes[: len(shared)] == shared
+    # one copy of the notes: the Dask engine's are the in-memory ones, its own two lines in between
+    nea = [n for n in mem.notes if n.startswith("NEA 2025 project types")]
+    shared = [n for n in mem.notes if n not in nea]
+    assert len(nea) == 1 and dsk.notes[: len(shared)] == shared
     extra = dsk.notes[len(shared) :]
-    assert len(extra) == 3 and extra[0].startswith("Dask engine: 16 roofs in 3 partitions")
-    assert extra[2].startswith("pv_project_types (NEA 2025 project types) on the in-memory engine only")
+    assert len(extra) == 4 and extra[0].startswith("Dask engine: 16 roofs in 3 partitions")
+    assert extra[2] == nea[0]
+    assert extra[3].startswith("Dask engine: the NEA 2025 project types are grouped on the client")
     assert mem.notes.count(run_note) == 1 and dsk.notes.count(run_note) == 1
+
+
+def test_pv_dask_project_types_group_an_owner_across_partitions(tmp_path, dask_client, counties):
+    """Two owners whose roofs lie in every partition: 2 owner projects + 4 lone homes = 6, on both engines.
+
+    Grouped per partition, owner A (the industrial and commercial roofs, in every partition) would
+    count once per partition holding its roofs.
+    """
+    from sxgeo._pipeline import Context
+    from sxgeo.pv import pipeline as pipeline
+
+    roofs = _hand_built_roofs(counties)
+    kind = roofs["bid"].to_numpy() % 4  # 0 residential, 1 industrial, 2 public, 3 commercial
+    roofs["owner_id"] = np.where(kind == 2, "B", np.where(kind == 0, "", "A"))
+    path = tmp_path / "roofs.parquet"
+    roofs.to_parquet(path)
+    parts = partition_layer(path, tmp_path / "parts", npartitions=3)
+    by_part = [set(gpd.read_parquet(f)["owner_id"]) - {""} for f in sorted(Path(parts).glob("*.parquet"))]
+    assert len(by_part) == 3 and sum("A" in s for s in by_part) >= 2  # owner A's roofs in several parts
+    p = _border_point(counties)
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["K1"]}, geometry=[shapely.box(p.x - 45, p.y - 45, p.x + 45, p.y + 45)], crs=sxcrs.METRIC
+    )
+    parks.to_crs(4326).to_file(tmp_path / "parks.geojson")
+    inputs = {"buildings": path, "parks": tmp_path / "parks.geojson"}
+    mem = pipeline.run(Context(units=counties, maps=False), inputs)[0]
+    dsk = pipeline.run(
+        Context(units=counties, maps=False),
+        {**inputs, "buildings": parts},
+        options=pipeline.PVOptions(engine="dask"),
+    )[0]
+    for name in ("pv_project_types", "pv_project_types_parks"):
+        pd.testing.assert_frame_equal(
+            dsk.tables[name], mem.tables[name], check_exact=False, rtol=1e-12, atol=0
+        )
+    city = mem.tables["pv_project_types"].query("unit_code == '330600'").set_index("nea2025_type")
+    suitable = mem.extra["pv_buildings.parquet"]["capacity_kwp"].to_numpy() > 0
+    homes = int((suitable & (kind == 0)).sum())
+    owners = len({o for o, ok in zip(roofs["owner_id"], suitable, strict=True) if o and ok})
+    assert owners == 2
+    assert int(city["projects"].sum()) == homes + owners
+    assert int(city.loc["general_ci", "projects"]) == 2  # A and B, each one project
+    park = dsk.tables["pv_project_types_parks"].set_index("nea2025_type")
+    assert int(park.loc["general_ci", "projects"]) == 2
+    # the capacity by type adds up to pv_counties on the Dask engine too
+    total = dsk.tables["pv_counties"].set_index("unit_code").loc["330600", "capacity_mwp"]
+    assert city["capacity_mwp"].sum() == pytest.approx(total, abs=1e-3)
 
 
 def test_engine_pv_keeps_old_names_for_one_release_and_run_dask_points_to_the_pipeline(counties):
