@@ -231,7 +231,13 @@ def _run_steps(
 
         result.outputs["sxgeo.qgs"] = out / write_qgis_project(staging, counties=ctx.units).name
         record = write_run_record(
-            staging, project=project, ctx=ctx, outputs=list(result.outputs), started=started
+            staging,
+            project=project,
+            ctx=ctx,
+            outputs=list(result.outputs),
+            started=started,
+            skipped=result.skipped,
+            notes=ctx.notes,
         )
         result.outputs[record.name] = out / record.name
         for path in sorted(staging.iterdir()):  # tables, their .notes.txt, workbooks, maps, report/

@@ -164,6 +164,22 @@ CORE_GRADES: dict[str, Pair] = {
 """Grade of a park's core indicator 单位能耗碳排放 (:data:`sxgeo.parks.tables.GRADES`) -> (zh, en); the
 limits are from a secondary source until the notice's annex is read: the header says 待核实 (verify)."""
 
+TOWN_KINDS: dict[str, Pair] = {
+    "town": ("镇", "town"),
+    "township": ("乡", "township"),
+    "street": ("街道", "street"),
+}
+"""Kind of a town-level division (the towns layer's ``kind``) -> (zh, en)."""
+
+DIRECTIONS: dict[str, Pair] = {
+    "benefit": ("越大越好", "benefit"),
+    "cost": ("越小越好", "cost"),
+    "increase": ("提高", "increase"),
+    "decrease": ("降低", "decrease"),
+    "maintain": ("保持不低于", "maintain"),
+}
+"""Which way is better: a pilot criterion's (benefit/cost) and an indicator's (increase/decrease/maintain)."""
+
 SPONGE_RESULT: dict[str, Pair] = {"pass": ("达标", "pass"), "fail": ("未达标", "fail")}
 """Sub-zone result -> (zh, en)."""
 
@@ -173,6 +189,7 @@ BOOLEAN: dict[bool, Pair] = {True: ("是", "yes"), False: ("否", "no")}
 COLUMNS: dict[str, Pair] = {
     "indicator": ("指标代码", "indicator"),
     "name_zh": ("指标", "name (zh)"),
+    "direction": ("方向", "direction"),
     "name_en": ("指标(英文)", "name (en)"),
     "unit": ("单位", "unit"),
     "kind": ("指标性质", "kind"),
@@ -286,7 +303,14 @@ VOCABULARY: dict[str, Mapping[Any, Pair]] = {
     "wetland_type": WETLAND_TYPES,
     "forest_type": FOREST_TYPES,
     "lulc_name": LANDCOVER_CLASSES,
-    "kind": {**LANDCOVER_CLASSES, "binding": ("约束性", "binding"), "expected": ("预期性", "expected")},
+    "kind": {
+        **LANDCOVER_CLASSES,
+        "binding": ("约束性", "binding"),
+        "expected": ("预期性", "expected"),
+        **TOWN_KINDS,
+    },
+    "criterion": PILOT_CRITERIA,
+    "direction": DIRECTIONS,
     "label": PILOT_LABELS,
     "level": LEVELS,
     "core_grade": CORE_GRADES,
@@ -396,7 +420,10 @@ def reason(text: Any, lang: str = "zh") -> str:
         for pattern, template in _REASONS:
             m = pattern.match(part)
             if m:
-                out.append(template.format(**m.groupdict()))
+                groups = m.groupdict()
+                if str(groups.get("v", "")).strip().lower() in ("nan", "none", "<na>"):
+                    groups["v"] = "无数据"  # a blank value, not the raw nan (issue 21)
+                out.append(template.format(**groups))
                 break
         else:
             out.append(part)

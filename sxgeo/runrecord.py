@@ -19,6 +19,7 @@ import rasterio
 
 from sxgeo import __version__
 from sxgeo.admin import code_editions
+from sxgeo.messages import say
 from sxgeo.project import Input
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ def write_run_record(
     ctx: Context,
     outputs: list[str],
     started: float,
+    skipped: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Write ``run.json`` into *folder* (atomically) and return its path.
 
@@ -102,6 +105,12 @@ def write_run_record(
         File names written.
     started : float
         ``time.time()`` at the start of the build.
+    skipped : list of str, optional
+        The steps that did not run and the input each needs (``sxgeo build``'s skip lines).
+    notes : list of str, optional
+        The run's notes (the settings and inputs' caveats, :attr:`Context.notes`).
+
+    Both are written as the user reads them: Chinese, then the English (:func:`sxgeo.messages.say`).
 
     Returns
     -------
@@ -127,6 +136,8 @@ def write_run_record(
         "parameters": ctx.params,
         "code_editions": code_editions(),
         "outputs": sorted(outputs),
+        "skipped": [say(line, "skip") for line in skipped or []],
+        "notes": [say(line) for line in notes or []],
     }
     path = folder / "run.json"
     tmp = path.with_name(path.name + ".tmp")

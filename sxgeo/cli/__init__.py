@@ -20,6 +20,7 @@ from sxgeo import __version__
 from sxgeo.cli._console import print_status
 from sxgeo.cli._engine import CHECK_ENGINE_HELP, SCHEDULER_HELP, WORKERS_HELP
 from sxgeo.errors import SxgeoError
+from sxgeo.messages import LANGS, MESSAGE_LANG, say
 
 app = typer.Typer(
     name="sxgeo",
@@ -47,6 +48,15 @@ def _main(
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse duplicate features instead of counting them once.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of messages: zh (Chinese, English beside it; default) or en.",
+            envvar="SXGEO_LANG",
+            show_envvar=False,
+        ),
+    ] = None,
     version: Annotated[  # noqa: ARG001 (handled by its eager callback)
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -59,6 +69,10 @@ def _main(
     from sxgeo.settings import STRICT
 
     STRICT.set(strict)
+    if lang is not None and lang.strip().lower() in LANGS:
+        MESSAGE_LANG.set(lang.strip().lower())
+    elif lang is not None and lang.strip().lower() not in ("both", ""):
+        raise typer.BadParameter(f"--lang {lang!r}: zh or en", param_hint="--lang")
 
 
 @app.command()
@@ -146,7 +160,9 @@ def init(
 
     path = write_template(folder, force=force, plan=plan)
     typer.echo(path)
-    typer.echo(f"edit the paths in {path.name}, then: sxgeo build --project {path} -o out", err=True)
+    typer.echo(
+        say(f"edit the paths in {path.name}, then: sxgeo build --project {path} -o out", "console"), err=True
+    )
 
 
 @app.command()
@@ -174,26 +190,32 @@ def build(
     from sxgeo.capabilities import CAPABILITIES
     from sxgeo.project import PROJECT_FILE, load_project
 
+    if lang is not None and lang in LANGS:
+        MESSAGE_LANG.set(lang)  # the build's language is its messages' too
     if project is None and Path(PROJECT_FILE).exists():
         project = Path(PROJECT_FILE)
-        typer.echo(f"using ./{PROJECT_FILE}", err=True)
+        typer.echo(say(f"using ./{PROJECT_FILE}", "console"), err=True)
     loaded = load_project(project) if project is not None else None
     if loaded is None:
         typer.echo(
-            "no project file: the county overview of the shipped layers (sxgeo init writes one)", err=True
+            say(
+                "no project file: the county overview of the shipped layers (sxgeo init writes one)",
+                "console",
+            ),
+            err=True,
         )
     quiet = logging.getLogger().level >= logging.ERROR
     with Progress(console=_err, transient=True, disable=quiet) as bar:
-        task = bar.add_task("build", total=len(CAPABILITIES) + 1)
+        task = bar.add_task(say("build", "progress"), total=len(CAPABILITIES) + 1)
 
         def step(name: str) -> None:
-            bar.update(task, description=name, advance=1)
+            bar.update(task, description=say(name, "progress"), advance=1)
 
         result = pipeline.run(loaded, out, layers=layers, lang=lang, basemap=basemap, progress=step, pdf=pdf)
     for name, path in result.outputs.items():
         typer.echo(f"{name}: {path}")
     for line in result.skipped:
-        typer.echo(line, err=True)
+        typer.echo(say(line, "skip"), err=True)
     if result.status is not None:
         print_status(result.status)
 
@@ -285,7 +307,7 @@ def _interrupted() -> None:
     done = [str(p) for p in written_so_far()]
     listing = ", ".join(done) if done else "none"
     _err.print(
-        f"sxgeo: interrupted; outputs written so far: {listing}",
+        "sxgeo: " + say(f"interrupted; outputs written so far: {listing}", "console"),
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -308,7 +330,9 @@ def main() -> None:
     try:
         bilingual(typer.main.get_command(app)).main(prog_name="sxgeo")
     except SxgeoError as exc:
-        _err.print(f"sxgeo: error: {exc}", markup=False, highlight=False, soft_wrap=True)
+        line = " ".join(str(exc).split())  # one line, whatever the message holds
+        # "sxgeo: error: " stays as it is: the QGIS plugin and scripts take the message after it
+        _err.print(f"sxgeo: error: {say(line, 'error')}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         _interrupted()

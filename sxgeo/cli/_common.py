@@ -55,7 +55,9 @@ def context(
 def write_outputs(outputs: list[Outputs], out: Path, map_path: Path | None = None) -> None:
     """Write a command's outputs by the ``-o`` convention and print what was written and the notes."""
     if not outputs:
-        raise typer.BadParameter("nothing to compute from the inputs given")
+        from sxgeo.messages import say
+
+        raise typer.BadParameter(say("nothing to compute from the inputs given", "console"))
     written: list[Path] = []
     notes: list[str] = []
     for i, o in enumerate(outputs):
@@ -68,8 +70,10 @@ def echo_outputs(paths: list[Path], notes: list[str]) -> None:
     """Print the files written (stdout) and the notes that qualify them (stderr)."""
     for p in paths:
         typer.echo(p)
+    from sxgeo.messages import label, say
+
     for note in notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"{label('说明', 'note')}: {say(note)}", err=True)
 
 
 def inputs(**kwargs: Any) -> dict[str, Any]:

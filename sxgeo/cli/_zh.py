@@ -13,6 +13,9 @@ HELP_ZH = {
     "GIS toolkit for Shaoxing's 14th Five-Year climate plan.": "绍兴市应对气候变化十四五规划空间分析工具。",
     "More log output (-vv for debug).": "输出更多日志(-vv 为调试信息)。",
     "Only errors.": "只显示错误。",
+    "Language of messages: zh (Chinese, English beside it; default) or en.": (
+        "提示信息的语言:zh(中文并附英文,缺省)或 en(仅英文)。"
+    ),
     "Print the version and exit.": "显示版本号后退出。",
     "Read a layer as sxgeo would and report what it found, repaired and excluded.": (
         "按 sxgeo 的方式读取图层,报告读到、修复和排除的内容。"

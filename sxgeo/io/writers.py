@@ -25,6 +25,7 @@ import pandas as pd
 from sxgeo import labels as sxlabels
 from sxgeo.errors import OutputError
 from sxgeo.io import qgis_style
+from sxgeo.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +302,7 @@ def write_table(
         else:
             df.to_parquet(tmp, index=False)
     if suffix == ".csv" and notes:
-        write_text(path.with_suffix(".notes.txt"), "\n".join(notes) + "\n")
+        write_text(path.with_suffix(".notes.txt"), "\n".join(say(n) for n in notes) + "\n")
     if suffix == ".parquet" and isinstance(df, gpd.GeoDataFrame):  # QGIS's default style beside it
         write_text(path.with_suffix(".qml"), qgis_style.qml_for(path.stem, df))
     log.info("wrote %s (%d rows)", path, len(df))
@@ -359,7 +360,7 @@ def write_workbook(
     if notes:
         ns = wb.create_sheet("notes")
         for line in notes:
-            ns.append([line])
+            ns.append([say(line)])  # Chinese beside the English (sxgeo.messages)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path

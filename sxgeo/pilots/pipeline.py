@@ -657,6 +657,8 @@ SELECT_LABELS_ZH = {
     "gate": "准入条件",
     "missing": "缺失指标",
     "criterion": "指标",
+    "name_zh": "指标名称",
+    "name_en": "指标名称(英文)",
     "change_pct": "权重变化(%)",
     "weight": "权重",
     "weight_new": "新权重",

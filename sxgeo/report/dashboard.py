@@ -58,6 +58,10 @@ COLUMNS = (
 
 OK, BEHIND, GREY, REF_LOW = "#1a7f37", "#cf222e", "#6e7781", "#bc4c00"
 """Colours: met, behind, no figure, below the city reference."""
+ON_SCHEDULE = "#bf8700"
+"""Colour of a unit short of its target but on the plan's path (基本符合预期; the report's on_track)."""
+SCHEDULE_CATEGORIES = ("on_track", "faster")
+"""Report categories of a unit short of its target that count as on schedule (the sponge map's too)."""
 
 
 def _is_true(values: pd.Series) -> pd.Series:
@@ -226,7 +230,8 @@ def _sponge_cell(r: pd.Series) -> str:
             "sponge_gap_km2", None, "—"
         )
     met = gap is not None and not pd.isna(gap) and float(gap) <= 1e-9
-    colour = OK if met else BEHIND
+    on_path = not met and status in SCHEDULE_CATEGORIES
+    colour = OK if met else ON_SCHEDULE if on_path else BEHIND
     label = (
         sxlabels.status(status) if status not in ("no_target", "no_data") else ("已达标" if met else "未达标")
     )
@@ -236,7 +241,7 @@ def _sponge_cell(r: pd.Series) -> str:
         if target is not None and pd.notna(target)
         else (f"{_num(r['sponge_pct'])}%")
     )
-    gap_text = "0（已达标）" if met else f"差 {_num(gap, 2)} km²"
+    gap_text = "0（已达标）" if met else f"差 {_num(gap, 2)} km²"  # on schedule: still the km² it lacks
     return _cell("sponge_pct", r["sponge_pct"], text, colour, label) + _cell(
         "sponge_gap_km2", gap, gap_text, colour
     )
@@ -327,6 +332,7 @@ def render_dashboard(
         "<th>县（市、区）</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
         f'<p class="muted">{escape(ref)}；试点数为选址结果（入选 + 既有），全市一行对照规划目标。'
-        "颜色：绿 已达标 · 红 未达标 · 橙 低于全市目标 · 灰 无数据</p>"
+        "颜色：绿 已达标 · 黄 基本符合预期（未达标但进度符合规划） · 红 未达标（滞后） · "
+        "橙 低于全市目标 · 灰 无数据</p>"
         f"{parks_html}</section>"
     )

@@ -173,15 +173,21 @@ def run(
         name, tables, sponge.zone_labels() | CURVE_LABELS, [*notes, *ctx.notes], synthetic=synthetic
     )
     if ctx.maps and (map_args.get("table") is not None or map_args.get("zones") is not None):
-        from sxgeo.sponge.view import sponge_map
+        from sxgeo.sponge.view import schedule_categories, sponge_map
 
+        table = map_args.get("table")
         out.maps[f"{name}.html"] = sponge_map(
-            map_args.get("table"),
+            table,
             ctx.units,
             compliant=map_args.get("compliant"),
             zones=map_args.get("zones"),
             lang=ctx.lang,
             basemap=ctx.basemap,
+            schedule=schedule_categories(
+                table, ctx.year, targets=ctx.targets, baseline=map_args.get("baseline")
+            )
+            if table is not None
+            else None,
         )
     return [out]
 
@@ -210,6 +216,7 @@ def _tier_a_tables(
     base_year = _baseline_year(ctx)
     if baseline and ctx.year is not None and base_year is not None and base_year < ctx.year:
         tables[f"sponge_coverage_{base_year}"] = cover(ctx.units, base_year)
+        map_args["baseline"] = tables[f"sponge_coverage_{base_year}"]
 
 
 def _overlap_note(table: str, units: Any, notes: list[str]) -> None:

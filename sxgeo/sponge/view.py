@@ -3,43 +3,122 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sxgeo import labels as sxlabels
 from sxgeo.maps import styles
 from sxgeo.maps.page import WebMap
 from sxgeo.maps.views import (
     add_counties,
     lang_title,
 )
+from sxgeo.plan import Targets, TargetsLike, load_plan, unit_target
+from sxgeo.report.status import COLOURS, assess
 
 log = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    pass
-
-
 STATUS_CLASSES = {
-    "met": ("已达标", "met", "#1a9850"),
-    "behind": ("未达标", "behind", "#d73027"),
+    "met": (*sxlabels.TABLE_STATUS["met"], "#1a9850"),
+    "on_schedule": (*sxlabels.STATUS["on schedule"], COLOURS["on_track"]),
+    "behind": (*sxlabels.TABLE_STATUS["behind"], "#d73027"),
     "no_data": ("无数据或无目标", "no data or no target", "#bdbdbd"),
 }
-"""Map classes of a unit against its *own* target -> (zh, en, colour)."""
+"""Map classes of a unit against its *own* target -> (zh, en, colour). ``on_schedule``: short of
+the target but on (or ahead of) the plan's path in the reporting year, as the report judges it
+(:data:`SCHEDULE_CATEGORIES`); the labels are those of :mod:`sxgeo.labels`."""
+
+STATUS_CODES = {"met": "met", "on_schedule": "on schedule", "behind": "behind", "no_data": "no data"}
+"""Map class -> the ``status`` code its popup shows (a key of :data:`sxgeo.labels.STATUS`)."""
+
+SCHEDULE_CATEGORIES = ("on_track", "faster")
+"""Report categories (:mod:`sxgeo.report.status`) of a unit short of its target that the map shows
+as on schedule (基本符合预期 / 快于预期); ``lagging`` stays behind."""
+
+INDICATOR = "sponge_coverage"
+"""The plan's indicator the map judges."""
+
+
+def schedule_categories(
+    table: pd.DataFrame,
+    year: int | None,
+    *,
+    targets: TargetsLike = None,
+    baseline: pd.DataFrame | None = None,
+) -> dict[str, str]:
+    """Each unit's report category for sponge coverage in *year*, judged as the report judges it.
+
+    The plan's method for ``sponge_coverage`` (:func:`sxgeo.report.status.assess`) on the unit's
+    value in *year*, against its own target, from its baseline: the unit's coverage in the plan's
+    baseline year (*baseline*, the Tier A table of that year) when there is one, else the plan's
+    baseline of the unit, else the city's (:func:`sxgeo.report.model.status_table` picks the same).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``unit_code``, ``coverage_pct`` and ``target_pct`` (:func:`sxgeo.sponge.coverage`).
+    year : int or None
+        Reporting year (None: nothing judged).
+    targets : sxgeo.plan.Targets or pandas.DataFrame, optional
+        The targets (default the shipped plan's).
+    baseline : pandas.DataFrame, optional
+        The same table at the plan's baseline year.
+
+    Returns
+    -------
+    dict
+        Unit code -> category (``met``, ``on_track``, ``lagging``...); units without a value or a
+        target are left out.
+    """
+    plan = targets.plan if isinstance(targets, Targets) else load_plan()
+    ind = plan.get(INDICATOR)
+    if year is None or ind is None or not {"unit_code", "coverage_pct", "target_pct"} <= set(table.columns):
+        return {}
+    base_of: dict[str, float] = {}
+    if baseline is not None and {"unit_code", "coverage_pct"} <= set(baseline.columns):
+        vals = pd.to_numeric(baseline["coverage_pct"], errors="coerce")
+        base_of = {str(c): float(v) for c, v in zip(baseline["unit_code"], vals, strict=True) if pd.notna(v)}
+    city = unit_target(INDICATOR, "330600", kind="baseline", targets=targets)
+    out = {}
+    for code, value, target in zip(
+        table["unit_code"].astype(str),
+        pd.to_numeric(table["coverage_pct"], errors="coerce"),
+        pd.to_numeric(table["target_pct"], errors="coerce"),
+        strict=True,
+    ):
+        if pd.isna(value) or pd.isna(target):
+            continue
+        own = unit_target(INDICATOR, code, kind="baseline", targets=targets)
+        start = base_of.get(code, own if own is not None else city)
+        out[code] = assess(
+            [(int(year), float(value))],
+            method=ind.method,
+            baseline=start,
+            baseline_year=ind.baseline_year,
+            target=float(target),
+            target_year=ind.target_year,
+            direction=ind.direction,
+        ).category
+    return out
+
 
 COVERAGE_LAYER = "海绵城市达标情况(对照本级目标) Sponge-city coverage against each unit's own target"
 """Name of the per-county layer of :func:`sponge_map` (the QGIS project takes its style by this name)."""
 
 
-def status_classes(table: pd.DataFrame) -> pd.Series:
-    """Each unit's class against its own target: met (gap 0), behind (a km² gap), no data or no target.
+def status_classes(table: pd.DataFrame, schedule: Mapping[str, str] | None = None) -> pd.Series:
+    """Each unit's class against its own target: met (gap 0), on schedule, behind (a km² gap), no data.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        ``coverage_pct``, ``target_pct`` and ``gap_km2`` per unit.
+        ``coverage_pct``, ``target_pct`` and ``gap_km2`` per unit (and ``unit_code`` or ``adcode``).
+    schedule : mapping, optional
+        Unit code -> report category (:func:`schedule_categories`): a unit behind whose category is
+        in :data:`SCHEDULE_CATEGORIES` is ``on_schedule``. Without it a unit is met or behind.
 
     Returns
     -------
@@ -53,8 +132,16 @@ def status_classes(table: pd.DataFrame) -> pd.Series:
     )
     known = value.notna() & target.notna()
     behind = known & ((gap > 1e-9) | (gap.isna() & (value < target - 1e-9)))
+    codes = (
+        table["unit_code"]
+        if "unit_code" in table.columns
+        else table.get("adcode", pd.Series("", index=table.index))
+    )
+    on_path = codes.astype(str).map(lambda c: (schedule or {}).get(c) in SCHEDULE_CATEGORIES).astype(bool)
     return pd.Series(
-        np.where(~known, "no_data", np.where(behind, "behind", "met")), index=table.index, dtype=object
+        np.where(~known, "no_data", np.where(behind, np.where(on_path, "on_schedule", "behind"), "met")),
+        index=table.index,
+        dtype=object,
     )
 
 
@@ -67,6 +154,7 @@ def sponge_map(
     title: str | None = None,
     lang: str = "zh",
     basemap: str | None = None,
+    schedule: Mapping[str, str] | None = None,
 ) -> WebMap:
     """Sponge-city map: county coverage against target, compliant areas, sub-zones pass/fail.
 
@@ -87,6 +175,9 @@ def sponge_map(
         Interface language.
     basemap : str, optional
         Basemap name.
+    schedule : mapping, optional
+        Unit code -> report category (:func:`schedule_categories`): units short of their target
+        but on the plan's path are coloured and labelled on schedule (基本符合预期).
 
     Returns
     -------
@@ -101,8 +192,11 @@ def sponge_map(
     joined = counties[["adcode", "name_zh", "name_en", "geometry"]].merge(
         table, left_on="adcode", right_on="unit_code", how="left"
     )
+    classes = status_classes(joined, schedule)
     joined = joined.assign(
-        status_class=status_classes(joined),
+        status_class=classes,
+        # the popup's status is the map's class (shown through sxgeo.labels: 已达标 / 基本符合预期 / 未达标)
+        status=classes.map(STATUS_CODES),
         map_label=[
             f"{n} {v:.1f}%" if pd.notna(v) else str(n)
             for n, v in zip(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -134,8 +135,21 @@ def test_build_without_project_builds_the_overview_and_says_what_it_skipped(tmp_
     )
     assert proc.returncode == 0
     assert "no project file" in proc.stderr and "rooftop PV: skipped, needs [pv] buildings" in proc.stderr
+    # in Chinese first (issue 21): the step's name and what the project file needs
+    assert (
+        "没有项目文件" in proc.stderr
+        and "屋顶光伏:已跳过,项目文件需填写 [pv] buildings · rooftop PV" in proc.stderr
+    )
     assert (tmp_path / "o" / "counties.html").exists()
     assert not (tmp_path / "o" / "demo_overview.html").exists()
+    # run.json keeps the skip lines and notes as the user reads them: Chinese, then the English
+    record = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert (
+        "屋顶光伏:已跳过,项目文件需填写 [pv] buildings · rooftop PV: skipped, needs [pv] buildings"
+        in record["skipped"]
+    )
+    assert any("或" in line and " or " in line for line in record["skipped"])  # alternatives, in both
+    assert record["notes"] and all(" · " in n for n in record["notes"])
 
 
 def test_map_quicklook_and_png(tmp_path):
@@ -170,3 +184,83 @@ def test_map_quicklook_and_png(tmp_path):
     proc = run_cli("map", "png", str(html), "-o", str(png), "--width", "640", "--height", "480")
     assert proc.returncode == 0, proc.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _bad_inputs(tmp_path):
+    """The commonest bad inputs: (name, argv, Chinese part, English part) of the one-line error."""
+    noprj = tmp_path / "noprj.shp"
+    pyogrio.write_dataframe(gpd.GeoDataFrame(geometry=[shapely.Point(120.58, 30.0)], crs=4326), noprj)
+    noprj.with_suffix(".prj").unlink()
+    counties = gpd.read_file(LAYERS / "counties.geojson")
+    nocode = counties.assign(adcode=[None, *counties["adcode"].astype(str).iloc[1:]])
+    nocode.to_file(tmp_path / "nocode.geojson")
+    (tmp_path / "sxgeo.toml").write_text('[project]\nname = "x"\n[sponge]\nbogus = 1\n', encoding="utf-8")
+    tiny = LAYERS.parent / "tests" / "datasets" / "tiny"
+    return [
+        ("missing file", ["check", str(tmp_path / "nofile.shp")], "文件不存在", "nofile.shp: no such file"),
+        ("no CRS", ["check", str(noprj)], "noprj.shp 没有坐标系", "noprj.shp has no CRS"),
+        (
+            "missing column",
+            [
+                "pv",
+                "--buildings",
+                str(tiny / "demo_buildings.parquet"),
+                "--zones",
+                str(tiny / "demo_towns.geojson"),
+                "--zone-code",
+                "nope",
+                "-o",
+                str(tmp_path / "pv.csv"),
+            ],
+            "demo_towns.geojson:没有 'nope' 列",
+            "demo_towns.geojson: no column 'nope'",
+        ),
+        (
+            "bad code",
+            [
+                "pv",
+                "--buildings",
+                str(tiny / "demo_buildings.parquet"),
+                "--counties",
+                str(tmp_path / "nocode.geojson"),
+                "-o",
+                str(tmp_path / "pv2.csv"),
+            ],
+            "'adcode' 列没有代码,请补填",
+            "have no code in column 'adcode'",
+        ),
+        (
+            "bad project key",
+            ["build", "--project", str(tmp_path / "sxgeo.toml"), "-o", str(tmp_path / "o"), "--no-pdf"],
+            "sxgeo.toml:未知的键 sponge.bogus",
+            "sxgeo.toml: unknown key sponge.bogus",
+        ),
+    ]
+
+
+def test_common_errors_are_one_line_chinese_then_english(tmp_path):
+    """Issue 21: the one-line error of a bad input says it in Chinese, then in English (sxgeo.messages)."""
+    for name, argv, zh, en in _bad_inputs(tmp_path):
+        proc = run_cli(*argv)
+        assert proc.returncode == 1, (name, proc.stderr)
+        line = proc.stderr.strip().splitlines()[-1]
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, (name, proc.stderr)
+        assert line.startswith("sxgeo: error: "), name  # the QGIS plugin takes what follows
+        assert zh in line and en in line and line.index(zh) < line.index(" · ") < line.index(en), (name, line)
+
+
+def test_lang_en_prints_the_english_alone(tmp_path):
+    missing = str(tmp_path / "nofile.shp")
+    for proc in (
+        run_cli("--lang", "en", "check", missing),
+        subprocess.run(
+            [sys.executable, "-c", "from sxgeo.cli import main; main()", "check", missing],
+            capture_output=True,
+            encoding=os.environ.get("PYTHONIOENCODING") or "utf-8",
+            env={**os.environ, "SXGEO_LANG": "en"},
+            check=False,
+        ),
+    ):
+        assert proc.returncode == 1
+        assert proc.stderr.strip() == f"sxgeo: error: {missing}: no such file"
+    assert run_cli("--lang", "fr", "check", missing).returncode == 2  # a usage error, not a silent default

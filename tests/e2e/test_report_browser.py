@@ -7,6 +7,8 @@ that skip becomes a failure, as in ``tests/e2e/test_browser.py``.
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -59,31 +61,29 @@ def test_report_page_offline_cells_and_colours(browser, counties, tmp_path):
     page.close()
 
 
+def _shown_dashboard(page) -> dict:
+    """The dashboard as the page shows it: unit -> field -> the cell's visible text."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#dashboard tr[data-unit]')].map(tr => [
+            tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map(
+                td => [td.dataset.field, td.querySelector('.v').textContent]))]))"""
+    )
+
+
 def test_dashboard_numbers_as_shown_are_the_capability_tables(browser, tiny_build):
     """The dashboard read from the page (its text, as a planner sees it) against the same build's tables."""
     out = tiny_build.out
     page = browser.new_page()
     page.goto((out / "report" / "index.html").as_uri())
     page.wait_for_load_state("load")
-    shown = page.evaluate(
-        """() => Object.fromEntries([...document.querySelectorAll('#dashboard tr[data-unit]')].map(tr => [
-            tr.dataset.unit, Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map(
-                td => [td.dataset.field, td.querySelector('.v').textContent]))]))"""
-    )
-    shots = os.environ.get("SXGEO_SCREENSHOTS")  # a folder: the guide's pictures (docs/img) are made so
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        page.locator("#dashboard").screenshot(path=str(Path(shots) / "dashboard.png"))
-        page.set_viewport_size({"width": 1100, "height": 800})
-        for name in ("sponge", "carbon", "pv", "pilots_villages"):
-            page.goto(next(out.glob(f"*{name}.html")).as_uri())
-            page.wait_for_function("window.sxgeo && window.sxgeo.ready === true")
-            page.screenshot(path=str(Path(shots) / f"map_{name}.png"))
+    shown = _shown_dashboard(page)
+    parks_shown = page.locator("#dashboard .parks li").all_inner_texts()
     page.close()
     sponge = pd.read_csv(next(out.glob("*sponge_coverage.csv")), dtype={"unit_code": str}).set_index(
         "unit_code"
     )
     pv = pd.read_csv(next(out.glob("*pv_counties.csv")), dtype={"unit_code": str}).set_index("unit_code")
+    assert set(sponge.index) - {"unassigned"} <= set(shown)
     for code, row in sponge.iterrows():
         if code == "unassigned":
             continue
@@ -98,9 +98,111 @@ def test_dashboard_numbers_as_shown_are_the_capability_tables(browser, tiny_buil
         )
     assert any(row["gap_km2"] > 0 for _, row in sponge.iterrows())  # a county behind is among them
     for level, target in (("villages", 100), ("towns", 10), ("counties", 3)):
-        table = pd.read_csv(next(out.glob(f"*pilots_{level}.csv")))
-        chosen = int((table["selected"].astype(str).str.lower() == "true").sum())
-        assert shown["330600"][f"pilot_{level}"] == f"{chosen} / {target}"
+        table = pd.read_csv(next(out.glob(f"*pilots_{level}.csv")), dtype={"county_adcode": str})
+        chosen = table[table["selected"].astype(str).str.lower() == "true"]
+        assert shown["330600"][f"pilot_{level}"] == f"{len(chosen)} / {target}"
+        for code in sponge.index.drop(["unassigned", "330600", "330600-urban"], errors="ignore"):
+            # each county's selected + existing sites, counted from the siting table by hand
+            assert shown[code][f"pilot_{level}"] == str(int((chosen["county_adcode"] == code).sum())), code
+    # the parks with the most rooftop PV: the first rows of pv_parks by capacity, MWp as in the table
+    parks = pd.read_csv(next(out.glob("*pv_parks.csv"))).sort_values("capacity_mwp", ascending=False)
+    assert len(parks_shown) == min(5, len(parks))
+    for text, (_, park) in zip(parks_shown, parks.head(5).iterrows(), strict=True):
+        mwp = re.search(r"([\d,.]+) MWp$", text)
+        assert text.startswith(str(park["name"])) and mwp, text
+        assert float(mwp.group(1).replace(",", "")) == pytest.approx(park["capacity_mwp"], abs=0.051), text
+
+
+def test_project_without_subzones_shows_the_sponge_gap_on_the_page(browser, tmp_path):
+    """Tier A alone (no drainage sub-zones): the km² gap each county lacks is on the dashboard as shown.
+
+    The gap by hand (shapely, EPSG:4549): the county's built-up area x its own target - the accepted or
+    completed project area inside it finished by the end of 2025.
+    """
+    import geopandas as gpd
+
+    from sxgeo import build
+    from sxgeo.plan import unit_target
+    from sxgeo.project import load_project
+
+    tiny = Path(__file__).parents[1] / "datasets" / "tiny"
+    for name in ("demo_built_up.geojson", "demo_sponge_projects.geojson"):
+        (tmp_path / name).write_bytes((tiny / name).read_bytes())
+    (tmp_path / "sxgeo.toml").write_text(
+        '[project]\nname = "无排水分区 (sponge only, SYNTHETIC)"\nyear = 2025\n\n[sponge]\n'
+        'built_up = "demo_built_up.geojson"\ncompliant = "demo_sponge_projects.geojson"\n',
+        encoding="utf-8",
+    )
+    build.run(load_project(tmp_path / "sxgeo.toml"), tmp_path / "out", pdf=False)
+    assert not list((tmp_path / "out").glob("*sponge_zones*"))  # no Tier B table: the gap is Tier A's
+    page = browser.new_page()
+    page.goto((tmp_path / "out" / "report" / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    shown = _shown_dashboard(page)
+    page.close()
+    built = gpd.read_file(tmp_path / "demo_built_up.geojson").to_crs(4549)
+    projects = gpd.read_file(tmp_path / "demo_sponge_projects.geojson").to_crs(4549)
+    done = projects[
+        projects["status"].isin(["accepted", "completed"])
+        & (pd.to_datetime(projects["completed_on"]) <= "2025-12-31")
+    ].geometry.union_all()
+    behind = 0
+    for code in built["adcode"].astype(str).unique():
+        area = built[built["adcode"].astype(str) == code].geometry.union_all()
+        target = unit_target("sponge_coverage", code)
+        gap_km2 = max(area.area / 1e6 * target / 100 - done.intersection(area).area / 1e6, 0.0)
+        text = shown[code]["sponge_gap_km2"]
+        if gap_km2 > 0.005:
+            behind += 1
+            number = re.fullmatch(r"差 ([\d,.]+) km²", text)
+            assert number, (code, text)
+            assert float(number.group(1).replace(",", "")) == pytest.approx(gap_km2, abs=0.006), code
+        else:
+            assert text.startswith("0"), (code, text)
+    assert behind >= 1
+
+
+def _distinct_colours(png: Path) -> int:
+    from rasterio.errors import NotGeoreferencedWarning
+    from rasterio.io import MemoryFile
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with MemoryFile(png.read_bytes()) as mem, mem.open() as img:
+            rgb = img.read()[:3].reshape(3, -1).T
+    return len({tuple(px) for px in rgb[:: max(1, len(rgb) // 20000)]})
+
+
+def test_screenshots_of_the_dashboard_and_of_every_map_are_in_the_guide(browser, tiny_build, tmp_path):
+    """The tests take the guide's pictures: the dashboard and every map of the tiny build.
+
+    ``SXGEO_SCREENSHOTS=docs/img`` writes them where the guide (docs/使用指南.md) links them; without it
+    they go to a temporary folder. Each picture shows something (many colours, not a blank page), and
+    the guide links a picture of the dashboard and of every map the build makes, and docs/img has it.
+    """
+    out = tiny_build.out
+    shots = Path(os.environ.get("SXGEO_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    page.goto((out / "report" / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    page.locator("#dashboard").screenshot(path=str(shots / "dashboard.png"))
+    names = ["dashboard.png"]
+    for html in sorted(out.glob("*.html")):
+        name = f"map_{html.stem.removeprefix('demo_')}.png"
+        page.goto(html.as_uri())
+        page.wait_for_function("window.sxgeo && window.sxgeo.ready === true")
+        page.screenshot(path=str(shots / name))
+        names.append(name)
+    page.close()
+    assert {"map_sponge.png", "map_pv.png", "map_carbon.png", "map_pilots_villages.png"} <= set(names)
+    for name in names:
+        assert _distinct_colours(shots / name) > 20, name  # a map or table, not a blank page
+    guide = (Path(__file__).parents[2] / "docs" / "使用指南.md").read_text(encoding="utf-8")
+    linked = set(re.findall(r"\]\(img/([^)]+\.png)\)", guide))
+    assert sorted(set(names) - linked) == []
+    docs_img = Path(__file__).parents[2] / "docs" / "img"
+    assert sorted(n for n in names if not (docs_img / n).exists()) == []
 
 
 def test_chart_labels_never_overlap(browser, counties, tmp_path):

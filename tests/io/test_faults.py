@@ -198,7 +198,8 @@ def test_ctrl_c_lists_the_outputs_in_place_and_exits_130(tmp_path, monkeypatch, 
     argv = ["carbon", "wetlands", "--wetlands", str(tmp_path / "w.gpkg"), "-o", str(tmp_path / "out")]
     code, cap = _main(argv, monkeypatch, capsys)
     assert code == 130
-    assert cap.err.startswith("sxgeo: interrupted; outputs written so far: ")
+    assert cap.err.startswith("sxgeo: 已中断;已写出的文件:")  # then the English (sxgeo.messages)
+    assert " · interrupted; outputs written so far: " in cap.err
     assert "carbon_wetlands.csv" in cap.err and "carbon_wetlands.xlsx" in cap.err
     assert "Traceback" not in cap.err
 

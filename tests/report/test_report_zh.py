@@ -21,16 +21,28 @@ import pandas as pd
 import pytest
 
 from sxgeo import build
-from sxgeo.labels import is_english_column
+from sxgeo.labels import PILOT_CRITERIA, is_english_column
 from sxgeo.project import load_project
 from sxgeo.report.pdf import pdf_available
 
 TINY = Path(__file__).parents[1] / "datasets" / "tiny"
 FORBIDDEN = re.compile(
     r"\b(behind|met|no data|no_data|no_target|lagging|on_track|lake_reservoir|river_canal|tidal_marsh|mudflat"
-    r"|True|False|robust|weight-dependent|unlikely|existing pilot)\b"
+    r"|True|False|robust|weight-dependent|unlikely|existing pilot|selected|not selected|nan|NaN)\b"
 )
 """English status words and raw ids that must not reach a Chinese page."""
+RAW_CELLS = {
+    *PILOT_CRITERIA,
+    "benefit",
+    "cost",
+    "town",
+    "street",
+    "pass",
+    "fail",
+    "on schedule",
+    "on_schedule",
+}
+"""Raw ids that must not be a whole cell or tooltip value on a Chinese page (criterion ids, kinds)."""
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +113,11 @@ def test_maps_legends_and_tooltips_are_chinese(pdf_build):
             for field in layer.get("tooltip", []):
                 for f in layer["data"]["features"] if layer["kind"] == "vector" else []:
                     v = f["properties"].get(field["name"])
+                    if v is None:  # JSON null: the tooltip shows "–" (sxgeo.js fmt)
+                        continue
                     assert not isinstance(v, bool), (page.name, field["name"])
                     assert not FORBIDDEN.search(str(v)), (page.name, layer["name"], field["name"], v)
+                    assert str(v) not in RAW_CELLS, (page.name, layer["name"], field["name"], v)
 
 
 def test_xlsx_chinese_sheets_have_no_raw_values(pdf_build):
@@ -116,8 +131,12 @@ def test_xlsx_chinese_sheets_have_no_raw_values(pdf_build):
             for col in sheet.columns:
                 if is_english_column(str(col)) or "英文" in str(col) or col in ("数据说明", "data_note"):
                     continue
-                bad = [v for v in sheet[col].dropna().astype(str) if FORBIDDEN.search(v)]
+                bad = [v for v in sheet[col].dropna().astype(str) if FORBIDDEN.search(v) or v in RAW_CELLS]
                 assert bad == [], (book.name, name, col, bad[:3])
+            assert not any(str(c).endswith(".1") for c in sheet.columns), (
+                book.name,
+                name,
+            )  # two same headers
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")

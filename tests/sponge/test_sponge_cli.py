@@ -300,5 +300,8 @@ def test_a_wkt_column_gives_the_project_areas(tmp_path):
     t = pd.read_csv(tmp_path / "cov.csv", dtype={"unit_code": str}).set_index("unit_code")
     bu = gpd.read_file(tmp_path / "bu.gpkg").geometry[0]
     assert t.loc["330602", "coverage_pct"] == pytest.approx(100 * a.intersection(bu).area / bu.area, abs=0.01)
-    assert "note: project status read from column '状态'" in result.output
-    assert "note: completion year read from column '完工日期'" in result.output
+    # the note lines: Chinese, then the English (sxgeo.messages)
+    assert "说明 note: 项目状态取自 '状态' 列 · project status read from column '状态'" in result.output
+    assert "说明 note: 竣工年份取自 '完工日期' 列 · completion year read from column '完工日期'" in (
+        result.output
+    )
