@@ -17,14 +17,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyproj
-import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo import labels as sxlabels
 from sxgeo.admin import unit_name
 from sxgeo.capability import ReportSection
 from sxgeo.pv.nea2025 import NEA_TYPES
+from sxgeo.report.page import county_paths
 
 TABLE = "zero_carbon_parks"
 """The run's table the section shows."""
@@ -91,32 +90,16 @@ def thumbnail(units: Any, parks: pd.DataFrame, *, width: int = 300, height: int 
     if units is None or len(units) == 0 or not {"lon", "lat"} <= set(parks.columns):
         return ""
     proj = sxcrs.to_metric(units, what="counties")
-    geoms = shapely.simplify(np.asarray(proj.geometry.values, dtype=object), 150)
-    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
-    s = min((width - 8) / max(maxx - minx, 1), (height - 8) / max(maxy - miny, 1))
-
-    def xy(x: float, y: float) -> tuple[float, float]:
-        return (x - minx) * s + 4, (maxy - y) * s + 4
-
-    def ring(coords: np.ndarray) -> str:
-        return "M" + " L".join("{:.1f},{:.1f}".format(*xy(x, y)) for x, y in coords[:, :2]) + " Z"
-
+    paths, xy = county_paths(proj, width=width, height=height)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map parks-thumbnail" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="parks map">'
     ]
-    for geom in geoms:
-        polys = [p for p in getattr(geom, "geoms", [geom]) if p is not None and p.geom_type == "Polygon"]
-        d = " ".join(
-            ring(np.asarray(p.exterior.coords))
-            + "".join(" " + ring(np.asarray(r.coords)) for r in p.interiors)
-            for p in polys
-        )
+    for _, d in paths:
         parts.append(f'<path d="{d}" fill="#eaeef2" fill-rule="evenodd" stroke="#ffffff" stroke-width="1"/>')
-    to_metric = pyproj.Transformer.from_crs(4326, sxcrs.METRIC, always_xy=True)
     lon = pd.to_numeric(parks["lon"], errors="coerce").to_numpy(float)
     lat = pd.to_numeric(parks["lat"], errors="coerce").to_numpy(float)
-    xs, ys = to_metric.transform(lon, lat)
+    xs, ys = sxcrs.lonlat_to_metric(lon, lat)
     grades = parks["core_grade"] if "core_grade" in parks.columns else pd.Series("no_data", index=parks.index)
     for x, y, g, name in zip(xs, ys, grades.astype(str), parks["park_name"].astype(str), strict=True):
         if not (np.isfinite(x) and np.isfinite(y)):

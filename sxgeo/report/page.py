@@ -7,6 +7,7 @@ group and one per county, with page numbers and the data date in the footer.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -370,32 +371,62 @@ def trend_chart(
     return "".join(parts)
 
 
-def county_map(units: gpd.GeoDataFrame, code: str, *, width: int = 220, height: int = 190) -> str:
-    """A small static SVG map: all counties in grey, *code* highlighted (EPSG:4549, simplified 150 m)."""
-    proj = units.to_crs(sxcrs.METRIC) if units.crs is not None else units
-    geoms = shapely.simplify(np.asarray(proj.geometry.values), 150)
+def county_paths(
+    proj: gpd.GeoDataFrame, *, width: int, height: int
+) -> tuple[list[tuple[int, str]], Callable[[float, float], tuple[float, float]]]:
+    """SVG path data of polygons in metres (simplified 150 m), fitted into *width* × *height* px.
+
+    Parameters
+    ----------
+    proj : geopandas.GeoDataFrame
+        Polygons in a projected CRS [m] (EPSG:4549 for the counties).
+    width, height : int
+        Size of the drawing [px]; a 4 px margin is kept.
+
+    Returns
+    -------
+    paths : list of (int, str)
+        The row position and the ``d`` attribute of each non-empty polygon row.
+    xy : callable
+        Maps a point in metres to pixel coordinates on the same drawing.
+    """
+    geoms = shapely.simplify(np.asarray(proj.geometry.values, dtype=object), 150)
     minx, miny, maxx, maxy = shapely.total_bounds(geoms)
     s = min((width - 8) / max(maxx - minx, 1), (height - 8) / max(maxy - miny, 1))
 
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return (x - minx) * s + 4, (maxy - y) * s + 4
+
     def ring(coords: np.ndarray) -> str:
-        pts = " L".join(f"{(x - minx) * s + 4:.1f},{(maxy - y) * s + 4:.1f}" for x, y in coords[:, :2])
+        pts = " L".join("{:.1f},{:.1f}".format(*xy(x, y)) for x, y in coords[:, :2])
         return f"M{pts} Z"
 
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="map {escape(code)}">'
-    ]
-    for adcode, geom in zip(proj["adcode"].astype(str), geoms, strict=True):
+    paths = []
+    for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
             continue
-        polys = getattr(geom, "geoms", [geom])
         d = " ".join(
             ring(np.asarray(p.exterior.coords))
             + " "
             + " ".join(ring(np.asarray(r.coords)) for r in p.interiors)
-            for p in polys
+            for p in getattr(geom, "geoms", [geom])
             if p.geom_type == "Polygon"
         )
+        paths.append((i, d))
+    return paths, xy
+
+
+def county_map(units: gpd.GeoDataFrame, code: str, *, width: int = 220, height: int = 190) -> str:
+    """A small static SVG map: all counties in grey, *code* highlighted (EPSG:4549, simplified 150 m)."""
+    proj = units.to_crs(sxcrs.METRIC) if units.crs is not None else units
+    paths, _ = county_paths(proj, width=width, height=height)
+    codes = proj["adcode"].astype(str).to_numpy()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="map {escape(code)}">'
+    ]
+    for i, d in paths:
+        adcode = codes[i]
         fill = (
             "#0969da"
             if adcode == code or (code == URBAN_CODE and adcode in ("330602", "330603", "330604"))
