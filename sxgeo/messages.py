@@ -268,6 +268,22 @@ NOTES: tuple[tuple[str, str], ...] = (
 """The notes that qualify the outputs (``Outputs.notes``)."""
 
 ERRORS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?P<f>.+?): row (?P<w>\d+) column (?P<c>\S+): (?P<v>.+?) is not a number.*",
+        "{f}:第 {w} 行 {c} 列的 {v} 不是数字:请填纯数字(如 19.5),无数据请留空",
+    ),
+    (
+        r"(?P<f>.+?): row (?P<w>\d+) column (?P<c>\S+) is blank; a number is required",
+        "{f}:第 {w} 行 {c} 列为空,此处必须填数字",
+    ),
+    (
+        r"(?P<f>.+?): feature (?P<w>\S+) column (?P<c>\S+): (?P<v>.+?) is not a number.*",
+        "{f}:要素 {w} {c} 列的 {v} 不是数字:请填纯数字(如 19.5),无数据请留空",
+    ),
+    (
+        r"(?P<f>.+?): feature (?P<w>\S+) column (?P<c>\S+) is blank; a number is required",
+        "{f}:要素 {w} {c} 列为空,此处必须填数字",
+    ),
     (r"(?P<w>.+?): no such project file.*", "{w}:项目文件不存在(可用 sxgeo init 生成)"),
     (r"(?P<w>.+?): no such folder.*", "{w}:文件夹不存在"),
     (r"(?P<w>.+): no such file.*", "{w}:文件不存在"),

@@ -110,8 +110,9 @@ def parse_numbers(
     The one parser for numbers in tables (pools, factor tables, targets, shipped parameter
     tables): a cell such as ``90,0``, ``n/a``, ``约19.5`` or ``12 t`` is refused with the file, the
     row (as a spreadsheet shows it: header is row 1) and the column, never read as zero.
-    Full-width digits (``４４``) are normalised (Unicode NFKC) and a warning says so. Blank cells
-    (empty, ``-``, ``NaN``, ``null``) become *blank*.
+    Full-width digits (``４４``) are normalised (Unicode NFKC) and a warning says so. Only empty
+    cells are blank (:data:`BLANKS`) and become *blank*; ``-``, ``—`` or ``无`` are refused, and the
+    message says to leave the cell empty for no value.
 
     Parameters
     ----------
@@ -154,7 +155,8 @@ def parse_numbers(
                 f, folded = _number(v)
             except (ValueError, TypeError, OverflowError):
                 msg = (
-                    f"{name}: {where} column {col}: {v!r} is not a number; write a plain number such as 19.5"
+                    f"{name}: {where} column {col}: {v!r} is not a number; "
+                    "write a plain number such as 19.5, or leave the cell empty for no value"
                 )
                 raise SchemaError(msg) from None
             if f is None and required:

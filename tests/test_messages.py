@@ -24,6 +24,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
          "list.csv row 2:'33060' 有 5 位数字,此处代码应为 9 位,请检查单元格"),
         ("error", "v.csv row 4: 'abc' is not a code; write the digits",
          "v.csv row 4:'abc' 不是代码,请填写数字代码"),
+        ("error", "h.xlsx: row 3 column co2_t: '—' is not a number; write a plain number such as 19.5, "
+                  "or leave the cell empty for no value",
+         "h.xlsx:第 3 行 co2_t 列的 '—' 不是数字:请填纯数字(如 19.5),无数据请留空"),
+        ("error", "p.gpkg: feature 7 column area is blank; a number is required",
+         "p.gpkg:要素 7 area 列为空,此处必须填数字"),
         ("error", "sxgeo.toml: unknown section [spnge] (known: project, sponge)",
          "sxgeo.toml:未知的节 [spnge]"),
         ("skip", "pilot siting: skipped, needs [pilots] villages",
