@@ -140,7 +140,9 @@ NOTES: tuple[tuple[str, str], ...] = (
         "未填报园区数据([parks] history):无核心指标",
     ),
     (r"fixed: existing pilots (?P<p>.+?) \((?P<n>\d+) at this level\)", "固定入选:既有试点 {p}(本级 {n} 个)"),
+    (r"fixed: no (?P<level>\w+) fixed in \(.*\) \((?P<n>\d+) at this level\)", "固定入选:无(本级 {n} 个)"),
     (r"(?P<n>\d+) candidates removed by gates \(ledger\)", "{n} 个候选因门槛条件被排除(见排除清单)"),
+    (r"(?P<n>\d+) candidates removed by gates \((?P<g>[^)]+)\)", "{n} 个候选因门槛条件 {g} 被排除"),
     (
         r"(?P<n>\d+) candidates miss a criterion value: counted as the worst",
         "{n} 个候选缺少某项指标值:按最差计",
@@ -151,7 +153,7 @@ NOTES: tuple[tuple[str, str], ...] = (
     ),
     (r"no minimum spacing", "不设最小间距"),
     (
-        r"(?P<level>village|town|county): (?P<n>\d+) candidates, (?P<g>\d+) removed by gates, "
+        r"(?P<level>village|town|county|park): (?P<n>\d+) candidates, (?P<g>\d+) removed by gates, "
         r"N = (?P<k>\d+).*",
         "{level_zh}:{n} 个候选,{g} 个因门槛排除,入选 {k} 个(含既有试点)",
     ),
@@ -327,7 +329,7 @@ ERRORS: tuple[tuple[str, str], ...] = (
 """One-line error messages of :class:`sxgeo.errors.SxgeoError` (the most common templates)."""
 
 _PREFIXES = {**_STEPS, "sponge": "海绵城市", "pv": "屋顶光伏", "carbon": "碳汇", "pilots": "试点选址"}
-_LEVELS = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)"}
+_LEVELS = {"village": "村(社区)", "town": "乡镇(街道)", "county": "县(市、区)", "park": "园区"}
 
 
 def _compiled(table: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str]]:
