@@ -140,6 +140,7 @@ NOTES: tuple[tuple[str, str], ...] = (
         "未填报园区数据([parks] history):无核心指标",
     ),
     (r"fixed: existing pilots (?P<p>.+?) \((?P<n>\d+) at this level\)", "固定入选:既有试点 {p}(本级 {n} 个)"),
+    (r"fixed: no (?P<level>\w+) fixed in \(.*\) \((?P<n>\d+) at this level\)", "固定入选:无(本级 {n} 个)"),
     (r"(?P<n>\d+) candidates removed by gates \(ledger\)", "{n} 个候选因门槛条件被排除(见排除清单)"),
     (r"(?P<n>\d+) candidates removed by gates \((?P<g>[^)]+)\)", "{n} 个候选因门槛条件 {g} 被排除"),
     (
