@@ -188,6 +188,42 @@ def _search(cols: list[Any], names: Sequence[str], match: Match) -> Any:
     return None
 
 
+DBF_NAME_BYTES = 10
+"""A shapefile's DBF header holds at most 10 bytes: QGIS and GDAL cut longer field names (``parent_code``
+becomes ``parent_cod``; in GBK a Chinese name keeps 5 characters, in UTF-8 3)."""
+
+
+def _dbf_cut(name: str, encoding: str) -> str | None:
+    """*name* as a DBF header of :data:`DBF_NAME_BYTES` bytes keeps it (whole characters), or None."""
+    try:
+        if len(name.encode(encoding)) <= DBF_NAME_BYTES:
+            return None
+    except UnicodeEncodeError:
+        return None
+    kept, size = "", 0
+    for ch in name:
+        size += len(ch.encode(encoding))
+        if size > DBF_NAME_BYTES:
+            break
+        kept += ch
+    return kept
+
+
+def _search_truncated(cols: list[Any], names: Sequence[str]) -> Any:
+    """The first of *names* that some header of *cols* is the DBF-cut form of, as that header; else None.
+
+    Only names longer than :data:`DBF_NAME_BYTES` bytes count; the header must be exactly the name's
+    first whole characters that fit in them (GBK or UTF-8), compared case-insensitively.
+    """
+    lowered = {str(c).lower(): c for c in cols}
+    for n in names:
+        for enc in ("gbk", "utf-8"):
+            cut = _dbf_cut(str(n).lower(), enc)
+            if cut and cut in lowered:
+                return lowered[cut]
+    return None
+
+
 def find_column(
     columns: Iterable[Any],
     names: Sequence[str],
@@ -257,6 +293,15 @@ def find_column(
         msg = f"{source}: no column {given!r} for the {what}; its headers are {seen}"
         raise error(msg)
     found = _search(cols, names, match)
+    if found is None and match == "folded":
+        found = _search_truncated(cols, names)
+        if found is not None:
+            log.warning(
+                "%s: %s read from column %r, a usual name cut to the 10 bytes a shapefile (DBF) header "
+                "holds · %s:%s 取自列 %r(shapefile 字段名最多 10 字节,被截断)",
+                source, what, str(found), source, what, str(found),
+            )  # fmt: skip
+            return str(found)
     if found is not None:
         if not quiet:
             log.info("%s: %s read from column %r", source, what, str(found))

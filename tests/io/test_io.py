@@ -15,6 +15,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CoordinateError, CRSError, LayerError, OutputError, SchemaError
 from sxgeo.io import detect_encoding, read_layer, write_table
+from sxgeo.io.columns import find_column
 
 # two points in Shaoxing (越城, 柯桥 county seats) [deg]
 LONLAT = [(120.582, 30.000), (120.493, 30.082)]
@@ -624,3 +625,21 @@ def test_column_vocabularies_live_in_io_columns_under_their_old_names_too():
     assert views.NAME_COLUMNS is columns.MAP_LABEL
     assert vector.LON_NAMES is columns.LON
     assert match.NAME_COLUMNS is columns.NAME
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["park_code", "parent_cod"], "parent_cod"),  # QGIS/GDAL cut 'parent_code' to 10 bytes
+        (["park_code", "上级园区代"], "上级园区代"),  # '上级园区代码' is 12 bytes in GBK: 5 characters kept
+        (["park_code", "上级园"], "上级园"),  # the same name in UTF-8: 18 bytes, 3 characters (9 bytes) kept
+        (["park_code", "parent_cod", "parent_code"], "parent_code"),  # the whole name wins
+        (["park_code", "parent_c"], None),  # 8 bytes: not a DBF cut of a longer name
+    ],
+)
+def test_find_column_reads_shapefile_cut_headers(headers, expected, caplog):
+    names = ("parent_code", "上级园区代码")
+    got = find_column(headers, names, what="parent park", source="parks.shp", required=False)
+    assert got == expected
+    if expected in ("parent_cod", "上级园区代", "上级园"):
+        assert "shapefile" in caplog.text  # said, not silent
