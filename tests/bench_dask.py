@@ -87,7 +87,8 @@ def make_parts(n: int, folder: Path, seed: int = 0, *, whole_file: bool = True) 
     return parts, whole
 
 
-CHILD = r"""
+# both children: arguments, the address-space limit of the in-memory engine, CPU of the process tree
+PRELUDE = r"""
 import json, resource, sys, time
 import psutil
 engine, path, limit, worker_gb = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
@@ -103,6 +104,11 @@ def tree_cpu():
         except psutil.Error:
             pass
     return total
+"""
+
+CHILD = (
+    PRELUDE
+    + r"""
 from sxgeo import admin, pv
 from sxgeo.pv import energy
 counties = admin.load_counties("layers")
@@ -136,24 +142,12 @@ if engine == "memory":
     seconds, cpu = time.perf_counter() - t0, tree_cpu() - c0
 print(json.dumps({"seconds": seconds, "cpu_s": cpu, "city_mwp": city}))
 """
+)
 
 
-RASTER_CHILD = r"""
-import json, resource, sys, time
-import psutil
-engine, path, limit, worker_gb = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
-if engine == "memory" and limit > 0:
-    resource.setrlimit(resource.RLIMIT_AS, (int(limit * 2**30), int(limit * 2**30)))
-def tree_cpu():
-    me = psutil.Process()
-    total = 0.0
-    for p in [me, *me.children(recursive=True)]:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+RASTER_CHILD = (
+    PRELUDE
+    + r"""
 import rasterio
 from sxgeo import admin
 counties = admin.load_counties("layers")
@@ -178,6 +172,7 @@ inside = counts[counts["zone"] != ""]
 print(json.dumps({"seconds": time.perf_counter() - t0, "km2": float(inside["area_ha"].sum() / 100),
                   "pixels": int(inside["pixels"].sum())}))
 """
+)
 
 
 def make_raster(size: int, folder: Path, seed: int = 0) -> Path:
