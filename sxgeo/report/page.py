@@ -87,8 +87,10 @@ a { color: #0969da; }
 
 
 def fmt(value: float | None) -> str:
-    """A value for people: thousands separators, 0-2 decimals by size, whole numbers without decimals
-    (10 pilot towns read ``10``, not ``10.0``); ``—`` for none."""
+    """A value for people: thousands separators, 0-2 decimals by size; ``—`` for none.
+
+    Whole numbers have no decimals (10 pilot towns read ``10``, not ``10.0``).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     v = float(value)

@@ -103,3 +103,16 @@ def test_one_at_a_time_by_hand():
     up = table[(table["criterion"] == "a") & (table["change_pct"] == 10)].iloc[0]
     assert up["max_rank_change"] == 0 and up["spearman_rho"] == pytest.approx(1.0)
     assert worst.tolist() == [1, 1, 0]
+
+
+def test_spearman_equals_scipy_with_ties():
+    """The rank correlation computed without scipy.stats equals scipy's spearmanr, ties included."""
+    from scipy.stats import spearmanr
+
+    from sxgeo.pilots.explain import spearman
+
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 20, 500).astype(float)  # many ties
+    b = a + rng.normal(0, 5, 500).round()
+    assert spearman(a, b) == pytest.approx(float(spearmanr(a, b).statistic), abs=1e-12)
+    assert spearman([1, 2, 3], [1, 3, 2]) == pytest.approx(0.5)

@@ -278,3 +278,55 @@ def test_reduced_cost_fixing_keeps_the_optimum(seed):
     assert reduced.objective == pytest.approx(plain.objective, abs=1e-9)
     assert reduced.selected.tolist() == plain.selected.tolist()
     assert reduced.selected[fixed].all()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_repeated_solves_reuse_bounds_and_keep_the_optimum(seed, caplog):
+    """Solves after the first reuse earlier LP multipliers (a weak-duality bound), the earlier optima as known
+    selections (repaired where a site is locked out), a sifting LP and the MILP over the candidates left in:
+    each of a run of perturbed score vectors (as the Monte-Carlo draws) and of locked-out sites (as the
+    irreplaceability runs) gives the same objective and sites as a fresh MILP without any reduction, and
+    the locked-out runs solve no LP of their own."""
+    caplog.set_level("DEBUG", logger="sxgeo.pilots.select")
+    rng = np.random.default_rng(11 + seed)
+    c = _clustered(seed, int(rng.integers(1_700, 2_300)))
+    c = c.assign(x=c["x"] * 4, y=c["y"] * 4)
+    fixed = np.zeros(len(c), bool)
+    fixed[int(rng.integers(len(c)))] = True
+    opts = SelectOptions(n=40, min_spacing_m=2_000.0, quotas={"330602": (10, None), "330681": (10, 30)})
+    reused = SitingProblem(c, fixed, opts, reduce=True)
+    base_scores = c["score"].to_numpy()
+    base = reused.solve(base_scores)
+    runs = [(base_scores * rng.uniform(0.95, 1.05, len(c)), None) for _ in range(4)]
+    for i in np.flatnonzero(base.selected & ~fixed)[:4]:
+        lock = np.zeros(len(c), bool)
+        lock[i] = True
+        runs.append((base_scores, lock))
+    for scores, lock in runs:
+        caplog.clear()
+        got = reused.solve(scores, exclude=lock)
+        how = " ".join(r.getMessage() for r in caplog.records if "reduced costs" in r.getMessage())
+        plain = SitingProblem(c, fixed, opts, reduce=False).solve(scores, exclude=lock)
+        assert got.objective == pytest.approx(plain.objective, abs=1e-9)
+        assert got.selected.tolist() == plain.selected.tolist()
+        assert got.fixed_out > 0
+        if lock is not None:
+            assert "earlier LPs)" in how, how  # the base scores' multipliers, no new LP
+
+
+def test_repair_gives_a_feasible_selection():
+    """The known selection with a site locked out, repaired: N sites, the quotas, the spacing, the fixed
+    pilot kept, the locked site out (the solver's own check)."""
+    c = _clustered(3, 1_900).assign(x=lambda d: d["x"] * 4, y=lambda d: d["y"] * 4)
+    fixed = np.zeros(len(c), bool)
+    fixed[5] = True
+    opts = SelectOptions(n=30, min_spacing_m=2_000.0, quotas={"330602": (12, None), "330681": (12, 18)})
+    p = SitingProblem(c, fixed, opts, reduce=True)
+    base = p.solve(c["score"])
+    for i in np.flatnonzero(base.selected & ~fixed)[:5]:
+        upper = np.ones(len(c))
+        upper[i] = 0.0
+        x = p._repair(base.selected, c["score"].to_numpy(), fixed.astype(float), upper)
+        assert x is not None and not x[i]
+        sel = Selection(x, 0.0, "optimal", 0.0, 0.0, 60.0, p.total, p.pairs, len(p.cliques), 0)
+        p.verify(sel, exclude=upper == 0)  # raises on any broken constraint
