@@ -221,7 +221,11 @@ def _lookup(a: np.ndarray, values: dict[int, int], *, default: int) -> np.ndarra
 
 
 def status_patches(
-    sources: Sequence[tuple[float, DatasetReader]], pools: pd.DataFrame, *, window_rows: int | None = None
+    sources: Sequence[tuple[float, DatasetReader]],
+    pools: pd.DataFrame,
+    *,
+    window_rows: int | None = None,
+    values: frozenset[int] | None = None,
 ) -> gpd.GeoDataFrame:
     """Patches of equal status (4-neighbour) from rasters on one grid, window by window, in EPSG:4549.
 
@@ -234,6 +238,10 @@ def status_patches(
     window_rows : int, optional
         Rows read at a time (default about 67 Mpx a window). A patch across two windows becomes
         two patches (each measured on its own; merge by dissolving when it matters).
+    values : frozenset of int, optional
+        The values the current map (0 years) holds, when known
+        (:func:`sxgeo.carbon.landcover.raster_values`): with no candidate class among them, no
+        raster is read.
 
     Returns
     -------
@@ -261,7 +269,10 @@ def status_patches(
     # history only moves an eligible pixel to another candidate status; a window without one is skipped
     kinds = kind_of(pools)
     excluded = {c: 0 for c, k in kinds.items() if k in KIND_REASONS or k in FOREST_KINDS}
-    for row0 in range(0, first.height, rows):
+    spans = range(0, first.height, rows)
+    if values is not None and not values - set(excluded) - _nodata_values(current):
+        spans = range(0)  # no candidate class anywhere in the current map
+    for row0 in spans:
         win = windows.Window(0, row0, first.width, min(rows, first.height - row0))
         now = current.read(1, window=win)
         if _small_ints(now):
@@ -289,6 +300,11 @@ def status_patches(
         crs=first.crs,
     )
     return sxcrs.to_metric(out, what="land-cover patches")
+
+
+def _nodata_values(src: DatasetReader) -> set[int]:
+    """The raster's nodata value as a class code to leave out (none when untagged)."""
+    return set() if src.nodata is None else {int(src.nodata)}
 
 
 def dlbm_groups(layer: gpd.GeoDataFrame, *, source: str = "DLBM layer") -> dict[str, gpd.GeoSeries]:

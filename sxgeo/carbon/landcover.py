@@ -128,6 +128,41 @@ def nodata_class_note(nodata: float | None, pools: pd.DataFrame, *, name: str = 
     return msg
 
 
+def raster_values(
+    counts: pd.DataFrame, src: DatasetReader, *, column: str = "class"
+) -> frozenset[int] | None:
+    """The values an integer raster holds, read off its zone counts (None when they cannot tell).
+
+    :func:`sxgeo.zonal.raster_zone_counts` counts every pixel of the raster at least once (zone ``''``:
+    outside every zone), so its classes are the raster's values, its nodata value shown as
+    :data:`NODATA_CLASS`. Later steps that only look for some classes (:func:`plantable_parcels`,
+    :func:`sxgeo.carbon.afforestation.status_patches`) need not read the raster again when none is there.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        :func:`sxgeo.zonal.raster_zone_counts` of *src* (or of a class pair, *column* naming *src*'s).
+    src : rasterio.io.DatasetReader
+        The raster counted.
+    column : str
+        ``class``, or ``class_before`` / ``class_after`` of a class-pair count.
+
+    Returns
+    -------
+    frozenset of int or None
+        None for a raster that is not of integers, or whose nodata tag is not a whole number.
+    """
+    nodata = src.nodata
+    if np.dtype(src.dtypes[0]).kind not in "ui" or (nodata is not None and not float(nodata).is_integer()):
+        return None
+    values = set(counts[column].astype(int).tolist())
+    if NODATA_CLASS in values:
+        values.discard(NODATA_CLASS)
+        if nodata is not None:
+            values.add(int(nodata))
+    return frozenset(values)
+
+
 def _zone_codes(counts: pd.DataFrame) -> pd.DataFrame:
     """Pixels outside every unit go to ``unassigned``."""
     c = counts.copy()
@@ -345,6 +380,7 @@ def plantable_parcels(
     stands: gpd.GeoDataFrame | None = None,
     min_ha: float = MIN_PARCEL_HA,
     window_rows: int | None = None,
+    values: frozenset[int] | None = None,
 ) -> gpd.GeoDataFrame:
     """Patches of plantable land-cover classes, outside the forest stands, per county, largest first.
 
@@ -367,6 +403,9 @@ def plantable_parcels(
         Smallest parcel.
     window_rows : int, optional
         Raster rows read at a time (default :data:`PARCEL_WINDOW_PX` pixels).
+    values : frozenset of int, optional
+        The values *src* holds, when known (:func:`raster_values`): with no plantable class among
+        them, the raster is not read.
 
     Returns
     -------
@@ -377,7 +416,7 @@ def plantable_parcels(
     columns = ["parcel_id", "unit_code", "lucode", "lulc_name", "area_ha", "lon", "lat"]
     classes = plantable_classes(pools)
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=sxcrs.METRIC)
-    if not classes:
+    if not classes or (values is not None and values.isdisjoint(classes)):
         return empty
     rows = window_rows or max(1, PARCEL_WINDOW_PX // max(src.width, 1))
     geoms: list[object] = []

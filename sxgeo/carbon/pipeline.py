@@ -130,6 +130,7 @@ def run(
     layers: list[Any] = []
     synthetic = False
     parcels = afforest = None
+    values: dict[str, frozenset[int] | None] = {}
     if inputs.get("stands") is not None:
         layers += _stands(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
     if inputs.get("landcover") is not None:
@@ -137,9 +138,12 @@ def run(
             msg = "a land-cover raster needs its carbon pools table ([carbon] pools, --pools)"
             raise SchemaError(msg)
         with _engine_session(opts, notes):
-            synthetic |= _landcover(ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args)
-        parcels = _plantable(ctx, inputs, opts, stands=layers[0] if layers else None, notes=notes)
-        afforest = _afforestation(ctx, inputs, opts, tables=tables, notes=notes)
+            synthetic |= _landcover(
+                ctx, inputs, opts, tables=tables, notes=notes, map_args=map_args, values=values
+            )
+        stands = layers[0] if layers else None
+        parcels = _plantable(ctx, inputs, opts, stands=stands, notes=notes, values=values.get("landcover"))
+        afforest = _afforestation(ctx, inputs, opts, tables=tables, notes=notes, values=values)
     if inputs.get("wetlands") is not None or (
         inputs.get("dlbm") is not None and inputs.get("protected") is not None
     ):
@@ -232,8 +236,13 @@ def _landcover(
     tables: dict[str, pd.DataFrame],
     notes: list[str],
     map_args: dict[str, Any],
+    values: dict[str, frozenset[int] | None],
 ) -> bool:
-    """Class areas and carbon per unit, and the change; whether the raster is tagged synthetic."""
+    """Class areas and carbon per unit, and the change; whether the raster is tagged synthetic.
+
+    *values* gets the values each raster holds, read off its counts (:func:`lcm.raster_values`), by
+    input name (``landcover``, ``landcover_after``): the later steps skip what cannot be there.
+    """
     if inputs.get("landcover_after") is not None and not opts.years:
         msg = "a later land-cover raster (landcover_after, --raster-after) needs the years between the maps"
         raise SchemaError(msg)
@@ -267,9 +276,11 @@ def _landcover(
             if not suffix:
                 tables["carbon_landcover_classes"] = by_class
                 map_args["landcover"] = per
+                values["landcover"] = lcm.raster_values(counts, src)
         if inputs.get("landcover_after") is not None:
             with open_raster(as_path(inputs["landcover_after"])[0]) as after:
                 pairs = _zone_counts(src, ctx.units, opts, other=after)
+                values["landcover_after"] = lcm.raster_values(pairs, after, column="class_after")
             assert opts.years is not None  # checked above
             change, matrix = lcm.change_by_county(pairs, pools, ctx.units, years=float(opts.years))
             tables["carbon_landcover_change"] = change
@@ -289,9 +300,18 @@ def _landcover(
 
 
 def _plantable(
-    ctx: Context, inputs: dict[str, Any], opts: CarbonOptions, *, stands: Any, notes: list[str]
+    ctx: Context,
+    inputs: dict[str, Any],
+    opts: CarbonOptions,
+    *,
+    stands: Any,
+    notes: list[str],
+    values: frozenset[int] | None = None,
 ) -> Any:
-    """Patches of plantable classes outside the stands (candidate land for forest cover), or None."""
+    """Patches of plantable classes outside the stands (candidate land for forest cover), or None.
+
+    *values*: the classes the land-cover raster holds, when known (none plantable: it is not read).
+    """
     pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
     if not lcm.plantable_classes(pools):
         notes.append(
@@ -300,7 +320,9 @@ def _plantable(
         )
         return None
     with open_raster(as_path(inputs["landcover"])[0]) as src:
-        parcels = lcm.plantable_parcels(src, pools, ctx.units, stands=stands, window_rows=opts.window_rows)
+        parcels = lcm.plantable_parcels(
+            src, pools, ctx.units, stands=stands, window_rows=opts.window_rows, values=values
+        )
     notes.append(
         f"carbon_plantable: {len(parcels)} patches of plantable classes outside the stands "
         f"({parcels['area_ha'].sum():,.1f} ha), candidate land to plant for forest cover"
@@ -315,23 +337,30 @@ def _afforestation(
     *,
     tables: dict[str, pd.DataFrame],
     notes: list[str],
+    values: dict[str, frozenset[int] | None] | None = None,
 ) -> Any:
     """CCER-14-001-V01 eligibility of the candidate land (:mod:`sxgeo.carbon.afforestation`), or None.
 
     The maps are ``landcover_after`` (the current one) and ``landcover`` (``years`` before it), or
-    ``landcover`` alone; ``dlbm`` and ``urban_boundary`` cut what they exclude.
+    ``landcover`` alone; ``dlbm`` and ``urban_boundary`` cut what they exclude. *values*: the classes
+    each map holds, when known (:func:`_landcover`): no candidate class in the current map, no map is
+    read.
     """
     pools = lcm.check_pools(read_table(as_path(inputs["pools"])[0]))
     if not any(k == "forest" for k in af.kind_of(pools).values()):
         notes.append("carbon_afforestation: the pools table names no class of kind 'forest': not computed")
         return None
     paths = [(0.0, as_path(inputs["landcover"])[0])]
+    current = "landcover"
     if inputs.get("landcover_after") is not None:
+        current = "landcover_after"
         assert opts.years is not None  # checked with the land cover
         paths = [(float(opts.years), paths[0][1]), (0.0, as_path(inputs["landcover_after"])[0])]
     with contextlib.ExitStack() as stack:
         sources = [(y, stack.enter_context(open_raster(p))) for y, p in paths]
-        patches = af.status_patches(sources, pools, window_rows=opts.window_rows)
+        patches = af.status_patches(
+            sources, pools, window_rows=opts.window_rows, values=(values or {}).get(current)
+        )
     dlbm = read(inputs["dlbm"], ctx, geometry_type="polygon") if inputs.get("dlbm") is not None else None
     udb = (
         read(inputs["urban_boundary"], ctx, geometry_type="polygon")

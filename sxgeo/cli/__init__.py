@@ -6,6 +6,8 @@ Exit codes: 0 success; 1 bad input or unusable layer (one line on stderr, no tra
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import logging
 import sys
@@ -326,6 +328,9 @@ def main() -> None:
     from sxgeo.cli._console import prepare_streams
     from sxgeo.cli._zh import bilingual
 
+    # the objects still alive at exit are left to the operating system: the interpreter's last garbage
+    # collections over every module's objects (pandas, GDAL, PROJ...) took 0.25 s of a 1.5 s command
+    atexit.register(gc.freeze)
     prepare_streams()
     try:
         bilingual(typer.main.get_command(app)).main(prog_name="sxgeo")

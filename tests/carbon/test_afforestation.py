@@ -16,6 +16,7 @@ from sxgeo.carbon import afforestation as af
 from sxgeo.carbon import landcover as lcm
 from sxgeo.carbon.pipeline import CarbonOptions, run
 from sxgeo.errors import SchemaError
+from sxgeo.zonal import raster_zone_counts
 
 FOREST, GRASS, CROP, WETLAND = 1, 2, 3, 4
 POOLS = pd.DataFrame(
@@ -187,3 +188,36 @@ def test_class_tables_agree_with_numpy_unique_and_isin():
             a = rng.choice(np.array(values, dtype=dtype), size=n)
             assert np.array_equal(_present_classes(a), np.unique(a)) if a.itemsize <= 2 else True
             assert np.array_equal(_member(a, [3, 900, 70000, 999_999]), np.isin(a, [3, 900, 70000, 999_999]))
+
+
+def test_the_values_of_the_counts_skip_the_rasters_only_when_no_class_is_a_candidate(
+    tmp_path, origin, counties
+):
+    """``raster_values`` of the zone counts are the raster's values (nodata as its own code); with no
+    candidate (or plantable) class among them the maps are not read and the result is the same."""
+    _maps(tmp_path, origin)
+    pools = lcm.check_pools(POOLS)
+    with rasterio.open(tmp_path / "lc2020.tif") as a, rasterio.open(tmp_path / "lc2025.tif") as b:
+        values = lcm.raster_values(raster_zone_counts(b, counties), b)
+        pairs = raster_zone_counts(a, counties, other=b)
+        assert values == frozenset({GRASS, CROP})  # no 0 (nodata) pixel in the maps
+        assert lcm.raster_values(pairs, b, column="class_after") == values
+        assert lcm.raster_values(pairs, a, column="class_before") == frozenset({FOREST, GRASS, CROP})
+        read = af.status_patches([(5.0, a), (0.0, b)], pools)
+        told = af.status_patches([(5.0, a), (0.0, b)], pools, values=values)
+        pd.testing.assert_frame_equal(told, read)
+        assert len(told) == 4
+        # a current map of cropland and nodata only: nothing to read, the same empty table
+        none = af.status_patches([(5.0, a), (0.0, b)], pools, values=frozenset({CROP, 0}))
+        assert len(none) == 0 and list(none.columns) == list(read.columns) and none.crs == read.crs
+        assert len(lcm.plantable_parcels(b, pools, counties, values=frozenset({CROP}))) == 0
+        pd.testing.assert_frame_equal(
+            lcm.plantable_parcels(b, pools, counties, values=values),
+            lcm.plantable_parcels(b, pools, counties),
+        )
+    # nodata pixels come back as the raster's nodata value
+    data = np.full((10, 10), GRASS)
+    data[:5] = 0
+    _write(tmp_path / "half.tif", data, *origin)
+    with rasterio.open(tmp_path / "half.tif") as h:
+        assert lcm.raster_values(raster_zone_counts(h, counties), h) == frozenset({0, GRASS})
