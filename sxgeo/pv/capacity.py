@@ -105,23 +105,57 @@ def categorise(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarra
     tuple
         Category per building, and how many were assumed (no usable ``use``).
     """
+    codes, names, assumed = _category_codes(buildings, params)
+    return names[codes], assumed
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Code of each value into the distinct values (missing: the last code), and those values.
+
+    The distinct values come back as a Series of the column's dtype with one missing value
+    appended, so a text rule applied to them and spread back by the codes equals the rule applied
+    to every row (a million roofs hold a handful of distinct ``use`` and ``roof_type`` values).
+    """
+    codes, uniques = pd.factorize(values)
+    distinct = pd.concat([pd.Series(uniques), values.iloc[:0].reindex([0])], ignore_index=True)
+    return np.where(codes < 0, len(uniques), codes), distinct
+
+
+def _category_codes(buildings: pd.DataFrame, params: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """:func:`categorise` as codes: each building's index into the category names, the names, the assumed.
+
+    The rules of :func:`categorise` run on the distinct ``use`` and ``roof_type`` values, and the
+    categories are spread back to the buildings by code (no text work per building).
+    """
     n = len(buildings)
-    use = (
-        buildings["use"].astype(str).str.strip().str.lower().map(USE_ALIASES)
-        if "use" in buildings.columns
-        else pd.Series([None] * n, index=buildings.index)
-    )
-    assumed = int(use.isna().sum())
+    if "use" in buildings.columns:
+        use_code, use_values = _distinct(buildings["use"])
+        use = use_values.astype(str).str.strip().str.lower().map(USE_ALIASES)
+    else:
+        use_code, use = np.zeros(n, dtype=np.int64), pd.Series([None])
+    known = use.notna().to_numpy()
+    assumed = int(n - np.bincount(use_code, minlength=len(known))[known].sum())
     cat = use.fillna("residential").to_numpy(dtype=object)
     if "roof_type" in buildings.columns:
-        flat = buildings["roof_type"].astype(str).str.lower().isin(["flat", "平", "平屋面"]).to_numpy()
-        for base in ("residential", "rural_residential"):
-            cat = np.where(flat & (cat == base), f"{base}_flat", cat)
-    unknown = sorted(set(cat) - set(params.index))
+        flat_code, roof_values = _distinct(buildings["roof_type"])
+        flat = roof_values.astype(str).str.lower().isin(["flat", "平", "平屋面"]).to_numpy()
+    else:
+        flat_code, flat = np.zeros(n, dtype=np.int64), np.zeros(1, dtype=bool)
+    # every (use, roof) pair: its category (the flat variant of the two residential categories)
+    pair_use = np.repeat(np.arange(len(cat)), len(flat))
+    pair_flat = np.tile(flat, len(cat))
+    pair_cat = cat[pair_use]
+    for base in ("residential", "rural_residential"):
+        pair_cat = np.where(pair_flat & (pair_cat == base), f"{base}_flat", pair_cat)
+    pair = use_code * len(flat) + flat_code
+    present = np.zeros(len(pair_cat), dtype=bool)
+    present[pair] = True
+    unknown = sorted(set(pair_cat[present]) - set(params.index))
     if unknown:
         msg = f"no PV parameters for categories {unknown}; add them to the parameter table"
         raise SxgeoError(msg)
-    return cat, assumed
+    names, pair_code = np.unique(pair_cat.astype(str), return_inverse=True)
+    return pair_code[pair], names.astype(object), assumed
 
 
 MAX_HEIGHT_BANDS = 16
@@ -139,7 +173,9 @@ def roof_heights(buildings: pd.DataFrame) -> np.ndarray | None:
     return h
 
 
-def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0) -> np.ndarray:
+def horizon_angles(
+    geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0, areas: np.ndarray | None = None
+) -> np.ndarray:
     """Highest elevation angle of taller neighbours to the south of each roof [deg].
 
     A neighbour counts when it lies south of the roof (east through south to west: the sun's
@@ -155,6 +191,8 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
         Building heights [m] (NaN: unknown, no shading cast or received).
     reach : float
         Neighbours farther than reach × height difference are ignored.
+    areas : numpy.ndarray, optional
+        ``shapely.area`` of *geoms* when already computed [m2].
 
     Returns
     -------
@@ -165,7 +203,7 @@ def horizon_angles(geoms: np.ndarray, heights: np.ndarray, *, reach: float = 3.0
     if len(geoms) == 0 or h.max() <= 0:
         return out
     xy = shapely.get_coordinates(shapely.centroid(geoms))
-    radius = np.sqrt(shapely.area(geoms) / np.pi)
+    radius = np.sqrt((shapely.area(geoms) if areas is None else areas) / np.pi)
     # the casters in height bands (each distinct height when there are at most MAX_HEIGHT_BANDS of them,
     # else up to 8 quantile bands), each band searched with the radius its own tallest caster needs, not
     # the city's tallest: a 3 m roof looks 3 x 97 m around it only for the few 100 m towers. Every pair
@@ -285,17 +323,21 @@ def building_potential(
         msg = "give a yield table (sxgeo.pv.energy.yield_table) or fixed_yield_kwh_kwp"
         raise SxgeoError(msg)
     p = roof_params(params)
-    b = sxcrs.to_metric(buildings, what="buildings").copy()
+    b = sxcrs.to_metric(buildings, what="buildings")  # not changed here: assign below makes the result
     geoms = np.asarray(b.geometry.values, dtype=object)
-    cat, assumed = categorise(b, p)
+    codes, names, assumed = _category_codes(b, p)
     if assumed:
         log.info("%d buildings without a known use: treated as pitched residential roofs", assumed)
-    row = p.loc[cat]
+    rows = p.loc[names]  # one row per category present, spread to the buildings by code
+
+    def per_roof(col: str, dtype: type = float) -> np.ndarray:
+        return rows[col].to_numpy(dtype=dtype)[codes]
+
     area = shapely.area(geoms)
-    pitch = row["pitch_deg"].to_numpy(dtype=float)
-    share = row["non_north_share"].to_numpy(dtype=float)
-    pitched = row["roof"].to_numpy() == "pitched"
-    tilt = np.where(pitched, pitch, row["mount_tilt_deg"].to_numpy(dtype=float))
+    pitch = per_roof("pitch_deg")
+    share = per_roof("non_north_share")
+    pitched = (rows["roof"].to_numpy() == "pitched")[codes]
+    tilt = np.where(pitched, pitch, per_roof("mount_tilt_deg"))
     az = np.full(len(b), 180.0)
     if "azimuth_deg" in b.columns:
         given = pd.to_numeric(b["azimuth_deg"], errors="coerce").to_numpy(dtype=float)
@@ -315,33 +357,31 @@ def building_potential(
         share = np.where(has & mono, np.where(north(given), 0.0, 1.0), share)
         both = has & pitched & ~mono
         share = np.where(both, 0.5 * (~north(given)).astype(float) + 0.5 * (~north(opp)).astype(float), share)
-    big_enough = area >= row["min_footprint_m2"].to_numpy(dtype=float)
-    usable = np.where(
-        big_enough, area * row["u"].to_numpy(dtype=float) * share / np.cos(np.radians(pitch)), 0.0
-    )
-    cap = usable * row["c"].to_numpy(dtype=float) * row["rho_w_m2"].to_numpy(dtype=float) / 1000
+    big_enough = area >= per_roof("min_footprint_m2")
+    usable = np.where(big_enough, area * per_roof("u") * share / np.cos(np.radians(pitch)), 0.0)
+    cap = usable * per_roof("c") * per_roof("rho_w_m2") / 1000
     if fixed_yield_kwh_kwp is not None:
         y = np.full(len(b), float(fixed_yield_kwh_kwp))
     else:
         assert yields is not None  # checked above: yields or fixed_yield_kwh_kwp
-        mount = row["mount"].to_numpy() if "mount" in row.columns else None
+        mount = per_roof("mount", object) if "mount" in rows.columns else None
         y = lookup_yield(yields, tilt, az, mount)
     if ghi_scale is not None:
         y = y * np.nan_to_num(np.asarray(ghi_scale, dtype=float), nan=1.0)
     loss = np.zeros(len(b))
     heights = roof_heights(b)
     if heights is not None and horizon_loss is not None:
-        hz = horizon_angles(geoms, heights)
+        hz = horizon_angles(geoms, heights, areas=area)
         loss = np.interp(hz, horizon_loss["horizon_deg"], horizon_loss["loss"])
     suitable = (cap > 0) & (loss <= SHADE_LIMIT)
     cap = np.where(suitable, cap, 0.0)
     gen = cap * y * (1 - loss) / 1000
     out = b.assign(
-        category=cat,
+        category=pd.Series(pd.Index(names, dtype="str").take(codes), index=b.index),
         footprint_m2=np.round(area, 2),
         usable_m2=np.round(np.where(suitable, usable, 0.0), 2),
         capacity_kwp=np.round(cap, 3),
-        policy_kwp=np.round(cap * row["policy_share"].to_numpy(dtype=float), 3),
+        policy_kwp=np.round(cap * per_roof("policy_share"), 3),
         yield_kwh_kwp=np.round(y, 1),
         shade_loss=np.round(loss, 4),
         suitable=suitable,
