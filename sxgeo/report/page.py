@@ -87,17 +87,14 @@ a { color: #0969da; }
 
 
 def fmt(value: float | None) -> str:
-    """A value for people: thousands separators, 0-2 decimals by size; ``—`` for none.
-
-    Whole numbers have no decimals (10 pilot towns read ``10``, not ``10.0``).
-    """
+    """A value for people: thousands separators, 0-2 decimals by size; ``—`` for none."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     v = float(value)
     if abs(v) >= 100:
         return f"{v:,.0f}"
     if abs(v) >= 10:
-        return f"{v:,.1f}" if v != int(v) else f"{int(v)}"
+        return f"{v:,.1f}"
     return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
 
 
