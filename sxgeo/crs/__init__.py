@@ -207,7 +207,7 @@ def to_metric(
         # serves both (PROJ takes 40-80 ms to find the WGS 84 -> CGCS2000 operation for each new pair)
         dst = metric
     log.info("reprojecting %s from %s to %s", what, src.to_string(), dst.to_string())
-    return gdf.to_crs(dst)
+    return _reproject(gdf, src, dst)
 
 
 def to_lonlat(gdf: gpd.GeoDataFrame, *, what: str = "layer") -> gpd.GeoDataFrame:
@@ -229,7 +229,58 @@ def to_lonlat(gdf: gpd.GeoDataFrame, *, what: str = "layer") -> gpd.GeoDataFrame
     if src.equals(dst):
         return gdf
     log.info("reprojecting %s from %s to %s", what, src.to_string(), WGS84)
-    return gdf.to_crs(dst)
+    return _reproject(gdf, src, dst)
+
+
+_GK120 = "+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80"
+_DEG_TO_RAD = "+proj=unitconvert +xy_in=deg +xy_out=rad"
+_RAD_TO_DEG = "+proj=unitconvert +xy_in=rad +xy_out=deg"
+_PIPELINES = (
+    ("EPSG:4326", METRIC, f"+proj=pipeline +step {_DEG_TO_RAD} +step {_GK120}"),
+    ("EPSG:4490", METRIC, f"+proj=pipeline +step {_DEG_TO_RAD} +step {_GK120}"),
+    (METRIC, "EPSG:4326", f"+proj=pipeline +step +inv {_GK120} +step {_RAD_TO_DEG}"),
+    (METRIC, "EPSG:4490", f"+proj=pipeline +step +inv {_GK120} +step {_RAD_TO_DEG}"),
+)
+"""The operations PROJ chooses between lon/lat (WGS 84, CGCS2000) and EPSG:4549, written out.
+
+``Transformer.from_crs`` searches PROJ's database for the operation, 60-90 ms per process and pair
+(most of a short command's reprojection); ``Transformer.from_pipeline`` of the same pipeline takes
+0.2 ms. EPSG holds no WGS 84 -> CGCS2000 datum shift (they agree to a few cm), so PROJ's choice is
+this conversion alone (the Gauss-Kruger 3-degree zone on 120°E, GRS 1980 ellipsoid); tests check
+that it still is (``tests/crs/test_crs.py``).
+"""
+
+
+def known_pipeline(src: CRS, dst: CRS) -> str | None:
+    """The written-out PROJ pipeline from *src* to *dst* (lon, lat order in), or None (:data:`_PIPELINES`)."""
+    for a, b, pipeline in _PIPELINES:
+        if src.equals(parse_crs(a), ignore_axis_order=True) and dst.equals(
+            parse_crs(b), ignore_axis_order=True
+        ):
+            return pipeline
+    return None
+
+
+def _reproject(gdf: Any, src: CRS, dst: CRS) -> Any:
+    """``gdf.to_crs(dst)``, through :func:`known_pipeline` when there is one (the same coordinates).
+
+    Geometries with Z fall back to geopandas (the written-out pipelines are 2-D).
+    """
+    pipeline = known_pipeline(src, dst)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    if pipeline is None or shapely.has_z(geoms).any():
+        return gdf.to_crs(dst)
+    transformer = Transformer.from_pipeline(pipeline)
+
+    def forward(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    moved = shapely.transform(geoms, forward)
+    series = type(gdf.geometry)(moved, index=gdf.index, crs=dst, name=gdf.geometry.name)
+    return (
+        gdf.set_geometry(series) if hasattr(gdf, "set_geometry") else series
+    )  # a GeoDataFrame, or a GeoSeries
 
 
 def area_m2(gdf: gpd.GeoDataFrame | gpd.GeoSeries, *, what: str = "layer") -> NDArray[np.float64]:

@@ -205,3 +205,48 @@ def test_the_offsets_live_in_their_own_module_and_sxgeo_crs_re_exports_them():
              "pixel_row_areas", "PixelAreas", "AREA_TOLERANCE", "require_crs", "require_projected",
              "is_geographic")  # fmt: skip
     assert [n for n in names if not hasattr(sxcrs, n)] == []
+
+
+@pytest.mark.parametrize(
+    ("src", "dst"), [("EPSG:4326", "EPSG:4549"), ("EPSG:4490", "EPSG:4549"), ("EPSG:4549", "EPSG:4326")]
+)
+def test_written_out_pipelines_are_the_ones_proj_chooses(src, dst):
+    """The shortcut of to_metric/to_lonlat is PROJ's own operation: same pipeline text, same coordinates."""
+    from pyproj import Transformer
+
+    chosen = Transformer.from_crs(src, dst, always_xy=True)
+    ours = sxcrs.known_pipeline(sxcrs.parse_crs(src), sxcrs.parse_crs(dst))
+    assert ours is not None
+    assert ours.replace("+", "").split() == chosen.definition.split()
+    rng = np.random.default_rng(0)
+    if src == "EPSG:4549":
+        x, y = rng.uniform(380_000, 620_000, 500), rng.uniform(3_230_000, 3_360_000, 500)
+    else:
+        x, y = rng.uniform(119.5, 121.5, 500), rng.uniform(29.0, 30.5, 500)
+    a = np.array(chosen.transform(x, y))
+    b = np.array(Transformer.from_pipeline(ours).transform(x, y))
+    assert np.array_equal(a, b)
+
+
+def test_to_metric_shortcut_equals_geopandas_to_crs_exactly():
+    """Same geometries bit for bit, columns, geometry name, CRS, attrs; a GeoSeries too; Z via geopandas."""
+    ring = [(120.5, 30.0), (120.6, 30.0), (120.6, 30.1), (120.5, 30.05), (120.5, 30.0)]
+    gdf = gpd.GeoDataFrame(
+        {"code": ["a", "b"]},
+        geometry=[shapely.Polygon(ring), shapely.LineString(ring[:3])],
+        crs="EPSG:4326",
+    ).rename_geometry("geom")
+    gdf.attrs["source"] = "made here"
+    ref = gdf.to_crs("EPSG:4549")
+    out = sxcrs.to_metric(gdf)
+    assert list(out.columns) == ["code", "geom"] and out.geometry.name == "geom"
+    assert out.crs == ref.crs and out.attrs == {"source": "made here"}
+    assert shapely.equals_exact(out.geometry.values, ref.geometry.values, tolerance=0).all()
+    series = sxcrs.to_metric(gdf.geometry)
+    assert isinstance(series, gpd.GeoSeries)
+    assert shapely.equals_exact(series.values, ref.geometry.values, tolerance=0).all()
+    back = sxcrs.to_lonlat(out)
+    assert np.abs(shapely.get_coordinates(back.geometry.values) - np.array(ring[:5] + ring[:3])).max() < 1e-9
+    z = gpd.GeoDataFrame(geometry=[shapely.Point(120.5, 30.0, 12.5)], crs="EPSG:4326")
+    zm = sxcrs.to_metric(z)
+    assert shapely.get_coordinates(zm.geometry.values, include_z=True)[0, 2] == 12.5
