@@ -28,11 +28,11 @@ def _brute_angles(geoms: np.ndarray, heights: np.ndarray, reach: float = 3.0) ->
 
 
 @pytest.mark.parametrize("kind", ["levels", "continuous"])
-@pytest.mark.parametrize("dense", [True, False])
-def test_horizon_angles_equal_a_search_over_every_pair(kind, dense, monkeypatch):
+@pytest.mark.parametrize(("dense", "split"), [(True, 1), (True, 2), (True, 3), (False, 2)])
+def test_horizon_angles_equal_a_search_over_every_pair(kind, dense, split, monkeypatch):
     """1,500 roofs in 1 km2, few distinct heights (one band per height) or continuous ones with unknowns
     (quantile bands): the grid search gives every angle of the n^2 search exactly, with the table of run
-    starts and with the binary search."""
+    starts and with the binary search, with grid cells of 1, 1/2 and 1/3 of the search side."""
     rng = np.random.default_rng(3)
     n = 1_500
     x, y = X0 + rng.uniform(0, 1000, n), Y0 + rng.uniform(0, 1000, n)
@@ -44,6 +44,7 @@ def test_horizon_angles_equal_a_search_over_every_pair(kind, dense, monkeypatch)
         h = np.where(rng.random(n) < 0.05, np.nan, rng.gamma(2.0, 6.0, n))
     if not dense:
         monkeypatch.setattr(capacity, "DENSE_CELLS_MAX", 0)
+    monkeypatch.setattr(capacity._south_candidates, "__kwdefaults__", {"split": split})
     got = capacity.horizon_angles(geoms, h)
     want = _brute_angles(geoms, h)
     assert (want > 0).sum() > 100  # the test sees shading
