@@ -78,6 +78,17 @@ CONSOLE: tuple[tuple[str, str], ...] = (
 """Other lines the commands print."""
 
 NOTES: tuple[tuple[str, str], ...] = (
+    (
+        r"(?P<a>\d+) of (?P<n>\d+) candidates whose codes are not in the shipped division table got their "
+        r"county from their location; (?P<o>\d+) lie outside every county \(unassigned: no county quota "
+        r"holds them\)",
+        "{n} 个候选的代码不在内置区划表中,其中 {a} 个按位置确定所属县区;"
+        "{o} 个不在任何县区内(未归属,不受县区名额约束)",
+    ),
+    (
+        r"(?P<x>\d+) candidates lie in another county than their code's first six digits say",
+        "{x} 个候选所在县区与其代码前六位不符",
+    ),
     (r"made by sxgeo (?P<v>\S+)", "由 sxgeo {v} 生成"),
     (r"project: (?P<p>.+)", "项目:{p}"),
     (r"plan: (?P<p>.+)", "规划:{p}"),

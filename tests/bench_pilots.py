@@ -10,15 +10,27 @@ candidates uniform inside the shipped counties (EPSG:4549), scores from a smooth
 county quotas; for each count the clique rows with and without the reduced-cost fixing, and the former
 one-row-per-pair rows, with rows, build and solve seconds and the objective (all must agree).
 ``--no-pairs`` skips the pairwise runs.
+
+``--process 10000`` instead times ``sxgeo pilots select`` as a planner runs it, a new process each time
+(imports, reading and writing included): that many seeded candidates (the generator of ``--scale``) written
+as a GeoPackage of points (12-digit village codes: the county's adcode and a serial), a values CSV (two
+seeded columns) and a criteria YAML of those two columns; 100 sites, 2 km spacing, proportional quotas; once
+with ``--selection-draws 0 --no-irreplaceability`` (the selection alone) and once with the defaults
+(1,000 ranking draws, 200 full re-selections, the irreplaceability of each selected site).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -44,7 +56,12 @@ def main() -> None:
         "--scale", default="", help="candidate counts, e.g. 2000,5000,10000,20000 (programme only)"
     )
     ap.add_argument("--no-pairs", action="store_true", help="with --scale: skip the one-row-per-pair runs")
+    ap.add_argument("--process", type=int, default=0, help="time `sxgeo pilots select` on N candidates")
+    ap.add_argument("--keep", type=Path, default=None, help="--process: keep the inputs here")
     args = ap.parse_args()
+    if args.process:
+        process(args.process, 2.0 if args.spacing_km is None else args.spacing_km, args.keep)
+        return
     if args.scale:
         sizes = [int(v) for v in args.scale.split(",")]
         scale(sizes, 2.0 if args.spacing_km is None else args.spacing_km, args.no_pairs)
@@ -188,6 +205,76 @@ def synthetic_candidates(m: int, seed: int = 0) -> pd.DataFrame:
             "score": score.round(1),
         }
     )
+
+
+CRITERIA_YAML = """# SYNTHETIC benchmark criteria (tests/bench_pilots.py --process): two seeded columns
+method: direct
+criteria:
+  - id: score_a
+    name_zh: 合成评分
+    name_en: Synthetic score
+    column: score_a
+    direction: benefit
+    weight: 0.7
+  - id: pop
+    name_zh: 合成人口
+    name_en: Synthetic population
+    column: pop
+    direction: benefit
+    weight: 0.3
+"""
+
+
+def write_inputs(m: int, folder: Path) -> list[str]:
+    """*m* seeded candidates: a GeoPackage, a values CSV and a criteria YAML in *folder*; the CLI options."""
+    c = synthetic_candidates(m)
+    rng = np.random.default_rng(1)
+    serial = c.groupby("county_adcode").cumcount().to_numpy()
+    codes = [f"{county}{k:06d}" for county, k in zip(c["county_adcode"], serial, strict=True)]
+    layer = gpd.GeoDataFrame(
+        {"code": codes, "name": [f"合成村{k}" for k in range(m)]},
+        geometry=shapely.points(c["x"], c["y"]),
+        crs=4549,
+    )
+    layer.to_file(folder / "synthetic_candidates.gpkg")
+    values = pd.DataFrame({"code": codes, "score_a": c["score"], "pop": rng.integers(300, 5000, m)})
+    values.to_csv(folder / "synthetic_values.csv", index=False)
+    (folder / "synthetic_criteria.yaml").write_text(CRITERIA_YAML, encoding="utf-8")
+    return [
+        "--candidates", str(folder / "synthetic_candidates.gpkg"),
+        "--values", str(folder / "synthetic_values.csv"),
+        "--criteria", str(folder / "synthetic_criteria.yaml"),
+    ]  # fmt: skip
+
+
+def process(m: int, spacing_km: float, keep: Path | None) -> None:
+    """``sxgeo pilots select`` of 100 among *m* candidates as new processes: wall and CPU seconds."""
+    folder = keep or Path(tempfile.mkdtemp(prefix="bench_pilots_process_"))
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    inputs = write_inputs(m, folder)
+    print(f"{m:,} seeded candidates written to {folder} in {time.perf_counter() - t:.1f} s")
+    sxgeo = str(Path(sys.executable).with_name("sxgeo"))
+    base = [sxgeo, "-q", "pilots", "select", *inputs, "--n", "100", "--min-spacing-km", f"{spacing_km:g}"]
+    runs = {
+        "selection alone (--selection-draws 0 --no-irreplaceability)": [
+            "--selection-draws", "0", "--no-irreplaceability",
+        ],
+        "defaults (1,000 draws, 200 re-selections, irreplaceability)": [],
+    }  # fmt: skip
+    print(f"sxgeo pilots select, 100 of {m:,}, {spacing_km:g} km spacing: wall s / CPU s (user + sys)")
+    for label, extra in runs.items():
+        out = folder / f"out_{'alone' if extra else 'defaults'}.csv"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run([*base, *extra, "-o", str(out)], check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        chosen = pd.read_csv(out, dtype=str)
+        print(f"  {label}: {wall:.2f} / {cpu:.2f}  ({len(chosen)} rows in {out.name})", flush=True)
+    if keep is None:
+        shutil.rmtree(folder)
 
 
 def scale(sizes: list[int], spacing_km: float, no_pairs: bool) -> None:

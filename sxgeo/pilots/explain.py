@@ -154,6 +154,41 @@ def draw_weights(weights: NDArray[np.float64], draws: int, *, alpha: float, rng:
     return out
 
 
+def draw_ranks(scores: NDArray[np.float64], tiebreak: NDArray[Any] | None = None) -> NDArray[np.int64]:
+    """:func:`~sxgeo.pilots.score.rank_desc` of each column of *scores* (candidates x draws).
+
+    The candidates are put in tie order once; then a stable sort of each draw's scores gives
+    ``lexsort((tiebreak, -score))``. Where a draw's scores are all distinct (and none is NaN), any sort
+    gives that order, so the faster unstable one is used and checked (about 6x faster than lexsort);
+    a draw with ties is sorted stably. The draws are ranked row by row of a draws x candidates array.
+    """
+    m, draws = scores.shape
+    tie_order = np.arange(m) if tiebreak is None else np.argsort(tiebreak, kind="stable")
+    by_draw = np.ascontiguousarray(-scores[tie_order].T)  # draws x candidates, in tie order
+    ranks = np.empty((draws, m), dtype=np.int64)
+    places = np.arange(1, m + 1)
+    for d in range(draws):
+        key = by_draw[d]
+        order = np.argsort(key)
+        ordered = key[order]
+        if np.isnan(ordered[-1:]).any() or (ordered[1:] == ordered[:-1]).any():
+            order = np.argsort(key, kind="stable")  # ties (or NaN, sorted last): keep the tie order
+        ranks[d, tie_order[order]] = places
+    return np.ascontiguousarray(ranks.T)
+
+
+def rank_interval(ranks: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The 5 % (``method="lower"``) and 95 % (``method="higher"``) percentiles of each row of *ranks*.
+
+    ``numpy.percentile`` with those methods takes the order statistics ``floor(q (n - 1))`` and
+    ``ceil(q (n - 1))``; both come from one partial sort here (two calls would partition twice).
+    """
+    n = ranks.shape[1]
+    k_lo, k_hi = int(np.floor(0.05 * (n - 1))), int(np.ceil(0.95 * (n - 1)))
+    part = np.partition(ranks, sorted({k_lo, k_hi}), axis=1)
+    return part[:, k_lo], part[:, k_hi]
+
+
 def monte_carlo(
     normalised: NDArray[np.float64],
     weights: NDArray[np.float64],
@@ -202,12 +237,9 @@ def monte_carlo(
     w = draw_weights(weights, draws, alpha=alpha, rng=rng)
     scores = 100.0 * normalised @ w.T  # candidates x draws
     m = scores.shape[0]
-    ranks = np.empty_like(scores, dtype=np.int64)
-    for d in range(draws):
-        ranks[:, d] = rank_desc(scores[:, d], tiebreak)
+    ranks = draw_ranks(scores, tiebreak)
     p_top = (ranks <= n_top).mean(axis=1) if draws else np.full(m, np.nan)
-    lo = np.percentile(ranks, 5, axis=1, method="lower") if draws else np.full(m, np.nan)
-    hi = np.percentile(ranks, 95, axis=1, method="higher") if draws else np.full(m, np.nan)
+    lo, hi = rank_interval(ranks) if draws else (np.full(m, np.nan), np.full(m, np.nan))
     k = min(selection_draws, draws) if problem is not None else 0
     p_sel = np.full(m, np.nan)
     if k:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo._pipeline import Context, as_path, is_synthetic, name_of, project_inputs, read
@@ -275,6 +276,7 @@ def park_candidates(boundaries: Any, table: pd.DataFrame) -> Any:
 
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     """The candidate layer of a level, with code, name, county_adcode, and its metric point."""
+    looked_up = False  # counties looked up by code in the division table
     if level == "park":
         if inputs.get("park_boundaries") is None or inputs.get("park_table") is None:
             msg = "park candidates need [parks] boundaries (and the zero_carbon_parks table they give)"
@@ -303,7 +305,8 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
         div = load_divisions().set_index("code")
         if "name" not in layer.columns:
             layer["name"] = layer["code"].map(div["name"])
-        if "county_adcode" not in layer.columns:
+        looked_up = "county_adcode" not in layer.columns
+        if looked_up:
             layer["county_adcode"] = layer["code"].map(div["county_adcode"])
         layer["county_adcode"] = layer["county_adcode"].fillna("unassigned").astype(str)
     dup = layer["code"].duplicated()
@@ -312,6 +315,9 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
         raise SchemaError(msg)
     metric = sxcrs.to_metric(layer, what=f"{level} candidates")
     pts = metric.geometry.representative_point()
+    county_notes: list[str] = []
+    if level in ("village", "town") and looked_up:
+        county_notes = _locate_counties(layer, np.asarray(pts.values, dtype=object), ctx.units)
     lonlat = sxcrs.to_lonlat(metric.set_geometry(pts), what=f"{level} candidates")
     out = pd.DataFrame(
         {
@@ -327,7 +333,44 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     )
     extra = [c for c in layer.columns if c not in (*out.columns, "geometry")]
     out = pd.concat([out, pd.DataFrame(layer[extra]).reset_index(drop=True)], axis=1)
+    if county_notes:
+        out.attrs["county_notes"] = county_notes
     return out, layer
+
+
+def _locate_counties(layer: Any, points: np.ndarray, units: Any) -> list[str]:
+    """The county of each candidate whose code is not in the division table, from where it lies (in place).
+
+    A planner's own codes (a village split or renamed after the shipped table, a code of their own) are
+    not in :func:`sxgeo.admin.load_divisions`; their county would be unknown and no county quota
+    would hold them. Their point (EPSG:4549) is looked up in the county layer instead; the note counts
+    them, those outside every county, and those whose code begins with another county's adcode.
+    """
+    unknown = np.flatnonzero((layer["county_adcode"] == "unassigned").to_numpy())
+    if not len(unknown):
+        return []
+    metric = sxcrs.to_metric(units, what="counties")
+    county_codes = metric["adcode"].astype(str).to_numpy()
+    tree = shapely.STRtree(np.asarray(metric.geometry.values, dtype=object))
+    point_i, unit_i = tree.query(points[unknown], predicate="intersects")
+    found = np.full(len(unknown), "unassigned", dtype=object)
+    first = np.unique(point_i, return_index=True)[1]  # a point on a shared border: the first county
+    found[point_i[first]] = county_codes[unit_i[first]]
+    column = layer.columns.get_loc("county_adcode")
+    layer.iloc[unknown, column] = found
+    located = found != "unassigned"
+    prefix = layer["code"].iloc[unknown].astype(str).str[:6].to_numpy()
+    other = int((located & np.isin(prefix, county_codes) & (prefix != found)).sum())
+    notes = [
+        f"{int(located.sum())} of {len(unknown)} candidates whose codes are not in the shipped division "
+        f"table got their county from their location; {int((~located).sum())} lie outside every county "
+        "(unassigned: no county quota holds them)"
+    ]
+    if other:
+        notes.append(f"{other} candidates lie in another county than their code's first six digits say")
+    for note in notes:
+        log.warning(note)
+    return notes
 
 
 def _values(cand: Any, inputs: dict[str, Any]) -> Any:
@@ -744,7 +787,9 @@ def prepare(
     opts = options or PilotOptions()
     stem = name or f"pilots_{PLURAL[opts.level]}"
     cand, layer = _candidates(ctx, inputs, opts.level)
+    county_notes = list(cand.attrs.get("county_notes", []))
     cand, notes = _values(cand, inputs)
+    notes = [*county_notes, *notes]
     fixed_codes: set[str]
     if opts.level == "park":
         # the first national list (发改办环资〔2025〕1082号) names no Shaoxing park in the excerpts read

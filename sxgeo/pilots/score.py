@@ -221,6 +221,16 @@ def _text(d: dict, key: str, default: str = "") -> str:
     return "" if v is None else str(v)
 
 
+RESERVED_IDS = frozenset(
+    {
+        "code", "name", "level", "county_adcode", "county_name", "x", "y", "lon", "lat", "geometry",
+        "gate", "missing", "score", "rank", "topsis", "topsis_rank", "selected", "fixed", "reason",
+        "p_top_n", "p_selected", "rank_p05", "rank_p95", "label", "oat_max_rank_change", "irreplaceability",
+    }
+)  # fmt: skip
+"""Columns of the scored and selected tables: no criterion may take one as its id."""
+
+
 def parse_criteria(data: dict[str, Any], *, where: str = "criteria") -> Criteria:  # noqa: C901
     """Validate a parsed criteria file (see ``sxgeo/data/pilot_criteria.yaml``).
 
@@ -291,6 +301,14 @@ def parse_criteria(data: dict[str, Any], *, where: str = "criteria") -> Criteria
     if len({c.id for c in crits}) != len(crits):
         msg = f"{where}: criterion ids must be unique"
         raise SchemaError(msg)
+    for c in crits:
+        if c.id in RESERVED_IDS:
+            # the criterion's raw value is written under its id: 'score' would be two columns of the result
+            msg = (
+                f"{where}: criterion id {c.id!r} is a column sxgeo writes itself "
+                f"({', '.join(sorted(RESERVED_IDS))}); give the criterion another id (e.g. {c.id}_value)"
+            )
+            raise SchemaError(msg)
     radii: dict[str, float | None] = {}
     for c in crits:
         if c.measure and radii.setdefault(c.source, c.radius_km) != c.radius_km:

@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sxgeo.pilots.explain import draw_weights, irreplaceability, monte_carlo, one_at_a_time, reasons
+from sxgeo.pilots.explain import (
+    draw_ranks,
+    draw_weights,
+    irreplaceability,
+    monte_carlo,
+    one_at_a_time,
+    rank_interval,
+    reasons,
+)
+from sxgeo.pilots.score import rank_desc
 from sxgeo.pilots.select import SelectOptions, SitingProblem
 
 
@@ -116,3 +125,23 @@ def test_spearman_equals_scipy_with_ties():
     b = a + rng.normal(0, 5, 500).round()
     assert spearman(a, b) == pytest.approx(float(spearmanr(a, b).statistic), abs=1e-12)
     assert spearman([1, 2, 3], [1, 3, 2]) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("kind", ["distinct", "ties", "nan"])
+def test_draw_ranks_and_interval_equal_rank_desc_and_numpy_percentile(kind):
+    """Every draw ranked as rank_desc ranks it (ties by the tie order, NaN last), and the 5-95 % interval
+    numpy.percentile's lower / higher order statistics."""
+    rng = np.random.default_rng(5)
+    m, d = 400, 60
+    scores = rng.random((m, d))
+    if kind == "ties":
+        scores = rng.integers(0, 6, (m, d)).astype(float)
+    elif kind == "nan":
+        scores[rng.random((m, d)) < 0.1] = np.nan
+    tiebreak = rng.permutation(m).astype(str)
+    want = np.column_stack([rank_desc(scores[:, k], tiebreak) for k in range(d)])
+    got = draw_ranks(scores, tiebreak)
+    np.testing.assert_array_equal(got, want)
+    lo, hi = rank_interval(got)
+    np.testing.assert_array_equal(lo, np.percentile(want, 5, axis=1, method="lower"))
+    np.testing.assert_array_equal(hi, np.percentile(want, 95, axis=1, method="higher"))

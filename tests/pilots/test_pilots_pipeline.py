@@ -234,3 +234,32 @@ def test_fixed_pilots_codes_as_excel_leaves_them(tmp_path):
     f.write_text("code\n3.30602E+11\n", encoding="utf-8")
     with pytest.raises(SchemaError, match=r"row 2 column code: '3.30602E\+11' lost its last 6 digits"):
         _fixed_codes({"fixed": f}, cand)
+
+
+def test_codes_outside_the_division_table_get_their_county_from_their_location(tmp_path):
+    """A planner's own 12-digit codes, not in the shipped division table: the county comes from the point
+    (one in 越城区, one in 新昌县 whose code says 越城区, one in Hangzhou outside every county), and the notes
+    count them; before, all three were 'unassigned' and no county quota held them."""
+    import geopandas as gpd
+    import shapely
+
+    from sxgeo import admin
+    from sxgeo._pipeline import Context
+    from sxgeo.pilots.pipeline import _candidates
+
+    counties = admin.load_counties()
+    inner = {c: counties.loc[counties["adcode"] == c].geometry.iloc[0].representative_point() for c in
+             ("330602", "330624")}  # fmt: skip
+    layer = gpd.GeoDataFrame(
+        {"code": ["330699000001", "330602999999", "330100999999"], "name": ["甲村", "乙村", "丙村"]},
+        geometry=[inner["330602"], inner["330624"], shapely.Point(120.16, 30.27)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "mine.gpkg"
+    layer.to_file(path)
+    cand, _ = _candidates(Context(units=counties), {"candidates": path}, "village")
+    assert cand["county_adcode"].tolist() == ["330602", "330624", "unassigned"]
+    notes = cand.attrs["county_notes"]
+    assert notes[0].startswith("2 of 3 candidates whose codes are not in the shipped division table")
+    assert "1 lie outside every county" in notes[0]
+    assert notes[1] == "1 candidates lie in another county than their code's first six digits say"

@@ -159,7 +159,7 @@ def test_bad_criteria_files_name_the_problem():
             {"criteria": [{"id": "x", "column": "x", "direction": "up", "weight": 1}]}, where="f.yaml"
         )
     with pytest.raises(SchemaError, match="no column 'zz'"):
-        score_candidates(TABLE, parse_criteria({"criteria": [{"id": "x", "column": "zz", "weight": 1}]}))
+        score_candidates(TABLE, parse_criteria({"criteria": [{"id": "c1", "column": "zz", "weight": 1}]}))
 
 
 # ---- issue 20 (branch issue-20-inputs): gates remove all
@@ -174,3 +174,16 @@ def test_gates_that_remove_every_candidate_are_refused_naming_each_gate():
     # by hand: ledger == 1 fails c4 only; a >= 100 fails all four (a is at most 10)
     assert "test.yaml: the gates remove all 4 of town candidates (towns.gpkg)" in msg
     assert "gate ledger (ledger == 1) fails 1" in msg and "gate big (a >= 100) fails 4" in msg
+
+
+def test_a_criterion_id_that_is_an_output_column_is_refused():
+    """A criterion named 'score' would be a second 'score' column of the result, one named 'x' would overwrite
+    the candidates' x coordinate (and so the spacing): refused, naming the fix."""
+    from sxgeo.errors import SchemaError
+    from sxgeo.pilots.score import parse_criteria
+
+    data = {"criteria": [{"id": "score", "column": "score_a", "weight": 1.0}]}
+    with pytest.raises(SchemaError, match="criterion id 'score' is a column sxgeo writes.*score_value"):
+        parse_criteria(data, where="mine.yaml")
+    with pytest.raises(SchemaError, match="criterion id 'x' is a column"):
+        parse_criteria({"criteria": [{"id": "x", "column": "x", "weight": 1.0}]})
