@@ -151,7 +151,12 @@ def main() -> None:
     parser.add_argument(
         "--runs", type=int, default=5, help="interleaved rounds of the kernel and reads (default 5)"
     )
-    parser.add_argument("--process-runs", type=int, default=3, help="interleaved rounds of whole processes")
+    parser.add_argument(
+        "--process-runs",
+        type=int,
+        default=3,
+        help="interleaved rounds of whole processes (0: the kernel alone)",
+    )
     args = parser.parse_args()
     demo = ROOT / "layers" / "demo"
     with tempfile.TemporaryDirectory() as tmp:
@@ -169,6 +174,8 @@ def main() -> None:
         single = kernel_against_read([before], args.runs)
         print(f"land-cover change 2020 -> 2025 (class pairs), 10 m: median of {args.runs} ({load()})")
         kernel_against_read([before, after], args.runs)
+        if args.process_runs < 1:
+            return  # the kernel alone
         whole_process(before, f"10 m raster ({w * h / 1e6:.0f} Mpx, 83 inside)", Path(tmp), args.process_runs)
         peer_differences(single["areas"], Path(tmp))
         whole_process(

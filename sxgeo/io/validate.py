@@ -22,6 +22,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.errors import CoordinateError, LayerError
 from sxgeo.io.report import LayerReport, RowNote
+from sxgeo.parallel import chunked
 from sxgeo.settings import STRICT
 
 log = logging.getLogger(__name__)
@@ -226,7 +227,7 @@ def _clean_geometries(
 
 def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerReport, *, repair: bool) -> None:
     """Repair invalid geometries in place in ``geoms`` with ``make_valid`` (or refuse them)."""
-    valid = shapely.is_valid(geoms)
+    valid = chunked(shapely.is_valid, geoms)
     if valid.all():
         return
     bad = np.flatnonzero(~valid)

@@ -15,6 +15,7 @@ import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo.admin import CITY_CODE
+from sxgeo.parallel import chunked
 from sxgeo.plan import TargetsLike, unit_target
 from sxgeo.unit_table import id_columns, unit_rows
 from sxgeo.zonal import UNASSIGNED
@@ -61,7 +62,7 @@ def surface_points(buildings: gpd.GeoDataFrame) -> np.ndarray:
     numpy.ndarray of shapely.Point
         In the CRS of *buildings*.
     """
-    return shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
+    return chunked(shapely.point_on_surface, np.asarray(buildings.geometry.values, dtype=object))
 
 
 def assign_points(points: np.ndarray, polygons: gpd.GeoDataFrame, code_col: str) -> np.ndarray:
@@ -367,6 +368,6 @@ def by_nearest_point(
     """
     target = unit_target("pv_new_capacity", CITY_CODE, targets=targets)
     pm = sxcrs.to_metric(points, what="points")
-    pts = shapely.point_on_surface(np.asarray(buildings.geometry.values, dtype=object))
+    pts = chunked(shapely.point_on_surface, np.asarray(buildings.geometry.values, dtype=object))
     code = nearest_codes(pts, pm, code_col, max_distance_m)
     return table_from_sums(sum_by(buildings, code), pm, target, kind="nearest", code_col=code_col)

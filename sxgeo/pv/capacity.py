@@ -23,6 +23,7 @@ import shapely
 from sxgeo import crs as sxcrs
 from sxgeo.data import read_param_table
 from sxgeo.errors import SchemaError, SxgeoError
+from sxgeo.parallel import chunked
 from sxgeo.params import parse_numbers, source_of
 from sxgeo.pv.energy import lookup_yield
 
@@ -202,7 +203,7 @@ def horizon_angles(
     out = np.zeros(len(geoms))
     if len(geoms) == 0 or h.max() <= 0:
         return out
-    xy = shapely.get_coordinates(shapely.centroid(geoms))
+    xy = shapely.get_coordinates(chunked(shapely.centroid, geoms))
     radius = np.sqrt((shapely.area(geoms) if areas is None else areas) / np.pi)
     # the roofs in spatial order (rows of SORT_CELL_M cells): the gathers of the pairs below then read
     # nearby memory (in file order they miss the cache: ~2x the time); the angles do not depend on it
