@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -256,6 +257,14 @@ def assign_projects(
         ``project_id`` per roof (``parcel:<id>``, ``owner:<id>`` or ``roof:<n>``, n the row
         number), and how many roofs each basis grouped (``{"parcel", "owner", "roof"}``).
     """
+    pid, grouped, _ = _assign_projects(roofs, parcels, parcel_col=parcel_col)
+    return pid, grouped
+
+
+def _assign_projects(
+    roofs: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame | None = None, *, parcel_col: str | None = None
+) -> tuple[np.ndarray, dict[str, int], np.ndarray]:
+    """:func:`assign_projects`, and which roofs are alone in their project (``roof:<n>``)."""
     n = len(roofs)
     pid = np.full(n, "", dtype=object)
     if parcels is not None and len(parcels):
@@ -281,13 +290,51 @@ def assign_projects(
     by_owner = int((pid != "").sum()) - by_parcel
     alone = pid == ""
     pid[alone] = _roof_ids(np.flatnonzero(alone))
-    return pid.astype(object), {"parcel": by_parcel, "owner": by_owner, "roof": int(alone.sum())}
+    return pid.astype(object), {"parcel": by_parcel, "owner": by_owner, "roof": int(alone.sum())}, alone
 
 
 def _roof_ids(rows: np.ndarray) -> np.ndarray:
     """``roof:<n>`` for each row number n, as Python strings (built by Arrow: a million in 0.2 s)."""
     text = pc.binary_join_element_wise("roof:", pc.cast(pa.array(rows, type=pa.int64()), pa.string()), "")
     return text.to_numpy(zero_copy_only=False).astype(object)
+
+
+def project_codes(pid: np.ndarray, alone: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each roof's project as a number 0, 1, ... in the order of the projects' first roofs, and those rows.
+
+    The numbering ``pandas.factorize(pid)`` gives (first appearance), without hashing the ``roof:<n>``
+    ids of roofs alone in their project (a new number each): only the parcel and owner ids are hashed.
+
+    Parameters
+    ----------
+    pid : numpy.ndarray of str
+        ``project_id`` per roof (:func:`assign_projects`).
+    alone : numpy.ndarray of bool, optional
+        The roofs alone in their project (``roof:<n>``), when known; else read off the ids.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The project number of each roof, and the row of each project's first roof.
+    """
+    n = len(pid)
+    if alone is None:
+        alone = pd.Series(pid, dtype=object).str.startswith("roof:").to_numpy(dtype=bool)
+    keyed = np.flatnonzero(~np.asarray(alone, dtype=bool))
+    opens = np.ones(n, dtype=bool)
+    first_of_key = np.empty(0, dtype=np.int64)
+    key = np.empty(0, dtype=np.int64)
+    if len(keyed):
+        key, _ = pd.factorize(pid[keyed])
+        first_of_key = np.full(int(key.max()) + 1, n, dtype=np.int64)
+        np.minimum.at(first_of_key, key, keyed)
+        opens[keyed] = False
+        opens[first_of_key] = True
+    number = np.cumsum(opens) - 1
+    code = number.copy()
+    if len(keyed):
+        code[keyed] = number[first_of_key[key]]
+    return code, np.flatnonzero(opens)
 
 
 @dataclass(frozen=True)
@@ -336,27 +383,32 @@ def judge_projects(base: pd.Series, mw: pd.Series, kv: pd.Series) -> pd.DataFram
         35 kV up to 20 MW, else 110 kV); with one at <= 20 kV it stays general C&I and is flagged
         above 6 MW.
     """
-    b = base.to_numpy(dtype=object)
     m = mw.to_numpy(dtype=float)
     k = kv.to_numpy(dtype=float)
+    # the types as numbers (0-3: NEA_TYPES' order; any other name after them): comparing a million
+    # numbers, not a million strings
+    b_code, b_names = pd.factorize(base.to_numpy(dtype=object), use_na_sentinel=False)
+    names = [*NEA_TYPES, *(str(u) for u in b_names if u not in NEA_TYPES)]
+    b = np.array([names.index(str(u)) for u in b_names], dtype=np.int64)[b_code]
+    nat, non_nat, gen, big = (NEA_TYPES.index(x) for x in (NATURAL, NON_NATURAL, GENERAL_CI, LARGE_CI))
     given = np.isfinite(k)
-    ci = (b == GENERAL_CI) | (b == LARGE_CI)
+    ci = (b == gen) | (b == big)
     at_distribution = given & (k <= DISTRIBUTION_KV)
-    large = ci & ~at_distribution & ((b == LARGE_CI) | given | (m > SMALL_CAP_MW))
-    t = np.where(ci, np.where(large, LARGE_CI, GENERAL_CI), b)
+    large = ci & ~at_distribution & ((b == big) | given | (m > SMALL_CAP_MW))
+    t = np.where(ci, np.where(large, big, gen), b)
     auto_kv = np.select(
-        [t == NATURAL, (t == NON_NATURAL) | (t == GENERAL_CI), m <= LARGE_CAP_35KV_MW],
+        [t == nat, (t == non_nat) | (t == gen), m <= LARGE_CAP_35KV_MW],
         [HOUSEHOLD_KV, 10.0, 35.0],
         110.0,
     )
     v = np.where(given, k, auto_kv)
     cap = np.select(
-        [t == NATURAL, (t == NON_NATURAL) | (t == GENERAL_CI), v < 66.0],
+        [t == nat, (t == non_nat) | (t == gen), v < 66.0],
         [np.inf, SMALL_CAP_MW, LARGE_CAP_35KV_MW],
         LARGE_CAP_110KV_MW,
     )
     over_mw = m > cap + 1e-9
-    wrong_kv = ((t == NATURAL) & (v > LOW_VOLTAGE_KV)) | ((t == NON_NATURAL) & (v > DISTRIBUTION_KV))
+    wrong_kv = ((t == nat) & (v > LOW_VOLTAGE_KV)) | ((t == non_nat) & (v > DISTRIBUTION_KV))
     note = np.full(len(b), "", dtype=object)
     # the texts only for the flagged projects (a city's million roofs are nearly all unflagged)
     flagged = np.flatnonzero(over_mw | wrong_kv)
@@ -366,40 +418,68 @@ def judge_projects(base: pd.Series, mw: pd.Series, kv: pd.Series) -> pd.DataFram
         kv_txt = np.char.mod("%g", v[flagged]).astype(object)
         sub = np.full(len(flagged), "", dtype=object)
         sub = np.where(
-            of & (tf == GENERAL_CI),
+            of & (tf == gen),
             mw_txt + " MW > 6 MW at " + kv_txt + " kV: not general C&I; needs 35 kV or more (large C&I)",
             sub,
         )
+        sub = np.where(of & (tf == non_nat), mw_txt + " MW > 6 MW cap of non-natural-person household", sub)
         sub = np.where(
-            of & (tf == NON_NATURAL), mw_txt + " MW > 6 MW cap of non-natural-person household", sub
-        )
-        sub = np.where(
-            of & (tf == LARGE_CI),
+            of & (tf == big),
             mw_txt + " MW > large C&I cap at " + kv_txt + " kV (20 MW at 35 kV, 50 MW at 110 kV)",
             sub,
         )
         sub = np.where(
-            wf & (tf == NATURAL),
+            wf & (tf == nat),
             "natural-person household connects at <= 380 V, given " + kv_txt + " kV",
             sub,
         )
         sub = np.where(
-            wf & (tf == NON_NATURAL),
+            wf & (tf == non_nat),
             "household projects connect at <= 10 kV (20 kV), given " + kv_txt + " kV",
             sub,
         )
         note[flagged] = sub
+    note_code, note_names = pd.factorize(note)
     return pd.DataFrame(
         {
-            "nea2025_type": t,
+            "nea2025_type": text_column(t, names),
             "grid_kv": v,
             "kv_assumed": ~given,
             "cap_mw": np.where(np.isfinite(cap), cap, np.nan),
             "over_cap": over_mw | wrong_kv,
-            "cap_note": note,
+            "cap_note": text_column(note_code, note_names),
         },
         index=base.index,
     )
+
+
+def text_column(codes: np.ndarray, names: Any) -> Any:
+    """``names[codes]`` as a text column of pandas' default text dtype, built by Arrow when it is Arrow's.
+
+    Assigning a million Python strings to a DataFrame makes pandas (3.x: the ``str`` dtype, stored in
+    Arrow) convert them one by one, about 0.2 s per column; decoding a dictionary array of the few
+    distinct texts gives the same column in a tenth of that. Where pandas keeps text as objects
+    (pandas 2.x), the object array itself.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int
+        Index into *names* per row (no missing values).
+    names : sequence of str
+        The distinct texts.
+
+    Returns
+    -------
+    pandas.api.extensions.ExtensionArray or numpy.ndarray
+    """
+    texts = [str(x) for x in names]
+    dtype = pd.Series(np.array(["a"], dtype=object)).dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return np.asarray(texts, dtype=object)[np.asarray(codes)]
+    decoded = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)), pa.array(texts, type=pa.large_string())
+    ).dictionary_decode()
+    return pd.arrays.ArrowStringArray(pa.chunked_array([decoded]), dtype=dtype)  # type: ignore[call-arg]
 
 
 def consumption_mwh(roofs: pd.DataFrame, intensity: pd.DataFrame | None = None) -> np.ndarray | None:
@@ -504,18 +584,21 @@ def classify(
     Projects
     """
     r = roofs.copy()
-    base = base_types(r, table)
-    pid, grouped = assign_projects(r, parcels)
+    type_code, type_names = _base_type_codes(r, table)
+    pid, grouped, alone = _assign_projects(r, parcels)
+    project, first_row = project_codes(pid, alone)
+    pid_text = pd.Series(pid).array  # converted to the default text dtype once
     kv_col = find_column(r.columns, KV_COLUMNS, what="grid voltage", required=False, quiet=True)
     kv = (
         parse_numbers(r[[kv_col]], [kv_col], source="buildings", features=True)[kv_col].to_numpy(float)
         if kv_col is not None
         else np.full(len(r), np.nan)
     )
+    rank_of_type = np.array([_RANK[name] for name in type_names], dtype=np.int64)
     frame = pd.DataFrame(
         {
-            "project_id": pid,
-            "rank": pd.Series(base, dtype=object).map(_RANK).to_numpy(dtype=np.int64),
+            "project": project,
+            "rank": rank_of_type[type_code],
             "capacity_kwp": r["capacity_kwp"].to_numpy(float),
             "generation_mwh": r["generation_mwh"].to_numpy(float),
             "kv": kv,
@@ -525,7 +608,8 @@ def classify(
     cons = consumption_mwh(r, intensity)
     if cons is not None:
         frame["consumption_mwh"] = cons
-    g = frame.groupby("project_id", sort=False)
+    # projects numbered in the order of their first roof (project_codes): the groups come in that order
+    g = frame.groupby("project", sort=True)
     proj = pd.DataFrame(
         {
             "roofs": g["roof"].sum(),
@@ -535,8 +619,12 @@ def classify(
             "rank": g["rank"].max(),
         }
     )
-    by_rank = {v: k for k, v in _RANK.items()}
-    judged = judge_projects(proj["rank"].map(by_rank), proj["capacity_kwp"] / 1000, proj["kv"])
+    by_rank = np.array([name for name, _ in sorted(_RANK.items(), key=lambda kv_: kv_[1])], dtype=object)
+    judged = judge_projects(
+        pd.Series(by_rank[proj["rank"].to_numpy()], index=proj.index, dtype=object),
+        proj["capacity_kwp"] / 1000,
+        proj["kv"],
+    )
     proj = pd.concat([proj.drop(columns=["rank", "kv"]), judged], axis=1)
     if cons is not None:
         proj["consumption_mwh"] = g["consumption_mwh"].sum(min_count=1)
@@ -548,23 +636,25 @@ def classify(
         )
         ci = proj["nea2025_type"].isin([GENERAL_CI, LARGE_CI]).to_numpy()
         proj["self_use_bound_kwp"] = np.where(ci, bound, proj["capacity_kwp"].to_numpy())
-    proj.index.name = "project_id"
+    proj.index = pd.Index(pid_text.take(first_row), name="project_id")
     proj = proj.reset_index()
-    # each roof's project row (a hash lookup, not a label .loc of a million rows)
-    at = proj.iloc[pd.Index(proj["project_id"]).get_indexer(pid)]
-    r["project_id"] = pid
-    r["nea2025_type"] = at["nea2025_type"].to_numpy(dtype=object)
-    r["grid_modes_allowed"] = r["nea2025_type"].map(GRID_MODES)
-    r["grid_kv"] = at["grid_kv"].to_numpy(float)
-    r["kv_assumed"] = at["kv_assumed"].to_numpy(bool)
-    r["project_mwp"] = np.round(at["capacity_kwp"].to_numpy(float) / 1000, 4)
-    r["over_cap"] = at["over_cap"].to_numpy(bool)
-    r["cap_note"] = at["cap_note"].to_numpy(dtype=object)
+    # each roof's project row, by position (projects are numbered 0, 1, ... in row order)
+    final_code, final_names = pd.factorize(proj["nea2025_type"].to_numpy(dtype=object))
+    roof_type = final_code[project]
+    r["project_id"] = pid_text
+    r["nea2025_type"] = text_column(roof_type, final_names)
+    r["grid_modes_allowed"] = text_column(roof_type, [GRID_MODES[name] for name in final_names])
+    r["grid_kv"] = proj["grid_kv"].to_numpy(float)[project]
+    r["kv_assumed"] = proj["kv_assumed"].to_numpy(bool)[project]
+    r["project_mwp"] = np.round(proj["capacity_kwp"].to_numpy(float)[project] / 1000, 4)
+    r["over_cap"] = proj["over_cap"].to_numpy(bool)[project]
+    note_code, note_names = pd.factorize(proj["cap_note"].to_numpy(dtype=object))
+    r["cap_note"] = text_column(note_code[project], note_names)
     if cons is not None:
         r["consumption_mwh"] = cons
-        pcap = at["capacity_kwp"].to_numpy(float)
+        pcap = proj["capacity_kwp"].to_numpy(float)[project]
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(pcap > 0, at["self_use_bound_kwp"].to_numpy(float) / pcap, 0.0)
+            ratio = np.where(pcap > 0, proj["self_use_bound_kwp"].to_numpy(float)[project] / pcap, 0.0)
         r["self_use_bound_kwp"] = np.round(r["capacity_kwp"].to_numpy(float) * ratio, 3)
     return Projects(r, proj, grouped)
 
@@ -707,6 +797,7 @@ __all__ = [
     "classify",
     "consumption_mwh",
     "judge_projects",
+    "project_codes",
     "project_types_table",
     "self_use_bound",
     "type_table",
