@@ -666,19 +666,25 @@ def _home(codes: np.ndarray, project_id: np.ndarray, capacity_kwp: np.ndarray) -
     not depend on the order of the roofs (the Dask engine gathers them in partition order,
     :mod:`sxgeo.pv.dask`).
     """
-    f = pd.DataFrame(
-        {
-            "p": project_id,
-            "kwp": capacity_kwp,
-            "code": np.where(np.asarray(codes, dtype=object) == "", "~", np.asarray(codes, dtype=str)),
-            "i": np.arange(len(codes)),
-        }
-    )
-    first = f.sort_values(["p", "kwp", "code", "i"], ascending=[True, False, True, True]).drop_duplicates(
-        "p"
-    )["i"]
     home = np.zeros(len(codes), dtype=int)
-    home[first.to_numpy()] = 1
+    project, _ = pd.factorize(np.asarray(project_id, dtype=object))
+    size = np.bincount(project, minlength=int(project.max()) + 1 if len(project) else 0)
+    alone = size[project] == 1
+    home[alone] = 1  # the roof of a one-roof project is its home
+    shared = np.flatnonzero(~alone)
+    if len(shared):
+        f = pd.DataFrame(
+            {
+                "p": project[shared],
+                "kwp": np.asarray(capacity_kwp, dtype=float)[shared],
+                "code": np.where(
+                    np.asarray(codes, dtype=object)[shared] == "", "~", np.asarray(codes, dtype=str)[shared]
+                ),
+                "i": shared,
+            }
+        )
+        first = f.sort_values(["p", "kwp", "code", "i"], ascending=[True, False, True, True])
+        home[first.drop_duplicates("p")["i"].to_numpy()] = 1
     return home
 
 
@@ -708,30 +714,32 @@ def project_types_table(
     """
     cap = roofs["capacity_kwp"].to_numpy(float)
     has = cap > 0
-    r = roofs.loc[has]
+    kwp = cap[has]
+
+    def column(name: str, dtype: Any) -> np.ndarray:
+        # one column of the roofs with capacity (no copy of the whole roof table)
+        return roofs[name].to_numpy(dtype=dtype)[has]
+
     c = np.asarray(codes, dtype=object)[has]
-    pid = r["project_id"].to_numpy(dtype=object)
-    home = _home(c, pid, r["capacity_kwp"].to_numpy(float))
-    over = r["over_cap"].to_numpy(bool)
+    home = _home(c, column("project_id", object), kwp)
+    over = column("over_cap", bool)
     frame = pd.DataFrame(
         {
             "unit_code": np.where(c == "", UNASSIGNED, c),
-            "nea2025_type": r["nea2025_type"].to_numpy(dtype=object),
+            "nea2025_type": column("nea2025_type", object),
             "roofs": 1,
             "projects": home,
-            "capacity_mwp": r["capacity_kwp"].to_numpy(float) / 1000,
-            "yield_mwh": r["generation_mwh"].to_numpy(float),
+            "capacity_mwp": kwp / 1000,
+            "yield_mwh": column("generation_mwh", float),
             "over_cap_projects": home * over,
-            "over_cap_mwp": np.where(over, r["capacity_kwp"].to_numpy(float) / 1000, 0.0),
+            "over_cap_mwp": np.where(over, kwp / 1000, 0.0),
         }
     )
     cols = ["roofs", "projects", "capacity_mwp", "yield_mwh", "over_cap_projects", "over_cap_mwp"]
-    if "self_use_bound_kwp" in r.columns:
-        b = r["self_use_bound_kwp"].to_numpy(float)
+    if "self_use_bound_kwp" in roofs.columns:
+        b = column("self_use_bound_kwp", float)
         frame["self_use_bound_mwp"] = np.where(np.isfinite(b), b, 0.0) / 1000
-        frame["self_use_unknown_mwp"] = np.where(
-            np.isfinite(b), 0.0, r["capacity_kwp"].to_numpy(float) / 1000
-        )
+        frame["self_use_unknown_mwp"] = np.where(np.isfinite(b), 0.0, kwp / 1000)
         cols += ["self_use_bound_mwp", "self_use_unknown_mwp"]
     # every type present in every unit, zero where none: a planner reads four rows per county
     zero = pd.DataFrame({"unit_code": UNASSIGNED, "nea2025_type": list(NEA_TYPES), **dict.fromkeys(cols, 0)})
