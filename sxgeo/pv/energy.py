@@ -22,9 +22,12 @@ modules laid flush on steel and tile roofs
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -115,6 +118,10 @@ def losses_pct() -> float:
     return float(_pvlib().pvsystem.pvwatts_losses())
 
 
+GHI_TABLE = "ghi_monthly_hangzhou_cswd.csv"
+"""The shipped monthly GHI/temperature table (``sxgeo/data``)."""
+
+
 def monthly_table(scenario: str = "default") -> pd.DataFrame:
     """The cited monthly GHI/temperature table, optionally scaled to a scenario.
 
@@ -129,7 +136,7 @@ def monthly_table(scenario: str = "default") -> pd.DataFrame:
     pandas.DataFrame
         ``month, ghi_kwh_m2, t_mean_c``.
     """
-    table = read_param_table("ghi_monthly_hangzhou_cswd.csv")
+    table = read_param_table(GHI_TABLE)
     if scenario == "low":
         table["ghi_kwh_m2"] *= (4196.41 / 3.6) / table["ghi_kwh_m2"].sum()
     elif scenario != "default":
@@ -302,13 +309,142 @@ def specific_yield(
     return {"yield_kwh_kwp": y, "poa_kwh_m2": poa, "ghi_kwh_m2": ghi, "pr": y / poa if poa else np.nan}
 
 
+TILTS = (0, 5, 10, 15, 20, 25, 30, 35, 40)
+"""Tilt bins of :func:`yield_table` [deg]."""
+AZIMUTHS = (0, 45, 90, 135, 180, 225, 270, 315)
+"""Azimuth bins of :func:`yield_table` [deg]."""
+HORIZONS = tuple(range(0, 65, 5))
+"""Horizon elevations of :func:`horizon_loss_table` [deg]."""
+PRECOMPUTED = "pv_yield_precomputed.json"
+"""The default tables as computed (``sxgeo/data``; rewritten by ``tools/pv_precompute.py``)."""
+
+
 def yield_table(
     weather: pd.DataFrame | None = None,
     *,
     site: Site = SHAOXING,
     scenario: str = "default",
-    tilts: tuple[float, ...] = (0, 5, 10, 15, 20, 25, 30, 35, 40),
-    azimuths: tuple[float, ...] = (0, 45, 90, 135, 180, 225, 270, 315),
+    tilts: tuple[float, ...] = TILTS,
+    azimuths: tuple[float, ...] = AZIMUTHS,
+    mounts: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """Specific yield for every (mount, tilt, azimuth) bin, from a weather year or the monthly table.
+
+    The default year (no *weather*, Shaoxing, the default bins and the shipped table's mounts) gives
+    the same table every run: it is read as computed (:data:`PRECOMPUTED`, the same numbers to the last
+    bit, checked by the tests), which spares about 2 s of pvlib per run; anything else is computed.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame, optional
+        Hourly weather (see :func:`specific_yield`); default the synthetic year of the monthly
+        table.
+    site : Site
+        Location.
+    scenario : {'default', 'low'}
+        Monthly table scenario when *weather* is not given.
+    tilts, azimuths : tuple of float
+        Bin centres [deg].
+    mounts : dict, optional
+        Mount name -> Faiman (u0, u1); default :func:`thermal_mounts` of the shipped roof table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mount, tilt_deg, azimuth_deg, yield_kwh_kwp, poa_kwh_m2``; ``attrs["source"]`` says
+        which weather.
+    """
+    mounts = mounts or thermal_mounts()
+    if weather is None and site == SHAOXING and tuple(tilts) == TILTS and tuple(azimuths) == AZIMUTHS:
+        stored = _precomputed().get("yield", {}).get(scenario)
+        if stored is not None and _same_mounts(stored["mounts"], mounts):
+            table = pd.DataFrame(stored["rows"], columns=stored["columns"])
+            table.attrs.update(stored["attrs"])
+            log.info(
+                "yield table: %d bins, %s (as computed: %s)", len(table), table.attrs["source"], PRECOMPUTED
+            )
+            return table
+    return _computed_yield_table(
+        weather, site=site, scenario=scenario, tilts=tilts, azimuths=azimuths, mounts=mounts
+    )
+
+
+def horizon_loss_table(
+    weather: pd.DataFrame | None = None,
+    *,
+    site: Site = SHAOXING,
+    tilt: float = 15,
+    azimuth: float = 180,
+    horizons: tuple[float, ...] = HORIZONS,
+) -> pd.DataFrame:
+    """Yearly energy lost to an all-round horizon of a given elevation (neighbouring buildings).
+
+    The default year and reference array read the table as computed (:data:`PRECOMPUTED`), like
+    :func:`yield_table`.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame, optional
+        Hourly weather; default the synthetic year of the monthly table.
+    site : Site
+        Location.
+    tilt, azimuth : float
+        Reference array [deg].
+    horizons : tuple of float
+        Horizon elevations [deg].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``horizon_deg, loss`` (0-1).
+    """
+    if weather is None and site == SHAOXING and (tilt, azimuth) == (15, 180) and tuple(horizons) == HORIZONS:
+        stored = _precomputed().get("horizon")
+        if stored is not None:
+            return pd.DataFrame(stored["rows"], columns=stored["columns"])
+    return _computed_horizon_loss_table(weather, site=site, tilt=tilt, azimuth=azimuth, horizons=horizons)
+
+
+def _same_mounts(stored: dict[str, list[float]], mounts: dict[str, tuple[float, float]]) -> bool:
+    return {k: tuple(v) for k, v in stored.items()} == {k: tuple(map(float, v)) for k, v in mounts.items()}
+
+
+def _precomputed() -> dict[str, Any]:
+    """The stored tables, or ``{}`` when the monthly GHI table they were computed from has changed."""
+    with resources.files("sxgeo.data").joinpath(PRECOMPUTED).open(encoding="utf-8") as fh:
+        stored: dict[str, Any] = json.load(fh)
+    return stored if stored.get("ghi_table_sha256") == ghi_table_sha256() else {}
+
+
+def ghi_table_sha256() -> str:
+    """sha256 of the shipped monthly GHI table (the input of the default year)."""
+    return hashlib.sha256(resources.files("sxgeo.data").joinpath(GHI_TABLE).read_bytes()).hexdigest()
+
+
+def precomputed_tables() -> dict[str, Any]:
+    """:data:`PRECOMPUTED`'s content, computed now (``tools/pv_precompute.py`` writes it)."""
+    mounts = thermal_mounts()
+    out: dict[str, Any] = {"ghi_table_sha256": ghi_table_sha256(), "yield": {}}
+    for scenario in ("default", "low"):
+        t = _computed_yield_table(scenario=scenario, mounts=mounts)
+        out["yield"][scenario] = {
+            "mounts": {k: list(v) for k, v in mounts.items()},
+            "columns": list(t.columns),
+            "rows": t.to_numpy(dtype=object).tolist(),
+            "attrs": dict(t.attrs),
+        }
+    h = _computed_horizon_loss_table()
+    out["horizon"] = {"columns": list(h.columns), "rows": h.to_numpy(dtype=object).tolist()}
+    return out
+
+
+def _computed_yield_table(
+    weather: pd.DataFrame | None = None,
+    *,
+    site: Site = SHAOXING,
+    scenario: str = "default",
+    tilts: tuple[float, ...] = TILTS,
+    azimuths: tuple[float, ...] = AZIMUTHS,
     mounts: dict[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Specific yield for every (mount, tilt, azimuth) bin, from a weather year or the monthly table.
@@ -405,13 +541,13 @@ def lookup_yield(
     return lut.reindex(pd.MultiIndex.from_arrays([ti, ai])).to_numpy()
 
 
-def horizon_loss_table(
+def _computed_horizon_loss_table(
     weather: pd.DataFrame | None = None,
     *,
     site: Site = SHAOXING,
     tilt: float = 15,
     azimuth: float = 180,
-    horizons: tuple[float, ...] = tuple(range(0, 65, 5)),
+    horizons: tuple[float, ...] = HORIZONS,
 ) -> pd.DataFrame:
     """Yearly energy lost to an all-round horizon of a given elevation (neighbouring buildings).
 
