@@ -190,6 +190,33 @@ def _read_vector(
         raise LayerError(msg) from exc
 
 
+_TYPE_NAMES = (
+    "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+    "GeometryCollection",
+)  # fmt: skip
+"""The name ``GeoSeries.geom_type`` gives each GEOS type id (``shapely.GeometryType`` 0-7)."""
+
+
+def geometry_type_counts(geoms: np.ndarray) -> pd.Series:
+    """``GeoSeries.geom_type.dropna().value_counts()``, counted on GEOS type ids (no string per feature).
+
+    The same counts in the same order: most first, ties in the order the types first occur.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely.Geometry
+
+    Returns
+    -------
+    pandas.Series
+        Features per geometry type name, most first (ties in type-id order).
+    """
+    ids = shapely.get_type_id(geoms)
+    types, first, n = np.unique(ids[ids >= 0], return_index=True, return_counts=True)
+    order = np.lexsort((first, -n))
+    return pd.Series(n[order], index=[_TYPE_NAMES[int(t)] for t in types[order]], name="count")
+
+
 def _refuse_no_areas(path: Path, types_read: pd.Series, *, kept: int, geometry_type: str | None) -> None:
     """Refuse a layer of points or lines read where areas are needed (an overlay needs polygons)."""
     if kept or geometry_type != "polygon" or not len(types_read):
@@ -305,7 +332,7 @@ def read_layer(
         )
         raise CRSError(msg)
 
-    types_read = gdf.geom_type.dropna().value_counts()
+    types_read = geometry_type_counts(np.asarray(gdf.geometry.values, dtype=object))
     gdf = _clean_geometries(gdf, report, repair=repair, geometry_type=geometry_type)
     _refuse_no_areas(path, types_read, kept=len(gdf), geometry_type=geometry_type)
     if len(gdf) == 0:
@@ -328,7 +355,8 @@ def read_layer(
     gdf.attrs["source"] = path.name
     report.crs = gdf.crs.to_string()
     report.features = len(gdf)
-    report.geometry_types = {str(k): int(v) for k, v in gdf.geom_type.value_counts().items()}
+    counts = geometry_type_counts(np.asarray(gdf.geometry.values, dtype=object))
+    report.geometry_types = {str(k): int(v) for k, v in counts.items()}
     for note in report.excluded:
         log.warning("%s: row %d excluded: %s", path.name, note.row, note.reason)
     if report.repaired:
