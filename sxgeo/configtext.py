@@ -51,6 +51,37 @@ def read_text(path: Path, *, error: type[Exception] = SchemaError) -> str:
     return text
 
 
+def safe_load_fast(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed by libyaml when PyYAML has it (about 10x faster).
+
+    The plan registry took 60 ms of every command's start-up in pure Python. The same constructor and
+    resolver build the document, so the result is ``safe_load``'s; a document libyaml refuses is parsed
+    again by ``safe_load``, so errors (and anything only it accepts) are as before.
+
+    Parameters
+    ----------
+    text : str
+        The YAML.
+
+    Returns
+    -------
+    Any
+        The parsed document.
+
+    Raises
+    ------
+    yaml.YAMLError
+        ``safe_load``'s error.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def load_yaml(text: str, where: str, *, error: type[Exception] = SchemaError) -> Any:
     """Parse YAML text, refusing tab indentation and syntax errors with the line and the fix.
 
@@ -69,7 +100,7 @@ def load_yaml(text: str, where: str, *, error: type[Exception] = SchemaError) ->
         The parsed document.
     """
     try:
-        return yaml.safe_load(text)
+        return safe_load_fast(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -33,6 +33,7 @@ import pandas as pd
 import yaml
 
 from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, clean_code
+from sxgeo.configtext import safe_load_fast
 from sxgeo.errors import SchemaError
 from sxgeo.io import read_table
 from sxgeo.io._paths import require_file
@@ -342,7 +343,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
         text = p.read_text(encoding="utf-8")
         name = p.name
     try:
-        raw = yaml.safe_load(text)
+        raw = safe_load_fast(text)
     except yaml.YAMLError as exc:
         msg = f"{name}: not valid YAML ({str(exc).splitlines()[0]})"
         raise SchemaError(msg) from None

@@ -20,6 +20,7 @@ import yaml
 
 from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE
 from sxgeo.capabilities import check_computed
+from sxgeo.configtext import safe_load_fast
 from sxgeo.errors import SchemaError
 from sxgeo.plan import Indicator, Plan, load_plan, parse_indicator, shipped_plan_path
 
@@ -34,7 +35,7 @@ def _read(path: str | Path) -> tuple[str, Any]:
         msg = f"{path}: no such file; give a plan registry YAML or a shipped plan id (shaoxing_15th)"
         raise SchemaError(msg)
     try:
-        return p.name, yaml.safe_load(p.read_text(encoding="utf-8"))
+        return p.name, safe_load_fast(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         msg = f"{p.name}: not valid YAML ({str(exc).splitlines()[0]})"
         raise SchemaError(msg) from None

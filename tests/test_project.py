@@ -505,3 +505,22 @@ def test_tiny_pv_counts_every_roof_and_stands_meet_the_plan_volume(tiny_dir, tin
     city = forest.set_index("unit_code").loc["330600", "stock_volume_wan_m3"]
     assert city == pytest.approx(stands["volume_m3"].sum() / 1e4, abs=0.01)
     assert city == pytest.approx(2680, abs=0.01)
+
+
+def test_fast_yaml_parse_equals_safe_load_and_keeps_its_errors():
+    """libyaml's parse of every shipped YAML is safe_load's; a broken file raises safe_load's own error."""
+    import yaml
+
+    from sxgeo.configtext import safe_load_fast
+
+    files = sorted((Path(__file__).resolve().parent.parent / "sxgeo" / "data").rglob("*.yaml"))
+    assert len(files) >= 3
+    for f in files:
+        text = Path(f).read_text(encoding="utf-8")
+        assert safe_load_fast(text) == yaml.safe_load(text)
+    bad = "a: [1, 2\nb: 3\n"
+    with pytest.raises(yaml.YAMLError) as fast:
+        safe_load_fast(bad)
+    with pytest.raises(yaml.YAMLError) as slow:
+        yaml.safe_load(bad)
+    assert str(fast.value) == str(slow.value)
