@@ -9,10 +9,18 @@ on 1M it takes minutes (reference/perf.md §2).
 ``--horizon`` instead times the shading-neighbour search alone (``sxgeo.pv.capacity.horizon_angles``) on the
 N footprints with seeded heights (3-100 m: 30% 3 m, 30% 6 m, 15% 9 m, 10% 12 m, 7% 18 m, 5% 30 m, 2% 60 m,
 1% 100 m), wall and CPU seconds.
+
+``--process`` instead times ``sxgeo pv --buildings roofs.parquet -o out.csv`` as a planner runs it (a new
+process, imports, reading, shading, the 2025 project types and writing included), three runs: the N
+footprints with heights of 1-33 storeys x 3 m, uniform (seed 7: more tall neighbours than a real city, so
+more shading pairs), wall and CPU seconds (user + system) and the peak resident memory of each run.
 """
 
 from __future__ import annotations
 
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,9 +83,38 @@ def horizon(counties: gpd.GeoDataFrame, n: int) -> None:
     print(f"{n:,} footprints: horizon_angles {wall:.2f} s wall, {cpu:.2f} s CPU; {shaded:.1%} shaded")
 
 
+def process(counties: gpd.GeoDataFrame, n: int, runs: int = 3) -> None:
+    """``sxgeo pv`` on *n* footprints with seeded heights, as new processes: wall, CPU and peak memory."""
+    b = footprints(counties, n)
+    b["height_m"] = np.clip(np.random.default_rng(7).integers(1, 34, n) * 3.0, 3, 100)
+    sxgeo = str(Path(sys.executable).with_name("sxgeo"))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "roofs.parquet"
+        b.to_parquet(path)
+        print(f"sxgeo pv, {n:,} footprints with heights (shading on), {runs} runs as new processes")
+        walls, cpus = [], []
+        for k in range(runs):
+            out = Path(tmp) / f"out{k}.csv"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run([sxgeo, "-q", "pv", "--buildings", str(path), "-o", str(out)], check=True,
+                           capture_output=True)  # fmt: skip
+            walls.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+            cpus.append(user + system)
+            # ru_maxrss of the children is the largest so far (KB on Linux)
+            print(f"  run {k + 1}: {walls[-1]:.2f} s wall, {user:.2f} user + {system:.2f} sys, "
+                  f"peak {after.ru_maxrss / 2**20:.2f} GB so far", flush=True)  # fmt: skip
+        print(f"  median {statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s CPU")
+
+
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     n = int(args[0]) if args else 1_000_000
+    if "--process" in sys.argv:
+        process(sxcrs.to_metric(admin.load_counties(ROOT / "layers")), n)
+        return
     if "--horizon" in sys.argv:
         horizon(sxcrs.to_metric(admin.load_counties(ROOT / "layers")), n)
         return
