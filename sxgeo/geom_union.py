@@ -291,13 +291,31 @@ def _union_tiles(
     crossing = np.logical_or.reduceat(rows.cross[a:b], starts) if len(starts) else np.zeros(0, dtype=bool)
     if crossing.any():
         ti, tj = rows.ti[a:b][starts[crossing]], rows.tj[a:b][starts[crossing]]
-        tiles = shapely.box(ti * side, tj * side, (ti + 1) * side, (tj + 1) * side)
-        merged[crossing] = shapely.intersection(merged[crossing], tiles)
+        merged[crossing] = _cut_to_tiles(merged[crossing], ti, tj, side)
     parts, owner = shapely.get_parts(merged, return_index=True)
     parts, sub = shapely.get_parts(parts, return_index=True)  # collections of multipolygons too
     part_label = rows.lab[a:b][starts][owner[sub]]
     poly = (shapely.get_type_id(parts) == shapely.GeometryType.POLYGON) & (shapely.area(parts) > 0)
     return np.asarray(parts[poly], dtype=object), part_label[poly]
+
+
+def _cut_to_tiles(
+    geoms: NDArray[np.object_], ti: NDArray[np.int64], tj: NDArray[np.int64], side: float
+) -> NDArray[np.object_]:
+    """Each of *geoms* cut to its tile ``(ti, tj)``: a rectangle clip, or the overlay where that is invalid.
+
+    The rectangle clip (``shapely.clip_by_rect``) is several times faster than the overlay with the
+    tile and gives the same polygon for a valid input, but GEOS does not promise a valid output; the
+    few that are not valid are cut again with ``shapely.intersection``.
+    """
+    out = np.empty(len(geoms), dtype=object)
+    x0, y0, x1, y1 = ti * side, tj * side, (ti + 1) * side, (tj + 1) * side
+    for k, geom in enumerate(geoms):
+        out[k] = shapely.clip_by_rect(geom, x0[k], y0[k], x1[k], y1[k])
+    bad = ~shapely.is_valid(out)
+    if bad.any():
+        out[bad] = shapely.intersection(geoms[bad], shapely.box(x0[bad], y0[bad], x1[bad], y1[bad]))
+    return out
 
 
 def dissolve_tiled(
