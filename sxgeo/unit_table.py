@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sxgeo.admin import CITY_CODE, COUNTY_BY_CODE, URBAN_CODE, unit_name
-from sxgeo.plan import TargetsLike, unit_target
+from sxgeo.plan import TargetsLike, as_table, unit_target
 from sxgeo.zonal import UNASSIGNED
 
 UNASSIGNED_ZH = "区外(未落入任何县区)"
@@ -308,6 +308,7 @@ def attach_targets(
         computed (e.g. a county with no built-up area). The baseline column is filled only where
         the plan gives a baseline for that very unit (the plan's 2020 figures are city-wide).
     """
+    targets = as_table(targets)  # the shipped plan read once, not once per row and kind
     county = table["county_adcode"] if "county_adcode" in table else pd.Series("", index=table.index)
     pairs = [
         (str(c), k if isinstance(k, str) and k else None)

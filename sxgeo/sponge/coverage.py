@@ -320,7 +320,7 @@ def _clipped_union_areas(
         cells = np.r_[cells, np.array([outside], dtype=object)]
         cell_unit = np.r_[cell_unit, len(units)]
     good = sxcrs.to_metric(gpd.GeoDataFrame(geometry=compliant.geometry), crs, what="sponge projects")
-    ci, _, pieces = intersection_pieces(cells, np.asarray(good.geometry.values, dtype=object))
+    ci, _, pieces = intersection_pieces(cells, np.asarray(good.geometry.values, dtype=object), threads=None)
     parts, label = tiled_union_by_label(pieces, cell_unit[ci])
     return np.bincount(label, weights=shapely.area(parts), minlength=len(units) + 1)
 

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from sxgeo import crs as sxcrs
-from sxgeo.geom_union import default_tile_m, dissolve_tiled, tiled_union
+from sxgeo.geom_union import _cut_to_tiles, default_tile_m, dissolve_tiled, tiled_union, tiled_union_by_label
 from sxgeo.sponge.coverage import coverage_areas
 
 X0, Y0 = 560_000.0, 3_320_000.0  # EPSG:4549 metres inside Shaoxing
@@ -162,8 +162,6 @@ def test_coverage_areas_by_hand_clipped_per_unit_before_the_union():
 def test_tiled_union_by_label_keeps_labels_apart_and_cuts_at_tile_edges():
     """Two overlapping 100 m squares (union 17,500 m2 by hand) under label 0, the same two under label 1, and
     a 100 m tile grid that cuts them: each label's parts add up to 17,500 m2, none counted across labels."""
-    from sxgeo.geom_union import tiled_union_by_label
-
     a = shapely.box(X0 + 10, Y0 + 10, X0 + 110, Y0 + 110)
     b = shapely.box(X0 + 60, Y0 + 60, X0 + 160, Y0 + 160)
     parts, label = tiled_union_by_label(
@@ -172,3 +170,38 @@ def test_tiled_union_by_label_keeps_labels_apart_and_cuts_at_tile_edges():
     areas = np.bincount(label, weights=shapely.area(parts))
     assert areas.tolist() == pytest.approx([17_500.0, 17_500.0], abs=1e-6)
     assert len(parts) > 2  # cut along the tile edges at x, y = ..., X0 + 100, Y0 + 100
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_tiled_union_in_blocks_of_tiles_equals_union_all_per_label(threads):
+    """3,000 seeded parcels (boxes, rotated, holed, two-part) under three labels, on 150 m tiles (about 400
+    tiles, so several blocks per thread): per label the parts add up to union_all's area to 1 m2 (1e-6
+    km2), are valid Polygons, and do not overlap one another (their union's area is their sum)."""
+    geoms = parcels(3, 3_000)
+    labels = np.random.default_rng(3).integers(0, 3, len(geoms))
+    parts, label = tiled_union_by_label(geoms, labels, tile_m=150.0, threads=threads)
+    assert shapely.is_valid(parts).all()
+    assert set(shapely.get_type_id(parts).tolist()) == {int(shapely.GeometryType.POLYGON)}
+    for lab in range(3):
+        mine = parts[label == lab]
+        expected = shapely.union_all(geoms[labels == lab]).area
+        assert shapely.area(mine).sum() == pytest.approx(expected, abs=1.0)
+        assert shapely.union_all(mine).area == pytest.approx(shapely.area(mine).sum(), abs=1.0)
+    # labels come out in order (label, then tile)
+    assert (np.diff(label) >= 0).all()
+
+
+def test_a_union_is_cut_to_its_tile_as_the_overlay_cuts_it():
+    """The rectangle clip of a tile's union gives the overlay's area. By hand: a 20 x 20 square with a
+    10 x 10 hole, both centred on the tile edge x = 100, keeps 10 x 20 - 5 x 10 = 150 m2 on each side; the
+    union of two unit squares overlapping by 0.25 (1.75 m2) across the same edge adds up to 1.75 m2."""
+    holed = shapely.box(90, 10, 110, 30).difference(shapely.box(95, 15, 105, 25))
+    ell = shapely.union(shapely.box(99.5, 0.2, 100.5, 1.2), shapely.box(100.0, 0.7, 101.0, 1.7))
+    geoms = np.array([holed, holed, ell, ell], dtype=object)
+    ti, tj = np.array([0, 1, 0, 1]), np.array([0, 0, 0, 0])
+    cut = _cut_to_tiles(geoms, ti, tj, 100.0)
+    boxes = shapely.box(ti * 100.0, tj * 100.0, (ti + 1) * 100.0, (tj + 1) * 100.0)
+    assert shapely.area(cut) == pytest.approx(shapely.area(shapely.intersection(geoms, boxes)), abs=1e-9)
+    assert shapely.area(cut[:2]).tolist() == pytest.approx([150.0, 150.0])  # (10 x 20 - 5 x 10) each side
+    assert shapely.area(cut[2:]).sum() == pytest.approx(1.75)  # the two squares' union, 2 - 0.25
+    assert shapely.is_valid(cut).all()

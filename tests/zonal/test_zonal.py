@@ -106,6 +106,32 @@ def test_a_collection_of_overlapping_parts_counts_its_overlap_once():
     assert shapely.area(pieces).tolist() == [1.0, 1.0]
 
 
+def test_intersection_pieces_in_threads_are_the_predicate_query_pairs_and_their_overlays():
+    """Two zones (one with a hole) and 50,000 seeded boxes, some inside, some across a border or the hole,
+    some outside: with 2 threads (each on its own prepared copy of the zones) the pairs are exactly those of
+    ``STRtree.query(predicate="intersects")`` in its order, each piece is the box itself when the zone holds
+    it properly and ``shapely.intersection`` otherwise, bit for bit."""
+    rng = np.random.default_rng(7)
+    holed = shapely.box(X0, Y0, X0 + 3000, Y0 + 3000).difference(
+        shapely.box(X0 + 1000, Y0 + 1000, X0 + 1500, Y0 + 1800)
+    )
+    slanted = shapely.Polygon(
+        [(X0 + 3000, Y0), (X0 + 6000, Y0 + 500), (X0 + 6000, Y0 + 3000), (X0 + 3000, Y0 + 3000)]
+    )
+    zones = np.array([holed, slanted], dtype=object)
+    x, y = X0 - 200 + rng.uniform(0, 6400, 50_000), Y0 - 200 + rng.uniform(0, 3400, 50_000)
+    boxes = shapely.box(x, y, x + rng.uniform(5, 80, 50_000), y + rng.uniform(5, 80, 50_000))
+    zi, pi = shapely.STRtree(boxes).query(zones, predicate="intersects")
+    expected = shapely.intersection(zones[zi], boxes[pi])
+    inside = shapely.contains_properly(zones[zi], boxes[pi])
+    expected[inside] = boxes[pi[inside]]
+    for threads in (1, 2):
+        z, b, pieces = intersection_pieces(zones.copy(), boxes, threads=threads)
+        assert np.array_equal(z, zi) and np.array_equal(b, pi)
+        assert shapely.equals_exact(pieces, expected, tolerance=0.0).all()
+    assert 0 < inside.sum() < len(zi)  # both kinds of pair are there
+
+
 # --- issue-20-raster: true pixel areas of non-equal-area rasters, overlapping zones -------------------
 
 SQ = (550_000.0, 3_320_000.0, 560_000.0, 3_330_000.0)  # a 10 km × 10 km square in EPSG:4549: 10,000 ha
