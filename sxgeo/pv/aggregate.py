@@ -100,7 +100,7 @@ def assign_points(points: np.ndarray, polygons: gpd.GeoDataFrame, code_col: str)
     ny = int((y1 - y0) / side) + 1
     col = np.minimum(((xy[:, 0] - x0) / side).astype(np.int64), nx - 1)
     row = np.minimum(((xy[:, 1] - y0) / side).astype(np.int64), ny - 1)
-    # the sorted distinct cells (np.unique's counting path: its plain form hashes, ~8x slower at 1M in numpy 2.4)
+    # the sorted distinct cells (np.unique's counting path: the plain form hashes, ~8x slower in numpy 2.4)
     occupied = np.unique(col * ny + row, return_counts=True)[0]
     oc, orow = occupied // ny, occupied % ny
     cells = shapely.box(x0 + oc * side, y0 + orow * side, x0 + (oc + 1) * side, y0 + (orow + 1) * side)

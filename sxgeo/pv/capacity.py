@@ -226,7 +226,7 @@ def _horizon_sorted(xy: np.ndarray, radius: np.ndarray, h: np.ndarray, reach: fl
     # that counts is found (its caster's band radius covers it), so the angles are those of one search
     # with the city-wide radius.
     known = h[h > 0]
-    levels = np.unique(known, return_counts=True)[0]  # sorted (the counting path: the plain one hashes, slower)
+    levels = np.unique(known, return_counts=True)[0]  # sorted (the counting path; the plain one hashes)
     edges = (
         levels if len(levels) <= MAX_HEIGHT_BANDS else np.unique(np.quantile(known, np.linspace(0.0, 1.0, 9)))
     )
