@@ -447,28 +447,7 @@ def _computed_yield_table(
     azimuths: tuple[float, ...] = AZIMUTHS,
     mounts: dict[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
-    """Specific yield for every (mount, tilt, azimuth) bin, from a weather year or the monthly table.
-
-    Parameters
-    ----------
-    weather : pandas.DataFrame, optional
-        Hourly weather (see :func:`specific_yield`); default the synthetic year of the monthly
-        table.
-    site : Site
-        Location.
-    scenario : {'default', 'low'}
-        Monthly table scenario when *weather* is not given.
-    tilts, azimuths : tuple of float
-        Bin centres [deg].
-    mounts : dict, optional
-        Mount name -> Faiman (u0, u1); default :func:`thermal_mounts` of the shipped roof table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``mount, tilt_deg, azimuth_deg, yield_kwh_kwp, poa_kwh_m2``; ``attrs["source"]`` says
-        which weather.
-    """
+    """:func:`yield_table` computed (pvlib), whatever is stored."""
     source = "user weather file"
     if weather is None:
         weather = synthetic_year(monthly_table(scenario), site)
@@ -549,24 +528,7 @@ def _computed_horizon_loss_table(
     azimuth: float = 180,
     horizons: tuple[float, ...] = HORIZONS,
 ) -> pd.DataFrame:
-    """Yearly energy lost to an all-round horizon of a given elevation (neighbouring buildings).
-
-    Parameters
-    ----------
-    weather : pandas.DataFrame, optional
-        Hourly weather; default the synthetic year of the monthly table.
-    site : Site
-        Location.
-    tilt, azimuth : float
-        Reference array [deg].
-    horizons : tuple of float
-        Horizon elevations [deg].
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``horizon_deg, loss`` (0-1).
-    """
+    """:func:`horizon_loss_table` computed (pvlib), whatever is stored."""
     weather = synthetic_year(monthly_table(), site) if weather is None else weather
     w = _prepare(weather, site)
     irradiance = _irradiance(w, tilt, azimuth)  # the same for every horizon
