@@ -79,10 +79,10 @@ CONSOLE: tuple[tuple[str, str], ...] = (
 
 NOTES: tuple[tuple[str, str], ...] = (
     (
-        r"(?P<a>\d+) of (?P<n>\d+) candidates whose codes are not in the shipped division table got their "
-        r"county from their location; (?P<o>\d+) lie outside every county \(unassigned: no county quota "
-        r"holds them\)",
-        "{n} 个候选的代码不在内置区划表中,其中 {a} 个按位置确定所属县区;"
+        r"(?P<a>\d+) of (?P<n>\d+) candidates without a county \(a code the shipped division table does "
+        r"not hold, or a blank county_adcode\) got their county from their location; (?P<o>\d+) lie outside "
+        r"every county \(unassigned: no county quota holds them\)",
+        "{n} 个候选无所属县区(代码不在内置区划表中,或 county_adcode 为空),其中 {a} 个按位置确定所属县区;"
         "{o} 个不在任何县区内(未归属,不受县区名额约束)",
     ),
     (

@@ -276,7 +276,7 @@ def park_candidates(boundaries: Any, table: pd.DataFrame) -> Any:
 
 def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     """The candidate layer of a level, with code, name, county_adcode, and its metric point."""
-    looked_up = False  # counties looked up by code in the division table
+    located = False  # candidates without a county are looked up where they lie
     if level == "park":
         if inputs.get("park_boundaries") is None or inputs.get("park_table") is None:
             msg = "park candidates need [parks] boundaries (and the zero_carbon_parks table they give)"
@@ -301,14 +301,27 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
             msg = f"{name_of(source)}: the candidate layer needs a 'code' column (division codes)"
             raise SchemaError(msg)
         layer = layer.copy()
-        layer["code"] = layer["code"].astype(str).str.replace(r"\.0$", "", regex=True)
+        where, rows = name_of(source), [int(i) + 1 for i in layer.index]  # features numbered from 1
+        # codes as the values table reads them: Excel's and QGIS's forms (330602001001.0, '330602..., ="...")
+        layer["code"] = code_column(layer["code"], source=where, column="code", rows=rows, other=True)
         div = load_divisions().set_index("code")
         if "name" not in layer.columns:
             layer["name"] = layer["code"].map(div["name"])
-        looked_up = "county_adcode" not in layer.columns
-        if looked_up:
+        if "county_adcode" not in layer.columns:
             layer["county_adcode"] = layer["code"].map(div["county_adcode"])
+        else:
+            layer["county_adcode"] = code_column(
+                layer["county_adcode"],
+                source=where,
+                column="county_adcode",
+                lengths=(6,),
+                names={c.name_zh: c.adcode for c in COUNTIES},
+                keep=("unassigned",),
+                rows=rows,
+                blank=True,
+            )
         layer["county_adcode"] = layer["county_adcode"].fillna("unassigned").astype(str)
+        located = True
     dup = layer["code"].duplicated()
     if dup.any():
         msg = f"candidate codes repeat ({', '.join(layer['code'][dup].head(3))}); one row per candidate"
@@ -316,7 +329,7 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
     metric = sxcrs.to_metric(layer, what=f"{level} candidates")
     pts = metric.geometry.representative_point()
     county_notes: list[str] = []
-    if level in ("village", "town") and looked_up:
+    if located:
         county_notes = _locate_counties(layer, np.asarray(pts.values, dtype=object), ctx.units)
     lonlat = sxcrs.to_lonlat(metric.set_geometry(pts), what=f"{level} candidates")
     out = pd.DataFrame(
@@ -339,12 +352,13 @@ def _candidates(ctx: Context, inputs: dict[str, Any], level: str) -> Any:
 
 
 def _locate_counties(layer: Any, points: np.ndarray, units: Any) -> list[str]:
-    """The county of each candidate whose code is not in the division table, from where it lies (in place).
+    """The county of each candidate that has none, from where it lies (in place).
 
     A planner's own codes (a village split or renamed after the shipped table, a code of their own) are
-    not in :func:`sxgeo.admin.load_divisions`; their county would be unknown and no county quota
-    would hold them. Their point (EPSG:4549) is looked up in the county layer instead; the note counts
-    them, those outside every county, and those whose code begins with another county's adcode.
+    not in :func:`sxgeo.admin.load_divisions`, and a ``county_adcode`` column can have blank cells; their
+    county would be unknown and no county quota would hold them. Their point (EPSG:4549) is looked up
+    in the county layer instead; the note counts them, those outside every county, and those whose code
+    begins with another county's adcode.
     """
     unknown = np.flatnonzero((layer["county_adcode"] == "unassigned").to_numpy())
     if not len(unknown):
@@ -362,9 +376,9 @@ def _locate_counties(layer: Any, points: np.ndarray, units: Any) -> list[str]:
     prefix = layer["code"].iloc[unknown].astype(str).str[:6].to_numpy()
     other = int((located & np.isin(prefix, county_codes) & (prefix != found)).sum())
     notes = [
-        f"{int(located.sum())} of {len(unknown)} candidates whose codes are not in the shipped division "
-        f"table got their county from their location; {int((~located).sum())} lie outside every county "
-        "(unassigned: no county quota holds them)"
+        f"{int(located.sum())} of {len(unknown)} candidates without a county (a code the shipped division "
+        "table does not hold, or a blank county_adcode) got their county from their location; "
+        f"{int((~located).sum())} lie outside every county (unassigned: no county quota holds them)"
     ]
     if other:
         notes.append(f"{other} candidates lie in another county than their code's first six digits say")

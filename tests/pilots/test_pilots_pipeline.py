@@ -260,6 +260,35 @@ def test_codes_outside_the_division_table_get_their_county_from_their_location(t
     cand, _ = _candidates(Context(units=counties), {"candidates": path}, "village")
     assert cand["county_adcode"].tolist() == ["330602", "330624", "unassigned"]
     notes = cand.attrs["county_notes"]
-    assert notes[0].startswith("2 of 3 candidates whose codes are not in the shipped division table")
+    assert notes[0].startswith("2 of 3 candidates without a county (a code the shipped division table")
     assert "1 lie outside every county" in notes[0]
     assert notes[1] == "1 candidates lie in another county than their code's first six digits say"
+
+
+def test_a_county_column_in_excel_forms_and_blanks_is_read_and_located(tmp_path):
+    """QGIS/Excel forms of the codes: float codes (330602001001.0), a 12-digit county statistical code, a
+    county name and a blank county cell; the blank one is located, the rest read as the values table reads
+    codes."""
+    import geopandas as gpd
+
+    from sxgeo import admin
+    from sxgeo._pipeline import Context
+    from sxgeo.pilots.pipeline import _candidates
+
+    counties = admin.load_counties()
+    pt = {c: counties.loc[counties["adcode"] == c].geometry.iloc[0].representative_point() for c in
+          ("330602", "330603", "330624")}  # fmt: skip
+    layer = gpd.GeoDataFrame(
+        {
+            "code": [330602001001.0, 330603001001.0, 330624001001.0, 330624001002.0],
+            "county_adcode": ["330602", "330603000000", "新昌县", None],
+        },
+        geometry=[pt["330602"], pt["330603"], pt["330624"], pt["330624"]],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "from_excel.gpkg"
+    layer.to_file(path)
+    cand, _ = _candidates(Context(units=counties), {"candidates": path}, "village")
+    assert cand["code"].tolist() == ["330602001001", "330603001001", "330624001001", "330624001002"]
+    assert cand["county_adcode"].tolist() == ["330602", "330603", "330624", "330624"]
+    assert cand.attrs["county_notes"][0].startswith("1 of 1 candidates without a county")
