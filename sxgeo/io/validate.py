@@ -263,14 +263,15 @@ def _repair_invalid(gdf: gpd.GeoDataFrame, geoms: np.ndarray, report: LayerRepor
     area_after = shapely.area(geoms[bad])
     for i, why, a0, a1 in zip(bad, reasons, area_before, area_after, strict=True):
         note = f"invalid ({why}); repaired with make_valid"
-        ref = max(abs(float(a0)), float(a1))
-        if ref > 0 and abs(float(a1) - abs(float(a0))) > REPAIR_AREA_SHARE * ref:
-            change = (float(a1) - abs(float(a0))) / abs(float(a0)) * 100 if a0 else float("inf")
-            note += (
-                f"; area changed by {change:+.1f}% "
-                f"({abs(float(a0)):.6g} -> {float(a1):.6g}, check the outline)"
-            )
-            report.warn(f"row {int(gdf.index[i])}: make_valid repair: area changed by {change:+.1f}%")
+        before, after = abs(float(a0)), float(a1)
+        ref = max(before, after)
+        if ref > 0 and abs(after - before) > REPAIR_AREA_SHARE * ref:
+            if before > 0:
+                change = f"area changed by {(after - before) / before * 100:+.1f}%"
+            else:  # a self-crossing outline whose lobes cancel: GEOS measures it as 0
+                change = "area was 0 (the outline crosses itself, its parts cancel)"
+            note += f"; {change} ({before:.6g} -> {after:.6g}, check the outline)"
+            report.warn(f"row {int(gdf.index[i])}: make_valid repair: {change}, now {after:.6g}")
         report.repaired.append(RowNote(int(gdf.index[i]), note))
 
 

@@ -164,14 +164,27 @@ MAX_HEIGHT_BANDS = 16
 
 
 def roof_heights(buildings: pd.DataFrame) -> np.ndarray | None:
-    """Building heights [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M` (None: neither)."""
-    if "height_m" in buildings.columns:
-        h = pd.to_numeric(buildings["height_m"], errors="coerce").to_numpy(dtype=float)
-    elif "floors" in buildings.columns:
-        h = pd.to_numeric(buildings["floors"], errors="coerce").to_numpy(dtype=float) * FLOOR_HEIGHT_M
-    else:
-        return None
-    return h
+    """Building heights [m]: ``height_m``, else ``floors`` × :data:`FLOOR_HEIGHT_M` (None: neither).
+
+    A number column is read as it is (empty cells: unknown height, no shading cast or received); a
+    text column (a shapefile or spreadsheet's) goes through :func:`sxgeo.params.parse_numbers`, so a
+    cell such as ``12米`` or ``n/a`` is refused naming the feature, not read as an unknown height.
+
+    Raises
+    ------
+    SchemaError
+        A height or floor cell that is not a number.
+    """
+    for col, factor in (("height_m", 1.0), ("floors", FLOOR_HEIGHT_M)):
+        if col not in buildings.columns:
+            continue
+        values = buildings[col]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            frame = pd.DataFrame({col: values.to_numpy(dtype=object)}, index=buildings.index)
+            parsed = parse_numbers(frame, [col], source=source_of(buildings), features=True)
+            return parsed[col].to_numpy(dtype=float) * factor
+        return values.to_numpy(dtype=float) * factor
+    return None
 
 
 def horizon_angles(

@@ -403,6 +403,19 @@ def test_repair_that_changes_area_says_by_how_much(tmp_path):
     assert "+66.7%" in note.reason
 
 
+def test_repair_of_a_symmetric_bow_tie_says_the_area_was_zero(tmp_path):
+    """Equal lobes cancel: GEOS measures the ring as 0 m2; the note says so instead of '+inf%'."""
+    from sxgeo.io import read_layer
+
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)])
+    assert bowtie.area == 0
+    g = gpd.GeoDataFrame({"n": [1]}, geometry=[bowtie], crs=sxcrs.METRIC)
+    _, report = read_layer(_write_layer(tmp_path, g), check_extent=False)
+    (note,) = report.repaired
+    assert "area was 0 (the outline crosses itself, its parts cancel) (0 -> 5000" in note.reason
+    assert "inf" not in note.reason and not any("inf" in w for w in report.warnings)
+
+
 def test_nan_coordinates_are_excluded_not_a_traceback(tmp_path):
     from sxgeo.io import read_layer
 

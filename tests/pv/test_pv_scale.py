@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -76,3 +77,22 @@ def test_assign_points_grid_equals_a_point_by_point_test():
     assert (got == "").sum() > 1_000
     assert (got == "C").sum() > 100
     np.testing.assert_array_equal(got, want)
+
+
+def test_text_heights_are_parsed_or_refused_by_feature():
+    """A text height column (a shapefile's, a spreadsheet's): numbers read, '12米' refused naming the feature
+    and the column, never read as an unknown height (which casts and receives no shade)."""
+    from sxgeo.errors import SchemaError
+
+    roofs = pd.DataFrame({"height_m": ["15.5", "", None, "９"]}, index=[10, 11, 12, 13])
+    np.testing.assert_array_equal(capacity.roof_heights(roofs), [15.5, np.nan, np.nan, 9.0])
+    floors = pd.DataFrame({"floors": ["6", "2"]})
+    np.testing.assert_array_equal(
+        capacity.roof_heights(floors), [6 * capacity.FLOOR_HEIGHT_M, 2 * capacity.FLOOR_HEIGHT_M]
+    )
+    numeric = pd.DataFrame({"height_m": [3.0, np.nan]})
+    np.testing.assert_array_equal(capacity.roof_heights(numeric), [3.0, np.nan])
+    bad = pd.DataFrame({"height_m": ["12", "12米"]}, index=[0, 7])
+    bad.attrs["source"] = "roofs.shp"
+    with pytest.raises(SchemaError, match=r"roofs.shp: feature 7 column height_m: '12米' is not a number"):
+        capacity.roof_heights(bad)
