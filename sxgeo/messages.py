@@ -79,6 +79,15 @@ CONSOLE: tuple[tuple[str, str], ...] = (
 
 NOTES: tuple[tuple[str, str], ...] = (
     (
+        r"row (?P<r>\d+): make_valid repair: area changed by (?P<p>\S+), now (?P<a>\S+)",
+        "第 {r} 行:make_valid 修复后面积变化 {p},现为 {a},请检查轮廓",
+    ),
+    (
+        r"row (?P<r>\d+): make_valid repair: area was 0 \(the outline crosses itself, its parts cancel\), "
+        r"now (?P<a>\S+)",
+        "第 {r} 行:轮廓自相交、两部分面积相抵(原面积为 0),make_valid 修复后为 {a},请检查轮廓",
+    ),
+    (
         r"(?P<a>\d+) of (?P<n>\d+) candidates without a county \(a code the shipped division table does "
         r"not hold, or a blank county_adcode\) got their county from their location; (?P<o>\d+) lie outside "
         r"every county \(unassigned: no county quota holds them\)",
@@ -280,6 +289,10 @@ NOTES: tuple[tuple[str, str], ...] = (
 """The notes that qualify the outputs (``Outputs.notes``)."""
 
 ERRORS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?P<f>.+?): criterion id '(?P<c>[^']+)' is a column sxgeo writes itself .*",
+        "{f}:指标 id '{c}' 与 sxgeo 输出的列同名,请改用其他 id(如 {c}_value)",
+    ),
     (
         r"(?P<f>.+?): row (?P<w>\d+) column (?P<c>\S+): (?P<v>.+?) is not a number.*",
         "{f}:第 {w} 行 {c} 列的 {v} 不是数字:请填纯数字(如 19.5),无数据请留空",

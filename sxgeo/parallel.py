@@ -6,6 +6,11 @@ roof layer of a million footprints spends seconds in such single calls; two thre
 2-core machine. Small arrays stay on the calling thread (a thread costs more than it saves there).
 The results are those of one call on the whole array, element for element: each element is computed
 by the same GEOS function, only on another thread.
+
+Each thread gets its own slice of the array, so no geometry is in two threads at once. Do not pass
+prepared geometries (``shapely.prepare``) as extra arguments: GEOS's prepared geometries are not safe
+in two threads at once (two threads using the same prepared zones crashed); give each thread its own
+copy instead, as :func:`sxgeo.zonal.vector.intersection_pieces` does.
 """
 
 from __future__ import annotations

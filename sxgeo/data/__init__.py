@@ -7,6 +7,8 @@ needs confirming). The shipped layers (``layers/``) are rebuilt by scripts outsi
 
 from __future__ import annotations
 
+import hashlib
+import json
 from importlib import resources
 from typing import Any
 
@@ -32,3 +34,25 @@ def read_param_table(name: str, **read_csv: Any) -> pd.DataFrame:
         df = pd.read_csv(fh, **read_csv)
     df.attrs["source"] = f"sxgeo/data/{name}"
     return df
+
+
+def read_param_json(name: str) -> Any:
+    """Read a JSON file shipped in ``sxgeo/data`` (e.g. ``"pv_yield_precomputed.json"``).
+
+    Parameters
+    ----------
+    name : str
+        File name.
+
+    Returns
+    -------
+    Any
+        The parsed document.
+    """
+    with resources.files("sxgeo.data").joinpath(name).open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def param_file_sha256(name: str) -> str:
+    """sha256 (hex) of a file shipped in ``sxgeo/data``: what a table derived from it records."""
+    return hashlib.sha256(resources.files("sxgeo.data").joinpath(name).read_bytes()).hexdigest()

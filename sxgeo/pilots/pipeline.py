@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from sxgeo import crs as sxcrs
 from sxgeo._pipeline import Context, as_path, is_synthetic, name_of, project_inputs, read
@@ -38,6 +37,7 @@ from sxgeo.pilots.score import load_criteria, score_candidates
 from sxgeo.pilots.select import SelectOptions, SitingProblem, joint_select, proportional_quotas
 from sxgeo.project import Project
 from sxgeo.pv import pipeline as pv
+from sxgeo.pv.aggregate import assign_points
 from sxgeo.pv.pipeline import options_from_project as pv_options_from_project
 from sxgeo.unit_table import unit_rows
 
@@ -363,13 +363,11 @@ def _locate_counties(layer: Any, points: np.ndarray, units: Any) -> list[str]:
     unknown = np.flatnonzero((layer["county_adcode"] == "unassigned").to_numpy())
     if not len(unknown):
         return []
-    metric = sxcrs.to_metric(units, what="counties")
-    county_codes = metric["adcode"].astype(str).to_numpy()
-    tree = shapely.STRtree(np.asarray(metric.geometry.values, dtype=object))
-    point_i, unit_i = tree.query(points[unknown], predicate="intersects")
-    found = np.full(len(unknown), "unassigned", dtype=object)
-    first = np.unique(point_i, return_index=True)[1]  # a point on a shared border: the first county
-    found[point_i[first]] = county_codes[unit_i[first]]
+    metric = sxcrs.to_metric(units, what="counties").assign(adcode=lambda u: u["adcode"].astype(str))
+    county_codes = metric["adcode"].to_numpy()
+    # the rule rooftop PV assigns roofs by (a point in a county; '' in none)
+    found = assign_points(points[unknown], metric, "adcode").astype(object)
+    found[found == ""] = "unassigned"
     column = layer.columns.get_loc("county_adcode")
     layer.iloc[unknown, column] = found
     located = found != "unassigned"

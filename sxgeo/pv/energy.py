@@ -22,18 +22,15 @@ modules laid flush on steel and tile roofs
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sxgeo.data import read_param_table
+from sxgeo.data import param_file_sha256, read_param_json, read_param_table
 from sxgeo.errors import MissingDependencyError, SxgeoError
 
 log = logging.getLogger(__name__)
@@ -411,14 +408,13 @@ def _same_mounts(stored: dict[str, list[float]], mounts: dict[str, tuple[float, 
 
 def _precomputed() -> dict[str, Any]:
     """The stored tables, or ``{}`` when the monthly GHI table they were computed from has changed."""
-    with resources.files("sxgeo.data").joinpath(PRECOMPUTED).open(encoding="utf-8") as fh:
-        stored: dict[str, Any] = json.load(fh)
+    stored: dict[str, Any] = read_param_json(PRECOMPUTED)
     return stored if stored.get("ghi_table_sha256") == ghi_table_sha256() else {}
 
 
 def ghi_table_sha256() -> str:
     """sha256 of the shipped monthly GHI table (the input of the default year)."""
-    return hashlib.sha256(resources.files("sxgeo.data").joinpath(GHI_TABLE).read_bytes()).hexdigest()
+    return param_file_sha256(GHI_TABLE)
 
 
 def precomputed_tables() -> dict[str, Any]:
